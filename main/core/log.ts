@@ -1,0 +1,88 @@
+/**
+ * Structured logging: one JSON object per line. Every line passes through a redactor that
+ * replaces any registered secret value (access token, app secret, verify token) wherever it
+ * appears, so a secret that slips into an error message still never reaches a log.
+ */
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+export type LogFields = Record<string, unknown>;
+
+export interface Logger {
+  debug(event: string, fields?: LogFields): void;
+  info(event: string, fields?: LogFields): void;
+  warn(event: string, fields?: LogFields): void;
+  error(event: string, fields?: LogFields): void;
+  child(scope: string): Logger;
+}
+
+export interface LogSink {
+  write(line: string): void;
+}
+
+const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+
+export class SecretRedactor {
+  private readonly secrets = new Set<string>();
+  /** Register a value that must never appear in a log line (ignored if too short to be a secret). */
+  add(value: string | null | undefined): void {
+    if (value && value.length >= 6) this.secrets.add(value);
+  }
+  remove(value: string): void {
+    this.secrets.delete(value);
+  }
+  redact(text: string): string {
+    let out = text;
+    for (const s of this.secrets) if (out.includes(s)) out = out.split(s).join('[redacted]');
+    // Bearer tokens that were never registered (e.g. typed into a form) are masked too.
+    return out.replace(/Bearer\s+[A-Za-z0-9._~+/=-]{8,}/g, 'Bearer [redacted]');
+  }
+}
+
+export function createLogger(opts: {
+  sink: LogSink;
+  level?: LogLevel;
+  scope?: string;
+  redactor?: SecretRedactor;
+  clock?: () => Date;
+}): Logger {
+  const min = LEVELS[opts.level ?? 'info'];
+  const redactor = opts.redactor ?? new SecretRedactor();
+  const clock = opts.clock ?? (() => new Date());
+  const make = (scope: string | undefined): Logger => {
+    const emit = (level: LogLevel, event: string, fields?: LogFields): void => {
+      if (LEVELS[level] < min) return;
+      let line: string;
+      try {
+        line = JSON.stringify({ t: clock().toISOString(), level, ...(scope ? { scope } : {}), event, ...fields });
+      } catch {
+        line = JSON.stringify({ t: clock().toISOString(), level, scope, event, note: 'fields not serialisable' });
+      }
+      opts.sink.write(redactor.redact(line) + '\n');
+    };
+    return {
+      debug: (e, f) => emit('debug', e, f),
+      info: (e, f) => emit('info', e, f),
+      warn: (e, f) => emit('warn', e, f),
+      error: (e, f) => emit('error', e, f),
+      child: (s) => make(scope ? `${scope}.${s}` : s),
+    };
+  };
+  return make(opts.scope);
+}
+
+/** A logger that writes to stderr (the browser host, tools) — still redacted. */
+export function stderrLogger(level: LogLevel = 'info', redactor?: SecretRedactor): Logger {
+  return createLogger({ sink: { write: (l) => process.stderr.write(l) }, level, ...(redactor ? { redactor } : {}) });
+}
+
+/** Collects lines in memory; for tests and for the diagnostics view's "recent errors". */
+export class MemorySink implements LogSink {
+  readonly lines: string[] = [];
+  private readonly max: number;
+  constructor(max = 1000) {
+    this.max = max;
+  }
+  write(line: string): void {
+    this.lines.push(line);
+    if (this.lines.length > this.max) this.lines.shift();
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * `npm run web -- --data-dir DIR --port N [--renderer-dir DIR]`
+ *
+ * Starts main's services in plain Node (no Electron), serves the built renderer and the bridge on
+ * 127.0.0.1, and prints the URL to open (it carries the per-launch secret). Any bad input — an
+ * unknown or malformed flag, a data dir that cannot be created or written, a port in use, a
+ * renderer that was never built — gives one line on stderr and exit code 2.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startAppServices, DataDirError } from '../app-services.ts';
+import { stderrLogger } from '../core/log.ts';
+import { startBrowserHost } from './http-host.ts';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+class UsageError extends Error {}
+
+const USAGE = 'usage: npm run web -- --data-dir DIR [--port N] [--renderer-dir DIR] [--log-level debug|info|warn|error]';
+
+export interface WebHostArgs {
+  dataDir: string;
+  port: number;
+  rendererDir: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export function parseWebHostArgs(argv: string[]): WebHostArgs {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        'data-dir': { type: 'string' },
+        port: { type: 'string' },
+        'renderer-dir': { type: 'string' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message.split('\n')[0]} (${USAGE})`);
+  }
+  if (values.help) throw new UsageError(USAGE);
+  const dataDir = values['data-dir'];
+  if (!dataDir) throw new UsageError(`--data-dir is required (${USAGE})`);
+  const portText = values.port ?? '0';
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) throw new UsageError(`--port must be a number from 0 to 65535, got "${portText}"`);
+  const level = values['log-level'] ?? 'info';
+  if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new UsageError(`--log-level must be debug, info, warn or error, got "${level}"`);
+  return {
+    dataDir: path.resolve(dataDir),
+    port: Number(portText),
+    rendererDir: path.resolve(values['renderer-dir'] ?? path.join(repoRoot, 'out', 'renderer')),
+    logLevel: level as WebHostArgs['logLevel'],
+  };
+}
+
+function fail(message: string): never {
+  process.stderr.write(`switchboard web: ${message}\n`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  let args: WebHostArgs;
+  try {
+    args = parseWebHostArgs(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof UsageError) fail(err.message);
+    throw err;
+  }
+  if (!existsSync(path.join(args.rendererDir, 'index.html'))) {
+    fail(`the renderer is not built (no index.html in ${args.rendererDir}); run "npm run build" first`);
+  }
+  const log = stderrLogger(args.logLevel);
+  const version = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+
+  let services;
+  try {
+    services = await startAppServices({ dataDir: args.dataDir, version, host: 'browser-host', log });
+  } catch (err) {
+    if (err instanceof DataDirError) fail(err.message);
+    throw err;
+  }
+
+  let host;
+  try {
+    host = await startBrowserHost({ services, rendererDir: args.rendererDir, port: args.port, log: log.child('host') });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') fail(`port ${args.port} is already in use; pick another with --port`);
+    if (code === 'EACCES') fail(`not allowed to listen on port ${args.port}; pick a port above 1023`);
+    throw err;
+  }
+
+  process.stdout.write(`Switchboard is running. Open ${host.url}\n`);
+
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info('host.stopping', { signal });
+    const force = setTimeout(() => process.exit(1), 5000);
+    force.unref();
+    void (async () => {
+      await host.close();
+      await services.close();
+      process.stdout.write('Switchboard stopped.\n');
+      process.exit(0);
+    })();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));
+}

@@ -1,0 +1,95 @@
+/**
+ * The Electron shell: the only main-process code that imports `electron` at run time.
+ * It creates the window, binds the bridge to IPC, serves the renderer from `app://switchboard`
+ * and wires main's plain-Node services (`../app-services.ts`) together.
+ */
+import { app, BrowserWindow, ipcMain, nativeTheme, protocol, session, shell, type WebContents } from 'electron';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import { startAppServices, type AppServices } from '../app-services.ts';
+import { createLogger, SecretRedactor } from '../core/log.ts';
+import { bindBridgeToIpc, forwardEvents } from './ipc.ts';
+import { APP_SCHEME_PRIVILEGES, registerAppProtocol } from './protocol.ts';
+import {
+  APP_ORIGIN,
+  createPermissionCheckHandler,
+  createPermissionRequestHandler,
+  installNavigationGuards,
+  isSafeExternalUrl,
+  mainWindowOptions,
+  trustedOrigins,
+} from './security.ts';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const devServerUrl = !app.isPackaged ? process.env['ELECTRON_RENDERER_URL'] : undefined;
+const trusted = trustedOrigins(devServerUrl);
+
+protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let mainWindow: BrowserWindow | null = null;
+  let services: AppServices | null = null;
+  const isOwnContents = (wc: WebContents): boolean => mainWindow !== null && !mainWindow.isDestroyed() && wc.id === mainWindow.webContents.id;
+
+  const logDir = app.getPath('logs');
+  mkdirSync(logDir, { recursive: true });
+  const logStream = createWriteStream(path.join(logDir, 'switchboard.log'), { flags: 'a' });
+  const redactor = new SecretRedactor();
+  const log = createLogger({ sink: { write: (l) => logStream.write(l) }, redactor, level: app.isPackaged ? 'info' : 'debug' });
+
+  const showWindow = (): void => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.show();
+    mainWindow.focus();
+  };
+
+  app.on('second-instance', () => showWindow());
+
+  app.on('web-contents-created', (_e, contents) => {
+    installNavigationGuards(contents, trusted, (url) => {
+      if (isSafeExternalUrl(url)) void shell.openExternal(url);
+    });
+  });
+
+  app.whenReady().then(async () => {
+    registerAppProtocol(protocol, path.join(here, '..', 'renderer'));
+    session.defaultSession.setPermissionRequestHandler(createPermissionRequestHandler(trusted, isOwnContents));
+    session.defaultSession.setPermissionCheckHandler(createPermissionCheckHandler(trusted));
+
+    services = await startAppServices({
+      dataDir: app.getPath('userData'),
+      version: app.getVersion(),
+      host: 'electron',
+      electronVersion: process.versions.electron ?? null,
+      chromeVersion: process.versions.chrome ?? null,
+      log,
+    });
+    bindBridgeToIpc({ ipcMain, dispatch: services.dispatch, trusted, isOwnContents, log: log.child('ipc') });
+    forwardEvents(services.events, () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null));
+
+    mainWindow = new BrowserWindow(
+      mainWindowOptions({ preloadPath: path.join(here, '..', 'preload', 'index.cjs'), dark: nativeTheme.shouldUseDarkColors, isPackaged: app.isPackaged }),
+    );
+    mainWindow.once('ready-to-show', () => {
+      if (!process.argv.includes('--hidden')) mainWindow?.show();
+    });
+    mainWindow.on('closed', () => {
+      mainWindow = null;
+    });
+    await mainWindow.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`);
+  }).catch((err: unknown) => {
+    log.error('shell.start_failed', { error: err instanceof Error ? err.message : String(err) });
+    app.exit(1);
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('before-quit', () => {
+    void services?.close();
+  });
+}
