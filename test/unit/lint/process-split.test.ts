@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { ESLint } from 'eslint';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '../../..');
+const eslint = new ESLint({ cwd: root });
+
+async function ruleIdsFor(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
+  return (result?.messages ?? []).map((m) => m.ruleId ?? m.message);
+}
+
+const RULE = '@typescript-eslint/no-restricted-imports';
+
+describe('lint enforces the process split', () => {
+  it('refuses a run-time electron import outside the Electron layer and the preload', async () => {
+    expect(await ruleIdsFor('main/calls/x.ts', "import { app } from 'electron';\nexport const a = app;\n")).toContain(RULE);
+    expect(await ruleIdsFor('main/app-services.ts', "import { ipcMain } from 'electron';\nexport const a = ipcMain;\n")).toContain(RULE);
+  });
+
+  it('allows electron in main/shell and preload, and type-only imports elsewhere', async () => {
+    expect(await ruleIdsFor('main/shell/x.ts', "import { app } from 'electron';\nexport const a = app;\n")).not.toContain(RULE);
+    expect(await ruleIdsFor('preload/x.ts', "import { ipcRenderer } from 'electron';\nexport const a = ipcRenderer;\n")).not.toContain(RULE);
+    expect(await ruleIdsFor('main/x.ts', "import type { WebContents } from 'electron';\nexport type A = WebContents;\n")).not.toContain(RULE);
+  });
+
+  it('refuses Node built-ins and electron in renderer code', async () => {
+    expect(await ruleIdsFor('renderer/src/x.ts', "import fs from 'node:fs';\nexport const a = fs;\n")).toContain(RULE);
+    expect(await ruleIdsFor('renderer/src/x.ts', "import fs from 'fs';\nexport const a = fs;\n")).toContain(RULE);
+    expect(await ruleIdsFor('renderer/src/x.ts', "import { ipcRenderer } from 'electron';\nexport const a = ipcRenderer;\n")).toContain(RULE);
+    expect(await ruleIdsFor('renderer/src/x.ts', "import { ref } from 'vue';\nexport const a = ref(1);\n")).not.toContain(RULE);
+  });
+
+  it('keeps the shared contract free of Node built-ins', async () => {
+    expect(await ruleIdsFor('common/x.ts', "import { readFileSync } from 'node:fs';\nexport const a = readFileSync;\n")).toContain(RULE);
+  });
+});
