@@ -5,7 +5,7 @@
  *  - it carries the per-launch secret (`?secret=`), compared in constant time.
  * Frames: renderer → `{id, name, params}`; main → `{id, response}` and `{event, payload}`.
  */
-import { timingSafeEqual, createHash } from 'node:crypto';
+import { secretsMatch } from '../core/secure-compare.ts';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -16,13 +16,6 @@ import type { Logger } from '../core/log.ts';
 export const BRIDGE_PATH = '/bridge';
 const MAX_FRAME_BYTES = 1024 * 1024;
 
-export function secretsMatch(given: string | null | undefined, expected: string): boolean {
-  if (typeof given !== 'string') return false;
-  // Hash both sides so lengths are equal and the compare is constant-time.
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
 
 /** Hosts this server answers to: its own loopback address and port, nothing else. */
 export function allowedHosts(port: number): Set<string> {

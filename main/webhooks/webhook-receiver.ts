@@ -1,0 +1,191 @@
+/**
+ * The webhook receiver: an HTTP server on 127.0.0.1 (the tunnel makes it public, so every
+ * request is assumed hostile). Exactly two routes, on one path:
+ *
+ *   GET  {path}?hub.mode=subscribe&hub.verify_token=…&hub.challenge=…  → 200 challenge | 403
+ *   POST {path}  (X-Hub-Signature-256 over the raw bytes)               → 200 once stored
+ *
+ * Everything else is 404 — the browser host's bridge and every other part of the app live on
+ * other servers and are never reachable through this one. A POST is checked in this order:
+ * size (413 over 3 MB, before reading it all), signature over the exact bytes (401, counted and
+ * logged at most once per interval), then written to the inbox in one transaction and only then
+ * answered 200; processing runs after the answer. The verification GET doubles as the tunnel's
+ * health probe (a nonce through the public URL comes back as the challenge).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from '../core/log.ts';
+import { secretsMatch } from '../core/secure-compare.ts';
+import type { WebhookInbox } from './inbox.ts';
+import { isValidSignature } from './signature.ts';
+
+export const MAX_WEBHOOK_BYTES = 3 * 1024 * 1024;
+export const DEFAULT_WEBHOOK_PATH = '/webhook';
+
+export interface ReceiverStats {
+  accepted: number;
+  duplicates: number;
+  rejectedSignature: number;
+  rejectedTooLarge: number;
+  verifications: number;
+  lastEventAt: string | null;
+}
+
+export interface WebhookReceiver {
+  readonly port: number;
+  readonly path: string;
+  readonly stats: ReceiverStats;
+  close(): Promise<void>;
+}
+
+export interface ReceiverOptions {
+  inbox: WebhookInbox;
+  port: number;
+  path?: string;
+  /** Secrets come from the keychain-backed secrets service; null when no account is connected. */
+  appSecret: () => string | null;
+  verifyToken: () => string | null;
+  log: Logger;
+  clock?: () => Date;
+  /** Minimum time between two "bad signature" log lines. */
+  signatureLogIntervalMs?: number;
+}
+
+export async function startWebhookReceiver(opts: ReceiverOptions): Promise<WebhookReceiver> {
+  const path = opts.path ?? DEFAULT_WEBHOOK_PATH;
+  const clock = opts.clock ?? (() => new Date());
+  const log = opts.log;
+  const stats: ReceiverStats = { accepted: 0, duplicates: 0, rejectedSignature: 0, rejectedTooLarge: 0, verifications: 0, lastEventAt: null };
+  const logEvery = opts.signatureLogIntervalMs ?? 10_000;
+  let lastSignatureLog = 0;
+  let unloggedSignatureFailures = 0;
+
+  const send = (res: ServerResponse, status: number, body = '', type = 'text/plain; charset=utf-8'): void => {
+    res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+    res.end(body);
+  };
+
+  const handleVerify = (url: URL, res: ServerResponse): void => {
+    const token = opts.verifyToken();
+    const mode = url.searchParams.get('hub.mode');
+    const challenge = url.searchParams.get('hub.challenge');
+    if (mode === 'subscribe' && token && challenge !== null && challenge.length <= 512 && secretsMatch(url.searchParams.get('hub.verify_token'), token)) {
+      stats.verifications++;
+      send(res, 200, challenge);
+    } else {
+      send(res, 403, 'Forbidden');
+    }
+  };
+
+  const handleEvent = (req: IncomingMessage, res: ServerResponse): void => {
+    const declared = Number(req.headers['content-length'] ?? NaN);
+    if (Number.isFinite(declared) && declared > MAX_WEBHOOK_BYTES) {
+      stats.rejectedTooLarge++;
+      send(res, 413, 'Payload too large');
+      req.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let aborted = false;
+    req.on('data', (c: Buffer) => {
+      if (aborted) return;
+      size += c.length;
+      if (size > MAX_WEBHOOK_BYTES) {
+        aborted = true;
+        stats.rejectedTooLarge++;
+        res.setHeader('connection', 'close');
+        send(res, 413, 'Payload too large');
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => {
+      if (aborted) return;
+      const raw = Buffer.concat(chunks, size);
+      const secret = opts.appSecret();
+      if (!secret) {
+        send(res, 503, 'Not configured');
+        return;
+      }
+      if (!isValidSignature(raw, req.headers['x-hub-signature-256'], secret)) {
+        stats.rejectedSignature++;
+        unloggedSignatureFailures++;
+        const now = Date.now();
+        if (now - lastSignatureLog >= logEvery) {
+          log.warn('webhook.bad_signature', { count: unloggedSignatureFailures, total: stats.rejectedSignature });
+          lastSignatureLog = now;
+          unloggedSignatureFailures = 0;
+        }
+        send(res, 401, 'Invalid signature');
+        return;
+      }
+      let stored;
+      try {
+        stored = opts.inbox.store(raw);
+      } catch (err) {
+        // Not stored → not acknowledged: Meta retries later.
+        log.error('webhook.store_failed', { error: (err as Error).message });
+        send(res, 500, 'Could not store event');
+        return;
+      }
+      stats.accepted++;
+      if (stored.duplicate) stats.duplicates++;
+      stats.lastEventAt = clock().toISOString();
+      send(res, 200, 'OK');
+      void opts.inbox.drain();
+    });
+    req.on('error', () => {
+      aborted = true;
+    });
+  };
+
+  const server: Server = createServer((req, res) => {
+    const rawPath = (req.url ?? '/').split('?')[0];
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    } catch {
+      send(res, 404, 'Not found');
+      return;
+    }
+    // The exact path as sent: no normalisation lets "/x/../webhook" or "//webhook" in.
+    if (rawPath !== path) {
+      send(res, 404, 'Not found');
+      req.resume();
+      return;
+    }
+    if (req.method === 'GET') handleVerify(url, res);
+    else if (req.method === 'POST') handleEvent(req, res);
+    else {
+      send(res, 404, 'Not found');
+      req.resume();
+    }
+  });
+  server.on('clientError', (_e, socket) => socket.destroy());
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 15_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  log.info('webhook.listening', { port, path });
+  // Anything left pending by a crash between "stored" and "processed" is applied now.
+  void opts.inbox.drain();
+
+  return {
+    port,
+    path,
+    stats,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,56 @@
+/** Helpers to build and send signed webhooks in tests. */
+import { request } from 'node:http';
+import { signBody } from '../../main/webhooks/signature.ts';
+
+export function envelope(field: string, value: Record<string, unknown>, wabaId = '1000'): Record<string, unknown> {
+  return {
+    object: 'whatsapp_business_account',
+    entry: [{ id: wabaId, changes: [{ field, value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '5511900000000', phone_number_id: '2000' }, ...value } }] }],
+  };
+}
+
+export function textMessage(wamid: string, from: string, body: string, timestamp = Math.floor(Date.now() / 1000)): Record<string, unknown> {
+  return envelope('messages', {
+    contacts: [{ profile: { name: 'Ana' }, wa_id: from, user_id: `BR.${from}` }],
+    messages: [{ from, id: wamid, timestamp: String(timestamp), type: 'text', text: { body } }],
+  });
+}
+
+export function statusUpdate(wamid: string, status: string, timestamp = Math.floor(Date.now() / 1000)): Record<string, unknown> {
+  return envelope('messages', { statuses: [{ id: wamid, status, timestamp: String(timestamp), recipient_id: '5511987654321' }] });
+}
+
+export interface PostResult {
+  status: number;
+  body: string;
+}
+
+export function post(port: number, path: string, body: Buffer | string, headers: Record<string, string> = {}): Promise<PostResult> {
+  return new Promise((resolve, reject) => {
+    const buf = typeof body === 'string' ? Buffer.from(body) : body;
+    const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': buf.length, ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', reject);
+    req.end(buf);
+  });
+}
+
+export function postSigned(port: number, path: string, payload: unknown, appSecret: string): Promise<PostResult> {
+  const body = Buffer.from(JSON.stringify(payload));
+  return post(port, path, body, { 'x-hub-signature-256': signBody(body, appSecret) });
+}
+
+export function get(port: number, path: string, method = 'GET'): Promise<PostResult> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
