@@ -1,0 +1,119 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { GraphClient } from '../../../main/graph/graph-client.ts';
+import { GRAPH_ERRORS, GraphError } from '../../../main/graph/graph-errors.ts';
+import { memoryLogger } from '../../support/test-log.ts';
+import { startScriptedServer, type Reply } from '../../support/scripted-server.ts';
+
+const TOKEN = 'EAAG-secret-token-value-1234567890';
+const Ok = z.object({ success: z.literal(true) });
+
+const graphError = (code: number, status: number, extra: Record<string, unknown> = {}): Reply => ({
+  status,
+  json: { error: { message: `(#${code}) Something. token=${TOKEN}`, type: 'OAuthException', code, fbtrace_id: 'AbC', error_data: { messaging_product: 'whatsapp', details: `details mention ${TOKEN}` }, ...extra } },
+});
+
+let closeServer: (() => Promise<void>) | null = null;
+afterEach(async () => {
+  await closeServer?.();
+  closeServer = null;
+});
+
+async function client(script: (n: number) => Reply, opts: { timeoutMs?: number } = {}) {
+  const server = await startScriptedServer((_req, n) => script(n));
+  closeServer = server.close;
+  const mem = memoryLogger();
+  const c = new GraphClient({ baseUrl: server.url, version: 'v25.0', token: () => TOKEN, log: mem.log, backoffMs: () => 1, timeoutMs: opts.timeoutMs ?? 2000 });
+  return { c, server, mem };
+}
+
+async function failure(p: Promise<unknown>): Promise<GraphError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof GraphError) return err;
+    throw err;
+  }
+  throw new Error('expected a GraphError');
+}
+
+describe('Graph client', () => {
+  it('sends the Bearer token and the version prefix, and validates the response', async () => {
+    const { c, server } = await client(() => ({ status: 200, json: { success: true } }));
+    await expect(c.request({ method: 'POST', path: '/123/calls', body: { a: 1 }, schema: Ok })).resolves.toEqual({ success: true });
+    expect(server.requests[0]!.url).toBe('/v25.0/123/calls');
+    expect(server.requests[0]!.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(JSON.parse(server.requests[0]!.body)).toEqual({ a: 1 });
+  });
+
+  it('maps every documented code to a plain message, and never leaks the token', async () => {
+    for (const code of Object.keys(GRAPH_ERRORS).map(Number)) {
+      const { c, mem } = await client(() => graphError(code, 400));
+      const err = await failure(c.request({ method: 'POST', path: '/1/x', body: {}, schema: Ok }));
+      expect(err.code).toBe(code);
+      expect(err.message).toBe(GRAPH_ERRORS[code]!.message);
+      const everything = JSON.stringify({ ...err.toJSON(), g: err.graphMessage, d: err.details, s: err.stack, log: mem.sink.lines });
+      expect(everything, String(code)).not.toContain(TOKEN);
+      await closeServer?.();
+      closeServer = null;
+    }
+  });
+
+  it('says what to do for an expired token (190)', async () => {
+    const { c } = await client(() => graphError(190, 401));
+    const err = await failure(c.request({ method: 'GET', path: '/me', schema: Ok }));
+    expect(err.category).toBe('auth');
+    expect(err.userMessage).toMatch(/access token .* expired.*Settings → Account/);
+  });
+
+  it('retries a GET after 5xx and throttling, then succeeds', async () => {
+    const { c, server } = await client((n) => (n === 1 ? { status: 500, json: {} } : n === 2 ? graphError(4, 400) : { status: 200, json: { success: true } }));
+    await expect(c.request({ method: 'GET', path: '/1/settings', schema: Ok })).resolves.toEqual({ success: true });
+    expect(server.requests).toHaveLength(3);
+  });
+
+  it('never repeats a POST that failed with 5xx or a timeout (it may have taken effect)', async () => {
+    const five = await client(() => ({ status: 502, json: {} }));
+    await failure(five.c.request({ method: 'POST', path: '/1/calls', body: { action: 'accept' }, schema: Ok }));
+    expect(five.server.requests).toHaveLength(1);
+    await closeServer?.();
+    const slow = await client(() => 'hang', { timeoutMs: 200 });
+    const err = await failure(slow.c.request({ method: 'POST', path: '/1/calls', body: { action: 'connect' }, schema: Ok }));
+    expect(err.code).toBe('timeout');
+    expect(slow.server.requests).toHaveLength(1);
+  });
+
+  it('repeats a POST refused by throttling (nothing happened), up to the attempt limit', async () => {
+    const { c, server } = await client((n) => (n < 3 ? graphError(130429, 400) : { status: 200, json: { success: true } }));
+    await expect(c.request({ method: 'POST', path: '/1/messages', body: {}, schema: Ok })).resolves.toEqual({ success: true });
+    expect(server.requests).toHaveLength(3);
+    await closeServer?.();
+    const always = await client(() => graphError(80007, 400));
+    await failure(always.c.request({ method: 'POST', path: '/1/messages', body: {}, schema: Ok }));
+    expect(always.server.requests).toHaveLength(4);
+  });
+
+  it('reports an answer of the wrong shape, non-JSON and unreachable hosts clearly', async () => {
+    const bad = await client(() => ({ status: 200, json: { success: 'yes' } }));
+    expect((await failure(bad.c.request({ method: 'POST', path: '/1/x', body: {}, schema: Ok }))).message).toMatch(/expected shape.*success/);
+    await closeServer?.();
+    const html = await client(() => ({ status: 404, text: '<html>Not here</html>' }));
+    const e = await failure(html.c.request({ method: 'POST', path: '/1/x', body: {}, schema: Ok }));
+    expect(e.message).toMatch(/not JSON \(HTTP 404\)/);
+    expect(e.fix).toMatch(/base URL/);
+    await closeServer?.();
+    closeServer = null;
+    const nowhere = new GraphClient({ baseUrl: 'http://127.0.0.1:1', version: 'v25.0', token: () => TOKEN, log: memoryLogger().log, backoffMs: () => 1, maxAttempts: 2 });
+    const n = await failure(nowhere.request({ method: 'GET', path: '/1', schema: Ok }));
+    expect(n.code).toBe('network');
+    expect(n.message).toMatch(/Could not reach 127\.0\.0\.1:1/);
+  });
+
+  it('refuses to call Graph without a token', async () => {
+    const { c, server } = await client(() => ({ status: 200, json: { success: true } }));
+    const noToken = new GraphClient({ baseUrl: server.url, version: 'v25.0', token: () => null, log: memoryLogger().log });
+    expect((await failure(noToken.request({ method: 'GET', path: '/1', schema: Ok }))).code).toBe('no_token');
+    expect(server.requests).toHaveLength(0);
+    void c;
+  });
+});
