@@ -1,0 +1,109 @@
+/**
+ * Non-secret configuration and preferences (which Graph URL, ids, UI preferences), in a JSON file
+ * managed by electron-store in the desktop shell and by `conf` — the library electron-store is
+ * built on, same file format — in the browser host. Validated with zod on every read and write:
+ * a corrupt or hand-edited file never crashes the app; it is set aside (renamed, not deleted),
+ * safe defaults are used, and `problem` says so in plain words for the UI.
+ *
+ * Secrets never go here (see secrets.ts); the schema has no place for them.
+ */
+import { existsSync, renameSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+export const AccountConfig = z.object({
+  graphBaseUrl: z.url({ protocol: /^https?$/ }),
+  apiVersion: z.string().regex(/^v\d+\.\d+$/),
+  appId: z.string().regex(/^\d{1,30}$/),
+  wabaId: z.string().regex(/^\d{1,30}$/),
+  phoneNumberId: z.string().regex(/^\d{1,30}$/),
+  displayPhoneNumber: z.string().max(40).nullable().default(null),
+  verifiedName: z.string().max(200).nullable().default(null),
+  connectedAt: z.string().nullable().default(null),
+});
+export type AccountConfig = z.infer<typeof AccountConfig>;
+
+export const Preferences = z.object({
+  theme: z.enum(['system', 'light', 'dark']).default('system'),
+  preAccept: z.boolean().default(true),
+  ringDeviceId: z.string().max(500).nullable().default(null),
+  inputDeviceId: z.string().max(500).nullable().default(null),
+  outputDeviceId: z.string().max(500).nullable().default(null),
+});
+
+export const AppConfig = z.object({
+  version: z.literal(1).default(1),
+  account: AccountConfig.nullable().default(null),
+  preferences: Preferences.default(() => Preferences.parse({})),
+});
+export type AppConfig = z.infer<typeof AppConfig>;
+
+/** What electron-store and conf have in common. */
+export interface JsonFileStore {
+  store: Record<string, unknown>;
+  readonly path: string;
+}
+export type JsonFileStoreFactory = (opts: { cwd: string; configName: string; clearInvalidConfig: boolean }) => JsonFileStore;
+
+export const CONFIG_NAME = 'config';
+
+export class ConfigStore {
+  private readonly file: JsonFileStore;
+  private current: AppConfig;
+  /** Set when the file on disk could not be used; shown once in the UI. */
+  readonly problem: string | null;
+
+  constructor(dataDir: string, factory: JsonFileStoreFactory) {
+    const filePath = path.join(dataDir, `${CONFIG_NAME}.json`);
+    let problem: string | null = null;
+    let file: JsonFileStore;
+    try {
+      file = factory({ cwd: dataDir, configName: CONFIG_NAME, clearInvalidConfig: false });
+    } catch (err) {
+      const aside = setAside(filePath);
+      problem = `The settings file could not be read (${(err as Error).message.split('\n')[0]?.slice(0, 120)}). It was moved to ${path.basename(aside ?? filePath)} and Switchboard started with default settings.`;
+      file = factory({ cwd: dataDir, configName: CONFIG_NAME, clearInvalidConfig: true });
+    }
+    const parsed = AppConfig.safeParse(file.store);
+    if (parsed.success) {
+      this.current = parsed.data;
+    } else {
+      const issue = parsed.error.issues[0];
+      const aside = setAside(file.path);
+      problem ??= `The settings file had an invalid value (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'unknown'}). It was moved to ${path.basename(aside ?? file.path)} and Switchboard started with default settings.`;
+      this.current = AppConfig.parse({});
+    }
+    this.file = file;
+    this.problem = problem;
+    this.file.store = this.current as unknown as Record<string, unknown>;
+  }
+
+  get(): AppConfig {
+    return structuredClone(this.current);
+  }
+
+  /** Validates the whole new config before anything is written; a bad value leaves the file as it was. */
+  update(mutate: (draft: AppConfig) => void): AppConfig {
+    const draft = structuredClone(this.current);
+    mutate(draft);
+    const next = AppConfig.parse(draft);
+    this.file.store = next as unknown as Record<string, unknown>;
+    this.current = next;
+    return structuredClone(next);
+  }
+
+  get path(): string {
+    return this.file.path;
+  }
+}
+
+function setAside(file: string): string | null {
+  if (!existsSync(file)) return null;
+  const aside = `${file}.invalid-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+  try {
+    renameSync(file, aside);
+    return aside;
+  } catch {
+    return null;
+  }
+}
