@@ -1,9 +1,10 @@
 /**
  * The durable webhook inbox and the idempotent processor behind it.
  *
- *  1. `store(raw)` — called by the receiver after the signature check — writes the raw bytes in
- *     one transaction (a retried delivery of the same bytes only bumps `deliveries`). Only after
- *     it returns does the receiver answer 200.
+ *  1. `store(raw)` — called by the receiver after the signature check — writes the raw bytes
+ *     durably (a retried delivery of the same bytes only bumps `deliveries`); only after it
+ *     resolves does the receiver answer 200. Bodies arriving together are written in one
+ *     transaction (group commit): each is still acknowledged only once its transaction committed.
  *  2. `drain()` — runs after the answer — parses each pending body into domain events and
  *     applies them in one transaction per body: events keyed by Meta's ids (a duplicate changes
  *     nothing), message statuses only moving forward, the row marked processed. A malformed body
@@ -35,6 +36,9 @@ export interface InboxCounts {
   total: number;
 }
 
+/** Bodies processed per event-loop turn while draining. */
+const DRAIN_BATCH = 32;
+
 export type DomainEventListener = (event: DomainEvent) => void;
 
 export class WebhookInbox {
@@ -44,22 +48,55 @@ export class WebhookInbox {
   private readonly listeners = new Set<DomainEventListener>();
   private draining: Promise<number> | null = null;
   private drainAgain = false;
+  private queue: Array<{ raw: Buffer; resolve: (r: StoreResult) => void; reject: (e: unknown) => void }> = [];
+  private flushScheduled = false;
+  private readonly stmt;
 
   constructor(db: Database, log: Logger, clock: () => Date = () => new Date()) {
     this.db = db;
     this.log = log;
     this.clock = clock;
+    this.stmt = {
+      insertRaw: db.prepare('INSERT INTO inbox (received_at, body, body_sha256) VALUES (?, ?, ?) ON CONFLICT(body_sha256) DO UPDATE SET deliveries = deliveries + 1 RETURNING id, deliveries'),
+      pending: db.prepare("SELECT id, body FROM inbox WHERE state = 'pending' ORDER BY id LIMIT ?"),
+      markMalformed: db.prepare("UPDATE inbox SET state = 'malformed', error = ?, processed_at = ? WHERE id = ?"),
+      markProcessed: db.prepare("UPDATE inbox SET state = 'processed', processed_at = ?, error = NULL WHERE id = ?"),
+      insertEvent: db.prepare('INSERT INTO domain_events (event_key, kind, occurred_at, inbox_id, payload, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(event_key) DO NOTHING'),
+      advanceStatus: db.prepare('INSERT INTO message_status (wamid, status, rank, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(wamid) DO UPDATE SET status = excluded.status, rank = excluded.rank, updated_at = excluded.updated_at WHERE excluded.rank > message_status.rank'),
+    };
   }
 
-  store(raw: Buffer): StoreResult {
-    const sha = createHash('sha256').update(raw).digest('hex');
-    const now = this.clock().toISOString();
-    return transaction(this.db, () => {
-      const inserted = this.db
-        .prepare('INSERT INTO inbox (received_at, body, body_sha256) VALUES (?, ?, ?) ON CONFLICT(body_sha256) DO UPDATE SET deliveries = deliveries + 1 RETURNING id, deliveries')
-        .get(now, raw, sha) as { id: number; deliveries: number };
-      return { id: inserted.id, duplicate: inserted.deliveries > 1 };
+  /** Durably stores one raw body; resolves once the transaction holding it has committed. */
+  store(raw: Buffer): Promise<StoreResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ raw, resolve, reject });
+      if (!this.flushScheduled) {
+        this.flushScheduled = true;
+        setImmediate(() => this.flush());
+      }
     });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length === 0) return;
+    const now = this.clock().toISOString();
+    let results: StoreResult[];
+    try {
+      results = transaction(this.db, () =>
+        batch.map(({ raw }) => {
+          const sha = createHash('sha256').update(raw).digest('hex');
+          const row = this.stmt.insertRaw.get(now, raw, sha) as { id: number; deliveries: number };
+          return { id: Number(row.id), duplicate: row.deliveries > 1 };
+        }),
+      );
+    } catch (err) {
+      for (const item of batch) item.reject(err);
+      return;
+    }
+    batch.forEach((item, i) => item.resolve(results[i]!));
   }
 
   subscribe(listener: DomainEventListener): () => void {
@@ -67,69 +104,74 @@ export class WebhookInbox {
     return () => this.listeners.delete(listener);
   }
 
-  /** Processes every pending body; concurrent calls coalesce. Resolves with how many bodies were handled. */
+  /**
+   * Processes every pending body in small batches, yielding to the event loop between them so
+   * arriving webhooks are stored and answered promptly even during a burst. Concurrent calls
+   * coalesce. Resolves with how many bodies were handled.
+   */
   drain(): Promise<number> {
     if (this.draining) {
       this.drainAgain = true;
       return this.draining;
     }
     this.draining = new Promise<number>((resolve) => {
-      setImmediate(() => {
-        let handled = 0;
-        do {
-          this.drainAgain = false;
-          handled += this.drainNow();
-        } while (this.drainAgain);
+      let handled = 0;
+      const step = (): void => {
+        this.drainAgain = false;
+        const n = this.drainNow(DRAIN_BATCH, 1);
+        handled += n;
+        if (n > 0 || this.drainAgain) {
+          setImmediate(step);
+          return;
+        }
         this.draining = null;
         resolve(handled);
-      });
+      };
+      setImmediate(step);
     });
     return this.draining;
   }
 
-  /** Synchronous processing of all pending rows (used by drain and at start-up). */
-  drainNow(): number {
-    const rows = this.db.prepare("SELECT id, body FROM inbox WHERE state = 'pending' ORDER BY id LIMIT 500").all() as Array<{ id: number; body: Uint8Array }>;
+  /**
+   * Synchronous processing of all pending rows (used by drain and at start-up). Rows are parsed
+   * first, then applied in one transaction per batch: each body is still all-or-nothing, because
+   * a malformed body contributes only its "malformed" mark and a failure rolls the batch back.
+   */
+  drainNow(batchSize = 200, maxBatches = Infinity): number {
     let handled = 0;
-    for (const row of rows) {
-      const applied = this.processRow(row.id, Buffer.from(row.body));
-      handled++;
+    for (let b = 0; b < maxBatches; b++) {
+      const rows = this.stmt.pending.all(batchSize) as Array<{ id: number; body: Uint8Array }>;
+      if (rows.length === 0) return handled;
+      const now = this.clock().toISOString();
+      const parsed = rows.map((row) => {
+        try {
+          return { id: Number(row.id), events: parseEnvelope(Buffer.from(row.body)), error: null };
+        } catch (err) {
+          const reason = err instanceof MalformedWebhookError ? err.message : `unexpected: ${(err as Error).message}`;
+          return { id: Number(row.id), events: [] as DomainEvent[], error: reason };
+        }
+      });
+      const applied: DomainEvent[] = [];
+      transaction(this.db, () => {
+        for (const p of parsed) {
+          if (p.error !== null) {
+            this.stmt.markMalformed.run(p.error.slice(0, 500), now, p.id);
+            continue;
+          }
+          for (const e of p.events) {
+            const r = this.stmt.insertEvent.run(e.key, e.kind, e.occurredAt, p.id, JSON.stringify(e), now);
+            if (Number(r.changes) === 0) continue; // already applied: a duplicate or a retry
+            if (e.kind === 'message.status') this.stmt.advanceStatus.run(e.wamid, e.status, STATUS_RANK[e.status] ?? 0, now);
+            applied.push(e);
+          }
+          this.stmt.markProcessed.run(now, p.id);
+        }
+      });
+      for (const p of parsed) if (p.error !== null) this.log.warn('webhook.malformed', { inboxId: p.id, reason: p.error.slice(0, 200) });
+      handled += rows.length;
       for (const e of applied) this.publish(e);
     }
-    if (rows.length === 500) handled += this.drainNow();
     return handled;
-  }
-
-  private processRow(id: number, body: Buffer): DomainEvent[] {
-    const now = this.clock().toISOString();
-    let events: DomainEvent[];
-    try {
-      events = parseEnvelope(body);
-    } catch (err) {
-      const reason = err instanceof MalformedWebhookError ? err.message : `unexpected: ${(err as Error).message}`;
-      this.db.prepare("UPDATE inbox SET state = 'malformed', error = ?, processed_at = ? WHERE id = ?").run(reason.slice(0, 500), now, id);
-      this.log.warn('webhook.malformed', { inboxId: id, reason: reason.slice(0, 200) });
-      return [];
-    }
-    const applied: DomainEvent[] = [];
-    transaction(this.db, () => {
-      const insert = this.db.prepare('INSERT INTO domain_events (event_key, kind, occurred_at, inbox_id, payload, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(event_key) DO NOTHING');
-      for (const e of events) {
-        const r = insert.run(e.key, e.kind, e.occurredAt, id, JSON.stringify(e), now);
-        if (Number(r.changes) === 0) continue; // already applied: a duplicate or a retry
-        if (e.kind === 'message.status') this.advanceStatus(e.wamid, e.status, now);
-        applied.push(e);
-      }
-      this.db.prepare("UPDATE inbox SET state = 'processed', processed_at = ?, error = NULL WHERE id = ?").run(now, id);
-    });
-    return applied;
-  }
-
-  private advanceStatus(wamid: string, status: string, now: string): void {
-    const rank = STATUS_RANK[status] ?? 0;
-    this.db
-      .prepare('INSERT INTO message_status (wamid, status, rank, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(wamid) DO UPDATE SET status = excluded.status, rank = excluded.rank, updated_at = excluded.updated_at WHERE excluded.rank > message_status.rank')
-      .run(wamid, status, rank, now);
   }
 
   private publish(e: DomainEvent): void {

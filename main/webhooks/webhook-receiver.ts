@@ -120,20 +120,20 @@ export async function startWebhookReceiver(opts: ReceiverOptions): Promise<Webho
         send(res, 401, 'Invalid signature');
         return;
       }
-      let stored;
-      try {
-        stored = opts.inbox.store(raw);
-      } catch (err) {
-        // Not stored → not acknowledged: Meta retries later.
-        log.error('webhook.store_failed', { error: (err as Error).message });
-        send(res, 500, 'Could not store event');
-        return;
-      }
-      stats.accepted++;
-      if (stored.duplicate) stats.duplicates++;
-      stats.lastEventAt = clock().toISOString();
-      send(res, 200, 'OK');
-      void opts.inbox.drain();
+      opts.inbox.store(raw).then(
+        (stored) => {
+          stats.accepted++;
+          if (stored.duplicate) stats.duplicates++;
+          stats.lastEventAt = clock().toISOString();
+          send(res, 200, 'OK');
+          void opts.inbox.drain();
+        },
+        (err: unknown) => {
+          // Not stored → not acknowledged: Meta retries later.
+          log.error('webhook.store_failed', { error: (err as Error).message });
+          send(res, 500, 'Could not store event');
+        },
+      );
     });
     req.on('error', () => {
       aborted = true;
