@@ -1,0 +1,292 @@
+/**
+ * Connecting Switchboard to a WhatsApp business number, and disconnecting it.
+ *
+ * `connect()` checks the credentials live, step by step, reporting progress as it goes:
+ *   token     the access token works (Graph 190 otherwise; an unreachable URL is named as such)
+ *   phone     the phone number id exists for this token and is on Cloud API (display number,
+ *             verified name, quality rating)
+ *   app       the app secret matches the app id (an app access token `appId|appSecret` is accepted)
+ *   settings  calling settings can be read (calling on or off)
+ *   health    the number's health status (messaging / calling blocks, with Meta's own solution)
+ *   webhooks  the app is subscribed to the WABA and to the `calls` and `messages` fields
+ *             (the calling prerequisites behind 138018)
+ * Nothing is saved unless every step passed — or the owner chose "save anyway". Secrets go to the
+ * keychain (secrets.ts), the rest to the config store; the webhook verify token is generated here
+ * and never leaves main.
+ */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { Logger, SecretRedactor } from '../core/log.ts';
+import { GraphClient } from '../graph/graph-client.ts';
+import { GraphError } from '../graph/graph-errors.ts';
+import type { AccountConfig, ConfigStore } from './config-store.ts';
+import type { SecretsService } from './secrets.ts';
+
+export const ConnectInput = z.object({
+  graphBaseUrl: z.url({ protocol: /^https?$/, message: 'Enter a web address starting with https://' }),
+  apiVersion: z.string().regex(/^v\d+\.\d+$/, 'Use the form v25.0'),
+  accessToken: z.string().trim().min(20, 'The access token looks too short — copy the whole token').max(2000),
+  appSecret: z.string().trim().regex(/^[A-Za-z0-9_-]{16,128}$/, 'The app secret is a long string of letters and digits (App Dashboard → App settings → Basic)'),
+  appId: z.string().trim().regex(/^\d{5,30}$/, 'The app id is a number (App Dashboard, top left)'),
+  wabaId: z.string().trim().regex(/^\d{5,30}$/, 'The WhatsApp Business Account id is a number (WhatsApp Manager → Account tools)'),
+  phoneNumberId: z.string().trim().regex(/^\d{5,30}$/, 'The phone number id is a number, not the phone number itself (App Dashboard → WhatsApp → API Setup)'),
+  saveAnyway: z.boolean().default(false),
+});
+export type ConnectInput = z.infer<typeof ConnectInput>;
+
+export const CONNECT_STEPS = ['token', 'phone', 'app', 'settings', 'health', 'webhooks'] as const;
+export type ConnectStepId = (typeof CONNECT_STEPS)[number];
+export type StepState = 'pending' | 'running' | 'ok' | 'warning' | 'failed' | 'skipped';
+
+export interface ConnectStep {
+  id: ConnectStepId;
+  state: StepState;
+  message: string;
+  fix: string | null;
+}
+
+export interface PhoneInfo {
+  displayPhoneNumber: string | null;
+  verifiedName: string | null;
+  qualityRating: string | null;
+  platformType: string | null;
+  callingStatus: string | null;
+}
+
+export interface ConnectResult {
+  saved: boolean;
+  steps: ConnectStep[];
+  phone: PhoneInfo | null;
+}
+
+const PhoneNode = z.looseObject({
+  id: z.string(),
+  display_phone_number: z.string().optional(),
+  verified_name: z.string().optional(),
+  quality_rating: z.string().optional(),
+  platform_type: z.string().optional(),
+  code_verification_status: z.string().optional(),
+});
+const SettingsGet = z.looseObject({ calling: z.looseObject({ status: z.string().optional() }).optional() });
+const Health = z.looseObject({
+  health_status: z.looseObject({
+    can_send_message: z.string().optional(),
+    entities: z.array(z.looseObject({ entity_type: z.string(), can_send_message: z.string().optional(), errors: z.array(z.looseObject({ error_code: z.number().optional(), error_description: z.string().optional(), possible_solution: z.string().optional() })).optional() })).optional(),
+  }),
+});
+const SubscribedApps = z.looseObject({ data: z.array(z.looseObject({ whatsapp_business_api_data: z.looseObject({ id: z.string().optional() }).optional() })) });
+const AppSubscriptions = z.looseObject({ data: z.array(z.looseObject({ object: z.string(), active: z.boolean().optional(), fields: z.array(z.looseObject({ name: z.string() })).optional() })) });
+
+export type ProgressListener = (step: ConnectStep) => void;
+
+export class AccountService {
+  private readonly config: ConfigStore;
+  private readonly secrets: SecretsService;
+  private readonly log: Logger;
+  private readonly redactor: SecretRedactor;
+  private readonly fetchImpl: typeof fetch | undefined;
+  private readonly clock: () => Date;
+  private cached: { accessToken: string | null; appSecret: string | null; verifyToken: string | null } = { accessToken: null, appSecret: null, verifyToken: null };
+
+  constructor(opts: { config: ConfigStore; secrets: SecretsService; log: Logger; redactor: SecretRedactor; fetch?: typeof fetch; clock?: () => Date }) {
+    this.config = opts.config;
+    this.secrets = opts.secrets;
+    this.log = opts.log;
+    this.redactor = opts.redactor;
+    this.fetchImpl = opts.fetch;
+    this.clock = opts.clock ?? (() => new Date());
+  }
+
+  /** Loads the stored secrets into memory (once at start); an unavailable keychain is reported, not thrown. */
+  async load(): Promise<{ keychainProblem: string | null }> {
+    if (!this.config.get().account) return { keychainProblem: null };
+    try {
+      const [accessToken, appSecret, verifyToken] = await Promise.all([this.secrets.get('accessToken'), this.secrets.get('appSecret'), this.secrets.get('verifyToken')]);
+      this.cached = { accessToken, appSecret, verifyToken };
+      for (const v of [accessToken, appSecret, verifyToken]) this.redactor.add(v);
+      return { keychainProblem: null };
+    } catch (err) {
+      const e = err as Error & { fix?: string };
+      return { keychainProblem: `${e.message}${e.fix ? ` ${e.fix}` : ''}` };
+    }
+  }
+
+  account(): AccountConfig | null {
+    return this.config.get().account;
+  }
+  accessToken(): string | null {
+    return this.cached.accessToken;
+  }
+  appSecret(): string | null {
+    return this.cached.appSecret;
+  }
+  verifyToken(): string | null {
+    return this.cached.verifyToken;
+  }
+  get secretsBackend(): string {
+    return this.secrets.backend;
+  }
+
+  /** A Graph client for the connected account (null when not connected). */
+  graph(opts: { timeoutMs?: number } = {}): GraphClient | null {
+    const a = this.account();
+    if (!a) return null;
+    return new GraphClient({ baseUrl: a.graphBaseUrl, version: a.apiVersion, token: () => this.cached.accessToken, log: this.log.child('graph'), ...(this.fetchImpl ? { fetch: this.fetchImpl } : {}), ...opts });
+  }
+
+  async connect(raw: unknown, onProgress: ProgressListener = () => {}): Promise<ConnectResult> {
+    const input = ConnectInput.parse(raw);
+    this.redactor.add(input.accessToken);
+    this.redactor.add(input.appSecret);
+    const steps = new Map<ConnectStepId, ConnectStep>(CONNECT_STEPS.map((id) => [id, { id, state: 'pending', message: '', fix: null }]));
+    const set = (id: ConnectStepId, state: StepState, message: string, fix: string | null = null): void => {
+      const s = { id, state, message, fix };
+      steps.set(id, s);
+      onProgress(s);
+    };
+    const graph = new GraphClient({ baseUrl: input.graphBaseUrl, version: input.apiVersion, token: () => input.accessToken, log: this.log.child('graph'), maxAttempts: 2, timeoutMs: 10_000, ...(this.fetchImpl ? { fetch: this.fetchImpl } : {}) });
+    const appGraph = new GraphClient({ baseUrl: input.graphBaseUrl, version: input.apiVersion, token: () => `${input.appId}|${input.appSecret}`, log: this.log.child('graph'), maxAttempts: 2, timeoutMs: 10_000, ...(this.fetchImpl ? { fetch: this.fetchImpl } : {}) });
+    let phone: PhoneInfo | null = null;
+    const skipRest = (from: ConnectStepId, why: string): void => {
+      for (const id of CONNECT_STEPS.slice(CONNECT_STEPS.indexOf(from))) if (steps.get(id)!.state === 'pending') set(id, 'skipped', why);
+    };
+
+    // token + phone: one request answers both (Graph checks the token before the object).
+    set('token', 'running', 'Checking the access token…');
+    let node: z.infer<typeof PhoneNode> | null = null;
+    try {
+      node = await graph.request({ method: 'GET', path: `/${input.phoneNumberId}`, query: { fields: 'id,display_phone_number,verified_name,quality_rating,code_verification_status,platform_type' }, schema: PhoneNode });
+      set('token', 'ok', 'The access token works.');
+    } catch (err) {
+      const e = asGraphError(err);
+      if (e.category === 'auth' || e.code === 190) {
+        set('token', 'failed', 'The access token was refused: it is wrong, expired or revoked.', 'Create a System User access token in Business Settings → System users (it does not expire), with whatsapp_business_messaging and whatsapp_business_management, and paste it here.');
+        skipRest('phone', 'Skipped until the token works.');
+      } else if (e.category === 'network' || e.code === 'invalid_response') {
+        set('token', 'failed', e.message, e.fix ?? 'Check the Graph API base URL.');
+        skipRest('phone', 'Skipped: WhatsApp could not be reached.');
+      } else {
+        set('token', 'ok', 'The access token works.');
+        set('phone', 'failed', `No phone number with id ${input.phoneNumberId} is visible to this token.`, 'Copy the "Phone number ID" from App Dashboard → WhatsApp → API Setup (it is not the phone number itself), and make sure the token\'s system user has access to that WhatsApp Business Account.');
+      }
+    }
+    if (node) {
+      phone = { displayPhoneNumber: node.display_phone_number ?? null, verifiedName: node.verified_name ?? null, qualityRating: node.quality_rating ?? null, platformType: node.platform_type ?? null, callingStatus: null };
+      if (node.platform_type && node.platform_type !== 'CLOUD_API') {
+        set('phone', 'failed', `${node.display_phone_number ?? 'This number'} is not on the Cloud API (it is on ${node.platform_type}).`, 'Calling works only for numbers registered with the Cloud API, not the WhatsApp Business app or the On-Premises API.');
+      } else {
+        set('phone', 'ok', `${node.display_phone_number ?? input.phoneNumberId} — ${node.verified_name ?? 'no verified name'}${node.quality_rating ? `, quality ${node.quality_rating.toLowerCase()}` : ''}.`);
+      }
+    }
+
+    if (steps.get('phone')!.state === 'ok') {
+      set('app', 'running', 'Checking the app id and app secret…');
+      try {
+        const subs = await appGraph.request({ method: 'GET', path: `/${input.appId}/subscriptions`, schema: AppSubscriptions });
+        set('app', 'ok', 'The app secret matches the app.');
+        const waba = subs.data.find((d) => d.object === 'whatsapp_business_account');
+        this.webhookFields = waba ? new Set((waba.fields ?? []).map((f) => f.name)) : null;
+      } catch (err) {
+        const e = asGraphError(err);
+        this.webhookFields = null;
+        if (e.category === 'auth' || e.code === 190) set('app', 'failed', 'The app id and app secret do not belong together.', 'Copy both from App Dashboard → App settings → Basic (click "Show" next to App secret).');
+        else set('app', 'failed', e.message, e.fix);
+      }
+
+      set('settings', 'running', 'Reading the calling settings…');
+      try {
+        const s = await graph.request({ method: 'GET', path: `/${input.phoneNumberId}/settings`, schema: SettingsGet });
+        const status = s.calling?.status ?? 'DISABLED';
+        phone!.callingStatus = status;
+        if (status === 'ENABLED') set('settings', 'ok', 'Calling is turned on for this number.');
+        else set('settings', 'warning', 'Calling is turned off for this number, so customers cannot call yet.', 'Turn it on in Settings → Calling after connecting.');
+      } catch (err) {
+        const e = asGraphError(err);
+        set('settings', 'failed', `The calling settings could not be read: ${e.message}`, e.code === 10 || e.code === 200 ? 'Give the token the whatsapp_business_management permission.' : e.fix);
+      }
+
+      set('health', 'running', 'Checking the number\'s health…');
+      try {
+        const h = await graph.request({ method: 'GET', path: `/${input.phoneNumberId}`, query: { fields: 'health_status' }, schema: Health });
+        const problems = (h.health_status.entities ?? [])
+          .flatMap((en) => (en.errors ?? []).map((er) => ({ entity: en.entity_type, ...er })))
+          .filter((p) => p.error_code !== 138024 && p.error_code !== 138025); // SIP-only, irrelevant here
+        if (problems.length === 0) set('health', 'ok', `Messaging is ${(h.health_status.can_send_message ?? 'AVAILABLE').toLowerCase()}.`);
+        else {
+          const p = problems[0]!;
+          set('health', 'warning', `${p.entity}: ${p.error_description ?? `error ${p.error_code}`}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, p.possible_solution ?? null);
+        }
+      } catch (err) {
+        set('health', 'warning', `Health status could not be read: ${asGraphError(err).message}`);
+      }
+
+      set('webhooks', 'running', 'Checking webhook subscriptions…');
+      try {
+        const apps = await graph.request({ method: 'GET', path: `/${input.wabaId}/subscribed_apps`, schema: SubscribedApps });
+        const subscribed = apps.data.some((d) => d.whatsapp_business_api_data?.id === input.appId);
+        const fields = this.webhookFields;
+        const missing = fields ? ['calls', 'messages'].filter((f) => !fields.has(f)) : [];
+        if (!subscribed) set('webhooks', 'warning', 'The app is not yet subscribed to this WhatsApp Business Account.', 'Switchboard subscribes it when you save.');
+        else if (fields === null && steps.get('app')!.state === 'ok')
+          set('webhooks', 'warning', 'The app has no webhook callback yet.', 'Switchboard registers its own callback for the "calls" and "messages" fields once its tunnel is up.');
+        else if (missing.length) set('webhooks', 'failed', `The app does not receive the ${missing.map((m) => `"${m}"`).join(' and ')} webhook field${missing.length > 1 ? 's' : ''}, so calling cannot work (error 138018).`, 'In App Dashboard → WhatsApp → Configuration, subscribe to the "calls" and "messages" webhook fields.');
+        else set('webhooks', 'ok', 'The app receives calls and messages webhooks.');
+      } catch (err) {
+        const e = asGraphError(err);
+        if (e.code === 100) set('webhooks', 'failed', `No WhatsApp Business Account with id ${input.wabaId} is visible to this token.`, 'Copy the WhatsApp Business Account ID from App Dashboard → WhatsApp → API Setup.');
+        else set('webhooks', 'warning', `Webhook subscriptions could not be checked: ${e.message}`);
+      }
+    }
+
+    const list = CONNECT_STEPS.map((id) => steps.get(id)!);
+    const passed = list.every((s) => s.state === 'ok' || s.state === 'warning');
+    if (!passed && !input.saveAnyway) return { saved: false, steps: list, phone };
+
+    await this.save(input, phone, graph, list);
+    return { saved: true, steps: list, phone };
+  }
+
+  private webhookFields: Set<string> | null = null;
+
+  private async save(input: ConnectInput, phone: PhoneInfo | null, graph: GraphClient, steps: ConnectStep[]): Promise<void> {
+    const verifyToken = this.cached.verifyToken ?? randomBytes(24).toString('base64url');
+    await this.secrets.set('accessToken', input.accessToken);
+    await this.secrets.set('appSecret', input.appSecret);
+    await this.secrets.set('verifyToken', verifyToken);
+    this.redactor.add(verifyToken);
+    this.cached = { accessToken: input.accessToken, appSecret: input.appSecret, verifyToken };
+    this.config.update((c) => {
+      c.account = {
+        graphBaseUrl: input.graphBaseUrl.replace(/\/+$/, ''),
+        apiVersion: input.apiVersion,
+        appId: input.appId,
+        wabaId: input.wabaId,
+        phoneNumberId: input.phoneNumberId,
+        displayPhoneNumber: phone?.displayPhoneNumber ?? null,
+        verifiedName: phone?.verifiedName ?? null,
+        connectedAt: this.clock().toISOString(),
+      };
+    });
+    // Subscribe the app to the WABA when the check found it missing (harmless to repeat).
+    if (steps.find((s) => s.id === 'webhooks')?.message.includes('not yet subscribed')) {
+      try {
+        await graph.request({ method: 'POST', path: `/${input.wabaId}/subscribed_apps`, schema: z.looseObject({ success: z.boolean() }) });
+      } catch (err) {
+        this.log.warn('account.subscribe_failed', { error: asGraphError(err).message });
+      }
+    }
+    this.log.info('account.connected', { phoneNumberId: input.phoneNumberId });
+  }
+
+  async disconnect(): Promise<void> {
+    await this.secrets.clear();
+    this.cached = { accessToken: null, appSecret: null, verifyToken: null };
+    this.config.update((c) => void (c.account = null));
+    this.log.info('account.disconnected');
+  }
+}
+
+export function asGraphError(err: unknown): GraphError {
+  if (err instanceof GraphError) return err;
+  return new GraphError({ code: 'internal', category: 'unknown', message: (err as Error)?.message ?? String(err) });
+}
