@@ -1,0 +1,80 @@
+/**
+ * The UI store: where the owner is (conversations or settings, and which settings section) and
+ * the theme preference (system / light / dark, remembered in localStorage).
+ */
+import { defineStore } from 'pinia';
+import { computed, ref } from 'vue';
+
+export type View = 'threads' | 'settings';
+export const SETTINGS_SECTIONS = ['account', 'calling', 'connection', 'appearance', 'about'] as const;
+export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
+export const THEME_PREFERENCES = ['system', 'light', 'dark'] as const;
+export type ThemePreference = (typeof THEME_PREFERENCES)[number];
+export type Theme = 'light' | 'dark';
+
+export const THEME_STORAGE_KEY = 'switchboard.theme';
+const DARK_QUERY = '(prefers-color-scheme: dark)';
+
+function readThemePreference(): ThemePreference {
+  try {
+    const saved = globalThis.localStorage?.getItem(THEME_STORAGE_KEY);
+    return (THEME_PREFERENCES as readonly string[]).includes(saved ?? '') ? (saved as ThemePreference) : 'system';
+  } catch {
+    return 'system';
+  }
+}
+
+export const useUiStore = defineStore('ui', () => {
+  const view = ref<View>('threads');
+  const settingsSection = ref<SettingsSection>('account');
+  const themePreference = ref<ThemePreference>(readThemePreference());
+
+  const media = typeof globalThis.matchMedia === 'function' ? globalThis.matchMedia(DARK_QUERY) : null;
+  const systemPrefersDark = ref(media?.matches ?? false);
+  media?.addEventListener?.('change', (e: MediaQueryListEvent) => {
+    systemPrefersDark.value = e.matches;
+  });
+
+  const theme = computed<Theme>(() =>
+    themePreference.value === 'system' ? (systemPrefersDark.value ? 'dark' : 'light') : themePreference.value,
+  );
+
+  /** Set to ask the thread list to focus its search box (Ctrl/Cmd+K, "/"); it clears it when done. */
+  const searchFocusPending = ref(false);
+
+  function showThreads(): void {
+    view.value = 'threads';
+  }
+
+  function showSettings(section?: SettingsSection): void {
+    view.value = 'settings';
+    if (section) settingsSection.value = section;
+  }
+
+  function focusSearch(): void {
+    view.value = 'threads';
+    searchFocusPending.value = true;
+  }
+
+  function setThemePreference(next: ThemePreference): void {
+    themePreference.value = next;
+    try {
+      globalThis.localStorage?.setItem(THEME_STORAGE_KEY, next);
+    } catch {
+      // Private mode or storage disabled: the choice still holds for this session.
+    }
+  }
+
+  return {
+    view,
+    settingsSection,
+    themePreference,
+    systemPrefersDark,
+    theme,
+    searchFocusPending,
+    showThreads,
+    showSettings,
+    focusSearch,
+    setThemePreference,
+  };
+});
