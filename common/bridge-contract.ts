@@ -45,6 +45,100 @@ export type AppStatus = z.infer<typeof AppStatus>;
 
 const NoParams = z.object({}).strict();
 
+// ---- account (issue 4) ---------------------------------------------------------------------
+
+export const AccountView = z.object({
+  connected: z.boolean(),
+  account: z
+    .object({
+      graphBaseUrl: z.string(),
+      apiVersion: z.string(),
+      appId: z.string(),
+      wabaId: z.string(),
+      phoneNumberId: z.string(),
+      displayPhoneNumber: z.string().nullable(),
+      verifiedName: z.string().nullable(),
+      connectedAt: z.string().nullable(),
+    })
+    .nullable(),
+  /** Where secrets are kept, e.g. "OS keychain — Secret Service (libsecret)". */
+  secretsBackend: z.string(),
+  /** Set when the keychain cannot be used: what is wrong and what to install. */
+  keychainProblem: z.string().nullable(),
+  /** Set when the settings file was unusable and defaults were used. */
+  configProblem: z.string().nullable(),
+  /** The last 4 characters of the webhook verify token (the token itself never leaves main). */
+  verifyTokenHint: z.string().nullable(),
+  /** Whether main can copy the verify token to the clipboard here (Electron: yes; browser host: no). */
+  canCopyVerifyToken: z.boolean(),
+  defaults: z.object({ graphBaseUrl: z.string(), apiVersion: z.string() }),
+});
+export type AccountView = z.infer<typeof AccountView>;
+
+/** What the owner types on the connect screen. Secrets travel renderer → main once, never back. */
+export const ConnectAccountParams = z.object({
+  graphBaseUrl: z.string().max(500),
+  apiVersion: z.string().max(20),
+  accessToken: z.string().max(2000),
+  appSecret: z.string().max(200),
+  appId: z.string().max(40),
+  wabaId: z.string().max(40),
+  phoneNumberId: z.string().max(40),
+  saveAnyway: z.boolean().default(false),
+}).strict();
+
+export const ConnectStep = z.object({
+  id: z.enum(['token', 'phone', 'app', 'settings', 'health', 'webhooks']),
+  state: z.enum(['pending', 'running', 'ok', 'warning', 'failed', 'skipped']),
+  message: z.string(),
+  fix: z.string().nullable(),
+});
+export type ConnectStep = z.infer<typeof ConnectStep>;
+
+export const ConnectAccountResult = z.object({
+  saved: z.boolean(),
+  /** Field-level problems found before anything was sent (field name → message). */
+  fieldErrors: z.record(z.string(), z.string()),
+  steps: z.array(ConnectStep),
+  phone: z
+    .object({
+      displayPhoneNumber: z.string().nullable(),
+      verifiedName: z.string().nullable(),
+      qualityRating: z.string().nullable(),
+      platformType: z.string().nullable(),
+      callingStatus: z.string().nullable(),
+    })
+    .nullable(),
+});
+export type ConnectAccountResult = z.infer<typeof ConnectAccountResult>;
+
+// ---- connection / reachability (issue 5) -----------------------------------------------------
+
+export const ConnectionView = z.object({
+  state: z.enum(['stopped', 'connecting', 'connected', 'unreachable']),
+  since: z.string().nullable(),
+  reason: z.string().nullable(),
+  provider: z.enum(['localtunnel', 'public-url']),
+  publicUrl: z.string().nullable(),
+  callbackUrl: z.string().nullable(),
+  callback: z.object({ state: z.enum(['none', 'pending', 'registered', 'failed']), url: z.string().nullable(), reason: z.string().nullable() }),
+  lastProbeAt: z.string().nullable(),
+  nextRetryAt: z.string().nullable(),
+  restarts: z.number(),
+  lastEventAt: z.string().nullable(),
+  eventsToday: z.number(),
+  history: z.array(z.object({ state: z.string(), at: z.string(), reason: z.string().nullable() })),
+  tunnel: z.object({ subdomain: z.string().nullable(), host: z.string().nullable(), publicUrl: z.string().nullable() }),
+});
+export type ConnectionView = z.infer<typeof ConnectionView>;
+
+export const Diagnostics = z.object({
+  inbox: z.object({ pending: z.number(), processed: z.number(), malformed: z.number(), total: z.number() }),
+  receiver: z.object({ port: z.number().nullable(), accepted: z.number(), rejectedSignature: z.number(), rejectedTooLarge: z.number() }),
+  recentEvents: z.array(z.object({ id: z.number(), key: z.string(), kind: z.string(), occurredAt: z.string().nullable(), createdAt: z.string() })),
+});
+export type Diagnostics = z.infer<typeof Diagnostics>;
+
 // ---- requests ------------------------------------------------------------------------------
 
 export const requests = {
@@ -52,6 +146,32 @@ export const requests = {
   getAppInfo: { params: NoParams, result: AppInfo },
   /** The current account / reachability status; changes arrive as the `status` event. */
   getStatus: { params: NoParams, result: AppStatus },
+
+  /** The connected account (no secrets), and where secrets are kept. */
+  getAccount: { params: NoParams, result: AccountView },
+  /** Checks the credentials live (progress as `account.progress` events) and saves them if they pass. */
+  connectAccount: { params: ConnectAccountParams, result: ConnectAccountResult },
+  /** Removes the secrets from the keychain and the account from the configuration. */
+  disconnectAccount: { params: NoParams, result: z.object({ disconnected: z.literal(true) }) },
+  /** Copies the webhook verify token to the OS clipboard from main (Electron only). */
+  copyVerifyToken: { params: NoParams, result: z.object({ copied: z.boolean(), reason: z.string().nullable() }) },
+
+  /** Reachability: tunnel, public URL, callback registration, recent history. */
+  getConnection: { params: NoParams, result: ConnectionView },
+  /** Sends a signed test event through the public URL and reports whether it came back in. */
+  testDelivery: { params: NoParams, result: z.object({ ok: z.boolean(), roundTripMs: z.number().nullable(), message: z.string() }) },
+  /** Restarts the tunnel now (e.g. after changing networks). */
+  restartTunnel: { params: NoParams, result: ConnectionView },
+  /** Chooses how Meta reaches this computer. */
+  setTunnel: {
+    params: z.discriminatedUnion('provider', [
+      z.object({ provider: z.literal('localtunnel'), subdomain: z.string().max(63).nullable().default(null), host: z.string().max(300).nullable().default(null) }).strict(),
+      z.object({ provider: z.literal('public-url'), publicUrl: z.string().max(500) }).strict(),
+    ]),
+    result: ConnectionView,
+  },
+  /** Webhook inbox counts and the most recent domain events (Settings → Connection → Diagnostics). */
+  getDiagnostics: { params: NoParams, result: Diagnostics },
 } as const;
 
 // ---- pushed events -------------------------------------------------------------------------
@@ -59,6 +179,10 @@ export const requests = {
 export const events = {
   /** Sent whenever any part of AppStatus changes. */
   status: AppStatus,
+  /** One step of a running account check changed. */
+  'account.progress': ConnectStep,
+  /** Reachability changed (tunnel state, public URL, callback registration). */
+  connection: ConnectionView,
 } as const;
 
 // ---- derived types and helpers -------------------------------------------------------------

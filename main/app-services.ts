@@ -1,13 +1,26 @@
 /**
  * Main's services, wired together in plain Node. Both the Electron shell (`main/shell/`) and the
  * browser host (`main/host/`) start exactly this, then bind `dispatch` and `events` to their
- * transport. Later capabilities (account, webhooks, threads, calls) add their services here.
+ * transport. What differs between them comes in as options: where secrets are kept, which JSON
+ * store backs the config, whether main can write the clipboard.
+ *
+ *   config (electron-store/conf) ─┐
+ *   secrets (keychain) ───────────┼─ account ── graph client
+ *   database (SQLite) ── inbox ───┴─ webhook receiver ── tunnel (reachability)
  */
 import { mkdirSync, accessSync, constants as fsConstants } from 'node:fs';
-import type { AppInfo, AppStatus } from '../common/bridge-contract.ts';
-import { createDispatcher, type BridgeHandlers, type Dispatch } from './bridge/dispatcher.ts';
+import type { ZodError } from 'zod';
+import type { AccountView, AppInfo, AppStatus, ConnectAccountResult, ConnectionView } from '../common/bridge-contract.ts';
+import { AccountService, ConnectInput } from './account/account-service.ts';
+import { ConfigStore, type JsonFileStoreFactory } from './account/config-store.ts';
+import type { SecretsService } from './account/secrets.ts';
+import { BridgeRequestError, createDispatcher, type BridgeHandlers, type Dispatch } from './bridge/dispatcher.ts';
 import { BridgeEventBus } from './core/events.ts';
-import type { Logger } from './core/log.ts';
+import { SecretRedactor, type Logger } from './core/log.ts';
+import { DEFAULT_GRAPH_BASE_URL, DEFAULT_GRAPH_VERSION } from './graph/graph-client.ts';
+import { openDatabase, type Database } from './storage/database.ts';
+import { WebhookInbox } from './webhooks/inbox.ts';
+import { startWebhookReceiver, type WebhookReceiver } from './webhooks/webhook-receiver.ts';
 
 export interface AppServicesOptions {
   dataDir: string;
@@ -16,6 +29,17 @@ export interface AppServicesOptions {
   electronVersion?: string | null;
   chromeVersion?: string | null;
   log: Logger;
+  /** The same redactor the log uses, so every secret the account learns is masked in logs. */
+  redactor?: SecretRedactor;
+  /** Where secrets live: the OS keychain normally; memory only for the demo. */
+  secrets: SecretsService;
+  /** electron-store in the shell, conf in the browser host. */
+  configStore: JsonFileStoreFactory;
+  /** Writes text to the OS clipboard from main (Electron); absent in the browser host. */
+  writeClipboard?: (text: string) => void;
+  /** Overrides the configured webhook receiver port (tests, demo). */
+  webhookPort?: number;
+  fetch?: typeof fetch;
   clock?: () => Date;
 }
 
@@ -23,6 +47,10 @@ export interface AppServices {
   readonly info: AppInfo;
   readonly events: BridgeEventBus;
   readonly dispatch: Dispatch;
+  readonly account: AccountService;
+  readonly inbox: WebhookInbox;
+  readonly receiver: WebhookReceiver;
+  readonly db: Database;
   status(): AppStatus;
   close(): Promise<void>;
 }
@@ -45,10 +73,21 @@ export function ensureDataDir(dir: string): void {
   }
 }
 
+/** Field-level messages from a zod error, keyed by the first path segment. */
+function fieldErrors(err: ZodError): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const issue of err.issues) {
+    const key = String(issue.path[0] ?? 'form');
+    out[key] ??= issue.message;
+  }
+  return out;
+}
+
 export async function startAppServices(opts: AppServicesOptions): Promise<AppServices> {
   const clock = opts.clock ?? (() => new Date());
   ensureDataDir(opts.dataDir);
   const log = opts.log;
+  const redactor = opts.redactor ?? new SecretRedactor();
   const events = new BridgeEventBus();
 
   const info: AppInfo = {
@@ -56,32 +95,127 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     version: opts.version,
     host: opts.host,
     platform: process.platform,
-    versions: {
-      node: process.versions.node,
-      electron: opts.electronVersion ?? null,
-      chrome: opts.chromeVersion ?? null,
-    },
+    versions: { node: process.versions.node, electron: opts.electronVersion ?? null, chrome: opts.chromeVersion ?? null },
   };
+
+  const config = new ConfigStore(opts.dataDir, opts.configStore);
+  if (config.problem) log.warn('config.reset', { problem: config.problem });
+  const account = new AccountService({ config, secrets: opts.secrets, log: log.child('account'), redactor, clock, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+  const { keychainProblem } = await account.load();
+
+  const db = openDatabase(opts.dataDir);
+  const inbox = new WebhookInbox(db, log.child('inbox'), clock);
+  const receiver = await startWebhookReceiver({
+    inbox,
+    port: opts.webhookPort ?? config.get().webhook.port,
+    appSecret: () => account.appSecret(),
+    verifyToken: () => account.verifyToken(),
+    log: log.child('webhooks'),
+    clock,
+  });
 
   const status: AppStatus = {
     startedAt: clock().toISOString(),
-    account: { state: 'not_connected', detail: null },
+    account: account.account() ? { state: 'connected', detail: account.account()!.displayPhoneNumber } : keychainProblem ? { state: 'error', detail: keychainProblem } : { state: 'not_connected', detail: null },
     reachability: { state: 'unknown', since: null, detail: null },
+  };
+  const publishStatus = (): void => events.emit('status', structuredClone(status));
+
+  const accountView = (): AccountView => {
+    const a = account.account();
+    const verify = account.verifyToken();
+    return {
+      connected: a !== null,
+      account: a,
+      secretsBackend: account.secretsBackend,
+      keychainProblem,
+      configProblem: config.problem,
+      verifyTokenHint: verify ? verify.slice(-4) : null,
+      canCopyVerifyToken: typeof opts.writeClipboard === 'function' && verify !== null,
+      defaults: { graphBaseUrl: DEFAULT_GRAPH_BASE_URL, apiVersion: DEFAULT_GRAPH_VERSION },
+    };
+  };
+
+  const connectionView = (): ConnectionView => {
+    const t = config.get().tunnel;
+    return {
+      state: 'stopped',
+      since: null,
+      reason: account.account() ? 'The tunnel has not started.' : 'Connect your account first.',
+      provider: t.provider,
+      publicUrl: null,
+      callbackUrl: null,
+      callback: { state: 'none', url: null, reason: null },
+      lastProbeAt: null,
+      nextRetryAt: null,
+      restarts: 0,
+      lastEventAt: receiver.stats.lastEventAt,
+      eventsToday: receiver.stats.accepted,
+      history: [],
+      tunnel: { subdomain: t.subdomain, host: t.host, publicUrl: t.publicUrl },
+    };
+  };
+
+  const notAvailableYet = (what: string) => (): never => {
+    throw new BridgeRequestError('unavailable', `${what} is not available yet.`);
   };
 
   const handlers: BridgeHandlers = {
     getAppInfo: () => info,
     getStatus: () => structuredClone(status),
+    getAccount: () => accountView(),
+    connectAccount: async (params): Promise<ConnectAccountResult> => {
+      const parsed = ConnectInput.safeParse(params);
+      if (!parsed.success) return { saved: false, fieldErrors: fieldErrors(parsed.error), steps: [], phone: null };
+      status.account = { state: 'connecting', detail: null };
+      publishStatus();
+      try {
+        const res = await account.connect(parsed.data, (step) => events.emit('account.progress', step));
+        return { ...res, fieldErrors: {} };
+      } finally {
+        const a = account.account();
+        status.account = a ? { state: 'connected', detail: a.displayPhoneNumber } : { state: 'not_connected', detail: null };
+        publishStatus();
+      }
+    },
+    disconnectAccount: async () => {
+      await account.disconnect();
+      status.account = { state: 'not_connected', detail: null };
+      publishStatus();
+      return { disconnected: true as const };
+    },
+    copyVerifyToken: () => {
+      const token = account.verifyToken();
+      if (!token) return { copied: false, reason: 'Connect your account first; the verify token is created then.' };
+      if (!opts.writeClipboard) return { copied: false, reason: 'Copying is only available in the desktop app.' };
+      opts.writeClipboard(token);
+      return { copied: true, reason: null };
+    },
+    getConnection: () => connectionView(),
+    testDelivery: notAvailableYet('Test delivery'),
+    restartTunnel: notAvailableYet('The tunnel'),
+    setTunnel: notAvailableYet('Changing the tunnel'),
+    getDiagnostics: () => ({
+      inbox: inbox.counts(),
+      receiver: { port: receiver.port, accepted: receiver.stats.accepted, rejectedSignature: receiver.stats.rejectedSignature, rejectedTooLarge: receiver.stats.rejectedTooLarge },
+      recentEvents: inbox.recentEvents(50),
+    }),
   };
 
-  log.info('services.started', { host: opts.host, version: opts.version });
+  log.info('services.started', { host: opts.host, version: opts.version, webhookPort: receiver.port });
 
   return {
     info,
     events,
+    account,
+    inbox,
+    receiver,
+    db,
     dispatch: createDispatcher(handlers, log.child('bridge')),
     status: () => structuredClone(status),
     close: async () => {
+      await receiver.close();
+      db.close();
       log.info('services.stopped');
     },
   };

@@ -31,10 +31,26 @@ export const Preferences = z.object({
   outputDeviceId: z.string().max(500).nullable().default(null),
 });
 
+export const TunnelConfig = z.object({
+  provider: z.enum(['localtunnel', 'public-url']).default('localtunnel'),
+  /** localtunnel: a preferred subdomain (not guaranteed) and a custom server. */
+  subdomain: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/).nullable().default(null),
+  host: z.url({ protocol: /^https?$/ }).nullable().default(null),
+  /** public-url: the owner's own public HTTPS base URL that forwards to the receiver. */
+  publicUrl: z.url({ protocol: /^https$/ }).nullable().default(null),
+});
+
+export const WebhookConfig = z.object({
+  /** 0 = pick a free port at start. */
+  port: z.number().int().min(0).max(65535).default(0),
+});
+
 export const AppConfig = z.object({
   version: z.literal(1).default(1),
   account: AccountConfig.nullable().default(null),
   preferences: Preferences.default(() => Preferences.parse({})),
+  tunnel: TunnelConfig.default(() => TunnelConfig.parse({})),
+  webhook: WebhookConfig.default(() => WebhookConfig.parse({})),
 });
 export type AppConfig = z.infer<typeof AppConfig>;
 

@@ -11,20 +11,25 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startAppServices, DataDirError } from '../app-services.ts';
-import { stderrLogger } from '../core/log.ts';
+import { SecretRedactor, stderrLogger } from '../core/log.ts';
+import { KeytarSecrets, MemorySecrets } from '../account/secrets.ts';
+import { confFactory } from '../account/conf-store.ts';
 import { startBrowserHost } from './http-host.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 class UsageError extends Error {}
 
-const USAGE = 'usage: npm run web -- --data-dir DIR [--port N] [--renderer-dir DIR] [--log-level debug|info|warn|error]';
+const USAGE = 'usage: npm run web -- --data-dir DIR [--port N] [--webhook-port N] [--secrets keychain|memory] [--renderer-dir DIR] [--log-level debug|info|warn|error]';
 
 export interface WebHostArgs {
   dataDir: string;
   port: number;
   rendererDir: string;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Where secrets live: the OS keychain, or memory only (the demo's throwaway credentials). */
+  secrets: 'keychain' | 'memory';
+  webhookPort: number | undefined;
 }
 
 export function parseWebHostArgs(argv: string[]): WebHostArgs {
@@ -37,6 +42,8 @@ export function parseWebHostArgs(argv: string[]): WebHostArgs {
         port: { type: 'string' },
         'renderer-dir': { type: 'string' },
         'log-level': { type: 'string' },
+        secrets: { type: 'string' },
+        'webhook-port': { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -50,6 +57,10 @@ export function parseWebHostArgs(argv: string[]): WebHostArgs {
   if (!dataDir) throw new UsageError(`--data-dir is required (${USAGE})`);
   const portText = values.port ?? '0';
   if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) throw new UsageError(`--port must be a number from 0 to 65535, got "${portText}"`);
+  const webhookPortText = values['webhook-port'];
+  if (webhookPortText !== undefined && (!/^\d{1,5}$/.test(webhookPortText) || Number(webhookPortText) > 65535)) throw new UsageError(`--webhook-port must be a number from 0 to 65535, got "${webhookPortText}"`);
+  const secrets = values.secrets ?? 'keychain';
+  if (secrets !== 'keychain' && secrets !== 'memory') throw new UsageError(`--secrets must be keychain or memory, got "${secrets}"`);
   const level = values['log-level'] ?? 'info';
   if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new UsageError(`--log-level must be debug, info, warn or error, got "${level}"`);
   return {
@@ -57,6 +68,8 @@ export function parseWebHostArgs(argv: string[]): WebHostArgs {
     port: Number(portText),
     rendererDir: path.resolve(values['renderer-dir'] ?? path.join(repoRoot, 'out', 'renderer')),
     logLevel: level as WebHostArgs['logLevel'],
+    secrets,
+    webhookPort: webhookPortText === undefined ? undefined : Number(webhookPortText),
   };
 }
 
@@ -76,14 +89,25 @@ async function main(): Promise<void> {
   if (!existsSync(path.join(args.rendererDir, 'index.html'))) {
     fail(`the renderer is not built (no index.html in ${args.rendererDir}); run "npm run build" first`);
   }
-  const log = stderrLogger(args.logLevel);
+  const redactor = new SecretRedactor();
+  const log = stderrLogger(args.logLevel, redactor);
   const version = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
   let services;
   try {
-    services = await startAppServices({ dataDir: args.dataDir, version, host: 'browser-host', log });
+    services = await startAppServices({
+      dataDir: args.dataDir,
+      version,
+      host: 'browser-host',
+      log,
+      redactor,
+      secrets: args.secrets === 'memory' ? new MemorySecrets() : new KeytarSecrets(),
+      configStore: confFactory,
+      ...(args.webhookPort !== undefined ? { webhookPort: args.webhookPort } : {}),
+    });
   } catch (err) {
     if (err instanceof DataDirError) fail(err.message);
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') fail(`the webhook port ${args.webhookPort ?? ''} is already in use; pick another with --webhook-port`);
     throw err;
   }
 

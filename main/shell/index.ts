@@ -3,12 +3,15 @@
  * It creates the window, binds the bridge to IPC, serves the renderer from `app://switchboard`
  * and wires main's plain-Node services (`../app-services.ts`) together.
  */
-import { app, BrowserWindow, ipcMain, nativeTheme, protocol, session, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, clipboard, ipcMain, nativeTheme, protocol, session, shell, type WebContents } from 'electron';
+import ElectronStore from 'electron-store';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { startAppServices, type AppServices } from '../app-services.ts';
 import { createLogger, SecretRedactor } from '../core/log.ts';
+import { KeytarSecrets } from '../account/secrets.ts';
+import type { JsonFileStore } from '../account/config-store.ts';
 import { bindBridgeToIpc, forwardEvents } from './ipc.ts';
 import { APP_SCHEME_PRIVILEGES, registerAppProtocol } from './protocol.ts';
 import {
@@ -67,6 +70,10 @@ if (!app.requestSingleInstanceLock()) {
       electronVersion: process.versions.electron ?? null,
       chromeVersion: process.versions.chrome ?? null,
       log,
+      redactor,
+      secrets: new KeytarSecrets(),
+      configStore: (o) => new ElectronStore(o) as unknown as JsonFileStore,
+      writeClipboard: (text) => clipboard.writeText(text),
     });
     bindBridgeToIpc({ ipcMain, dispatch: services.dispatch, trusted, isOwnContents, log: log.child('ipc') });
     forwardEvents(services.events, () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null));

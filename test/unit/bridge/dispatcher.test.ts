@@ -3,23 +3,20 @@ import { startAppServices } from '../../../main/app-services.ts';
 import { BridgeRequestError, createDispatcher, type BridgeHandlers } from '../../../main/bridge/dispatcher.ts';
 import { requestNames, requests } from '../../../common/bridge-contract.ts';
 import { memoryLogger } from '../../support/test-log.ts';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { testServiceOptions } from '../../support/host.ts';
 
-const tmp = () => mkdtempSync(path.join(tmpdir(), 'sb-dispatch-'));
 
 describe('bridge dispatcher', () => {
   it('answers getAppInfo with the version through the contract', async () => {
     const { log } = memoryLogger();
-    const services = await startAppServices({ dataDir: tmp(), version: '9.8.7', host: 'browser-host', log });
+    const services = await startAppServices({ ...testServiceOptions(log), version: '9.8.7' });
     const res = await services.dispatch('getAppInfo', {});
     expect(res).toMatchObject({ ok: true, result: { name: 'Switchboard', version: '9.8.7', host: 'browser-host' } });
   });
 
   it('refuses an unknown request by name', async () => {
     const { log, events } = memoryLogger();
-    const services = await startAppServices({ dataDir: tmp(), version: '1.0.0', host: 'browser-host', log });
+    const services = await startAppServices(testServiceOptions(log));
     for (const name of ['deleteEverything', '__proto__', 'constructor', 42, null]) {
       const res = await services.dispatch(name, {});
       expect(res.ok).toBe(false);
@@ -30,7 +27,7 @@ describe('bridge dispatcher', () => {
 
   it('refuses a payload that fails the request schema and names the field', async () => {
     const { log } = memoryLogger();
-    const services = await startAppServices({ dataDir: tmp(), version: '1.0.0', host: 'browser-host', log });
+    const services = await startAppServices(testServiceOptions(log));
     const res = await services.dispatch('getStatus', { sneaky: true });
     expect(res.ok).toBe(false);
     if (!res.ok) {
@@ -44,14 +41,14 @@ describe('bridge dispatcher', () => {
 
   it('passes a handler\'s own error code through and hides unexpected errors', async () => {
     const { log, sink } = memoryLogger();
-    const handlers: BridgeHandlers = {
+    const handlers = {
       getAppInfo: () => {
         throw new BridgeRequestError('not_connected', 'Connect your account first.');
       },
       getStatus: () => {
         throw new Error('database exploded at /secret/path');
       },
-    };
+    } as Partial<BridgeHandlers> as BridgeHandlers;
     const dispatch = createDispatcher(handlers, log);
     expect(await dispatch('getAppInfo', {})).toEqual({ ok: false, error: { code: 'not_connected', message: 'Connect your account first.' } });
     const res = await dispatch('getStatus', {});
@@ -66,7 +63,7 @@ describe('bridge dispatcher', () => {
   it('refuses to send a result the contract does not promise', async () => {
     const { log } = memoryLogger();
     const dispatch = createDispatcher(
-      { getAppInfo: () => ({ name: 'x' }) as never, getStatus: () => ({}) as never },
+      { getAppInfo: () => ({ name: 'x' }) as never, getStatus: () => ({}) as never } as Partial<BridgeHandlers> as BridgeHandlers,
       log,
     );
     const res = await dispatch('getAppInfo', {});

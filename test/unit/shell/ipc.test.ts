@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { IpcMainInvokeEvent, WebContents } from 'electron';
 import { bindBridgeToIpc, forwardEvents, type IpcMainLike } from '../../../main/shell/ipc.ts';
 import { APP_ORIGIN, trustedOrigins } from '../../../main/shell/security.ts';
-import { createDispatcher } from '../../../main/bridge/dispatcher.ts';
+import { createDispatcher, type BridgeHandlers } from '../../../main/bridge/dispatcher.ts';
 import { BridgeEventBus } from '../../../main/core/events.ts';
 import { EVENT_CHANNEL, requestChannel, requestNames } from '../../../common/bridge-contract.ts';
 import { memoryLogger } from '../../support/test-log.ts';
@@ -22,7 +22,7 @@ function setup() {
     {
       getAppInfo: () => ({ name: 'Switchboard', version: '1.2.3', host: 'electron', platform: 'linux', versions: { node: '24', electron: '45', chrome: '140' } }),
       getStatus: () => ({ startedAt: new Date(0).toISOString(), account: { state: 'not_connected', detail: null }, reachability: { state: 'unknown', since: null, detail: null } }),
-    },
+    } as Partial<BridgeHandlers> as BridgeHandlers,
     log,
   );
   const unbind = bindBridgeToIpc({ ipcMain, dispatch, trusted: trustedOrigins(undefined), isOwnContents: (wc) => wc === ownContents, log });
