@@ -1,0 +1,443 @@
+/**
+ * The simulated Graph API: routing of `/vNN.0/...` requests, the Bearer token check (190), and the
+ * node/edge handlers that are not big enough for their own module (phone number, WABA, app
+ * subscriptions, media). Every refusal is a GraphError rendered by graph-errors.ts.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Calls } from './calls.ts';
+import type { SimContext } from './context.ts';
+import { GraphError, invalidParam } from './graph-errors.ts';
+import type { MediaStore } from './media.ts';
+import type { Messaging } from './messages.ts';
+import type { Permissions } from './permissions.ts';
+import { applySettingsPatch, parseSettingsPost, renderCalling, reportableChange } from './settings.ts';
+import { activeRestrictions } from './context.ts';
+import type { Callback } from './webhooks.ts';
+import { verifyCallback } from './webhooks.ts';
+
+export interface GraphRequest {
+  method: string;
+  /** Path after the version prefix, split on "/" (e.g. ["123", "settings"]). */
+  segments: string[];
+  query: URLSearchParams;
+  body: Record<string, unknown>;
+  token: string | undefined;
+}
+
+export interface GraphResponse {
+  status: number;
+  json: unknown;
+}
+
+export interface GraphDeps {
+  ctx: SimContext;
+  calls: Calls;
+  messaging: Messaging;
+  permissions: Permissions;
+  media: MediaStore;
+}
+
+const PHONE_DEFAULT_FIELDS = ['code_verification_status', 'display_phone_number', 'id', 'quality_rating', 'verified_name'];
+const PHONE_FIELDS = new Set([...PHONE_DEFAULT_FIELDS, 'name_status', 'health_status', 'webhook_configuration', 'platform_type', 'throughput', 'messaging_limit_tier', 'is_official_business_account']);
+
+function unsupported(method: string, id: string): GraphError {
+  return new GraphError(100, `Unsupported ${method.toLowerCase()} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, {
+    subcode: 33,
+    text: `Unsupported ${method.toLowerCase()} request`,
+  });
+}
+
+export class GraphApi {
+  private readonly d: GraphDeps;
+
+  constructor(deps: GraphDeps) {
+    this.d = deps;
+  }
+
+  private get ctx(): SimContext {
+    return this.d.ctx;
+  }
+
+  async handle(req: GraphRequest): Promise<GraphResponse> {
+    const b = this.ctx.business;
+    const [id = '', edge, ...rest] = req.segments;
+    const appToken = `${b.appId}|${b.appSecret}`;
+    const isAppEdge = id === b.appId && edge === 'subscriptions';
+    if (!req.token) throw new GraphError(190, 'An access token is required to request this resource', { text: 'An active access token must be used to query information' });
+    if (req.token !== b.accessToken && !(isAppEdge && req.token === appToken)) {
+      throw new GraphError(190, 'Invalid OAuth access token', { text: 'Invalid OAuth access token - Cannot parse access token' });
+    }
+    if (rest.length > 0) throw unsupported(req.method, req.segments.join('/'));
+    const m = req.method;
+    if (id === b.phoneNumberId) {
+      if (edge === undefined && m === 'GET') return ok(this.getPhoneNumber(req.query));
+      if (edge === undefined && m === 'POST') return ok(await this.postPhoneNumber(req.body));
+      if (edge === 'settings' && m === 'GET') return ok(this.getSettings(req.query));
+      if (edge === 'settings' && m === 'POST') return ok(this.postSettings(req.body));
+      if (edge === 'messages' && m === 'POST') return ok(this.record('message', req, this.d.messaging.handlePost(req.body)));
+      if (edge === 'calls' && m === 'POST') return ok(this.record('call-action', req, this.d.calls.handlePost(req.body)));
+      if (edge === 'call_permissions' && m === 'GET') return ok(this.getCallPermissions(req.query));
+    } else if (id === b.wabaId) {
+      if (edge === undefined && m === 'GET') return ok(this.getWaba(req.query));
+      if (edge === 'phone_numbers' && m === 'GET') return ok(this.listPhoneNumbers());
+      if (edge === 'message_templates' && m === 'GET') return ok(this.listTemplates(req.query));
+      if (edge === 'message_templates' && m === 'POST') return ok(this.createTemplate(req.body));
+      if (edge === 'subscribed_apps') return ok(await this.subscribedApps(m, req.body));
+    } else if (id === b.appId) {
+      if (edge === 'subscriptions' && (m === 'GET' || m === 'POST' || m === 'DELETE')) return ok(await this.appSubscriptions(m, req.body));
+    } else if (edge === undefined && m === 'GET') {
+      const item = this.d.media.get(id);
+      if (item) {
+        return ok({
+          messaging_product: 'whatsapp',
+          url: this.d.media.issueUrl(item.id, this.ctx.baseUrl()),
+          mime_type: item.mimeType,
+          sha256: item.sha256,
+          file_size: item.bytes.length,
+          id: item.id,
+        });
+      }
+    }
+    throw unsupported(m, edge ? `${id}/${edge}` : id);
+  }
+
+  private record(kind: 'message' | 'call-action', req: GraphRequest, response: Record<string, unknown>): Record<string, unknown> {
+    this.ctx.sent.push({ kind, at: this.ctx.clock.now(), path: req.segments.join('/'), body: req.body, response, status: 200 });
+    return response;
+  }
+
+  /** Records refused business requests too (called by the HTTP layer). */
+  recordRefusal(req: GraphRequest, status: number, json: unknown): void {
+    const edge = req.segments[1];
+    if (req.segments[0] !== this.ctx.business.phoneNumberId || (edge !== 'messages' && edge !== 'calls')) return;
+    this.ctx.sent.push({ kind: edge === 'messages' ? 'message' : 'call-action', at: this.ctx.clock.now(), path: req.segments.join('/'), body: req.body, response: json, status });
+  }
+
+  // ------------------------------------------------------------ phone number
+
+  private fields(query: URLSearchParams, defaults: string[], allowed: Set<string>, nodeType: string): string[] {
+    const f = query.get('fields');
+    if (!f) return defaults;
+    const list = f.split(',').map((s) => s.trim()).filter(Boolean);
+    for (const x of list) {
+      if (!allowed.has(x)) throw new GraphError(100, `Tried accessing nonexisting field (${x}) on node type (${nodeType})`, { text: `Tried accessing nonexisting field (${x}) on node type (${nodeType})` });
+    }
+    return list.includes('id') ? list : [...list, 'id'];
+  }
+
+  private healthStatus(nodeId: string): Record<string, unknown> {
+    const b = this.ctx.business;
+    const s = this.ctx.state.settings;
+    const sipOk = s.sip.status === 'ENABLED' && (s.sip.servers?.length ?? 0) > 0;
+    const sipErr = (code: number, description: string, solution: string): Record<string, unknown> => ({ error_code: code, error_description: description, possible_solution: solution });
+    return {
+      health_status: {
+        can_send_message: 'AVAILABLE',
+        entities: [
+          {
+            entity_type: 'PHONE_NUMBER',
+            id: b.phoneNumberId,
+            can_send_message: 'AVAILABLE',
+            can_receive_call_sip: sipOk ? 'AVAILABLE' : 'BLOCKED',
+            ...(sipOk ? {} : { errors: [sipErr(138024, 'WhatsApp Business calling cannot use SIP because it is not enabled', 'Configure SIP using {PHONE_NUMBER_ID}/settings API')] }),
+          },
+          { entity_type: 'WABA', id: b.wabaId, can_send_message: 'AVAILABLE' },
+          { entity_type: 'BUSINESS', id: `9${b.wabaId.slice(1)}`, can_send_message: 'AVAILABLE' },
+          {
+            entity_type: 'APP',
+            id: b.appId,
+            can_send_message: 'AVAILABLE',
+            can_receive_call_sip: sipOk ? 'AVAILABLE' : 'BLOCKED',
+            ...(sipOk ? {} : { errors: [sipErr(138025, 'This app cannot use SIP for WhatsApp Business calling because it has not configured a SIP server for this business phone number', 'Configure SIP server using {PHONE_NUMBER_ID}/settings API')] }),
+          },
+        ],
+      },
+      id: nodeId,
+    };
+  }
+
+  private getPhoneNumber(query: URLSearchParams): Record<string, unknown> {
+    const b = this.ctx.business;
+    const wanted = this.fields(query, PHONE_DEFAULT_FIELDS, PHONE_FIELDS, 'WhatsAppBusinessPhoneNumber');
+    const r = this.ctx.webhooks.routing;
+    const all: Record<string, () => unknown> = {
+      code_verification_status: () => 'VERIFIED',
+      display_phone_number: () => b.displayPhoneNumber,
+      id: () => b.phoneNumberId,
+      quality_rating: () => b.qualityRating,
+      verified_name: () => b.verifiedName,
+      name_status: () => 'APPROVED',
+      platform_type: () => 'CLOUD_API',
+      throughput: () => ({ level: 'STANDARD' }),
+      messaging_limit_tier: () => (b.messagingLimit >= 100_000 ? 'TIER_100K' : b.messagingLimit >= 10_000 ? 'TIER_10K' : b.messagingLimit >= 2_000 ? 'TIER_2K' : 'TIER_250'),
+      is_official_business_account: () => false,
+      health_status: () => this.healthStatus(b.phoneNumberId)['health_status'],
+      webhook_configuration: () => ({
+        ...(r.phoneOverride ? { phone_number: r.phoneOverride.url } : {}),
+        ...(r.wabaOverride ? { whatsapp_business_account: r.wabaOverride.url } : {}),
+        ...(r.app.callback ? { application: r.app.callback.url } : {}),
+      }),
+    };
+    const out: Record<string, unknown> = {};
+    for (const f of wanted) out[f] = all[f]?.();
+    return out;
+  }
+
+  private async verifyOrThrow(cb: Callback): Promise<void> {
+    if (cb.url.length > 200) throw invalidParam('override_callback_uri must be at most 200 characters');
+    let u: URL;
+    try {
+      u = new URL(cb.url);
+    } catch {
+      throw invalidParam(`Invalid callback URL ${cb.url}`);
+    }
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw invalidParam('The callback URL must be an https URL');
+    const v = await verifyCallback(cb, this.ctx.webhooks.timeoutMs);
+    if (!v.ok) throw new GraphError(2200, `Callback verification failed with the following errors: ${v.details}`);
+    this.ctx.webhooks.markVerified(cb);
+  }
+
+  private async postPhoneNumber(body: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const wc = body['webhook_configuration'];
+    if (typeof wc !== 'object' || wc === null || Array.isArray(wc)) throw invalidParam('The parameter webhook_configuration is required');
+    const w = wc as Record<string, unknown>;
+    const uri = w['override_callback_uri'];
+    const token = w['verify_token'];
+    if (typeof uri !== 'string') throw invalidParam('webhook_configuration.override_callback_uri must be a string');
+    const r = this.ctx.webhooks.routing;
+    if (uri === '') {
+      r.phoneOverride = undefined;
+    } else {
+      if (typeof token !== 'string' || token === '') throw invalidParam('webhook_configuration.verify_token is required with override_callback_uri');
+      const cb = { url: uri, verifyToken: token };
+      await this.verifyOrThrow(cb);
+      r.phoneOverride = cb;
+    }
+    this.ctx.events.emit('webhook.routing', { phoneOverride: r.phoneOverride?.url ?? null });
+    this.ctx.webhooks.retryAllNow();
+    return { success: true };
+  }
+
+  // ------------------------------------------------------------ settings
+
+  private getSettings(query: URLSearchParams): Record<string, unknown> {
+    const calling = renderCalling(this.ctx.state.settings, {
+      includeSipCredentials: query.get('include_sip_credentials') === 'true',
+      restrictions: activeRestrictions(this.ctx),
+    });
+    const f = query.get('fields');
+    if (f && !f.split(',').map((s) => s.trim()).includes('calling')) return {};
+    return { calling };
+  }
+
+  private postSettings(body: Record<string, unknown>): Record<string, unknown> {
+    const ctx = this.ctx;
+    const patch = parseSettingsPost(body, ctx.clock.now());
+    const before = ctx.state.settings;
+    if (patch.status === 'ENABLED' && before.status !== 'ENABLED') {
+      const forced = ctx.state.enableCallingError;
+      if (forced === 138015 || (ctx.business.messagingLimit < 2000 && !ctx.business.sandbox)) {
+        throw new GraphError(138015, `Calling cannot be enabled: the business messaging limit (${ctx.business.messagingLimit}) is below 2000`);
+      }
+      const r = ctx.webhooks.routing;
+      const sipOn = (patch.sip?.status ?? before.sip.status) === 'ENABLED';
+      if (forced === 138018 || (!sipOn && !(r.wabaSubscribed && r.app.active && r.app.fields.has('calls')))) {
+        throw new GraphError(138018, 'Calling cannot be enabled: no app is subscribed to the calls webhook field and SIP is not configured');
+      }
+    }
+    const after = applySettingsPatch(before, patch, { appId: ctx.business.appId, randomPassword: () => randomBytes(16).toString('base64url') });
+    ctx.state.settings = after;
+    ctx.events.emit('settings.changed', { calling: renderCalling(after) });
+    if (reportableChange(before, after)) {
+      ctx.webhooks.emit('account_settings_update', {
+        messaging_product: 'whatsapp',
+        timestamp: String(ctx.clock.nowSeconds()),
+        type: 'PHONE_NUMBER_SETTINGS',
+        phone_number_settings: { phone_number_id: ctx.business.phoneNumberId, calling: renderCalling(after, { restrictions: activeRestrictions(ctx) }) },
+      });
+    }
+    return { success: true };
+  }
+
+  private permissionGets: number[] = [];
+
+  private getCallPermissions(query: URLSearchParams): Record<string, unknown> {
+    // Rate limit: the permissions page says 100 requests/second (the reference says 5) → 613.
+    const now = this.ctx.clock.now();
+    this.permissionGets = this.permissionGets.filter((t) => t > now - 1000);
+    if (this.permissionGets.length >= this.ctx.config.callPermissionsPerSecond) {
+      throw new GraphError(613, 'Calls to call_permissions have exceeded the rate limit');
+    }
+    this.permissionGets.push(now);
+    const key = query.get('user_wa_id') ?? query.get('recipient');
+    if (!key) throw invalidParam('The parameter user_wa_id (or recipient) is required');
+    const user = this.ctx.users.find(key);
+    if (!user) {
+      return {
+        messaging_product: 'whatsapp',
+        permission: { status: 'no_permission' },
+        actions: [
+          { action_name: 'send_call_permission_request', can_perform_action: false, limits: [] },
+          { action_name: 'start_call', can_perform_action: false, limits: [] },
+        ],
+      };
+    }
+    return this.d.permissions.render(user);
+  }
+
+  // ------------------------------------------------------------ WABA
+
+  private getWaba(query: URLSearchParams): Record<string, unknown> {
+    const b = this.ctx.business;
+    const f = (query.get('fields') ?? 'id,name').split(',').map((s) => s.trim());
+    const out: Record<string, unknown> = {};
+    for (const x of f) {
+      if (x === 'id') out['id'] = b.wabaId;
+      else if (x === 'name') out['name'] = b.wabaName;
+      else if (x === 'health_status') out['health_status'] = this.healthStatus(b.wabaId)['health_status'];
+      else if (x === 'currency') out['currency'] = 'USD';
+      else if (x === 'timezone_id') out['timezone_id'] = '1';
+      else throw new GraphError(100, `Tried accessing nonexisting field (${x}) on node type (WhatsAppBusinessAccount)`, { text: `Tried accessing nonexisting field (${x}) on node type (WhatsAppBusinessAccount)` });
+    }
+    out['id'] = b.wabaId;
+    return out;
+  }
+
+  private listPhoneNumbers(): Record<string, unknown> {
+    const b = this.ctx.business;
+    return { data: [{ verified_name: b.verifiedName, display_phone_number: b.displayPhoneNumber, id: b.phoneNumberId, quality_rating: b.qualityRating }] };
+  }
+
+  private listTemplates(query: URLSearchParams): Record<string, unknown> {
+    const name = query.get('name');
+    const data = this.d.messaging.templates
+      .filter((t) => !name || t.name === name)
+      .map((t) => ({ name: t.name, language: t.language, status: t.status, category: t.category, id: t.id, components: structuredClone(t.components) }));
+    return { data };
+  }
+
+  /**
+   * `POST /{waba-id}/message_templates`: checks the documented rules for the calling-related
+   * components and approves the template at once (Meta reviews asynchronously; we do not).
+   */
+  private createTemplate(body: Record<string, unknown>): Record<string, unknown> {
+    const name = body['name'];
+    const language = body['language'];
+    const category = body['category'];
+    const components = body['components'];
+    if (typeof name !== 'string' || !/^[a-z0-9_]{1,512}$/.test(name)) throw invalidParam('name must be lowercase letters, digits and underscores');
+    if (typeof language !== 'string' || language === '') throw invalidParam('The parameter language is required');
+    if (category !== 'MARKETING' && category !== 'UTILITY' && category !== 'AUTHENTICATION') throw invalidParam('category must be MARKETING, UTILITY or AUTHENTICATION');
+    if (!Array.isArray(components) || components.length === 0) throw invalidParam('The parameter components is required');
+    const comps = components as Array<Record<string, unknown>>;
+    const type = (c: Record<string, unknown>): string => String(c['type']).toUpperCase();
+    const bodyComp = comps.find((c) => type(c) === 'BODY');
+    if (!bodyComp || typeof bodyComp['text'] !== 'string' || bodyComp['text'].trim() === '') throw invalidParam('A non-empty BODY component is required');
+    if (comps.some((c) => type(c) === 'CALL_PERMISSION_REQUEST')) {
+      if (category === 'AUTHENTICATION') throw invalidParam('call_permission_request templates must be MARKETING or UTILITY');
+      if (comps.some((c) => type(c) === 'BUTTONS')) throw invalidParam('call_permission_request cannot be combined with other interactive components');
+    }
+    for (const c of comps.filter((x) => type(x) === 'BUTTONS')) {
+      const buttons = Array.isArray(c['buttons']) ? (c['buttons'] as Array<Record<string, unknown>>) : [];
+      for (const btn of buttons) {
+        if (btn['type'] === 'voice_call') {
+          const ttl = btn['ttl_minutes'];
+          if (ttl !== undefined && (typeof ttl !== 'number' || ttl < 1440 || ttl > 43200)) throw invalidParam('voice_call button ttl_minutes must be between 1440 and 43200');
+        }
+      }
+    }
+    if (this.d.messaging.templates.some((t) => t.name === name && t.language === language)) {
+      throw invalidParam(`Content in this language already exists for template ${name}`);
+    }
+    const id = `${Date.now()}${Math.floor(Math.random() * 1000)}`;
+    this.d.messaging.templates.push({ id, name, language, category, status: 'APPROVED', components: structuredClone(comps) });
+    return { id, status: 'APPROVED', category };
+  }
+
+  private async subscribedApps(method: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const b = this.ctx.business;
+    const r = this.ctx.webhooks.routing;
+    if (method === 'GET') {
+      if (!r.wabaSubscribed) return { data: [] };
+      return {
+        data: [
+          {
+            whatsapp_business_api_data: { id: b.appId, link: `https://www.facebook.com/games/?app_id=${b.appId}`, name: b.appName },
+            ...(r.wabaOverride ? { override_callback_uri: r.wabaOverride.url } : {}),
+          },
+        ],
+      };
+    }
+    if (method === 'DELETE') {
+      r.wabaSubscribed = false;
+      r.wabaOverride = undefined;
+      return { success: true };
+    }
+    if (method !== 'POST') throw unsupported(method, `${b.wabaId}/subscribed_apps`);
+    const uri = body['override_callback_uri'];
+    const token = body['verify_token'];
+    if (uri === undefined || uri === '') {
+      r.wabaOverride = undefined;
+    } else {
+      if (typeof uri !== 'string') throw invalidParam('override_callback_uri must be a string');
+      if (typeof token !== 'string' || token === '') throw invalidParam('verify_token is required with override_callback_uri');
+      const cb = { url: uri, verifyToken: token };
+      await this.verifyOrThrow(cb);
+      r.wabaOverride = cb;
+    }
+    r.wabaSubscribed = true;
+    this.ctx.webhooks.retryAllNow();
+    return { success: true };
+  }
+
+  private async appSubscriptions(method: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+    const app = this.ctx.webhooks.routing.app;
+    if (method === 'GET') {
+      if (!app.callback) return { data: [] };
+      return {
+        data: [
+          {
+            object: 'whatsapp_business_account',
+            callback_url: app.callback.url,
+            active: app.active,
+            fields: [...app.fields].sort().map((name) => ({ name, version: 'v25.0' })),
+          },
+        ],
+      };
+    }
+    if (method === 'DELETE') {
+      app.callback = undefined;
+      app.fields.clear();
+      app.active = false;
+      return { success: true };
+    }
+    if (body['object'] !== 'whatsapp_business_account') throw invalidParam('object must be "whatsapp_business_account"');
+    const url = body['callback_url'];
+    const token = body['verify_token'];
+    const fieldsRaw = body['fields'];
+    if (typeof url !== 'string' || url === '') throw invalidParam('The parameter callback_url is required');
+    if (typeof token !== 'string' || token === '') throw invalidParam('The parameter verify_token is required');
+    const fields = Array.isArray(fieldsRaw)
+      ? fieldsRaw.map(String)
+      : typeof fieldsRaw === 'string'
+        ? fieldsRaw.split(',').map((s) => s.trim()).filter(Boolean)
+        : [];
+    if (fields.length === 0) throw invalidParam('The parameter fields is required');
+    const known = new Set(['messages', 'calls', 'account_settings_update', 'account_update', 'account_alerts', 'message_template_status_update', 'phone_number_quality_update', 'business_capability_update', 'history', 'smb_message_echoes', 'user_preferences']);
+    for (const f of fields) if (!known.has(f)) throw invalidParam(`Invalid field "${f}" for object whatsapp_business_account`);
+    const cb = { url, verifyToken: token };
+    if (url.length > 1000) throw invalidParam('callback_url is too long');
+    const v = await verifyCallback(cb, this.ctx.webhooks.timeoutMs);
+    if (!v.ok) throw new GraphError(2200, `Callback verification failed with the following errors: ${v.details}`);
+    this.ctx.webhooks.markVerified(cb);
+    app.callback = cb;
+    for (const f of fields) app.fields.add(f);
+    app.active = true;
+    this.ctx.webhooks.retryAllNow();
+    return { success: true };
+  }
+}
+
+function ok(json: unknown): GraphResponse {
+  return { status: 200, json };
+}
