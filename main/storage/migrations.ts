@@ -45,4 +45,76 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 2,
+    name: 'contacts, threads and timeline items with full-text search',
+    up: (db) => {
+      db.exec(`
+        -- A customer: known by phone number (wa_id), by BSUID (user_id), or both.
+        CREATE TABLE contacts (
+          id              INTEGER PRIMARY KEY,
+          wa_id           TEXT UNIQUE,
+          user_id         TEXT UNIQUE,
+          parent_user_id  TEXT,
+          profile_name    TEXT,
+          username        TEXT,
+          owner_name      TEXT,      -- the owner's own name for them
+          notes           TEXT,
+          country         TEXT,      -- ISO 3166 alpha-2, from the phone number
+          created_at      TEXT NOT NULL,
+          updated_at      TEXT NOT NULL,
+          CHECK (wa_id IS NOT NULL OR user_id IS NOT NULL)
+        );
+
+        -- One thread per customer.
+        CREATE TABLE threads (
+          id                  INTEGER PRIMARY KEY,
+          contact_id          INTEGER NOT NULL UNIQUE REFERENCES contacts(id) ON DELETE CASCADE,
+          last_item_id        INTEGER,
+          last_item_at        TEXT,
+          unread_count        INTEGER NOT NULL DEFAULT 0,
+          missed_calls        INTEGER NOT NULL DEFAULT 0,
+          -- The 24-hour customer-service window: free-form messages allowed until then.
+          window_expires_at   TEXT,
+          created_at          TEXT NOT NULL
+        );
+        CREATE INDEX threads_recent ON threads(last_item_at DESC, id DESC);
+
+        -- Everything that happens in a thread, keyed by Meta's ids where there is one.
+        CREATE TABLE items (
+          id          INTEGER PRIMARY KEY,
+          thread_id   INTEGER NOT NULL REFERENCES threads(id) ON DELETE CASCADE,
+          kind        TEXT NOT NULL CHECK (kind IN ('message', 'call', 'system')),
+          meta_id     TEXT,                       -- wamid for messages, wacid for calls
+          direction   TEXT CHECK (direction IN ('in', 'out')),
+          at          TEXT NOT NULL,              -- when it happened (ISO 8601, UTC)
+          type        TEXT NOT NULL,              -- text, image, …; call; permission_granted, …
+          body        TEXT,                       -- the searchable text
+          status      TEXT,                       -- messages: sending/sent/delivered/read/failed; calls: ringing/…/completed/missed
+          status_rank INTEGER NOT NULL DEFAULT 0,
+          data        TEXT NOT NULL DEFAULT '{}', -- JSON: the details of each kind
+          UNIQUE (kind, meta_id)
+        );
+        CREATE INDEX items_timeline ON items(thread_id, at, id);
+
+        CREATE VIRTUAL TABLE items_fts USING fts5(body, content='items', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
+        CREATE TRIGGER items_fts_insert AFTER INSERT ON items WHEN new.body IS NOT NULL BEGIN
+          INSERT INTO items_fts(rowid, body) VALUES (new.id, new.body);
+        END;
+        CREATE TRIGGER items_fts_delete AFTER DELETE ON items WHEN old.body IS NOT NULL BEGIN
+          INSERT INTO items_fts(items_fts, rowid, body) VALUES ('delete', old.id, old.body);
+        END;
+        CREATE TRIGGER items_fts_update AFTER UPDATE OF body ON items BEGIN
+          INSERT INTO items_fts(items_fts, rowid, body) SELECT 'delete', old.id, old.body WHERE old.body IS NOT NULL;
+          INSERT INTO items_fts(rowid, body) SELECT new.id, new.body WHERE new.body IS NOT NULL;
+        END;
+
+        -- Small key/value state, e.g. how far the thread store has projected domain_events.
+        CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+        -- Names and numbers of contacts (rowid = contacts.id), kept by the thread store.
+        CREATE VIRTUAL TABLE contacts_fts USING fts5(name, tokenize='unicode61 remove_diacritics 2');
+      `);
+    },
+  },
 ];

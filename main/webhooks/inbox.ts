@@ -40,12 +40,18 @@ export interface InboxCounts {
 const DRAIN_BATCH = 32;
 
 export type DomainEventListener = (event: DomainEvent) => void;
+/**
+ * Runs inside the transaction that records a new domain event (with its row id), so whatever it
+ * writes commits or rolls back together with the event: the thread store projects this way.
+ */
+export type DomainEventApplier = (event: DomainEvent, eventId: number) => void;
 
 export class WebhookInbox {
   private readonly db: Database;
   private readonly log: Logger;
   private readonly clock: () => Date;
   private readonly listeners = new Set<DomainEventListener>();
+  private readonly appliers: DomainEventApplier[] = [];
   private draining: Promise<number> | null = null;
   private drainAgain = false;
   private queue: Array<{ raw: Buffer; resolve: (r: StoreResult) => void; reject: (e: unknown) => void }> = [];
@@ -97,6 +103,11 @@ export class WebhookInbox {
       return;
     }
     batch.forEach((item, i) => item.resolve(results[i]!));
+  }
+
+  /** Adds a synchronous, transactional applier (see DomainEventApplier). */
+  addApplier(applier: DomainEventApplier): void {
+    this.appliers.push(applier);
   }
 
   subscribe(listener: DomainEventListener): () => void {
@@ -162,6 +173,7 @@ export class WebhookInbox {
             const r = this.stmt.insertEvent.run(e.key, e.kind, e.occurredAt, p.id, JSON.stringify(e), now);
             if (Number(r.changes) === 0) continue; // already applied: a duplicate or a retry
             if (e.kind === 'message.status') this.stmt.advanceStatus.run(e.wamid, e.status, STATUS_RANK[e.status] ?? 0, now);
+            this.runAppliers(e, Number(r.lastInsertRowid));
             applied.push(e);
           }
           this.stmt.markProcessed.run(now, p.id);
@@ -172,6 +184,24 @@ export class WebhookInbox {
       for (const e of applied) this.publish(e);
     }
     return handled;
+  }
+
+  /**
+   * Appliers run in a savepoint: one that fails (a bug, an event it cannot handle) is rolled back
+   * and logged, and the domain event is still recorded — a poison event never blocks the inbox.
+   */
+  private runAppliers(e: DomainEvent, eventId: number): void {
+    for (const apply of this.appliers) {
+      this.db.exec('SAVEPOINT applier');
+      try {
+        apply(e, eventId);
+        this.db.exec('RELEASE applier');
+      } catch (err) {
+        this.db.exec('ROLLBACK TO applier');
+        this.db.exec('RELEASE applier');
+        this.log.error('webhook.applier_failed', { kind: e.kind, key: e.key.slice(0, 80), error: (err as Error).message });
+      }
+    }
   }
 
   private publish(e: DomainEvent): void {
@@ -208,6 +238,11 @@ export class WebhookInbox {
       occurredAt: r.occurred_at,
       createdAt: r.created_at,
     }));
+  }
+
+  /** How many webhook bodies arrived since `sinceIso` (e.g. the start of today). */
+  receivedSince(sinceIso: string): number {
+    return Number((this.db.prepare('SELECT COUNT(*) AS n FROM inbox WHERE received_at >= ?').get(sinceIso) as { n: number }).n);
   }
 
   eventCount(kind?: string): number {

@@ -1,0 +1,483 @@
+/**
+ * The thread store: one thread per customer holding messages, calls and system events in the
+ * order they happened (SQLite, see migration 2). It is a projection of the webhook pipeline's
+ * domain events, applied inside the inbox transaction that records each event (so a crash can
+ * never leave an event recorded but not projected), and idempotent end to end: items are keyed
+ * by Meta's ids (`UNIQUE(kind, meta_id)`), statuses only move forward.
+ *
+ * Contacts are found by BSUID (`user_id`) first, then phone number (`wa_id`); when a BSUID-only
+ * contact later shows up with a phone number that already has its own contact, the two are merged
+ * into the older one (its thread keeps every item of both).
+ *
+ * Reads: threads by recency with keyset pagination, a thread's timeline with keyset pagination
+ * (cost independent of the thread's length), and full-text search (FTS5) over message text and
+ * contact names and numbers.
+ */
+import type { Database } from '../storage/database.ts';
+import { transaction } from '../storage/database.ts';
+import type { ContactRef, DomainEvent } from '../webhooks/envelope.ts';
+
+export const CUSTOMER_SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/** Message statuses, in the only order they may move. */
+export const MESSAGE_STATUS_RANK: Record<string, number> = { sending: 0, sent: 1, delivered: 2, failed: 3, read: 4, played: 5 };
+/** Call statuses: ringing → answered → a final outcome. */
+export const CALL_STATUS_RANK: Record<string, number> = { ringing: 1, answered: 2, completed: 3, missed: 3, declined: 3, no_answer: 3, failed: 3 };
+
+export interface Contact {
+  id: number;
+  waId: string | null;
+  userId: string | null;
+  profileName: string | null;
+  username: string | null;
+  ownerName: string | null;
+  country: string | null;
+}
+
+export interface ThreadSummary {
+  id: number;
+  contact: Contact;
+  lastItemAt: string | null;
+  lastItem: { kind: string; type: string; direction: string | null; body: string | null; status: string | null } | null;
+  unreadCount: number;
+  missedCalls: number;
+  windowExpiresAt: string | null;
+}
+
+export interface TimelineItem {
+  id: number;
+  threadId: number;
+  kind: 'message' | 'call' | 'system';
+  metaId: string | null;
+  direction: 'in' | 'out' | null;
+  at: string;
+  type: string;
+  body: string | null;
+  status: string | null;
+  data: Record<string, unknown>;
+}
+
+export interface Cursor {
+  at: string;
+  id: number;
+}
+
+export interface SearchHit {
+  itemId: number;
+  threadId: number;
+  at: string;
+  /** The matching text with matches wrapped in \u0001…\u0002 (the UI turns them into <mark>). */
+  snippet: string;
+}
+
+interface ItemRow {
+  id: number;
+  thread_id: number;
+  kind: TimelineItem['kind'];
+  meta_id: string | null;
+  direction: TimelineItem['direction'];
+  at: string;
+  type: string;
+  body: string | null;
+  status: string | null;
+  data: string;
+}
+
+const toItem = (r: ItemRow): TimelineItem => ({
+  id: Number(r.id),
+  threadId: Number(r.thread_id),
+  kind: r.kind,
+  metaId: r.meta_id,
+  direction: r.direction,
+  at: r.at,
+  type: r.type,
+  body: r.body,
+  status: r.status,
+  data: JSON.parse(r.data) as Record<string, unknown>,
+});
+
+/** The searchable text of an inbound message, by type. */
+export function messageText(raw: Record<string, unknown>): string | null {
+  const type = String(raw['type'] ?? '');
+  const part = (raw[type] ?? {}) as Record<string, unknown>;
+  const s = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v : null);
+  switch (type) {
+    case 'text':
+      return s(part['body']);
+    case 'image':
+    case 'video':
+    case 'document':
+      return [s(part['caption']), s(part['filename'])].filter(Boolean).join(' — ') || null;
+    case 'location':
+      return [s(part['name']), s(part['address'])].filter(Boolean).join(', ') || null;
+    case 'contacts': {
+      const list = Array.isArray(raw['contacts']) ? (raw['contacts'] as Array<{ name?: { formatted_name?: string } }>) : [];
+      return list.map((c) => c.name?.formatted_name).filter(Boolean).join(', ') || null;
+    }
+    case 'interactive': {
+      const i = part as { button_reply?: { title?: string }; list_reply?: { title?: string; description?: string } };
+      return s(i.button_reply?.title) ?? s(i.list_reply?.title);
+    }
+    case 'button':
+      return s(part['text']);
+    default:
+      return null;
+  }
+}
+
+export class ThreadStore {
+  private readonly db: Database;
+  private readonly clock: () => Date;
+  private readonly countryOf: (waId: string) => string | null;
+
+  constructor(db: Database, opts: { clock?: () => Date; countryOf?: (waId: string) => string | null } = {}) {
+    this.db = db;
+    this.clock = opts.clock ?? (() => new Date());
+    this.countryOf = opts.countryOf ?? (() => null);
+  }
+
+  // ---- projection ------------------------------------------------------------------------
+
+  /**
+   * Projects every recorded domain event the store has not seen yet (after an upgrade, or if
+   * projection was off). Idempotent; returns how many events it looked at.
+   */
+  catchUp(): number {
+    const cursor = Number((this.db.prepare("SELECT value FROM kv WHERE key = 'threads.cursor'").get() as { value: string } | undefined)?.value ?? 0);
+    const rows = this.db.prepare('SELECT id, payload FROM domain_events WHERE id > ? ORDER BY id').all(cursor) as Array<{ id: number; payload: string }>;
+    if (rows.length === 0) return 0;
+    transaction(this.db, () => {
+      for (const r of rows) this.apply(JSON.parse(r.payload) as DomainEvent, Number(r.id));
+    });
+    return rows.length;
+  }
+
+  /** Applies one domain event; call inside the transaction that recorded it (WebhookInbox.addApplier). */
+  apply(e: DomainEvent, eventId: number): void {
+    switch (e.kind) {
+      case 'message.received':
+        this.onMessage(e);
+        break;
+      case 'message.status':
+        this.onMessageStatus(e.wamid, e.status, e.occurredAt ?? this.now(), e.errors);
+        break;
+      case 'call.connect':
+        this.onCall(e.callId, e.user, e.direction, e.occurredAt ?? this.now(), { status: 'ringing', connect: { ctaPayload: e.ctaPayload, deeplinkPayload: e.deeplinkPayload, bizOpaque: e.bizOpaque } });
+        break;
+      case 'call.status': {
+        const map: Record<string, string> = { RINGING: 'ringing', ACCEPTED: 'answered', REJECTED: 'declined' };
+        this.onCall(e.callId, e.user, 'BUSINESS_INITIATED', e.occurredAt ?? this.now(), { status: map[e.status] ?? null, statusName: e.status });
+        break;
+      }
+      case 'call.terminate':
+        this.onTerminate(e);
+        break;
+      case 'permission.reply':
+        this.onPermissionReply(e);
+        break;
+      default:
+        break; // settings / account / unknown: not thread items
+    }
+    this.db.prepare("INSERT INTO kv (key, value) VALUES ('threads.cursor', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value WHERE CAST(excluded.value AS INTEGER) > CAST(kv.value AS INTEGER)").run(String(eventId));
+  }
+
+  private now(): string {
+    return this.clock().toISOString();
+  }
+
+  /** Finds or creates the contact (merging a BSUID-only contact into its phone-number twin). */
+  contactFor(ref: ContactRef): number {
+    const now = this.now();
+    const byUser = ref.userId ? (this.db.prepare('SELECT id, wa_id FROM contacts WHERE user_id = ?').get(ref.userId) as { id: number; wa_id: string | null } | undefined) : undefined;
+    const byPhone = ref.waId ? (this.db.prepare('SELECT id, user_id FROM contacts WHERE wa_id = ?').get(ref.waId) as { id: number; user_id: string | null } | undefined) : undefined;
+    let id: number;
+    if (byUser && byPhone && byUser.id !== byPhone.id) {
+      id = this.merge(Math.min(Number(byUser.id), Number(byPhone.id)), Math.max(Number(byUser.id), Number(byPhone.id)));
+    } else if (byUser || byPhone) {
+      id = Number((byUser ?? byPhone)!.id);
+    } else {
+      const r = this.db
+        .prepare('INSERT INTO contacts (wa_id, user_id, parent_user_id, profile_name, username, country, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(ref.waId, ref.userId, ref.parentUserId, ref.profileName, ref.username, ref.waId ? this.countryOf(ref.waId) : null, now, now);
+      id = Number(r.lastInsertRowid);
+      this.db.prepare('INSERT INTO threads (contact_id, created_at) VALUES (?, ?)').run(id, now);
+      this.indexContact(id);
+      return id;
+    }
+    // Fill in what we learnt (a phone number for a BSUID-only contact, a newer profile name).
+    this.db
+      .prepare(
+        `UPDATE contacts SET wa_id = COALESCE(wa_id, ?), user_id = COALESCE(user_id, ?), parent_user_id = COALESCE(?, parent_user_id),
+         profile_name = COALESCE(?, profile_name), username = COALESCE(?, username), country = COALESCE(country, ?), updated_at = ? WHERE id = ?`,
+      )
+      .run(ref.waId, ref.userId, ref.parentUserId, ref.profileName, ref.username, ref.waId ? this.countryOf(ref.waId) : null, now, id);
+    this.indexContact(id);
+    return id;
+  }
+
+  private merge(keep: number, drop: number): number {
+    const keepThread = this.threadIdOf(keep);
+    const dropThread = this.threadIdOf(drop);
+    const dropRow = this.db.prepare('SELECT wa_id, user_id, parent_user_id, profile_name, username, owner_name, notes, country FROM contacts WHERE id = ?').get(drop) as Record<string, string | null>;
+    this.db.prepare('UPDATE items SET thread_id = ? WHERE thread_id = ?').run(keepThread, dropThread);
+    this.db.prepare('DELETE FROM threads WHERE id = ?').run(dropThread);
+    this.db.prepare('DELETE FROM contacts WHERE id = ?').run(drop);
+    this.db.prepare('DELETE FROM contacts_fts WHERE rowid = ?').run(drop);
+    this.db
+      .prepare(
+        `UPDATE contacts SET wa_id = COALESCE(wa_id, ?), user_id = COALESCE(user_id, ?), parent_user_id = COALESCE(parent_user_id, ?), profile_name = COALESCE(profile_name, ?),
+         username = COALESCE(username, ?), owner_name = COALESCE(owner_name, ?), notes = COALESCE(notes, ?), country = COALESCE(country, ?) WHERE id = ?`,
+      )
+      .run(dropRow['wa_id'] ?? null, dropRow['user_id'] ?? null, dropRow['parent_user_id'] ?? null, dropRow['profile_name'] ?? null, dropRow['username'] ?? null, dropRow['owner_name'] ?? null, dropRow['notes'] ?? null, dropRow['country'] ?? null, keep);
+    this.refreshThread(keepThread);
+    return keep;
+  }
+
+  private indexContact(id: number): void {
+    const c = this.db.prepare('SELECT wa_id, user_id, profile_name, username, owner_name FROM contacts WHERE id = ?').get(id) as Record<string, string | null>;
+    const name = [c['owner_name'], c['profile_name'], c['username'], c['wa_id'], c['user_id']].filter(Boolean).join(' ');
+    this.db.prepare('DELETE FROM contacts_fts WHERE rowid = ?').run(id);
+    this.db.prepare('INSERT INTO contacts_fts (rowid, name) VALUES (?, ?)').run(id, name);
+  }
+
+  threadIdOf(contactId: number): number {
+    return Number((this.db.prepare('SELECT id FROM threads WHERE contact_id = ?').get(contactId) as { id: number }).id);
+  }
+
+  /** Inserts an item unless one with the same (kind, meta_id) exists; returns its id and whether it is new. */
+  private insertItem(item: Omit<TimelineItem, 'id' | 'data'> & { data: Record<string, unknown> }): { id: number; created: boolean } {
+    if (item.metaId) {
+      const existing = this.db.prepare('SELECT id FROM items WHERE kind = ? AND meta_id = ?').get(item.kind, item.metaId) as { id: number } | undefined;
+      if (existing) return { id: Number(existing.id), created: false };
+    }
+    const rank = item.kind === 'message' ? (MESSAGE_STATUS_RANK[item.status ?? ''] ?? 0) : item.kind === 'call' ? (CALL_STATUS_RANK[item.status ?? ''] ?? 0) : 0;
+    const r = this.db
+      .prepare('INSERT INTO items (thread_id, kind, meta_id, direction, at, type, body, status, status_rank, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(item.threadId, item.kind, item.metaId, item.direction, item.at, item.type, item.body, item.status, rank, JSON.stringify(item.data));
+    const id = Number(r.lastInsertRowid);
+    this.db
+      .prepare('UPDATE threads SET last_item_id = ?, last_item_at = ? WHERE id = ? AND (last_item_at IS NULL OR last_item_at < ? OR (last_item_at = ? AND last_item_id < ?))')
+      .run(id, item.at, item.threadId, item.at, item.at, id);
+    return { id, created: true };
+  }
+
+  private openWindow(threadId: number, at: string): void {
+    const until = new Date(Date.parse(at) + CUSTOMER_SERVICE_WINDOW_MS).toISOString();
+    this.db.prepare('UPDATE threads SET window_expires_at = ? WHERE id = ? AND (window_expires_at IS NULL OR window_expires_at < ?)').run(until, threadId, until);
+  }
+
+  private onMessage(e: Extract<DomainEvent, { kind: 'message.received' }>): void {
+    const at = e.occurredAt ?? this.now();
+    const threadId = this.threadIdOf(this.contactFor(e.from));
+    const raw = e.raw;
+    // A voicemail is an audio message whose id is the call's wacid: it belongs in that call's card.
+    if (e.type === 'audio' && e.wamid.startsWith('wacid.')) {
+      const call = this.ensureCall(e.wamid, threadId, 'in', at);
+      this.patchData(call, { voicemail: raw['audio'] ?? null });
+      this.openWindow(threadId, at);
+      return;
+    }
+    if (e.type === 'reaction') {
+      const r = (raw['reaction'] ?? {}) as { message_id?: string; emoji?: string };
+      const target = r.message_id ? (this.db.prepare("SELECT id FROM items WHERE kind = 'message' AND meta_id = ?").get(r.message_id) as { id: number } | undefined) : undefined;
+      if (target) {
+        const data = this.dataOf(Number(target.id));
+        const reactions: Record<string, string> = { ...((data['reactions'] as Record<string, string> | undefined) ?? {}) };
+        if (r.emoji) reactions['customer'] = r.emoji;
+        else delete reactions['customer'];
+        this.patchData(Number(target.id), { reactions });
+        this.openWindow(threadId, at);
+        return;
+      }
+    }
+    const { created } = this.insertItem({ threadId, kind: 'message', metaId: e.wamid, direction: 'in', at, type: e.type, body: messageText(raw), status: null, data: { message: raw } });
+    if (created) this.db.prepare('UPDATE threads SET unread_count = unread_count + 1 WHERE id = ?').run(threadId);
+    this.openWindow(threadId, at);
+  }
+
+  private onMessageStatus(wamid: string, status: string, at: string, errors: unknown[]): void {
+    const rank = MESSAGE_STATUS_RANK[status];
+    if (rank === undefined) return;
+    const item = this.db.prepare("SELECT id, data FROM items WHERE kind = 'message' AND meta_id = ?").get(wamid) as { id: number; data: string } | undefined;
+    if (!item) return; // a status for a message sent elsewhere (or not recorded yet): the inbox keeps it
+    const data = JSON.parse(item.data) as { statusHistory?: Array<{ status: string; at: string }>; error?: unknown };
+    const history = data.statusHistory ?? [];
+    if (!history.some((h) => h.status === status)) history.push({ status, at });
+    const patch: Record<string, unknown> = { statusHistory: history };
+    if (status === 'failed') patch['error'] = errors[0] ?? null;
+    this.db.prepare('UPDATE items SET status = ?, status_rank = ? WHERE id = ? AND status_rank < ?').run(status, rank, item.id, rank);
+    this.patchData(Number(item.id), patch);
+  }
+
+  private ensureCall(callId: string, threadId: number, direction: 'in' | 'out', at: string): number {
+    return this.insertItem({ threadId, kind: 'call', metaId: callId, direction, at, type: 'call', body: null, status: null, data: {} }).id;
+  }
+
+  private onCall(callId: string, user: ContactRef, directionName: string | null, at: string, change: { status: string | null; connect?: Record<string, unknown>; statusName?: string }): void {
+    const direction = (directionName ?? '').toUpperCase() === 'BUSINESS_INITIATED' ? 'out' : 'in';
+    const threadId = this.threadIdOf(this.contactFor(user));
+    const id = this.ensureCall(callId, threadId, direction, at);
+    if (change.connect) this.patchData(id, { ...change.connect, direction });
+    if (change.statusName === 'ACCEPTED') this.patchData(id, { answeredAt: at });
+    if (change.status) this.advanceCall(id, change.status);
+    // The customer calling us, or accepting our call, opens the customer-service window.
+    if (direction === 'in' || change.statusName === 'ACCEPTED') this.openWindow(threadId, at);
+  }
+
+  private onTerminate(e: Extract<DomainEvent, { kind: 'call.terminate' }>): void {
+    const at = e.occurredAt ?? this.now();
+    const direction = (e.direction ?? '').toUpperCase() === 'BUSINESS_INITIATED' ? 'out' : 'in';
+    const threadId = this.threadIdOf(this.contactFor(e.user));
+    const id = this.ensureCall(e.callId, threadId, direction, at);
+    const current = this.db.prepare('SELECT status FROM items WHERE id = ?').get(id) as { status: string | null };
+    const data = this.dataOf(id);
+    const answered = current.status === 'answered' || typeof data['answeredAt'] === 'string' || (e.durationSeconds ?? 0) > 0;
+    const error = e.errors[0];
+    let outcome: string;
+    if (answered && !(e.status === 'FAILED' && error)) outcome = 'completed';
+    else if (answered) outcome = 'failed';
+    else if (current.status === 'declined') outcome = 'declined';
+    else if (direction === 'in') outcome = 'missed';
+    else outcome = error ? 'failed' : 'no_answer';
+    const becameFinal = this.advanceCall(id, outcome);
+    this.patchData(id, { endedAt: at, durationSeconds: e.durationSeconds, terminateStatus: e.status, ...(error ? { error } : {}) });
+    if (becameFinal && outcome === 'missed') this.db.prepare('UPDATE threads SET missed_calls = missed_calls + 1 WHERE id = ?').run(threadId);
+    if (direction === 'in') this.openWindow(threadId, at);
+  }
+
+  /** Moves a call's status forward only; true when it changed. */
+  advanceCall(itemId: number, status: string): boolean {
+    const rank = CALL_STATUS_RANK[status];
+    if (rank === undefined) return false;
+    const r = this.db.prepare('UPDATE items SET status = ?, status_rank = ? WHERE id = ? AND status_rank < ?').run(status, rank, itemId, rank);
+    return Number(r.changes) > 0;
+  }
+
+  private onPermissionReply(e: Extract<DomainEvent, { kind: 'permission.reply' }>): void {
+    const at = e.occurredAt ?? this.now();
+    const threadId = this.threadIdOf(this.contactFor(e.user));
+    const type = e.response === 'accept' ? 'permission_granted' : e.source === 'automatic' ? 'permission_revoked' : 'permission_declined';
+    this.insertItem({ threadId, kind: 'system', metaId: e.wamid, direction: 'in', at, type, body: null, status: null, data: { isPermanent: e.isPermanent, expiresAt: e.expiresAt, source: e.source, contextId: e.contextId } });
+  }
+
+  /** Records a message the business sent (status moves forward as status webhooks arrive). */
+  addOutgoingMessage(m: { contact: ContactRef; wamid: string; type: string; body: string | null; at?: string; status?: string; data?: Record<string, unknown> }): TimelineItem {
+    return transaction(this.db, () => {
+      const threadId = this.threadIdOf(this.contactFor(m.contact));
+      const { id } = this.insertItem({ threadId, kind: 'message', metaId: m.wamid, direction: 'out', at: m.at ?? this.now(), type: m.type, body: m.body, status: m.status ?? 'sent', data: m.data ?? {} });
+      // A status that arrived before we recorded the message (the inbox keeps the newest) applies now.
+      const early = this.db.prepare('SELECT status, updated_at FROM message_status WHERE wamid = ?').get(m.wamid) as { status: string; updated_at: string } | undefined;
+      if (early) this.onMessageStatus(m.wamid, early.status, early.updated_at, []);
+      return this.item(id)!;
+    });
+  }
+
+  private dataOf(itemId: number): Record<string, unknown> {
+    return JSON.parse((this.db.prepare('SELECT data FROM items WHERE id = ?').get(itemId) as { data: string }).data) as Record<string, unknown>;
+  }
+
+  private patchData(itemId: number, patch: Record<string, unknown>): void {
+    this.db.prepare('UPDATE items SET data = ? WHERE id = ?').run(JSON.stringify({ ...this.dataOf(itemId), ...patch }), itemId);
+  }
+
+  private refreshThread(threadId: number): void {
+    const last = this.db.prepare('SELECT id, at FROM items WHERE thread_id = ? ORDER BY at DESC, id DESC LIMIT 1').get(threadId) as { id: number; at: string } | undefined;
+    const counts = this.db
+      .prepare("SELECT SUM(kind = 'call' AND status = 'missed') AS missed FROM items WHERE thread_id = ?")
+      .get(threadId) as { missed: number | null };
+    this.db.prepare('UPDATE threads SET last_item_id = ?, last_item_at = ?, missed_calls = ? WHERE id = ?').run(last?.id ?? null, last?.at ?? null, Number(counts.missed ?? 0), threadId);
+  }
+
+  // ---- reads -------------------------------------------------------------------------------
+
+  listThreads(opts: { limit?: number; after?: Cursor | null; filter?: 'all' | 'unread' | 'missed' } = {}): ThreadSummary[] {
+    const limit = Math.min(opts.limit ?? 50, 200);
+    const where: string[] = ['t.last_item_at IS NOT NULL'];
+    const args: Array<string | number> = [];
+    if (opts.filter === 'unread') where.push('t.unread_count > 0');
+    if (opts.filter === 'missed') where.push('t.missed_calls > 0');
+    if (opts.after) {
+      where.push('(t.last_item_at < ? OR (t.last_item_at = ? AND t.id < ?))');
+      args.push(opts.after.at, opts.after.at, opts.after.id);
+    }
+    const rows = this.db
+      .prepare(
+        `SELECT t.id, t.last_item_at, t.unread_count, t.missed_calls, t.window_expires_at,
+                c.id AS cid, c.wa_id, c.user_id, c.profile_name, c.username, c.owner_name, c.country,
+                i.kind AS li_kind, i.type AS li_type, i.direction AS li_direction, i.body AS li_body, i.status AS li_status
+         FROM threads t JOIN contacts c ON c.id = t.contact_id LEFT JOIN items i ON i.id = t.last_item_id
+         WHERE ${where.join(' AND ')} ORDER BY t.last_item_at DESC, t.id DESC LIMIT ?`,
+      )
+      .all(...args, limit) as Array<Record<string, string | number | null>>;
+    return rows.map((r) => ({
+      id: Number(r['id']),
+      contact: { id: Number(r['cid']), waId: r['wa_id'] as string | null, userId: r['user_id'] as string | null, profileName: r['profile_name'] as string | null, username: r['username'] as string | null, ownerName: r['owner_name'] as string | null, country: r['country'] as string | null },
+      lastItemAt: r['last_item_at'] as string | null,
+      lastItem: r['li_kind'] ? { kind: String(r['li_kind']), type: String(r['li_type']), direction: r['li_direction'] as string | null, body: r['li_body'] as string | null, status: r['li_status'] as string | null } : null,
+      unreadCount: Number(r['unread_count']),
+      missedCalls: Number(r['missed_calls']),
+      windowExpiresAt: r['window_expires_at'] as string | null,
+    }));
+  }
+
+  /** Newest first, `limit` items older than `before` (keyset: cost does not grow with the thread). */
+  timeline(threadId: number, opts: { limit?: number; before?: Cursor | null } = {}): TimelineItem[] {
+    const limit = Math.min(opts.limit ?? 50, 500);
+    const rows = opts.before
+      ? (this.db.prepare('SELECT * FROM items WHERE thread_id = ? AND (at < ? OR (at = ? AND id < ?)) ORDER BY at DESC, id DESC LIMIT ?').all(threadId, opts.before.at, opts.before.at, opts.before.id, limit) as unknown as ItemRow[])
+      : (this.db.prepare('SELECT * FROM items WHERE thread_id = ? ORDER BY at DESC, id DESC LIMIT ?').all(threadId, limit) as unknown as ItemRow[]);
+    return rows.map(toItem);
+  }
+
+  /** Items newer than `after`, oldest first (scrolling down after jumping to a search hit). */
+  timelineAfter(threadId: number, after: Cursor, limit = 50): TimelineItem[] {
+    return (this.db.prepare('SELECT * FROM items WHERE thread_id = ? AND (at > ? OR (at = ? AND id > ?)) ORDER BY at ASC, id ASC LIMIT ?').all(threadId, after.at, after.at, after.id, Math.min(limit, 500)) as unknown as ItemRow[]).map(toItem);
+  }
+
+  item(id: number): TimelineItem | null {
+    const r = this.db.prepare('SELECT * FROM items WHERE id = ?').get(id) as unknown as ItemRow | undefined;
+    return r ? toItem(r) : null;
+  }
+
+  /** Full-text search over message text (FTS5), newest first. */
+  searchItems(query: string, limit = 50): SearchHit[] {
+    const match = toFtsQuery(query);
+    if (!match) return [];
+    return (
+      this.db
+        .prepare(
+          `SELECT i.id, i.thread_id, i.at, snippet(items_fts, 0, char(1), char(2), '…', 12) AS snip
+           FROM items_fts JOIN items i ON i.id = items_fts.rowid WHERE items_fts MATCH ? ORDER BY i.at DESC, i.id DESC LIMIT ?`,
+        )
+        .all(match, Math.min(limit, 200)) as Array<{ id: number; thread_id: number; at: string; snip: string }>
+    ).map((r) => ({ itemId: Number(r.id), threadId: Number(r.thread_id), at: r.at, snippet: r.snip }));
+  }
+
+  /** Contacts whose name, username or number matches. */
+  searchContacts(query: string, limit = 20): number[] {
+    const match = toFtsQuery(query);
+    if (!match) return [];
+    return (this.db.prepare('SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ? LIMIT ?').all(match, limit) as Array<{ rowid: number }>).map((r) => Number(r.rowid));
+  }
+
+  /** Marks a thread read; returns the newest inbound wamid (for Graph's mark-as-read), if any. */
+  markRead(threadId: number): string | null {
+    this.db.prepare('UPDATE threads SET unread_count = 0 WHERE id = ?').run(threadId);
+    const last = this.db.prepare("SELECT meta_id FROM items WHERE thread_id = ? AND kind = 'message' AND direction = 'in' ORDER BY at DESC, id DESC LIMIT 1").get(threadId) as { meta_id: string } | undefined;
+    return last?.meta_id ?? null;
+  }
+}
+
+/**
+ * Turns what a person typed into a safe FTS5 query: each word becomes a quoted prefix term, so
+ * punctuation and FTS operators in the input can never form a syntax error or an injection.
+ */
+export function toFtsQuery(input: string): string | null {
+  const words = input
+    .normalize('NFKC')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 0)
+    .slice(0, 8);
+  if (words.length === 0) return null;
+  return words.map((w) => `"${w.replaceAll('"', '')}"*`).join(' ');
+}
