@@ -18,7 +18,11 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        input: { index: resolve(import.meta.dirname, 'main/shell/index.ts') },
+        input: {
+          index: resolve(import.meta.dirname, 'main/shell/index.ts'),
+          // localtunnel runs isolated in a worker thread (main/reachability/localtunnel-provider.ts).
+          'localtunnel-worker': resolve(import.meta.dirname, 'main/reachability/localtunnel-worker.ts'),
+        },
         output: { format: 'es', entryFileNames: '[name].js' },
       },
     },

@@ -15,6 +15,7 @@
  * Pure TypeScript + zod: no Node built-ins, no DOM, so every process can import it.
  */
 import { z } from 'zod';
+import { CallingChanges, CallingSettings, Restriction } from './calling-settings.ts';
 
 // ---- shared shapes -------------------------------------------------------------------------
 
@@ -112,6 +113,18 @@ export const ConnectAccountResult = z.object({
 });
 export type ConnectAccountResult = z.infer<typeof ConnectAccountResult>;
 
+// ---- calling settings (issue 4) ----------------------------------------------------------
+
+/** The number's calling settings as the server has them (see calling-settings.ts). */
+export const CallingSettingsView = z.object({
+  calling: CallingSettings,
+  /** `calling.restrictions.restrictions_list` (read-only; `expiration` in Unix seconds). */
+  restrictions: z.array(Restriction),
+  /** When main read them from Graph (ISO 8601). */
+  fetchedAt: z.string(),
+});
+export type CallingSettingsView = z.infer<typeof CallingSettingsView>;
+
 // ---- connection / reachability (issue 5) -----------------------------------------------------
 
 export const ConnectionView = z.object({
@@ -156,6 +169,15 @@ export const requests = {
   /** Copies the webhook verify token to the OS clipboard from main (Electron only). */
   copyVerifyToken: { params: NoParams, result: z.object({ copied: z.boolean(), reason: z.string().nullable() }) },
 
+  /** Reads `GET /{phone-number-id}/settings` (fails with `not_connected` before an account exists). */
+  getCallingSettings: { params: NoParams, result: CallingSettingsView },
+  /**
+   * Sends only the changed keys (`call_hours` whole); validated in main before anything reaches
+   * Graph (`invalid_settings`, details.fieldErrors). Graph's refusals come back as `graph_<code>`.
+   * Answers with the settings re-read from the server.
+   */
+  updateCallingSettings: { params: z.object({ changes: CallingChanges }).strict(), result: CallingSettingsView },
+
   /** Reachability: tunnel, public URL, callback registration, recent history. */
   getConnection: { params: NoParams, result: ConnectionView },
   /** Sends a signed test event through the public URL and reports whether it came back in. */
@@ -181,6 +203,8 @@ export const events = {
   status: AppStatus,
   /** One step of a running account check changed. */
   'account.progress': ConnectStep,
+  /** The calling settings changed on the server (the `account_settings_update` webhook). */
+  callingSettings: CallingSettingsView,
   /** Reachability changed (tunnel state, public URL, callback registration). */
   connection: ConnectionView,
 } as const;

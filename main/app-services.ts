@@ -12,6 +12,7 @@ import { mkdirSync, accessSync, constants as fsConstants } from 'node:fs';
 import type { ZodError } from 'zod';
 import type { AccountView, AppInfo, AppStatus, ConnectAccountResult, ConnectionView } from '../common/bridge-contract.ts';
 import { AccountService, ConnectInput } from './account/account-service.ts';
+import { CallingSettingsService } from './account/calling-settings-service.ts';
 import { ConfigStore, type JsonFileStoreFactory } from './account/config-store.ts';
 import type { SecretsService } from './account/secrets.ts';
 import { BridgeRequestError, createDispatcher, type BridgeHandlers, type Dispatch } from './bridge/dispatcher.ts';
@@ -20,6 +21,7 @@ import { SecretRedactor, type Logger } from './core/log.ts';
 import { DEFAULT_GRAPH_BASE_URL, DEFAULT_GRAPH_VERSION } from './graph/graph-client.ts';
 import { openDatabase, type Database } from './storage/database.ts';
 import { WebhookInbox } from './webhooks/inbox.ts';
+import { ConnectionService } from './reachability/connection-service.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './webhooks/webhook-receiver.ts';
 
 export interface AppServicesOptions {
@@ -39,6 +41,12 @@ export interface AppServicesOptions {
   writeClipboard?: (text: string) => void;
   /** Overrides the configured webhook receiver port (tests, demo). */
   webhookPort?: number;
+  /** The localtunnel worker script (the Electron bundle ships its own copy). */
+  localtunnelWorkerUrl?: URL;
+  /** Overrides the localtunnel server (tests and the demo use a loopback one). */
+  localtunnelHost?: string;
+  /** Health-probe interval for the tunnel (default 20 s). */
+  tunnelProbeIntervalMs?: number;
   fetch?: typeof fetch;
   clock?: () => Date;
 }
@@ -50,6 +58,7 @@ export interface AppServices {
   readonly account: AccountService;
   readonly inbox: WebhookInbox;
   readonly receiver: WebhookReceiver;
+  readonly connection: ConnectionService;
   readonly db: Database;
   status(): AppStatus;
   close(): Promise<void>;
@@ -102,6 +111,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
   if (config.problem) log.warn('config.reset', { problem: config.problem });
   const account = new AccountService({ config, secrets: opts.secrets, log: log.child('account'), redactor, clock, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
   const { keychainProblem } = await account.load();
+  const callingSettings = new CallingSettingsService({ graph: () => account.graph(), phoneNumberId: () => account.account()?.phoneNumberId ?? null, log: log.child('calling-settings'), clock });
 
   const db = openDatabase(opts.dataDir);
   const inbox = new WebhookInbox(db, log.child('inbox'), clock);
@@ -136,29 +146,27 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     };
   };
 
-  const connectionView = (): ConnectionView => {
-    const t = config.get().tunnel;
-    return {
-      state: 'stopped',
-      since: null,
-      reason: account.account() ? 'The tunnel has not started.' : 'Connect your account first.',
-      provider: t.provider,
-      publicUrl: null,
-      callbackUrl: null,
-      callback: { state: 'none', url: null, reason: null },
-      lastProbeAt: null,
-      nextRetryAt: null,
-      restarts: 0,
-      lastEventAt: receiver.stats.lastEventAt,
-      eventsToday: receiver.stats.accepted,
-      history: [],
-      tunnel: { subdomain: t.subdomain, host: t.host, publicUrl: t.publicUrl },
-    };
-  };
-
-  const notAvailableYet = (what: string) => (): never => {
-    throw new BridgeRequestError('unavailable', `${what} is not available yet.`);
-  };
+  const connection = new ConnectionService({
+    account,
+    config,
+    receiver,
+    inbox,
+    log: log.child('connection'),
+    clock,
+    ...(opts.localtunnelWorkerUrl ? { localtunnelWorkerUrl: opts.localtunnelWorkerUrl } : {}),
+    ...(opts.localtunnelHost ? { localtunnelHost: opts.localtunnelHost } : {}),
+    ...(opts.tunnelProbeIntervalMs ? { probeIntervalMs: opts.tunnelProbeIntervalMs } : {}),
+  });
+  const REACHABILITY: Record<ConnectionView['state'], AppStatus['reachability']['state']> = { stopped: 'unknown', connecting: 'connecting', connected: 'connected', unreachable: 'unreachable' };
+  connection.onChange((v) => {
+    const next = { state: REACHABILITY[v.state], since: v.since, detail: v.reason };
+    if (JSON.stringify(next) !== JSON.stringify(status.reachability)) {
+      status.reachability = next;
+      publishStatus();
+    }
+    events.emit('connection', v);
+  });
+  const connectionView = (): ConnectionView => connection.view();
 
   const handlers: BridgeHandlers = {
     getAppInfo: () => info,
@@ -171,6 +179,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
       publishStatus();
       try {
         const res = await account.connect(parsed.data, (step) => events.emit('account.progress', step));
+        if (res.saved) void connection.start();
         return { ...res, fieldErrors: {} };
       } finally {
         const a = account.account();
@@ -179,6 +188,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
       }
     },
     disconnectAccount: async () => {
+      await connection.stop();
       await account.disconnect();
       status.account = { state: 'not_connected', detail: null };
       publishStatus();
@@ -191,10 +201,32 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
       opts.writeClipboard(token);
       return { copied: true, reason: null };
     },
+    getCallingSettings: () => callingSettings.get(),
+    updateCallingSettings: (params) => callingSettings.update(params.changes),
     getConnection: () => connectionView(),
-    testDelivery: notAvailableYet('Test delivery'),
-    restartTunnel: notAvailableYet('The tunnel'),
-    setTunnel: notAvailableYet('Changing the tunnel'),
+    testDelivery: () => connection.testDelivery(),
+    restartTunnel: () => {
+      if (!account.account()) throw new BridgeRequestError('not_connected', 'Connect your account first.');
+      return connection.restart();
+    },
+    setTunnel: async (params) => {
+      try {
+        config.update((c) => {
+          c.tunnel.provider = params.provider;
+          if (params.provider === 'localtunnel') {
+            c.tunnel.subdomain = params.subdomain;
+            c.tunnel.host = params.host;
+          } else {
+            c.tunnel.publicUrl = params.publicUrl.trim();
+          }
+        });
+      } catch (err) {
+        const issue = (err as ZodError).issues?.[0];
+        throw new BridgeRequestError('invalid_params', issue ? `${String(issue.path.at(-1) ?? 'value')}: ${issue.message}` : 'Invalid tunnel settings.');
+      }
+      await connection.start();
+      return connection.view();
+    },
     getDiagnostics: () => ({
       inbox: inbox.counts(),
       receiver: { port: receiver.port, accepted: receiver.stats.accepted, rejectedSignature: receiver.stats.rejectedSignature, rejectedTooLarge: receiver.stats.rejectedTooLarge },
@@ -202,6 +234,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     }),
   };
 
+  if (account.account()) void connection.start();
   log.info('services.started', { host: opts.host, version: opts.version, webhookPort: receiver.port });
 
   return {
@@ -210,10 +243,12 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     account,
     inbox,
     receiver,
+    connection,
     db,
     dispatch: createDispatcher(handlers, log.child('bridge')),
     status: () => structuredClone(status),
     close: async () => {
+      await connection.stop();
       await receiver.close();
       db.close();
       log.info('services.stopped');

@@ -33,6 +33,7 @@ export const GRAPH_ERRORS: Record<number, GraphErrorInfo> = {
   190: { category: 'auth', message: 'The access token is invalid or has expired.', fix: 'Create a new access token (a System User token does not expire) and enter it in Settings → Account.' },
   200: { category: 'permission', message: 'The access token does not have permission for this.', fix: 'Grant the app access to this WhatsApp Business Account in Business Settings, then reconnect.' },
   341: THROTTLED,
+  2200: { category: 'invalid', message: 'WhatsApp could not verify Switchboard\'s webhook address.', fix: 'Check that this computer is reachable (Settings → Connection) and try again.' },
   368: { category: 'permission', message: 'WhatsApp has temporarily blocked this account for a policy violation.', fix: 'Check WhatsApp Manager for the policy notice.' },
   613: { ...THROTTLED, message: 'Too many call-permission checks in a short time.' },
   80007: { ...THROTTLED, message: 'This WhatsApp Business Account has hit its request rate limit.' },

@@ -20,7 +20,7 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 
 class UsageError extends Error {}
 
-const USAGE = 'usage: npm run web -- --data-dir DIR [--port N] [--webhook-port N] [--secrets keychain|memory] [--renderer-dir DIR] [--log-level debug|info|warn|error]';
+const USAGE = 'usage: npm run web -- --data-dir DIR [--port N] [--webhook-port N] [--secrets keychain|memory] [--tunnel-host URL] [--renderer-dir DIR] [--log-level debug|info|warn|error]';
 
 export interface WebHostArgs {
   dataDir: string;
@@ -30,6 +30,8 @@ export interface WebHostArgs {
   /** Where secrets live: the OS keychain, or memory only (the demo's throwaway credentials). */
   secrets: 'keychain' | 'memory';
   webhookPort: number | undefined;
+  /** A localtunnel server other than the configured one (the demo and tests run their own). */
+  tunnelHost: string | undefined;
 }
 
 export function parseWebHostArgs(argv: string[]): WebHostArgs {
@@ -44,6 +46,7 @@ export function parseWebHostArgs(argv: string[]): WebHostArgs {
         'log-level': { type: 'string' },
         secrets: { type: 'string' },
         'webhook-port': { type: 'string' },
+        'tunnel-host': { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -61,6 +64,8 @@ export function parseWebHostArgs(argv: string[]): WebHostArgs {
   if (webhookPortText !== undefined && (!/^\d{1,5}$/.test(webhookPortText) || Number(webhookPortText) > 65535)) throw new UsageError(`--webhook-port must be a number from 0 to 65535, got "${webhookPortText}"`);
   const secrets = values.secrets ?? 'keychain';
   if (secrets !== 'keychain' && secrets !== 'memory') throw new UsageError(`--secrets must be keychain or memory, got "${secrets}"`);
+  const tunnelHost = values['tunnel-host'];
+  if (tunnelHost !== undefined && !/^https?:\/\/[^/\s]+\/?$/.test(tunnelHost)) throw new UsageError(`--tunnel-host must be an http(s) URL with no path, got "${tunnelHost}"`);
   const level = values['log-level'] ?? 'info';
   if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new UsageError(`--log-level must be debug, info, warn or error, got "${level}"`);
   return {
@@ -70,6 +75,7 @@ export function parseWebHostArgs(argv: string[]): WebHostArgs {
     logLevel: level as WebHostArgs['logLevel'],
     secrets,
     webhookPort: webhookPortText === undefined ? undefined : Number(webhookPortText),
+    tunnelHost,
   };
 }
 
@@ -104,6 +110,7 @@ async function main(): Promise<void> {
       secrets: args.secrets === 'memory' ? new MemorySecrets() : new KeytarSecrets(),
       configStore: confFactory,
       ...(args.webhookPort !== undefined ? { webhookPort: args.webhookPort } : {}),
+      ...(args.tunnelHost !== undefined ? { localtunnelHost: args.tunnelHost } : {}),
     });
   } catch (err) {
     if (err instanceof DataDirError) fail(err.message);

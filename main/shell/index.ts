@@ -74,6 +74,7 @@ if (!app.requestSingleInstanceLock()) {
       secrets: new KeytarSecrets(),
       configStore: (o) => new ElectronStore(o) as unknown as JsonFileStore,
       writeClipboard: (text) => clipboard.writeText(text),
+      localtunnelWorkerUrl: new URL('./localtunnel-worker.js', import.meta.url),
     });
     bindBridgeToIpc({ ipcMain, dispatch: services.dispatch, trusted, isOwnContents, log: log.child('ipc') });
     forwardEvents(services.events, () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null));

@@ -1,0 +1,97 @@
+/**
+ * Reads and writes the connected number's calling settings (`GET|POST /{phone-number-id}/settings`).
+ *
+ *   get()            GET, normalised by common/calling-settings.ts
+ *   update(changes)  validate with the shared rules → POST only what was given → GET again
+ *
+ * Invalid input never reaches Graph: it is refused as `invalid_settings` with field-level errors in
+ * `details.fieldErrors`. Graph's refusals come back as `graph_<code>` with the plain message, and
+ * `details.field` when Graph's text names the offending field.
+ */
+import { z } from 'zod';
+import type { CallingSettingsView } from '../../common/bridge-contract.ts';
+import { GraphSettingsResponse, parseSettingsResponse, validateCallingChanges, type CallingChanges } from '../../common/calling-settings.ts';
+import { BridgeRequestError } from '../bridge/dispatcher.ts';
+import type { Logger } from '../core/log.ts';
+import type { GraphClient } from '../graph/graph-client.ts';
+import { asGraphError } from './account-service.ts';
+
+export interface CallingSettingsServiceOptions {
+  /** A Graph client for the connected account, or null when none is connected. */
+  graph: () => GraphClient | null;
+  /** The connected phone number id, or null. */
+  phoneNumberId: () => string | null;
+  log: Logger;
+  clock?: () => Date;
+}
+
+const PostResult = z.looseObject({ success: z.boolean().optional() });
+
+export class CallingSettingsService {
+  private readonly opts: CallingSettingsServiceOptions;
+  private readonly clock: () => Date;
+
+  constructor(opts: CallingSettingsServiceOptions) {
+    this.opts = opts;
+    this.clock = opts.clock ?? (() => new Date());
+  }
+
+  private connected(): { graph: GraphClient; pnid: string } {
+    const graph = this.opts.graph();
+    const pnid = this.opts.phoneNumberId();
+    if (!graph || !pnid) throw new BridgeRequestError('not_connected', 'Connect your WhatsApp number first, in Settings → Account.');
+    return { graph, pnid };
+  }
+
+  async get(): Promise<CallingSettingsView> {
+    const { graph, pnid } = this.connected();
+    try {
+      const json = await graph.request({ method: 'GET', path: `/${pnid}/settings`, schema: GraphSettingsResponse });
+      return { ...parseSettingsResponse(json), fetchedAt: this.clock().toISOString() };
+    } catch (err) {
+      throw toBridgeError(err, {});
+    }
+  }
+
+  async update(changes: CallingChanges): Promise<CallingSettingsView> {
+    const { graph, pnid } = this.connected();
+    const fieldErrors = validateCallingChanges(changes, this.clock());
+    if (fieldErrors.length > 0) {
+      this.opts.log.info('calling_settings.refused', { fields: fieldErrors.map((e) => e.path).slice(0, 10) });
+      throw new BridgeRequestError('invalid_settings', fieldErrors[0]!.message, { fieldErrors });
+    }
+    if (Object.keys(changes).length > 0) {
+      try {
+        await graph.request({ method: 'POST', path: `/${pnid}/settings`, body: { calling: changes }, schema: PostResult });
+      } catch (err) {
+        throw toBridgeError(err, changes);
+      }
+      this.opts.log.info('calling_settings.saved', { keys: Object.keys(changes) });
+    }
+    return this.get();
+  }
+}
+
+/** Which field Graph's text names, as a path in the `calling` object (null when it names none). */
+export function fieldFromGraphDetails(details: string | null, changes: CallingChanges): string | null {
+  if (!details) return null;
+  const param = /\bcalling\.([A-Za-z_][\w.[\]]*[\w\]])/.exec(details);
+  if (param) return param[1]!;
+  if (/timezone/i.test(details)) return 'call_hours.timezone_id';
+  const date = /(\d{4}-\d{2}-\d{2})/.exec(details);
+  if (date && /holiday/i.test(details)) {
+    const i = changes.call_hours?.holiday_schedule.findIndex((h) => h.date === date[1]) ?? -1;
+    return i >= 0 ? `call_hours.holiday_schedule[${i}].date` : 'call_hours.holiday_schedule';
+  }
+  if (/weekly_operating_hours|operating.hour/i.test(details)) return 'call_hours.weekly_operating_hours';
+  if (/voicemail/i.test(details)) return 'voicemail';
+  return null;
+}
+
+function toBridgeError(err: unknown, changes: CallingChanges): BridgeRequestError {
+  if (err instanceof BridgeRequestError) return err;
+  const e = asGraphError(err);
+  const field = fieldFromGraphDetails(e.details, changes);
+  const details = e.details || field ? { field, message: e.details } : undefined;
+  return new BridgeRequestError(`graph_${e.code}`, e.userMessage, details);
+}

@@ -1,0 +1,216 @@
+/**
+ * Reachability, end to end: which tunnel provider runs (from the config), the supervisor that
+ * keeps it healthy, and — whenever the public URL changes — re-pointing Meta at it:
+ *
+ *   POST /{phone-number-id} {webhook_configuration: {override_callback_uri, verify_token}}
+ *   GET  /{phone-number-id}?fields=webhook_configuration   → must now name our callback URL
+ *
+ * Meta verifies the new callback with the hub.* handshake before accepting it, which the receiver
+ * answers; a failure is shown in the connection view with its fix and retried by the supervisor.
+ * Also: "test delivery" (a signed test event sent through the public URL, seen arriving in the
+ * inbox) and the view the renderer shows in the status bar and Settings → Connection.
+ */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import type { ConnectionView } from '../../common/bridge-contract.ts';
+import type { AccountService } from '../account/account-service.ts';
+import type { ConfigStore } from '../account/config-store.ts';
+import type { Logger } from '../core/log.ts';
+import { GraphError } from '../graph/graph-errors.ts';
+import type { WebhookInbox } from '../webhooks/inbox.ts';
+import { signBody } from '../webhooks/signature.ts';
+import type { WebhookReceiver } from '../webhooks/webhook-receiver.ts';
+import { LocaltunnelProvider } from './localtunnel-provider.ts';
+import { PublicUrlProvider } from './public-url-provider.ts';
+import type { TunnelProvider } from './tunnel-provider.ts';
+import { TunnelSupervisor, type PublicUrlChange, type ReachabilityStatus } from './tunnel-supervisor.ts';
+
+const PhoneWebhookConfig = z.looseObject({ webhook_configuration: z.looseObject({ phone_number: z.string().optional() }).optional() });
+const Success = z.looseObject({ success: z.boolean().optional() });
+
+export interface ConnectionServiceOptions {
+  account: AccountService;
+  config: ConfigStore;
+  receiver: WebhookReceiver;
+  inbox: WebhookInbox;
+  log: Logger;
+  /** Where the localtunnel worker script lives (the Electron bundle passes its own). */
+  localtunnelWorkerUrl?: URL;
+  /** Overrides the default localtunnel server (tests use a loopback one). */
+  localtunnelHost?: string;
+  probeIntervalMs?: number;
+  backoff?: { floorMs?: number; capMs?: number };
+  clock?: () => Date;
+}
+
+export class ConnectionService {
+  private readonly o: ConnectionServiceOptions;
+  private supervisor: TunnelSupervisor | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private readonly listeners = new Set<(v: ConnectionView) => void>();
+  private startError: string | null = null;
+
+  constructor(opts: ConnectionServiceOptions) {
+    this.o = opts;
+  }
+
+  onChange(listener: (v: ConnectionView) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(): void {
+    const v = this.view();
+    for (const l of [...this.listeners]) l(v);
+  }
+
+  private makeProvider(): TunnelProvider {
+    const t = this.o.config.get().tunnel;
+    if (t.provider === 'public-url') return new PublicUrlProvider(t.publicUrl ?? '');
+    return new LocaltunnelProvider({
+      ...(this.o.localtunnelHost ?? t.host ? { host: (this.o.localtunnelHost ?? t.host)! } : {}),
+      ...(t.subdomain ? { subdomain: t.subdomain } : {}),
+      ...(this.o.localtunnelWorkerUrl ? { workerUrl: this.o.localtunnelWorkerUrl } : {}),
+      log: this.o.log.child('localtunnel'),
+    });
+  }
+
+  /** Starts the tunnel when an account is connected (no-op otherwise). */
+  async start(): Promise<void> {
+    await this.stop();
+    if (!this.o.account.account()) return;
+    let provider: TunnelProvider;
+    try {
+      provider = this.makeProvider();
+      this.startError = null;
+    } catch (err) {
+      this.startError = (err as Error).message;
+      this.emit();
+      return;
+    }
+    this.supervisor = new TunnelSupervisor({
+      provider,
+      localPort: this.o.receiver.port,
+      webhookPath: this.o.receiver.path,
+      verifyToken: () => this.o.account.verifyToken() ?? '',
+      onPublicUrl: (change) => this.repoint(change),
+      log: this.o.log.child('tunnel'),
+      ...(this.o.probeIntervalMs ? { probeIntervalMs: this.o.probeIntervalMs } : {}),
+      ...(this.o.backoff ? { backoff: this.o.backoff } : {}),
+      ...(this.o.clock ? { clock: this.o.clock } : {}),
+    });
+    this.unsubscribe = this.supervisor.onChange(() => this.emit());
+    void this.supervisor.start();
+    this.emit();
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    const s = this.supervisor;
+    this.supervisor = null;
+    if (s) await s.stop();
+  }
+
+  async restart(): Promise<ConnectionView> {
+    if (this.supervisor) await this.supervisor.restart();
+    else await this.start();
+    return this.view();
+  }
+
+  /** Re-probes at once (resume from sleep, network change). */
+  checkNow(): void {
+    void this.supervisor?.checkNow();
+  }
+
+  /** Meta must call the new URL: set the phone number's override, then confirm it took. */
+  private async repoint(change: PublicUrlChange): Promise<void> {
+    const graph = this.o.account.graph({ timeoutMs: 30_000 });
+    const a = this.o.account.account();
+    const token = this.o.account.verifyToken();
+    if (!graph || !a || !token) throw new Error('No account is connected.');
+    try {
+      await graph.request({
+        method: 'POST',
+        path: `/${a.phoneNumberId}`,
+        body: { webhook_configuration: { override_callback_uri: change.callbackUrl, verify_token: token } },
+        schema: Success,
+      });
+      const check = await graph.request({ method: 'GET', path: `/${a.phoneNumberId}`, query: { fields: 'webhook_configuration' }, schema: PhoneWebhookConfig });
+      const now = check.webhook_configuration?.phone_number;
+      if (now !== change.callbackUrl) throw new Error(`WhatsApp still calls ${now ?? 'no address'} for this number instead of ${change.callbackUrl}.`);
+      this.o.log.info('connection.repointed', { callbackUrl: change.callbackUrl });
+    } catch (err) {
+      if (err instanceof GraphError) throw new Error(`Could not point WhatsApp at this computer: ${err.userMessage}`, { cause: err });
+      throw err;
+    }
+  }
+
+  status(): ReachabilityStatus | null {
+    return this.supervisor?.status ?? null;
+  }
+
+  view(): ConnectionView {
+    const t = this.o.config.get().tunnel;
+    const s = this.supervisor?.status ?? null;
+    const startOfDay = new Date(this.o.clock?.() ?? new Date());
+    startOfDay.setHours(0, 0, 0, 0);
+    return {
+      state: s?.state ?? (this.startError ? 'unreachable' : 'stopped'),
+      since: s?.since ?? null,
+      reason: s?.reason ?? this.startError ?? (this.o.account.account() ? null : 'Connect your account first.'),
+      provider: t.provider,
+      publicUrl: s?.publicUrl ?? null,
+      callbackUrl: s?.callbackUrl ?? null,
+      callback: s ? { state: s.callback.state, url: s.callback.url, reason: s.callback.reason } : { state: 'none', url: null, reason: null },
+      lastProbeAt: s?.lastProbeAt ?? null,
+      nextRetryAt: s?.nextRetryAt ?? null,
+      restarts: s?.restarts ?? 0,
+      lastEventAt: this.o.receiver.stats.lastEventAt,
+      eventsToday: this.o.inbox.receivedSince(startOfDay.toISOString()),
+      history: (s?.history ?? []).map((h) => ({ state: h.state, at: h.at, reason: h.reason })),
+      tunnel: { subdomain: t.subdomain, host: t.host, publicUrl: t.publicUrl },
+    };
+  }
+
+  /**
+   * Sends a signed test event through the public URL — the same path Meta's webhooks take — and
+   * waits for it to arrive in the inbox.
+   */
+  async testDelivery(timeoutMs = 10_000): Promise<{ ok: boolean; roundTripMs: number | null; message: string }> {
+    const s = this.supervisor?.status;
+    const secret = this.o.account.appSecret();
+    const a = this.o.account.account();
+    if (!s?.callbackUrl || !secret || !a) return { ok: false, roundTripMs: null, message: 'There is no public address to test yet.' };
+    const nonce = randomBytes(12).toString('hex');
+    const body = Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: a.wabaId, changes: [{ field: 'switchboard_test_delivery', value: { nonce } }] }] }));
+    const started = performance.now();
+    const arrived = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => {
+        off();
+        resolve(false);
+      }, timeoutMs);
+      const off = this.o.inbox.subscribe((e) => {
+        if (e.kind === 'unknown' && e.field === 'switchboard_test_delivery' && JSON.stringify(e.raw).includes(nonce)) {
+          clearTimeout(timer);
+          off();
+          resolve(true);
+        }
+      });
+    });
+    try {
+      const res = await fetch(s.callbackUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, secret), 'bypass-tunnel-reminder': '1' },
+        body,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      if (res.status !== 200) return { ok: false, roundTripMs: null, message: `The public address answered HTTP ${res.status} instead of accepting the event.` };
+    } catch (err) {
+      return { ok: false, roundTripMs: null, message: `The public address could not be reached: ${(err as Error).message}` };
+    }
+    const ok = await arrived;
+    const ms = Math.round(performance.now() - started);
+    return ok ? { ok: true, roundTripMs: ms, message: `A test event went through the public address and arrived in ${ms} ms.` } : { ok: false, roundTripMs: null, message: 'The test event was accepted but did not arrive in time.' };
+  }
+}

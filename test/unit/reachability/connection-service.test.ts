@@ -1,0 +1,100 @@
+/**
+ * Reachability end to end: the app's services with the REAL localtunnel client against a
+ * loopback tunnel server, and the Cloud API simulator sending real signed webhooks. The app
+ * re-points the simulator's phone-number override at each new public URL (passing the hub.*
+ * handshake), and events flow again after the tunnel server restarts with new URLs.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { startAppServices, type AppServices } from '../../../main/app-services.ts';
+import { createSimulator, type Simulator } from '../../sim/simulator.ts';
+import { startTunnelServer, type TunnelServer } from '../../support/tunnel-server.ts';
+import { testServiceOptions } from '../../support/host.ts';
+import { memoryLogger } from '../../support/test-log.ts';
+import { waitFor } from './helpers.ts';
+
+const seed = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../sim/seed.default.json'), 'utf8')) as { users: Array<{ wa_id?: string }> };
+
+let sim: Simulator | null = null;
+let tunnel: TunnelServer | null = null;
+let services: AppServices | null = null;
+afterEach(async () => {
+  await services?.close();
+  await tunnel?.close();
+  await sim?.close();
+  services = null;
+  tunnel = null;
+  sim = null;
+});
+
+async function setup() {
+  sim = createSimulator({ seed, timeFactor: 50 });
+  await sim.listen(0);
+  tunnel = await startTunnelServer();
+  const { log } = memoryLogger();
+  services = await startAppServices({ ...testServiceOptions(log), localtunnelHost: tunnel.url, tunnelProbeIntervalMs: 300 });
+  const c = sim.credentials();
+  const res = await services.dispatch('connectAccount', { graphBaseUrl: c.graphBaseUrl, apiVersion: c.apiVersion, accessToken: c.accessToken, appSecret: c.appSecret, appId: c.appId, wabaId: c.wabaId, phoneNumberId: c.phoneNumberId });
+  expect(res).toMatchObject({ ok: true, result: { saved: true } });
+  return { c, s: services };
+}
+
+async function overrideOnSim(c: { graphBaseUrl: string; apiVersion: string; accessToken: string; phoneNumberId: string }): Promise<string | undefined> {
+  const res = await fetch(`${c.graphBaseUrl}/${c.apiVersion}/${c.phoneNumberId}?fields=webhook_configuration`, { headers: { authorization: `Bearer ${c.accessToken}` } });
+  return ((await res.json()) as { webhook_configuration?: { phone_number?: string } }).webhook_configuration?.phone_number;
+}
+
+async function customerWrites(c: { controlUrl: string }, text: string): Promise<void> {
+  const waId = seed.users[0]!.wa_id!;
+  const res = await fetch(`${c.controlUrl}/users/${waId}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+  expect(res.status).toBe(201);
+}
+
+const texts = (s: AppServices): string[] =>
+  (s.db.prepare("SELECT payload FROM domain_events WHERE kind = 'message.received'").all() as Array<{ payload: string }>).map((r) => (JSON.parse(r.payload) as { raw: { text?: { body?: string } } }).raw.text?.body ?? '');
+
+describe('reachability through the real localtunnel client', () => {
+  it('re-points Meta at the tunnel, receives events, and survives a tunnel server restart', async () => {
+    const { c, s } = await setup();
+    const first = await waitFor('callback registered', () => (s.connection.view().callback.state === 'registered' ? s.connection.view() : null), 20_000);
+    expect(first.state).toBe('connected');
+    expect(first.callbackUrl).toMatch(new RegExp(`^${tunnel!.url}/t/[a-z0-9]+/webhook$`));
+    expect(await overrideOnSim(c)).toBe(first.callbackUrl);
+    expect(s.status().reachability.state).toBe('connected');
+
+    await customerWrites(c, 'first through the tunnel');
+    await waitFor('first message', () => texts(s).includes('first through the tunnel') || null, 15_000);
+
+    const delivery = await s.dispatch('testDelivery', {});
+    expect(delivery).toMatchObject({ ok: true, result: { ok: true } });
+
+    // The tunnel server restarts and hands out new URLs: Switchboard notices and re-points.
+    await tunnel!.restart();
+    const second = await waitFor(
+      'new callback registered',
+      () => {
+        const v = s.connection.view();
+        return v.callback.state === 'registered' && v.callbackUrl !== first.callbackUrl ? v : null;
+      },
+      30_000,
+    );
+    expect(await overrideOnSim(c)).toBe(second.callbackUrl);
+    await customerWrites(c, 'second after the restart');
+    await waitFor('second message', () => texts(s).includes('second after the restart') || null, 15_000);
+    expect(texts(s).filter((t) => t === 'first through the tunnel')).toHaveLength(1);
+    expect(s.connection.view().history.some((h) => h.state === 'unreachable')).toBe(true);
+  }, 90_000);
+
+  it('says it is unreachable, and why, while the tunnel server refuses connections', async () => {
+    const { s } = await setup();
+    await waitFor('connected', () => (s.connection.view().state === 'connected' ? true : null), 20_000);
+    await tunnel!.refuse(true);
+    tunnel!.kill();
+    const down = await waitFor('unreachable', () => (s.connection.view().state === 'unreachable' ? s.connection.view() : null), 20_000);
+    expect(down.reason).toBeTruthy();
+    expect(s.status().reachability).toMatchObject({ state: 'unreachable' });
+    await tunnel!.refuse(false);
+    await waitFor('back', () => (s.connection.view().state === 'connected' ? true : null), 30_000);
+  }, 90_000);
+});
