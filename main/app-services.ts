@@ -22,6 +22,7 @@ import { DEFAULT_GRAPH_BASE_URL, DEFAULT_GRAPH_VERSION } from './graph/graph-cli
 import { openDatabase, type Database } from './storage/database.ts';
 import { WebhookInbox } from './webhooks/inbox.ts';
 import { ConnectionService } from './reachability/connection-service.ts';
+import { ThreadStore } from './threads/thread-store.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './webhooks/webhook-receiver.ts';
 
 export interface AppServicesOptions {
@@ -59,6 +60,7 @@ export interface AppServices {
   readonly inbox: WebhookInbox;
   readonly receiver: WebhookReceiver;
   readonly connection: ConnectionService;
+  readonly threads: ThreadStore;
   readonly db: Database;
   status(): AppStatus;
   close(): Promise<void>;
@@ -115,6 +117,18 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
 
   const db = openDatabase(opts.dataDir);
   const inbox = new WebhookInbox(db, log.child('inbox'), clock);
+  // Threads are a projection of the webhook events, applied in the same transaction.
+  const threads = new ThreadStore(db, { clock });
+  inbox.addApplier((e, id) => threads.apply(e, id));
+  threads.catchUp();
+  // A settings change made elsewhere (WhatsApp Manager, another app) refreshes the settings screen.
+  inbox.subscribe((e) => {
+    if (e.kind !== 'settings.changed' || !account.account()) return;
+    callingSettings.get().then(
+      (view) => events.emit('callingSettings', view),
+      (err: unknown) => log.warn('calling_settings.refresh_failed', { error: (err as Error).message }),
+    );
+  });
   const receiver = await startWebhookReceiver({
     inbox,
     port: opts.webhookPort ?? config.get().webhook.port,
@@ -244,6 +258,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     inbox,
     receiver,
     connection,
+    threads,
     db,
     dispatch: createDispatcher(handlers, log.child('bridge')),
     status: () => structuredClone(status),

@@ -3,7 +3,7 @@
  * It creates the window, binds the bridge to IPC, serves the renderer from `app://switchboard`
  * and wires main's plain-Node services (`../app-services.ts`) together.
  */
-import { app, BrowserWindow, clipboard, ipcMain, nativeTheme, protocol, session, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, clipboard, ipcMain, nativeTheme, powerMonitor, protocol, session, shell, type WebContents } from 'electron';
 import ElectronStore from 'electron-store';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -76,6 +76,8 @@ if (!app.requestSingleInstanceLock()) {
       writeClipboard: (text) => clipboard.writeText(text),
       localtunnelWorkerUrl: new URL('./localtunnel-worker.js', import.meta.url),
     });
+    // After sleep the tunnel is usually dead: re-check reachability at once instead of waiting.
+    powerMonitor.on('resume', () => services?.connection.checkNow());
     bindBridgeToIpc({ ipcMain, dispatch: services.dispatch, trusted, isOwnContents, log: log.child('ipc') });
     forwardEvents(services.events, () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null));
 

@@ -1,0 +1,70 @@
+/** Main's services wired together, fed by the simulator's webhooks straight to the receiver. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { startAppServices, type AppServices } from '../../main/app-services.ts';
+import type { EventName } from '../../common/bridge-contract.ts';
+import { createSimulator, type Simulator } from '../sim/simulator.ts';
+import { testServiceOptions } from '../support/host.ts';
+import { memoryLogger } from '../support/test-log.ts';
+
+const seed = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../sim/seed.default.json'), 'utf8')) as { users: Array<{ wa_id?: string; name: string }> };
+
+let sim: Simulator | null = null;
+let services: AppServices | null = null;
+afterEach(async () => {
+  await services?.close();
+  await sim?.close();
+});
+
+async function until<T>(what: string, f: () => T | null | undefined | false, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = f();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function setup() {
+  sim = createSimulator({ seed, timeFactor: 100 });
+  await sim.listen(0);
+  const c = sim.credentials();
+  // No tunnel here: point the simulator straight at the receiver on loopback.
+  services = await startAppServices({ ...testServiceOptions(memoryLogger().log), localtunnelHost: 'http://127.0.0.1:1' });
+  const pushed: Array<{ event: EventName; payload: unknown }> = [];
+  services.events.subscribe((event, payload) => pushed.push({ event, payload }));
+  const res = await services.dispatch('connectAccount', { graphBaseUrl: c.graphBaseUrl, apiVersion: c.apiVersion, accessToken: c.accessToken, appSecret: c.appSecret, appId: c.appId, wabaId: c.wabaId, phoneNumberId: c.phoneNumberId });
+  expect(res).toMatchObject({ ok: true, result: { saved: true } });
+  await services.connection.stop();
+  const set = await fetch(`${c.graphBaseUrl}/${c.apiVersion}/${c.phoneNumberId}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${c.accessToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ webhook_configuration: { override_callback_uri: `http://127.0.0.1:${services.receiver.port}/webhook`, verify_token: services.account.verifyToken() } }),
+  });
+  expect(set.status).toBe(200);
+  return { c, s: services, pushed };
+}
+
+describe('app services', () => {
+  it('turns a customer\'s message into a thread', async () => {
+    const { c, s } = await setup();
+    const user = seed.users[0]!;
+    await fetch(`${c.controlUrl}/users/${user.wa_id}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Bom dia!' }) });
+    const thread = await until('thread', () => s.threads.listThreads()[0]);
+    expect(thread).toMatchObject({ unreadCount: 1, contact: { waId: user.wa_id, profileName: user.name }, lastItem: { body: 'Bom dia!' } });
+  });
+
+  it('pushes fresh calling settings when the account_settings_update webhook says they changed', async () => {
+    const { c, pushed } = await setup();
+    const res = await fetch(`${c.graphBaseUrl}/${c.apiVersion}/${c.phoneNumberId}/settings`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${c.accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ calling: { call_icon_visibility: 'DISABLE_ALL' } }),
+    });
+    expect(res.status).toBe(200);
+    const push = await until('callingSettings event', () => pushed.find((p) => p.event === 'callingSettings'));
+    expect(push.payload).toMatchObject({ calling: { call_icon_visibility: 'DISABLE_ALL' } });
+  });
+});
