@@ -23,6 +23,7 @@ import { openDatabase, type Database } from './storage/database.ts';
 import { WebhookInbox } from './webhooks/inbox.ts';
 import { ConnectionService } from './reachability/connection-service.ts';
 import { ThreadStore } from './threads/thread-store.ts';
+import { MessagingService } from './threads/messaging-service.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './webhooks/webhook-receiver.ts';
 
 export interface AppServicesOptions {
@@ -61,6 +62,7 @@ export interface AppServices {
   readonly receiver: WebhookReceiver;
   readonly connection: ConnectionService;
   readonly threads: ThreadStore;
+  readonly messaging: MessagingService;
   readonly db: Database;
   status(): AppStatus;
   close(): Promise<void>;
@@ -121,6 +123,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
   const threads = new ThreadStore(db, { clock });
   inbox.addApplier((e, id) => threads.apply(e, id));
   threads.catchUp();
+  const messaging = new MessagingService({ db, threads, account, log: log.child('messaging'), clock });
   // A settings change made elsewhere (WhatsApp Manager, another app) refreshes the settings screen.
   inbox.subscribe((e) => {
     if (e.kind !== 'settings.changed' || !account.account()) return;
@@ -259,6 +262,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     receiver,
     connection,
     threads,
+    messaging,
     db,
     dispatch: createDispatcher(handlers, log.child('bridge')),
     status: () => structuredClone(status),

@@ -295,6 +295,11 @@ export class ThreadStore {
     this.openWindow(threadId, at);
   }
 
+  /** Applies a message status (forward only); used when a status arrived before the wamid was known. */
+  applyMessageStatus(wamid: string, status: string, at: string): void {
+    this.onMessageStatus(wamid, status, at, []);
+  }
+
   private onMessageStatus(wamid: string, status: string, at: string, errors: unknown[]): void {
     const rank = MESSAGE_STATUS_RANK[status];
     if (rank === undefined) return;

@@ -56,6 +56,35 @@ describe('app services', () => {
     expect(thread).toMatchObject({ unreadCount: 1, contact: { waId: user.wa_id, profileName: user.name }, lastItem: { body: 'Bom dia!' } });
   });
 
+  it('replies inside the 24-hour window and follows the status to read; refuses free text outside it', async () => {
+    const { c, s } = await setup();
+    const [ana, jonas] = [seed.users[0]!, seed.users[1]!];
+    await fetch(`${c.controlUrl}/users/${ana.wa_id}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Vocês entregam?' }) });
+    const thread = await until('thread', () => s.threads.listThreads()[0]);
+    const sent = await s.messaging.sendText(thread.id, 'Sim, entregamos no bairro.');
+    expect(sent).toMatchObject({ status: 'sent', direction: 'out', body: 'Sim, entregamos no bairro.' });
+    expect(sent.metaId).toMatch(/^wamid\./);
+    const inbox = (await (await fetch(`${c.controlUrl}/users/${ana.wa_id}/inbox`)).json()) as { data: Array<{ type?: string; text?: { body?: string } }> };
+    expect(inbox.data.some((m) => JSON.stringify(m).includes('Sim, entregamos no bairro.'))).toBe(true);
+    await until('read status', () => s.threads.item(sent.id)?.status === 'read', 15_000);
+
+    // A customer who never wrote: no window, nothing sent.
+    const other = s.threads.addOutgoingMessage({ contact: { waId: jonas.wa_id!, userId: null, parentUserId: null, profileName: null, username: null }, wamid: 'wamid.old', type: 'text', body: 'old', at: '2025-01-01T00:00:00.000Z' });
+    const before = sim!.ctx.sent.length;
+    await expect(s.messaging.sendText(other.threadId, 'Hello?')).rejects.toThrow(/24 hours/);
+    expect(sim!.ctx.sent.length).toBe(before);
+  });
+
+  it('marks a thread read on WhatsApp when the owner opens it', async () => {
+    const { c, s } = await setup();
+    const ana = seed.users[0]!;
+    await fetch(`${c.controlUrl}/users/${ana.wa_id}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Oi' }) });
+    const thread = await until('thread', () => s.threads.listThreads()[0]);
+    await s.messaging.markRead(thread.id);
+    expect(s.threads.listThreads()[0]!.unreadCount).toBe(0);
+    expect(sim!.ctx.sent.some((x) => x.kind === 'message' && (x.body as { status?: string }).status === 'read' && x.status === 200)).toBe(true);
+  });
+
   it('pushes fresh calling settings when the account_settings_update webhook says they changed', async () => {
     const { c, pushed } = await setup();
     const res = await fetch(`${c.graphBaseUrl}/${c.apiVersion}/${c.phoneNumberId}/settings`, {
