@@ -29,6 +29,7 @@ beforeAll(() => {
 describe('packaged app (linux dir, stub Electron)', () => {
   it('contains the built main, preload and renderer', () => {
     expect(files).toContain('/out/main/index.js');
+    expect(files).toContain('/out/main/localtunnel-worker.js');
     expect(files).toContain('/out/preload/index.cjs');
     expect(files).toContain('/out/renderer/index.html');
     expect(files.some((f) => /^\/out\/renderer\/assets\/.+\.js$/.test(f))).toBe(true);
