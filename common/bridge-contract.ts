@@ -152,6 +152,46 @@ export const Diagnostics = z.object({
 });
 export type Diagnostics = z.infer<typeof Diagnostics>;
 
+// ---- threads (issue 6) ---------------------------------------------------------------------
+
+export const Contact = z.object({
+  id: z.number(),
+  waId: z.string().nullable(),
+  userId: z.string().nullable(),
+  profileName: z.string().nullable(),
+  username: z.string().nullable(),
+  ownerName: z.string().nullable(),
+  country: z.string().nullable(),
+});
+
+export const ThreadSummary = z.object({
+  id: z.number(),
+  contact: Contact,
+  lastItemAt: z.string().nullable(),
+  lastItem: z.object({ kind: z.string(), type: z.string(), direction: z.string().nullable(), body: z.string().nullable(), status: z.string().nullable() }).nullable(),
+  unreadCount: z.number(),
+  missedCalls: z.number(),
+  windowExpiresAt: z.string().nullable(),
+});
+export type ThreadSummary = z.infer<typeof ThreadSummary>;
+
+export const TimelineItem = z.object({
+  id: z.number(),
+  threadId: z.number(),
+  kind: z.enum(['message', 'call', 'system']),
+  metaId: z.string().nullable(),
+  direction: z.enum(['in', 'out']).nullable(),
+  at: z.string(),
+  type: z.string(),
+  body: z.string().nullable(),
+  status: z.string().nullable(),
+  data: z.record(z.string(), z.unknown()),
+});
+export type TimelineItem = z.infer<typeof TimelineItem>;
+
+/** Keyset cursor: the (at, id) of the last item of the previous page. */
+export const PageCursor = z.object({ at: z.string().max(40), id: z.number().int().nonnegative() }).strict();
+
 // ---- requests ------------------------------------------------------------------------------
 
 export const requests = {
@@ -192,6 +232,27 @@ export const requests = {
     ]),
     result: ConnectionView,
   },
+  /** Threads, most recent first (keyset pages). */
+  listThreads: {
+    params: z.object({ filter: z.enum(['all', 'unread', 'missed']).default('all'), after: PageCursor.nullable().default(null), limit: z.number().int().min(1).max(200).default(50) }).strict(),
+    result: z.object({ threads: z.array(ThreadSummary), next: PageCursor.nullable() }),
+  },
+  /** A thread's items, newest first, older than `before` (keyset pages; cost independent of length). */
+  getTimeline: {
+    params: z.object({ threadId: z.number().int().positive(), before: PageCursor.nullable().default(null), limit: z.number().int().min(1).max(500).default(50) }).strict(),
+    result: z.object({ items: z.array(TimelineItem), next: PageCursor.nullable(), window: z.object({ open: z.boolean(), expiresAt: z.string().nullable() }) }),
+  },
+  /** Full-text search over messages, and contacts by name or number. */
+  search: {
+    params: z.object({ query: z.string().max(200), limit: z.number().int().min(1).max(200).default(50) }).strict(),
+    result: z.object({ hits: z.array(z.object({ itemId: z.number(), threadId: z.number(), at: z.string(), snippet: z.string() })), contactIds: z.array(z.number()) }),
+  },
+  /** The owner opened a thread: clears its unread count and marks it read on WhatsApp. */
+  openThread: { params: z.object({ threadId: z.number().int().positive() }).strict(), result: z.object({ opened: z.literal(true) }) },
+  /** Sends free text inside the 24-hour window (refused with code `window_closed` outside it). */
+  sendTextMessage: { params: z.object({ threadId: z.number().int().positive(), text: z.string().max(4096) }).strict(), result: TimelineItem },
+  /** Sends a failed message again. */
+  retryMessage: { params: z.object({ itemId: z.number().int().positive() }).strict(), result: TimelineItem },
   /** Webhook inbox counts and the most recent domain events (Settings → Connection → Diagnostics). */
   getDiagnostics: { params: NoParams, result: Diagnostics },
 } as const;
@@ -199,6 +260,8 @@ export const requests = {
 // ---- pushed events -------------------------------------------------------------------------
 
 export const events = {
+  /** Something changed in these threads (new items, statuses, unread counts); refetch what is shown. */
+  threadsChanged: z.object({ threadIds: z.array(z.number()) }),
   /** Sent whenever any part of AppStatus changes. */
   status: AppStatus,
   /** One step of a running account check changed. */

@@ -123,7 +123,22 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
   const threads = new ThreadStore(db, { clock });
   inbox.addApplier((e, id) => threads.apply(e, id));
   threads.catchUp();
-  const messaging = new MessagingService({ db, threads, account, log: log.child('messaging'), clock });
+  // Coalesced "these threads changed" pushes: the renderer refetches what it shows.
+  const changed = new Set<number>();
+  let changedTimer: ReturnType<typeof setTimeout> | null = null;
+  const flushChanged = (): void => {
+    if (changedTimer) clearTimeout(changedTimer);
+    changedTimer = null;
+    if (changed.size === 0) return;
+    events.emit('threadsChanged', { threadIds: [...changed] });
+    changed.clear();
+  };
+  const markChanged = (threadId: number): void => {
+    changed.add(threadId);
+    changedTimer ??= setTimeout(flushChanged, 30);
+  };
+  threads.onChange(markChanged);
+  const messaging = new MessagingService({ db, threads, account, log: log.child('messaging'), clock, onItem: (item) => markChanged(item.threadId) });
   // A settings change made elsewhere (WhatsApp Manager, another app) refreshes the settings screen.
   inbox.subscribe((e) => {
     if (e.kind !== 'settings.changed' || !account.account()) return;
@@ -244,6 +259,25 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
       await connection.start();
       return connection.view();
     },
+    listThreads: (p) => {
+      const list = threads.listThreads({ filter: p.filter, after: p.after, limit: p.limit });
+      const last = list.at(-1);
+      return { threads: list, next: list.length === p.limit && last?.lastItemAt ? { at: last.lastItemAt, id: last.id } : null };
+    },
+    getTimeline: (p) => {
+      const items = threads.timeline(p.threadId, { before: p.before, limit: p.limit });
+      const last = items.at(-1);
+      return { items, next: items.length === p.limit && last ? { at: last.at, id: last.id } : null, window: messaging.windowOf(p.threadId) };
+    },
+    search: (p) => ({ hits: threads.searchItems(p.query, p.limit), contactIds: threads.searchContacts(p.query) }),
+    openThread: async (p) => {
+      await messaging.markRead(p.threadId);
+      changed.add(p.threadId);
+      flushChanged();
+      return { opened: true as const };
+    },
+    sendTextMessage: (p) => messaging.sendText(p.threadId, p.text),
+    retryMessage: (p) => messaging.retry(p.itemId),
     getDiagnostics: () => ({
       inbox: inbox.counts(),
       receiver: { port: receiver.port, accepted: receiver.stats.accepted, rejectedSignature: receiver.stats.rejectedSignature, rejectedTooLarge: receiver.stats.rejectedTooLarge },
@@ -267,6 +301,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     dispatch: createDispatcher(handlers, log.child('bridge')),
     status: () => structuredClone(status),
     close: async () => {
+      if (changedTimer) clearTimeout(changedTimer);
       await connection.stop();
       await receiver.close();
       db.close();

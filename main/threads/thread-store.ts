@@ -129,11 +129,22 @@ export class ThreadStore {
   private readonly db: Database;
   private readonly clock: () => Date;
   private readonly countryOf: (waId: string) => string | null;
+  private readonly changeListeners = new Set<(threadId: number) => void>();
 
   constructor(db: Database, opts: { clock?: () => Date; countryOf?: (waId: string) => string | null } = {}) {
     this.db = db;
     this.clock = opts.clock ?? (() => new Date());
     this.countryOf = opts.countryOf ?? (() => null);
+  }
+
+  /** Called (synchronously, possibly inside a transaction) with each thread that changed. */
+  onChange(listener: (threadId: number) => void): () => void {
+    this.changeListeners.add(listener);
+    return () => this.changeListeners.delete(listener);
+  }
+
+  private touched(threadId: number): void {
+    for (const l of this.changeListeners) l(threadId);
   }
 
   // ---- projection ------------------------------------------------------------------------
@@ -258,6 +269,7 @@ export class ThreadStore {
     this.db
       .prepare('UPDATE threads SET last_item_id = ?, last_item_at = ? WHERE id = ? AND (last_item_at IS NULL OR last_item_at < ? OR (last_item_at = ? AND last_item_id < ?))')
       .run(id, item.at, item.threadId, item.at, item.at, id);
+    this.touched(item.threadId);
     return { id, created: true };
   }
 
@@ -383,6 +395,8 @@ export class ThreadStore {
 
   private patchData(itemId: number, patch: Record<string, unknown>): void {
     this.db.prepare('UPDATE items SET data = ? WHERE id = ?').run(JSON.stringify({ ...this.dataOf(itemId), ...patch }), itemId);
+    const t = this.db.prepare('SELECT thread_id FROM items WHERE id = ?').get(itemId) as { thread_id: number } | undefined;
+    if (t) this.touched(Number(t.thread_id));
   }
 
   private refreshThread(threadId: number): void {

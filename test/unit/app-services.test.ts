@@ -85,6 +85,29 @@ describe('app services', () => {
     expect(sim!.ctx.sent.some((x) => x.kind === 'message' && (x.body as { status?: string }).status === 'read' && x.status === 200)).toBe(true);
   });
 
+  it('serves threads over the bridge: list, timeline pages, search, send, open; pushes threadsChanged', async () => {
+    const { c, s, pushed } = await setup();
+    const ana = seed.users[0]!;
+    for (const text of ['Primeira mensagem', 'Segunda mensagem', 'Tem pão de queijo?']) {
+      await fetch(`${c.controlUrl}/users/${ana.wa_id}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+    }
+    await until('three items', () => s.threads.listThreads()[0] && s.threads.timeline(s.threads.listThreads()[0]!.id).length === 3);
+    await until('threadsChanged pushed', () => pushed.some((p) => p.event === 'threadsChanged'));
+    const list = await s.dispatch('listThreads', {});
+    if (!list.ok) throw new Error(list.error.message);
+    const { threads } = list.result as { threads: Array<{ id: number; unreadCount: number }> };
+    expect(threads).toHaveLength(1);
+    const page1 = await s.dispatch('getTimeline', { threadId: threads[0]!.id, limit: 2 });
+    expect(page1).toMatchObject({ ok: true, result: { items: [{ body: 'Tem pão de queijo?' }, { body: 'Segunda mensagem' }], window: { open: true } } });
+    const next = (page1 as { result: { next: { at: string; id: number } } }).result.next;
+    expect(await s.dispatch('getTimeline', { threadId: threads[0]!.id, limit: 2, before: next })).toMatchObject({ ok: true, result: { items: [{ body: 'Primeira mensagem' }], next: null } });
+    expect(await s.dispatch('search', { query: 'queijo' })).toMatchObject({ ok: true, result: { hits: [{ threadId: threads[0]!.id }] } });
+    expect(await s.dispatch('sendTextMessage', { threadId: threads[0]!.id, text: 'Tem sim!' })).toMatchObject({ ok: true, result: { status: 'sent', body: 'Tem sim!' } });
+    expect(await s.dispatch('openThread', { threadId: threads[0]!.id })).toEqual({ ok: true, result: { opened: true } });
+    expect(s.threads.listThreads()[0]!.unreadCount).toBe(0);
+    expect(await s.dispatch('getTimeline', { threadId: 99999 })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+  });
+
   it('pushes fresh calling settings when the account_settings_update webhook says they changed', async () => {
     const { c, pushed } = await setup();
     const res = await fetch(`${c.graphBaseUrl}/${c.apiVersion}/${c.phoneNumberId}/settings`, {
