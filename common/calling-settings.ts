@@ -331,7 +331,8 @@ export function diffCallingSettings(before: CallingSettings, after: CallingSetti
   }
   if (after.callback_permission_status !== before.callback_permission_status) out.callback_permission_status = after.callback_permission_status;
   if (!deepEqual(before.audio, after.audio)) out.audio = { additional_codecs: [...after.audio.additional_codecs] };
-  if (after.voicemail && !deepEqual(before.voicemail, after.voicemail)) out.voicemail = structuredClone(after.voicemail);
+  // A JSON copy, not structuredClone: `after` may be a UI framework's reactive proxy.
+  if (after.voicemail && !deepEqual(before.voicemail, after.voicemail)) out.voicemail = JSON.parse(JSON.stringify(after.voicemail)) as Voicemail;
   return out;
 }
 

@@ -1,21 +1,44 @@
 /**
- * `npm run screenshots`: starts the browser host on a fresh data dir, opens the app in Chromium
- * and saves a PNG of each main view, in the light and the dark theme, to test/screenshots/
- * (not committed). Requires `npm run build` first.
+ * `npm run screenshots`: starts the browser host on a fresh data dir (memory secrets) and the
+ * Cloud API simulator in-process, opens the app in Chromium and saves a PNG of each main view, in
+ * the light and the dark theme, to test/screenshots/ (not committed). The account screen is
+ * captured three ways (the connect form, a failed check, connected) by connecting through the
+ * UI; the calling settings screen with call hours, holidays and voicemail filled in.
+ * Requires `npm run build` first.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from '@playwright/test';
+import { chromium, type Page } from '@playwright/test';
 import { startWebHost } from '../test/support/web-host-process.ts';
 import { chromiumLaunchOptions } from '../test/support/chromium.ts';
+import { createSimulator } from '../test/sim/simulator.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const outDir = path.join(root, 'test', 'screenshots');
 mkdirSync(outDir, { recursive: true });
 
-const host = await startWebHost();
+const seed = JSON.parse(readFileSync(path.join(root, 'test/sim/seed.default.json'), 'utf8')) as Record<string, unknown>;
+const sim = createSimulator({ seed });
+await sim.listen(0);
+const creds = sim.credentials();
+
+const host = await startWebHost({ extraArgs: ['--secrets', 'memory'] });
 const browser = await chromium.launch(chromiumLaunchOptions());
 const shots: string[] = [];
+
+async function fillConnectForm(page: Page, token: string): Promise<void> {
+  const fields: Record<string, string> = {
+    graphBaseUrl: creds.graphBaseUrl,
+    apiVersion: creds.apiVersion,
+    accessToken: token,
+    appSecret: creds.appSecret,
+    appId: creds.appId,
+    wabaId: creds.wabaId,
+    phoneNumberId: creds.phoneNumberId,
+  };
+  for (const [name, value] of Object.entries(fields)) await page.getByTestId(`connect-field-${name}`).fill(value);
+}
+
 try {
   for (const scheme of ['light', 'dark'] as const) {
     const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
@@ -23,14 +46,74 @@ try {
     await page.goto(host.url);
     await page.getByTestId('app-frame').waitFor();
     await page.getByTestId('bridge-state').and(page.locator('[data-state="open"]')).waitFor();
-    const snap = async (name: string): Promise<void> => {
+    const snap = async (name: string, height = 800): Promise<void> => {
+      await page.setViewportSize({ width: 1280, height });
       const file = path.join(outDir, `${name}-${scheme}.png`);
       await page.screenshot({ path: file });
       shots.push(path.relative(root, file));
+      await page.setViewportSize({ width: 1280, height: 800 });
     };
     await snap('conversations');
     await page.getByTestId('nav-settings').click();
-    for (const section of ['account', 'calling', 'connection', 'appearance', 'about']) {
+    await page.getByTestId('settings-nav-account').click();
+    await page.getByTestId('connect-form').waitFor();
+    await snap('settings-account', 1250);
+
+    // A failed check (wrong token), then a good one.
+    await fillConnectForm(page, 'EAAWRONGTOKEN000000000000000');
+    await page.getByTestId('connect-submit').click();
+    await page.getByTestId('connect-failed').waitFor();
+    await page.getByTestId('connect-steps').scrollIntoViewIfNeeded();
+    await snap('settings-account-check-failed', 1450);
+    await page.getByTestId('connect-field-accessToken').fill(creds.accessToken);
+    await page.getByTestId('connect-submit').click();
+    await page.getByTestId('account-connected').waitFor();
+    await snap('settings-account-connected');
+
+    await page.getByTestId('settings-nav-calling').click();
+    await page.getByTestId('calling-form').waitFor();
+    await snap('settings-calling', 1300);
+    // Call hours, a holiday, two countries and voicemail, unsaved.
+    await page.getByTestId('calling-hours').click();
+    await page.getByTestId('calling-timezone').fill('America/Sao_Paulo');
+    await page.getByTestId('calling-timezone').press('Tab');
+    await page.getByTestId('hours-add-MONDAY').click();
+    await page.getByTestId('hours-add-SATURDAY').click();
+    await page.getByTestId('holiday-add').click();
+    await page.getByTestId('holiday-add').click();
+    for (const q of ['Brazil', 'Portugal']) {
+      await page.getByTestId('country-search').fill(q);
+      await page.locator('[role="option"]').first().click();
+    }
+    await page.getByTestId('calling-voicemail').click();
+    // One invalid period, to show a field error next to its field.
+    await page.getByTestId('hours-close-1').fill('11:00');
+    await page.getByTestId('hours-close-1').blur();
+    await page.getByTestId('calling-form').evaluate((el) => el.closest('.content')?.scrollTo({ top: 0 }));
+    await snap('settings-calling-editing', 2300);
+    await page.setViewportSize({ width: 1280, height: 1000 });
+    await page.getByTestId('calling-form').evaluate((el) => el.closest('.content')?.scrollTo({ top: 1e6 }));
+    await snap('settings-calling-voicemail', 1000);
+
+    // A restriction from WhatsApp, shown at the top of the screen.
+    await page.getByTestId('calling-discard').click();
+    sim.ctx.state.restrictions = [
+      { type: 'RESTRICTED_USER_INITIATED_CALLING', reason: 'Many calls went unanswered in the last 7 days', expiration: Math.floor(Date.now() / 1000) + 3 * 86_400 },
+    ];
+    await page.getByTestId('settings-nav-account').click();
+    await page.getByTestId('settings-nav-calling').click();
+    await page.getByTestId('calling-restrictions').waitFor();
+    await snap('settings-calling-restricted');
+    sim.ctx.state.restrictions = [];
+
+    // Disconnect so the other theme starts from the connect form again.
+    await page.getByTestId('settings-nav-account').click();
+    await page.getByTestId('account-disconnect').click();
+    await snap('settings-account-disconnect-dialog');
+    await page.getByTestId('disconnect-confirm').click();
+    await page.getByTestId('connect-form').waitFor();
+
+    for (const section of ['connection', 'appearance', 'about']) {
       const nav = page.getByTestId(`settings-nav-${section}`);
       if ((await nav.count()) === 0) continue;
       await nav.click();
@@ -41,5 +124,6 @@ try {
 } finally {
   await browser.close();
   await host.stop();
+  await sim.close();
 }
 console.log(`Saved ${shots.length} screenshots:\n${shots.map((s) => `  ${s}`).join('\n')}`);

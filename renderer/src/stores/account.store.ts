@@ -1,0 +1,102 @@
+/**
+ * The account store: the connected account as main describes it (no secrets), the connect check
+ * with live step progress (`account.progress` events), and disconnect.
+ */
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import type { AccountView, ConnectAccountResult, ConnectStep, ParamsOf } from '../../../common/bridge-contract.ts';
+import { BridgeCallError, useBridge } from '../bridge/bridge.ts';
+
+export type ConnectForm = Omit<ParamsOf<'connectAccount'>, 'saveAnyway'>;
+export const CONNECT_FIELDS = ['graphBaseUrl', 'apiVersion', 'accessToken', 'appSecret', 'appId', 'wabaId', 'phoneNumberId'] as const;
+export const STEP_IDS: ConnectStep['id'][] = ['token', 'phone', 'app', 'settings', 'health', 'webhooks'];
+
+const message = (err: unknown): string => (err instanceof BridgeCallError || err instanceof Error ? err.message : String(err));
+
+export const useAccountStore = defineStore('account', () => {
+  const view = shallowRef<AccountView | null>(null);
+  const loadError = ref<string | null>(null);
+  const connecting = ref(false);
+  const steps = ref<ConnectStep[]>([]);
+  const result = shallowRef<ConnectAccountResult | null>(null);
+  const fieldErrors = ref<Record<string, string>>({});
+  const connectError = ref<string | null>(null);
+  const disconnecting = ref(false);
+
+  const connected = computed(() => view.value?.connected === true);
+  /** The check ran and failed: the owner may save anyway. */
+  const failed = computed(() => result.value !== null && !result.value.saved && result.value.steps.length > 0);
+
+  async function load(): Promise<void> {
+    try {
+      view.value = await useBridge().request('getAccount', {});
+      loadError.value = null;
+    } catch (err) {
+      loadError.value = message(err);
+    }
+  }
+
+  function applyStep(step: ConnectStep): void {
+    const i = steps.value.findIndex((s) => s.id === step.id);
+    if (i >= 0) steps.value[i] = step;
+    else steps.value.push(step);
+  }
+
+  async function connect(form: ConnectForm, saveAnyway = false): Promise<boolean> {
+    if (connecting.value) return false;
+    const bridge = useBridge();
+    connecting.value = true;
+    connectError.value = null;
+    fieldErrors.value = {};
+    result.value = null;
+    steps.value = STEP_IDS.map((id) => ({ id, state: 'pending', message: '', fix: null }));
+    const stop = bridge.on('account.progress', applyStep);
+    try {
+      const res = await bridge.request('connectAccount', { ...form, saveAnyway });
+      result.value = res;
+      fieldErrors.value = res.fieldErrors;
+      if (res.steps.length > 0) steps.value = res.steps;
+      else steps.value = [];
+      if (res.saved) await load();
+      return res.saved;
+    } catch (err) {
+      connectError.value = message(err);
+      steps.value = [];
+      return false;
+    } finally {
+      stop();
+      connecting.value = false;
+    }
+  }
+
+  function resetCheck(): void {
+    steps.value = [];
+    result.value = null;
+    connectError.value = null;
+  }
+
+  async function disconnect(): Promise<boolean> {
+    disconnecting.value = true;
+    try {
+      await useBridge().request('disconnectAccount', {});
+      resetCheck();
+      await load();
+      return true;
+    } catch (err) {
+      loadError.value = message(err);
+      return false;
+    } finally {
+      disconnecting.value = false;
+    }
+  }
+
+  async function copyVerifyToken(): Promise<{ copied: boolean; reason: string | null }> {
+    try {
+      return await useBridge().request('copyVerifyToken', {});
+    } catch (err) {
+      return { copied: false, reason: message(err) };
+    }
+  }
+
+  return { view, loadError, connecting, steps, result, fieldErrors, connectError, disconnecting, connected, failed, load, connect, resetCheck, disconnect, copyVerifyToken };
+});
