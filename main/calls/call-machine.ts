@@ -1,0 +1,245 @@
+/**
+ * The call state machine, as data: states, events, the transitions allowed between them, and the
+ * effects each transition asks for. It is pure — no I/O, no timers, no clock — so it can be
+ * tested exhaustively; the call controller (which owns Graph, the media engine, the ringtone,
+ * timers and the thread store) feeds it events and carries out the effects it returns.
+ *
+ * States
+ *   ringing         a customer is calling (fresh `connect` webhook); the answer SDP is being made,
+ *                   then pre-accepted (if enabled) so ICE/DTLS finish while it rings — no audio yet
+ *   answering       the owner pressed Answer; `accept` (same SDP as pre_accept) is in flight
+ *   active          the call is up: accept succeeded (incoming) or ACCEPTED arrived (outgoing)
+ *   preparing       outgoing: the media engine is making the offer (ICE gathered in full)
+ *   dialing         outgoing: `connect` sent / answered; waiting for the customer's phone to ring
+ *   remote_ringing  outgoing: RINGING status received
+ *   ending          reject/terminate sent; waiting for Graph's answer or the terminate webhook
+ *   ended           final; `outcome` says how (completed, missed, declined, no_answer, cancelled, failed)
+ *
+ * Transitions (event → next state; anything not listed is refused and changes nothing)
+ *
+ * | from            | event                         | to              | effects (summary)                          |
+ * |-----------------|-------------------------------|-----------------|--------------------------------------------|
+ * | (new)           | incoming (fresh)              | ringing         | media.prepareAnswer, ring, answer timer    |
+ * | (new)           | incoming (stale / tombstoned) | ended missed    | record only — never rings                  |
+ * | ringing         | answer_sdp                    | ringing         | graph pre_accept (when enabled)            |
+ * | ringing         | answer                        | answering       | graph accept (once the SDP exists)         |
+ * | ringing         | decline                       | ending          | graph reject, stop ring, media.close       |
+ * | ringing         | answer_window_elapsed         | ending          | graph reject (missed)                      |
+ * | ringing         | terminate_webhook             | ended missed    | stop ring, media.close                     |
+ * | answering       | answer_sdp                    | answering       | graph accept                               |
+ * | answering       | graph_ok accept               | active          | stop ring, media.attachMic, watchdog timer |
+ * | answering       | graph_failed accept           | ending          | graph terminate                            |
+ * | answering       | terminate_webhook             | ended missed    | stop ring, media.close                     |
+ * | (new)           | dial                          | preparing       | media.prepareOffer                         |
+ * | preparing       | offer_sdp                     | dialing         | graph connect                              |
+ * | preparing       | hangup                        | ended cancelled | media.close                                |
+ * | dialing         | graph_ok connect              | dialing         | (call id known)                            |
+ * | dialing/r_ring  | connect_answer                | same            | media.applyAnswer                          |
+ * | dialing         | status RINGING                | remote_ringing  |                                            |
+ * | dialing/r_ring  | status ACCEPTED               | active          | media.attachMic, watchdog timer            |
+ * | dialing/r_ring  | status REJECTED               | ended declined  | media.close                                |
+ * | dialing/r_ring  | terminate_webhook             | ended no_answer | media.close                                |
+ * | dialing/r_ring  | ring_timeout / hangup         | ending          | graph terminate                            |
+ * | dialing         | graph_failed connect          | ended failed    | media.close                                |
+ * | active          | hangup                        | ending          | graph terminate, media.close               |
+ * | active          | media_lost                    | ending          | graph terminate, media.close (failed)      |
+ * | active          | terminate_webhook             | ended completed | media.close                                |
+ * | ending          | graph_ok / graph_failed       | ended           | (outcome decided when ending began)        |
+ * | ending          | terminate_webhook             | ended           |                                            |
+ *
+ * Duplicated and late events are expected (webhooks repeat and reorder): an event a state does not
+ * list is simply refused — `accepted: false` — and never produces an effect.
+ */
+
+export type CallDirection = 'incoming' | 'outgoing';
+export type CallStateName = 'ringing' | 'answering' | 'active' | 'preparing' | 'dialing' | 'remote_ringing' | 'ending' | 'ended';
+export type CallOutcome = 'completed' | 'missed' | 'declined' | 'no_answer' | 'cancelled' | 'failed';
+export type GraphAction = 'pre_accept' | 'accept' | 'reject' | 'terminate' | 'connect';
+
+export interface CallContext {
+  /** Meta's wacid; null for an outgoing call until `connect` answers. */
+  callId: string | null;
+  direction: CallDirection;
+  state: CallStateName;
+  /** The SDP answer (incoming): made once, sent identically to pre_accept and accept. */
+  answerSdp: string | null;
+  /** The SDP offer (outgoing). */
+  offerSdp: string | null;
+  preAcceptSent: boolean;
+  acceptSent: boolean;
+  /** The owner pressed Answer (accept goes out as soon as the answer SDP exists). */
+  answerRequested: boolean;
+  /** What `ended` will be recorded as; decided when ending begins. */
+  outcome: CallOutcome | null;
+  /** Plain-words reason for a failure or a drop. */
+  reason: string | null;
+  /** Options fixed when the call started. */
+  preAccept: boolean;
+}
+
+export type CallEvent =
+  | { type: 'incoming'; callId: string; offerSdp: string; stale: boolean; preAccept: boolean }
+  | { type: 'dial' }
+  | { type: 'answer_sdp'; sdp: string }
+  | { type: 'offer_sdp'; sdp: string }
+  | { type: 'answer' }
+  | { type: 'decline' }
+  | { type: 'hangup' }
+  | { type: 'graph_ok'; action: GraphAction; callId?: string }
+  | { type: 'graph_failed'; action: GraphAction; reason: string }
+  | { type: 'connect_answer'; sdp: string }
+  | { type: 'status'; status: 'RINGING' | 'ACCEPTED' | 'REJECTED' }
+  | { type: 'terminate_webhook'; reason?: string | null }
+  | { type: 'answer_window_elapsed' }
+  | { type: 'ring_timeout' }
+  | { type: 'media_lost'; reason: string };
+
+export type CallEffect =
+  | { type: 'graph'; action: GraphAction; sdp?: string }
+  | { type: 'media'; command: 'prepareAnswer'; offerSdp: string }
+  | { type: 'media'; command: 'prepareOffer' }
+  | { type: 'media'; command: 'applyAnswer'; sdp: string }
+  | { type: 'media'; command: 'attachMicrophone' }
+  | { type: 'media'; command: 'close' }
+  | { type: 'ring'; on: boolean }
+  | { type: 'timer'; name: 'answer_window' | 'ring_timeout' | 'media_watchdog'; on: boolean };
+
+export interface Transition {
+  accepted: boolean;
+  context: CallContext;
+  effects: CallEffect[];
+}
+
+type Handler<E extends CallEvent = CallEvent> = (c: CallContext, e: E) => { next: Partial<CallContext> & { state: CallStateName }; effects: CallEffect[] } | null;
+type HandlerMap = { [T in CallEvent['type']]?: Handler<Extract<CallEvent, { type: T }>> };
+
+const end = (outcome: CallOutcome, reason: string | null = null): Partial<CallContext> & { state: 'ended' } => ({ state: 'ended', outcome, reason });
+const stopRinging: CallEffect[] = [
+  { type: 'ring', on: false },
+  { type: 'timer', name: 'answer_window', on: false },
+];
+const closeMedia: CallEffect = { type: 'media', command: 'close' };
+
+/** Sends accept when both the owner's Answer and the SDP are there, and only once. */
+function acceptIfReady(c: CallContext, sdp: string | null): CallEffect[] {
+  return c.answerRequested && sdp && !c.acceptSent ? [{ type: 'graph', action: 'accept', sdp }] : [];
+}
+
+/** The transition table: for each state, the events it accepts. */
+export const TRANSITIONS: Record<CallStateName, HandlerMap> = {
+  ringing: {
+    answer_sdp: (c, e) => {
+      if (c.answerSdp) return null; // made once; a second answer would differ from pre_accept's
+      const effects: CallEffect[] = c.preAccept && !c.answerRequested ? [{ type: 'graph', action: 'pre_accept', sdp: e.sdp }] : [];
+      return { next: { state: 'ringing', answerSdp: e.sdp, preAcceptSent: c.preAcceptSent || effects.length > 0 }, effects };
+    },
+    answer: (c) => ({
+      next: { state: 'answering', answerRequested: true, acceptSent: c.answerSdp !== null },
+      effects: acceptIfReady({ ...c, answerRequested: true }, c.answerSdp),
+    }),
+    decline: () => ({ next: { state: 'ending', outcome: 'declined' }, effects: [...stopRinging, { type: 'graph', action: 'reject' }, closeMedia] }),
+    answer_window_elapsed: () => ({ next: { state: 'ending', outcome: 'missed' }, effects: [...stopRinging, { type: 'graph', action: 'reject' }, closeMedia] }),
+    terminate_webhook: () => ({ next: end('missed'), effects: [...stopRinging, closeMedia] }),
+    graph_ok: () => ({ next: { state: 'ringing' }, effects: [] }), // pre_accept done
+    graph_failed: (c, e) =>
+      // A failed pre_accept is not fatal: accept can still be sent when the owner answers.
+      e.action === 'pre_accept' ? { next: { state: 'ringing', preAcceptSent: false, reason: e.reason }, effects: [] } : null,
+  },
+  answering: {
+    answer_sdp: (c, e) => {
+      if (c.answerSdp) return null;
+      return { next: { state: 'answering', answerSdp: e.sdp, acceptSent: true }, effects: acceptIfReady(c, e.sdp) };
+    },
+    graph_ok: (_c, e) =>
+      e.action === 'accept'
+        ? { next: { state: 'active' }, effects: [...stopRinging, { type: 'media', command: 'attachMicrophone' }, { type: 'timer', name: 'media_watchdog', on: true }] }
+        : e.action === 'pre_accept'
+          ? { next: { state: 'answering' }, effects: [] }
+          : null,
+    graph_failed: (_c, e) =>
+      e.action === 'accept'
+        ? { next: { state: 'ending', outcome: 'failed', reason: e.reason }, effects: [...stopRinging, { type: 'graph', action: 'terminate' }, closeMedia] }
+        : e.action === 'pre_accept'
+          ? { next: { state: 'answering' }, effects: [] }
+          : null,
+    terminate_webhook: () => ({ next: end('missed'), effects: [...stopRinging, closeMedia] }),
+    answer_window_elapsed: () => ({ next: { state: 'ending', outcome: 'missed' }, effects: [...stopRinging, { type: 'graph', action: 'reject' }, closeMedia] }),
+  },
+  preparing: {
+    offer_sdp: (_c, e) => ({ next: { state: 'dialing', offerSdp: e.sdp }, effects: [{ type: 'graph', action: 'connect', sdp: e.sdp }, { type: 'timer', name: 'ring_timeout', on: true }] }),
+    hangup: () => ({ next: end('cancelled'), effects: [closeMedia] }),
+    media_lost: (_c, e) => ({ next: end('failed', e.reason), effects: [closeMedia] }),
+  },
+  dialing: {
+    graph_ok: (c, e) => (e.action === 'connect' ? { next: { state: 'dialing', callId: e.callId ?? c.callId }, effects: [] } : null),
+    graph_failed: (_c, e) => (e.action === 'connect' ? { next: end('failed', e.reason), effects: [{ type: 'timer', name: 'ring_timeout', on: false }, closeMedia] } : null),
+    connect_answer: (_c, e) => ({ next: { state: 'dialing' }, effects: [{ type: 'media', command: 'applyAnswer', sdp: e.sdp }] }),
+    status: (_c, e) => outgoingStatus('dialing', e.status),
+    terminate_webhook: (_c, e) => ({ next: end('no_answer', e.reason ?? null), effects: [{ type: 'timer', name: 'ring_timeout', on: false }, closeMedia] }),
+    ring_timeout: () => ({ next: { state: 'ending', outcome: 'no_answer' }, effects: [{ type: 'graph', action: 'terminate' }, closeMedia] }),
+    hangup: () => ({ next: { state: 'ending', outcome: 'cancelled' }, effects: [{ type: 'timer', name: 'ring_timeout', on: false }, { type: 'graph', action: 'terminate' }, closeMedia] }),
+  },
+  remote_ringing: {
+    connect_answer: (_c, e) => ({ next: { state: 'remote_ringing' }, effects: [{ type: 'media', command: 'applyAnswer', sdp: e.sdp }] }),
+    status: (_c, e) => outgoingStatus('remote_ringing', e.status),
+    terminate_webhook: (_c, e) => ({ next: end('no_answer', e.reason ?? null), effects: [{ type: 'timer', name: 'ring_timeout', on: false }, closeMedia] }),
+    ring_timeout: () => ({ next: { state: 'ending', outcome: 'no_answer' }, effects: [{ type: 'graph', action: 'terminate' }, closeMedia] }),
+    hangup: () => ({ next: { state: 'ending', outcome: 'cancelled' }, effects: [{ type: 'timer', name: 'ring_timeout', on: false }, { type: 'graph', action: 'terminate' }, closeMedia] }),
+    graph_ok: (c, e) => (e.action === 'connect' ? { next: { state: 'remote_ringing', callId: e.callId ?? c.callId }, effects: [] } : null),
+  },
+  active: {
+    hangup: () => ({ next: { state: 'ending', outcome: 'completed' }, effects: [{ type: 'timer', name: 'media_watchdog', on: false }, { type: 'graph', action: 'terminate' }, closeMedia] }),
+    media_lost: (_c, e) => ({ next: { state: 'ending', outcome: 'failed', reason: e.reason }, effects: [{ type: 'timer', name: 'media_watchdog', on: false }, { type: 'graph', action: 'terminate' }, closeMedia] }),
+    terminate_webhook: (_c, e) => ({ next: end('completed', e.reason ?? null), effects: [{ type: 'timer', name: 'media_watchdog', on: false }, closeMedia] }),
+    connect_answer: () => ({ next: { state: 'active' }, effects: [] }), // late duplicate: already applied
+  },
+  ending: {
+    graph_ok: (c, e) => (e.action === 'reject' || e.action === 'terminate' ? { next: end(c.outcome ?? 'completed', c.reason), effects: [] } : null),
+    graph_failed: (c, e) => (e.action === 'reject' || e.action === 'terminate' ? { next: end(c.outcome ?? 'failed', c.reason ?? e.reason), effects: [] } : null),
+    terminate_webhook: (c) => ({ next: end(c.outcome ?? 'completed', c.reason), effects: [] }),
+  },
+  ended: {},
+};
+
+function outgoingStatus(from: 'dialing' | 'remote_ringing', status: 'RINGING' | 'ACCEPTED' | 'REJECTED'): ReturnType<Handler> {
+  if (status === 'RINGING') return from === 'dialing' ? { next: { state: 'remote_ringing' }, effects: [] } : null;
+  if (status === 'ACCEPTED') return { next: { state: 'active' }, effects: [{ type: 'timer', name: 'ring_timeout', on: false }, { type: 'media', command: 'attachMicrophone' }, { type: 'timer', name: 'media_watchdog', on: true }] };
+  return { next: end('declined'), effects: [{ type: 'timer', name: 'ring_timeout', on: false }, closeMedia] };
+}
+
+/** A new incoming call: rings when fresh; a stale or already-terminated connect is a missed call. */
+export function startIncoming(e: Extract<CallEvent, { type: 'incoming' }>): Transition {
+  const base: CallContext = { callId: e.callId, direction: 'incoming', state: 'ringing', answerSdp: null, offerSdp: null, preAcceptSent: false, acceptSent: false, answerRequested: false, outcome: null, reason: null, preAccept: e.preAccept };
+  if (e.stale) return { accepted: true, context: { ...base, state: 'ended', outcome: 'missed', reason: 'The call reached this computer too late to answer.' }, effects: [] };
+  return {
+    accepted: true,
+    context: base,
+    effects: [
+      { type: 'media', command: 'prepareAnswer', offerSdp: e.offerSdp },
+      { type: 'ring', on: true },
+      { type: 'timer', name: 'answer_window', on: true },
+    ],
+  };
+}
+
+/** A new outgoing call (the permission check happens before this). */
+export function startOutgoing(): Transition {
+  return {
+    accepted: true,
+    context: { callId: null, direction: 'outgoing', state: 'preparing', answerSdp: null, offerSdp: null, preAcceptSent: false, acceptSent: false, answerRequested: false, outcome: null, reason: null, preAccept: false },
+    effects: [{ type: 'media', command: 'prepareOffer' }],
+  };
+}
+
+/** Applies one event. Refused events (not in the table for this state) change nothing. */
+export function transition(c: CallContext, e: CallEvent): Transition {
+  const handler = TRANSITIONS[c.state][e.type] as Handler | undefined;
+  const result = handler?.(c, e) ?? null;
+  if (!result) return { accepted: false, context: c, effects: [] };
+  return { accepted: true, context: { ...c, ...result.next }, effects: result.effects };
+}
+
+/** The events a state accepts (for guards in the UI and for tests). */
+export function acceptedEvents(state: CallStateName): Array<CallEvent['type']> {
+  return Object.keys(TRANSITIONS[state]) as Array<CallEvent['type']>;
+}
