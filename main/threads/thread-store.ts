@@ -22,7 +22,7 @@ export const CUSTOMER_SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
 /** Message statuses, in the only order they may move. */
 export const MESSAGE_STATUS_RANK: Record<string, number> = { sending: 0, sent: 1, delivered: 2, failed: 3, read: 4, played: 5 };
 /** Call statuses: ringing → answered → a final outcome. */
-export const CALL_STATUS_RANK: Record<string, number> = { ringing: 1, answered: 2, completed: 3, missed: 3, declined: 3, no_answer: 3, failed: 3 };
+export const CALL_STATUS_RANK: Record<string, number> = { ringing: 1, answered: 2, completed: 3, missed: 3, declined: 3, no_answer: 3, cancelled: 3, failed: 3 };
 
 export interface Contact {
   id: number;
@@ -368,6 +368,23 @@ export class ThreadStore {
     if (rank === undefined) return false;
     const r = this.db.prepare('UPDATE items SET status = ?, status_rank = ? WHERE id = ? AND status_rank < ?').run(status, rank, itemId, rank);
     return Number(r.changes) > 0;
+  }
+
+  /** The call card for a wacid, if the call is known. */
+  callItem(callId: string): TimelineItem | null {
+    const r = this.db.prepare("SELECT * FROM items WHERE kind = 'call' AND meta_id = ?").get(callId) as unknown as ItemRow | undefined;
+    return r ? toItem(r) : null;
+  }
+
+  /** The call controller's verdict (answered here, declined here, lost…), forward only. */
+  recordCallOutcome(itemId: number, outcome: string, reason: string | null): void {
+    transaction(this.db, () => {
+      const became = this.advanceCall(itemId, outcome);
+      if (reason) this.patchData(itemId, { reason });
+      const item = this.item(itemId);
+      if (became && outcome === 'missed' && item) this.db.prepare('UPDATE threads SET missed_calls = missed_calls + 1 WHERE id = ?').run(item.threadId);
+      if (item) this.touched(item.threadId);
+    });
   }
 
   private onPermissionReply(e: Extract<DomainEvent, { kind: 'permission.reply' }>): void {

@@ -1,0 +1,334 @@
+/**
+ * The call controller: the only authority on call state in the app. It feeds the pure state
+ * machine (call-machine.ts) with webhooks, the owner's commands, media reports and timers, and
+ * carries out the effects the machine returns:
+ *
+ *   graph   → POST /{phone-number-id}/calls (pre_accept / accept with the identical SDP answer,
+ *             reject, terminate, connect); a Graph answer comes back as graph_ok / graph_failed
+ *   media   → the media engine (the renderer's RTCPeerConnection, behind `MediaPort`)
+ *   ring    → the ringtone (renderer), also behind `MediaPort`
+ *   timer   → the answer window, the outgoing ring timeout, the media watchdog
+ *
+ * A command the current state does not allow is refused (logged, nothing sent to Graph). Every
+ * call is recorded in its customer's thread (the thread store projects webhooks; the controller
+ * adds what only it knows: answered here, declined here, stale, lost, the reason).
+ *
+ * Webhooks arrive unordered and more than once: a terminate that arrives before its connect
+ * leaves a tombstone, so the late connect is recorded as missed and never rings; a connect older
+ * than the answer window never rings either.
+ */
+import { z } from 'zod';
+import type { AccountService } from '../account/account-service.ts';
+import { asGraphError } from '../account/account-service.ts';
+import type { Logger } from '../core/log.ts';
+import type { ThreadStore } from '../threads/thread-store.ts';
+import type { DomainEvent } from '../webhooks/envelope.ts';
+import { startIncoming, startOutgoing, transition, type CallContext, type CallEffect, type CallEvent, type CallOutcome } from './call-machine.ts';
+
+/** What the controller needs from the media engine (implemented by the renderer via the bridge). */
+export interface MediaPort {
+  /** Make the SDP answer for this offer (full ICE gathering); resolves with it. */
+  prepareAnswer(localId: string, offerSdp: string): Promise<string>;
+  /** Make an SDP offer (full ICE gathering); resolves with it. */
+  prepareOffer(localId: string): Promise<string>;
+  applyAnswer(localId: string, sdp: string): Promise<void>;
+  /** Start sending the microphone (only after accept succeeded / the callee answered). */
+  attachMicrophone(localId: string): Promise<void>;
+  close(localId: string): void;
+  ring(localId: string, on: boolean): void;
+}
+
+export interface CallView {
+  localId: string;
+  callId: string | null;
+  direction: 'incoming' | 'outgoing';
+  state: CallContext['state'];
+  outcome: CallOutcome | null;
+  reason: string | null;
+  threadId: number | null;
+  startedAt: string;
+  answerDeadline: string | null;
+}
+
+export interface CallControllerOptions {
+  account: AccountService;
+  threads: ThreadStore;
+  media: MediaPort;
+  log: Logger;
+  clock?: () => Date;
+  /** How long the owner has to answer after Meta sent the connect (Meta: ~30–60 s). */
+  answerWindowMs?: number;
+  /** How long an outgoing call may ring before Switchboard gives up. */
+  ringTimeoutMs?: number;
+  /** Pre-accept while ringing (setting; default on). */
+  preAccept?: () => boolean;
+  /** Called whenever a call changes (bridge push). */
+  onChange?: (call: CallView) => void;
+  /** How long a terminate-before-connect tombstone is remembered. */
+  tombstoneMs?: number;
+}
+
+const CallsResponse = z.looseObject({ success: z.boolean().optional(), calls: z.array(z.looseObject({ id: z.string() })).optional() });
+
+interface LiveCall {
+  localId: string;
+  ctx: CallContext;
+  threadId: number | null;
+  customer: { waId: string | null; userId: string | null };
+  startedAt: Date;
+  answerDeadline: Date | null;
+  timers: Map<string, ReturnType<typeof setTimeout>>;
+}
+
+let seq = 0;
+
+export class CallController {
+  private readonly o: Required<Omit<CallControllerOptions, 'onChange'>> & Pick<CallControllerOptions, 'onChange'>;
+  private readonly calls = new Map<string, LiveCall>();
+  private readonly byCallId = new Map<string, string>();
+  private readonly tombstones = new Map<string, number>();
+
+  constructor(opts: CallControllerOptions) {
+    this.o = { clock: () => new Date(), answerWindowMs: 45_000, ringTimeoutMs: 60_000, preAccept: () => true, tombstoneMs: 120_000, ...opts };
+  }
+
+  list(): CallView[] {
+    return [...this.calls.values()].map((c) => this.view(c));
+  }
+
+  get(localId: string): CallView | null {
+    const c = this.calls.get(localId);
+    return c ? this.view(c) : null;
+  }
+
+  private view(c: LiveCall): CallView {
+    return {
+      localId: c.localId,
+      callId: c.ctx.callId,
+      direction: c.ctx.direction,
+      state: c.ctx.state,
+      outcome: c.ctx.outcome,
+      reason: c.ctx.reason,
+      threadId: c.threadId,
+      startedAt: c.startedAt.toISOString(),
+      answerDeadline: c.answerDeadline?.toISOString() ?? null,
+    };
+  }
+
+  /** Webhook events, as the inbox publishes them (after they were recorded). */
+  onDomainEvent(e: DomainEvent): void {
+    if (e.kind === 'call.connect') {
+      const known = this.byCallId.get(e.callId);
+      if ((e.direction ?? '').toUpperCase() === 'USER_INITIATED') {
+        if (known) return; // a duplicate connect
+        this.incoming(e);
+      } else if (known && e.session?.sdp) {
+        this.dispatch(known, { type: 'connect_answer', sdp: e.session.sdp });
+      }
+    } else if (e.kind === 'call.status') {
+      const known = this.byCallId.get(e.callId);
+      if (known && (e.status === 'RINGING' || e.status === 'ACCEPTED' || e.status === 'REJECTED')) this.dispatch(known, { type: 'status', status: e.status });
+    } else if (e.kind === 'call.terminate') {
+      const known = this.byCallId.get(e.callId);
+      if (known) this.dispatch(known, { type: 'terminate_webhook', reason: e.errors[0]?.message ?? null });
+      else this.tombstones.set(e.callId, this.o.clock().getTime());
+    }
+  }
+
+  private incoming(e: Extract<DomainEvent, { kind: 'call.connect' }>): void {
+    const now = this.o.clock().getTime();
+    for (const [id, at] of this.tombstones) if (now - at > this.o.tombstoneMs) this.tombstones.delete(id);
+    const sentAt = e.occurredAt ? Date.parse(e.occurredAt) : now;
+    const deadline = sentAt + this.o.answerWindowMs;
+    const tombstoned = this.tombstones.has(e.callId);
+    const stale = tombstoned || deadline <= now || !e.session?.sdp;
+    const busy = [...this.calls.values()].some((c) => c.ctx.state !== 'ended');
+    const localId = `call-${++seq}`;
+    const t = startIncoming({ type: 'incoming', callId: e.callId, offerSdp: e.session?.sdp ?? '', stale, preAccept: this.o.preAccept() });
+    const call: LiveCall = { localId, ctx: t.context, threadId: this.threadOf(e.callId), customer: { waId: e.user.waId, userId: e.user.userId }, startedAt: new Date(now), answerDeadline: stale ? null : new Date(deadline), timers: new Map() };
+    this.calls.set(localId, call);
+    this.byCallId.set(e.callId, localId);
+    if (stale) {
+      this.o.log.info('calls.stale_connect', { callId: e.callId.slice(0, 24), tombstoned });
+      this.record(call, 'missed', tombstoned ? 'The customer hung up before the call reached this computer.' : 'The call reached this computer too late to answer.');
+      this.changed(call);
+      return;
+    }
+    if (busy) {
+      // A second call while one is live is shown as waiting; it never rings over the live call.
+      this.o.log.info('calls.waiting', { callId: e.callId.slice(0, 24) });
+    }
+    this.run(call, t.effects.filter((fx) => !(busy && fx.type === 'ring')));
+    this.changed(call);
+  }
+
+  /** The owner answers (refused unless the call is ringing). */
+  answer(localId: string): boolean {
+    return this.dispatch(localId, { type: 'answer' });
+  }
+  decline(localId: string): boolean {
+    return this.dispatch(localId, { type: 'decline' });
+  }
+  hangup(localId: string): boolean {
+    return this.dispatch(localId, { type: 'hangup' });
+  }
+  mediaLost(localId: string, reason: string): boolean {
+    return this.dispatch(localId, { type: 'media_lost', reason });
+  }
+
+  /** Starts an outgoing call to a customer (the permission check is the caller's job). */
+  dial(customer: { waId: string | null; userId: string | null }, threadId: number | null): CallView {
+    const localId = `call-${++seq}`;
+    const t = startOutgoing();
+    const call: LiveCall = { localId, ctx: t.context, threadId, customer, startedAt: this.o.clock(), answerDeadline: null, timers: new Map() };
+    this.calls.set(localId, call);
+    this.run(call, t.effects);
+    this.changed(call);
+    return this.view(call);
+  }
+
+  private dispatch(localId: string, e: CallEvent): boolean {
+    const call = this.calls.get(localId);
+    if (!call) return false;
+    const t = transition(call.ctx, e);
+    if (!t.accepted) {
+      this.o.log.info('calls.refused', { event: e.type, state: call.ctx.state });
+      return false;
+    }
+    const wasEnded = call.ctx.state === 'ended';
+    call.ctx = t.context;
+    if (call.ctx.callId && !this.byCallId.has(call.ctx.callId)) this.byCallId.set(call.ctx.callId, localId);
+    this.run(call, t.effects);
+    if (!wasEnded && call.ctx.state === 'ended') this.finish(call);
+    else if (e.type === 'graph_ok' && e.action === 'accept') this.recordStatus(call, 'answered');
+    this.changed(call);
+    return true;
+  }
+
+  private run(call: LiveCall, effects: CallEffect[]): void {
+    for (const fx of effects) {
+      switch (fx.type) {
+        case 'graph':
+          void this.graph(call, fx.action, fx.sdp);
+          break;
+        case 'ring':
+          this.o.media.ring(call.localId, fx.on);
+          break;
+        case 'timer':
+          this.timer(call, fx.name, fx.on);
+          break;
+        case 'media':
+          this.media(call, fx);
+          break;
+      }
+    }
+  }
+
+  private media(call: LiveCall, fx: Extract<CallEffect, { type: 'media' }>): void {
+    const m = this.o.media;
+    const fail = (err: unknown) => this.dispatch(call.localId, { type: 'media_lost', reason: `The call's audio could not be set up: ${(err as Error).message}` });
+    switch (fx.command) {
+      case 'prepareAnswer':
+        m.prepareAnswer(call.localId, fx.offerSdp).then((sdp) => this.dispatch(call.localId, { type: 'answer_sdp', sdp }), (err: unknown) => {
+          this.o.log.warn('calls.prepare_answer_failed', { error: (err as Error).message });
+          this.dispatch(call.localId, { type: 'decline' });
+        });
+        break;
+      case 'prepareOffer':
+        m.prepareOffer(call.localId).then((sdp) => this.dispatch(call.localId, { type: 'offer_sdp', sdp }), fail);
+        break;
+      case 'applyAnswer':
+        m.applyAnswer(call.localId, fx.sdp).catch(fail);
+        break;
+      case 'attachMicrophone':
+        m.attachMicrophone(call.localId).catch(fail);
+        break;
+      case 'close':
+        m.close(call.localId);
+        break;
+    }
+  }
+
+  private timer(call: LiveCall, name: 'answer_window' | 'ring_timeout' | 'media_watchdog', on: boolean): void {
+    const existing = call.timers.get(name);
+    if (existing) clearTimeout(existing);
+    call.timers.delete(name);
+    if (!on) return;
+    const ms = name === 'answer_window' ? Math.max(0, (call.answerDeadline?.getTime() ?? 0) - this.o.clock().getTime()) : name === 'ring_timeout' ? this.o.ringTimeoutMs : 0;
+    if (name === 'media_watchdog') return; // the media engine reports loss itself (mediaLost)
+    const event: CallEvent = name === 'answer_window' ? { type: 'answer_window_elapsed' } : { type: 'ring_timeout' };
+    call.timers.set(name, setTimeout(() => this.dispatch(call.localId, event), ms));
+  }
+
+  private async graph(call: LiveCall, action: 'pre_accept' | 'accept' | 'reject' | 'terminate' | 'connect', sdp?: string): Promise<void> {
+    const graph = this.o.account.graph();
+    const a = this.o.account.account();
+    if (!graph || !a) {
+      this.dispatch(call.localId, { type: 'graph_failed', action, reason: 'No WhatsApp account is connected.' });
+      return;
+    }
+    let body: Record<string, unknown>;
+    if (action === 'connect') {
+      body = {
+        messaging_product: 'whatsapp',
+        ...(call.customer.waId ? { to: call.customer.waId } : { recipient: call.customer.userId }),
+        action: 'connect',
+        session: { sdp_type: 'offer', sdp },
+        biz_opaque_callback_data: call.localId,
+      };
+    } else {
+      body = { messaging_product: 'whatsapp', call_id: call.ctx.callId, action, ...(sdp ? { session: { sdp_type: 'answer', sdp } } : {}) };
+    }
+    try {
+      const res = await graph.request({ method: 'POST', path: `/${a.phoneNumberId}/calls`, body, schema: CallsResponse });
+      this.dispatch(call.localId, { type: 'graph_ok', action, ...(res.calls?.[0]?.id ? { callId: res.calls[0].id } : {}) });
+    } catch (err) {
+      const e = asGraphError(err);
+      this.o.log.warn('calls.graph_failed', { action, code: e.code });
+      this.dispatch(call.localId, { type: 'graph_failed', action, reason: e.userMessage });
+    }
+  }
+
+  private threadOf(callId: string): number | null {
+    return this.o.threads.callItem(callId)?.threadId ?? null;
+  }
+
+  private recordStatus(call: LiveCall, status: 'answered'): void {
+    const item = call.ctx.callId ? this.o.threads.callItem(call.ctx.callId) : null;
+    if (item) this.o.threads.advanceCall(item.id, status);
+  }
+
+  /** Writes what only the controller knows into the thread's call card. */
+  private record(call: LiveCall, outcome: CallOutcome, reason: string | null): void {
+    const item = call.ctx.callId ? this.o.threads.callItem(call.ctx.callId) : null;
+    if (!item) return;
+    call.threadId = item.threadId;
+    this.o.threads.recordCallOutcome(item.id, outcome, reason);
+  }
+
+  private finish(call: LiveCall): void {
+    for (const t of call.timers.values()) clearTimeout(t);
+    call.timers.clear();
+    this.o.media.ring(call.localId, false);
+    this.record(call, call.ctx.outcome ?? 'completed', call.ctx.reason);
+  }
+
+  private changed(call: LiveCall): void {
+    this.o.onChange?.(this.view(call));
+  }
+
+  /** Ends every live call (quit, suspend): terminate or reject as the state requires. */
+  endAll(): void {
+    for (const c of this.calls.values()) {
+      if (c.ctx.state === 'ringing' || c.ctx.state === 'answering') this.dispatch(c.localId, { type: 'decline' });
+      else if (c.ctx.state !== 'ended' && c.ctx.state !== 'ending') this.dispatch(c.localId, { type: 'hangup' });
+    }
+  }
+
+  /** Whether anything is still running for any call (tests: nothing may be left behind). */
+  liveTimers(): number {
+    let n = 0;
+    for (const c of this.calls.values()) n += c.timers.size;
+    return n;
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * The call controller end to end in Node: the simulator carries the signalling (real signed
+ * webhooks into the real receiver, real Graph /calls requests with Meta's rules), and two werift
+ * WebRTC peers carry real Opus audio — the customer's phone, and a stand-in for the renderer's
+ * media engine behind the controller's MediaPort. Distinct tones are measured at both ends.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { startAppServices, type AppServices } from '../../../main/app-services.ts';
+import { CallController, type MediaPort } from '../../../main/calls/call-controller.ts';
+import { createPhonePeer, type PhonePeer } from '../../sim/peer/phone-peer.ts';
+import { createSimulator, type Simulator } from '../../sim/simulator.ts';
+import { testServiceOptions } from '../../support/host.ts';
+import { memoryLogger } from '../../support/test-log.ts';
+
+const seed = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../sim/seed.default.json'), 'utf8')) as { users: Array<{ wa_id?: string }> };
+
+let sim: Simulator | null = null;
+let services: AppServices | null = null;
+const peers: PhonePeer[] = [];
+afterEach(async () => {
+  for (const p of peers.splice(0)) await p.close();
+  await services?.close();
+  await sim?.close();
+});
+
+async function until<T>(what: string, f: () => T | null | undefined | false, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = f();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** The media engine stand-in: one werift peer per call, sending a 440 Hz "microphone". */
+function weriftMedia() {
+  const engines = new Map<string, PhonePeer>();
+  const log: string[] = [];
+  const port: MediaPort = {
+    prepareAnswer: async (id, offer) => {
+      const p = createPhonePeer({ label: `business-${id}`, source: { kind: 'tone', frequency: 440 } });
+      peers.push(p);
+      engines.set(id, p);
+      log.push('prepareAnswer');
+      return p.acceptOffer(offer);
+    },
+    prepareOffer: async (id) => {
+      const p = createPhonePeer({ label: `business-${id}`, source: { kind: 'tone', frequency: 440 } });
+      peers.push(p);
+      engines.set(id, p);
+      return p.createOffer();
+    },
+    applyAnswer: async (id, sdp) => engines.get(id)!.applyAnswer(sdp),
+    attachMicrophone: async (id) => {
+      log.push('attachMicrophone');
+      engines.get(id)!.startSending();
+    },
+    close: (id) => {
+      log.push('close');
+      void engines.get(id)?.close();
+    },
+    ring: (_id, on) => log.push(on ? 'ring' : 'ring-off'),
+  };
+  return { port, engines, log };
+}
+
+async function setup() {
+  sim = createSimulator({ seed, timeFactor: 50 });
+  await sim.listen(0);
+  const c = sim.credentials();
+  services = await startAppServices({ ...testServiceOptions(memoryLogger().log), localtunnelHost: 'http://127.0.0.1:1' });
+  const res = await services.dispatch('connectAccount', { graphBaseUrl: c.graphBaseUrl, apiVersion: c.apiVersion, accessToken: c.accessToken, appSecret: c.appSecret, appId: c.appId, wabaId: c.wabaId, phoneNumberId: c.phoneNumberId });
+  expect(res).toMatchObject({ ok: true, result: { saved: true } });
+  await services.connection.stop();
+  await fetch(`${c.graphBaseUrl}/${c.apiVersion}/${c.phoneNumberId}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${c.accessToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ webhook_configuration: { override_callback_uri: `http://127.0.0.1:${services.receiver.port}/webhook`, verify_token: services.account.verifyToken() } }),
+  });
+  const media = weriftMedia();
+  const controller = new CallController({ account: services.account, threads: services.threads, media: media.port, log: memoryLogger().log });
+  services.inbox.subscribe((e) => controller.onDomainEvent(e));
+  return { c, s: services, controller, media };
+}
+
+const callActions = () => sim!.ctx.sent.filter((x) => x.kind === 'call-action').map((x) => `${String((x.body as { action?: string }).action)}:${x.status}`);
+
+describe('call controller with real audio through the simulator', () => {
+  it('rings, pre-accepts, answers with the identical SDP, carries audio both ways, and hangs up', async () => {
+    const { c, s, controller, media } = await setup();
+    const customer = createPhonePeer({ label: 'customer', source: { kind: 'tone', frequency: 1000 } });
+    peers.push(customer);
+    const offer = await customer.createOffer();
+    const waId = seed.users[0]!.wa_id!;
+    const placed = (await (await fetch(`${c.controlUrl}/users/${waId}/call`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sdp: offer }) })).json()) as { id: string };
+
+    const ringing = await until('ringing', () => controller.list().find((x) => x.callId === placed.id && x.state === 'ringing'));
+    await until('pre_accept sent', () => callActions().includes('pre_accept:200'));
+    expect(media.log).not.toContain('attachMicrophone'); // no audio before accept
+    expect(controller.answer(ringing.localId)).toBe(true);
+    expect(controller.answer(ringing.localId)).toBe(false); // a double click sends nothing more
+    await until('active', () => controller.get(ringing.localId)?.state === 'active');
+    expect(callActions()).toEqual(['pre_accept:200', 'accept:200']);
+
+    const answer = (await (await fetch(`${c.controlUrl}/calls/${placed.id}/answer`)).json()) as { sdp: string };
+    await customer.applyAnswer(answer.sdp);
+    await customer.waitForConnected(15_000);
+    customer.startSending();
+    const business = media.engines.get(ringing.localId)!;
+    await customer.waitFor(() => customer.analyze(400).rms > 0.05, 15_000, 'customer hears the business');
+    await business.waitFor(() => business.analyze(400).rms > 0.05, 15_000, 'business hears the customer');
+    const heardByCustomer = customer.analyze(400).frequency!;
+    const heardByBusiness = business.analyze(400).frequency!;
+    expect(Math.abs(heardByCustomer - 440)).toBeLessThan(15);
+    expect(Math.abs(heardByBusiness - 1000)).toBeLessThan(15);
+    await fetch(`${c.controlUrl}/calls/${placed.id}/media`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ receiving: true }) });
+
+    expect(controller.hangup(ringing.localId)).toBe(true);
+    await until('ended', () => controller.get(ringing.localId)?.state === 'ended');
+    expect(controller.get(ringing.localId)?.outcome).toBe('completed');
+    expect(callActions()).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
+    const card = await until('call card completed', () => (s.threads.callItem(placed.id)?.status === 'completed' ? s.threads.callItem(placed.id) : null));
+    expect(card.direction).toBe('in');
+    expect(controller.liveTimers()).toBe(0);
+    expect(media.log.filter((l) => l === 'ring-off').length).toBeGreaterThan(0);
+    console.log(`controller call: customer heard ${heardByCustomer.toFixed(0)} Hz, business heard ${heardByBusiness.toFixed(0)} Hz`);
+  }, 60_000);
+
+  it('declines with reject and records a declined call; a connect after its terminate never rings', async () => {
+    const { c, s, controller, media } = await setup();
+    const waId = seed.users[0]!.wa_id!;
+    const placed = (await (await fetch(`${c.controlUrl}/users/${waId}/call`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { id: string };
+    const ringing = await until('ringing', () => controller.list().find((x) => x.callId === placed.id && x.state === 'ringing'));
+    expect(controller.decline(ringing.localId)).toBe(true);
+    await until('ended', () => controller.get(ringing.localId)?.state === 'ended');
+    expect(controller.get(ringing.localId)?.outcome).toBe('declined');
+    expect(callActions().filter((a) => a.startsWith('reject'))).toEqual(['reject:200']);
+    await until('declined card', () => s.threads.callItem(placed.id)?.status === 'declined');
+
+    // Terminate first, then its connect (webhooks reorder): recorded as missed, no ring.
+    const rings = media.log.filter((l) => l === 'ring').length;
+    controller.onDomainEvent({ kind: 'call.terminate', key: 'k1', occurredAt: new Date().toISOString(), phoneNumberId: null, wabaId: '1', callId: 'wacid.LATE', direction: 'USER_INITIATED', user: { waId, userId: null, parentUserId: null, profileName: null, username: null }, status: 'FAILED', durationSeconds: null, errors: [], bizOpaque: null, raw: {} });
+    controller.onDomainEvent({ kind: 'call.connect', key: 'k2', occurredAt: new Date().toISOString(), phoneNumberId: null, wabaId: '1', callId: 'wacid.LATE', direction: 'USER_INITIATED', user: { waId, userId: null, parentUserId: null, profileName: null, username: null }, session: { sdpType: 'offer', sdp: 'v=0' }, ctaPayload: null, deeplinkPayload: null, bizOpaque: null, raw: {} });
+    expect(controller.list().find((x) => x.callId === 'wacid.LATE')).toMatchObject({ state: 'ended', outcome: 'missed' });
+    expect(media.log.filter((l) => l === 'ring').length).toBe(rings);
+  }, 60_000);
+});
