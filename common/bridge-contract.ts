@@ -192,6 +192,47 @@ export type TimelineItem = z.infer<typeof TimelineItem>;
 /** Keyset cursor: the (at, id) of the last item of the previous page. */
 export const PageCursor = z.object({ at: z.string().max(40), id: z.number().int().nonnegative() }).strict();
 
+// ---- calls (issue 7) -----------------------------------------------------------------------
+
+export const CallView = z.object({
+  localId: z.string(),
+  callId: z.string().nullable(),
+  direction: z.enum(['incoming', 'outgoing']),
+  state: z.enum(['ringing', 'answering', 'active', 'preparing', 'dialing', 'remote_ringing', 'ending', 'ended']),
+  outcome: z.enum(['completed', 'missed', 'declined', 'no_answer', 'cancelled', 'failed']).nullable(),
+  reason: z.string().nullable(),
+  threadId: z.number().nullable(),
+  startedAt: z.string(),
+  /** Incoming: when the answer window closes (the countdown). */
+  answerDeadline: z.string().nullable(),
+});
+export type CallView = z.infer<typeof CallView>;
+
+/**
+ * What main asks the renderer's media engine to do. The engine answers each command with
+ * `mediaReport` carrying the same `requestId`.
+ */
+export const MediaCommand = z.discriminatedUnion('command', [
+  z.object({ requestId: z.string(), localId: z.string(), command: z.literal('prepareAnswer'), offerSdp: z.string() }),
+  z.object({ requestId: z.string(), localId: z.string(), command: z.literal('prepareOffer') }),
+  z.object({ requestId: z.string(), localId: z.string(), command: z.literal('applyAnswer'), sdp: z.string() }),
+  z.object({ requestId: z.string(), localId: z.string(), command: z.literal('attachMicrophone') }),
+  z.object({ requestId: z.string(), localId: z.string(), command: z.literal('close') }),
+  z.object({ requestId: z.string(), localId: z.string(), command: z.literal('ring'), on: z.boolean() }),
+]);
+export type MediaCommand = z.infer<typeof MediaCommand>;
+
+const SdpText = z.string().min(10).max(20_000);
+
+export const MediaReport = z.discriminatedUnion('type', [
+  /** The command succeeded; `sdp` for prepareAnswer / prepareOffer. */
+  z.object({ type: z.literal('done'), requestId: z.string().max(100), sdp: SdpText.optional() }).strict(),
+  /** The command failed, in plain words. */
+  z.object({ type: z.literal('failed'), requestId: z.string().max(100), message: z.string().max(500) }).strict(),
+  /** Unprompted: the call's media is gone (ICE failed, no audio, track ended). */
+  z.object({ type: z.literal('lost'), localId: z.string().max(100), reason: z.string().max(500) }).strict(),
+]);
+
 // ---- requests ------------------------------------------------------------------------------
 
 export const requests = {
@@ -253,6 +294,14 @@ export const requests = {
   sendTextMessage: { params: z.object({ threadId: z.number().int().positive(), text: z.string().max(4096) }).strict(), result: TimelineItem },
   /** Sends a failed message again. */
   retryMessage: { params: z.object({ itemId: z.number().int().positive() }).strict(), result: TimelineItem },
+  /** Calls the controller knows about (live ones and those that just ended). */
+  listCalls: { params: NoParams, result: z.object({ calls: z.array(CallView) }) },
+  /** Answer / decline a ringing call, hang up a live one; refused (code `invalid_state`) when the call's state does not allow it. */
+  answerCall: { params: z.object({ localId: z.string().max(100) }).strict(), result: CallView },
+  declineCall: { params: z.object({ localId: z.string().max(100) }).strict(), result: CallView },
+  hangUpCall: { params: z.object({ localId: z.string().max(100) }).strict(), result: CallView },
+  /** The media engine's answers to `mediaCommand` events, and its unprompted reports. */
+  mediaReport: { params: MediaReport, result: z.object({ received: z.literal(true) }) },
   /** Webhook inbox counts and the most recent domain events (Settings → Connection → Diagnostics). */
   getDiagnostics: { params: NoParams, result: Diagnostics },
 } as const;
@@ -260,6 +309,10 @@ export const requests = {
 // ---- pushed events -------------------------------------------------------------------------
 
 export const events = {
+  /** A call changed state (ringing, active, ended…). */
+  call: CallView,
+  /** A command for the renderer's media engine (answer with `mediaReport`). */
+  mediaCommand: MediaCommand,
   /** Something changed in these threads (new items, statuses, unread counts); refetch what is shown. */
   threadsChanged: z.object({ threadIds: z.array(z.number()) }),
   /** Sent whenever any part of AppStatus changes. */

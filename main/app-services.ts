@@ -24,6 +24,8 @@ import { WebhookInbox } from './webhooks/inbox.ts';
 import { ConnectionService } from './reachability/connection-service.ts';
 import { ThreadStore } from './threads/thread-store.ts';
 import { MessagingService } from './threads/messaging-service.ts';
+import { CallController } from './calls/call-controller.ts';
+import { BridgeMediaPort } from './calls/bridge-media-port.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './webhooks/webhook-receiver.ts';
 
 export interface AppServicesOptions {
@@ -63,6 +65,7 @@ export interface AppServices {
   readonly connection: ConnectionService;
   readonly threads: ThreadStore;
   readonly messaging: MessagingService;
+  readonly calls: CallController;
   readonly db: Database;
   status(): AppStatus;
   close(): Promise<void>;
@@ -138,6 +141,26 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     changedTimer ??= setTimeout(flushChanged, 30);
   };
   threads.onChange(markChanged);
+  // Calls: the controller drives the renderer's media engine over the bridge.
+  const mediaPort = new BridgeMediaPort(events);
+  const calls = new CallController({
+    account,
+    threads,
+    media: mediaPort,
+    log: log.child('calls'),
+    clock,
+    preAccept: () => config.get().preferences.preAccept,
+    onChange: (view) => events.emit('call', view),
+  });
+  mediaPort.onLost((localId, reason) => calls.mediaLost(localId, reason));
+  inbox.subscribe((e) => calls.onDomainEvent(e));
+  const callCommand = (what: 'answer' | 'decline' | 'hangup', localId: string) => {
+    const ok = what === 'answer' ? calls.answer(localId) : what === 'decline' ? calls.decline(localId) : calls.hangup(localId);
+    const view = calls.get(localId);
+    if (!view) throw new BridgeRequestError('not_found', 'That call is not known (it may have ended long ago).');
+    if (!ok) throw new BridgeRequestError('invalid_state', what === 'answer' ? 'This call can no longer be answered.' : what === 'decline' ? 'This call is no longer ringing.' : 'This call has already ended.');
+    return view;
+  };
   const messaging = new MessagingService({ db, threads, account, log: log.child('messaging'), clock, onItem: (item) => markChanged(item.threadId) });
   // A settings change made elsewhere (WhatsApp Manager, another app) refreshes the settings screen.
   inbox.subscribe((e) => {
@@ -278,6 +301,14 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     },
     sendTextMessage: (p) => messaging.sendText(p.threadId, p.text),
     retryMessage: (p) => messaging.retry(p.itemId),
+    listCalls: () => ({ calls: calls.list() }),
+    answerCall: (p) => callCommand('answer', p.localId),
+    declineCall: (p) => callCommand('decline', p.localId),
+    hangUpCall: (p) => callCommand('hangup', p.localId),
+    mediaReport: (p) => {
+      mediaPort.report(p);
+      return { received: true as const };
+    },
     getDiagnostics: () => ({
       inbox: inbox.counts(),
       receiver: { port: receiver.port, accepted: receiver.stats.accepted, rejectedSignature: receiver.stats.rejectedSignature, rejectedTooLarge: receiver.stats.rejectedTooLarge },
@@ -297,11 +328,14 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     connection,
     threads,
     messaging,
+    calls,
     db,
     dispatch: createDispatcher(handlers, log.child('bridge')),
     status: () => structuredClone(status),
     close: async () => {
       if (changedTimer) clearTimeout(changedTimer);
+      calls.endAll();
+      mediaPort.dispose();
       await connection.stop();
       await receiver.close();
       db.close();

@@ -229,10 +229,16 @@ export class CallController {
     const fail = (err: unknown) => this.dispatch(call.localId, { type: 'media_lost', reason: `The call's audio could not be set up: ${(err as Error).message}` });
     switch (fx.command) {
       case 'prepareAnswer':
-        m.prepareAnswer(call.localId, fx.offerSdp).then((sdp) => this.dispatch(call.localId, { type: 'answer_sdp', sdp }), (err: unknown) => {
-          this.o.log.warn('calls.prepare_answer_failed', { error: (err as Error).message });
-          this.dispatch(call.localId, { type: 'decline' });
-        });
+        // Without an answer SDP the call cannot be answered: it keeps ringing (the owner sees why)
+        // and becomes a missed call when the answer window closes — never a "declined" to the caller.
+        m.prepareAnswer(call.localId, fx.offerSdp).then(
+          (sdp) => this.dispatch(call.localId, { type: 'answer_sdp', sdp }),
+          (err: unknown) => {
+            this.o.log.warn('calls.prepare_answer_failed', { error: (err as Error).message });
+            call.ctx = { ...call.ctx, reason: `The call's audio could not be prepared: ${(err as Error).message}` };
+            this.changed(call);
+          },
+        );
         break;
       case 'prepareOffer':
         m.prepareOffer(call.localId).then((sdp) => this.dispatch(call.localId, { type: 'offer_sdp', sdp }), fail);
