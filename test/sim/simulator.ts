@@ -9,6 +9,7 @@
  *   await sim.listen(0);
  *   sim.url  // http://127.0.0.1:<port>
  */
+import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Calls } from './calls.ts';
@@ -32,6 +33,13 @@ import { WebhookDispatcher } from './webhooks.ts';
 
 export const API_VERSION = 'v25.0';
 const MAX_BODY = 2 * 1024 * 1024;
+
+/** The customer-phone web page (`GET /phone`): static files in ./phone/, no build step. */
+const PHONE_FILES: Record<string, string> = {
+  'index.html': 'text/html; charset=utf-8',
+  'phone.js': 'text/javascript; charset=utf-8',
+  'phone.css': 'text/css; charset=utf-8',
+};
 
 export interface SimulatorOptions {
   /** A seed object (already parsed or raw JSON); default: empty seed (random ids). */
@@ -193,10 +201,14 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       res.writeHead(200, { 'Content-Type': item.mimeType, 'Content-Length': String(item.bytes.length) }).end(item.bytes);
       return;
     }
+    if ((url.pathname === '/phone' || url.pathname.startsWith('/phone/')) && method === 'GET') {
+      await servePhone(res, url.pathname === '/phone' || url.pathname === '/phone/' ? 'index.html' : url.pathname.slice('/phone/'.length));
+      return;
+    }
     const vm = /^\/v(\d+)\.0(\/.*)?$/.exec(url.pathname);
     if (!vm) {
       if (url.pathname === '/' && method === 'GET') {
-        sendJson(res, 200, { simulator: 'WhatsApp Cloud API simulator', graphBaseUrl: baseUrl, apiVersion: API_VERSION, controlUrl: `${baseUrl}/_sim` });
+        sendJson(res, 200, { simulator: 'WhatsApp Cloud API simulator', graphBaseUrl: baseUrl, apiVersion: API_VERSION, controlUrl: `${baseUrl}/_sim`, phoneUrl: `${baseUrl}/phone` });
         return;
       }
       sendJson(res, 400, graphErrorBody(new GraphError(100, `Unknown path ${url.pathname}; Graph requests look like /${API_VERSION}/{node-id}/{edge}`, { text: 'Unknown path components' })));
@@ -259,6 +271,16 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       });
     },
   };
+}
+
+async function servePhone(res: http.ServerResponse, name: string): Promise<void> {
+  const type = Object.hasOwn(PHONE_FILES, name) ? PHONE_FILES[name] : undefined;
+  if (!type) {
+    res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not Found');
+    return;
+  }
+  const body = await readFile(new URL(`./phone/${name}`, import.meta.url));
+  res.writeHead(200, { 'Content-Type': type, 'Content-Length': String(body.length), 'Cache-Control': 'no-cache' }).end(body);
 }
 
 function bearer(req: http.IncomingMessage): string | undefined {
