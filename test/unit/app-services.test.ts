@@ -1,57 +1,28 @@
 /** Main's services wired together, fed by the simulator's webhooks straight to the receiver. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { startAppServices, type AppServices } from '../../main/app-services.ts';
 import type { EventName } from '../../common/bridge-contract.ts';
-import { createSimulator, type Simulator } from '../sim/simulator.ts';
-import { testServiceOptions } from '../support/host.ts';
-import { memoryLogger } from '../support/test-log.ts';
+import { customerWrites, defaultSeed as seed, startSimApp, until, type SimApp } from '../support/sim-app.ts';
 
-const seed = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../sim/seed.default.json'), 'utf8')) as { users: Array<{ wa_id?: string; name: string }> };
-
-let sim: Simulator | null = null;
-let services: AppServices | null = null;
+let app: SimApp | null = null;
+let sim: SimApp['sim'] | null = null;
 afterEach(async () => {
-  await services?.close();
-  await sim?.close();
+  await app?.close();
+  app = null;
 });
 
-async function until<T>(what: string, f: () => T | null | undefined | false, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 async function setup() {
-  sim = createSimulator({ seed, timeFactor: 100 });
-  await sim.listen(0);
-  const c = sim.credentials();
-  // No tunnel here: point the simulator straight at the receiver on loopback.
-  services = await startAppServices({ ...testServiceOptions(memoryLogger().log), localtunnelHost: 'http://127.0.0.1:1' });
+  app = await startSimApp({ timeFactor: 100 });
+  sim = app.sim;
   const pushed: Array<{ event: EventName; payload: unknown }> = [];
-  services.events.subscribe((event, payload) => pushed.push({ event, payload }));
-  const res = await services.dispatch('connectAccount', { graphBaseUrl: c.graphBaseUrl, apiVersion: c.apiVersion, accessToken: c.accessToken, appSecret: c.appSecret, appId: c.appId, wabaId: c.wabaId, phoneNumberId: c.phoneNumberId });
-  expect(res).toMatchObject({ ok: true, result: { saved: true } });
-  await services.connection.stop();
-  const set = await fetch(`${c.graphBaseUrl}/${c.apiVersion}/${c.phoneNumberId}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${c.accessToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ webhook_configuration: { override_callback_uri: `http://127.0.0.1:${services.receiver.port}/webhook`, verify_token: services.account.verifyToken() } }),
-  });
-  expect(set.status).toBe(200);
-  return { c, s: services, pushed };
+  app.services.events.subscribe((event, payload) => pushed.push({ event, payload }));
+  return { c: app.creds, s: app.services, pushed };
 }
 
 describe('app services', () => {
   it('turns a customer\'s message into a thread', async () => {
-    const { c, s } = await setup();
+    const { s } = await setup();
     const user = seed.users[0]!;
-    await fetch(`${c.controlUrl}/users/${user.wa_id}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Bom dia!' }) });
+    await customerWrites(app!, user.wa_id!, 'Bom dia!');
     const thread = await until('thread', () => s.threads.listThreads()[0]);
     expect(thread).toMatchObject({ unreadCount: 1, contact: { waId: user.wa_id, profileName: user.name }, lastItem: { body: 'Bom dia!' } });
   });
@@ -59,7 +30,7 @@ describe('app services', () => {
   it('replies inside the 24-hour window and follows the status to read; refuses free text outside it', async () => {
     const { c, s } = await setup();
     const [ana, jonas] = [seed.users[0]!, seed.users[1]!];
-    await fetch(`${c.controlUrl}/users/${ana.wa_id}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Vocês entregam?' }) });
+    await customerWrites(app!, ana.wa_id!, 'Vocês entregam?');
     const thread = await until('thread', () => s.threads.listThreads()[0]);
     const sent = await s.messaging.sendText(thread.id, 'Sim, entregamos no bairro.');
     expect(sent).toMatchObject({ status: 'sent', direction: 'out', body: 'Sim, entregamos no bairro.' });
@@ -76,9 +47,9 @@ describe('app services', () => {
   });
 
   it('marks a thread read on WhatsApp when the owner opens it', async () => {
-    const { c, s } = await setup();
+    const { s } = await setup();
     const ana = seed.users[0]!;
-    await fetch(`${c.controlUrl}/users/${ana.wa_id}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Oi' }) });
+    await customerWrites(app!, ana.wa_id!, 'Oi');
     const thread = await until('thread', () => s.threads.listThreads()[0]);
     await s.messaging.markRead(thread.id);
     expect(s.threads.listThreads()[0]!.unreadCount).toBe(0);
@@ -86,11 +57,9 @@ describe('app services', () => {
   });
 
   it('serves threads over the bridge: list, timeline pages, search, send, open; pushes threadsChanged', async () => {
-    const { c, s, pushed } = await setup();
+    const { s, pushed } = await setup();
     const ana = seed.users[0]!;
-    for (const text of ['Primeira mensagem', 'Segunda mensagem', 'Tem pão de queijo?']) {
-      await fetch(`${c.controlUrl}/users/${ana.wa_id}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
-    }
+    for (const text of ['Primeira mensagem', 'Segunda mensagem', 'Tem pão de queijo?']) await customerWrites(app!, ana.wa_id!, text);
     await until('three items', () => s.threads.listThreads()[0] && s.threads.timeline(s.threads.listThreads()[0]!.id).length === 3);
     await until('threadsChanged pushed', () => pushed.some((p) => p.event === 'threadsChanged'));
     const list = await s.dispatch('listThreads', {});

@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromiumLaunchOptions } from '../../support/chromium.ts';
 
 export const CHROMIUM_PATH = process.env['SWITCHBOARD_CHROMIUM'] ?? '/usr/bin/chromium';
 
@@ -218,24 +219,13 @@ export async function launchSimChromium(opts: { fakeAudioWav: string; extraArgs?
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--use-fake-ui-for-media-stream',
-      '--use-fake-device-for-media-stream',
+    ...chromiumLaunchOptions([
       `--use-file-for-fake-audio-capture=${opts.fakeAudioWav}`,
-      '--autoplay-policy=no-user-gesture-required',
       // gather 127.0.0.1 host candidates so everything stays on loopback
       '--allow-loopback-in-peer-connection',
       ...(opts.extraArgs ?? []),
-    ],
+    ]),
   });
   return {
     browser,

@@ -5,35 +5,19 @@
  * media engine behind the controller's MediaPort. Distinct tones are measured at both ends.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { startAppServices, type AppServices } from '../../../main/app-services.ts';
 import { CallController, type MediaPort } from '../../../main/calls/call-controller.ts';
 import { createPhonePeer, type PhonePeer } from '../../sim/peer/phone-peer.ts';
-import { createSimulator, type Simulator } from '../../sim/simulator.ts';
-import { testServiceOptions } from '../../support/host.ts';
 import { memoryLogger } from '../../support/test-log.ts';
+import { defaultSeed as seed, startSimApp, until, type SimApp } from '../../support/sim-app.ts';
 
-const seed = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../sim/seed.default.json'), 'utf8')) as { users: Array<{ wa_id?: string }> };
-
-let sim: Simulator | null = null;
-let services: AppServices | null = null;
+let app: SimApp | null = null;
+let sim: SimApp['sim'] | null = null;
 const peers: PhonePeer[] = [];
 afterEach(async () => {
   for (const p of peers.splice(0)) await p.close();
-  await services?.close();
-  await sim?.close();
+  await app?.close();
+  app = null;
 });
-
-async function until<T>(what: string, f: () => T | null | undefined | false, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** The media engine stand-in: one werift peer per call, sending a 440 Hz "microphone". */
 function weriftMedia() {
@@ -68,18 +52,10 @@ function weriftMedia() {
 }
 
 async function setup() {
-  sim = createSimulator({ seed, timeFactor: 50 });
-  await sim.listen(0);
-  const c = sim.credentials();
-  services = await startAppServices({ ...testServiceOptions(memoryLogger().log), localtunnelHost: 'http://127.0.0.1:1' });
-  const res = await services.dispatch('connectAccount', { graphBaseUrl: c.graphBaseUrl, apiVersion: c.apiVersion, accessToken: c.accessToken, appSecret: c.appSecret, appId: c.appId, wabaId: c.wabaId, phoneNumberId: c.phoneNumberId });
-  expect(res).toMatchObject({ ok: true, result: { saved: true } });
-  await services.connection.stop();
-  await fetch(`${c.graphBaseUrl}/${c.apiVersion}/${c.phoneNumberId}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${c.accessToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ webhook_configuration: { override_callback_uri: `http://127.0.0.1:${services.receiver.port}/webhook`, verify_token: services.account.verifyToken() } }),
-  });
+  app = await startSimApp();
+  sim = app.sim;
+  const services = app.services;
+  const c = app.creds;
   const media = weriftMedia();
   const controller = new CallController({ account: services.account, threads: services.threads, media: media.port, log: memoryLogger().log });
   services.inbox.subscribe((e) => controller.onDomainEvent(e));
