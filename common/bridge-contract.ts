@@ -233,6 +233,16 @@ export const MediaReport = z.discriminatedUnion('type', [
   z.object({ type: z.literal('lost'), localId: z.string().max(100), reason: z.string().max(500) }).strict(),
 ]);
 
+export const CallPermissionView = z.object({
+  status: z.enum(['none', 'temporary', 'permanent']),
+  expiresAt: z.string().nullable(),
+  canCall: z.boolean(),
+  callBlockedReason: z.string().nullable(),
+  canRequest: z.boolean(),
+  requestBlockedReason: z.string().nullable(),
+  requestNeedsTemplate: z.boolean(),
+});
+
 // ---- requests ------------------------------------------------------------------------------
 
 export const requests = {
@@ -300,6 +310,15 @@ export const requests = {
   answerCall: { params: z.object({ localId: z.string().max(100) }).strict(), result: CallView },
   declineCall: { params: z.object({ localId: z.string().max(100) }).strict(), result: CallView },
   hangUpCall: { params: z.object({ localId: z.string().max(100) }).strict(), result: CallView },
+  /** Whether the owner may call this customer now, and if not, why (and whether asking is possible). */
+  getCallPermission: { params: z.object({ threadId: z.number().int().positive() }).strict(), result: CallPermissionView },
+  /** Asks the customer for permission to call (interactive inside the 24-hour window, else the given template). */
+  requestCallPermission: {
+    params: z.object({ threadId: z.number().int().positive(), template: z.object({ name: z.string().max(512), language: z.string().max(20) }).strict().optional() }).strict(),
+    result: z.object({ wamid: z.string() }),
+  },
+  /** Calls the customer of this thread (refused with code `no_permission` and the reason when not allowed). */
+  placeCall: { params: z.object({ threadId: z.number().int().positive() }).strict(), result: CallView },
   /** The media engine's answers to `mediaCommand` events, and its unprompted reports. */
   mediaReport: { params: MediaReport, result: z.object({ received: z.literal(true) }) },
   /** Webhook inbox counts and the most recent domain events (Settings → Connection → Diagnostics). */

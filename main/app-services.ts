@@ -26,6 +26,7 @@ import { ThreadStore } from './threads/thread-store.ts';
 import { MessagingService } from './threads/messaging-service.ts';
 import { CallController } from './calls/call-controller.ts';
 import { BridgeMediaPort } from './calls/bridge-media-port.ts';
+import { CallPermissions } from './calls/call-permissions.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './webhooks/webhook-receiver.ts';
 
 export interface AppServicesOptions {
@@ -153,6 +154,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     onChange: (view) => events.emit('call', view),
   });
   mediaPort.onLost((localId, reason) => calls.mediaLost(localId, reason));
+  const callPermissions = new CallPermissions({ db, account, clock });
   inbox.subscribe((e) => calls.onDomainEvent(e));
   const callCommand = (what: 'answer' | 'decline' | 'hangup', localId: string) => {
     const ok = what === 'answer' ? calls.answer(localId) : what === 'decline' ? calls.decline(localId) : calls.hangup(localId);
@@ -305,6 +307,15 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     answerCall: (p) => callCommand('answer', p.localId),
     declineCall: (p) => callCommand('decline', p.localId),
     hangUpCall: (p) => callCommand('hangup', p.localId),
+    getCallPermission: (p) => callPermissions.check(p.threadId),
+    requestCallPermission: (p) => callPermissions.request(p.threadId, p.template),
+    placeCall: async (p) => {
+      const permission = await callPermissions.check(p.threadId);
+      if (!permission.canCall) throw new BridgeRequestError('no_permission', permission.callBlockedReason ?? 'WhatsApp does not allow calling this customer right now.');
+      const contact = threads.contactOfThread(p.threadId);
+      if (!contact) throw new BridgeRequestError('not_found', 'That conversation no longer exists.');
+      return calls.dial({ waId: contact.waId, userId: contact.userId }, p.threadId);
+    },
     mediaReport: (p) => {
       mediaPort.report(p);
       return { received: true as const };

@@ -87,6 +87,8 @@ export class CallController {
   private readonly calls = new Map<string, LiveCall>();
   private readonly byCallId = new Map<string, string>();
   private readonly tombstones = new Map<string, number>();
+  /** Outgoing-call webhooks that beat Graph's answer to `connect` (the call id was not known yet). */
+  private readonly early = new Map<string, { at: number; events: DomainEvent[] }>();
 
   constructor(opts: CallControllerOptions) {
     this.o = { clock: () => new Date(), answerWindowMs: 45_000, ringTimeoutMs: 60_000, preAccept: () => true, tombstoneMs: 120_000, ...opts };
@@ -124,15 +126,39 @@ export class CallController {
         this.incoming(e);
       } else if (known && e.session?.sdp) {
         this.dispatch(known, { type: 'connect_answer', sdp: e.session.sdp });
+      } else if (!known) {
+        this.keepEarly(e.callId, e);
       }
     } else if (e.kind === 'call.status') {
       const known = this.byCallId.get(e.callId);
-      if (known && (e.status === 'RINGING' || e.status === 'ACCEPTED' || e.status === 'REJECTED')) this.dispatch(known, { type: 'status', status: e.status });
+      if (!known) this.keepEarly(e.callId, e);
+      else if (e.status === 'RINGING' || e.status === 'ACCEPTED' || e.status === 'REJECTED') this.dispatch(known, { type: 'status', status: e.status });
     } else if (e.kind === 'call.terminate') {
       const known = this.byCallId.get(e.callId);
       if (known) this.dispatch(known, { type: 'terminate_webhook', reason: e.errors[0]?.message ?? null });
-      else this.tombstones.set(e.callId, this.o.clock().getTime());
+      else {
+        this.tombstones.set(e.callId, this.o.clock().getTime());
+        if ((e.direction ?? '').toUpperCase() === 'BUSINESS_INITIATED') this.keepEarly(e.callId, e);
+      }
     }
+  }
+
+  private keepEarly(callId: string, e: DomainEvent): void {
+    const now = this.o.clock().getTime();
+    for (const [id, v] of this.early) if (now - v.at > this.o.tombstoneMs) this.early.delete(id);
+    if (this.early.size > 100) return; // only outgoing calls in flight can claim these; bound the memory
+    const entry = this.early.get(callId) ?? { at: now, events: [] };
+    entry.events.push(e);
+    this.early.set(callId, entry);
+  }
+
+  /** Replays webhooks that arrived before this outgoing call's id was known. */
+  private replayEarly(callId: string): void {
+    const entry = this.early.get(callId);
+    if (!entry) return;
+    this.early.delete(callId);
+    this.tombstones.delete(callId);
+    for (const e of entry.events) this.onDomainEvent(e);
   }
 
   private incoming(e: Extract<DomainEvent, { kind: 'call.connect' }>): void {
@@ -197,8 +223,10 @@ export class CallController {
     }
     const wasEnded = call.ctx.state === 'ended';
     call.ctx = t.context;
-    if (call.ctx.callId && !this.byCallId.has(call.ctx.callId)) this.byCallId.set(call.ctx.callId, localId);
+    const newId = call.ctx.callId && !this.byCallId.has(call.ctx.callId) ? call.ctx.callId : null;
+    if (newId) this.byCallId.set(newId, localId);
     this.run(call, t.effects);
+    if (newId) queueMicrotask(() => this.replayEarly(newId));
     if (!wasEnded && call.ctx.state === 'ended') this.finish(call);
     else if (e.type === 'graph_ok' && e.action === 'accept') this.recordStatus(call, 'answered');
     this.changed(call);

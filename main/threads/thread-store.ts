@@ -370,6 +370,11 @@ export class ThreadStore {
     return Number(r.changes) > 0;
   }
 
+  contactOfThread(threadId: number): { waId: string | null; userId: string | null } | null {
+    const r = this.db.prepare('SELECT c.wa_id, c.user_id FROM threads t JOIN contacts c ON c.id = t.contact_id WHERE t.id = ?').get(threadId) as { wa_id: string | null; user_id: string | null } | undefined;
+    return r ? { waId: r.wa_id, userId: r.user_id } : null;
+  }
+
   /** The call card for a wacid, if the call is known. */
   callItem(callId: string): TimelineItem | null {
     const r = this.db.prepare("SELECT * FROM items WHERE kind = 'call' AND meta_id = ?").get(callId) as unknown as ItemRow | undefined;

@@ -123,4 +123,44 @@ describe('call controller with real audio through the simulator', () => {
     expect(controller.list().find((x) => x.callId === 'wacid.LATE')).toMatchObject({ state: 'ended', outcome: 'missed' });
     expect(media.log.filter((l) => l === 'ring').length).toBe(rings);
   }, 60_000);
+
+  it('asks for permission, is granted, calls the customer, and they talk (business-initiated)', async () => {
+    const { c, s, controller, media } = await setup();
+    const waId = seed.users[0]!.wa_id!;
+    await fetch(`${c.controlUrl}/users/${waId}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Me liga?' }) });
+    const thread = await until('thread', () => s.threads.listThreads()[0]);
+
+    const before = await s.dispatch('getCallPermission', { threadId: thread.id });
+    expect(before).toMatchObject({ ok: true, result: { status: 'none', canCall: false, canRequest: true, requestNeedsTemplate: false } });
+    expect((before as { result: { callBlockedReason: string } }).result.callBlockedReason).toMatch(/not given permission/);
+    expect(await s.dispatch('placeCall', { threadId: thread.id })).toMatchObject({ ok: false, error: { code: 'no_permission' } });
+
+    expect(await s.dispatch('requestCallPermission', { threadId: thread.id })).toMatchObject({ ok: true });
+    const granted = await fetch(`${c.controlUrl}/users/${waId}/permission`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ response: 'accept' }) });
+    expect(granted.status).toBe(201);
+    await until('permission recorded in the thread', () => s.threads.timeline(thread.id).some((i) => i.type === 'permission_granted'));
+    expect(await s.dispatch('getCallPermission', { threadId: thread.id })).toMatchObject({ ok: true, result: { status: 'temporary', canCall: true } });
+
+    const customer = createPhonePeer({ label: 'customer', source: { kind: 'tone', frequency: 1000 } });
+    peers.push(customer);
+    const call = controller.dial({ waId, userId: null }, thread.id);
+    const callId = await until('call id from connect', () => controller.get(call.localId)?.callId);
+    const offer = (await (await fetch(`${c.controlUrl}/calls/${callId}/answer`)).json()) as { sdp: string };
+    const answerSdp = await customer.acceptOffer(offer.sdp);
+    await fetch(`${c.controlUrl}/calls/${callId}/answer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sdp: answerSdp, pickup: true }) });
+    await until('active', () => controller.get(call.localId)?.state === 'active');
+    await customer.waitForConnected(15_000);
+    customer.startSending();
+    const business = media.engines.get(call.localId)!;
+    await customer.waitFor(() => customer.analyze(400).rms > 0.05, 15_000, 'customer hears the business');
+    await business.waitFor(() => business.analyze(400).rms > 0.05, 15_000, 'business hears the customer');
+    expect(Math.abs(customer.analyze(400).frequency! - 440)).toBeLessThan(15);
+    expect(Math.abs(business.analyze(400).frequency! - 1000)).toBeLessThan(15);
+    await fetch(`${c.controlUrl}/calls/${callId}/hangup`, { method: 'POST' });
+    await until('ended', () => controller.get(call.localId)?.state === 'ended');
+    expect(controller.get(call.localId)?.outcome).toBe('completed');
+    await until('outgoing call card', () => s.threads.callItem(callId)?.status === 'completed');
+    expect(s.threads.callItem(callId)?.direction).toBe('out');
+    expect(controller.liveTimers()).toBe(0);
+  }, 60_000);
 });

@@ -1,0 +1,123 @@
+/**
+ * Outgoing calls within WhatsApp's permission rules (calling-api.md §4):
+ *  - `GET /{phone-number-id}/call_permissions?user_wa_id=` (or `recipient=` for a BSUID) says
+ *    whether the customer gave permission (temporary until …, or permanent) and whether the
+ *    business may call now / ask now, with the limits behind a "no" (100 connected calls a day;
+ *    1 request a day and 2 a week);
+ *  - asking: an interactive `call_permission_request` inside the 24-hour customer-service window,
+ *    an approved template with a call-permission button outside it;
+ *  - the answer arrives as a `call_permission_reply` webhook (recorded in the thread by the store).
+ * Everything the Call button needs to say why it is disabled comes from here, in plain words.
+ */
+import { z } from 'zod';
+import type { AccountService } from '../account/account-service.ts';
+import { asGraphError } from '../account/account-service.ts';
+import { BridgeRequestError } from '../bridge/dispatcher.ts';
+import type { Database } from '../storage/database.ts';
+
+const Limit = z.looseObject({ time_period: z.string().optional(), max_allowed: z.number().optional(), current_usage: z.number().optional(), limit_expiration_time: z.number().optional() });
+const PermissionsResponse = z.looseObject({
+  permission: z.looseObject({ status: z.string(), expiration_time: z.number().optional() }),
+  actions: z.array(z.looseObject({ action_name: z.string(), can_perform_action: z.boolean(), limits: z.array(Limit).optional() })).optional(),
+});
+const SendResponse = z.looseObject({ messages: z.array(z.looseObject({ id: z.string() })).min(1) });
+
+export interface CallPermissionView {
+  status: 'none' | 'temporary' | 'permanent';
+  expiresAt: string | null;
+  canCall: boolean;
+  /** Why the Call button is disabled (null when it is not). */
+  callBlockedReason: string | null;
+  canRequest: boolean;
+  requestBlockedReason: string | null;
+  /** Inside the 24-hour window an interactive request is sent; outside it, a template. */
+  requestNeedsTemplate: boolean;
+}
+
+const when = (unix: number | undefined): string | null => (unix ? new Date(unix * 1000).toISOString() : null);
+
+function limitReason(limits: z.infer<typeof Limit>[] | undefined, what: string): string | null {
+  const hit = (limits ?? []).find((l) => l.limit_expiration_time !== undefined || (l.max_allowed !== undefined && l.current_usage !== undefined && l.current_usage >= l.max_allowed));
+  if (!hit) return null;
+  const period = hit.time_period === 'PT24H' ? 'a day' : hit.time_period === 'P7D' ? 'a week' : (hit.time_period ?? 'this period');
+  const until = hit.limit_expiration_time ? ` until ${new Date(hit.limit_expiration_time * 1000).toISOString()}` : '';
+  return `WhatsApp allows ${hit.max_allowed ?? 'only a few'} ${what} ${period}; the limit is reached${until}.`;
+}
+
+export class CallPermissions {
+  private readonly db: Database;
+  private readonly account: AccountService;
+  private readonly clock: () => Date;
+
+  constructor(opts: { db: Database; account: AccountService; clock?: () => Date }) {
+    this.db = opts.db;
+    this.account = opts.account;
+    this.clock = opts.clock ?? (() => new Date());
+  }
+
+  private customer(threadId: number): { waId: string | null; userId: string | null; windowOpen: boolean } {
+    const row = this.db.prepare('SELECT c.wa_id, c.user_id, t.window_expires_at FROM threads t JOIN contacts c ON c.id = t.contact_id WHERE t.id = ?').get(threadId) as { wa_id: string | null; user_id: string | null; window_expires_at: string | null } | undefined;
+    if (!row) throw new BridgeRequestError('not_found', 'That conversation no longer exists.');
+    return { waId: row.wa_id, userId: row.user_id, windowOpen: row.window_expires_at !== null && Date.parse(row.window_expires_at) > this.clock().getTime() };
+  }
+
+  private connected() {
+    const graph = this.account.graph();
+    const a = this.account.account();
+    if (!graph || !a) throw new BridgeRequestError('not_connected', 'Connect your WhatsApp number in Settings → Account first.');
+    return { graph, a };
+  }
+
+  async check(threadId: number): Promise<CallPermissionView> {
+    const { graph, a } = this.connected();
+    const c = this.customer(threadId);
+    let res: z.infer<typeof PermissionsResponse>;
+    try {
+      res = await graph.request({
+        method: 'GET',
+        path: `/${a.phoneNumberId}/call_permissions`,
+        query: c.waId ? { user_wa_id: c.waId } : { recipient: c.userId ?? '' },
+        schema: PermissionsResponse,
+      });
+    } catch (err) {
+      const e = asGraphError(err);
+      throw new BridgeRequestError(`graph_${e.code}`, e.userMessage);
+    }
+    const status = res.permission.status === 'temporary' ? 'temporary' : res.permission.status === 'permanent' ? 'permanent' : 'none';
+    const action = (name: string) => res.actions?.find((x) => x.action_name === name);
+    const start = action('start_call');
+    const request = action('send_call_permission_request');
+    const canCall = start?.can_perform_action ?? status !== 'none';
+    const canRequest = (request?.can_perform_action ?? status === 'none') && status !== 'permanent';
+    return {
+      status,
+      expiresAt: when(res.permission.expiration_time),
+      canCall,
+      callBlockedReason: canCall ? null : status === 'none' ? 'This customer has not given permission to be called. Ask them first.' : (limitReason(start?.limits, 'connected calls to the same customer') ?? 'WhatsApp does not allow calling this customer right now.'),
+      canRequest,
+      requestBlockedReason: canRequest ? null : status === 'permanent' ? 'The customer has already given permanent permission.' : (limitReason(request?.limits, 'permission requests') ?? 'WhatsApp does not allow asking this customer right now.'),
+      requestNeedsTemplate: !c.windowOpen,
+    };
+  }
+
+  /** Asks the customer for permission to call: interactive inside the window, a template outside it. */
+  async request(threadId: number, template?: { name: string; language: string }): Promise<{ wamid: string }> {
+    const { graph, a } = this.connected();
+    const c = this.customer(threadId);
+    const to = c.waId ? { to: `+${c.waId}` } : { recipient: c.userId };
+    let body: Record<string, unknown>;
+    if (c.windowOpen) {
+      body = { messaging_product: 'whatsapp', recipient_type: 'individual', ...to, type: 'interactive', interactive: { type: 'call_permission_request', action: { name: 'call_permission_request' }, body: { text: 'May we call you on WhatsApp?' } } };
+    } else {
+      if (!template) throw new BridgeRequestError('template_required', 'More than 24 hours have passed since this customer last wrote or called: choose an approved template with a call-permission button.');
+      body = { messaging_product: 'whatsapp', recipient_type: 'individual', ...to, type: 'template', template: { name: template.name, language: { code: template.language } } };
+    }
+    try {
+      const res = await graph.request({ method: 'POST', path: `/${a.phoneNumberId}/messages`, body, schema: SendResponse });
+      return { wamid: res.messages[0]!.id };
+    } catch (err) {
+      const e = asGraphError(err);
+      throw new BridgeRequestError(`graph_${e.code}`, e.userMessage);
+    }
+  }
+}
