@@ -321,6 +321,23 @@ export const requests = {
   placeCall: { params: z.object({ threadId: z.number().int().positive() }).strict(), result: CallView },
   /** The media engine's answers to `mediaCommand` events, and its unprompted reports. */
   mediaReport: { params: MediaReport, result: z.object({ received: z.literal(true) }) },
+  /** The business's approved templates (for the composer outside the 24-hour window). */
+  listTemplates: {
+    params: NoParams,
+    result: z.object({ templates: z.array(z.object({ name: z.string(), language: z.string(), category: z.string().nullable(), body: z.string(), parameterCount: z.number(), buttons: z.array(z.string()) })) }),
+  },
+  /** Sends an approved template with its body parameters. */
+  sendTemplate: {
+    params: z.object({ threadId: z.number().int().positive(), name: z.string().max(512), language: z.string().max(20), parameters: z.array(z.string().max(1024)).max(20) }).strict(),
+    result: TimelineItem,
+  },
+  /** An inbound item's media (downloaded once through Graph, then kept), base64. */
+  getMedia: { params: z.object({ itemId: z.number().int().positive() }).strict(), result: z.object({ mimeType: z.string(), base64: z.string(), bytes: z.number() }) },
+  /** The whole thread as JSON or CSV, for record keeping. */
+  exportThread: {
+    params: z.object({ threadId: z.number().int().positive(), format: z.enum(['json', 'csv']) }).strict(),
+    result: z.object({ filename: z.string(), mimeType: z.string(), content: z.string() }),
+  },
   /** Webhook inbox counts and the most recent domain events (Settings → Connection → Diagnostics). */
   getDiagnostics: { params: NoParams, result: Diagnostics },
 } as const;

@@ -9,6 +9,7 @@
  *   database (SQLite) ── inbox ───┴─ webhook receiver ── tunnel (reachability)
  */
 import { mkdirSync, accessSync, constants as fsConstants } from 'node:fs';
+import path from 'node:path';
 import type { ZodError } from 'zod';
 import type { AccountView, AppInfo, AppStatus, ConnectAccountResult, ConnectionView } from '../common/bridge-contract.ts';
 import { AccountService, ConnectInput } from './account/account-service.ts';
@@ -307,6 +308,10 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     answerCall: (p) => callCommand('answer', p.localId),
     declineCall: (p) => callCommand('decline', p.localId),
     hangUpCall: (p) => callCommand('hangup', p.localId),
+    listTemplates: async () => ({ templates: await messaging.templates() }),
+    sendTemplate: (p) => messaging.sendTemplate(p.threadId, { name: p.name, language: p.language, parameters: p.parameters }),
+    getMedia: (p) => messaging.media(p.itemId, path.join(opts.dataDir, 'media')),
+    exportThread: (p) => messaging.exportThread(p.threadId, p.format),
     getCallPermission: (p) => callPermissions.check(p.threadId),
     requestCallPermission: (p) => callPermissions.request(p.threadId, p.template),
     placeCall: async (p) => {

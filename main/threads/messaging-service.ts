@@ -7,6 +7,8 @@
  *    can be retried (a retry is a new send, never a repeat of a request that may have succeeded);
  *  - opening a thread marks it read on WhatsApp (`status: read` with the newest inbound wamid).
  */
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { z } from 'zod';
 import type { AccountService } from '../account/account-service.ts';
 import { asGraphError } from '../account/account-service.ts';
@@ -20,6 +22,32 @@ const SendResponse = z.looseObject({
   contacts: z.array(z.looseObject({ wa_id: z.string().optional(), input: z.string().optional() })).optional(),
 });
 const Success = z.looseObject({ success: z.boolean().optional() });
+const Templates = z.looseObject({
+  data: z.array(
+    z.looseObject({
+      name: z.string(),
+      language: z.string(),
+      status: z.string().optional(),
+      category: z.string().optional(),
+      components: z.array(z.looseObject({ type: z.string(), text: z.string().optional(), format: z.string().optional(), buttons: z.array(z.looseObject({ type: z.string(), text: z.string().optional() })).optional() })).optional(),
+    }),
+  ),
+});
+const MediaInfo = z.looseObject({ url: z.string().url(), mime_type: z.string(), sha256: z.string().optional(), file_size: z.number().optional(), id: z.string() });
+
+export interface TemplateView {
+  name: string;
+  language: string;
+  category: string | null;
+  /** The body text with {{1}}… placeholders, and how many parameters it takes. */
+  body: string;
+  parameterCount: number;
+  /** Buttons by type, e.g. ["CALL_PERMISSION_REQUEST"], ["VOICE_CALL"]. */
+  buttons: string[];
+}
+
+/** Largest media file Switchboard downloads and keeps (WhatsApp allows up to 100 MB; a desktop preview rarely needs more). */
+export const MAX_MEDIA_BYTES = 16 * 1024 * 1024;
 
 export const MAX_TEXT_LENGTH = 4096;
 
@@ -122,6 +150,132 @@ export class MessagingService {
     const updated = this.threads.item(itemId)!;
     this.onItem(updated);
     return updated;
+  }
+
+  /** The business's approved templates, for the composer outside the 24-hour window. */
+  async templates(): Promise<TemplateView[]> {
+    const graph = this.account.graph();
+    const a = this.account.account();
+    if (!graph || !a) throw new BridgeRequestError('not_connected', 'Connect your WhatsApp number in Settings → Account first.');
+    try {
+      const res = await graph.request({ method: 'GET', path: `/${a.wabaId}/message_templates`, query: { limit: '200' }, schema: Templates });
+      return res.data
+        .filter((t) => (t.status ?? 'APPROVED') === 'APPROVED')
+        .map((t) => {
+          const body = t.components?.find((c) => c.type.toUpperCase() === 'BODY')?.text ?? '';
+          const params = new Set([...body.matchAll(/\{\{(\d+)\}\}/g)].map((m) => m[1]));
+          const buttons = (t.components ?? []).flatMap((c) => (c.type.toUpperCase() === 'BUTTONS' ? (c.buttons ?? []).map((b) => b.type.toUpperCase()) : c.type.toUpperCase() === 'CALL_PERMISSION_REQUEST' ? ['CALL_PERMISSION_REQUEST'] : []));
+          return { name: t.name, language: t.language, category: t.category ?? null, body, parameterCount: params.size, buttons };
+        });
+    } catch (err) {
+      const e = asGraphError(err);
+      throw new BridgeRequestError(`graph_${e.code}`, e.userMessage);
+    }
+  }
+
+  /** Sends an approved template (allowed outside the 24-hour window), with its body parameters. */
+  async sendTemplate(threadId: number, t: { name: string; language: string; parameters: string[] }): Promise<TimelineItem> {
+    const graph = this.account.graph();
+    const a = this.account.account();
+    if (!graph || !a) throw new BridgeRequestError('not_connected', 'Connect your WhatsApp number in Settings → Account first.');
+    const known = (await this.templates()).find((x) => x.name === t.name && x.language === t.language);
+    if (!known) throw new BridgeRequestError('invalid_params', `There is no approved template "${t.name}" in ${t.language}.`);
+    if (t.parameters.length !== known.parameterCount || t.parameters.some((p) => !p.trim())) {
+      throw new BridgeRequestError('invalid_params', `The template "${t.name}" needs ${known.parameterCount} value${known.parameterCount === 1 ? '' : 's'}; fill in every one.`);
+    }
+    const text = known.body.replace(/\{\{(\d+)\}\}/g, (_m, n: string) => t.parameters[Number(n) - 1] ?? '');
+    const { to, recipient } = this.recipientOf(threadId);
+    const item = this.insertPending(threadId, 'template', text, { template: { name: t.name, language: t.language, parameters: t.parameters } });
+    this.onItem(item);
+    try {
+      const res = await graph.request({
+        method: 'POST',
+        path: `/${a.phoneNumberId}/messages`,
+        body: {
+          messaging_product: 'whatsapp',
+          recipient_type: 'individual',
+          ...(to ? { to: `+${to}` } : { recipient }),
+          type: 'template',
+          template: { name: t.name, language: { code: t.language }, ...(t.parameters.length ? { components: [{ type: 'body', parameters: t.parameters.map((p) => ({ type: 'text', text: p })) }] } : {}) },
+        },
+        schema: SendResponse,
+      });
+      return this.markSent(item.id, res.messages[0]!.id);
+    } catch (err) {
+      const e = asGraphError(err);
+      return this.markFailed(item.id, e.userMessage, e.code);
+    }
+  }
+
+  /**
+   * Downloads an inbound message's media through Graph (`GET /{media-id}` → a short-lived URL →
+   * the bytes, with the token) and keeps it in the data dir, so it is fetched once. Refuses files
+   * over MAX_MEDIA_BYTES before downloading them.
+   */
+  async media(itemId: number, cacheDir: string): Promise<{ mimeType: string; base64: string; bytes: number }> {
+    const item = this.threads.item(itemId);
+    const msg = item?.data['message'] as Record<string, unknown> | undefined;
+    const part = msg ? (msg[String(msg['type'])] as { id?: string; mime_type?: string } | undefined) : (item?.data['voicemail'] as { id?: string; mime_type?: string } | undefined);
+    const mediaId = part?.id;
+    if (!item || !mediaId || !/^[A-Za-z0-9_.-]{1,100}$/.test(mediaId)) throw new BridgeRequestError('not_found', 'This item has no media to show.');
+    const file = path.join(cacheDir, mediaId);
+    try {
+      const bytes = await readFile(file);
+      const meta = JSON.parse(await readFile(`${file}.json`, 'utf8')) as { mimeType: string };
+      return { mimeType: meta.mimeType, base64: bytes.toString('base64'), bytes: bytes.length };
+    } catch {
+      // not cached yet
+    }
+    const graph = this.account.graph();
+    const token = this.account.accessToken();
+    if (!graph || !token) throw new BridgeRequestError('not_connected', 'Connect your WhatsApp number in Settings → Account first.');
+    let info: z.infer<typeof MediaInfo>;
+    try {
+      info = await graph.request({ method: 'GET', path: `/${mediaId}`, schema: MediaInfo });
+    } catch (err) {
+      const e = asGraphError(err);
+      throw new BridgeRequestError(`graph_${e.code}`, e.code === 100 ? 'WhatsApp no longer has this file (media can be downloaded for 7 days).' : e.userMessage);
+    }
+    if ((info.file_size ?? 0) > MAX_MEDIA_BYTES) throw new BridgeRequestError('too_large', `This file is ${Math.round((info.file_size ?? 0) / 1048576)} MB; Switchboard shows files up to ${MAX_MEDIA_BYTES / 1048576} MB. Open it on the phone instead.`);
+    const res = await fetch(info.url, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(60_000), redirect: 'follow' });
+    if (!res.ok) throw new BridgeRequestError('download_failed', `The file could not be downloaded (HTTP ${res.status}). Try again.`);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    if (bytes.length > MAX_MEDIA_BYTES) throw new BridgeRequestError('too_large', 'This file is too large to show here. Open it on the phone instead.');
+    await mkdir(cacheDir, { recursive: true });
+    await writeFile(file, bytes);
+    await writeFile(`${file}.json`, JSON.stringify({ mimeType: info.mime_type, sha256: info.sha256 ?? null }));
+    return { mimeType: info.mime_type, base64: bytes.toString('base64'), bytes: bytes.length };
+  }
+
+  /** The whole thread, oldest first, as JSON or CSV (for record keeping). */
+  exportThread(threadId: number, format: 'json' | 'csv'): { filename: string; mimeType: string; content: string } {
+    const contact = this.threads.contactOfThread(threadId);
+    if (!contact) throw new BridgeRequestError('not_found', 'That conversation no longer exists.');
+    const items: TimelineItem[] = [];
+    let before: { at: string; id: number } | null = null;
+    for (;;) {
+      const page = this.threads.timeline(threadId, { limit: 500, before });
+      items.push(...page);
+      if (page.length < 500) break;
+      const last = page.at(-1)!;
+      before = { at: last.at, id: last.id };
+    }
+    items.reverse();
+    const name = `switchboard-${contact.waId ?? contact.userId ?? threadId}`;
+    const rows = items.map((i) => ({
+      at: i.at,
+      kind: i.kind,
+      direction: i.direction ?? '',
+      type: i.type,
+      status: i.status ?? '',
+      text: i.body ?? '',
+      duration_seconds: typeof i.data['durationSeconds'] === 'number' ? String(i.data['durationSeconds']) : '',
+      whatsapp_id: i.metaId ?? '',
+    }));
+    if (format === 'json') return { filename: `${name}.json`, mimeType: 'application/json', content: JSON.stringify({ customer: contact, exportedAt: this.clock().toISOString(), items: rows }, null, 2) };
+    const cell = (v: string) => (/[",\r\n]/.test(v) || /^[=+\-@]/.test(v) ? `"${(/^[=+\-@]/.test(v) ? `'${v}` : v).replaceAll('"', '""')}"` : v);
+    const header = Object.keys(rows[0] ?? { at: '', kind: '', direction: '', type: '', status: '', text: '', duration_seconds: '', whatsapp_id: '' });
+    return { filename: `${name}.csv`, mimeType: 'text/csv', content: [header.join(','), ...rows.map((r) => header.map((h) => cell((r as Record<string, string>)[h] ?? '')).join(','))].join('\r\n') + '\r\n' };
   }
 
   /** Marks the thread read here and on WhatsApp (best effort: a failure is logged, not shown). */

@@ -77,6 +77,43 @@ describe('app services', () => {
     expect(await s.dispatch('getTimeline', { threadId: 99999 })).toMatchObject({ ok: false, error: { code: 'not_found' } });
   });
 
+  it('sends a template outside the window, downloads media once, and exports the thread', async () => {
+    const { s } = await setup();
+    const ana = seed.users[0]!;
+    const image = await fetch(`${app!.creds.controlUrl}/users/${ana.wa_id}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'image', caption: '=HYPERLINK("http://x")' }) });
+    expect(image.status).toBe(201);
+    const thread = await until('thread', () => s.threads.listThreads()[0]);
+    const item = s.threads.timeline(thread.id)[0]!;
+    const media = await s.dispatch('getMedia', { itemId: item.id });
+    expect(media).toMatchObject({ ok: true, result: { mimeType: 'image/png' } });
+    const png = Buffer.from((media as { result: { base64: string } }).result.base64, 'base64');
+    expect(png.subarray(1, 4).toString()).toBe('PNG');
+
+    const list = await s.dispatch('listTemplates', {});
+    if (!list.ok) throw new Error(list.error.message);
+    const templates = (list.result as { templates: Array<{ name: string; language: string; parameterCount: number }> }).templates;
+    expect(templates.length).toBeGreaterThan(0);
+    const t = templates[0]!;
+    const wrong = await s.dispatch('sendTemplate', { threadId: thread.id, name: t.name, language: t.language, parameters: [] });
+    if (t.parameterCount > 0) expect(wrong).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
+    const sent = await s.dispatch('sendTemplate', { threadId: thread.id, name: t.name, language: t.language, parameters: Array.from({ length: t.parameterCount }, (_, i) => `value ${i + 1}`) });
+    expect(sent).toMatchObject({ ok: true, result: { type: 'template', status: 'sent' } });
+
+    const csv = await s.dispatch('exportThread', { threadId: thread.id, format: 'csv' });
+    if (!csv.ok) throw new Error(csv.error.message);
+    const content = (csv.result as { content: string }).content;
+    expect(content.split('\r\n')[0]).toBe('at,kind,direction,type,status,text,duration_seconds,whatsapp_id');
+    // A cell that a spreadsheet would run as a formula is neutralised and quoted.
+    expect(content).toContain(`"'=HYPERLINK(""http://x"")"`);
+    expect(content).not.toMatch(/,=HYPERLINK/);
+    const json = await s.dispatch('exportThread', { threadId: thread.id, format: 'json' });
+    expect(JSON.parse((json as { result: { content: string } }).result.content).items).toHaveLength(2);
+
+    // Media is kept after the first download: it still shows with WhatsApp unreachable.
+    await sim!.close();
+    expect(await s.dispatch('getMedia', { itemId: item.id })).toMatchObject({ ok: true, result: { mimeType: 'image/png' } });
+  });
+
   it('pushes fresh calling settings when the account_settings_update webhook says they changed', async () => {
     const { c, pushed } = await setup();
     const res = await fetch(`${c.graphBaseUrl}/${c.apiVersion}/${c.phoneNumberId}/settings`, {
