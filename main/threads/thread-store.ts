@@ -438,8 +438,8 @@ export class ThreadStore {
     if (opts.filter === 'unread') where.push('t.unread_count > 0');
     if (opts.filter === 'missed') where.push('t.missed_calls > 0');
     if (opts.after) {
-      where.push('(t.last_item_at < ? OR (t.last_item_at = ? AND t.id < ?))');
-      args.push(opts.after.at, opts.after.at, opts.after.id);
+      where.push('(t.last_item_at, t.id) < (?, ?)');
+      args.push(opts.after.at, opts.after.id);
     }
     const rows = this.db
       .prepare(
@@ -465,14 +465,14 @@ export class ThreadStore {
   timeline(threadId: number, opts: { limit?: number; before?: Cursor | null } = {}): TimelineItem[] {
     const limit = Math.min(opts.limit ?? 50, 500);
     const rows = opts.before
-      ? (this.db.prepare('SELECT * FROM items WHERE thread_id = ? AND (at < ? OR (at = ? AND id < ?)) ORDER BY at DESC, id DESC LIMIT ?').all(threadId, opts.before.at, opts.before.at, opts.before.id, limit) as unknown as ItemRow[])
+      ? (this.db.prepare('SELECT * FROM items WHERE thread_id = ? AND (at, id) < (?, ?) ORDER BY at DESC, id DESC LIMIT ?').all(threadId, opts.before.at, opts.before.id, limit) as unknown as ItemRow[])
       : (this.db.prepare('SELECT * FROM items WHERE thread_id = ? ORDER BY at DESC, id DESC LIMIT ?').all(threadId, limit) as unknown as ItemRow[]);
     return rows.map(toItem);
   }
 
   /** Items newer than `after`, oldest first (scrolling down after jumping to a search hit). */
   timelineAfter(threadId: number, after: Cursor, limit = 50): TimelineItem[] {
-    return (this.db.prepare('SELECT * FROM items WHERE thread_id = ? AND (at > ? OR (at = ? AND id > ?)) ORDER BY at ASC, id ASC LIMIT ?').all(threadId, after.at, after.at, after.id, Math.min(limit, 500)) as unknown as ItemRow[]).map(toItem);
+    return (this.db.prepare('SELECT * FROM items WHERE thread_id = ? AND (at, id) > (?, ?) ORDER BY at ASC, id ASC LIMIT ?').all(threadId, after.at, after.id, Math.min(limit, 500)) as unknown as ItemRow[]).map(toItem);
   }
 
   item(id: number): TimelineItem | null {
@@ -480,7 +480,11 @@ export class ThreadStore {
     return r ? toItem(r) : null;
   }
 
-  /** Full-text search over message text (FTS5), newest first. */
+  /**
+   * Full-text search over message text (FTS5), newest first. The newest matches are taken in
+   * rowid order straight from the FTS index (rowids grow with arrival), so a common word does not
+   * mean sorting every match: the cost is the 50 rows returned, not the thousands that match.
+   */
   searchItems(query: string, limit = 50): SearchHit[] {
     const match = toFtsQuery(query);
     if (!match) return [];
@@ -488,7 +492,8 @@ export class ThreadStore {
       this.db
         .prepare(
           `SELECT i.id, i.thread_id, i.at, snippet(items_fts, 0, char(1), char(2), '…', 12) AS snip
-           FROM items_fts JOIN items i ON i.id = items_fts.rowid WHERE items_fts MATCH ? ORDER BY i.at DESC, i.id DESC LIMIT ?`,
+           FROM items_fts JOIN items i ON i.id = items_fts.rowid
+           WHERE items_fts MATCH ? ORDER BY items_fts.rowid DESC LIMIT ?`,
         )
         .all(match, Math.min(limit, 200)) as Array<{ id: number; thread_id: number; at: string; snip: string }>
     ).map((r) => ({ itemId: Number(r.id), threadId: Number(r.thread_id), at: r.at, snippet: r.snip }));
