@@ -1,0 +1,41 @@
+/**
+ * What the tray / menu-bar icon shows, from the app's state — most urgent first: a ringing call,
+ * a live call, do-not-disturb, unreachable (calls will be missed), ready.
+ */
+export type TrayState = 'ringing' | 'on-call' | 'dnd' | 'unreachable' | 'ready' | 'not-connected';
+
+export interface TrayInput {
+  accountConnected: boolean;
+  reachability: 'unknown' | 'connecting' | 'connected' | 'unreachable';
+  callStates: ReadonlyArray<string>;
+  dndUntil: string | null;
+  now: Date;
+}
+
+export function trayState(i: TrayInput): TrayState {
+  if (i.callStates.some((s) => s === 'ringing')) return 'ringing';
+  if (i.callStates.some((s) => s === 'active' || s === 'answering' || s === 'dialing' || s === 'remote_ringing' || s === 'preparing')) return 'on-call';
+  if (i.dndUntil && Date.parse(i.dndUntil) > i.now.getTime()) return 'dnd';
+  if (!i.accountConnected) return 'not-connected';
+  if (i.reachability === 'unreachable') return 'unreachable';
+  return 'ready';
+}
+
+export const TRAY_TOOLTIP: Record<TrayState, string> = {
+  ringing: 'Switchboard — a customer is calling',
+  'on-call': 'Switchboard — on a call',
+  dnd: 'Switchboard — do not disturb (calls are recorded, not rung)',
+  unreachable: 'Switchboard — unreachable: calls will be missed',
+  ready: 'Switchboard — ready for calls',
+  'not-connected': 'Switchboard — connect your WhatsApp number',
+};
+
+/** "Do not disturb" choices in the tray menu: for an hour, until tomorrow morning, off. */
+export function dndUntil(choice: 'hour' | 'tomorrow' | 'off', now: Date): string | null {
+  if (choice === 'off') return null;
+  if (choice === 'hour') return new Date(now.getTime() + 3_600_000).toISOString();
+  const t = new Date(now);
+  t.setDate(t.getDate() + 1);
+  t.setHours(8, 0, 0, 0);
+  return t.toISOString();
+}
