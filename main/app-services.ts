@@ -350,10 +350,11 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     status: () => structuredClone(status),
     close: async () => {
       if (changedTimer) clearTimeout(changedTimer);
-      calls.endAll();
+      await calls.shutdown();
       mediaPort.dispose();
       await connection.stop();
       await receiver.close();
+      await inbox.close();
       db.close();
       log.info('services.stopped');
     },

@@ -89,6 +89,9 @@ export class CallController {
   private readonly tombstones = new Map<string, number>();
   /** Outgoing-call webhooks that beat Graph's answer to `connect` (the call id was not known yet). */
   private readonly early = new Map<string, { at: number; events: DomainEvent[] }>();
+  /** Graph requests in flight (shutdown waits for them, briefly). */
+  private readonly inflight = new Set<Promise<void>>();
+  private disposed = false;
 
   constructor(opts: CallControllerOptions) {
     this.o = { clock: () => new Date(), answerWindowMs: 45_000, ringTimeoutMs: 60_000, preAccept: () => true, tombstoneMs: 120_000, ...opts };
@@ -215,7 +218,7 @@ export class CallController {
 
   private dispatch(localId: string, e: CallEvent): boolean {
     const call = this.calls.get(localId);
-    if (!call) return false;
+    if (!call || this.disposed) return false;
     const t = transition(call.ctx, e);
     if (!t.accepted) {
       this.o.log.info('calls.refused', { event: e.type, state: call.ctx.state });
@@ -236,9 +239,12 @@ export class CallController {
   private run(call: LiveCall, effects: CallEffect[]): void {
     for (const fx of effects) {
       switch (fx.type) {
-        case 'graph':
-          void this.graph(call, fx.action, fx.sdp);
+        case 'graph': {
+          const p = this.graph(call, fx.action, fx.sdp).catch((err: unknown) => this.o.log.error('calls.effect_failed', { action: fx.action, error: (err as Error).message }));
+          this.inflight.add(p);
+          void p.finally(() => this.inflight.delete(p));
           break;
+        }
         case 'ring':
           this.o.media.ring(call.localId, fx.on);
           break;
@@ -263,6 +269,8 @@ export class CallController {
           (sdp) => this.dispatch(call.localId, { type: 'answer_sdp', sdp }),
           (err: unknown) => {
             this.o.log.warn('calls.prepare_answer_failed', { error: (err as Error).message });
+            // The call may have ended while the audio was being prepared: its outcome stands.
+            if (call.ctx.state === 'ended' || call.ctx.state === 'ending') return;
             call.ctx = { ...call.ctx, reason: `The call's audio could not be prepared: ${(err as Error).message}` };
             this.changed(call);
           },
@@ -356,6 +364,20 @@ export class CallController {
     for (const c of this.calls.values()) {
       if (c.ctx.state === 'ringing' || c.ctx.state === 'answering') this.dispatch(c.localId, { type: 'decline' });
       else if (c.ctx.state !== 'ended' && c.ctx.state !== 'ending') this.dispatch(c.localId, { type: 'hangup' });
+    }
+  }
+
+  /**
+   * Before quitting: ends every live call (terminate / reject reach Graph), waits briefly for those
+   * requests, then stops accepting anything — nothing runs after the services close.
+   */
+  async shutdown(timeoutMs = 3000): Promise<void> {
+    this.endAll();
+    if (this.inflight.size) await Promise.race([Promise.allSettled([...this.inflight]), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    this.disposed = true;
+    for (const c of this.calls.values()) {
+      for (const t of c.timers.values()) clearTimeout(t);
+      c.timers.clear();
     }
   }
 

@@ -56,6 +56,7 @@ export class WebhookInbox {
   private drainAgain = false;
   private queue: Array<{ raw: Buffer; resolve: (r: StoreResult) => void; reject: (e: unknown) => void }> = [];
   private flushScheduled = false;
+  private closed = false;
   private readonly stmt;
 
   constructor(db: Database, log: Logger, clock: () => Date = () => new Date()) {
@@ -74,6 +75,7 @@ export class WebhookInbox {
 
   /** Durably stores one raw body; resolves once the transaction holding it has committed. */
   store(raw: Buffer): Promise<StoreResult> {
+    if (this.closed) return Promise.reject(new Error('the inbox is closed'));
     return new Promise((resolve, reject) => {
       this.queue.push({ raw, resolve, reject });
       if (!this.flushScheduled) {
@@ -85,6 +87,10 @@ export class WebhookInbox {
 
   private flush(): void {
     this.flushScheduled = false;
+    if (this.closed) {
+      for (const item of this.queue.splice(0)) item.reject(new Error('the inbox is closed'));
+      return;
+    }
     const batch = this.queue;
     this.queue = [];
     if (batch.length === 0) return;
@@ -103,6 +109,16 @@ export class WebhookInbox {
       return;
     }
     batch.forEach((item, i) => item.resolve(results[i]!));
+  }
+
+  /**
+   * Stops taking bodies and processing (before the database closes). Whatever is stored but not
+   * yet processed stays pending and is processed at the next start.
+   */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.flush();
+    if (this.draining) await this.draining;
   }
 
   /** Adds a synchronous, transactional applier (see DomainEventApplier). */
@@ -128,6 +144,11 @@ export class WebhookInbox {
     this.draining = new Promise<number>((resolve) => {
       let handled = 0;
       const step = (): void => {
+        if (this.closed) {
+          this.draining = null;
+          resolve(handled);
+          return;
+        }
         this.drainAgain = false;
         const n = this.drainNow(DRAIN_BATCH, 1);
         handled += n;

@@ -12,8 +12,11 @@ import { defaultSeed as seed, startSimApp, until, type SimApp } from '../../supp
 
 let app: SimApp | null = null;
 let sim: SimApp['sim'] | null = null;
+let controller: CallController | null = null;
 const peers: PhonePeer[] = [];
 afterEach(async () => {
+  await controller?.shutdown();
+  controller = null;
   for (const p of peers.splice(0)) await p.close();
   await app?.close();
   app = null;
@@ -57,9 +60,10 @@ async function setup() {
   const services = app.services;
   const c = app.creds;
   const media = weriftMedia();
-  const controller = new CallController({ account: services.account, threads: services.threads, media: media.port, log: memoryLogger().log });
-  services.inbox.subscribe((e) => controller.onDomainEvent(e));
-  return { c, s: services, controller, media };
+  const calls = new CallController({ account: services.account, threads: services.threads, media: media.port, log: memoryLogger().log });
+  controller = calls;
+  services.inbox.subscribe((e) => calls.onDomainEvent(e));
+  return { c, s: services, controller: calls, media };
 }
 
 const callActions = () => sim!.ctx.sent.filter((x) => x.kind === 'call-action').map((x) => `${String((x.body as { action?: string }).action)}:${x.status}`);
