@@ -345,6 +345,10 @@ export const requests = {
 // ---- pushed events -------------------------------------------------------------------------
 
 export const events = {
+  /** Main asks the window to show something (a click-to-call link, a notification click). */
+  navigate: z.object({ threadId: z.number().nullable(), offerCall: z.boolean() }),
+  /** A global shortcut the window acts on (the media engine owns mute). */
+  shortcut: z.object({ action: z.enum(['toggleMute']) }),
   /** A call changed state (ringing, active, ended…). */
   call: CallView,
   /** A command for the renderer's media engine (answer with `mediaReport`). */

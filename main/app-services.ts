@@ -68,6 +68,9 @@ export interface AppServices {
   readonly threads: ThreadStore;
   readonly messaging: MessagingService;
   readonly calls: CallController;
+  readonly config: ConfigStore;
+  /** Opens (creating if needed) the thread for a phone number — click-to-call links. */
+  openThreadForNumber(waId: string, offerCall: boolean): number;
   readonly db: Database;
   status(): AppStatus;
   close(): Promise<void>;
@@ -152,6 +155,10 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     log: log.child('calls'),
     clock,
     preAccept: () => config.get().preferences.preAccept,
+    ringAllowed: () => {
+      const until = config.get().preferences.dndUntil;
+      return !until || Date.parse(until) <= clock().getTime();
+    },
     onChange: (view) => events.emit('call', view),
   });
   mediaPort.onLost((localId, reason) => calls.mediaLost(localId, reason));
@@ -345,6 +352,12 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     threads,
     messaging,
     calls,
+    config,
+    openThreadForNumber: (waId, offerCall) => {
+      const threadId = threads.threadIdOf(threads.contactFor({ waId, userId: null, parentUserId: null, profileName: null, username: null }));
+      events.emit('navigate', { threadId, offerCall });
+      return threadId;
+    },
     db,
     dispatch: createDispatcher(handlers, log.child('bridge')),
     status: () => structuredClone(status),

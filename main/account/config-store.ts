@@ -29,6 +29,13 @@ export const Preferences = z.object({
   ringDeviceId: z.string().max(500).nullable().default(null),
   inputDeviceId: z.string().max(500).nullable().default(null),
   outputDeviceId: z.string().max(500).nullable().default(null),
+  /** Do not disturb until this time (ISO); calls are recorded but do not ring. */
+  dndUntil: z.string().max(40).nullable().default(null),
+  /** Desktop: start at login, and whether hidden (to the tray). */
+  openAtLogin: z.boolean().default(false),
+  openAtLoginHidden: z.boolean().default(true),
+  /** Desktop: the one-line "still running in the tray" note was shown. */
+  closeToTrayExplained: z.boolean().default(false),
 });
 
 export const TunnelConfig = z.object({

@@ -62,6 +62,8 @@ export interface CallControllerOptions {
   ringTimeoutMs?: number;
   /** Pre-accept while ringing (setting; default on). */
   preAccept?: () => boolean;
+  /** False while do-not-disturb is on: calls are still recorded and can be answered, but never ring. */
+  ringAllowed?: () => boolean;
   /** Called whenever a call changes (bridge push). */
   onChange?: (call: CallView) => void;
   /** How long a terminate-before-connect tombstone is remembered. */
@@ -94,7 +96,7 @@ export class CallController {
   private disposed = false;
 
   constructor(opts: CallControllerOptions) {
-    this.o = { clock: () => new Date(), answerWindowMs: 45_000, ringTimeoutMs: 60_000, preAccept: () => true, tombstoneMs: 120_000, ...opts };
+    this.o = { clock: () => new Date(), answerWindowMs: 45_000, ringTimeoutMs: 60_000, preAccept: () => true, ringAllowed: () => true, tombstoneMs: 120_000, ...opts };
   }
 
   list(): CallView[] {
@@ -187,7 +189,8 @@ export class CallController {
       // A second call while one is live is shown as waiting; it never rings over the live call.
       this.o.log.info('calls.waiting', { callId: e.callId.slice(0, 24) });
     }
-    this.run(call, t.effects.filter((fx) => !(busy && fx.type === 'ring')));
+    const silent = busy || !this.o.ringAllowed();
+    this.run(call, t.effects.filter((fx) => !(silent && fx.type === 'ring')));
     this.changed(call);
   }
 

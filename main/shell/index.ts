@@ -3,7 +3,7 @@
  * It creates the window, binds the bridge to IPC, serves the renderer from `app://switchboard`
  * and wires main's plain-Node services (`../app-services.ts`) together.
  */
-import { app, BrowserWindow, clipboard, ipcMain, nativeTheme, powerMonitor, protocol, session, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, clipboard, ipcMain, nativeTheme, protocol, session, shell, type WebContents } from 'electron';
 import ElectronStore from 'electron-store';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +13,7 @@ import { createLogger, SecretRedactor } from '../core/log.ts';
 import { KeytarSecrets } from '../account/secrets.ts';
 import type { JsonFileStore } from '../account/config-store.ts';
 import { bindBridgeToIpc, forwardEvents } from './ipc.ts';
+import { setupDesktop } from './desktop.ts';
 import { APP_SCHEME_PRIVILEGES, registerAppProtocol } from './protocol.ts';
 import {
   APP_ORIGIN,
@@ -50,7 +51,12 @@ if (!app.requestSingleInstanceLock()) {
     mainWindow.focus();
   };
 
-  app.on('second-instance', () => showWindow());
+  let desktop: ReturnType<typeof setupDesktop> | null = null;
+  // A second launch (e.g. a click-to-call link) hands its arguments to this instance.
+  app.on('second-instance', (_event, argv) => {
+    showWindow();
+    desktop?.handleArgv(argv);
+  });
 
   app.on('web-contents-created', (_e, contents) => {
     installNavigationGuards(contents, trusted, (url) => {
@@ -76,8 +82,6 @@ if (!app.requestSingleInstanceLock()) {
       writeClipboard: (text) => clipboard.writeText(text),
       localtunnelWorkerUrl: new URL('./localtunnel-worker.js', import.meta.url),
     });
-    // After sleep the tunnel is usually dead: re-check reachability at once instead of waiting.
-    powerMonitor.on('resume', () => services?.connection.checkNow());
     bindBridgeToIpc({ ipcMain, dispatch: services.dispatch, trusted, isOwnContents, log: log.child('ipc') });
     forwardEvents(services.events, () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null));
 
@@ -90,6 +94,15 @@ if (!app.requestSingleInstanceLock()) {
     mainWindow.on('closed', () => {
       mainWindow = null;
     });
+    const running = services;
+    desktop = setupDesktop({
+      services: running,
+      window: () => mainWindow,
+      showWindow,
+      iconsDir: app.isPackaged ? path.join(process.resourcesPath, 'icons') : path.join(app.getAppPath(), 'build', 'icons'),
+      log: log.child('desktop'),
+    });
+    desktop.handleArgv(process.argv);
     await mainWindow.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`);
   }).catch((err: unknown) => {
     log.error('shell.start_failed', { error: err instanceof Error ? err.message : String(err) });
@@ -99,7 +112,13 @@ if (!app.requestSingleInstanceLock()) {
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();
   });
-  app.on('before-quit', () => {
-    void services?.close();
+  app.on('will-quit', (event) => {
+    if (!services) return;
+    // End calls properly (terminate reaches Graph) and close the database before exiting.
+    event.preventDefault();
+    const closing = services;
+    services = null;
+    desktop?.dispose();
+    void closing.close().finally(() => app.exit(0));
   });
 }

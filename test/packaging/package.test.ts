@@ -54,6 +54,12 @@ describe('packaged app (linux dir, stub Electron)', () => {
     for (const dep of ['zod', 'electron-store', 'keytar', 'localtunnel']) expect(modules.has(dep), dep).toBe(true);
   });
 
+  it('ships the tray icons next to the asar', () => {
+    for (const state of ['ready', 'ringing', 'on-call', 'dnd', 'unreachable', 'not-connected']) {
+      expect(existsSync(path.join(appDir, 'resources', 'icons', `tray-${state}.png`)), state).toBe(true);
+    }
+  });
+
   it('unpacks keytar\'s native binary outside the asar', () => {
     expect(existsSync(path.join(appDir, 'resources', 'app.asar.unpacked', 'node_modules', 'keytar', 'build', 'Release', 'keytar.node'))).toBe(true);
   });
