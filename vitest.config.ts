@@ -14,7 +14,7 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['test/unit/**/*.test.ts', 'test/sim/**/*.test.ts', 'test/packaging/**/*.test.ts'],
+          include: ['test/unit/**/*.test.ts', 'test/sim/**/*.test.ts', 'test/packaging/**/*.test.ts', 'test/reliability/**/*.test.ts'],
           testTimeout: 20_000,
         },
       },
