@@ -24,6 +24,12 @@ import { openDatabase, type Database } from './storage/database.ts';
 import { WebhookInbox } from './webhooks/inbox.ts';
 import { ConnectionService } from './reachability/connection-service.ts';
 import { ThreadStore } from './threads/thread-store.ts';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
+
+/** The ISO country of a WhatsApp number (digits with country code), or null. */
+function countryOfNumber(waId: string): string | null {
+  return parsePhoneNumberFromString(`+${waId}`)?.country ?? null;
+}
 import { MessagingService } from './threads/messaging-service.ts';
 import { CallController } from './calls/call-controller.ts';
 import { BridgeMediaPort } from './calls/bridge-media-port.ts';
@@ -128,7 +134,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
   const db = openDatabase(opts.dataDir);
   const inbox = new WebhookInbox(db, log.child('inbox'), clock);
   // Threads are a projection of the webhook events, applied in the same transaction.
-  const threads = new ThreadStore(db, { clock });
+  const threads = new ThreadStore(db, { clock, countryOf: countryOfNumber });
   inbox.addApplier((e, id) => threads.apply(e, id));
   threads.catchUp();
   // Coalesced "these threads changed" pushes: the renderer refetches what it shows.

@@ -4,6 +4,9 @@
  * the light and the dark theme, to test/screenshots/ (not committed). The account screen is
  * captured three ways (the connect form, a failed check, connected) by connecting through the
  * UI; the calling settings screen with call hours, holidays and voicemail filled in.
+ * Conversations (issue 6) are captured from a second, in-process host connected to the simulator
+ * through a loopback tunnel and seeded with a dozen customers and a year-long thread: the thread
+ * list, the long thread at its newest items, scrolled back, and a search jumping to an old message.
  * Requires `npm run build` first.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -12,6 +15,12 @@ import { chromium, type Page } from '@playwright/test';
 import { startWebHost } from '../test/support/web-host-process.ts';
 import { chromiumLaunchOptions } from '../test/support/chromium.ts';
 import { createSimulator } from '../test/sim/simulator.ts';
+import { startAppServices } from '../main/app-services.ts';
+import { startBrowserHost } from '../main/host/http-host.ts';
+import { testServiceOptions } from '../test/support/host.ts';
+import { memoryLogger } from '../test/support/test-log.ts';
+import { startTunnelServer } from '../test/support/tunnel-server.ts';
+import { seedThreads } from '../test/support/thread-seed.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
 const outDir = path.join(root, 'test', 'screenshots');
@@ -37,6 +46,67 @@ async function fillConnectForm(page: Page, token: string): Promise<void> {
     phoneNumberId: creds.phoneNumberId,
   };
   for (const [name, value] of Object.entries(fields)) await page.getByTestId(`connect-field-${name}`).fill(value);
+}
+
+/** The conversations screens, on their own host with seeded threads (see the header). */
+async function captureThreads(): Promise<void> {
+  const tunnel = await startTunnelServer();
+  const { log } = memoryLogger();
+  const version = (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
+  const services = await startAppServices({ ...testServiceOptions(log, version), localtunnelHost: tunnel.url });
+  const threadsHost = await startBrowserHost({ services, rendererDir: path.join(root, 'out', 'renderer'), port: 0, log });
+  try {
+    const res = await services.dispatch('connectAccount', {
+      graphBaseUrl: creds.graphBaseUrl,
+      apiVersion: creds.apiVersion,
+      accessToken: creds.accessToken,
+      appSecret: creds.appSecret,
+      appId: creds.appId,
+      wabaId: creds.wabaId,
+      phoneNumberId: creds.phoneNumberId,
+    });
+    if (!res.ok) throw new Error(`connecting the conversations host failed: ${res.error.message}`);
+    for (let i = 0; i < 200 && services.status().reachability.state !== 'connected'; i++) await new Promise((r) => setTimeout(r, 100));
+    const seeded = seedThreads(services, { longThreadItems: 2400 });
+    for (const scheme of ['light', 'dark'] as const) {
+      const context = await browser.newContext({ colorScheme: scheme, viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+      const page = await context.newPage();
+      const snap = async (name: string): Promise<void> => {
+        const file = path.join(outDir, `${name}-${scheme}.png`);
+        await page.screenshot({ path: file });
+        shots.push(path.relative(root, file));
+      };
+      await page.goto(threadsHost.url);
+      await page.getByTestId('thread-rows').waitFor();
+      await page.getByTestId('timeline').or(page.getByTestId('thread-empty')).waitFor();
+      await snap('conversations-threads');
+      await page.getByTestId(`thread-row-${seeded.longThreadId}`).click();
+      await page.getByTestId('timeline').waitFor();
+      await page.waitForTimeout(400);
+      // The Call button's tooltip, as the owner would see it on hover.
+      await page.getByTestId('thread-call').hover();
+      await page.waitForTimeout(200);
+      await snap('conversations-thread-long');
+      await page.getByTestId('composer-input').hover();
+      await page.getByTestId('timeline').evaluate((el) => el.scrollBy({ top: -2600 }));
+      await page.waitForTimeout(400);
+      await snap('conversations-thread-scrolled');
+      await page.getByTestId('thread-search').fill('panettone');
+      await page.locator('[data-testid^="search-hit-"]').first().click();
+      await page.locator('.focused').first().waitFor();
+      await snap('conversations-search-jump');
+      // A customer who last wrote weeks ago: the composer explains why it is closed.
+      await page.getByTestId('thread-search').fill('');
+      await page.getByTestId(`thread-row-${seeded.threadIds.at(-1)!}`).click();
+      await page.getByTestId('composer-closed').waitFor();
+      await snap('conversations-thread-window-closed');
+      await context.close();
+    }
+  } finally {
+    await threadsHost.close();
+    await services.close();
+    await tunnel.close();
+  }
 }
 
 try {
@@ -121,6 +191,7 @@ try {
     }
     await context.close();
   }
+  await captureThreads();
 } finally {
   await browser.close();
   await host.stop();

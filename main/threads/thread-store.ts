@@ -506,9 +506,10 @@ export class ThreadStore {
     return (this.db.prepare('SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ? LIMIT ?').all(match, limit) as Array<{ rowid: number }>).map((r) => Number(r.rowid));
   }
 
-  /** Marks a thread read; returns the newest inbound wamid (for Graph's mark-as-read), if any. */
+  /** Marks a thread read (unread and missed-call badges clear); returns the newest inbound wamid (for Graph's mark-as-read), if any. */
   markRead(threadId: number): string | null {
-    this.db.prepare('UPDATE threads SET unread_count = 0 WHERE id = ?').run(threadId);
+    // Opening the thread shows its messages and its missed calls: both badges clear.
+    this.db.prepare('UPDATE threads SET unread_count = 0, missed_calls = 0 WHERE id = ?').run(threadId);
     const last = this.db.prepare("SELECT meta_id FROM items WHERE thread_id = ? AND kind = 'message' AND direction = 'in' ORDER BY at DESC, id DESC LIMIT 1").get(threadId) as { meta_id: string } | undefined;
     return last?.meta_id ?? null;
   }

@@ -42,7 +42,7 @@ export function createFakeTransport(handlers: FakeHandlers = {}, connection: Bri
   const fake: FakeTransport = {
     kind: 'fake',
     calls: [],
-    handlers: { getAppInfo: () => sampleInfo(), getStatus: () => sampleStatus(), ...handlers },
+    handlers: { getAppInfo: () => sampleInfo(), getStatus: () => sampleStatus(), listThreads: () => ({ threads: [], next: null }), ...handlers },
     closed: false,
     async call(name, params): Promise<BridgeResponse<unknown>> {
       fake.calls.push({ name, params });

@@ -141,5 +141,8 @@ describe('thread store: reading', () => {
     const t = s.store.listThreads({ filter: 'unread' })[0]!;
     expect(s.store.markRead(t.id)).toBe('wamid.U1');
     expect(s.store.listThreads({ filter: 'unread' })).toEqual([]);
+    // Opening the thread with the missed call clears its badge too.
+    s.store.markRead(s.store.listThreads({ filter: 'missed' })[0]!.id);
+    expect(s.store.listThreads({ filter: 'missed' })).toEqual([]);
   });
 });

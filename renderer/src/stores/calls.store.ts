@@ -1,0 +1,293 @@
+/**
+ * The calls store: what the call UI shows, and the link between main's call controller and the
+ * renderer's media engine.
+ *
+ *  - `call` events (CallView) are kept by localId; `listCalls` fills the list on start and after a
+ *    reconnect. Main is the only authority on state: Answer / Decline / Hang up are requests, and a
+ *    refusal (`invalid_state`) is shown next to the call.
+ *  - `mediaCommand` events go to the media engine, which answers each with `mediaReport`.
+ *  - The caller's name, number and country come from the call's thread (`listThreads`).
+ *  - An ended call stays on screen for a few seconds with its outcome, then goes away.
+ */
+import { defineStore } from 'pinia';
+import { computed, ref, shallowRef } from 'vue';
+import type { CallView, ThreadSummary } from '../../../common/bridge-contract.ts';
+import { BridgeCallError, useBridge } from '../bridge/bridge.ts';
+import { phoneCountry } from '../format/phone.ts';
+import { MediaEngine, type MediaEngineState, type MediaReportParams } from '../media/media-engine.ts';
+
+/** The part of the media engine the store uses (tests stand a fake one in). */
+export type CallMediaEngine = Pick<
+  MediaEngine,
+  'handle' | 'state' | 'onChange' | 'setMuted' | 'sendDtmf' | 'setInputDevice' | 'setOutputDevice' | 'refreshDevices' | 'dispose'
+>;
+
+let engineFactory: (report: (r: MediaReportParams) => unknown) => CallMediaEngine = (report) => new MediaEngine({ report });
+
+/** Tests: replace how the store makes its media engine (`null` restores the real one). */
+export function setMediaEngineFactory(f: typeof engineFactory | null): void {
+  engineFactory = f ?? ((report) => new MediaEngine({ report }));
+}
+
+export interface CallerInfo {
+  name: string | null;
+  /** wa_id (international digits) when known. */
+  number: string | null;
+  /** ISO country code. */
+  country: string | null;
+}
+
+/** How long an ended call stays on screen. */
+export const ENDED_LINGER_MS = 6000;
+
+const EMPTY_MEDIA: MediaEngineState = { calls: {}, ringing: false, inputs: [], outputs: [], inputDeviceId: '', outputDeviceId: '', ringDeviceId: '' };
+
+type CommandKind = 'answer' | 'decline' | 'hangup';
+const REQUEST = { answer: 'answerCall', decline: 'declineCall', hangup: 'hangUpCall' } as const;
+
+export const useCallsStore = defineStore('calls', () => {
+  const calls = ref<Record<string, CallView>>({});
+  const media = shallowRef<MediaEngineState>(EMPTY_MEDIA);
+  const callers = ref<Record<number, CallerInfo>>({});
+  /** A refused or failed command, per call, in plain words. */
+  const errors = ref<Record<string, string>>({});
+  const pending = ref<Record<string, CommandKind>>({});
+  /** When this window first saw each call active (for the timer) and ended (for the linger). */
+  const activeSince = ref<Record<string, number>>({});
+  const endedAt = ref<Record<string, number>>({});
+  const dismissed = ref<Record<string, true>>({});
+  const now = ref(Date.now());
+
+  let engine: CallMediaEngine | null = null;
+  let stops: Array<() => void> = [];
+  let ticker: ReturnType<typeof setInterval> | null = null;
+  let started = false;
+
+  const sorted = computed(() => Object.values(calls.value).sort((a, b) => a.startedAt.localeCompare(b.startedAt)));
+  const live = computed(() => sorted.value.filter((c) => c.state !== 'ended'));
+
+  /** The call the panel is about: one already taken or being placed, else the first ringing one. */
+  const current = computed<CallView | null>(() => live.value.find((c) => c.state !== 'ringing') ?? live.value[0] ?? null);
+
+  /** Other customers calling while `current` is live: shown as waiting, never ringing. */
+  const waiting = computed(() => live.value.filter((c) => c !== current.value && c.state === 'ringing'));
+
+  /** The last call that ended, while it lingers on screen (only when no call is live). */
+  const recentEnded = computed<CallView | null>(() => {
+    if (current.value) return null;
+    const ended = sorted.value.filter((c) => c.state === 'ended' && !dismissed.value[c.localId] && now.value - (endedAt.value[c.localId] ?? 0) < ENDED_LINGER_MS);
+    return ended[ended.length - 1] ?? null;
+  });
+
+  const visible = computed(() => current.value !== null || recentEnded.value !== null);
+
+  function mediaOf(localId: string) {
+    return media.value.calls[localId] ?? null;
+  }
+
+  function callerOf(call: CallView | null): CallerInfo {
+    if (!call || call.threadId === null) return { name: null, number: null, country: null };
+    return callers.value[call.threadId] ?? { name: null, number: null, country: null };
+  }
+
+  /** Seconds left in the answer window (null when there is none). */
+  function secondsLeft(call: CallView): number | null {
+    if (!call.answerDeadline) return null;
+    return Math.max(0, Math.ceil((Date.parse(call.answerDeadline) - now.value) / 1000));
+  }
+
+  /** Seconds since the call became active (null before). */
+  function elapsed(call: CallView): number | null {
+    const since = activeSince.value[call.localId];
+    return since === undefined ? null : Math.max(0, Math.floor((now.value - since) / 1000));
+  }
+
+  function upsert(view: CallView, fromSnapshot = false): void {
+    const before = calls.value[view.localId];
+    calls.value = { ...calls.value, [view.localId]: view };
+    if (view.state === 'active' && activeSince.value[view.localId] === undefined) activeSince.value = { ...activeSince.value, [view.localId]: Date.now() };
+    if (view.state === 'ended' && before?.state !== 'ended') {
+      endedAt.value = { ...endedAt.value, [view.localId]: fromSnapshot ? 0 : Date.now() };
+    }
+    if (view.threadId !== null && !callers.value[view.threadId]) void loadCallers();
+    tick();
+  }
+
+  let loadingCallers: Promise<void> | null = null;
+  async function loadCallers(): Promise<void> {
+    if (loadingCallers) return loadingCallers;
+    loadingCallers = (async () => {
+      try {
+        const { threads } = await useBridge().request('listThreads', { filter: 'all', after: null, limit: 200 });
+        const next = { ...callers.value };
+        for (const t of threads) next[t.id] = callerFromThread(t);
+        callers.value = next;
+      } catch {
+        // The number stays unknown; the card says "Unknown caller".
+      } finally {
+        loadingCallers = null;
+      }
+    })();
+    return loadingCallers;
+  }
+
+  /** Keeps `now` moving (countdown, timer, linger) while anything call-related is on screen. */
+  function tick(): void {
+    now.value = Date.now();
+    const needed = live.value.length > 0 || recentEnded.value !== null;
+    if (needed && !ticker) ticker = setInterval(tick, 250);
+    else if (!needed && ticker) {
+      clearInterval(ticker);
+      ticker = null;
+    }
+  }
+
+  async function refresh(): Promise<void> {
+    try {
+      const { calls: list } = await useBridge().request('listCalls', {});
+      for (const c of list) upsert(c, true);
+    } catch {
+      // Calls arrive as events anyway.
+    }
+  }
+
+  async function start(): Promise<void> {
+    if (started) return;
+    started = true;
+    const bridge = useBridge();
+    engine = engineFactory((r) => bridge.request('mediaReport', r).catch(() => undefined));
+    stops.push(
+      engine.onChange((s) => {
+        media.value = s;
+      }),
+      bridge.on('call', (view) => upsert(view)),
+      bridge.on('mediaCommand', (cmd) => void engine?.handle(cmd)),
+      bridge.on('threadsChanged', (e) => {
+        // A call's thread may be created just after the call event: fill in the caller then.
+        if (live.value.some((c) => c.threadId !== null && e.threadIds.includes(c.threadId) && !callers.value[c.threadId])) void loadCallers();
+      }),
+      bridge.onConnectionChange((c) => {
+        if (c.state === 'open') void refresh();
+      }),
+    );
+    media.value = engine.state();
+    if (bridge.connection.state === 'open') await refresh();
+  }
+
+  function stop(): void {
+    for (const s of stops) s();
+    stops = [];
+    engine?.dispose();
+    engine = null;
+    if (ticker) clearInterval(ticker);
+    ticker = null;
+    started = false;
+  }
+
+  async function command(kind: CommandKind, localId: string): Promise<void> {
+    if (pending.value[localId]) return; // a double click sends nothing more
+    pending.value = { ...pending.value, [localId]: kind };
+    const { [localId]: _dropped, ...rest } = errors.value;
+    errors.value = rest;
+    try {
+      upsert(await useBridge().request(REQUEST[kind], { localId }));
+    } catch (err) {
+      const text = err instanceof BridgeCallError || err instanceof Error ? err.message : String(err);
+      errors.value = { ...errors.value, [localId]: text };
+    } finally {
+      const { [localId]: _done, ...others } = pending.value;
+      pending.value = others;
+    }
+  }
+
+  /** Why the last `placeCall` was refused (no permission, limit reached…), in plain words. */
+  const dialError = ref<string | null>(null);
+
+  /** Calls the customer of a thread (for the thread's Call button); null when main refused, see `dialError`. */
+  async function placeCall(threadId: number): Promise<CallView | null> {
+    dialError.value = null;
+    try {
+      const view = await useBridge().request('placeCall', { threadId });
+      upsert(view);
+      return view;
+    } catch (err) {
+      dialError.value = err instanceof BridgeCallError || err instanceof Error ? err.message : String(err);
+      return null;
+    }
+  }
+
+  const answer = (localId: string) => command('answer', localId);
+  const decline = (localId: string) => command('decline', localId);
+  const hangUp = (localId: string) => command('hangup', localId);
+
+  /** A waiting call: hang up the live one, then answer this one. */
+  async function endAndAnswer(localId: string): Promise<void> {
+    const live = current.value;
+    if (live && live.localId !== localId && live.state !== 'ended') {
+      await command('hangup', live.localId);
+      if (errors.value[live.localId]) return;
+    }
+    await command('answer', localId);
+  }
+
+  function toggleMute(localId: string): void {
+    engine?.setMuted(localId, !(mediaOf(localId)?.muted ?? false));
+  }
+
+  function sendDigits(localId: string, digits: string): boolean {
+    return engine?.sendDtmf(localId, digits) ?? false;
+  }
+
+  async function setInputDevice(deviceId: string): Promise<void> {
+    await engine?.setInputDevice(deviceId);
+  }
+  async function setOutputDevice(deviceId: string): Promise<void> {
+    await engine?.setOutputDevice(deviceId);
+  }
+  async function refreshDevices(): Promise<void> {
+    await engine?.refreshDevices();
+  }
+
+  function dismiss(localId: string): void {
+    dismissed.value = { ...dismissed.value, [localId]: true };
+    tick();
+  }
+
+  return {
+    calls,
+    media,
+    callers,
+    errors,
+    pending,
+    dialError,
+    now,
+    current,
+    waiting,
+    recentEnded,
+    visible,
+    mediaOf,
+    callerOf,
+    secondsLeft,
+    elapsed,
+    start,
+    stop,
+    refresh,
+    placeCall,
+    endAndAnswer,
+    answer,
+    decline,
+    hangUp,
+    toggleMute,
+    sendDigits,
+    setInputDevice,
+    setOutputDevice,
+    refreshDevices,
+    dismiss,
+  };
+});
+
+function callerFromThread(t: ThreadSummary): CallerInfo {
+  const c = t.contact;
+  const name = c.ownerName ?? c.profileName ?? c.username ?? null;
+  return { name, number: c.waId, country: c.country ?? (c.waId ? phoneCountry(c.waId) : null) };
+}
