@@ -205,6 +205,8 @@ export const CallView = z.object({
   startedAt: z.string(),
   /** Incoming: when the answer window closes (the countdown). */
   answerDeadline: z.string().nullable(),
+  /** Incoming: where the customer called from — a call button's payload or a call link's biz_payload. */
+  origin: z.object({ ctaPayload: z.string().nullable(), deeplinkPayload: z.string().nullable() }).nullable(),
 });
 export type CallView = z.infer<typeof CallView>;
 

@@ -213,7 +213,7 @@ async function main(): Promise<void> {
     say(`  Switchboard (the business):   ${appUrl}`);
     say(`  Customer phone (WhatsApp):    ${sim.url}/phone`);
     say(`  Simulator control API:        ${sim.url}/_sim/state`);
-    say('  Try: on the phone, as Ana Souza, send a message or tap the call icon; Switchboard receives the webhooks (Settings → Connection → Diagnostics).');
+    say('  Try: on the phone, as Ana Souza, tap the call icon — Switchboard rings; answer it and you hear each other (allow the microphone). Then reply in the conversation, or call her back once she has allowed calls.');
     say('Press Ctrl+C to stop.');
   } catch (err) {
     process.stderr.write(`demo: ${(err as Error).message}\n`);

@@ -48,6 +48,7 @@ export interface CallView {
   threadId: number | null;
   startedAt: string;
   answerDeadline: string | null;
+  origin: { ctaPayload: string | null; deeplinkPayload: string | null } | null;
 }
 
 export interface CallControllerOptions {
@@ -79,6 +80,7 @@ interface LiveCall {
   customer: { waId: string | null; userId: string | null };
   startedAt: Date;
   answerDeadline: Date | null;
+  origin: CallView['origin'];
   timers: Map<string, ReturnType<typeof setTimeout>>;
 }
 
@@ -119,6 +121,7 @@ export class CallController {
       threadId: c.threadId,
       startedAt: c.startedAt.toISOString(),
       answerDeadline: c.answerDeadline?.toISOString() ?? null,
+      origin: c.origin,
     };
   }
 
@@ -176,7 +179,7 @@ export class CallController {
     const busy = [...this.calls.values()].some((c) => c.ctx.state !== 'ended');
     const localId = `call-${++seq}`;
     const t = startIncoming({ type: 'incoming', callId: e.callId, offerSdp: e.session?.sdp ?? '', stale, preAccept: this.o.preAccept() });
-    const call: LiveCall = { localId, ctx: t.context, threadId: this.threadOf(e.callId), customer: { waId: e.user.waId, userId: e.user.userId }, startedAt: new Date(now), answerDeadline: stale ? null : new Date(deadline), timers: new Map() };
+    const call: LiveCall = { localId, ctx: t.context, threadId: this.threadOf(e.callId), customer: { waId: e.user.waId, userId: e.user.userId }, startedAt: new Date(now), answerDeadline: stale ? null : new Date(deadline), origin: e.ctaPayload || e.deeplinkPayload ? { ctaPayload: e.ctaPayload, deeplinkPayload: e.deeplinkPayload } : null, timers: new Map() };
     this.calls.set(localId, call);
     this.byCallId.set(e.callId, localId);
     if (stale) {
@@ -212,7 +215,7 @@ export class CallController {
   dial(customer: { waId: string | null; userId: string | null }, threadId: number | null): CallView {
     const localId = `call-${++seq}`;
     const t = startOutgoing();
-    const call: LiveCall = { localId, ctx: t.context, threadId, customer, startedAt: this.o.clock(), answerDeadline: null, timers: new Map() };
+    const call: LiveCall = { localId, ctx: t.context, threadId, customer, startedAt: this.o.clock(), answerDeadline: null, origin: null, timers: new Map() };
     this.calls.set(localId, call);
     this.run(call, t.effects);
     this.changed(call);

@@ -178,6 +178,7 @@ const en = {
     regionLabel: 'Current call',
   },
   calls: {
+    calledFrom: 'Called from: {source}',
     incoming: 'Incoming WhatsApp call',
     incomingLabel: 'Incoming call from {name}',
     panelLabel: 'Call with {name}',

@@ -23,6 +23,7 @@ function call(overrides: Partial<CallView> = {}): CallView {
     threadId: 7,
     startedAt: new Date(T0).toISOString(),
     answerDeadline: new Date(T0 + 30_000).toISOString(),
+    origin: null,
     ...overrides,
   };
 }
@@ -159,6 +160,12 @@ describe('incoming call card', () => {
     vi.advanceTimersByTime(5000);
     await flushPromises();
     expect(byTestId('incoming-countdown').text()).toBe('25s left to answer');
+  });
+
+  it('says where the customer called from (a call button\'s payload)', async () => {
+    await start();
+    await push(call({ origin: { ctaPayload: 'spring-promo', deeplinkPayload: null } }));
+    expect(byTestId('incoming-origin').text()).toBe('Called from: spring-promo');
   });
 
   it('shows "Unknown caller" without a thread', async () => {

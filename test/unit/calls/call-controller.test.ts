@@ -75,9 +75,10 @@ describe('call controller with real audio through the simulator', () => {
     peers.push(customer);
     const offer = await customer.createOffer();
     const waId = seed.users[0]!.wa_id!;
-    const placed = (await (await fetch(`${c.controlUrl}/users/${waId}/call`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sdp: offer }) })).json()) as { id: string };
+    const placed = (await (await fetch(`${c.controlUrl}/users/${waId}/call`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sdp: offer, via: 'deeplink', deeplink_payload: 'spring-promo' }) })).json()) as { id: string };
 
     const ringing = await until('ringing', () => controller.list().find((x) => x.callId === placed.id && x.state === 'ringing'));
+    expect(ringing.origin).toEqual({ ctaPayload: null, deeplinkPayload: 'spring-promo' });
     await until('pre_accept sent', () => callActions().includes('pre_accept:200'));
     expect(media.log).not.toContain('attachMicrophone'); // no audio before accept
     expect(controller.answer(ringing.localId)).toBe(true);
