@@ -367,7 +367,12 @@ export class ThreadStore {
     const rank = CALL_STATUS_RANK[status];
     if (rank === undefined) return false;
     const r = this.db.prepare('UPDATE items SET status = ?, status_rank = ? WHERE id = ? AND status_rank < ?').run(status, rank, itemId, rank);
-    return Number(r.changes) > 0;
+    const changed = Number(r.changes) > 0;
+    if (changed) {
+      const t = this.db.prepare('SELECT thread_id FROM items WHERE id = ?').get(itemId) as { thread_id: number } | undefined;
+      if (t) this.touched(Number(t.thread_id));
+    }
+    return changed;
   }
 
   contactOfThread(threadId: number): { waId: string | null; userId: string | null } | null {
