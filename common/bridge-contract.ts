@@ -292,8 +292,33 @@ export const requests = {
   },
   /** A thread's items, newest first, older than `before` (keyset pages; cost independent of length). */
   getTimeline: {
-    params: z.object({ threadId: z.number().int().positive(), before: PageCursor.nullable().default(null), limit: z.number().int().min(1).max(500).default(50) }).strict(),
-    result: z.object({ items: z.array(TimelineItem), next: PageCursor.nullable(), window: z.object({ open: z.boolean(), expiresAt: z.string().nullable() }) }),
+    params: z
+      .object({
+        threadId: z.number().int().positive(),
+        /** Older than this (scrolling up). */
+        before: PageCursor.nullable().default(null),
+        /** Newer than this (scrolling down after a jump). */
+        after: PageCursor.nullable().default(null),
+        /** A page centred on this item (jumping to a search hit, however old). */
+        aroundItemId: z.number().int().positive().nullable().default(null),
+        limit: z.number().int().min(1).max(500).default(50),
+      })
+      .strict(),
+    result: z.object({
+      items: z.array(TimelineItem),
+      /** Cursor for older items (null at the beginning of the thread). */
+      next: PageCursor.nullable(),
+      /** Cursor for newer items (null when the newest item is included). */
+      newer: PageCursor.nullable(),
+      window: z.object({ open: z.boolean(), expiresAt: z.string().nullable() }),
+    }),
+  },
+  /** One thread (also one without items yet, e.g. opened from a call link) and the owner's notes. */
+  getThread: { params: z.object({ threadId: z.number().int().positive() }).strict(), result: z.object({ thread: ThreadSummary.nullable(), notes: z.string().nullable() }) },
+  /** The owner's own name for the customer, and notes (empty clears them). */
+  updateContact: {
+    params: z.object({ threadId: z.number().int().positive(), ownerName: z.string().max(100).nullable(), notes: z.string().max(2000).nullable() }).strict(),
+    result: z.object({ thread: ThreadSummary.nullable(), notes: z.string().nullable() }),
   },
   /** Full-text search over messages, and contacts by name or number. */
   search: {

@@ -304,9 +304,28 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
       return { threads: list, next: list.length === p.limit && last?.lastItemAt ? { at: last.lastItemAt, id: last.id } : null };
     },
     getTimeline: (p) => {
+      const window = messaging.windowOf(p.threadId);
+      const cursor = (i: { at: string; id: number } | undefined) => (i ? { at: i.at, id: i.id } : null);
+      if (p.aroundItemId !== null) {
+        const centre = threads.item(p.aroundItemId);
+        if (!centre || centre.threadId !== p.threadId) throw new BridgeRequestError('not_found', 'That message is no longer in this conversation.');
+        const half = Math.max(1, Math.floor(p.limit / 2));
+        const older = threads.timeline(p.threadId, { before: centre, limit: half });
+        const newer = threads.timelineAfter(p.threadId, centre, half);
+        return { items: [...newer.reverse(), centre, ...older], next: older.length === half ? cursor(older.at(-1)) : null, newer: newer.length === half ? cursor(newer[0]) : null, window };
+      }
+      if (p.after) {
+        const newer = threads.timelineAfter(p.threadId, p.after, p.limit);
+        return { items: newer.reverse(), next: null, newer: newer.length === p.limit ? cursor(newer[0]) : null, window };
+      }
       const items = threads.timeline(p.threadId, { before: p.before, limit: p.limit });
-      const last = items.at(-1);
-      return { items, next: items.length === p.limit && last ? { at: last.at, id: last.id } : null, window: messaging.windowOf(p.threadId) };
+      return { items, next: items.length === p.limit ? cursor(items.at(-1)) : null, newer: null, window };
+    },
+    getThread: (p) => ({ thread: threads.thread(p.threadId), notes: threads.notesOf(p.threadId) }),
+    updateContact: (p) => {
+      if (!threads.contactOfThread(p.threadId)) throw new BridgeRequestError('not_found', 'That conversation no longer exists.');
+      threads.updateContact(p.threadId, { ownerName: p.ownerName, notes: p.notes });
+      return { thread: threads.thread(p.threadId), notes: threads.notesOf(p.threadId) };
     },
     search: (p) => ({ hits: threads.searchItems(p.query, p.limit), contactIds: threads.searchContacts(p.query) }),
     openThread: async (p) => {

@@ -375,6 +375,26 @@ export class ThreadStore {
     return changed;
   }
 
+  /** The owner's own name for a customer, and notes about them (both optional). */
+  updateContact(threadId: number, patch: { ownerName: string | null; notes: string | null }): void {
+    const t = this.db.prepare('SELECT contact_id FROM threads WHERE id = ?').get(threadId) as { contact_id: number } | undefined;
+    if (!t) throw new Error('no such thread');
+    const clean = (v: string | null) => (v && v.trim() ? v.trim() : null);
+    this.db.prepare('UPDATE contacts SET owner_name = ?, notes = ?, updated_at = ? WHERE id = ?').run(clean(patch.ownerName), clean(patch.notes), this.now(), t.contact_id);
+    this.indexContact(Number(t.contact_id));
+    this.touched(threadId);
+  }
+
+  /** One thread's summary (for a thread opened from a link or a search hit). */
+  thread(threadId: number): ThreadSummary | null {
+    return this.listThreadsWhere('t.id = ?', [threadId], 1)[0] ?? null;
+  }
+
+  notesOf(threadId: number): string | null {
+    const r = this.db.prepare('SELECT c.notes FROM threads t JOIN contacts c ON c.id = t.contact_id WHERE t.id = ?').get(threadId) as { notes: string | null } | undefined;
+    return r?.notes ?? null;
+  }
+
   contactOfThread(threadId: number): { waId: string | null; userId: string | null } | null {
     const r = this.db.prepare('SELECT c.wa_id, c.user_id FROM threads t JOIN contacts c ON c.id = t.contact_id WHERE t.id = ?').get(threadId) as { wa_id: string | null; user_id: string | null } | undefined;
     return r ? { waId: r.wa_id, userId: r.user_id } : null;
@@ -437,7 +457,6 @@ export class ThreadStore {
   // ---- reads -------------------------------------------------------------------------------
 
   listThreads(opts: { limit?: number; after?: Cursor | null; filter?: 'all' | 'unread' | 'missed' } = {}): ThreadSummary[] {
-    const limit = Math.min(opts.limit ?? 50, 200);
     const where: string[] = ['t.last_item_at IS NOT NULL'];
     const args: Array<string | number> = [];
     if (opts.filter === 'unread') where.push('t.unread_count > 0');
@@ -446,13 +465,17 @@ export class ThreadStore {
       where.push('(t.last_item_at, t.id) < (?, ?)');
       args.push(opts.after.at, opts.after.id);
     }
+    return this.listThreadsWhere(where.join(' AND '), args, Math.min(opts.limit ?? 50, 200));
+  }
+
+  private listThreadsWhere(where: string, args: Array<string | number>, limit: number): ThreadSummary[] {
     const rows = this.db
       .prepare(
         `SELECT t.id, t.last_item_at, t.unread_count, t.missed_calls, t.window_expires_at,
                 c.id AS cid, c.wa_id, c.user_id, c.profile_name, c.username, c.owner_name, c.country,
                 i.kind AS li_kind, i.type AS li_type, i.direction AS li_direction, i.body AS li_body, i.status AS li_status
          FROM threads t JOIN contacts c ON c.id = t.contact_id LEFT JOIN items i ON i.id = t.last_item_id
-         WHERE ${where.join(' AND ')} ORDER BY t.last_item_at DESC, t.id DESC LIMIT ?`,
+         WHERE ${where} ORDER BY t.last_item_at DESC, t.id DESC LIMIT ?`,
       )
       .all(...args, limit) as Array<Record<string, string | number | null>>;
     return rows.map((r) => ({

@@ -75,6 +75,16 @@ describe('app services', () => {
     expect(await s.dispatch('openThread', { threadId: threads[0]!.id })).toEqual({ ok: true, result: { opened: true } });
     expect(s.threads.listThreads()[0]!.unreadCount).toBe(0);
     expect(await s.dispatch('getTimeline', { threadId: 99999 })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+
+    // Jumping to an old item: a page centred on it, with cursors both ways.
+    const middle = s.threads.timeline(threads[0]!.id).find((i) => i.body === 'Segunda mensagem')!;
+    const around = await s.dispatch('getTimeline', { threadId: threads[0]!.id, aroundItemId: middle.id, limit: 2 });
+    expect(around).toMatchObject({ ok: true, result: { items: [{ body: 'Tem pão de queijo?' }, { body: 'Segunda mensagem' }, { body: 'Primeira mensagem' }] } });
+
+    // The owner names the customer and keeps a note; search finds the new name.
+    expect(await s.dispatch('updateContact', { threadId: threads[0]!.id, ownerName: 'Ana (bakery orders)', notes: 'Prefers calls after 5 pm' })).toMatchObject({ ok: true, result: { thread: { contact: { ownerName: 'Ana (bakery orders)' } }, notes: 'Prefers calls after 5 pm' } });
+    expect(s.threads.searchContacts('bakery')).toHaveLength(1);
+    expect(await s.dispatch('updateContact', { threadId: threads[0]!.id, ownerName: '  ', notes: null })).toMatchObject({ ok: true, result: { thread: { contact: { ownerName: null } }, notes: null } });
   });
 
   it('sends a template outside the window, downloads media once, and exports the thread', async () => {

@@ -52,6 +52,6 @@ export function pageTimeline(items: () => TimelineItem[], window = { open: true,
     const limit = p.limit ?? 50;
     const page = newestFirst.slice(start, start + limit);
     const last = page.at(-1);
-    return { items: page, next: page.length === limit && last ? { at: last.at, id: last.id } : null, window };
+    return { items: page, next: page.length === limit && last ? { at: last.at, id: last.id } : null, newer: null, window };
   };
 }
