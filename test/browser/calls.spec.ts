@@ -16,6 +16,7 @@ import { encodeWav, toneSamples } from '../sim/peer/audio.ts';
 import { chromiumLaunchOptions } from '../support/chromium.ts';
 import { testServiceOptions } from '../support/host.ts';
 import { memoryLogger } from '../support/test-log.ts';
+import { signBody } from '../../main/webhooks/signature.ts';
 
 const BUSINESS_TONE = 440;
 const CUSTOMER_TONE = 1000;
@@ -319,6 +320,66 @@ test('an outgoing call: Calling… → Ringing… → connected with audio both 
   await fetch(`${controlUrl}/calls/${callId}/hangup`, { method: 'POST', headers: json, body: '{}' });
   await expect(p.getByTestId('call-ended')).toHaveAttribute('data-outcome', 'completed');
   expect(callActions().filter((a) => a.startsWith('terminate'))).toEqual([]);
+});
+
+async function outgoingRinging(controlUrl: string, p: Page): Promise<{ callId: string }> {
+  const json = { 'content-type': 'application/json' };
+  await fetch(`${controlUrl}/users/${ana.wa_id}/messages`, { method: 'POST', headers: json, body: JSON.stringify({ text: 'Pode me ligar' }) });
+  await fetch(`${controlUrl}/users/${ana.wa_id}/permission`, { method: 'POST', headers: json, body: JSON.stringify({ response: 'accept', source: 'profile' }) });
+  const threadId = await until('thread', () => services!.threads.listThreads()[0]?.id);
+  await until('permission', async () => {
+    const r = await services!.dispatch('getCallPermission', { threadId });
+    return r.ok && (r.result as { canCall: boolean }).canCall;
+  });
+  const placed = await services!.dispatch('placeCall', { threadId });
+  expect(placed.ok).toBe(true);
+  const localId = (placed as { result: { localId: string } }).result.localId;
+  const callId = await until('call id', () => services!.calls.get(localId)?.callId);
+  const customer = createPhonePeer({ label: 'customer', source: { kind: 'tone', frequency: CUSTOMER_TONE, amplitude: 0.3 } });
+  peers.push(customer);
+  const offer = (await (await fetch(`${controlUrl}/calls/${callId}/answer`)).json()) as { sdp: string };
+  const answerSdp = await customer.acceptOffer(offer.sdp);
+  await fetch(`${controlUrl}/calls/${callId}/answer`, { method: 'POST', headers: json, body: JSON.stringify({ sdp: answerSdp }) });
+  await expect(p.getByTestId('call-timer')).toHaveText('Ringing…');
+  return { callId };
+}
+
+test('an outgoing call the customer declines ends as declined', async () => {
+  test.setTimeout(60_000);
+  const { controlUrl, page: p } = await setup();
+  const { callId } = await outgoingRinging(controlUrl, p);
+  await fetch(`${controlUrl}/calls/${callId}/decline`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  await expect(p.getByTestId('call-ended')).toHaveAttribute('data-outcome', 'declined');
+  await until('declined card', () => services!.threads.callItem(callId)?.status === 'declined');
+});
+
+test('an outgoing call nobody answers ends as not answered', async () => {
+  test.setTimeout(60_000);
+  const { controlUrl, page: p } = await setup();
+  const { callId } = await outgoingRinging(controlUrl, p);
+  await fetch(`${controlUrl}/calls/${callId}/ring-out`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  await expect(p.getByTestId('call-ended')).toHaveAttribute('data-outcome', 'no_answer');
+  await until('not-answered card', () => services!.threads.callItem(callId)?.status === 'no_answer');
+});
+
+/** A connect webhook as Meta would send it, signed with the app secret, straight to the receiver. */
+async function deliverConnect(callId: string, ageSeconds: number): Promise<void> {
+  const body = JSON.stringify({
+    object: 'whatsapp_business_account',
+    entry: [{ id: sim!.business.wabaId, changes: [{ field: 'calls', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: sim!.business.phoneNumberId }, contacts: [{ profile: { name: ana.name }, wa_id: ana.wa_id }], calls: [{ id: callId, from: ana.wa_id, to: sim!.business.displayPhoneNumber, event: 'connect', timestamp: String(Math.floor(Date.now() / 1000) - ageSeconds), direction: 'USER_INITIATED', session: { sdp_type: 'offer', sdp: metaOfferSdp(randomMetaOfferParams()) } }] } }] }],
+  });
+  const res = await fetch(`http://127.0.0.1:${services!.receiver.port}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, sim!.business.appSecret) }, body });
+  expect(res.status).toBe(200);
+}
+
+test('a connect that arrives too late (the laptop slept, Meta retried) is a missed call and never rings', async () => {
+  test.setTimeout(60_000);
+  const { page: p } = await setup();
+  await deliverConnect('wacid.STALE1', 120);
+  await until('missed call card', () => services!.threads.callItem('wacid.STALE1')?.status === 'missed');
+  expect(services!.calls.list().find((c) => c.callId === 'wacid.STALE1')).toMatchObject({ state: 'ended', outcome: 'missed' });
+  await p.waitForTimeout(500);
+  await expect(p.getByTestId('incoming-call')).toHaveCount(0);
 });
 
 test('a second call while one is live waits without ringing; Decline rejects only that one', async () => {
