@@ -344,6 +344,21 @@ export const requests = {
     params: z.object({ threadId: z.number().int().positive(), template: z.object({ name: z.string().max(512), language: z.string().max(20) }).strict().optional() }).strict(),
     result: z.object({ wamid: z.string() }),
   },
+  /** Sends a "call us" button (interactive voice_call, inside the 24-hour window). */
+  sendCallButton: {
+    params: z
+      .object({
+        threadId: z.number().int().positive(),
+        body: z.string().min(1).max(1024),
+        displayText: z.string().min(1).max(20),
+        ttlMinutes: z.number().int().min(1).max(43_200).default(10_080),
+        payload: z.string().max(512).nullable().default(null),
+      })
+      .strict(),
+    result: z.object({ wamid: z.string() }),
+  },
+  /** A wa.me/call link for the business's number (payload → the call's deeplink_payload). */
+  getCallLink: { params: z.object({ payload: z.string().max(512).nullable().default(null) }).strict(), result: z.object({ url: z.string() }) },
   /** Calls the customer of this thread (refused with code `no_permission` and the reason when not allowed). */
   placeCall: { params: z.object({ threadId: z.number().int().positive() }).strict(), result: CallView },
   /** The media engine's answers to `mediaCommand` events, and its unprompted reports. */

@@ -346,6 +346,8 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     exportThread: (p) => messaging.exportThread(p.threadId, p.format),
     getCallPermission: (p) => callPermissions.check(p.threadId),
     requestCallPermission: (p) => callPermissions.request(p.threadId, p.template),
+    sendCallButton: (p) => callPermissions.sendCallButton(p.threadId, { body: p.body, displayText: p.displayText, ttlMinutes: p.ttlMinutes, payload: p.payload }),
+    getCallLink: (p) => ({ url: callPermissions.callLink(p.payload) }),
     placeCall: async (p) => {
       const permission = await callPermissions.check(p.threadId);
       if (!permission.canCall) throw new BridgeRequestError('no_permission', permission.callBlockedReason ?? 'WhatsApp does not allow calling this customer right now.');

@@ -100,6 +100,44 @@ export class CallPermissions {
     };
   }
 
+  /**
+   * Sends a "call us" button (interactive `voice_call`, inside the 24-hour window): display text
+   * ≤ 20 characters, valid for `ttlMinutes` (1–43,200), with a payload that comes back as the
+   * call's `cta_payload` when the customer taps it.
+   */
+  async sendCallButton(threadId: number, b: { body: string; displayText: string; ttlMinutes: number; payload: string | null }): Promise<{ wamid: string }> {
+    const { graph, a } = this.connected();
+    const c = this.customer(threadId);
+    if (!c.windowOpen) throw new BridgeRequestError('window_closed', 'A call button can only be sent within 24 hours of the customer\'s last message or call. Send an approved template with a call button instead.');
+    const to = c.waId ? { to: `+${c.waId}` } : { recipient: c.userId };
+    try {
+      const res = await graph.request({
+        method: 'POST',
+        path: `/${a.phoneNumberId}/messages`,
+        body: {
+          messaging_product: 'whatsapp',
+          recipient_type: 'individual',
+          ...to,
+          type: 'interactive',
+          interactive: { type: 'voice_call', body: { text: b.body }, action: { name: 'voice_call', parameters: { display_text: b.displayText, ttl_minutes: b.ttlMinutes, ...(b.payload ? { payload: b.payload } : {}) } } },
+        },
+        schema: SendResponse,
+      });
+      return { wamid: res.messages[0]!.id };
+    } catch (err) {
+      const e = asGraphError(err);
+      throw new BridgeRequestError(`graph_${e.code}`, e.userMessage);
+    }
+  }
+
+  /** A wa.me call link for the business's number, optionally carrying a payload (`deeplink_payload`). */
+  callLink(payload: string | null): string {
+    const a = this.account.account();
+    if (!a?.displayPhoneNumber) throw new BridgeRequestError('not_connected', 'Connect your WhatsApp number in Settings → Account first.');
+    const digits = a.displayPhoneNumber.replace(/[^0-9]/g, '');
+    return `https://wa.me/call/${digits}${payload ? `?biz_payload=${encodeURIComponent(payload)}` : ''}`;
+  }
+
   /** Asks the customer for permission to call: interactive inside the window, a template outside it. */
   async request(threadId: number, template?: { name: string; language: string }): Promise<{ wamid: string }> {
     const { graph, a } = this.connected();

@@ -140,6 +140,11 @@ describe('call controller with real audio through the simulator', () => {
     expect((before as { result: { callBlockedReason: string } }).result.callBlockedReason).toMatch(/not given permission/);
     expect(await s.dispatch('placeCall', { threadId: thread.id })).toMatchObject({ ok: false, error: { code: 'no_permission' } });
 
+    // A "call us" button whose payload comes back with the customer's call; and a call link.
+    expect(await s.dispatch('sendCallButton', { threadId: thread.id, body: 'Call us about your order', displayText: 'Call the bakery', payload: 'order-42' })).toMatchObject({ ok: true });
+    expect(await s.dispatch('getCallLink', { payload: 'spring promo' })).toEqual({ ok: true, result: { url: `https://wa.me/call/${c.displayPhoneNumber}?biz_payload=spring%20promo` } });
+    expect(await s.dispatch('sendCallButton', { threadId: thread.id, body: 'x', displayText: 'This text is far too long for a button' })).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
+
     expect(await s.dispatch('requestCallPermission', { threadId: thread.id })).toMatchObject({ ok: true });
     const granted = await fetch(`${c.controlUrl}/users/${waId}/permission`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ response: 'accept' }) });
     expect(granted.status).toBe(201);
