@@ -380,6 +380,8 @@ export const requests = {
     params: z.object({ threadId: z.number().int().positive(), format: z.enum(['json', 'csv']) }).strict(),
     result: z.object({ filename: z.string(), mimeType: z.string(), content: z.string() }),
   },
+  /** "Copy diagnostics": version, OS, reachability history, recent errors — never secrets or message contents. Main copies it to the clipboard in the desktop app. */
+  getDiagnosticsBundle: { params: NoParams, result: z.object({ text: z.string(), copied: z.boolean() }) },
   /** Webhook inbox counts and the most recent domain events (Settings → Connection → Diagnostics). */
   getDiagnostics: { params: NoParams, result: Diagnostics },
 } as const;

@@ -20,6 +20,7 @@ import { BridgeRequestError, createDispatcher, type BridgeHandlers, type Dispatc
 import { BridgeEventBus } from './core/events.ts';
 import { SecretRedactor, type Logger } from './core/log.ts';
 import { DEFAULT_GRAPH_BASE_URL, DEFAULT_GRAPH_VERSION } from './graph/graph-client.ts';
+import { buildDiagnostics } from './core/diagnostics.ts';
 import { openDatabase, type Database } from './storage/database.ts';
 import { WebhookInbox } from './webhooks/inbox.ts';
 import { ConnectionService } from './reachability/connection-service.ts';
@@ -51,6 +52,8 @@ export interface AppServicesOptions {
   configStore: JsonFileStoreFactory;
   /** Writes text to the OS clipboard from main (Electron); absent in the browser host. */
   writeClipboard?: (text: string) => void;
+  /** Recent warnings/errors for the diagnostics bundle (the same lines the log got). */
+  recentProblems?: { lines: string[] };
   /** Overrides the configured webhook receiver port (tests, demo). */
   webhookPort?: number;
   /** The localtunnel worker script (the Electron bundle ships its own copy). */
@@ -358,6 +361,20 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     mediaReport: (p) => {
       mediaPort.report(p);
       return { received: true as const };
+    },
+    getDiagnosticsBundle: () => {
+      const a = account.account();
+      const text = buildDiagnostics({
+        app: { name: info.name, version: info.version, host: info.host, versions: info.versions },
+        account: { connected: a !== null, graphBaseUrl: a?.graphBaseUrl ?? null, apiVersion: a?.apiVersion ?? null, phoneNumberId: a?.phoneNumberId ?? null },
+        reachability: { ...connection.view(), tunnel: undefined },
+        inbox: { ...inbox.counts(), receiver: receiver.stats },
+        recentProblems: opts.recentProblems?.lines ?? [],
+        redactor,
+        now: clock(),
+      });
+      if (opts.writeClipboard) opts.writeClipboard(text);
+      return { text, copied: typeof opts.writeClipboard === 'function' };
     },
     getDiagnostics: () => ({
       inbox: inbox.counts(),

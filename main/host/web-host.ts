@@ -11,7 +11,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startAppServices, DataDirError } from '../app-services.ts';
-import { SecretRedactor, stderrLogger } from '../core/log.ts';
+import { createLogger, SecretRedactor } from '../core/log.ts';
+import { RecentProblemsSink, teeSink } from '../core/rotating-log.ts';
 import { KeytarSecrets, MemorySecrets } from '../account/secrets.ts';
 import { confFactory } from '../account/conf-store.ts';
 import { startBrowserHost } from './http-host.ts';
@@ -96,7 +97,8 @@ async function main(): Promise<void> {
     fail(`the renderer is not built (no index.html in ${args.rendererDir}); run "npm run build" first`);
   }
   const redactor = new SecretRedactor();
-  const log = stderrLogger(args.logLevel, redactor);
+  const recentProblems = new RecentProblemsSink();
+  const log = createLogger({ sink: teeSink({ write: (l) => process.stderr.write(l) }, recentProblems), level: args.logLevel, redactor });
   const version = (JSON.parse(readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
 
   let services;
@@ -107,6 +109,7 @@ async function main(): Promise<void> {
       host: 'browser-host',
       log,
       redactor,
+      recentProblems,
       secrets: args.secrets === 'memory' ? new MemorySecrets() : new KeytarSecrets(),
       configStore: confFactory,
       ...(args.webhookPort !== undefined ? { webhookPort: args.webhookPort } : {}),

@@ -7,9 +7,9 @@ import { app, BrowserWindow, clipboard, ipcMain, nativeTheme, protocol, session,
 import ElectronStore from 'electron-store';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createWriteStream, mkdirSync } from 'node:fs';
 import { startAppServices, type AppServices } from '../app-services.ts';
 import { createLogger, SecretRedactor } from '../core/log.ts';
+import { RecentProblemsSink, RotatingFileSink, teeSink } from '../core/rotating-log.ts';
 import { KeytarSecrets } from '../account/secrets.ts';
 import type { JsonFileStore } from '../account/config-store.ts';
 import { bindBridgeToIpc, forwardEvents } from './ipc.ts';
@@ -38,11 +38,10 @@ if (!app.requestSingleInstanceLock()) {
   let services: AppServices | null = null;
   const isOwnContents = (wc: WebContents): boolean => mainWindow !== null && !mainWindow.isDestroyed() && wc.id === mainWindow.webContents.id;
 
-  const logDir = app.getPath('logs');
-  mkdirSync(logDir, { recursive: true });
-  const logStream = createWriteStream(path.join(logDir, 'switchboard.log'), { flags: 'a' });
+  const recentProblems = new RecentProblemsSink();
   const redactor = new SecretRedactor();
-  const log = createLogger({ sink: { write: (l) => logStream.write(l) }, redactor, level: app.isPackaged ? 'info' : 'debug' });
+  // A rotating file in the OS's log folder (5 MB × 4), never containing a secret.
+  const log = createLogger({ sink: teeSink(new RotatingFileSink({ dir: app.getPath('logs') }), recentProblems), redactor, level: app.isPackaged ? 'info' : 'debug' });
 
   const showWindow = (): void => {
     if (!mainWindow) return;
@@ -77,6 +76,7 @@ if (!app.requestSingleInstanceLock()) {
       chromeVersion: process.versions.chrome ?? null,
       log,
       redactor,
+      recentProblems,
       secrets: new KeytarSecrets(),
       configStore: (o) => new ElectronStore(o) as unknown as JsonFileStore,
       writeClipboard: (text) => clipboard.writeText(text),

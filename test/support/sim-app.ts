@@ -25,12 +25,12 @@ export interface SimApp {
   close(): Promise<void>;
 }
 
-export async function startSimApp(opts: { timeFactor?: number } = {}): Promise<SimApp> {
+export async function startSimApp(opts: { timeFactor?: number; recentProblems?: { lines: string[] } } = {}): Promise<SimApp> {
   const sim = createSimulator({ seed: defaultSeed, timeFactor: opts.timeFactor ?? 50 });
   await sim.listen(0);
   const creds = sim.credentials();
   // The tunnel is not wanted here: its server address leads nowhere.
-  const services = await startAppServices({ ...testServiceOptions(memoryLogger().log), localtunnelHost: 'http://127.0.0.1:1' });
+  const services = await startAppServices({ ...testServiceOptions(memoryLogger().log), localtunnelHost: 'http://127.0.0.1:1', ...(opts.recentProblems ? { recentProblems: opts.recentProblems } : {}) });
   const res = await services.dispatch('connectAccount', {
     graphBaseUrl: creds.graphBaseUrl,
     apiVersion: creds.apiVersion,
