@@ -35,3 +35,23 @@ test.describe('Electron shell', () => {
     }
   });
 });
+
+test.describe('Electron desktop life', () => {
+  test.skip(bin.path === null, bin.path === null ? bin.reason : '');
+
+  test('starts hidden when asked, and closing the window hides it instead of quitting', async () => {
+    const userData = mkdtempSync(path.join(tmpdir(), 'sb-electron-'));
+    const app = await electron.launch({ executablePath: bin.path!, args: [root, `--user-data-dir=${userData}`, '--hidden'], cwd: root });
+    try {
+      const win = await app.firstWindow();
+      await win.waitForLoadState('domcontentloaded');
+      expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.isVisible())).toBe(false);
+      await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.show());
+      await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.close());
+      // Still running, window alive but hidden: it carries call media.
+      expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().map((w) => ({ destroyed: w.isDestroyed(), visible: w.isVisible() })))).toEqual([{ destroyed: false, visible: false }]);
+    } finally {
+      await app.close();
+    }
+  });
+});
