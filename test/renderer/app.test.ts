@@ -225,3 +225,15 @@ describe('keyboard', () => {
     expect(document.activeElement).toBe(byTestId(w, 'settings-nav-about').element);
   });
 });
+
+describe('main asks the window to show a conversation', () => {
+  it('opens the thread named by a navigate event (a click-to-call link) from any screen', async () => {
+    const w = await mountApp({ getTimeline: () => ({ items: [], next: null, newer: null, window: { open: false, expiresAt: null } }) });
+    await byTestId(w, 'nav-settings').trigger('click');
+    expect(has(w, 'settings-view')).toBe(true);
+    fake.emit('navigate', { threadId: 42, offerCall: true });
+    await flushPromises();
+    expect(has(w, 'settings-view')).toBe(false);
+    expect(fake.calls.some((c) => c.name === 'getTimeline' && (c.params as { threadId: number }).threadId === 42)).toBe(true);
+  });
+});
