@@ -62,6 +62,8 @@ export interface AppServicesOptions {
   localtunnelHost?: string;
   /** Health-probe interval for the tunnel (default 20 s). */
   tunnelProbeIntervalMs?: number;
+  /** Restart backoff for the tunnel (default floor 2 s, cap 5 min). */
+  tunnelBackoff?: { floorMs?: number; capMs?: number };
   fetch?: typeof fetch;
   clock?: () => Date;
 }
@@ -230,6 +232,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     ...(opts.localtunnelWorkerUrl ? { localtunnelWorkerUrl: opts.localtunnelWorkerUrl } : {}),
     ...(opts.localtunnelHost ? { localtunnelHost: opts.localtunnelHost } : {}),
     ...(opts.tunnelProbeIntervalMs ? { probeIntervalMs: opts.tunnelProbeIntervalMs } : {}),
+    ...(opts.tunnelBackoff ? { backoff: opts.tunnelBackoff } : {}),
   });
   const REACHABILITY: Record<ConnectionView['state'], AppStatus['reachability']['state']> = { stopped: 'unknown', connecting: 'connecting', connected: 'connected', unreachable: 'unreachable' };
   connection.onChange((v) => {
