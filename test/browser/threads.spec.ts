@@ -115,7 +115,7 @@ test('outside the 24-hour window the composer is disabled and says why', async (
   await page.locator('[data-testid^="thread-row-"][data-thread-id]').filter({ hasText: jonas.name }).click();
   await expect(page.getByTestId('timeline')).toContainText('Your order is ready.');
   await expect(page.getByTestId('composer-closed')).toContainText(
-    'More than 24 hours since the customer last wrote — WhatsApp only allows template messages; templates arrive in a later update.',
+    'More than 24 hours since the customer last wrote — WhatsApp only allows approved template messages until they write again.',
   );
   await expect(page.getByTestId('composer-input')).toBeDisabled();
   await expect(page.getByTestId('composer-send')).toBeDisabled();

@@ -15,6 +15,9 @@ import { BridgeCallError, useBridge } from '../bridge/bridge.ts';
 export type ThreadFilter = 'all' | 'unread' | 'missed';
 export type Cursor = { at: string; id: number };
 export type SearchHit = ResultOf<'search'>['hits'][number];
+export type CallPermission = ResultOf<'getCallPermission'>;
+export type Template = ResultOf<'listTemplates'>['templates'][number];
+export type ExportFormat = 'json' | 'csv';
 export interface WindowState {
   open: boolean;
   expiresAt: string | null;
@@ -29,6 +32,12 @@ const SEARCH_DEBOUNCE_MS = 200;
 const RESOLVE_PAGES = 25;
 
 const byTime = (a: TimelineItem, b: TimelineItem): number => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.id - b.id);
+
+function failedText(item: TimelineItem): string | null {
+  const e = item.data['error'] as { message?: unknown; error_data?: { details?: unknown } } | null | undefined;
+  const details = e?.error_data?.details;
+  return typeof details === 'string' ? details : typeof e?.message === 'string' ? e.message : null;
+}
 
 function errorText(err: unknown): string {
   return err instanceof BridgeCallError || err instanceof Error ? err.message : String(err);
@@ -253,6 +262,8 @@ export const useThreadsStore = defineStore('threads', () => {
       olderLoading.value = false;
       timelineError.value = null;
       windowState.value = { open: false, expiresAt: known.value.get(threadId)?.windowExpiresAt ?? null };
+      resetOutgoing();
+      void loadPermission();
       timelineLoading.value = true;
       try {
         const res = await useBridge().request('getTimeline', { threadId, before: null, limit: TIMELINE_PAGE });
@@ -293,6 +304,7 @@ export const useThreadsStore = defineStore('threads', () => {
     olderLoading.value = false;
     timelineLoading.value = false;
     focusItemId.value = null;
+    resetOutgoing();
   }
 
   async function loadOlder(limit = TIMELINE_PAGE): Promise<boolean> {
@@ -337,8 +349,16 @@ export const useThreadsStore = defineStore('threads', () => {
     try {
       const res = await useBridge().request('getTimeline', { threadId, before: null, limit: TIMELINE_PAGE });
       if (seq !== timelineSeq) return;
+      const had = new Set(items.value.map((i) => i.id));
+      const windowWas = windowState.value.open;
       mergeItems(res.items);
       windowState.value = res.window;
+      // A permission reply (granted, declined, revoked) or the window opening changes what the
+      // Call and "Ask to call" buttons may do: ask main again.
+      const permissionNews = res.items.some((i) => !had.has(i.id) && i.kind === 'system' && i.type.startsWith('permission_'));
+      // The customer answered: "Request sent" has done its job.
+      if (permissionNews && askState.value === 'sent') askState.value = 'idle';
+      if (permissionNews || windowWas !== res.window.open) void loadPermission();
     } catch {
       // The next change tries again.
     }
@@ -414,6 +434,116 @@ export const useThreadsStore = defineStore('threads', () => {
     const next: ThreadSummary = { ...t, lastItemAt: item.at, lastItem: { kind: item.kind, type: item.type, direction: item.direction, body: item.body, status: item.status } };
     remember([next]);
     threads.value = [next, ...threads.value.filter((x) => x.id !== threadId)];
+  }
+
+  // ---- outgoing: call permission, templates, media, export --------------------------------
+  const permission = ref<CallPermission | null>(null);
+  const permissionLoading = ref(false);
+  const permissionError = ref<string | null>(null);
+  /** The "Ask to call" request: idle, on its way, sent (answer arrives as a thread item), failed. */
+  const askState = ref<'idle' | 'sending' | 'sent' | 'failed'>('idle');
+  const askError = ref<string | null>(null);
+  let permissionSeq = 0;
+
+  function resetOutgoing(): void {
+    permissionSeq++;
+    permission.value = null;
+    permissionLoading.value = false;
+    permissionError.value = null;
+    askState.value = 'idle';
+    askError.value = null;
+  }
+
+  /** Asks main whether the open thread's customer may be called now (and whether we may ask). */
+  async function loadPermission(): Promise<void> {
+    const threadId = selectedId.value;
+    if (threadId === null) return;
+    const seq = ++permissionSeq;
+    permissionLoading.value = true;
+    try {
+      const res = await useBridge().request('getCallPermission', { threadId });
+      if (seq !== permissionSeq) return;
+      permission.value = res;
+      permissionError.value = null;
+    } catch (err) {
+      if (seq === permissionSeq) permissionError.value = errorText(err);
+    } finally {
+      if (seq === permissionSeq) permissionLoading.value = false;
+    }
+  }
+
+  /** "Ask to call": interactive inside the 24-hour window, else the given approved template. */
+  async function askToCall(template?: { name: string; language: string }): Promise<boolean> {
+    const threadId = selectedId.value;
+    if (threadId === null || askState.value === 'sending') return false;
+    askState.value = 'sending';
+    askError.value = null;
+    try {
+      await useBridge().request('requestCallPermission', template ? { threadId, template } : { threadId });
+      if (selectedId.value !== threadId) return true;
+      askState.value = 'sent';
+      void loadPermission();
+      return true;
+    } catch (err) {
+      if (selectedId.value !== threadId) return false;
+      askState.value = 'failed';
+      askError.value = errorText(err);
+      return false;
+    }
+  }
+
+  const templates = shallowRef<Template[]>([]);
+  const templatesLoaded = ref(false);
+  const templatesLoading = ref(false);
+  const templatesError = ref<string | null>(null);
+
+  /** The business's approved templates (read once; `force` reads them again). */
+  async function loadTemplates(force = false): Promise<void> {
+    if (templatesLoading.value || (templatesLoaded.value && !force)) return;
+    templatesLoading.value = true;
+    try {
+      const res = await useBridge().request('listTemplates', {});
+      templates.value = res.templates;
+      templatesLoaded.value = true;
+      templatesError.value = null;
+    } catch (err) {
+      templatesError.value = errorText(err);
+    } finally {
+      templatesLoading.value = false;
+    }
+  }
+
+  /** Sends an approved template to the open thread; the error in plain words, or null when sent. */
+  async function sendTemplate(t: { name: string; language: string; parameters: string[] }): Promise<string | null> {
+    const threadId = selectedId.value;
+    if (threadId === null) return null;
+    sending.value++;
+    try {
+      const item = await useBridge().request('sendTemplate', { threadId, name: t.name, language: t.language, parameters: t.parameters });
+      if (item.threadId === selectedId.value) mergeItems([item]);
+      patchSummary(threadId, item);
+      return item.status === 'failed' ? (failedText(item) ?? '') : null;
+    } catch (err) {
+      return errorText(err);
+    } finally {
+      sending.value--;
+    }
+  }
+
+  /** An inbound item's media (a photo, a voice message, a call's voicemail) as a Blob. */
+  async function fetchMedia(itemId: number): Promise<Blob> {
+    const res = await useBridge().request('getMedia', { itemId });
+    const raw = atob(res.base64);
+    const bytes = new Uint8Array(raw.length);
+    for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
+    return new Blob([bytes], { type: res.mimeType });
+  }
+
+  /** The open thread as JSON or CSV (the view turns it into a download). */
+  async function exportThread(format: ExportFormat): Promise<ResultOf<'exportThread'> | null> {
+    const threadId = selectedId.value;
+    if (threadId === null) return null;
+    return useBridge().request('exportThread', { threadId, format });
   }
 
   /** Closes the window locally when it runs out while the thread is open. */
@@ -492,5 +622,20 @@ export const useThreadsStore = defineStore('threads', () => {
     retry,
     expireWindow,
     onThreadsChanged,
+    permission,
+    permissionLoading,
+    permissionError,
+    askState,
+    askError,
+    loadPermission,
+    askToCall,
+    templates,
+    templatesLoaded,
+    templatesLoading,
+    templatesError,
+    loadTemplates,
+    sendTemplate,
+    fetchMedia,
+    exportThread,
   };
 });

@@ -220,7 +220,7 @@ describe('composer', () => {
     const w = await mountView({ listThreads: () => ({ threads: [thread(1)], next: null }), getTimeline: pageTimeline(() => [item(1)], { open: false, expiresAt: '2026-11-20T10:00:00.000Z' }) });
     await useThreadsStore(pinia).select(1);
     await flushPromises();
-    expect(w.get('[data-testid="composer-closed"]').text()).toContain('More than 24 hours since the customer last wrote — WhatsApp only allows template messages; templates arrive in a later update.');
+    expect(w.get('[data-testid="composer-closed"]').text()).toContain('More than 24 hours since the customer last wrote — WhatsApp only allows approved template messages until they write again.');
     expect(w.get('[data-testid="composer-input"]').attributes('disabled')).toBeDefined();
     expect(w.get('[data-testid="composer-send"]').attributes('disabled')).toBeDefined();
   });

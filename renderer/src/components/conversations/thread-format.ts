@@ -153,6 +153,7 @@ function messagePreview(type: string, body: string | null, t: Translate): string
   switch (type) {
     case 'text':
     case 'button':
+    case 'template':
       return oneLine(body ?? '');
     case 'image':
     case 'video':
@@ -253,5 +254,34 @@ export function mediaOf(item: TimelineItem): MediaInfo | null {
 }
 
 export function isUnsupported(item: TimelineItem): boolean {
-  return item.kind === 'message' && !['text', 'image', 'audio', 'video', 'document', 'sticker', 'location', 'contacts', 'interactive', 'button', 'reaction'].includes(item.type);
+  return item.kind === 'message' && !['text', 'template', 'image', 'audio', 'video', 'document', 'sticker', 'location', 'contacts', 'interactive', 'button', 'reaction'].includes(item.type);
+}
+
+/** When a call permission runs out: "Tue 14:00" within the week ahead, "Tue 2 Dec, 14:00" beyond. */
+export function permissionUntil(iso: string, locale: string, now = new Date()): string {
+  const d = new Date(iso);
+  const soon = d.getTime() - now.getTime() < 6 * 86_400_000;
+  const opts: Intl.DateTimeFormatOptions = soon ? { weekday: 'short', hour: 'numeric', minute: '2-digit' } : { weekday: 'short', day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' };
+  return new Intl.DateTimeFormat(locale, opts).format(d);
+}
+
+export interface TemplatePart {
+  text: string;
+  /** A `{{n}}` slot (text is the value typed for it, possibly empty). */
+  param: boolean;
+  n: number;
+}
+
+/** A template body split into plain text and its `{{n}}` slots, filled with `values` (never HTML). */
+export function fillTemplate(body: string, values: readonly string[]): TemplatePart[] {
+  const parts: TemplatePart[] = [];
+  let last = 0;
+  for (const m of body.matchAll(/\{\{(\d+)\}\}/g)) {
+    if (m.index > last) parts.push({ text: body.slice(last, m.index), param: false, n: 0 });
+    const n = Number(m[1]);
+    parts.push({ text: values[n - 1] ?? '', param: true, n });
+    last = m.index + m[0].length;
+  }
+  if (last < body.length) parts.push({ text: body.slice(last), param: false, n: 0 });
+  return parts;
 }

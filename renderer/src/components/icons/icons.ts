@@ -104,6 +104,11 @@ export const ICONS = {
   arrowDown: [p('M12 5v14'), p('m19 12-7 7-7-7')],
   retry: [p('M3 12a9 9 0 1 0 9-9 9.75 9.75 0 0 0-6.74 2.74L3 8'), p('M3 3v5h5')],
   lock: [{ tag: 'rect', x: 3, y: 11, width: 18, height: 11, rx: 2 }, p('M7 11V7a5 5 0 0 1 10 0v4')],
+  // Outgoing: templates, media, export.
+  download: [p('M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4'), p('m7 10 5 5 5-5'), p('M12 15V3')],
+  play: [p('M6 3 20 12 6 21z')],
+  moreHorizontal: [c(12, 12, 1), c(19, 12, 1), c(5, 12, 1)],
+  fileCheck: [p('M15 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V7z'), p('M14 2v4a2 2 0 0 0 2 2h4'), p('m9 15 2 2 4-4')],
 } satisfies Record<string, IconShape[]>;
 
 export type IconName = keyof typeof ICONS;
