@@ -341,7 +341,12 @@ export const requests = {
   getCallPermission: { params: z.object({ threadId: z.number().int().positive() }).strict(), result: CallPermissionView },
   /** Asks the customer for permission to call (interactive inside the 24-hour window, else the given template). */
   requestCallPermission: {
-    params: z.object({ threadId: z.number().int().positive(), template: z.object({ name: z.string().max(512), language: z.string().max(20) }).strict().optional() }).strict(),
+    params: z
+      .object({
+        threadId: z.number().int().positive(),
+        template: z.object({ name: z.string().max(512), language: z.string().max(20), parameters: z.array(z.string().max(1024)).max(20).default([]) }).strict().optional(),
+      })
+      .strict(),
     result: z.object({ wamid: z.string() }),
   },
   /** Sends a "call us" button (interactive voice_call, inside the 24-hour window). */

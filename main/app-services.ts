@@ -351,7 +351,13 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     getMedia: (p) => messaging.media(p.itemId, path.join(opts.dataDir, 'media')),
     exportThread: (p) => messaging.exportThread(p.threadId, p.format),
     getCallPermission: (p) => callPermissions.check(p.threadId),
-    requestCallPermission: (p) => callPermissions.request(p.threadId, p.template),
+    requestCallPermission: async (p) => {
+      const sent = await callPermissions.request(p.threadId, p.template);
+      // The request is part of the conversation: the customer's answer arrives next to it.
+      const contact = threads.contactOfThread(p.threadId);
+      if (contact) threads.addOutgoingMessage({ contact: { ...contact, parentUserId: null, profileName: null, username: null }, wamid: sent.wamid, type: 'call_permission_request', body: null, data: p.template ? { template: p.template } : {} });
+      return sent;
+    },
     sendCallButton: (p) => callPermissions.sendCallButton(p.threadId, { body: p.body, displayText: p.displayText, ttlMinutes: p.ttlMinutes, payload: p.payload }),
     getCallLink: (p) => ({ url: callPermissions.callLink(p.payload) }),
     placeCall: async (p) => {

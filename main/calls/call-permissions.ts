@@ -139,7 +139,7 @@ export class CallPermissions {
   }
 
   /** Asks the customer for permission to call: interactive inside the window, a template outside it. */
-  async request(threadId: number, template?: { name: string; language: string }): Promise<{ wamid: string }> {
+  async request(threadId: number, template?: { name: string; language: string; parameters?: string[] }): Promise<{ wamid: string }> {
     const { graph, a } = this.connected();
     const c = this.customer(threadId);
     const to = c.waId ? { to: `+${c.waId}` } : { recipient: c.userId };
@@ -148,7 +148,14 @@ export class CallPermissions {
       body = { messaging_product: 'whatsapp', recipient_type: 'individual', ...to, type: 'interactive', interactive: { type: 'call_permission_request', action: { name: 'call_permission_request' }, body: { text: 'May we call you on WhatsApp?' } } };
     } else {
       if (!template) throw new BridgeRequestError('template_required', 'More than 24 hours have passed since this customer last wrote or called: choose an approved template with a call-permission button.');
-      body = { messaging_product: 'whatsapp', recipient_type: 'individual', ...to, type: 'template', template: { name: template.name, language: { code: template.language } } };
+      const parameters = template.parameters ?? [];
+      body = {
+        messaging_product: 'whatsapp',
+        recipient_type: 'individual',
+        ...to,
+        type: 'template',
+        template: { name: template.name, language: { code: template.language }, ...(parameters.length ? { components: [{ type: 'body', parameters: parameters.map((text) => ({ type: 'text', text })) }] } : {}) },
+      };
     }
     try {
       const res = await graph.request({ method: 'POST', path: `/${a.phoneNumberId}/messages`, body, schema: SendResponse });

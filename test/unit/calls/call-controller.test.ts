@@ -146,6 +146,7 @@ describe('call controller with real audio through the simulator', () => {
     expect(await s.dispatch('sendCallButton', { threadId: thread.id, body: 'x', displayText: 'This text is far too long for a button' })).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
 
     expect(await s.dispatch('requestCallPermission', { threadId: thread.id })).toMatchObject({ ok: true });
+    expect(s.threads.timeline(thread.id).some((i) => i.type === 'call_permission_request' && i.direction === 'out')).toBe(true);
     const granted = await fetch(`${c.controlUrl}/users/${waId}/permission`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ response: 'accept' }) });
     expect(granted.status).toBe(201);
     await until('permission recorded in the thread', () => s.threads.timeline(thread.id).some((i) => i.type === 'permission_granted'));

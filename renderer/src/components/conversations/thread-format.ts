@@ -168,6 +168,8 @@ function messagePreview(type: string, body: string | null, t: Translate): string
       return t('conversation.preview.interactive', { text: oneLine(body ?? '') });
     case 'reaction':
       return t('conversation.preview.reaction', { emoji: body ?? '' });
+    case 'call_permission_request':
+      return t('conversation.preview.permissionRequest');
     default:
       return t('conversation.preview.unsupported');
   }
@@ -254,7 +256,7 @@ export function mediaOf(item: TimelineItem): MediaInfo | null {
 }
 
 export function isUnsupported(item: TimelineItem): boolean {
-  return item.kind === 'message' && !['text', 'template', 'image', 'audio', 'video', 'document', 'sticker', 'location', 'contacts', 'interactive', 'button', 'reaction'].includes(item.type);
+  return item.kind === 'message' && !['text', 'template', 'image', 'audio', 'video', 'document', 'sticker', 'location', 'contacts', 'interactive', 'button', 'reaction', 'call_permission_request'].includes(item.type);
 }
 
 /** When a call permission runs out: "Tue 14:00" within the week ahead, "Tue 2 Dec, 14:00" beyond. */
