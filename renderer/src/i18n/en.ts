@@ -193,6 +193,8 @@ const en = {
       blocked: 'Can’t ask right now: {reason}',
       templateIntro: 'More than 24 hours since they last wrote: the request goes out as an approved template with a call-permission button.',
       templateLabel: 'Template',
+      valueLabel: 'Template value {n}',
+      valuesMissing: 'Fill in every value of the template.',
       send: 'Send request',
       cancel: 'Cancel',
       noTemplates: 'There is no approved template with a call-permission button. Create one in WhatsApp Manager, then try again.',

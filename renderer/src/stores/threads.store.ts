@@ -473,7 +473,7 @@ export const useThreadsStore = defineStore('threads', () => {
   }
 
   /** "Ask to call": interactive inside the 24-hour window, else the given approved template. */
-  async function askToCall(template?: { name: string; language: string }): Promise<boolean> {
+  async function askToCall(template?: { name: string; language: string; parameters?: string[] }): Promise<boolean> {
     const threadId = selectedId.value;
     if (threadId === null || askState.value === 'sending') return false;
     askState.value = 'sending';

@@ -167,9 +167,21 @@ describe('thread header: call permission and Call', () => {
     expect(options).toEqual(['may_we_call (en)']);
     await w.get('[data-testid="ask-template-send"]').trigger('click');
     await flushPromises();
-    expect(requests('requestCallPermission')).toEqual([{ threadId: 1, template: { name: 'may_we_call', language: 'en' } }]);
+    expect(requests('requestCallPermission')).toEqual([{ threadId: 1, template: { name: 'may_we_call', language: 'en', parameters: [] } }]);
     expect(w.find('[data-testid="ask-template"]').exists()).toBe(false);
     expect(w.find('[data-testid="ask-sent"]').exists()).toBe(true);
+  });
+
+  it('asks for the values a permission template needs, and sends them', async () => {
+    const withValues = [{ name: 'call_about_order', language: 'en', category: 'UTILITY', body: 'May we call you about order {{1}}?', parameterCount: 1, buttons: ['CALL_PERMISSION_REQUEST'] }];
+    const w = await openThread({ getCallPermission: () => ({ ...NONE, requestNeedsTemplate: true }), listTemplates: () => ({ templates: withValues }), requestCallPermission: () => ({ wamid: 'wamid.v' }) }, CLOSED);
+    await w.get('[data-testid="ask-to-call"]').trigger('click');
+    await flushPromises();
+    expect(w.get('[data-testid="ask-template-send"]').attributes('disabled')).toBeDefined();
+    await w.get('[data-testid="ask-template-value-1"]').setValue('A-1042');
+    await w.get('[data-testid="ask-template-send"]').trigger('click');
+    await flushPromises();
+    expect(requests('requestCallPermission')).toEqual([{ threadId: 1, template: { name: 'call_about_order', language: 'en', parameters: ['A-1042'] } }]);
   });
 
   it('says why asking is not possible, and shows a failed request in plain words', async () => {
