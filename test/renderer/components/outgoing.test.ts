@@ -385,3 +385,22 @@ describe('Export conversation…', () => {
     expect(w.get('[data-testid="export-note"]').text()).toBe('The export failed: That conversation no longer exists.');
   });
 });
+
+describe('the owner\'s name and notes for a customer', () => {
+  it('edits them from the header menu and saves them through main', async () => {
+    const w = await openThread({
+      getThread: () => ({ thread: null, notes: 'old note' }),
+      updateContact: (p: { ownerName: string | null; notes: string | null }) => ({ thread: null, notes: p.notes }),
+    });
+    await w.get('[data-testid="thread-menu-button"]').trigger('click');
+    await flushPromises();
+    await w.get('[data-testid="edit-contact"]').trigger('click');
+    await flushPromises();
+    expect((w.get('[data-testid="contact-notes"]').element as HTMLTextAreaElement).value).toBe('old note');
+    await w.get('[data-testid="contact-name"]').setValue('Ana (bakery orders)');
+    await w.get('[data-testid="contact-form"]').trigger('submit');
+    await flushPromises();
+    expect(requests('updateContact')).toEqual([{ threadId: 1, ownerName: 'Ana (bakery orders)', notes: 'old note' }]);
+    expect(w.find('[data-testid="contact-form"]').exists()).toBe(false);
+  });
+});
