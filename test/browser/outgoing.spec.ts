@@ -11,17 +11,17 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { test, expect, type Page } from '@playwright/test';
-import { startAppServices, type AppServices } from '../../main/app-services.ts';
+import type { AppServices } from '../../main/app-services.ts';
 import { startBrowserHost, type BrowserHost } from '../../main/host/http-host.ts';
-import { createSimulator, type Credentials, type Simulator } from '../sim/simulator.ts';
-import { testServiceOptions } from '../support/host.ts';
+import type { Credentials } from '../sim/simulator.ts';
+import { startSimApp, type SimApp } from '../support/sim-app.ts';
 import { memoryLogger } from '../support/test-log.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const seed = JSON.parse(readFileSync(path.join(root, 'test/sim/seed.default.json'), 'utf8')) as { users: Array<{ wa_id?: string; name: string }> };
 const shotsDir = path.join(root, 'test/screenshots/outgoing');
 
-let sim: Simulator;
+let app: SimApp;
 let services: AppServices;
 let host: BrowserHost;
 let creds: Credentials;
@@ -31,35 +31,14 @@ test.beforeAll(() => {
 });
 
 test.beforeEach(async () => {
-  sim = createSimulator({ seed });
-  await sim.listen(0);
-  creds = sim.credentials();
-  const { log } = memoryLogger();
-  services = await startAppServices({ ...testServiceOptions(log), localtunnelHost: 'http://127.0.0.1:1' });
-  const res = await services.dispatch('connectAccount', {
-    graphBaseUrl: creds.graphBaseUrl,
-    apiVersion: creds.apiVersion,
-    accessToken: creds.accessToken,
-    appSecret: creds.appSecret,
-    appId: creds.appId,
-    wabaId: creds.wabaId,
-    phoneNumberId: creds.phoneNumberId,
-  });
-  expect(res).toMatchObject({ ok: true, result: { saved: true } });
-  await services.connection.stop();
-  const set = await fetch(`${creds.graphBaseUrl}/${creds.apiVersion}/${creds.phoneNumberId}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${creds.accessToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ webhook_configuration: { override_callback_uri: `http://127.0.0.1:${services.receiver.port}/webhook`, verify_token: services.account.verifyToken() } }),
-  });
-  expect(set.status).toBe(200);
-  host = await startBrowserHost({ services, rendererDir: path.join(root, 'out', 'renderer'), port: 0, log });
+  app = await startSimApp({ timeFactor: 1 });
+  ({ services, creds } = app);
+  host = await startBrowserHost({ services, rendererDir: path.join(root, 'out', 'renderer'), port: 0, log: memoryLogger().log });
 });
 
 test.afterEach(async () => {
   await host.close();
-  await services.close();
-  await sim.close();
+  await app.close();
 });
 
 async function control(pathname: string, body: unknown): Promise<void> {

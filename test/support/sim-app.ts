@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startAppServices, type AppServices } from '../../main/app-services.ts';
-import { createSimulator, type Credentials, type Simulator } from '../sim/simulator.ts';
+import { createSimulator, type Credentials, type Simulator, type SimulatorOptions } from '../sim/simulator.ts';
 import { testServiceOptions } from './host.ts';
 import { memoryLogger } from './test-log.ts';
 
@@ -25,8 +25,8 @@ export interface SimApp {
   close(): Promise<void>;
 }
 
-export async function startSimApp(opts: { timeFactor?: number; recentProblems?: { lines: string[] } } = {}): Promise<SimApp> {
-  const sim = createSimulator({ seed: defaultSeed, timeFactor: opts.timeFactor ?? 50 });
+export async function startSimApp(opts: { timeFactor?: number; config?: SimulatorOptions['config']; recentProblems?: { lines: string[] } } = {}): Promise<SimApp> {
+  const sim = createSimulator({ seed: defaultSeed, timeFactor: opts.timeFactor ?? 50, ...(opts.config ? { config: opts.config } : {}) });
   await sim.listen(0);
   const creds = sim.credentials();
   // The tunnel is not wanted here: its server address leads nowhere.
