@@ -362,8 +362,8 @@ export const requests = {
       .strict(),
     result: z.object({ wamid: z.string() }),
   },
-  /** A wa.me/call link for the business's number (payload → the call's deeplink_payload). */
-  getCallLink: { params: z.object({ payload: z.string().max(512).nullable().default(null) }).strict(), result: z.object({ url: z.string() }) },
+  /** A wa.me/call link for the business's number (payload → the call's deeplink_payload); main copies it in the desktop app. */
+  getCallLink: { params: z.object({ payload: z.string().max(512).nullable().default(null) }).strict(), result: z.object({ url: z.string(), copied: z.boolean() }) },
   /** Calls the customer of this thread (refused with code `no_permission` and the reason when not allowed). */
   placeCall: { params: z.object({ threadId: z.number().int().positive() }).strict(), result: CallView },
   /** The media engine's answers to `mediaCommand` events, and its unprompted reports. */

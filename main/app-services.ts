@@ -359,7 +359,11 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
       return sent;
     },
     sendCallButton: (p) => callPermissions.sendCallButton(p.threadId, { body: p.body, displayText: p.displayText, ttlMinutes: p.ttlMinutes, payload: p.payload }),
-    getCallLink: (p) => ({ url: callPermissions.callLink(p.payload) }),
+    getCallLink: (p) => {
+      const url = callPermissions.callLink(p.payload);
+      opts.writeClipboard?.(url);
+      return { url, copied: typeof opts.writeClipboard === 'function' };
+    },
     placeCall: async (p) => {
       const permission = await callPermissions.check(p.threadId);
       if (!permission.canCall) throw new BridgeRequestError('no_permission', permission.callBlockedReason ?? 'WhatsApp does not allow calling this customer right now.');

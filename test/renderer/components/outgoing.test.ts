@@ -404,3 +404,27 @@ describe('the owner\'s name and notes for a customer', () => {
     expect(w.find('[data-testid="contact-form"]').exists()).toBe(false);
   });
 });
+
+describe('call button and call link', () => {
+  it('sends a call button with a label and payload, and copies the call link', async () => {
+    const w = await openThread({
+      sendCallButton: () => ({ wamid: 'wamid.cb' }),
+      getCallLink: () => ({ url: 'https://wa.me/call/5511955550100', copied: true }),
+    });
+    await w.get('[data-testid="thread-menu-button"]').trigger('click');
+    await flushPromises();
+    await w.get('[data-testid="send-call-button"]').trigger('click');
+    await flushPromises();
+    await w.get('[data-testid="call-button-label"]').setValue('Call the bakery');
+    await w.get('[data-testid="call-button-payload"]').setValue('order-42');
+    await w.get('[data-testid="call-button-form"]').trigger('submit');
+    await flushPromises();
+    expect(requests('sendCallButton')).toEqual([{ threadId: 1, body: 'Tap to call us on WhatsApp.', displayText: 'Call the bakery', ttlMinutes: 10080, payload: 'order-42' }]);
+    expect(w.get('[data-testid="call-button-note"]').text()).toBe('Call button sent.');
+    await w.get('[data-testid="thread-menu-button"]').trigger('click');
+    await flushPromises();
+    await w.get('[data-testid="copy-call-link"]').trigger('click');
+    await flushPromises();
+    expect(w.get('[data-testid="call-button-note"]').text()).toBe('Call link copied: https://wa.me/call/5511955550100');
+  });
+});

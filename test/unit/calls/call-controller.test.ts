@@ -142,7 +142,7 @@ describe('call controller with real audio through the simulator', () => {
 
     // A "call us" button whose payload comes back with the customer's call; and a call link.
     expect(await s.dispatch('sendCallButton', { threadId: thread.id, body: 'Call us about your order', displayText: 'Call the bakery', payload: 'order-42' })).toMatchObject({ ok: true });
-    expect(await s.dispatch('getCallLink', { payload: 'spring promo' })).toEqual({ ok: true, result: { url: `https://wa.me/call/${c.displayPhoneNumber}?biz_payload=spring%20promo` } });
+    expect(await s.dispatch('getCallLink', { payload: 'spring promo' })).toEqual({ ok: true, result: { url: `https://wa.me/call/${c.displayPhoneNumber}?biz_payload=spring%20promo`, copied: false } });
     expect(await s.dispatch('sendCallButton', { threadId: thread.id, body: 'x', displayText: 'This text is far too long for a button' })).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
 
     expect(await s.dispatch('requestCallPermission', { threadId: thread.id })).toMatchObject({ ok: true });
