@@ -245,6 +245,17 @@ export const CallPermissionView = z.object({
   requestNeedsTemplate: z.boolean(),
 });
 
+/** Preferences of this computer (not of the WhatsApp number). */
+export const CallPreferences = z.object({
+  /** Connect the call's audio while it rings, so it is there the moment the owner answers. */
+  preAccept: z.boolean(),
+  /** Where the ringtone plays (an audio output device id; null = the default). */
+  ringDeviceId: z.string().max(500).nullable(),
+  /** TURN servers for networks that block UDP (at most 3). */
+  turnServers: z.array(z.object({ urls: z.string().max(300), username: z.string().max(200).nullable(), credential: z.string().max(200).nullable() })).max(3),
+});
+export type CallPreferences = z.infer<typeof CallPreferences>;
+
 // ---- requests ------------------------------------------------------------------------------
 
 export const requests = {
@@ -331,6 +342,10 @@ export const requests = {
   sendTextMessage: { params: z.object({ threadId: z.number().int().positive(), text: z.string().max(4096) }).strict(), result: TimelineItem },
   /** Sends a failed message again. */
   retryMessage: { params: z.object({ itemId: z.number().int().positive() }).strict(), result: TimelineItem },
+  /** Call preferences of this computer. */
+  getCallPreferences: { params: NoParams, result: CallPreferences },
+  /** Changes some of them; refused with the field's problem when invalid. */
+  setCallPreferences: { params: CallPreferences.partial().strict(), result: CallPreferences },
   /** Calls the controller knows about (live ones and those that just ended). */
   listCalls: { params: NoParams, result: z.object({ calls: z.array(CallView) }) },
   /** Answer / decline a ringing call, hang up a live one; refused (code `invalid_state`) when the call's state does not allow it. */

@@ -244,6 +244,10 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     events.emit('connection', v);
   });
   const connectionView = (): ConnectionView => connection.view();
+  const callPreferences = () => {
+    const p = config.get().preferences;
+    return { preAccept: p.preAccept, ringDeviceId: p.ringDeviceId, turnServers: p.turnServers };
+  };
 
   const handlers: BridgeHandlers = {
     getAppInfo: () => info,
@@ -342,6 +346,20 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     },
     sendTextMessage: (p) => messaging.sendText(p.threadId, p.text),
     retryMessage: (p) => messaging.retry(p.itemId),
+    getCallPreferences: () => callPreferences(),
+    setCallPreferences: (p) => {
+      try {
+        config.update((c) => {
+          if (p.preAccept !== undefined) c.preferences.preAccept = p.preAccept;
+          if (p.ringDeviceId !== undefined) c.preferences.ringDeviceId = p.ringDeviceId;
+          if (p.turnServers !== undefined) c.preferences.turnServers = p.turnServers.map((t) => ({ urls: t.urls.trim(), username: t.username, credential: t.credential }));
+        });
+      } catch (err) {
+        const issue = (err as ZodError).issues?.[0];
+        throw new BridgeRequestError('invalid_params', issue ? issue.message : 'Invalid preferences.', issue ? { field: issue.path.join('.') } : undefined);
+      }
+      return callPreferences();
+    },
     listCalls: () => ({ calls: calls.list() }),
     answerCall: (p) => callCommand('answer', p.localId),
     declineCall: (p) => callCommand('decline', p.localId),

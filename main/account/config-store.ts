@@ -29,6 +29,11 @@ export const Preferences = z.object({
   ringDeviceId: z.string().max(500).nullable().default(null),
   inputDeviceId: z.string().max(500).nullable().default(null),
   outputDeviceId: z.string().max(500).nullable().default(null),
+  /** TURN servers for networks that block UDP to WhatsApp's media relays (urls turn:/turns:). */
+  turnServers: z
+    .array(z.object({ urls: z.string().regex(/^turns?:[^\s]+$/, 'A TURN address starts with turn: or turns:').max(300), username: z.string().max(200).nullable().default(null), credential: z.string().max(200).nullable().default(null) }))
+    .max(3)
+    .default([]),
   /** Do not disturb until this time (ISO); calls are recorded but do not ring. */
   dndUntil: z.string().max(40).nullable().default(null),
   /** Desktop: start at login, and whether hidden (to the tray). */

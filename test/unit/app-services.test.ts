@@ -124,6 +124,18 @@ describe('app services', () => {
     expect(await s.dispatch('getMedia', { itemId: item.id })).toMatchObject({ ok: true, result: { mimeType: 'image/png' } });
   });
 
+  it('keeps this computer\'s call preferences, and refuses a bad TURN address with the reason', async () => {
+    const { s } = await setup();
+    expect(await s.dispatch('getCallPreferences', {})).toEqual({ ok: true, result: { preAccept: true, ringDeviceId: null, turnServers: [] } });
+    expect(await s.dispatch('setCallPreferences', { preAccept: false, turnServers: [{ urls: 'turns:turn.example.com:443?transport=tcp', username: 'shop', credential: 'pw' }] })).toMatchObject({
+      ok: true,
+      result: { preAccept: false, turnServers: [{ urls: 'turns:turn.example.com:443?transport=tcp', username: 'shop' }] },
+    });
+    const bad = await s.dispatch('setCallPreferences', { turnServers: [{ urls: 'http://turn.example.com', username: null, credential: null }] });
+    expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_params', message: 'A TURN address starts with turn: or turns:' } });
+    expect(s.config.get().preferences.turnServers).toHaveLength(1);
+  });
+
   it('pushes fresh calling settings when the account_settings_update webhook says they changed', async () => {
     const { c, pushed } = await setup();
     const res = await fetch(`${c.graphBaseUrl}/${c.apiVersion}/${c.phoneNumberId}/settings`, {

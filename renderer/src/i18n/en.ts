@@ -536,6 +536,21 @@ const en = {
     },
   },
   settings: {
+    callPrefs: {
+      title: 'On this computer',
+      preAccept: 'Connect audio while it rings',
+      preAcceptHint: 'The call’s audio is ready the moment you answer. The customer hears nothing from you until you do.',
+      ringDevice: 'Ringtone plays on',
+      defaultOutput: 'The default speaker',
+      output: 'Speaker {n}',
+      turn: 'TURN server (optional)',
+      turnHint: 'Only for networks that block calls (customers hear nothing, calls drop after 20 seconds). Ask your IT provider for one.',
+      turnUrl: 'TURN server address',
+      turnUser: 'User name',
+      turnPassword: 'Password',
+      turnSave: 'Save TURN server',
+      saved: 'Saved.',
+    },
     title: 'Settings',
     sectionsLabel: 'Settings sections',
     sections: {

@@ -74,8 +74,8 @@ export interface RingtonePort {
 export interface MediaEngineOptions {
   /** Where reports go (the store sends them over the bridge as `mediaReport`). */
   report: (r: MediaReportParams) => unknown;
-  /** STUN/TURN servers (a TURN server helps where UDP to Meta is blocked). */
-  iceServers?: RTCIceServer[];
+  /** STUN/TURN servers (a TURN server helps where UDP to Meta is blocked); a function is read per call. */
+  iceServers?: RTCIceServer[] | (() => RTCIceServer[]);
   /** Cap on ICE gathering before the SDP is sent anyway (default 3000 ms). */
   gatherTimeoutMs?: number;
   /** A command that takes longer fails (main gives up at 15 s; default 12 000 ms). */
@@ -255,7 +255,8 @@ export class MediaEngine {
 
   private newSession(localId: string): Session {
     this.closeSession(localId);
-    const config: RTCConfiguration = { iceServers: this.o.iceServers ?? [], bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' };
+    const iceServers = typeof this.o.iceServers === 'function' ? this.o.iceServers() : (this.o.iceServers ?? []);
+    const config: RTCConfiguration = { iceServers, bundlePolicy: 'max-bundle', rtcpMuxPolicy: 'require' };
     const pc = this.o.createPeerConnection ? this.o.createPeerConnection(config) : new RTCPeerConnection(config);
     const now = this.now();
     const s: Session = {

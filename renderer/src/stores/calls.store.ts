@@ -22,11 +22,18 @@ export type CallMediaEngine = Pick<
   'handle' | 'state' | 'onChange' | 'setMuted' | 'sendDtmf' | 'setInputDevice' | 'setOutputDevice' | 'refreshDevices' | 'dispose'
 >;
 
-let engineFactory: (report: (r: MediaReportParams) => unknown) => CallMediaEngine = (report) => new MediaEngine({ report });
+/** TURN servers from this computer's call preferences, read by the engine for every new call. */
+let iceServers: RTCIceServer[] = [];
+export function setIceServers(servers: ReadonlyArray<{ urls: string; username: string | null; credential: string | null }>): void {
+  iceServers = servers.map((t) => ({ urls: t.urls, ...(t.username ? { username: t.username } : {}), ...(t.credential ? { credential: t.credential } : {}) }));
+}
+
+const realEngine = (report: (r: MediaReportParams) => unknown): CallMediaEngine => new MediaEngine({ report, iceServers: () => iceServers });
+let engineFactory: (report: (r: MediaReportParams) => unknown) => CallMediaEngine = realEngine;
 
 /** Tests: replace how the store makes its media engine (`null` restores the real one). */
 export function setMediaEngineFactory(f: typeof engineFactory | null): void {
-  engineFactory = f ?? ((report) => new MediaEngine({ report }));
+  engineFactory = f ?? realEngine;
 }
 
 export interface CallerInfo {
@@ -151,11 +158,19 @@ export const useCallsStore = defineStore('calls', () => {
     }
   }
 
+  function applyPreferences(p: { ringDeviceId: string | null; turnServers: ReadonlyArray<{ urls: string; username: string | null; credential: string | null }> }): void {
+    setIceServers(p.turnServers);
+    const ring = (engine as (CallMediaEngine & { setRingDevice?: (id: string) => Promise<void> }) | null)?.setRingDevice;
+    if (ring) void ring.call(engine, p.ringDeviceId ?? '');
+  }
+
   async function start(): Promise<void> {
     if (started) return;
     started = true;
     const bridge = useBridge();
     engine = engineFactory((r) => bridge.request('mediaReport', r).catch(() => undefined));
+    // This computer's call preferences: TURN servers for new calls, and where the ringtone plays.
+    const loadPreferences = () => void bridge.request('getCallPreferences', {}).then((p) => applyPreferences(p), () => undefined);
     stops.push(
       engine.onChange((s) => {
         media.value = s;
@@ -167,11 +182,16 @@ export const useCallsStore = defineStore('calls', () => {
         if (live.value.some((c) => c.threadId !== null && e.threadIds.includes(c.threadId) && !callers.value[c.threadId])) void loadCallers();
       }),
       bridge.onConnectionChange((c) => {
-        if (c.state === 'open') void refresh();
+        if (c.state !== 'open') return;
+        void refresh();
+        loadPreferences();
       }),
     );
     media.value = engine.state();
-    if (bridge.connection.state === 'open') await refresh();
+    if (bridge.connection.state === 'open') {
+      loadPreferences();
+      await refresh();
+    }
   }
 
   function stop(): void {
@@ -278,6 +298,7 @@ export const useCallsStore = defineStore('calls', () => {
     decline,
     hangUp,
     toggleMute,
+    applyPreferences,
     sendDigits,
     setInputDevice,
     setOutputDevice,
