@@ -330,6 +330,7 @@ const en = {
     },
     lasted: 'Lasted {duration}',
     dismiss: 'Dismiss',
+    callBack: 'Call back',
   },
   banner: {
     firstRun: {

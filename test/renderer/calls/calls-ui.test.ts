@@ -298,3 +298,15 @@ describe('call panel', () => {
     expect(wrapper!.find('[data-testid="call-ended"]').exists()).toBe(false);
   });
 });
+
+describe('after a call ends', () => {
+  it('offers to call back a missed call, and shows main\'s refusal in plain words', async () => {
+    await start({ placeCall: () => ({ error: { code: 'no_permission', message: 'This customer has not given permission to be called. Ask them first.' } }) });
+    await push(call({ state: 'ringing' }));
+    await push(call({ state: 'ended', outcome: 'missed' }));
+    await byTestId('call-back').trigger('click');
+    await flushPromises();
+    expect(requests('placeCall')).toEqual([{ threadId: 7 }]);
+    expect(byTestId('call-back-error').text()).toBe('This customer has not given permission to be called. Ask them first.');
+  });
+});
