@@ -69,6 +69,8 @@ export interface RingtonePort {
   start(): void;
   stop(): void;
   setSinkId(deviceId: string): Promise<void>;
+  /** One soft chime (a call waiting); optional for test doubles. */
+  chime?(): void;
 }
 
 export interface MediaEngineOptions {
@@ -481,6 +483,11 @@ export class MediaEngine {
   }
 
   /** Where the ringtone plays (separately from the call's audio). */
+  /** A second call is waiting while the owner talks: one discreet chime, no ringing. */
+  notifyWaiting(): void {
+    this.ringtone.chime?.();
+  }
+
   async setRingDevice(deviceId: string): Promise<void> {
     this.ringDeviceId = deviceId;
     await this.ringtone.setSinkId(deviceId);

@@ -72,6 +72,23 @@ export class Ringtone {
     this.source = source;
   }
 
+  /** One soft chime, once: a second call is waiting while the owner is on a call. */
+  chime(): void {
+    if (this.source) return;
+    const ctx = (this.ctx ??= this.o.createContext() as SinkAudioContext);
+    void ctx.resume().catch(() => undefined);
+    const cycle = renderRingCycle(ctx.sampleRate);
+    const data = cycle.subarray(0, Math.round(0.45 * ctx.sampleRate));
+    const buffer = ctx.createBuffer(1, data.length, ctx.sampleRate);
+    buffer.getChannelData(0).set(data);
+    const gain = ctx.createGain();
+    gain.gain.value = this.o.volume * 0.4;
+    const source = ctx.createBufferSource();
+    source.buffer = buffer;
+    source.connect(gain).connect(ctx.destination);
+    source.start();
+  }
+
   stop(): void {
     if (!this.source) return;
     try {

@@ -111,6 +111,9 @@ export const useCallsStore = defineStore('calls', () => {
 
   function upsert(view: CallView, fromSnapshot = false): void {
     const before = calls.value[view.localId];
+    // A new call ringing while the owner talks: main does not ring it; a discreet chime says it waits.
+    const busy = Object.values(calls.value).some((c) => c.localId !== view.localId && c.state !== 'ringing' && c.state !== 'ended');
+    if (!before && !fromSnapshot && view.state === 'ringing' && busy) (engine as (CallMediaEngine & { notifyWaiting?: () => void }) | null)?.notifyWaiting?.();
     calls.value = { ...calls.value, [view.localId]: view };
     if (view.state === 'active' && activeSince.value[view.localId] === undefined) activeSince.value = { ...activeSince.value, [view.localId]: Date.now() };
     if (view.state === 'ended' && before?.state !== 'ended') {

@@ -63,6 +63,7 @@ function fakeEngine() {
     setOutputDevice: vi.fn(async () => undefined),
     refreshDevices: vi.fn(async () => undefined),
     dispose: vi.fn(),
+    notifyWaiting: vi.fn(),
   } as unknown as CallMediaEngine;
   setMediaEngineFactory((r) => {
     report = r;
@@ -266,6 +267,8 @@ describe('call panel', () => {
     await push(call({ localId: 'call-2', threadId: 8, startedAt: new Date(T0 + 5000).toISOString() }));
     expect(wrapper!.find('[data-testid="call-panel"]').exists()).toBe(true);
     expect(wrapper!.find('[data-testid="incoming-call"]').exists()).toBe(false);
+    // No ringing over the live call: one discreet chime.
+    expect((engine.engine as unknown as { notifyWaiting: ReturnType<typeof vi.fn> }).notifyWaiting).toHaveBeenCalledTimes(1);
     const waiting = byTestId('waiting-call');
     expect(waiting.text()).toContain('Jonas Weber');
     await waiting.get('[data-testid="waiting-decline"]').trigger('click');
