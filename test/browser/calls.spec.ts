@@ -362,11 +362,12 @@ test('an outgoing call nobody answers ends as not answered', async () => {
   await until('not-answered card', () => services!.threads.callItem(callId)?.status === 'no_answer');
 });
 
-/** A connect webhook as Meta would send it, signed with the app secret, straight to the receiver. */
-async function deliverConnect(callId: string, ageSeconds: number): Promise<void> {
+/** A calls webhook as Meta would send it, signed with the app secret, straight to the receiver. */
+async function deliverCallEvent(callId: string, event: 'connect' | 'terminate', ageSeconds: number): Promise<void> {
+  const extra = event === 'connect' ? { session: { sdp_type: 'offer', sdp: metaOfferSdp(randomMetaOfferParams()) } } : { status: 'FAILED' };
   const body = JSON.stringify({
     object: 'whatsapp_business_account',
-    entry: [{ id: sim!.business.wabaId, changes: [{ field: 'calls', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: sim!.business.phoneNumberId }, contacts: [{ profile: { name: ana.name }, wa_id: ana.wa_id }], calls: [{ id: callId, from: ana.wa_id, to: sim!.business.displayPhoneNumber, event: 'connect', timestamp: String(Math.floor(Date.now() / 1000) - ageSeconds), direction: 'USER_INITIATED', session: { sdp_type: 'offer', sdp: metaOfferSdp(randomMetaOfferParams()) } }] } }] }],
+    entry: [{ id: sim!.business.wabaId, changes: [{ field: 'calls', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: sim!.business.phoneNumberId }, contacts: [{ profile: { name: ana.name }, wa_id: ana.wa_id }], calls: [{ id: callId, from: ana.wa_id, to: sim!.business.displayPhoneNumber, event, timestamp: String(Math.floor(Date.now() / 1000) - ageSeconds), direction: 'USER_INITIATED', ...extra }] } }] }],
   });
   const res = await fetch(`http://127.0.0.1:${services!.receiver.port}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, sim!.business.appSecret) }, body });
   expect(res.status).toBe(200);
@@ -375,9 +376,21 @@ async function deliverConnect(callId: string, ageSeconds: number): Promise<void>
 test('a connect that arrives too late (the laptop slept, Meta retried) is a missed call and never rings', async () => {
   test.setTimeout(60_000);
   const { page: p } = await setup();
-  await deliverConnect('wacid.STALE1', 120);
+  await deliverCallEvent('wacid.STALE1', 'connect', 120);
   await until('missed call card', () => services!.threads.callItem('wacid.STALE1')?.status === 'missed');
   expect(services!.calls.list().find((c) => c.callId === 'wacid.STALE1')).toMatchObject({ state: 'ended', outcome: 'missed' });
+  await p.waitForTimeout(500);
+  await expect(p.getByTestId('incoming-call')).toHaveCount(0);
+});
+
+test('a terminate that arrives before its connect is respected: missed, never rings', async () => {
+  test.setTimeout(60_000);
+  const { page: p } = await setup();
+  await deliverCallEvent('wacid.EARLYEND', 'terminate', 0);
+  await deliverCallEvent('wacid.EARLYEND', 'connect', 1);
+  const known = await until('the late connect reached the controller', () => services!.calls.list().find((c) => c.callId === 'wacid.EARLYEND'));
+  expect(known).toMatchObject({ state: 'ended', outcome: 'missed' });
+  expect(services!.threads.callItem('wacid.EARLYEND')?.status).toBe('missed');
   await p.waitForTimeout(500);
   await expect(p.getByTestId('incoming-call')).toHaveCount(0);
 });
