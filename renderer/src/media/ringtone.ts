@@ -72,13 +72,21 @@ export class Ringtone {
     this.source = source;
   }
 
-  /** One soft chime, once: a second call is waiting while the owner is on a call. */
+  /**
+   * One soft chime, once: a second call is waiting while the owner is on a call. It plays on a
+   * short-lived context of its own (closed when it ends), so it never looks or sounds like ringing.
+   */
   chime(): void {
     if (this.source) return;
-    const ctx = (this.ctx ??= this.o.createContext() as SinkAudioContext);
-    void ctx.resume().catch(() => undefined);
+    let ctx: SinkAudioContext;
+    try {
+      ctx = new AudioContext({ latencyHint: 'interactive' }) as SinkAudioContext;
+    } catch {
+      return;
+    }
+    if (this.sinkId && ctx.setSinkId) void ctx.setSinkId(this.sinkId).catch(() => undefined);
     const cycle = renderRingCycle(ctx.sampleRate);
-    const data = cycle.subarray(0, Math.round(0.45 * ctx.sampleRate));
+    const data = cycle.subarray(0, Math.round(0.35 * ctx.sampleRate));
     const buffer = ctx.createBuffer(1, data.length, ctx.sampleRate);
     buffer.getChannelData(0).set(data);
     const gain = ctx.createGain();
@@ -86,6 +94,7 @@ export class Ringtone {
     const source = ctx.createBufferSource();
     source.buffer = buffer;
     source.connect(gain).connect(ctx.destination);
+    source.onended = () => void ctx.close().catch(() => undefined);
     source.start();
   }
 
