@@ -14,6 +14,7 @@ import { KeytarSecrets } from '../account/secrets.ts';
 import type { JsonFileStore } from '../account/config-store.ts';
 import { bindBridgeToIpc, forwardEvents } from './ipc.ts';
 import { setupDesktop } from './desktop.ts';
+import { setupUpdates } from './updates.ts';
 import { APP_SCHEME_PRIVILEGES, registerAppProtocol } from './protocol.ts';
 import {
   APP_ORIGIN,
@@ -103,6 +104,7 @@ if (!app.requestSingleInstanceLock()) {
       log: log.child('desktop'),
     });
     desktop.handleArgv(process.argv);
+    setupUpdates({ isPackaged: app.isPackaged, feedUrl: process.env['SWITCHBOARD_UPDATE_URL'], log: log.child('updates') });
     await mainWindow.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`);
   }).catch((err: unknown) => {
     log.error('shell.start_failed', { error: err instanceof Error ? err.message : String(err) });
