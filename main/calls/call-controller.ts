@@ -82,7 +82,11 @@ interface LiveCall {
   answerDeadline: Date | null;
   origin: CallView['origin'];
   timers: Map<string, ReturnType<typeof setTimeout>>;
+  endedAt?: number;
 }
+
+/** Ended calls are kept this long (for the window's "call ended" card), then forgotten. */
+const KEEP_ENDED_MS = 10 * 60_000;
 
 let seq = 0;
 
@@ -177,12 +181,14 @@ export class CallController {
     const tombstoned = this.tombstones.has(e.callId);
     const stale = tombstoned || deadline <= now || !e.session?.sdp;
     const busy = [...this.calls.values()].some((c) => c.ctx.state !== 'ended');
+    this.prune();
     const localId = `call-${++seq}`;
     const t = startIncoming({ type: 'incoming', callId: e.callId, offerSdp: e.session?.sdp ?? '', stale, preAccept: this.o.preAccept() });
     const call: LiveCall = { localId, ctx: t.context, threadId: this.threadOf(e.callId), customer: { waId: e.user.waId, userId: e.user.userId }, startedAt: new Date(now), answerDeadline: stale ? null : new Date(deadline), origin: e.ctaPayload || e.deeplinkPayload ? { ctaPayload: e.ctaPayload, deeplinkPayload: e.deeplinkPayload } : null, timers: new Map() };
     this.calls.set(localId, call);
     this.byCallId.set(e.callId, localId);
     if (stale) {
+      call.endedAt = now;
       this.o.log.info('calls.stale_connect', { callId: e.callId.slice(0, 24), tombstoned });
       this.record(call, 'missed', tombstoned ? 'The customer hung up before the call reached this computer.' : 'The call reached this computer too late to answer.');
       this.changed(call);
@@ -213,6 +219,7 @@ export class CallController {
 
   /** Starts an outgoing call to a customer (the permission check is the caller's job). */
   dial(customer: { waId: string | null; userId: string | null }, threadId: number | null): CallView {
+    this.prune();
     const localId = `call-${++seq}`;
     const t = startOutgoing();
     const call: LiveCall = { localId, ctx: t.context, threadId, customer, startedAt: this.o.clock(), answerDeadline: null, origin: null, timers: new Map() };
@@ -354,7 +361,18 @@ export class CallController {
     this.o.threads.recordCallOutcome(item.id, outcome, reason);
   }
 
+  /** Forgets calls that ended a while ago (the thread keeps their record); bounds memory. */
+  private prune(): void {
+    const now = this.o.clock().getTime();
+    for (const [localId, c] of this.calls) {
+      if (c.ctx.state !== 'ended' || c.endedAt === undefined || now - c.endedAt < KEEP_ENDED_MS) continue;
+      this.calls.delete(localId);
+      if (c.ctx.callId && this.byCallId.get(c.ctx.callId) === localId) this.byCallId.delete(c.ctx.callId);
+    }
+  }
+
   private finish(call: LiveCall): void {
+    call.endedAt = this.o.clock().getTime();
     for (const t of call.timers.values()) clearTimeout(t);
     call.timers.clear();
     this.o.media.ring(call.localId, false);
