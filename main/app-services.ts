@@ -173,7 +173,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     onChange: (view) => events.emit('call', view),
   });
   mediaPort.onLost((localId, reason) => calls.mediaLost(localId, reason));
-  const callPermissions = new CallPermissions({ db, account, clock });
+  const callPermissions = new CallPermissions({ threads, account });
   inbox.subscribe((e) => calls.onDomainEvent(e));
   const callCommand = (what: 'answer' | 'decline' | 'hangup', localId: string) => {
     const ok = what === 'answer' ? calls.answer(localId) : what === 'decline' ? calls.decline(localId) : calls.hangup(localId);

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { AccountService } from '../account/account-service.ts';
 import { asGraphError } from '../account/account-service.ts';
 import { BridgeRequestError } from '../bridge/dispatcher.ts';
-import type { Database } from '../storage/database.ts';
+import type { ThreadStore } from '../threads/thread-store.ts';
 
 const Limit = z.looseObject({ time_period: z.string().optional(), max_allowed: z.number().optional(), current_usage: z.number().optional(), limit_expiration_time: z.number().optional() });
 const PermissionsResponse = z.looseObject({
@@ -45,20 +45,19 @@ function limitReason(limits: z.infer<typeof Limit>[] | undefined, what: string):
 }
 
 export class CallPermissions {
-  private readonly db: Database;
+  private readonly threads: ThreadStore;
   private readonly account: AccountService;
-  private readonly clock: () => Date;
 
-  constructor(opts: { db: Database; account: AccountService; clock?: () => Date }) {
-    this.db = opts.db;
+  constructor(opts: { threads: ThreadStore; account: AccountService }) {
+    this.threads = opts.threads;
     this.account = opts.account;
-    this.clock = opts.clock ?? (() => new Date());
   }
 
   private customer(threadId: number): { waId: string | null; userId: string | null; windowOpen: boolean } {
-    const row = this.db.prepare('SELECT c.wa_id, c.user_id, t.window_expires_at FROM threads t JOIN contacts c ON c.id = t.contact_id WHERE t.id = ?').get(threadId) as { wa_id: string | null; user_id: string | null; window_expires_at: string | null } | undefined;
-    if (!row) throw new BridgeRequestError('not_found', 'That conversation no longer exists.');
-    return { waId: row.wa_id, userId: row.user_id, windowOpen: row.window_expires_at !== null && Date.parse(row.window_expires_at) > this.clock().getTime() };
+    const c = this.threads.contactOfThread(threadId);
+    const w = this.threads.windowOf(threadId);
+    if (!c || !w) throw new BridgeRequestError('not_found', 'That conversation no longer exists.');
+    return { waId: c.waId, userId: c.userId, windowOpen: w.open };
   }
 
   private connected() {

@@ -70,16 +70,15 @@ export class MessagingService {
 
   /** Whether free-form messages can be sent to this thread now, and until when. */
   windowOf(threadId: number): { open: boolean; expiresAt: string | null } {
-    const row = this.db.prepare('SELECT window_expires_at FROM threads WHERE id = ?').get(threadId) as { window_expires_at: string | null } | undefined;
-    if (!row) throw new BridgeRequestError('not_found', 'That conversation no longer exists.');
-    const expiresAt = row.window_expires_at;
-    return { open: expiresAt !== null && Date.parse(expiresAt) > this.clock().getTime(), expiresAt };
+    const w = this.threads.windowOf(threadId);
+    if (!w) throw new BridgeRequestError('not_found', 'That conversation no longer exists.');
+    return w;
   }
 
   private recipientOf(threadId: number): { to: string | null; recipient: string | null } {
-    const c = this.db.prepare('SELECT c.wa_id, c.user_id FROM threads t JOIN contacts c ON c.id = t.contact_id WHERE t.id = ?').get(threadId) as { wa_id: string | null; user_id: string | null } | undefined;
+    const c = this.threads.contactOfThread(threadId);
     if (!c) throw new BridgeRequestError('not_found', 'That conversation no longer exists.');
-    return { to: c.wa_id, recipient: c.user_id };
+    return { to: c.waId, recipient: c.userId };
   }
 
   /** Sends free-form text; resolves with the item as it stands after Graph answered. */

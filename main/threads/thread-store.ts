@@ -395,6 +395,14 @@ export class ThreadStore {
     return r?.notes ?? null;
   }
 
+  /** The 24-hour customer-service window of a thread: open now, and until when (null: no such thread). */
+  windowOf(threadId: number): { open: boolean; expiresAt: string | null } | null {
+    const row = this.db.prepare('SELECT window_expires_at FROM threads WHERE id = ?').get(threadId) as { window_expires_at: string | null } | undefined;
+    if (!row) return null;
+    const expiresAt = row.window_expires_at;
+    return { open: expiresAt !== null && Date.parse(expiresAt) > this.clock().getTime(), expiresAt };
+  }
+
   contactOfThread(threadId: number): { waId: string | null; userId: string | null } | null {
     const r = this.db.prepare('SELECT c.wa_id, c.user_id FROM threads t JOIN contacts c ON c.id = t.contact_id WHERE t.id = ?').get(threadId) as { wa_id: string | null; user_id: string | null } | undefined;
     return r ? { waId: r.wa_id, userId: r.user_id } : null;
