@@ -60,8 +60,18 @@ describe('Settings → Connection', () => {
     expect(get(w, 'connection-headline').text()).toBe('Unreachable — calls will be missed');
     expect(get(w, 'connection-explain').text()).toContain('Incoming calls will be missed while this computer is unreachable');
     expect(get(w, 'connection-reason').text()).toBe('The tunnel server refused the connection');
-    expect(get(w, 'connection-since').text()).toMatch(/^Since \d/);
+    // A day that is not today is named (the fixture's date), so "since" is never ambiguous.
+    expect(get(w, 'connection-since').text()).toMatch(/^Since Nov 25, \d{1,2}:\d{2}/);
     expect(get(w, 'connection-retry').text()).toMatch(/^Next try in \d+ sec/);
+  });
+
+  it('says only the time when the outage started today', async () => {
+    const since = new Date(Date.now() - 60_000);
+    const w = await mountView({ getConnection: () => unreachableConnection({ since: since.toISOString() }) });
+    const time = since.toLocaleTimeString('en-US', { hour: 'numeric', minute: '2-digit' });
+    // Just after midnight the minute before was yesterday: then the day is named too.
+    const sameDay = since.toDateString() === new Date().toDateString();
+    expect(get(w, 'connection-since').text()).toEqual(sameDay ? `Since ${time}` : expect.stringContaining(time));
   });
 
   it('follows the connection event', async () => {
