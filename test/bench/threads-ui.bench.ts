@@ -18,7 +18,12 @@
  *  - the renderer's JS heap (CDP Runtime.getHeapUsage, and performance.memory with
  *    --enable-precise-memory-info) with the long thread and the full list open, before and after
  *    scrolling up through 20,000 of its items (older pages load as the top is reached) — target
- *    < 200 MB.
+ *    < 200 MB;
+ *  - jumping to a search hit: the oldest message of the long thread (100,000 items back) vs one on
+ *    its newest page (baseline), N times each, alternating: from the click on the hit to the item
+ *    in the timeline's DOM. Two messages get a unique word for this (written once into the data
+ *    dir; the FTS index follows by trigger). Target: old ≤ 2× recent (one centred page, not
+ *    paging in from the newest item).
  * No renderer or main code is instrumented: everything is observed from outside.
  */
 import { spawnSync } from 'node:child_process';
@@ -62,7 +67,17 @@ const bigIds = newest(Number(big.id));
 const smallIds = newest(Number(small.id));
 const deep = ro.prepare('SELECT at, id FROM items WHERE thread_id = ? ORDER BY at DESC, id DESC LIMIT 1 OFFSET ?').get(big.id, SCROLL - 1) as { at: string; id: number };
 const totalItems = Number((ro.prepare('SELECT COUNT(*) AS n FROM items').get() as { n: number }).n);
+const oldestId = Number((ro.prepare("SELECT id FROM items WHERE thread_id = ? AND type = 'text' ORDER BY at ASC, id ASC LIMIT 1").get(big.id) as { id: number }).id);
+const recentId = bigIds[30]!;
 ro.close();
+// Unique words for the jump measurement (idempotent; the FTS update trigger re-indexes them).
+{
+  const rw = new DatabaseSync(path.join(dir, 'switchboard.db'));
+  const mark = rw.prepare("UPDATE items SET body = ? WHERE id = ? AND (body IS NULL OR body NOT LIKE '%' || ? || '%')");
+  mark.run('Benchjumpoldest order from long ago', oldestId, 'Benchjumpoldest');
+  mark.run('Benchjumprecent order from this week', recentId, 'Benchjumprecent');
+  rw.close();
+}
 
 // Set inside main(), closed in the finally below.
 let services = null as AppServices | null;
@@ -179,6 +194,32 @@ async function main(): Promise<void> {
   const after = await heap();
   await cdp.detach();
 
+  // Jumping to a search hit: the thread's oldest message vs one on its newest page.
+  const jumps = { old: [] as number[], recent: [] as number[] };
+  const jump = async (which: 'old' | 'recent'): Promise<number> => {
+    const word = which === 'old' ? 'Benchjumpoldest' : 'Benchjumprecent';
+    const id = which === 'old' ? oldestId : recentId;
+    await page.getByTestId('thread-search').fill(word);
+    const hit = page.getByTestId(`search-hit-${id}`);
+    await hit.waitFor({ timeout: 30_000 });
+    const t = performance.now();
+    await hit.click();
+    await page.locator(`[data-testid="timeline"] [data-testid="item-${id}"]`).waitFor({ timeout: 120_000 });
+    const took = performance.now() - t;
+    // Leave the thread so the next jump starts from the list, like the owner's next search.
+    await page.getByTestId('thread-search').fill('');
+    return took;
+  };
+  process.stdout.write(`jumping to a search hit: ${RUNS}× each, alternating `);
+  await jump('old');
+  await jump('recent');
+  for (let i = 0; i < RUNS; i++) {
+    jumps.old.push(await jump('old'));
+    jumps.recent.push(await jump('recent'));
+    process.stdout.write('.');
+  }
+  process.stdout.write('\n');
+
   // ---- the table ----
   const ms = (x: number) => x.toFixed(1).padStart(8);
   const mb = (x: number) => `${(x / MB).toFixed(1)} MB`.padStart(10);
@@ -204,6 +245,12 @@ async function main(): Promise<void> {
   heapRow('  after opening it (baseline)', before);
   heapRow(`  after scrolling up ${SCROLL.toLocaleString('en')} items`, after);
   const worst = Math.max(after.perf, after.cdpUsed);
+  const jo = stat(jumps.old);
+  const jr = stat(jumps.recent);
+  console.log(`${'jump to a search hit: click → item in DOM (ms)'.padEnd(52)}${'runs'.padStart(5)}${'p50'.padStart(8)}${'p95'.padStart(8)}`);
+  row(`  the oldest of ${Number(big.n).toLocaleString('en')} items`, jo);
+  row('  one on the newest page (baseline)', jr);
+  console.log(`  old ÷ recent: p50 ${(jo.p50 / jr.p50).toFixed(2)}×   target ≤ 2× (p50)   ${jo.p50 / jr.p50 <= 2 ? 'MET' : 'MISSED'}`);
   console.log(`  scrolled ${scrolled.ok ? SCROLL.toLocaleString('en') : `only to item ${scrolled.minId}`} items in ${scrollSeconds.toFixed(1)} s (${scrolled.steps} scrolls to the top); heap before GC ${(worst / MB).toFixed(1)} MB   target < 200 MB   ${scrolled.ok && worst < 200 * MB ? 'MET' : 'MISSED'}`);
 }
 

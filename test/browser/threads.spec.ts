@@ -138,4 +138,17 @@ test('scrolling up loads older items without moving what is on screen; search ju
   const target = page.locator('.focused');
   await expect(target).toContainText('Hi! Do you make sugar-free panettone for Christmas?');
   await expect(target).toBeInViewport();
+  // The thread opened at the hit (one page around it), not paged in from the newest message.
+  const around = await loaded();
+  expect(around).toBeLessThan(80);
+  await expect(timeline).not.toContainText('Thank you so much!!');
+  // Scrolling down brings the later messages in; "Jump to latest" goes straight to the end.
+  await timeline.evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await expect.poll(loaded).toBeGreaterThan(around);
+  const latest = page.getByTestId('jump-latest');
+  await expect(latest).toBeVisible();
+  await latest.click();
+  await expect(timeline).toContainText('Thank you so much!!');
+  await expect(page.getByText('Thank you so much!!')).toBeInViewport();
+  await expect(latest).toBeHidden();
 });

@@ -109,6 +109,7 @@ const en = {
       label: 'Messages and calls with {name}',
       loading: 'Loading conversation…',
       loadingOlder: 'Loading earlier messages…',
+      loadingNewer: 'Loading later messages…',
       beginning: 'This is the start of your conversation with {name}.',
       loadFailed: 'This conversation could not be loaded: {reason}',
       jumpLatest: 'Jump to latest',

@@ -26,7 +26,6 @@ export interface WindowState {
 export const MAX_TEXT_LENGTH = 4096;
 export const LIST_PAGE = 50;
 export const TIMELINE_PAGE = 60;
-const JUMP_PAGE = 500;
 const SEARCH_DEBOUNCE_MS = 200;
 /** How many pages of 200 threads search looks through to name the threads its hits belong to. */
 const RESOLVE_PAGES = 25;
@@ -210,8 +209,14 @@ export const useThreadsStore = defineStore('threads', () => {
   const selectedId = ref<number | null>(null);
   const items = shallowRef<TimelineItem[]>([]);
   const olderCursor = ref<Cursor | null>(null);
+  /**
+   * Newer than the loaded items (after a jump to an old search hit the timeline is a window in the
+   * middle of the thread); null when the newest item is loaded.
+   */
+  const newerCursor = ref<Cursor | null>(null);
   const timelineLoading = ref(false);
   const olderLoading = ref(false);
+  const newerLoading = ref(false);
   const timelineError = ref<string | null>(null);
   const windowState = ref<WindowState>({ open: false, expiresAt: null });
   /** The item a search result pointed at (the view scrolls to it and highlights it). */
@@ -219,6 +224,7 @@ export const useThreadsStore = defineStore('threads', () => {
 
   const selected = computed(() => (selectedId.value === null ? null : (known.value.get(selectedId.value) ?? null)));
   const hasOlder = computed(() => olderCursor.value !== null);
+  const hasNewer = computed(() => newerCursor.value !== null);
 
   function setItems(next: TimelineItem[]): void {
     items.value = next;
@@ -259,17 +265,21 @@ export const useThreadsStore = defineStore('threads', () => {
       selectedId.value = threadId;
       setItems([]);
       olderCursor.value = null;
+      newerCursor.value = null;
       olderLoading.value = false;
+      newerLoading.value = false;
       timelineError.value = null;
       windowState.value = { open: false, expiresAt: known.value.get(threadId)?.windowExpiresAt ?? null };
       resetOutgoing();
       void loadPermission();
       timelineLoading.value = true;
       try {
-        const res = await useBridge().request('getTimeline', { threadId, before: null, limit: TIMELINE_PAGE });
+        // A search hit opens the thread at the hit (a page centred on it, however old), not at the newest page.
+        const res = await useBridge().request('getTimeline', { threadId, before: null, aroundItemId: opts.itemId ?? null, limit: TIMELINE_PAGE });
         if (seq !== timelineSeq) return;
         setItems([...res.items].reverse());
         olderCursor.value = res.next;
+        newerCursor.value = res.newer;
         windowState.value = res.window;
       } catch (err) {
         if (seq === timelineSeq) timelineError.value = errorText(err);
@@ -278,8 +288,34 @@ export const useThreadsStore = defineStore('threads', () => {
         if (seq === timelineSeq) timelineLoading.value = false;
       }
       void markOpened(threadId);
+      return;
     }
-    if (opts.itemId !== undefined) await loadUntil(opts.itemId);
+    if (opts.itemId !== undefined && !items.value.some((i) => i.id === opts.itemId)) await loadAround(opts.itemId);
+  }
+
+  /** Replaces the loaded items with a page centred on an item of the open thread. */
+  async function loadAround(itemId: number): Promise<boolean> {
+    const threadId = selectedId.value;
+    if (threadId === null) return false;
+    const seq = ++timelineSeq;
+    olderLoading.value = false;
+    newerLoading.value = false;
+    timelineLoading.value = true;
+    try {
+      const res = await useBridge().request('getTimeline', { threadId, before: null, aroundItemId: itemId, limit: TIMELINE_PAGE });
+      if (seq !== timelineSeq) return false;
+      setItems([...res.items].reverse());
+      olderCursor.value = res.next;
+      newerCursor.value = res.newer;
+      windowState.value = res.window;
+      timelineError.value = null;
+      return true;
+    } catch (err) {
+      if (seq === timelineSeq) timelineError.value = errorText(err);
+      return false;
+    } finally {
+      if (seq === timelineSeq) timelineLoading.value = false;
+    }
   }
 
   async function markOpened(threadId: number): Promise<void> {
@@ -301,7 +337,9 @@ export const useThreadsStore = defineStore('threads', () => {
     selectedId.value = null;
     setItems([]);
     olderCursor.value = null;
+    newerCursor.value = null;
     olderLoading.value = false;
+    newerLoading.value = false;
     timelineLoading.value = false;
     focusItemId.value = null;
     resetOutgoing();
@@ -327,14 +365,48 @@ export const useThreadsStore = defineStore('threads', () => {
     }
   }
 
-  /** Loads older pages until the item is in the timeline (jumping to a search hit). */
-  async function loadUntil(itemId: number): Promise<boolean> {
+  /** Scrolling down in a window opened at an old search hit: the next newer page. */
+  async function loadNewer(limit = TIMELINE_PAGE): Promise<boolean> {
+    const threadId = selectedId.value;
+    if (threadId === null || !newerCursor.value || newerLoading.value) return false;
     const seq = timelineSeq;
-    while (!items.value.some((i) => i.id === itemId)) {
-      if (seq !== timelineSeq || !olderCursor.value) return false;
-      if (!(await loadOlder(JUMP_PAGE))) return false;
+    newerLoading.value = true;
+    try {
+      const res = await useBridge().request('getTimeline', { threadId, before: null, after: newerCursor.value, limit });
+      if (seq !== timelineSeq) return false;
+      mergeItems(res.items);
+      newerCursor.value = res.newer;
+      windowState.value = res.window;
+      return true;
+    } catch (err) {
+      if (seq === timelineSeq) timelineError.value = errorText(err);
+      return false;
+    } finally {
+      if (seq === timelineSeq) newerLoading.value = false;
     }
-    return true;
+  }
+
+  /** Back to the newest page (Jump to latest, or sending from a window in the past). */
+  async function showLatest(): Promise<void> {
+    const threadId = selectedId.value;
+    if (threadId === null || newerCursor.value === null) return;
+    const seq = ++timelineSeq;
+    olderLoading.value = false;
+    newerLoading.value = false;
+    timelineLoading.value = true;
+    try {
+      const res = await useBridge().request('getTimeline', { threadId, before: null, limit: TIMELINE_PAGE });
+      if (seq !== timelineSeq) return;
+      setItems([...res.items].reverse());
+      olderCursor.value = res.next;
+      newerCursor.value = null;
+      windowState.value = res.window;
+      timelineError.value = null;
+    } catch (err) {
+      if (seq === timelineSeq) timelineError.value = errorText(err);
+    } finally {
+      if (seq === timelineSeq) timelineLoading.value = false;
+    }
   }
 
   async function jumpTo(hit: SearchHit): Promise<void> {
@@ -351,7 +423,9 @@ export const useThreadsStore = defineStore('threads', () => {
       if (seq !== timelineSeq) return;
       const had = new Set(items.value.map((i) => i.id));
       const windowWas = windowState.value.open;
-      mergeItems(res.items);
+      // In a window opened at an old search hit, the newest page is not adjacent to what is
+      // loaded: merging it would leave a silent gap. Only items already shown are updated then.
+      mergeItems(newerCursor.value === null ? res.items : res.items.filter((i) => had.has(i.id)));
       windowState.value = res.window;
       // A permission reply (granted, declined, revoked) or the window opening changes what the
       // Call and "Ask to call" buttons may do: ask main again.
@@ -374,6 +448,9 @@ export const useThreadsStore = defineStore('threads', () => {
     const body = text.trim();
     if (threadId === null || !body || body.length > MAX_TEXT_LENGTH) return false;
     if (!windowState.value.open) return false;
+    // Sending from a window in the past: the new bubble belongs at the end of the conversation.
+    if (newerCursor.value !== null) await showLatest();
+    if (selectedId.value !== threadId) return false;
     const pending: TimelineItem = {
       id: -++pendingSeq,
       threadId,
@@ -598,8 +675,10 @@ export const useThreadsStore = defineStore('threads', () => {
     selected,
     items,
     hasOlder,
+    hasNewer,
     timelineLoading,
     olderLoading,
+    newerLoading,
     timelineError,
     windowState,
     focusItemId,
@@ -615,7 +694,9 @@ export const useThreadsStore = defineStore('threads', () => {
     select,
     close,
     loadOlder,
-    loadUntil,
+    loadNewer,
+    loadAround,
+    showLatest,
     jumpTo,
     refreshTimeline,
     send,

@@ -130,13 +130,45 @@ describe('threads store: the open thread', () => {
     expect(s.hasOlder).toBe(false);
   });
 
-  it('jumps to a search hit by loading pages until the item is there', async () => {
+  it('jumps to an old search hit with one request for a page centred on it, then scrolls either way', async () => {
     const items = Array.from({ length: 3000 }, (_, i) => item(i + 1));
     const s = setup({ listThreads: () => ({ threads: [thread(1)], next: null }), getTimeline: pageTimeline(() => items) });
     await s.start();
     await s.jumpTo({ itemId: 7, threadId: 1, at: items[6]!.at, snippet: 'x' });
     expect(s.items.some((i) => i.id === 7)).toBe(true);
     expect(s.focusItemId).toBe(7);
+    // One request, however old the hit: not 3,000 items paged in from the newest.
+    expect(callsOf('getTimeline')).toEqual([expect.objectContaining({ threadId: 1, aroundItemId: 7 })]);
+    expect(s.items.map((i) => i.id)).toEqual(Array.from({ length: 37 }, (_, i) => i + 1));
+    expect(s.hasOlder).toBe(false);
+    expect(s.hasNewer).toBe(true);
+    await s.loadNewer();
+    expect(s.items.map((i) => i.id)).toEqual(Array.from({ length: 97 }, (_, i) => i + 1));
+    // Jump to latest: the newest page, and the timeline is live again.
+    await s.showLatest();
+    expect(s.hasNewer).toBe(false);
+    expect(s.items.at(-1)!.id).toBe(3000);
+    expect(s.items).toHaveLength(60);
+  });
+
+  it('in a window opened at an old hit, new messages do not leave a gap, and sending returns to the latest', async () => {
+    const items = Array.from({ length: 500 }, (_, i) => item(i + 1));
+    const s = setup({
+      listThreads: () => ({ threads: [thread(1)], next: null }),
+      getTimeline: pageTimeline(() => items),
+      sendTextMessage: () => item(502, { direction: 'out', body: 'On my way', status: 'sent' }),
+    });
+    await s.start();
+    await s.jumpTo({ itemId: 100, threadId: 1, at: items[99]!.at, snippet: 'x' });
+    const shown = s.items.map((i) => i.id);
+    items.push(item(501, { body: 'Hello?' }));
+    fake.emit('threadsChanged', { threadIds: [1] });
+    await flushPromises();
+    // The newest page is not adjacent to the window: nothing of it is appended.
+    expect(s.items.map((i) => i.id)).toEqual(shown);
+    expect(await s.send('On my way')).toBe(true);
+    expect(s.hasNewer).toBe(false);
+    expect(s.items.slice(-3).map((i) => i.id)).toEqual([500, 501, 502]);
   });
 
   it('sends optimistically: a pending bubble at once, replaced by main’s item', async () => {

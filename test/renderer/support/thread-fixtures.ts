@@ -47,6 +47,22 @@ export function pageThreads(all: ThreadSummary[]) {
 export function pageTimeline(items: () => TimelineItem[], window = { open: true, expiresAt: '2026-11-26T12:00:00.000Z' }) {
   return (p: ParamsOf<'getTimeline'>): ResultOf<'getTimeline'> => {
     const newestFirst = items().filter((i) => i.threadId === p.threadId).slice().reverse();
+    const cursor = (i: TimelineItem | undefined) => (i ? { at: i.at, id: i.id } : null);
+    // A page centred on an item, and pages newer than a cursor: main's semantics (app-services getTimeline).
+    if (p.aroundItemId) {
+      const at = newestFirst.findIndex((i) => i.id === p.aroundItemId);
+      if (at < 0) throw new Error('That message is no longer in this conversation.');
+      const half = Math.max(1, Math.floor((p.limit ?? 50) / 2));
+      const newer = newestFirst.slice(Math.max(0, at - half), at);
+      const older = newestFirst.slice(at + 1, at + 1 + half);
+      return { items: [...newer, newestFirst[at]!, ...older], next: older.length === half ? cursor(older.at(-1)) : null, newer: newer.length === half ? cursor(newer[0]) : null, window };
+    }
+    if (p.after) {
+      const from = newestFirst.findIndex((i) => i.id === p.after!.id);
+      const limit = p.limit ?? 50;
+      const newer = newestFirst.slice(Math.max(0, from - limit), from);
+      return { items: newer, next: null, newer: newer.length === limit ? cursor(newer[0]) : null, window };
+    }
     const before = p.before ?? null;
     const start = before ? newestFirst.findIndex((i) => i.id === before.id) + 1 : 0;
     const limit = p.limit ?? 50;
