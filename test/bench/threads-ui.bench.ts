@@ -106,6 +106,7 @@ async function main(): Promise<void> {
     const id = Number(which === 'big' ? big.id : small.id);
     const ids = which === 'big' ? bigIds : smallIds;
     let row = page.locator(`[data-testid="thread-rows"] ${rowSel(id)}`);
+    if (via === 'list') await reveal(id);
     if (via === 'search') {
       await page.getByTestId('thread-search').fill(names[which]);
       row = page.locator(`[data-testid="search-contacts"] ${rowSel(id)}`);
@@ -124,6 +125,20 @@ async function main(): Promise<void> {
       openMs[via][which === 'big' ? 'bigDom' : 'smallDom'].push(shown.dom - clicked);
     }
     await page.waitForTimeout(150);
+  }
+  // The thread list is virtual: scroll it (from the end, where the oldest threads are) until the row is rendered.
+  async function reveal(id: number): Promise<void> {
+    const found = await page.getByTestId('thread-rows').evaluate(async (el, sel) => {
+      el.scrollTop = el.scrollHeight;
+      for (let i = 0; i < 400; i++) {
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        if (el.querySelector(sel)) return true;
+        if (el.scrollTop <= 0) return false;
+        el.scrollTop -= el.clientHeight;
+      }
+      return false;
+    }, rowSel(id));
+    if (!found) throw new Error(`thread row ${id} not found in the list`);
   }
   // Strictly alternating, so every open replaces the other thread's timeline.
   async function series(via: Via): Promise<void> {
@@ -144,11 +159,15 @@ async function main(): Promise<void> {
   await series('search');
   await page.getByTestId('thread-search').fill('');
   await page.getByTestId('thread-rows').waitFor({ timeout: 10_000 });
-  for (let i = 0; i < 200 && (await page.locator(`${rowSel(Number(big.id))}, ${rowSel(Number(small.id))}`).count()) < 2; i++) {
-    await page.locator('[data-testid="threads-load-more"]:not([disabled])').click({ timeout: 10_000 });
-    await page.waitForTimeout(20);
+  // Page the (virtual) list to its end by scrolling it: every thread is loaded, the two measured ones among the oldest.
+  const list = page.getByTestId('thread-rows');
+  for (let i = 0; i < 400 && (await list.getAttribute('data-complete')) !== 'true'; i++) {
+    await list.evaluate((el) => (el.scrollTop = el.scrollHeight));
+    await page.waitForTimeout(30);
   }
-  const listedRows = await page.locator('[data-testid="thread-rows"] [data-thread-id]').count();
+  const listedRows = Number(await list.getAttribute('data-rows'));
+  const renderedRows = await page.locator('[data-testid="thread-rows"] [data-thread-id]').count();
+  console.log(`thread list: ${listedRows.toLocaleString('en')} threads loaded, ${renderedRows} rows in the DOM`);
   await series('list');
 
   // Heap with the long thread open, then after scrolling up through SCROLL items.
