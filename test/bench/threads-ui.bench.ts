@@ -131,7 +131,7 @@ async function main(): Promise<void> {
     const found = await page.getByTestId('thread-rows').evaluate(async (el, sel) => {
       el.scrollTop = el.scrollHeight;
       for (let i = 0; i < 400; i++) {
-        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        await new Promise((r) => setTimeout(r, 40)); // two frames: the list renders the rows now in view
         if (el.querySelector(sel)) return true;
         if (el.scrollTop <= 0) return false;
         el.scrollTop -= el.clientHeight;
