@@ -8,10 +8,13 @@
  * The in-memory backend exists only for the demo's throwaway simulator credentials and must be
  * chosen explicitly.
  */
-export const SECRET_NAMES = ['accessToken', 'appSecret', 'verifyToken'] as const;
+/** The WhatsApp account's secrets: `clear()` (disconnecting) removes exactly these. */
+export const ACCOUNT_SECRET_NAMES = ['accessToken', 'appSecret', 'verifyToken'] as const;
+/** Plus this computer's TURN credentials (a JSON array, by server position; see turn-credentials.ts). */
+export const SECRET_NAMES = [...ACCOUNT_SECRET_NAMES, 'turnCredentials'] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 
-const ACCOUNT_OF: Record<SecretName, string> = { accessToken: 'access-token', appSecret: 'app-secret', verifyToken: 'webhook-verify-token' };
+const ACCOUNT_OF: Record<SecretName, string> = { accessToken: 'access-token', appSecret: 'app-secret', verifyToken: 'webhook-verify-token', turnCredentials: 'turn-credentials' };
 
 export class KeychainUnavailableError extends Error {
   override name = 'KeychainUnavailableError';
@@ -35,6 +38,7 @@ export interface SecretsService {
   get(name: SecretName): Promise<string | null>;
   set(name: SecretName, value: string): Promise<void>;
   delete(name: SecretName): Promise<void>;
+  /** Removes the account's secrets (ACCOUNT_SECRET_NAMES); TURN credentials belong to the computer and stay. */
   clear(): Promise<void>;
 }
 
@@ -104,7 +108,7 @@ export class KeytarSecrets implements SecretsService {
     await this.call((k) => k.deletePassword(this.service, ACCOUNT_OF[name]));
   }
   async clear(): Promise<void> {
-    for (const n of SECRET_NAMES) await this.delete(n);
+    for (const n of ACCOUNT_SECRET_NAMES) await this.delete(n);
   }
 }
 
@@ -123,6 +127,6 @@ export class MemorySecrets implements SecretsService {
     this.values.delete(name);
   }
   async clear(): Promise<void> {
-    this.values.clear();
+    for (const n of ACCOUNT_SECRET_NAMES) this.values.delete(n);
   }
 }

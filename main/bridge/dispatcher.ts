@@ -39,7 +39,26 @@ function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
-export function createDispatcher(handlers: BridgeHandlers, log: Logger): Dispatch {
+/**
+ * `redact` (main's SecretRedactor) runs over every answer before it leaves main: a secret that
+ * slipped into an error message or a stored Graph detail (Graph errors can echo the token or an
+ * `access_token=` URL) reaches the renderer as "[redacted]", never as itself.
+ */
+export function createDispatcher(handlers: BridgeHandlers, log: Logger, opts: { redact?: (text: string) => string } = {}): Dispatch {
+  const dispatch = createUnredactedDispatcher(handlers, log);
+  const redact = opts.redact;
+  if (!redact) return dispatch;
+  return async (name, params) => {
+    const response = await dispatch(name, params);
+    const text = JSON.stringify(response);
+    const clean = redact(text);
+    if (clean === text) return response;
+    log.warn('bridge.secret_redacted', { name: typeof name === 'string' ? name.slice(0, 80) : typeof name });
+    return JSON.parse(clean) as BridgeResponse<unknown>;
+  };
+}
+
+function createUnredactedDispatcher(handlers: BridgeHandlers, log: Logger): Dispatch {
   return async (name, params) => {
     if (!isRequestName(name)) {
       log.warn('bridge.unknown_request', { name: typeof name === 'string' ? name.slice(0, 80) : typeof name });

@@ -5,7 +5,17 @@ export type BridgeEventListener = <E extends EventName>(event: E, payload: Paylo
 
 export class BridgeEventBus {
   private readonly listeners = new Set<BridgeEventListener>();
+  private readonly redact: ((text: string) => string) | undefined;
+  /** `redact` (main's SecretRedactor) runs over every payload: no secret is pushed to a window. */
+  constructor(opts: { redact?: (text: string) => string } = {}) {
+    this.redact = opts.redact;
+  }
   emit<E extends EventName>(event: E, payload: PayloadOf<E>): void {
+    if (this.redact) {
+      const text = JSON.stringify(payload);
+      const clean = text === undefined ? text : this.redact(text);
+      if (clean !== text) payload = JSON.parse(clean) as PayloadOf<E>;
+    }
     for (const l of [...this.listeners]) {
       try {
         l(event, payload);

@@ -21,20 +21,45 @@ export interface LogSink {
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 export class SecretRedactor {
-  private readonly secrets = new Set<string>();
-  /** Register a value that must never appear in a log line (ignored if too short to be a secret). */
-  add(value: string | null | undefined): void {
-    if (value && value.length >= 6) this.secrets.add(value);
+  /** Every form to mask (the value, its URL-encoded, base64 and base64url forms) → whether the renderer may see it. */
+  private readonly forms = new Map<string, { value: string; rendererMayKnow: boolean }>();
+  /**
+   * Register a value that must never appear in a log line (ignored if too short to be a secret).
+   * `rendererMayKnow` marks a value the window itself needs (a TURN credential for its
+   * RTCPeerConnection): masked in logs and diagnostics, but not in what main sends the renderer.
+   */
+  add(value: string | null | undefined, opts: { rendererMayKnow?: boolean } = {}): void {
+    if (!value || value.length < 6) return;
+    for (const form of encodedForms(value)) this.forms.set(form, { value, rendererMayKnow: opts.rendererMayKnow ?? false });
   }
   remove(value: string): void {
-    this.secrets.delete(value);
+    for (const [form, v] of this.forms) if (v.value === value) this.forms.delete(form);
   }
+  /** For logs and the diagnostics bundle: every registered secret, plus any Bearer token. */
   redact(text: string): string {
-    let out = text;
-    for (const s of this.secrets) if (out.includes(s)) out = out.split(s).join('[redacted]');
+    const out = this.mask(text, false);
     // Bearer tokens that were never registered (e.g. typed into a form) are masked too.
     return out.replace(/Bearer\s+[A-Za-z0-9._~+/=-]{8,}/g, 'Bearer [redacted]');
   }
+  /** For what main sends the renderer: the registered secrets only (message text is left alone). */
+  redactForRenderer(text: string): string {
+    return this.mask(text, true);
+  }
+  private mask(text: string, forRenderer: boolean): string {
+    let out = text;
+    for (const [form, v] of this.forms) {
+      if (forRenderer && v.rendererMayKnow) continue;
+      if (out.includes(form)) out = out.split(form).join('[redacted]');
+    }
+    return out;
+  }
+}
+
+/** A secret and the encodings it could travel in (URL query strings, base64 blobs). Longest first. */
+function encodedForms(value: string): string[] {
+  const b64 = Buffer.from(value, 'utf8').toString('base64');
+  const b64url = Buffer.from(value, 'utf8').toString('base64url');
+  return [...new Set([value, encodeURIComponent(value), b64, b64.replace(/=+$/, ''), b64url])].filter((f) => f.length >= 6).sort((a, b) => b.length - a.length);
 }
 
 export function createLogger(opts: {

@@ -5,7 +5,8 @@
  *   GET  {path}?hub.mode=subscribe&hub.verify_token=…&hub.challenge=…  → 200 challenge | 403
  *   POST {path}  (X-Hub-Signature-256 over the raw bytes)               → 200 once stored
  *
- * Everything else is 404 — the browser host's bridge and every other part of the app live on
+ * Everything else is a plain 404 (400 or 431 for what Node's HTTP parser refuses: bad bytes,
+ * conflicting lengths, oversized headers), with no server banner and no CORS headers — the browser host's bridge and every other part of the app live on
  * other servers and are never reachable through this one. A POST is checked in this order:
  * size (413 over 3 MB, before reading it all), signature over the exact bytes (401, counted and
  * logged at most once per interval), then written to the inbox in one transaction and only then
@@ -13,7 +14,7 @@
  * health probe (a nonce through the public URL comes back as the challenge).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from '../core/log.ts';
 import { secretsMatch } from '../core/secure-compare.ts';
 import type { WebhookInbox } from './inbox.ts';
@@ -162,7 +163,22 @@ export async function startWebhookReceiver(opts: ReceiverOptions): Promise<Webho
       req.resume();
     }
   });
-  server.on('clientError', (_e, socket) => socket.destroy());
+  // A request Node's parser refuses (bad bytes, smuggling headers, huge headers) still gets a plain
+  // answer with nothing about the server in it, then the connection is closed.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || err.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+    const text = tooLarge ? 'Request header fields too large' : 'Bad request';
+    socket.end(`HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${text.length}\r\nConnection: close\r\n\r\n${text}`);
+    (socket as Socket).setTimeout(5000, () => socket.destroy());
+  });
+  // CONNECT is not a route either (without this listener Node drops the connection unanswered).
+  server.on('connect', (_req, socket) => {
+    socket.end('HTTP/1.1 404 Not Found\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 9\r\nConnection: close\r\n\r\nNot found');
+  });
   server.requestTimeout = 30_000;
   server.headersTimeout = 15_000;
 
