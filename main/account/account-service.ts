@@ -17,7 +17,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Logger, SecretRedactor } from '../core/log.ts';
-import { GraphClient } from '../graph/graph-client.ts';
+import { defaultGraphTimeoutMs, GraphClient } from '../graph/graph-client.ts';
 import { GraphError } from '../graph/graph-errors.ts';
 import type { AccountConfig, ConfigStore } from './config-store.ts';
 import type { SecretsService } from './secrets.ts';
@@ -144,8 +144,8 @@ export class AccountService {
       steps.set(id, s);
       onProgress(s);
     };
-    const graph = new GraphClient({ baseUrl: input.graphBaseUrl, version: input.apiVersion, token: () => input.accessToken, log: this.log.child('graph'), maxAttempts: 2, timeoutMs: 10_000, ...(this.fetchImpl ? { fetch: this.fetchImpl } : {}) });
-    const appGraph = new GraphClient({ baseUrl: input.graphBaseUrl, version: input.apiVersion, token: () => `${input.appId}|${input.appSecret}`, log: this.log.child('graph'), maxAttempts: 2, timeoutMs: 10_000, ...(this.fetchImpl ? { fetch: this.fetchImpl } : {}) });
+    const graph = new GraphClient({ baseUrl: input.graphBaseUrl, version: input.apiVersion, token: () => input.accessToken, log: this.log.child('graph'), maxAttempts: 2, timeoutMs: Math.min(10_000, defaultGraphTimeoutMs()), ...(this.fetchImpl ? { fetch: this.fetchImpl } : {}) });
+    const appGraph = new GraphClient({ baseUrl: input.graphBaseUrl, version: input.apiVersion, token: () => `${input.appId}|${input.appSecret}`, log: this.log.child('graph'), maxAttempts: 2, timeoutMs: Math.min(10_000, defaultGraphTimeoutMs()), ...(this.fetchImpl ? { fetch: this.fetchImpl } : {}) });
     let phone: PhoneInfo | null = null;
     const skipRest = (from: ConnectStepId, why: string): void => {
       for (const id of CONNECT_STEPS.slice(CONNECT_STEPS.indexOf(from))) if (steps.get(id)!.state === 'pending') set(id, 'skipped', why);

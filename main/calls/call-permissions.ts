@@ -80,7 +80,7 @@ export class CallPermissions {
       });
     } catch (err) {
       const e = asGraphError(err);
-      throw new BridgeRequestError(`graph_${e.code}`, e.userMessage);
+      throw new BridgeRequestError(`graph_${e.code}`, e.actionMessage);
     }
     const status = res.permission.status === 'temporary' ? 'temporary' : res.permission.status === 'permanent' ? 'permanent' : 'none';
     const action = (name: string) => res.actions?.find((x) => x.action_name === name);
@@ -125,7 +125,7 @@ export class CallPermissions {
       return { wamid: res.messages[0]!.id };
     } catch (err) {
       const e = asGraphError(err);
-      throw new BridgeRequestError(`graph_${e.code}`, e.userMessage);
+      throw new BridgeRequestError(`graph_${e.code}`, e.actionMessage);
     }
   }
 
@@ -161,7 +161,7 @@ export class CallPermissions {
       return { wamid: res.messages[0]!.id };
     } catch (err) {
       const e = asGraphError(err);
-      throw new BridgeRequestError(`graph_${e.code}`, e.userMessage);
+      throw new BridgeRequestError(`graph_${e.code}`, e.actionMessage);
     }
   }
 }

@@ -4,8 +4,9 @@
  * error), timeouts, zod-validated responses, Graph's error envelope mapped to `GraphError`
  * (graph-errors.ts), and retries with backoff only where repeating cannot do anything twice:
  *   - GET: network errors, timeouts, 5xx and throttling;
- *   - POST/DELETE: throttling (and other refused-before-action codes) only — a 5xx or a timeout
- *     on a state-changing call (accept, connect, send) is reported, never repeated blindly.
+ *   - POST/DELETE: throttling codes only (Meta refused before doing anything) — a 5xx, a timeout
+ *     or a broken connection on a state-changing call (accept, connect, send) is reported with
+ *     `outcomeUnknown` ("WhatsApp may have carried it out"), never repeated blindly.
  */
 import { z } from 'zod';
 import type { Logger } from '../core/log.ts';
@@ -59,12 +60,26 @@ export function redact(text: string, token: string | null): string {
 
 const defaultBackoff = (attempt: number): number => Math.random() * Math.min(8000, 400 * 2 ** (attempt - 1));
 
+/**
+ * The request timeout: 15 s, or `SWITCHBOARD_GRAPH_TIMEOUT_MS` (tests and the reliability suites
+ * shorten it; a person on a slow link may lengthen it).
+ */
+export function defaultGraphTimeoutMs(): number {
+  const env = Number(globalThis.process?.env?.['SWITCHBOARD_GRAPH_TIMEOUT_MS']);
+  return Number.isFinite(env) && env >= 100 ? env : 15_000;
+}
+
+/** Said of a state-changing request whose answer was lost: it may have been carried out. */
+const MAYBE_DONE = 'WhatsApp may have carried it out anyway: check before trying again.';
+/** Connection errors that mean the request never left this computer. */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+
 export class GraphClient {
   private readonly opts: Required<Omit<GraphClientOptions, 'fetch'>> & { fetch: typeof fetch };
 
   constructor(opts: GraphClientOptions) {
     this.opts = {
-      timeoutMs: 15_000,
+      timeoutMs: defaultGraphTimeoutMs(),
       maxAttempts: 4,
       backoffMs: defaultBackoff,
       ...opts,
@@ -95,7 +110,10 @@ export class GraphClient {
         return await this.once(req);
       } catch (err) {
         if (!(err instanceof GraphError)) throw err;
-        const throttled = typeof err.code === 'number' && (THROTTLING_CODES.has(err.code) || err.refusedBeforeAction);
+        // "Slow down" codes clear in seconds and mean nothing happened: any method may repeat.
+        // Other refused-before-action codes (138002 concurrent calls, 138005 daily call limit)
+        // do not clear in seconds, so they are reported at once rather than retried.
+        const throttled = typeof err.code === 'number' && THROTTLING_CODES.has(err.code);
         const transient = err.category === 'network' || err.category === 'transient' || (err.httpStatus !== null && err.httpStatus >= 500);
         const retry = attempt < this.opts.maxAttempts && (throttled || (retrySafe && transient));
         this.opts.log.warn('graph.request_failed', { method: req.method, path: this.logPath(req.path), code: err.code, http: err.httpStatus, attempt, retry });
@@ -111,6 +129,9 @@ export class GraphClient {
   }
 
   private async once<T>(req: GraphRequest<T>): Promise<T> {
+    // A request that changes something (accept, connect, send) and lost its answer may have been
+    // carried out: the error says so, and it is never repeated automatically (see request()).
+    const changesState = !(req.idempotent ?? req.method === 'GET');
     const token = await this.opts.token();
     if (!token) throw new GraphError({ code: 'no_token', category: 'auth', message: 'No access token is configured.', fix: 'Connect your account in Settings → Account.' });
     const url = this.url(req.path, req.query);
@@ -131,41 +152,70 @@ export class GraphClient {
       const e = err as Error & { cause?: { code?: string } };
       const timedOut = e.name === 'TimeoutError' || e.name === 'AbortError';
       const cause = e.cause?.code ?? e.name;
+      const host = new URL(this.opts.baseUrl).host;
+      const maybeDone = changesState && (timedOut || !NEVER_SENT.has(cause));
+      const seconds = `${Number((this.opts.timeoutMs / 1000).toFixed(this.opts.timeoutMs % 1000 === 0 ? 0 : 1))} s`;
       throw new GraphError({
         code: timedOut ? 'timeout' : 'network',
         category: 'network',
-        message: timedOut ? `WhatsApp (${new URL(this.opts.baseUrl).host}) did not answer within ${Math.round(this.opts.timeoutMs / 1000)} s.` : `Could not reach ${new URL(this.opts.baseUrl).host} (${cause}).`,
-        fix: 'Check the internet connection and the Graph API base URL.',
+        message: timedOut ? `WhatsApp (${host}) did not answer within ${seconds}.` : maybeDone ? `The connection to WhatsApp (${host}) broke before it answered (${cause}).` : `Could not reach ${host} (${cause}).`,
+        fix: maybeDone ? MAYBE_DONE : 'Check the internet connection and the Graph API base URL.',
+        outcomeUnknown: maybeDone,
       });
     }
-    const text = await res.text();
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (err) {
+      const cause = (err as Error & { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
+      throw new GraphError({
+        code: 'network',
+        category: 'network',
+        httpStatus: res.status,
+        message: `The connection to WhatsApp (${new URL(this.opts.baseUrl).host}) broke while it was answering (${cause}).`,
+        fix: changesState ? MAYBE_DONE : 'Check the internet connection and try again.',
+        outcomeUnknown: changesState,
+      });
+    }
+    const serverFault = res.status >= 500;
     let json: unknown;
     try {
       json = text.length ? JSON.parse(text) : {};
     } catch {
       throw new GraphError({
-        code: 'invalid_response',
-        category: res.status >= 500 ? 'transient' : 'unknown',
+        code: serverFault ? `http_${res.status}` : 'invalid_response',
+        category: serverFault ? 'transient' : 'unknown',
         httpStatus: res.status,
-        message: `WhatsApp answered with something that is not JSON (HTTP ${res.status}).`,
-        fix: res.status === 404 ? 'Check the Graph API base URL and version.' : undefined,
+        message: serverFault ? `WhatsApp's server had a problem (HTTP ${res.status}) and answered with an error page instead of a result.` : `WhatsApp answered with something that is not JSON (HTTP ${res.status}).`,
+        fix: res.status === 404 ? 'Check the Graph API base URL and version.' : serverFault ? (changesState ? MAYBE_DONE : 'Try again in a moment.') : undefined,
+        outcomeUnknown: serverFault && changesState,
       });
     }
     if (!res.ok || (typeof json === 'object' && json !== null && 'error' in json)) {
       const env = GraphErrorEnvelope.safeParse(json);
       if (!env.success) {
-        throw new GraphError({ code: `http_${res.status}`, category: res.status >= 500 ? 'transient' : 'unknown', httpStatus: res.status, message: `WhatsApp returned HTTP ${res.status} without an error description.` });
+        throw new GraphError({
+          code: `http_${res.status}`,
+          category: serverFault ? 'transient' : 'unknown',
+          httpStatus: res.status,
+          message: serverFault ? `WhatsApp's server had a problem (HTTP ${res.status}) and gave no details.` : `WhatsApp returned HTTP ${res.status} without an error description.`,
+          fix: serverFault ? (changesState ? MAYBE_DONE : 'Try again in a moment.') : undefined,
+          outcomeUnknown: serverFault && changesState,
+        });
       }
       const e = env.data.error;
       const info = describeGraphCode(e.code);
       const details = typeof e.error_data === 'string' ? e.error_data : e.error_data?.details;
+      // 138012 (connected-call limit) says when calling this customer is allowed again.
+      const next = typeof e.error_data === 'object' ? Number(e.error_data['next_allowed_time']) : NaN;
+      const nextAt = Number.isFinite(next) && next > 0 ? new Date(next * 1000) : null;
       throw new GraphError({
         code: e.code,
         subcode: e.error_subcode,
         httpStatus: res.status,
         category: info.category,
         message: info.message,
-        fix: info.fix,
+        fix: nextAt && e.code === 138012 ? `Calls to this customer are possible again after ${nextAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.` : info.fix,
         refusedBeforeAction: info.refusedBeforeAction,
         details: details ? redact(details, token) : null,
         graphMessage: e.message ? redact(e.message, token) : null,

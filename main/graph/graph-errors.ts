@@ -19,7 +19,7 @@ export interface GraphErrorInfo {
 const THROTTLED: GraphErrorInfo = {
   category: 'throttled',
   message: 'WhatsApp is limiting how fast Switchboard can make requests right now.',
-  fix: 'Wait a minute and try again; Switchboard retries reads by itself.',
+  fix: 'Switchboard already tried again a few times; wait a minute, then try again.',
   refusedBeforeAction: true,
 };
 
@@ -55,7 +55,7 @@ export const GRAPH_ERRORS: Record<number, GraphErrorInfo> = {
   138008: { category: 'calling', message: 'WhatsApp refused the call\'s audio description (SDP).' },
   138009: { category: 'calling', message: 'You have already asked this customer for permission to call as often as WhatsApp allows (1 a day, 2 a week).', fix: 'Wait until the limit resets, or ask the customer to call you.' },
   138011: { category: 'calling', message: 'WhatsApp refused the call-permission request.' },
-  138012: { category: 'calling', message: 'You have reached the limit of connected calls to this customer for today (100 in 24 hours).', fix: 'Try again after the time shown.' },
+  138012: { category: 'calling', message: 'You have reached the limit of connected calls to this customer for today (100 in 24 hours).', fix: 'Try again tomorrow.' },
   138013: { category: 'calling', message: 'Calling customers is not available for business numbers from this country.', fix: 'Customers can still call you.' },
   138014: { category: 'calling', message: 'Calling is temporarily paused for this number because of call quality or customer feedback.', fix: 'Check the restriction in Settings → Calling for when it ends.' },
   138015: { category: 'calling', message: 'Calling cannot be turned on yet: the business needs a messaging limit of at least 2,000 customers a day.', fix: 'Raise the messaging limit in WhatsApp Manager (it grows with verified business and message quality).' },
@@ -92,6 +92,8 @@ export class GraphError extends Error {
   readonly graphMessage: string | null;
   readonly fbtraceId: string | null;
   readonly refusedBeforeAction: boolean;
+  /** A state-changing request lost its answer (timeout, broken connection, 5xx): it may have been done. */
+  readonly outcomeUnknown: boolean;
 
   constructor(init: {
     code: number | string;
@@ -104,6 +106,7 @@ export class GraphError extends Error {
     graphMessage?: string | null | undefined;
     fbtraceId?: string | null | undefined;
     refusedBeforeAction?: boolean | undefined;
+    outcomeUnknown?: boolean | undefined;
   }) {
     super(init.message);
     this.code = init.code;
@@ -115,11 +118,21 @@ export class GraphError extends Error {
     this.graphMessage = init.graphMessage ?? null;
     this.fbtraceId = init.fbtraceId ?? null;
     this.refusedBeforeAction = init.refusedBeforeAction ?? false;
+    this.outcomeUnknown = init.outcomeUnknown ?? false;
   }
 
   /** What the UI shows: the plain message, then the next step. */
   get userMessage(): string {
     return this.fix ? `${this.message} ${this.fix}` : this.message;
+  }
+
+  /**
+   * What the UI shows where no form field can be highlighted (a call, a message): for an invalid
+   * parameter (100) Graph's own explanation replaces the "check the highlighted value" step.
+   */
+  get actionMessage(): string {
+    if (this.code === 100 && this.details) return `${this.message} WhatsApp said: ${this.details.replace(/\.?\s*$/, '.')}`;
+    return this.userMessage;
   }
 
   toJSON(): Record<string, unknown> {

@@ -106,7 +106,7 @@ export class MessagingService {
     } catch (err) {
       const e = asGraphError(err);
       this.log.warn('messaging.send_failed', { code: e.code });
-      return this.markFailed(item.id, e.userMessage, e.code);
+      return this.markFailed(item.id, e.actionMessage, e.code);
     }
   }
 
@@ -202,7 +202,7 @@ export class MessagingService {
       return this.markSent(item.id, res.messages[0]!.id);
     } catch (err) {
       const e = asGraphError(err);
-      return this.markFailed(item.id, e.userMessage, e.code);
+      return this.markFailed(item.id, e.actionMessage, e.code);
     }
   }
 

@@ -4,6 +4,7 @@
  */
 import type { SimClock } from './clock.ts';
 import type { SimEventBus } from './events.ts';
+import type { GraphFault } from './graph-faults.ts';
 import type { CallingSettings, Restriction } from './settings.ts';
 import type { SimUser, UserStore } from './users.ts';
 import type { WebhookDispatcher } from './webhooks.ts';
@@ -77,7 +78,10 @@ export interface Sent {
   path: string;
   body: unknown;
   response: unknown;
+  /** The HTTP status the business got; 0 when it got no answer (an injected hang or reset). */
   status: number;
+  /** The injected Graph fault that shaped the answer (graph-faults.ts), if any. */
+  fault?: GraphFault & { after: boolean };
 }
 
 export interface SimContext {

@@ -17,6 +17,7 @@ import type { Credentials } from './simulator.ts';
 import { sendJson } from './simulator.ts';
 import type { SimUser } from './users.ts';
 import type { EventFaultRule, EventFaults } from './webhooks.ts';
+import { GraphFaultError, type GraphFaults } from './graph-faults.ts';
 
 export interface ControlDeps {
   ctx: SimContext;
@@ -25,6 +26,7 @@ export interface ControlDeps {
   permissions: Permissions;
   media: MediaStore;
   credentials: () => Credentials;
+  graphFaults: GraphFaults;
 }
 
 class ControlError extends Error {
@@ -326,6 +328,21 @@ export class ControlApi {
       case 'DELETE faults':
         ctx.webhooks.clearFaults();
         return { json: { run: {}, rules: [] } };
+      case 'GET graph-faults':
+        return { json: { rules: this.d.graphFaults.list(), requests: this.d.graphFaults.requests.slice(-500) } };
+      case 'PUT graph-faults':
+      case 'POST graph-faults': {
+        try {
+          this.d.graphFaults.add(body);
+        } catch (err) {
+          if (err instanceof GraphFaultError) throw new ControlError(400, err.message);
+          throw err;
+        }
+        return { json: { rules: this.d.graphFaults.list() } };
+      }
+      case 'DELETE graph-faults':
+        this.d.graphFaults.clear();
+        return { json: { rules: [] } };
       case 'PUT restrictions': {
         const list = body['restrictions'];
         if (!Array.isArray(list)) throw new ControlError(400, 'restrictions must be an array');

@@ -21,6 +21,7 @@ import { SimEventBus } from './events.ts';
 import type { GraphRequest } from './graph-api.ts';
 import { GraphApi } from './graph-api.ts';
 import { GraphError, fbtraceId, graphErrorBody } from './graph-errors.ts';
+import { faultErrorBody, GraphFaults, HTML_ERROR_PAGE, type GraphFault, type GraphFaultRule } from './graph-faults.ts';
 import { MediaStore } from './media.ts';
 import type { TemplateDef } from './messages.ts';
 import { Messaging } from './messages.ts';
@@ -79,6 +80,8 @@ export interface Simulator {
   readonly permissions: Permissions;
   readonly media: MediaStore;
   readonly webhooks: WebhookDispatcher;
+  /** Graph fault injection and the log of every Graph request (graph-faults.ts). */
+  readonly graphFaults: GraphFaults;
   readonly url: string;
   listen(port?: number): Promise<string>;
   close(): Promise<void>;
@@ -162,7 +165,9 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
     verifyToken,
     controlUrl: `${baseUrl}/_sim`,
   });
-  const control = new ControlApi({ ctx, calls, messaging, permissions, media, credentials });
+  const graphFaults = new GraphFaults(() => clock.now());
+  const hanging = new Set<http.ServerResponse>();
+  const control = new ControlApi({ ctx, calls, messaging, permissions, media, credentials, graphFaults });
 
   const server = http.createServer((req, res) => {
     void handle(req, res).catch((err: unknown) => {
@@ -217,6 +222,9 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
     const segments = (vm[2] ?? '').split('/').filter(Boolean);
     let body: Record<string, unknown> = {};
     const gr: GraphRequest = { method, segments, query: url.searchParams, body, token: bearer(req) ?? url.searchParams.get('access_token') ?? undefined };
+    const logEntry = { method, path: `/${segments.join('/')}`, action: null as string | null, fault: null as string | null, after: false };
+    let rule: GraphFaultRule | undefined;
+    const sentBefore = ctx.sent.length;
     try {
       if (segments.length === 0) throw new GraphError(100, 'A node id is required', { subcode: 33 });
       if (method === 'POST' || method === 'DELETE') {
@@ -224,15 +232,84 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
         for (const [k, v] of url.searchParams) if (k !== 'access_token' && body[k] === undefined) body[k] = v;
         gr.body = body;
       }
-      const out = await graph.handle(gr);
+      logEntry.action = typeof body['action'] === 'string' ? body['action'] : null;
+      // Injected Graph faults (graph-faults.ts): before the real handling, or after it (`after`).
+      rule = graphFaults.take(method, segments, body);
+      if (rule) {
+        logEntry.fault = JSON.stringify(rule.fault);
+        logEntry.after = rule.after;
+      }
+      if (rule && !rule.after) {
+        if ('delayMs' in rule.fault) await sleep(rule.fault.delayMs);
+        else {
+          const status = answerWithFault(rule.fault, req, res);
+          graph.recordRefusal(gr, status ?? 0, null);
+          markFault(sentBefore, rule, status);
+          graphFaults.log({ ...logEntry, status });
+          return;
+        }
+      }
+      let out: { status: number; json: unknown };
+      try {
+        out = await graph.handle(gr);
+      } catch (err) {
+        if (!rule?.after) throw err;
+        out = { status: 0, json: null }; // the real refusal is lost with the answer
+      }
+      if (rule?.after && !('delayMs' in rule.fault)) {
+        const status = answerWithFault(rule.fault, req, res);
+        markFault(sentBefore, rule, status);
+        graphFaults.log({ ...logEntry, status });
+        return;
+      }
+      if (rule?.after && 'delayMs' in rule.fault) await sleep(rule.fault.delayMs);
       sendJson(res, out.status, out.json);
+      graphFaults.log({ ...logEntry, status: out.status });
     } catch (err) {
       const ge = err instanceof GraphError ? err : new GraphError(1, (err as Error)?.message ?? 'unknown error');
       if (!(err instanceof GraphError)) console.error('[sim] graph handler error:', err);
       const json = graphErrorBody(ge);
       graph.recordRefusal(gr, ge.httpStatus, json);
       sendJson(res, ge.httpStatus, json, ge.code === 190 ? { 'WWW-Authenticate': 'OAuth "Facebook Platform" "invalid_token"' } : {});
+      graphFaults.log({ ...logEntry, status: ge.httpStatus });
     }
+  }
+
+  /** Notes the fault on the sent-log entries this request made (/messages and /calls only). */
+  function markFault(from: number, rule: GraphFaultRule, status: number | null): void {
+    for (const s of ctx.sent.slice(from)) {
+      s.fault = { ...rule.fault, after: rule.after };
+      s.status = status ?? 0;
+    }
+  }
+
+  /** Answers (or deliberately does not answer) with a fault; the HTTP status sent, or null. */
+  function answerWithFault(fault: GraphFault, req: http.IncomingMessage, res: http.ServerResponse): number | null {
+    if ('error' in fault) {
+      const { status, json } = faultErrorBody(fault, fbtraceId());
+      sendJson(res, status, json);
+      return status;
+    }
+    if ('http' in fault) {
+      const kind = fault.body ?? 'html';
+      if (kind === 'json') {
+        const code = fault.http === 503 ? 2 : 1;
+        sendJson(res, fault.http, graphErrorBody(new GraphError(code, code === 2 ? 'Service temporarily unavailable' : 'An unknown error occurred')));
+      } else if (kind === 'html') {
+        res.writeHead(fault.http, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': String(Buffer.byteLength(HTML_ERROR_PAGE)) }).end(HTML_ERROR_PAGE);
+      } else {
+        res.writeHead(fault.http, { 'Content-Length': '0' }).end();
+      }
+      return fault.http;
+    }
+    if ('reset' in fault) {
+      req.socket.destroy();
+      return null;
+    }
+    // hang: never answer; the client gives up (its timeout) or the simulator closes.
+    hanging.add(res);
+    res.on('close', () => hanging.delete(res));
+    return null;
   }
 
   return {
@@ -244,6 +321,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
     permissions,
     media,
     webhooks,
+    graphFaults,
     get url() {
       return baseUrl;
     },
@@ -265,6 +343,8 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       webhooks.close();
       calls.stopAll();
       clock.stop();
+      for (const r of hanging) r.destroy();
+      hanging.clear();
       return new Promise((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
@@ -281,6 +361,10 @@ async function servePhone(res: http.ServerResponse, name: string): Promise<void>
   }
   const body = await readFile(new URL(`./phone/${name}`, import.meta.url));
   res.writeHead(200, { 'Content-Type': type, 'Content-Length': String(body.length), 'Cache-Control': 'no-cache' }).end(body);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
 }
 
 function bearer(req: http.IncomingMessage): string | undefined {

@@ -93,6 +93,65 @@ describe('Graph client', () => {
     expect(always.server.requests).toHaveLength(4);
   });
 
+  it('reports a daily or concurrent call limit at once instead of repeating the connect (138005, 138002)', async () => {
+    for (const code of [138005, 138002]) {
+      const { c, server } = await client(() => graphError(code, 429));
+      const err = await failure(c.request({ method: 'POST', path: '/1/calls', body: { action: 'connect' }, schema: Ok }));
+      expect(err.code).toBe(code);
+      expect(err.refusedBeforeAction).toBe(true);
+      expect(server.requests).toHaveLength(1);
+      await closeServer?.();
+      closeServer = null;
+    }
+  });
+
+  it('says a POST whose answer was lost (5xx page, empty 5xx, timeout) may have been carried out; a GET just failed', async () => {
+    const html = await client(() => ({ status: 502, text: '<html>Bad gateway</html>' }));
+    const e1 = await failure(html.c.request({ method: 'POST', path: '/1/calls', body: { action: 'accept' }, schema: Ok }));
+    expect(e1.userMessage).toBe("WhatsApp's server had a problem (HTTP 502) and answered with an error page instead of a result. WhatsApp may have carried it out anyway: check before trying again.");
+    expect(e1.outcomeUnknown).toBe(true);
+    await closeServer?.();
+    const empty = await client(() => ({ status: 500, text: '' }));
+    const e2 = await failure(empty.c.request({ method: 'POST', path: '/1/messages', body: {}, schema: Ok }));
+    expect(e2.userMessage).toBe("WhatsApp's server had a problem (HTTP 500) and gave no details. WhatsApp may have carried it out anyway: check before trying again.");
+    await closeServer?.();
+    const get = await client(() => ({ status: 503, text: '' }));
+    const e3 = await failure(get.c.request({ method: 'GET', path: '/1/settings', schema: Ok }));
+    expect(e3.userMessage).toBe("WhatsApp's server had a problem (HTTP 503) and gave no details. Try again in a moment.");
+    expect(e3.outcomeUnknown).toBe(false);
+    expect(get.server.requests).toHaveLength(4);
+    await closeServer?.();
+    const slow = await client(() => 'hang', { timeoutMs: 300 });
+    const e4 = await failure(slow.c.request({ method: 'POST', path: '/1/calls', body: { action: 'connect' }, schema: Ok }));
+    expect(e4.userMessage).toMatch(/did not answer within 0\.3 s\. WhatsApp may have carried it out anyway/);
+    expect(e4.outcomeUnknown).toBe(true);
+  });
+
+  it('where nothing can be highlighted, an invalid parameter (100) says what Graph said instead', async () => {
+    const { c } = await client(() => ({ status: 400, json: { error: { message: '(#100) Invalid parameter', type: 'OAuthException', code: 100, error_data: { messaging_product: 'whatsapp', details: 'session.sdp_type must be "answer"' } } } }));
+    const err = await failure(c.request({ method: 'POST', path: '/1/calls', body: {}, schema: Ok }));
+    expect(err.userMessage).toBe('WhatsApp refused a value in the request. Check the highlighted value and try again.');
+    expect(err.actionMessage).toBe('WhatsApp refused a value in the request. WhatsApp said: session.sdp_type must be "answer".');
+    expect(new GraphError({ code: 138006, category: 'calling', message: 'm', fix: 'f' }).actionMessage).toBe('m f');
+  });
+
+  it('takes its timeout from SWITCHBOARD_GRAPH_TIMEOUT_MS when set', async () => {
+    const old = process.env['SWITCHBOARD_GRAPH_TIMEOUT_MS'];
+    process.env['SWITCHBOARD_GRAPH_TIMEOUT_MS'] = '250';
+    try {
+      const server = await startScriptedServer(() => 'hang');
+      closeServer = server.close;
+      const c = new GraphClient({ baseUrl: server.url, version: 'v25.0', token: () => TOKEN, log: memoryLogger().log });
+      const started = Date.now();
+      const err = await failure(c.request({ method: 'POST', path: '/1/calls', body: {}, schema: Ok }));
+      expect(err.code).toBe('timeout');
+      expect(Date.now() - started).toBeLessThan(2000);
+    } finally {
+      if (old === undefined) delete process.env['SWITCHBOARD_GRAPH_TIMEOUT_MS'];
+      else process.env['SWITCHBOARD_GRAPH_TIMEOUT_MS'] = old;
+    }
+  });
+
   it('reports an answer of the wrong shape, non-JSON and unreachable hosts clearly', async () => {
     const bad = await client(() => ({ status: 200, json: { success: 'yes' } }));
     expect((await failure(bad.c.request({ method: 'POST', path: '/1/x', body: {}, schema: Ok }))).message).toMatch(/expected shape.*success/);
