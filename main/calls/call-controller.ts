@@ -20,6 +20,8 @@
 import { z } from 'zod';
 import type { AccountService } from '../account/account-service.ts';
 import { asGraphError } from '../account/account-service.ts';
+import type { GraphError } from '../graph/graph-errors.ts';
+import { BridgeRequestError } from '../bridge/dispatcher.ts';
 import type { Logger } from '../core/log.ts';
 import type { ThreadStore } from '../threads/thread-store.ts';
 import type { DomainEvent } from '../webhooks/envelope.ts';
@@ -83,10 +85,38 @@ interface LiveCall {
   origin: CallView['origin'];
   timers: Map<string, ReturnType<typeof setTimeout>>;
   endedAt?: number;
+  /** An outgoing call ended while `connect` was unanswered: terminate goes out once its id is known. */
+  terminateHeld?: boolean;
+  /** Why this ringing call cannot be answered (its audio could not be prepared, e.g. an offer Chromium refused). */
+  unanswerable?: string;
+}
+
+/**
+ * What the owner reads when a call action fails: the table's message (graph-errors.ts) — except
+ * when the answer was lost and WhatsApp may have acted anyway, where the call-specific next step
+ * replaces the generic "check before trying again".
+ */
+export function callFailureReason(action: 'pre_accept' | 'accept' | 'reject' | 'terminate' | 'connect', e: GraphError): string {
+  if (!e.outcomeUnknown) return e.actionMessage;
+  switch (action) {
+    case 'accept':
+      return `${e.message} WhatsApp may have connected the call anyway, so Switchboard ended it rather than leave the customer in a silent call. Call them back if needed.`;
+    case 'connect':
+      return `${e.message} The call may have reached the customer's phone anyway; if it did, Switchboard ends it there. Try calling again.`;
+    case 'terminate':
+      return `${e.message} The call has ended here; if WhatsApp kept it open, it ends by itself within 30 seconds because no audio reaches it.`;
+    case 'reject':
+      return `${e.message} The call was declined here; if the customer's phone keeps ringing, it stops when WhatsApp's answer window closes.`;
+    default:
+      return e.userMessage;
+  }
 }
 
 /** Ended calls are kept this long (for the window's "call ended" card), then forgotten. */
 const KEEP_ENDED_MS = 10 * 60_000;
+
+/** States in which a call is live: the owner is on it or placing it (at most one at a time). */
+const ENGAGED: ReadonlySet<CallContext['state']> = new Set(['answering', 'active', 'preparing', 'dialing', 'remote_ringing']);
 
 let seq = 0;
 
@@ -97,6 +127,13 @@ export class CallController {
   private readonly tombstones = new Map<string, number>();
   /** Outgoing-call webhooks that beat Graph's answer to `connect` (the call id was not known yet). */
   private readonly early = new Map<string, { at: number; events: DomainEvent[] }>();
+  /**
+   * Outgoing calls whose `connect` lost its answer (timeout, broken connection, 5xx): WhatsApp may
+   * have placed the call anyway. They are ended for the owner at once; if a webhook for such a call
+   * arrives later (recognised by `biz_opaque_callback_data` = our local id), the call is terminated
+   * at WhatsApp too, so the customer is never left ringing or talking to nobody. Never a second connect.
+   */
+  private readonly orphans = new Map<string, number>();
   /** Graph requests in flight (shutdown waits for them, briefly). */
   private readonly inflight = new Set<Promise<void>>();
   private disposed = false;
@@ -106,6 +143,7 @@ export class CallController {
   }
 
   list(): CallView[] {
+    this.prune(); // "forgotten after ten minutes" holds for the list itself, not only once a new call arrives
     return [...this.calls.values()].map((c) => this.view(c));
   }
 
@@ -131,6 +169,10 @@ export class CallController {
 
   /** Webhook events, as the inbox publishes them (after they were recorded). */
   onDomainEvent(e: DomainEvent): void {
+    if ((e.kind === 'call.connect' || e.kind === 'call.status') && !this.byCallId.has(e.callId) && e.bizOpaque && this.orphans.has(e.bizOpaque)) {
+      this.orphans.delete(e.bizOpaque);
+      this.terminateOrphan(e.callId);
+    }
     if (e.kind === 'call.connect') {
       const known = this.byCallId.get(e.callId);
       if ((e.direction ?? '').toUpperCase() === 'USER_INITIATED') {
@@ -203,9 +245,40 @@ export class CallController {
     this.changed(call);
   }
 
-  /** The owner answers (refused unless the call is ringing). */
+  /**
+   * The owner answers (refused unless the call is ringing, and while another call is live: a
+   * waiting call is answered with "End & answer", which hangs the live call up first).
+   */
   answer(localId: string): boolean {
-    return this.dispatch(localId, { type: 'answer' });
+    const unanswerable = this.calls.get(localId)?.unanswerable;
+    if (unanswerable) {
+      this.o.log.info('calls.refused', { event: 'answer', reason: 'unanswerable' });
+      return false;
+    }
+    const live = this.engaged(localId);
+    if (live) {
+      this.o.log.info('calls.refused', { event: 'answer', reason: 'another_call_live', state: live.ctx.state });
+      return false;
+    }
+    const ok = this.dispatch(localId, { type: 'answer' });
+    if (ok) this.silenceOthers(localId);
+    return ok;
+  }
+
+  /** Why a call cannot be answered, when its audio could not be prepared (null otherwise). */
+  unanswerableReason(localId: string): string | null {
+    return this.calls.get(localId)?.unanswerable ?? null;
+  }
+
+  /** Other calls still ringing become waiting calls: their ringtone never plays over the live call. */
+  private silenceOthers(localId: string): void {
+    for (const c of this.calls.values()) if (c.localId !== localId && c.ctx.state === 'ringing') this.o.media.ring(c.localId, false);
+  }
+
+  /** The other call the owner is on or placing (it holds the media engine and the microphone), if any. */
+  private engaged(except: string | null): LiveCall | null {
+    for (const c of this.calls.values()) if (c.localId !== except && ENGAGED.has(c.ctx.state)) return c;
+    return null;
   }
   decline(localId: string): boolean {
     return this.dispatch(localId, { type: 'decline' });
@@ -217,13 +290,15 @@ export class CallController {
     return this.dispatch(localId, { type: 'media_lost', reason });
   }
 
-  /** Starts an outgoing call to a customer (the permission check is the caller's job). */
+  /** Starts an outgoing call to a customer (the permission check is the caller's job); refused (`call_in_progress`) while another call is live. */
   dial(customer: { waId: string | null; userId: string | null }, threadId: number | null): CallView {
+    if (this.engaged(null)) throw new BridgeRequestError('call_in_progress', 'You are already on a call: end it before calling someone else.');
     this.prune();
     const localId = `call-${++seq}`;
     const t = startOutgoing();
     const call: LiveCall = { localId, ctx: t.context, threadId, customer, startedAt: this.o.clock(), answerDeadline: null, origin: null, timers: new Map() };
     this.calls.set(localId, call);
+    this.silenceOthers(localId);
     this.run(call, t.effects);
     this.changed(call);
     return this.view(call);
@@ -238,10 +313,18 @@ export class CallController {
       return false;
     }
     const wasEnded = call.ctx.state === 'ended';
+    const wasEnding = call.ctx.state === 'ending';
     call.ctx = t.context;
     const newId = call.ctx.callId && !this.byCallId.has(call.ctx.callId) ? call.ctx.callId : null;
     if (newId) this.byCallId.set(newId, localId);
+    // The outcome is decided when ending begins (declined here, missed, failed): the thread shows it
+    // at once, so a terminate webhook that beats Graph's answer cannot turn a decline into "missed".
+    if (!wasEnding && call.ctx.state === 'ending' && call.ctx.outcome) this.record(call, call.ctx.outcome, call.ctx.reason);
     this.run(call, t.effects);
+    if (call.terminateHeld && call.ctx.callId && call.ctx.state === 'ending') {
+      call.terminateHeld = false;
+      this.run(call, [{ type: 'graph', action: 'terminate' }]);
+    }
     if (newId) queueMicrotask(() => this.replayEarly(newId));
     if (!wasEnded && call.ctx.state === 'ended') this.finish(call);
     else if (e.type === 'graph_ok' && e.action === 'accept') this.recordStatus(call, 'answered');
@@ -276,15 +359,24 @@ export class CallController {
     const fail = (err: unknown) => this.dispatch(call.localId, { type: 'media_lost', reason: `The call's audio could not be set up: ${(err as Error).message}` });
     switch (fx.command) {
       case 'prepareAnswer':
-        // Without an answer SDP the call cannot be answered: it keeps ringing (the owner sees why)
-        // and becomes a missed call when the answer window closes — never a "declined" to the caller.
+        // Without an answer SDP the call cannot be answered. Still ringing: it keeps ringing (the
+        // owner sees why, and Answer is refused with that reason) and becomes a missed call when
+        // the answer window closes — never a "declined" to the caller. Already being answered (the
+        // owner pressed Answer before the audio was ready): it ends at once as failed, so the owner
+        // is not left waiting on a call that can never connect.
         m.prepareAnswer(call.localId, fx.offerSdp).then(
           (sdp) => this.dispatch(call.localId, { type: 'answer_sdp', sdp }),
           (err: unknown) => {
             this.o.log.warn('calls.prepare_answer_failed', { error: (err as Error).message });
             // The call may have ended while the audio was being prepared: its outcome stands.
             if (call.ctx.state === 'ended' || call.ctx.state === 'ending') return;
-            call.ctx = { ...call.ctx, reason: `The call's audio could not be prepared: ${(err as Error).message}` };
+            const reason = `The call's audio could not be prepared: ${(err as Error).message}`;
+            if (call.ctx.state === 'answering') {
+              this.dispatch(call.localId, { type: 'media_lost', reason });
+              return;
+            }
+            call.unanswerable = reason;
+            call.ctx = { ...call.ctx, reason };
             this.changed(call);
           },
         );
@@ -316,6 +408,12 @@ export class CallController {
   }
 
   private async graph(call: LiveCall, action: 'pre_accept' | 'accept' | 'reject' | 'terminate' | 'connect', sdp?: string): Promise<void> {
+    if (action !== 'connect' && !call.ctx.callId) {
+      // Hung up (or timed out) before Graph answered `connect`: a terminate without a call id would
+      // be refused and leave the customer's phone ringing. Held until connect's answer brings the id.
+      call.terminateHeld = true;
+      return;
+    }
     const graph = this.o.account.graph();
     const a = this.o.account.account();
     if (!graph || !a) {
@@ -339,9 +437,32 @@ export class CallController {
       this.dispatch(call.localId, { type: 'graph_ok', action, ...(res.calls?.[0]?.id ? { callId: res.calls[0].id } : {}) });
     } catch (err) {
       const e = asGraphError(err);
-      this.o.log.warn('calls.graph_failed', { action, code: e.code });
-      this.dispatch(call.localId, { type: 'graph_failed', action, reason: e.userMessage });
+      this.o.log.warn('calls.graph_failed', { action, code: e.code, outcomeUnknown: e.outcomeUnknown });
+      if (action === 'connect' && e.outcomeUnknown) this.rememberOrphan(call.localId);
+      this.dispatch(call.localId, { type: 'graph_failed', action, reason: callFailureReason(action, e) });
     }
+  }
+
+  private rememberOrphan(localId: string): void {
+    const now = this.o.clock().getTime();
+    for (const [id, at] of this.orphans) if (now - at > this.o.tombstoneMs) this.orphans.delete(id);
+    if (this.orphans.size < 100) this.orphans.set(localId, now);
+  }
+
+  /** Ends, at WhatsApp, a call Switchboard already gave up on (see `orphans`). Once; never a retry. */
+  private terminateOrphan(callId: string): void {
+    const graph = this.o.account.graph();
+    const a = this.o.account.account();
+    if (!graph || !a || this.disposed) return;
+    this.o.log.info('calls.orphan_terminated', { callId: callId.slice(0, 24) });
+    const p = graph
+      .request({ method: 'POST', path: `/${a.phoneNumberId}/calls`, body: { messaging_product: 'whatsapp', call_id: callId, action: 'terminate' }, schema: CallsResponse })
+      .then(
+        () => undefined,
+        (err: unknown) => this.o.log.warn('calls.orphan_terminate_failed', { code: asGraphError(err).code }),
+      );
+    this.inflight.add(p);
+    void p.finally(() => this.inflight.delete(p));
   }
 
   private threadOf(callId: string): number | null {
@@ -373,6 +494,7 @@ export class CallController {
 
   private finish(call: LiveCall): void {
     call.endedAt = this.o.clock().getTime();
+    call.terminateHeld = false;
     for (const t of call.timers.values()) clearTimeout(t);
     call.timers.clear();
     this.o.media.ring(call.localId, false);

@@ -30,6 +30,9 @@
  * | answering       | graph_ok accept               | active          | stop ring, media.attachMic, watchdog timer |
  * | answering       | graph_failed accept           | ending          | graph terminate                            |
  * | answering       | terminate_webhook             | ended missed    | stop ring, media.close                     |
+ * | answering       | decline / hangup              | ending declined | reject (accept not sent) or terminate      |
+ * | answering       | answer_window_elapsed         | ending missed   | reject — only while accept was never sent  |
+ * | answering       | media_lost (no answer SDP)    | ending failed   | reject (accept not sent) or terminate      |
  * | (new)           | dial                          | preparing       | media.prepareOffer                         |
  * | preparing       | offer_sdp                     | dialing         | graph connect                              |
  * | preparing       | hangup                        | ended cancelled | media.close                                |
@@ -39,12 +42,15 @@
  * | dialing/r_ring  | status ACCEPTED               | active          | media.attachMic, watchdog timer            |
  * | dialing/r_ring  | status REJECTED               | ended declined  | media.close                                |
  * | dialing/r_ring  | terminate_webhook             | ended no_answer | media.close                                |
- * | dialing/r_ring  | ring_timeout / hangup         | ending          | graph terminate                            |
+ * | dialing/r_ring  | ring_timeout / hangup         | ending          | graph terminate (sent once the id is known)|
  * | dialing         | graph_failed connect          | ended failed    | media.close                                |
+ * | dialing/r_ring  | media_lost                    | ending failed   | graph terminate, media.close               |
  * | active          | hangup                        | ending          | graph terminate, media.close               |
  * | active          | media_lost                    | ending          | graph terminate, media.close (failed)      |
  * | active          | terminate_webhook             | ended completed | media.close                                |
  * | ending          | graph_ok / graph_failed       | ended           | (outcome decided when ending began)        |
+ * | ending (no id)  | graph_ok connect              | ending          | (the id arrives: the held terminate goes)  |
+ * | ending (no id)  | graph_failed connect          | ended           | (no call was made)                         |
  * | ending          | terminate_webhook             | ended           |                                            |
  *
  * Duplicated and late events are expected (webhooks repeat and reorder): an event a state does not
@@ -163,7 +169,14 @@ export const TRANSITIONS: Record<CallStateName, HandlerMap> = {
           ? { next: { state: 'answering' }, effects: [] }
           : null,
     terminate_webhook: () => ({ next: end('missed'), effects: [...stopRinging, closeMedia] }),
-    answer_window_elapsed: () => ({ next: { state: 'ending', outcome: 'missed' }, effects: [...stopRinging, { type: 'graph', action: 'reject' }, closeMedia] }),
+    // With accept already on its way, Graph's answer to it decides (a reject after accept is not
+    // Meta's protocol); the window only closes a call whose answer SDP never came.
+    answer_window_elapsed: (c) => (c.acceptSent ? null : { next: { state: 'ending', outcome: 'missed' }, effects: [...stopRinging, { type: 'graph', action: 'reject' }, closeMedia] }),
+    // The owner gives up before the call is up, or the app quits / suspends (endAll).
+    decline: (c) => cancelAnswering(c),
+    hangup: (c) => cancelAnswering(c),
+    // The audio could not be prepared (an offer Chromium refuses): this call can never connect.
+    media_lost: (c, e) => ({ next: { state: 'ending', outcome: 'failed', reason: e.reason }, effects: [...stopRinging, { type: 'graph', action: c.acceptSent ? 'terminate' : 'reject' }, closeMedia] }),
   },
   preparing: {
     offer_sdp: (_c, e) => ({ next: { state: 'dialing', offerSdp: e.sdp }, effects: [{ type: 'graph', action: 'connect', sdp: e.sdp }, { type: 'timer', name: 'ring_timeout', on: true }] }),
@@ -178,6 +191,7 @@ export const TRANSITIONS: Record<CallStateName, HandlerMap> = {
     terminate_webhook: (_c, e) => ({ next: end('no_answer', e.reason ?? null), effects: [{ type: 'timer', name: 'ring_timeout', on: false }, closeMedia] }),
     ring_timeout: () => ({ next: { state: 'ending', outcome: 'no_answer' }, effects: [{ type: 'graph', action: 'terminate' }, closeMedia] }),
     hangup: () => ({ next: { state: 'ending', outcome: 'cancelled' }, effects: [{ type: 'timer', name: 'ring_timeout', on: false }, { type: 'graph', action: 'terminate' }, closeMedia] }),
+    media_lost: (_c, e) => audioFailedWhileDialing(e.reason),
   },
   remote_ringing: {
     connect_answer: (_c, e) => ({ next: { state: 'remote_ringing' }, effects: [{ type: 'media', command: 'applyAnswer', sdp: e.sdp }] }),
@@ -186,6 +200,7 @@ export const TRANSITIONS: Record<CallStateName, HandlerMap> = {
     ring_timeout: () => ({ next: { state: 'ending', outcome: 'no_answer' }, effects: [{ type: 'graph', action: 'terminate' }, closeMedia] }),
     hangup: () => ({ next: { state: 'ending', outcome: 'cancelled' }, effects: [{ type: 'timer', name: 'ring_timeout', on: false }, { type: 'graph', action: 'terminate' }, closeMedia] }),
     graph_ok: (c, e) => (e.action === 'connect' ? { next: { state: 'remote_ringing', callId: e.callId ?? c.callId }, effects: [] } : null),
+    media_lost: (_c, e) => audioFailedWhileDialing(e.reason),
   },
   active: {
     hangup: () => ({ next: { state: 'ending', outcome: 'completed' }, effects: [{ type: 'timer', name: 'media_watchdog', on: false }, { type: 'graph', action: 'terminate' }, closeMedia] }),
@@ -194,12 +209,30 @@ export const TRANSITIONS: Record<CallStateName, HandlerMap> = {
     connect_answer: () => ({ next: { state: 'active' }, effects: [] }), // late duplicate: already applied
   },
   ending: {
-    graph_ok: (c, e) => (e.action === 'reject' || e.action === 'terminate' ? { next: end(c.outcome ?? 'completed', c.reason), effects: [] } : null),
-    graph_failed: (c, e) => (e.action === 'reject' || e.action === 'terminate' ? { next: end(c.outcome ?? 'failed', c.reason ?? e.reason), effects: [] } : null),
+    graph_ok: (c, e) => {
+      // An outgoing call ended before Graph answered `connect`: its id arrives now (the controller
+      // holds the terminate back until then — it cannot name the call without it).
+      if (e.action === 'connect' && c.callId === null && c.direction === 'outgoing') return e.callId ? { next: { state: 'ending', callId: e.callId }, effects: [] } : { next: end(c.outcome ?? 'cancelled', c.reason), effects: [] };
+      return e.action === 'reject' || e.action === 'terminate' ? { next: end(c.outcome ?? 'completed', c.reason), effects: [] } : null;
+    },
+    graph_failed: (c, e) => {
+      if (e.action === 'connect' && c.callId === null && c.direction === 'outgoing') return { next: end(c.outcome ?? 'failed', c.reason), effects: [] }; // no call was made
+      return e.action === 'reject' || e.action === 'terminate' ? { next: end(c.outcome ?? 'failed', c.reason ?? e.reason), effects: [] } : null;
+    },
     terminate_webhook: (c) => ({ next: end(c.outcome ?? 'completed', c.reason), effects: [] }),
   },
   ended: {},
 };
+
+/** The customer's answer could not be applied (or the audio broke) before they picked up: no call without sound. */
+function audioFailedWhileDialing(reason: string): ReturnType<Handler> {
+  return { next: { state: 'ending', outcome: 'failed', reason }, effects: [{ type: 'timer', name: 'ring_timeout', on: false }, { type: 'graph', action: 'terminate' }, closeMedia] };
+}
+
+/** Ends a call being answered: reject while accept was never sent, else terminate (Meta may have accepted it). */
+function cancelAnswering(c: CallContext): ReturnType<Handler> {
+  return { next: { state: 'ending', outcome: 'declined' }, effects: [...stopRinging, { type: 'graph', action: c.acceptSent ? 'terminate' : 'reject' }, closeMedia] };
+}
 
 function outgoingStatus(from: 'dialing' | 'remote_ringing', status: 'RINGING' | 'ACCEPTED' | 'REJECTED'): ReturnType<Handler> {
   if (status === 'RINGING') return from === 'dialing' ? { next: { state: 'remote_ringing' }, effects: [] } : null;

@@ -246,7 +246,7 @@ export const useCallsStore = defineStore('calls', () => {
   /** A waiting call: hang up the live one, then answer this one. */
   async function endAndAnswer(localId: string): Promise<void> {
     const live = current.value;
-    if (live && live.localId !== localId && live.state !== 'ended') {
+    if (live && live.localId !== localId && live.state !== 'ended' && live.state !== 'ending') {
       await command('hangup', live.localId);
       if (errors.value[live.localId]) return;
     }

@@ -288,6 +288,16 @@ describe('call panel', () => {
     ]);
   });
 
+  it('“End current & answer” while the live call is already ending answers at once (no hang-up that main would refuse)', async () => {
+    const store = await start();
+    await push(call({ state: 'active' }));
+    await push(call({ localId: 'call-2', threadId: 8, startedAt: new Date(T0 + 5000).toISOString() }));
+    await push(call({ state: 'ending' }));
+    await store.endAndAnswer('call-2');
+    await flushPromises();
+    expect(fake.calls.filter((c) => c.name === 'hangUpCall' || c.name === 'answerCall')).toEqual([{ name: 'answerCall', params: { localId: 'call-2' } }]);
+  });
+
   it('shows the outcome and reason briefly after the call ends', async () => {
     const store = await start();
     await push(call({ state: 'active' }));

@@ -4,8 +4,12 @@
  * WebRTC peers carry real Opus audio — the customer's phone, and a stand-in for the renderer's
  * media engine behind the controller's MediaPort. Distinct tones are measured at both ends.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CallController, type MediaPort } from '../../../main/calls/call-controller.ts';
+import type { AccountService } from '../../../main/account/account-service.ts';
+import { openDatabase } from '../../../main/storage/database.ts';
+import { ThreadStore } from '../../../main/threads/thread-store.ts';
+import type { DomainEvent } from '../../../main/webhooks/envelope.ts';
 import { createPhonePeer, type PhonePeer } from '../../sim/peer/phone-peer.ts';
 import { memoryLogger } from '../../support/test-log.ts';
 import { defaultSeed as seed, startSimApp, until, type SimApp } from '../../support/sim-app.ts';
@@ -174,4 +178,269 @@ describe('call controller with real audio through the simulator', () => {
     expect(s.threads.callItem(callId)?.direction).toBe('out');
     expect(controller.liveTimers()).toBe(0);
   }, 60_000);
+});
+
+// ---- Regression tests for what the property suite (call-controller.property.test.ts) found ----
+
+type Deferred = { action: string; callId: unknown; body: Record<string, unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
+
+/** The controller with a Graph and a media engine that answer only when the test says so. */
+function fakeSetup() {
+  const requests: Deferred[] = [];
+  const mediaLog: string[] = [];
+  const prepared: Array<{ localId: string; resolve: (sdp: string) => void; reject: (err: Error) => void }> = [];
+  const knobs: { applyAnswerError: Error | null } = { applyAnswerError: null };
+  const graph = {
+    request: (req: { body: Record<string, unknown> }) =>
+      new Promise((resolve, reject) => requests.push({ action: String(req.body['action']), callId: req.body['call_id'], body: req.body, resolve, reject })),
+  };
+  const account = { graph: () => graph, account: () => ({ phoneNumberId: 'PN1' }) } as unknown as AccountService;
+  const port: MediaPort = {
+    prepareAnswer: (localId) => new Promise((resolve, reject) => prepared.push({ localId, resolve, reject })),
+    prepareOffer: (localId) => new Promise((resolve, reject) => prepared.push({ localId, resolve, reject })),
+    applyAnswer: async () => {
+      if (knobs.applyAnswerError) throw knobs.applyAnswerError;
+    },
+    attachMicrophone: async (localId) => void mediaLog.push(`mic:${localId}`),
+    close: (localId) => void mediaLog.push(`close:${localId}`),
+    ring: (localId, on) => void mediaLog.push(`ring-${on ? 'on' : 'off'}:${localId}`),
+  };
+  const threads = new ThreadStore(openDatabase(':memory:'));
+  const calls = new CallController({ account, threads, media: port, log: memoryLogger().log });
+  let eventId = 0;
+  const user = (n: number) => ({ waId: `5511900000${n}`, userId: null, parentUserId: null, profileName: null, username: null });
+  const deliver = (e: DomainEvent) => {
+    threads.apply(e, ++eventId);
+    calls.onDomainEvent(e);
+  };
+  const connect = (callId: string, n = 1) => deliver({ kind: 'call.connect', key: `call:${callId}:connect`, occurredAt: new Date().toISOString(), phoneNumberId: null, wabaId: '1', callId, direction: 'USER_INITIATED', user: user(n), session: { sdpType: 'offer', sdp: 'v=0' }, ctaPayload: null, deeplinkPayload: null, bizOpaque: null, raw: {} });
+  const flush = async () => {
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+  };
+  /** Resolves the first pending Graph request for this action with success. */
+  const ok = async (action: string, id?: string) => {
+    const i = requests.findIndex((r) => r.action === action);
+    if (i < 0) throw new Error(`no ${action} request pending: ${requests.map((r) => r.action).join(',')}`);
+    const [r] = requests.splice(i, 1);
+    r!.resolve(id ? { success: true, calls: [{ id }] } : { success: true });
+    await flush();
+  };
+  const sent: string[] = [];
+  const track = () => {
+    for (const r of requests) if (!sent.includes(`${r.action}:${String(r.callId)}`)) sent.push(`${r.action}:${String(r.callId)}`);
+    return sent;
+  };
+  /** An incoming call, rung, its answer SDP made, pre_accept answered. */
+  const ringing = async (callId: string, n = 1) => {
+    connect(callId, n);
+    const view = calls.list().find((c) => c.callId === callId)!;
+    prepared.find((p) => p.localId === view.localId)!.resolve(`ANSWER-${callId}`);
+    await flush();
+    await ok('pre_accept');
+    return view.localId;
+  };
+  const active = async (callId: string, n = 1) => {
+    const localId = await ringing(callId, n);
+    expect(calls.answer(localId)).toBe(true);
+    await ok('accept');
+    expect(calls.get(localId)?.state).toBe('active');
+    return localId;
+  };
+  return { calls, threads, requests, mediaLog, prepared, knobs, deliver, connect, flush, ok, track, ringing, active, user };
+}
+
+describe('call controller regressions (found by the property suite)', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('forgets an ended call ten minutes after it ended even when no new call comes (list() was never pruned)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: Date.parse('2026-12-01T09:00:00Z') });
+    const f = fakeSetup();
+    const localId = await f.ringing('wacid.P1');
+    f.deliver({ kind: 'call.terminate', key: 'call:wacid.P1:terminate', occurredAt: new Date().toISOString(), phoneNumberId: null, wabaId: '1', callId: 'wacid.P1', direction: 'USER_INITIATED', user: f.user(1), status: 'COMPLETED', durationSeconds: 0, errors: [], bizOpaque: null, raw: {} });
+    expect(f.calls.get(localId)?.state).toBe('ended');
+    vi.advanceTimersByTime(9 * 60_000);
+    expect(f.calls.list()).toHaveLength(1); // the "call ended" card still has it
+    vi.advanceTimersByTime(60_001);
+    expect(f.calls.list()).toEqual([]);
+    expect(f.threads.callItem('wacid.P1')?.status).toBe('missed'); // the thread keeps the record
+  });
+
+  it('refuses to place a call while another call is live (counterexample: dial, dial → two calls preparing)', async () => {
+    const f = fakeSetup();
+    const first = f.calls.dial({ waId: '55119000001', userId: null }, null);
+    expect(() => f.calls.dial({ waId: '55119000002', userId: null }, null)).toThrow(expect.objectContaining({ code: 'call_in_progress', message: expect.stringMatching(/already on a call/) }));
+    expect(f.calls.list().map((c) => c.localId)).toEqual([first.localId]);
+    // On an answered call too.
+    f.calls.hangup(first.localId);
+    await f.active('wacid.P2');
+    expect(() => f.calls.dial({ waId: '55119000002', userId: null }, null)).toThrow(/already on a call/);
+  });
+
+  it('refuses to answer a waiting call while another call is up; End & answer (hang up, then answer) works', async () => {
+    const f = fakeSetup();
+    const first = await f.active('wacid.P3', 1);
+    const waiting = await f.ringing('wacid.P4', 2);
+    expect(f.mediaLog).not.toContain(`ring-on:${waiting}`); // a waiting call never rings
+    expect(f.calls.answer(waiting)).toBe(false); // e.g. the notification's Answer button, the global shortcut
+    expect(f.requests.filter((r) => r.action === 'accept')).toEqual([]);
+    expect(f.calls.get(waiting)?.state).toBe('ringing');
+    expect(f.calls.hangup(first)).toBe(true);
+    expect(f.calls.answer(waiting)).toBe(true);
+    await f.ok('accept');
+    expect(f.calls.get(waiting)?.state).toBe('active');
+    expect(f.mediaLog.filter((l) => l.startsWith('mic:'))).toEqual([`mic:${first}`, `mic:${waiting}`]);
+    expect(f.mediaLog.indexOf(`close:${first}`)).toBeLessThan(f.mediaLog.indexOf(`mic:${waiting}`));
+  });
+
+  it('silences a ringing call when the owner answers another one or places a call (counterexample: connect, settle, settle, dial, settle, ACCEPTED)', async () => {
+    const f = fakeSetup();
+    const a = await f.ringing('wacid.P5', 1);
+    const b = await f.ringing('wacid.P6', 2); // waits silently behind a
+    expect(f.mediaLog).toContain(`ring-on:${a}`);
+    expect(f.calls.answer(b)).toBe(true);
+    expect(f.mediaLog.lastIndexOf(`ring-off:${a}`)).toBeGreaterThan(f.mediaLog.indexOf(`ring-on:${a}`));
+    f.calls.decline(b);
+
+    const g = fakeSetup();
+    const c = await g.ringing('wacid.P7', 1);
+    g.calls.dial({ waId: '55119000002', userId: null }, null);
+    expect(g.mediaLog.at(-1)).toBe(`ring-off:${c}`);
+  });
+
+  it('endAll ends a call that is being answered (counterexample: connect, answer, endAll → left answering)', async () => {
+    const f = fakeSetup();
+    const accepting = await f.ringing('wacid.P8');
+    expect(f.calls.answer(accepting)).toBe(true); // accept is in flight
+    f.calls.endAll(); // suspend / quit
+    expect(f.calls.get(accepting)?.state).toBe('ending');
+    await f.ok('accept'); // Graph's late answer does not bring it back
+    await f.ok('terminate');
+    expect(f.calls.get(accepting)).toMatchObject({ state: 'ended', outcome: 'declined' });
+    expect(f.mediaLog).not.toContain(`mic:${accepting}`);
+    expect(f.requests).toEqual([]);
+
+    // Before the answer SDP exists accept was never sent: reject it instead.
+    const g = fakeSetup();
+    g.connect('wacid.P9');
+    const early = g.calls.list()[0]!.localId;
+    expect(g.calls.answer(early)).toBe(true);
+    g.calls.endAll();
+    expect(g.requests.map((r) => `${r.action}:${String(r.callId)}`)).toEqual(['reject:wacid.P9']);
+  });
+
+  it('never sends reject after accept when the answer window closes with accept in flight (counterexample: connect, settle, answer, clock +45 s)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: Date.parse('2026-12-01T09:00:00Z') });
+    const f = fakeSetup();
+    const localId = await f.ringing('wacid.P10');
+    expect(f.calls.answer(localId)).toBe(true);
+    vi.advanceTimersByTime(45_001);
+    await f.flush();
+    expect(f.requests.map((r) => r.action)).toEqual(['accept']);
+    await f.ok('accept');
+    expect(f.calls.get(localId)?.state).toBe('active');
+    // Without an answer SDP nothing was accepted: the window still closes the call (reject, missed).
+    const g = fakeSetup();
+    g.connect('wacid.P11');
+    const silent = g.calls.list()[0]!.localId;
+    g.calls.answer(silent);
+    vi.advanceTimersByTime(45_001);
+    expect(g.requests.map((r) => `${r.action}:${String(r.callId)}`)).toEqual(['reject:wacid.P11']);
+    expect(g.calls.get(silent)).toMatchObject({ state: 'ending', outcome: 'missed' });
+  });
+
+  it('hanging up before Graph answered connect terminates the call once its id is known, never with call_id null (counterexample: dial, settle, hangup)', async () => {
+    const f = fakeSetup();
+    const call = f.calls.dial({ waId: '55119000001', userId: null }, null);
+    f.prepared[0]!.resolve('OFFER');
+    await f.flush();
+    expect(f.requests.map((r) => r.action)).toEqual(['connect']);
+    expect(f.calls.hangup(call.localId)).toBe(true);
+    expect(f.requests.map((r) => r.action)).toEqual(['connect']); // nothing to terminate yet
+    expect(f.mediaLog).toContain(`close:${call.localId}`);
+    await f.ok('connect', 'wacid.OUT1');
+    expect(f.requests.map((r) => `${r.action}:${String(r.callId)}`)).toEqual(['terminate:wacid.OUT1']);
+    await f.ok('terminate');
+    expect(f.calls.get(call.localId)).toMatchObject({ state: 'ended', outcome: 'cancelled', callId: 'wacid.OUT1' });
+
+    // If connect fails instead, no call was made: it simply ends.
+    const g = fakeSetup();
+    const other = g.calls.dial({ waId: '55119000001', userId: null }, null);
+    g.prepared[0]!.resolve('OFFER');
+    await g.flush();
+    g.calls.hangup(other.localId);
+    g.requests.shift()!.reject(new Error('network down'));
+    await g.flush();
+    expect(g.requests).toEqual([]);
+    expect(g.calls.get(other.localId)).toMatchObject({ state: 'ended', outcome: 'cancelled' });
+  });
+
+  it('a decline stays a decline in the thread when the terminate webhook beats Graph\'s answer to reject (counterexample: connect, decline, terminate, reject fails)', async () => {
+    const f = fakeSetup();
+    const localId = await f.ringing('wacid.P12');
+    expect(f.calls.decline(localId)).toBe(true);
+    f.deliver({ kind: 'call.terminate', key: 'call:wacid.P12:terminate', occurredAt: new Date().toISOString(), phoneNumberId: null, wabaId: '1', callId: 'wacid.P12', direction: 'USER_INITIATED', user: f.user(1), status: 'COMPLETED', durationSeconds: 0, errors: [], bizOpaque: null, raw: {} });
+    f.requests.shift()!.reject(new Error('network down'));
+    await f.flush();
+    expect(f.calls.get(localId)).toMatchObject({ state: 'ended', outcome: 'declined' });
+    const card = f.threads.callItem('wacid.P12')!;
+    expect(card.status).toBe('declined');
+    expect(f.threads.thread(card.threadId)?.missedCalls).toBe(0); // no missed-call badge for a call the owner declined
+  });
+
+  it('ends an outgoing call whose audio cannot be set up from the customer\'s answer, instead of ringing on silently (counterexample: dial, settle, settle, remote answer, applyAnswer fails)', async () => {
+    const f = fakeSetup();
+    const call = f.calls.dial({ waId: '55119000001', userId: null }, null);
+    f.prepared[0]!.resolve('OFFER');
+    await f.flush();
+    await f.ok('connect', 'wacid.OUT2');
+    f.knobs.applyAnswerError = new Error('the answer could not be applied');
+    f.deliver({ kind: 'call.connect', key: 'call:wacid.OUT2:connect', occurredAt: new Date().toISOString(), phoneNumberId: null, wabaId: '1', callId: 'wacid.OUT2', direction: 'BUSINESS_INITIATED', user: f.user(1), session: { sdpType: 'answer', sdp: 'v=0' }, ctaPayload: null, deeplinkPayload: null, bizOpaque: call.localId, raw: {} });
+    await f.flush();
+    expect(f.calls.get(call.localId)).toMatchObject({ state: 'ending', outcome: 'failed', reason: expect.stringMatching(/could not be set up: the answer could not be applied/) });
+    expect(f.requests.map((r) => `${r.action}:${String(r.callId)}`)).toEqual(['terminate:wacid.OUT2']);
+    expect(f.mediaLog).toContain(`close:${call.localId}`);
+  });
+});
+
+describe('an offer whose audio cannot be prepared (found by the security suite: a hostile SDP)', () => {
+  it('while ringing: Answer is refused with the reason, nothing is sent to Graph, and the call becomes missed', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: Date.parse('2026-12-01T09:00:00Z') });
+    try {
+      const f = fakeSetup();
+      f.connect('wacid.H1');
+      const localId = f.calls.list()[0]!.localId;
+      f.prepared[0]!.reject(new Error('Failed to parse SessionDescription'));
+      await f.flush();
+      expect(f.calls.unanswerableReason(localId)).toMatch(/could not be prepared: Failed to parse SessionDescription/);
+      expect(f.calls.get(localId)).toMatchObject({ state: 'ringing', reason: expect.stringMatching(/could not be prepared/) });
+      expect(f.calls.answer(localId)).toBe(false);
+      expect(f.calls.get(localId)?.state).toBe('ringing');
+      expect(f.requests).toEqual([]);
+      await vi.advanceTimersByTimeAsync(60_000); // the answer window closes
+      await f.flush();
+      expect(f.requests.map((r) => r.action)).toEqual(['reject']);
+      await f.ok('reject');
+      expect(f.calls.get(localId)).toMatchObject({ state: 'ended', outcome: 'missed' });
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('while being answered (Answer pressed before the audio was ready): the call ends at once as failed, with one reject', async () => {
+    const f = fakeSetup();
+    f.connect('wacid.H2');
+    const localId = f.calls.list()[0]!.localId;
+    expect(f.calls.answer(localId)).toBe(true);
+    expect(f.calls.get(localId)?.state).toBe('answering');
+    f.prepared[0]!.reject(new Error('Failed to parse SessionDescription'));
+    await f.flush();
+    expect(f.calls.get(localId)).toMatchObject({ state: 'ending', outcome: 'failed', reason: expect.stringMatching(/could not be prepared/) });
+    expect(f.requests.map((r) => `${r.action}:${String(r.callId)}`)).toEqual(['reject:wacid.H2']);
+    expect(f.mediaLog).toContain(`close:${localId}`);
+    expect(f.mediaLog).toContain(`ring-off:${localId}`);
+    await f.ok('reject');
+    expect(f.calls.get(localId)).toMatchObject({ state: 'ended', outcome: 'failed' });
+  });
 });
