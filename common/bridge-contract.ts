@@ -256,6 +256,29 @@ export const CallPreferences = z.object({
 });
 export type CallPreferences = z.infer<typeof CallPreferences>;
 
+// ---- desktop (issue 8) ---------------------------------------------------------------------
+
+/** A global shortcut as an Electron accelerator ("CommandOrControl+Shift+A"), or null = off. */
+const Accelerator = z.string().max(80).nullable();
+export const ShortcutsView = z.object({ answer: Accelerator, declineOrHangUp: Accelerator, toggleMute: Accelerator, showWindow: Accelerator });
+/** active = registered; taken = another app holds it; invalid = unusable; desktop-only = the browser host registers none. */
+export const ShortcutStatus = z.enum(['active', 'off', 'taken', 'invalid', 'desktop-only']);
+export const DesktopPreferences = z.object({
+  shortcuts: ShortcutsView,
+  shortcutStatus: z.object({ answer: ShortcutStatus, declineOrHangUp: ShortcutStatus, toggleMute: ShortcutStatus, showWindow: ShortcutStatus }),
+  defaultShortcuts: ShortcutsView,
+  /** Start at login, and if so hidden in the tray. */
+  openAtLogin: z.boolean(),
+  openAtLoginHidden: z.boolean(),
+  /** Do not disturb until (ISO); calls are recorded but do not ring. Null = off. */
+  dndUntil: z.string().nullable(),
+  /** True in the desktop app; the browser host stores these but has no tray, login item or global shortcuts. */
+  desktop: z.boolean(),
+  /** The platform main runs on (shortcut labels: ⌘ on macOS). */
+  platform: z.string(),
+});
+export type DesktopPreferences = z.infer<typeof DesktopPreferences>;
+
 // ---- requests ------------------------------------------------------------------------------
 
 export const requests = {
@@ -346,6 +369,24 @@ export const requests = {
   getCallPreferences: { params: NoParams, result: CallPreferences },
   /** Changes some of them; refused with the field's problem when invalid. */
   setCallPreferences: { params: CallPreferences.partial().strict(), result: CallPreferences },
+  /** Desktop preferences of this computer: global shortcuts (with their registration status), start at login, do not disturb. */
+  getDesktopPreferences: { params: NoParams, result: DesktopPreferences },
+  /**
+   * Changes some of them. Shortcuts are checked as a whole (unusable, reserved by the system, the
+   * same key twice) and refused with code `shortcut_conflict` and details.fieldErrors (action →
+   * message), storing nothing. A shortcut another app holds is stored and reported as `taken`.
+   */
+  setDesktopPreferences: {
+    params: z
+      .object({
+        shortcuts: ShortcutsView.partial().strict().optional(),
+        openAtLogin: z.boolean().optional(),
+        openAtLoginHidden: z.boolean().optional(),
+        dnd: z.enum(['hour', 'tomorrow', 'off']).optional(),
+      })
+      .strict(),
+    result: DesktopPreferences,
+  },
   /** Calls the controller knows about (live ones and those that just ended). */
   listCalls: { params: NoParams, result: z.object({ calls: z.array(CallView) }) },
   /** Answer / decline a ringing call, hang up a live one; refused (code `invalid_state`) when the call's state does not allow it. */
@@ -427,6 +468,8 @@ export const events = {
   callingSettings: CallingSettingsView,
   /** Reachability changed (tunnel state, public URL, callback registration). */
   connection: ConnectionView,
+  /** Desktop preferences changed (here, or from the tray's do-not-disturb menu). */
+  desktopPreferences: DesktopPreferences,
 } as const;
 
 // ---- derived types and helpers -------------------------------------------------------------

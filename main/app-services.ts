@@ -15,7 +15,8 @@ import type { AccountView, AppInfo, AppStatus, ConnectAccountResult, ConnectionV
 import { AccountService, ConnectInput } from './account/account-service.ts';
 import { CallingSettingsService } from './account/calling-settings-service.ts';
 import { ConfigStore, type JsonFileStoreFactory } from './account/config-store.ts';
-import type { SecretsService } from './account/secrets.ts';
+import { KeychainUnavailableError, type SecretsService } from './account/secrets.ts';
+import { TurnCredentials } from './account/turn-credentials.ts';
 import { BridgeRequestError, createDispatcher, type BridgeHandlers, type Dispatch } from './bridge/dispatcher.ts';
 import { BridgeEventBus } from './core/events.ts';
 import { SecretRedactor, type Logger } from './core/log.ts';
@@ -36,6 +37,8 @@ import { CallController } from './calls/call-controller.ts';
 import { BridgeMediaPort } from './calls/bridge-media-port.ts';
 import { CallPermissions } from './calls/call-permissions.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './webhooks/webhook-receiver.ts';
+import { DesktopPreferencesService, ShortcutConflictError } from './desktop/desktop-preferences.ts';
+import { watchNetwork, type InterfacesFn } from './desktop/network-watch.ts';
 
 export interface AppServicesOptions {
   dataDir: string;
@@ -66,6 +69,10 @@ export interface AppServicesOptions {
   tunnelBackoff?: { floorMs?: number; capMs?: number };
   fetch?: typeof fetch;
   clock?: () => Date;
+  /** How often to look for network changes, which restart the tunnel at once (default 5 s; 0 = off). */
+  networkWatchIntervalMs?: number;
+  /** Where the network watcher reads the interfaces (tests); default os.networkInterfaces. */
+  networkInterfaces?: InterfacesFn;
 }
 
 export interface AppServices {
@@ -80,6 +87,8 @@ export interface AppServices {
   readonly messaging: MessagingService;
   readonly calls: CallController;
   readonly config: ConfigStore;
+  /** Shortcuts, start at login, do-not-disturb (the shell attaches globalShortcut and listens). */
+  readonly desktop: DesktopPreferencesService;
   /** Opens (creating if needed) the thread for a phone number — click-to-call links. */
   openThreadForNumber(waId: string, offerCall: boolean): number;
   readonly db: Database;
@@ -120,7 +129,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
   ensureDataDir(opts.dataDir);
   const log = opts.log;
   const redactor = opts.redactor ?? new SecretRedactor();
-  const events = new BridgeEventBus();
+  const events = new BridgeEventBus({ redact: (text) => redactor.redactForRenderer(text) });
 
   const info: AppInfo = {
     name: 'Switchboard',
@@ -134,6 +143,8 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
   if (config.problem) log.warn('config.reset', { problem: config.problem });
   const account = new AccountService({ config, secrets: opts.secrets, log: log.child('account'), redactor, clock, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
   const { keychainProblem } = await account.load();
+  const turn = new TurnCredentials({ config, secrets: opts.secrets, redactor, log: log.child('turn') });
+  await turn.load();
   const callingSettings = new CallingSettingsService({ graph: () => account.graph(), phoneNumberId: () => account.account()?.phoneNumberId ?? null, log: log.child('calling-settings'), clock });
 
   const db = openDatabase(opts.dataDir);
@@ -159,6 +170,8 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
   threads.onChange(markChanged);
   // Calls: the controller drives the renderer's media engine over the bridge.
   const mediaPort = new BridgeMediaPort(events);
+  const desktop = new DesktopPreferencesService({ config, clock });
+  desktop.onChange((view) => events.emit('desktopPreferences', view));
   const calls = new CallController({
     account,
     threads,
@@ -166,10 +179,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     log: log.child('calls'),
     clock,
     preAccept: () => config.get().preferences.preAccept,
-    ringAllowed: () => {
-      const until = config.get().preferences.dndUntil;
-      return !until || Date.parse(until) <= clock().getTime();
-    },
+    ringAllowed: () => !desktop.dndActive(),
     onChange: (view) => events.emit('call', view),
   });
   mediaPort.onLost((localId, reason) => calls.mediaLost(localId, reason));
@@ -179,6 +189,8 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     const ok = what === 'answer' ? calls.answer(localId) : what === 'decline' ? calls.decline(localId) : calls.hangup(localId);
     const view = calls.get(localId);
     if (!view) throw new BridgeRequestError('not_found', 'That call is not known (it may have ended long ago).');
+    const unanswerable = what === 'answer' && !ok ? calls.unanswerableReason(localId) : null;
+    if (unanswerable) throw new BridgeRequestError('cannot_answer', `This call cannot be answered. ${unanswerable}`);
     if (!ok) throw new BridgeRequestError('invalid_state', what === 'answer' ? 'This call can no longer be answered.' : what === 'decline' ? 'This call is no longer ringing.' : 'This call has already ended.');
     return view;
   };
@@ -244,9 +256,21 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     events.emit('connection', v);
   });
   const connectionView = (): ConnectionView => connection.view();
+  // The network came back or changed: the tunnel's link is dead, restart it and re-check at once.
+  const network =
+    opts.networkWatchIntervalMs === 0
+      ? null
+      : watchNetwork({
+          intervalMs: opts.networkWatchIntervalMs ?? 5_000,
+          ...(opts.networkInterfaces ? { interfaces: opts.networkInterfaces } : {}),
+          onChange: (c) => {
+            log.info('network.changed', { kind: c.kind, addresses: c.addresses.length });
+            if (c.kind !== 'down') void connection.restartNow().catch((err: unknown) => log.warn('network.restart_failed', { error: (err as Error).message }));
+          },
+        });
   const callPreferences = () => {
     const p = config.get().preferences;
-    return { preAccept: p.preAccept, ringDeviceId: p.ringDeviceId, turnServers: p.turnServers };
+    return { preAccept: p.preAccept, ringDeviceId: p.ringDeviceId, turnServers: turn.servers() };
   };
 
   const handlers: BridgeHandlers = {
@@ -347,18 +371,35 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     sendTextMessage: (p) => messaging.sendText(p.threadId, p.text),
     retryMessage: (p) => messaging.retry(p.itemId),
     getCallPreferences: () => callPreferences(),
-    setCallPreferences: (p) => {
+    setCallPreferences: async (p) => {
+      const refuse = (err: unknown, prefix: PropertyKey[]): never => {
+        if (err instanceof KeychainUnavailableError) throw new BridgeRequestError('keychain_unavailable', `${err.message} ${err.fix}`);
+        const issue = (err as ZodError).issues?.[0];
+        if (!issue) throw err;
+        throw new BridgeRequestError('invalid_params', issue.message, { field: [...prefix, ...issue.path].map(String).join('.') });
+      };
       try {
         config.update((c) => {
           if (p.preAccept !== undefined) c.preferences.preAccept = p.preAccept;
           if (p.ringDeviceId !== undefined) c.preferences.ringDeviceId = p.ringDeviceId;
-          if (p.turnServers !== undefined) c.preferences.turnServers = p.turnServers.map((t) => ({ urls: t.urls.trim(), username: t.username, credential: t.credential }));
         });
       } catch (err) {
-        const issue = (err as ZodError).issues?.[0];
-        throw new BridgeRequestError('invalid_params', issue ? issue.message : 'Invalid preferences.', issue ? { field: issue.path.join('.') } : undefined);
+        refuse(err, []);
       }
+      // TURN credentials go to the keychain (turn-credentials.ts), never into the config file.
+      if (p.turnServers !== undefined) await turn.set(p.turnServers).catch((err: unknown) => refuse(err, ['preferences', 'turnServers']));
       return callPreferences();
+    },
+    getDesktopPreferences: () => desktop.view(),
+    setDesktopPreferences: (p) => {
+      try {
+        return desktop.update(p);
+      } catch (err) {
+        if (err instanceof ShortcutConflictError) throw new BridgeRequestError('shortcut_conflict', err.message, { fieldErrors: err.fieldErrors });
+        const issue = (err as ZodError).issues?.[0];
+        if (issue) throw new BridgeRequestError('invalid_params', issue.message, { field: issue.path.join('.') });
+        throw err;
+      }
     },
     listCalls: () => ({ calls: calls.list() }),
     answerCall: (p) => callCommand('answer', p.localId),
@@ -428,16 +469,19 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     messaging,
     calls,
     config,
+    desktop,
     openThreadForNumber: (waId, offerCall) => {
       const threadId = threads.threadIdOf(threads.contactFor({ waId, userId: null, parentUserId: null, profileName: null, username: null }));
       events.emit('navigate', { threadId, offerCall });
       return threadId;
     },
     db,
-    dispatch: createDispatcher(handlers, log.child('bridge')),
+    dispatch: createDispatcher(handlers, log.child('bridge'), { redact: (text) => redactor.redactForRenderer(text) }),
     status: () => structuredClone(status),
     close: async () => {
       if (changedTimer) clearTimeout(changedTimer);
+      desktop.dispose();
+      network?.stop();
       await calls.shutdown();
       mediaPort.dispose();
       await connection.stop();

@@ -7,6 +7,7 @@
  * Conversations (issue 6) are captured from a second, in-process host connected to the simulator
  * through a loopback tunnel and seeded with a dozen customers and a year-long thread: the thread
  * list, the long thread at its newest items, scrolled back, and a search jumping to an old message.
+ * Settings → This computer is captured as it starts and with do-not-disturb on and a refused shortcut.
  * Requires `npm run build` first.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -183,11 +184,24 @@ try {
     await page.getByTestId('disconnect-confirm').click();
     await page.getByTestId('connect-form').waitFor();
 
-    for (const section of ['connection', 'appearance', 'about']) {
+    for (const section of ['connection', 'desktop', 'appearance', 'about']) {
       const nav = page.getByTestId(`settings-nav-${section}`);
       if ((await nav.count()) === 0) continue;
       await nav.click();
-      await snap(`settings-${section}`);
+      await snap(`settings-${section}`, section === 'desktop' ? 1200 : 800);
+      if (section === 'desktop') {
+        // Do-not-disturb on (the status bar says so) and a refused shortcut on its row.
+        await page.getByTestId('desktop-open-at-login').click();
+        await page.getByTestId('dnd-hour').check({ force: true });
+        await page.getByTestId('dnd-indicator').waitFor();
+        await page.getByTestId('shortcut-answer').focus();
+        await page.keyboard.press('Control+Shift+M');
+        await page.getByTestId('shortcut-answer-error').waitFor();
+        await snap('settings-desktop-editing', 1200);
+        await page.keyboard.press('Escape');
+        await page.getByTestId('dnd-off').check({ force: true });
+        await page.getByTestId('desktop-open-at-login').click();
+      }
     }
     await context.close();
   }

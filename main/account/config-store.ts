@@ -10,6 +10,7 @@
 import { existsSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_SHORTCUTS } from '../../common/shortcuts.ts';
 
 export const AccountConfig = z.object({
   graphBaseUrl: z.url({ protocol: /^https?$/ }),
@@ -41,6 +42,19 @@ export const Preferences = z.object({
   openAtLoginHidden: z.boolean().default(true),
   /** Desktop: the one-line "still running in the tray" note was shown. */
   closeToTrayExplained: z.boolean().default(false),
+  /**
+   * Desktop: global shortcuts, per action an Electron accelerator or null (= off). Checked for
+   * conflicts by DesktopPreferences before anything is stored; a hand-edited unusable one is
+   * reported as such on the settings screen, never registered.
+   */
+  shortcuts: z
+    .object({
+      answer: z.string().max(80).nullable().default(DEFAULT_SHORTCUTS.answer),
+      declineOrHangUp: z.string().max(80).nullable().default(DEFAULT_SHORTCUTS.declineOrHangUp),
+      toggleMute: z.string().max(80).nullable().default(DEFAULT_SHORTCUTS.toggleMute),
+      showWindow: z.string().max(80).nullable().default(DEFAULT_SHORTCUTS.showWindow),
+    })
+    .default(() => ({ ...DEFAULT_SHORTCUTS })),
 });
 
 export const TunnelConfig = z.object({

@@ -1,62 +1,102 @@
 /**
- * Global shortcuts (answer, decline/hang up, mute, show window): validated accelerators and
- * conflict detection — between Switchboard's own shortcuts, against combinations the OS keeps for
- * itself, and (in the shell) against whatever `globalShortcut.register` refuses.
+ * Global shortcuts in main. The rules for a usable shortcut (and conflict detection) live in
+ * common/shortcuts.ts so the settings screen checks exactly what main checks; this module adds the
+ * registration decision the shell applies to Electron's `globalShortcut`:
+ *
+ *   planRegistration(registered now, wanted)  → what to unregister, what to register, what to keep
+ *   registrationOutcome(plan, refused)        → what is registered afterwards, and each row's status
+ *
+ * Everything that is unregistered is released before anything is registered, so swapping two
+ * shortcuts (A↔B) works; a shortcut bound to the same key for the same action is left alone (no
+ * gap in which a key press is lost); one the OS refused last time is tried again.
  */
-export const SHORTCUT_ACTIONS = ['answer', 'declineOrHangUp', 'toggleMute', 'showWindow'] as const;
-export type ShortcutAction = (typeof SHORTCUT_ACTIONS)[number];
-export type ShortcutMap = Partial<Record<ShortcutAction, string | null>>;
+import { checkShortcuts, normaliseAccelerator, SHORTCUT_ACTIONS, type ShortcutAction, type ShortcutMap } from '../../common/shortcuts.ts';
 
-export const DEFAULT_SHORTCUTS: Record<ShortcutAction, string> = {
-  answer: 'CommandOrControl+Shift+A',
-  declineOrHangUp: 'CommandOrControl+Shift+D',
-  toggleMute: 'CommandOrControl+Shift+M',
-  showWindow: 'CommandOrControl+Shift+S',
-};
+export * from '../../common/shortcuts.ts';
 
-const MODIFIERS = new Set(['CommandOrControl', 'CmdOrCtrl', 'Command', 'Cmd', 'Control', 'Ctrl', 'Alt', 'Option', 'AltGr', 'Shift', 'Super', 'Meta']);
-const KEY = /^([A-Z0-9]|F([1-9]|1[0-9]|2[0-4])|Space|Tab|Backspace|Delete|Insert|Home|End|PageUp|PageDown|Up|Down|Left|Right|Escape|Plus|[`\-=[\]\\;',./])$/;
-const RESERVED = new Set(['Q', 'W', 'C', 'V', 'X', 'Z', 'A', 'Tab'].flatMap((k) => [`CommandOrControl+${k}`, `Control+${k}`, `Command+${k}`]).concat(['Alt+F4', 'Alt+Tab', 'Super+L', 'Control+Alt+Delete']));
+/** Per action: registered and working, turned off, taken by another app, not a usable shortcut, or not available in this host. */
+export type ShortcutStatus = 'active' | 'off' | 'taken' | 'invalid' | 'desktop-only';
+/** What is registered with the OS right now: action → canonical accelerator. */
+export type Registered = Partial<Record<ShortcutAction, string>>;
 
-/** Canonical form: modifiers in a fixed order, aliases folded ("Ctrl+shift+a" → "Control+Shift+A"). */
-export function normaliseAccelerator(input: string): string | null {
-  const parts = input.split('+').map((p) => p.trim()).filter(Boolean);
-  if (parts.length < 2 || parts.length > 4) return null;
-  const key = parts.pop()!;
-  const alias: Record<string, string> = { cmdorctrl: 'CommandOrControl', commandorcontrol: 'CommandOrControl', cmd: 'Command', command: 'Command', ctrl: 'Control', control: 'Control', alt: 'Alt', option: 'Alt', altgr: 'AltGr', shift: 'Shift', super: 'Super', meta: 'Super' };
-  const mods = new Set<string>();
-  for (const m of parts) {
-    const canon = alias[m.toLowerCase()];
-    if (!canon || !MODIFIERS.has(canon) || mods.has(canon)) return null;
-    mods.add(canon);
-  }
-  if (mods.size === 1 && mods.has('Shift')) return null; // Shift+letter is just typing
-  const k = key.length === 1 ? key.toUpperCase() : key[0]!.toUpperCase() + key.slice(1);
-  if (!KEY.test(k)) return null;
-  const order = ['CommandOrControl', 'Command', 'Control', 'Alt', 'AltGr', 'Super', 'Shift'];
-  return [...order.filter((m) => mods.has(m)), k].join('+');
+export interface RegistrationPlan {
+  /** Accelerators to release first. */
+  unregister: string[];
+  /** Then these to register (each may be refused by the OS: taken by another app). */
+  register: Array<{ action: ShortcutAction; accelerator: string }>;
+  /** Already registered exactly like this: left alone. */
+  keep: Array<{ action: ShortcutAction; accelerator: string }>;
+  /** Turned off (null / empty). */
+  off: ShortcutAction[];
+  /** Not usable (malformed, reserved by the system, or a duplicate of an earlier action). */
+  invalid: ShortcutAction[];
 }
 
-export type ShortcutProblem = { action: ShortcutAction; problem: 'invalid' | 'duplicate' | 'reserved'; message: string };
-
-export function checkShortcuts(map: ShortcutMap): ShortcutProblem[] {
-  const problems: ShortcutProblem[] = [];
-  const seen = new Map<string, ShortcutAction>();
+export function planRegistration(current: Registered, wanted: ShortcutMap, platform?: string): RegistrationPlan {
+  const problems = new Set(checkShortcuts(wanted, platform).map((p) => p.action));
+  const plan: RegistrationPlan = { unregister: [], register: [], keep: [], off: [], invalid: [] };
+  const target: Registered = {};
   for (const action of SHORTCUT_ACTIONS) {
-    const raw = map[action];
-    if (raw === null || raw === undefined || raw === '') continue;
-    const acc = normaliseAccelerator(raw);
-    if (!acc) {
-      problems.push({ action, problem: 'invalid', message: `"${raw}" is not a usable shortcut: use one or two modifiers (Ctrl, Alt, Shift, Cmd) and a key.` });
-      continue;
-    }
-    if (RESERVED.has(acc)) {
-      problems.push({ action, problem: 'reserved', message: `${acc} is used by the system or every app; choose another.` });
-      continue;
-    }
-    const other = seen.get(acc);
-    if (other) problems.push({ action, problem: 'duplicate', message: `${acc} is already the shortcut for "${other}".` });
-    else seen.set(acc, action);
+    const raw = wanted[action];
+    if (raw === null || raw === undefined || raw === '') plan.off.push(action);
+    else if (problems.has(action)) plan.invalid.push(action);
+    else target[action] = normaliseAccelerator(raw)!;
   }
-  return problems;
+  for (const action of SHORTCUT_ACTIONS) {
+    const now = current[action];
+    const next = target[action];
+    if (now && now === next) plan.keep.push({ action, accelerator: now });
+    else {
+      if (now) plan.unregister.push(now);
+      if (next) plan.register.push({ action, accelerator: next });
+    }
+  }
+  return plan;
+}
+
+/** After applying a plan: what is registered, and each action's status for the settings screen. */
+export function registrationOutcome(plan: RegistrationPlan, refused: ReadonlySet<ShortcutAction>): { registered: Registered; status: Record<ShortcutAction, ShortcutStatus> } {
+  const registered: Registered = {};
+  const status = Object.fromEntries(SHORTCUT_ACTIONS.map((a) => [a, 'off'])) as Record<ShortcutAction, ShortcutStatus>;
+  for (const k of plan.keep) {
+    registered[k.action] = k.accelerator;
+    status[k.action] = 'active';
+  }
+  for (const r of plan.register) {
+    if (refused.has(r.action)) status[r.action] = 'taken';
+    else {
+      registered[r.action] = r.accelerator;
+      status[r.action] = 'active';
+    }
+  }
+  for (const a of plan.invalid) status[a] = 'invalid';
+  return { registered, status };
+}
+
+/** Applies a plan to something shaped like Electron's `globalShortcut` (the shell passes the real one). */
+export interface ShortcutRegistry {
+  register(accelerator: string, callback: () => void): boolean;
+  unregister(accelerator: string): void;
+}
+
+export function applyRegistration(
+  registry: ShortcutRegistry,
+  current: Registered,
+  wanted: ShortcutMap,
+  handlers: Record<ShortcutAction, () => void>,
+  platform?: string,
+): { registered: Registered; status: Record<ShortcutAction, ShortcutStatus>; errors: Array<{ action: ShortcutAction; error: string }> } {
+  const plan = planRegistration(current, wanted, platform);
+  for (const acc of plan.unregister) registry.unregister(acc);
+  const refused = new Set<ShortcutAction>();
+  const errors: Array<{ action: ShortcutAction; error: string }> = [];
+  for (const r of plan.register) {
+    try {
+      if (!registry.register(r.accelerator, handlers[r.action])) refused.add(r.action);
+    } catch (err) {
+      refused.add(r.action);
+      errors.push({ action: r.action, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  return { ...registrationOutcome(plan, refused), errors };
 }

@@ -123,6 +123,18 @@ export class ConnectionService {
     void this.supervisor?.checkNow();
   }
 
+  /**
+   * The network came back or the laptop woke up: a running tunnel's connection did not survive,
+   * so restart it at once (the supervisor probes as soon as it is up) instead of waiting for the
+   * next probe to notice. Does nothing when the tunnel is stopped (no account, or stopped on purpose).
+   */
+  async restartNow(): Promise<boolean> {
+    const s = this.supervisor;
+    if (!s) return false;
+    await s.restart();
+    return true;
+  }
+
   /** Meta must call the new URL: set the phone number's override, then confirm it took. */
   private async repoint(change: PublicUrlChange): Promise<void> {
     const graph = this.o.account.graph({ timeoutMs: 30_000 });

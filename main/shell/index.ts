@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { startAppServices, type AppServices } from '../app-services.ts';
 import { createLogger, SecretRedactor } from '../core/log.ts';
 import { RecentProblemsSink, RotatingFileSink, teeSink } from '../core/rotating-log.ts';
-import { KeytarSecrets } from '../account/secrets.ts';
+import { KeytarSecrets, MemorySecrets } from '../account/secrets.ts';
 import type { JsonFileStore } from '../account/config-store.ts';
 import { bindBridgeToIpc, forwardEvents } from './ipc.ts';
 import { setupDesktop } from './desktop.ts';
@@ -78,7 +78,10 @@ if (!app.requestSingleInstanceLock()) {
       log,
       redactor,
       recentProblems,
-      secrets: new KeytarSecrets(),
+      // The `_electron` tests run where no keychain may exist: an unpackaged build started with
+      // SWITCHBOARD_TEST=1 and SWITCHBOARD_SECRETS=memory keeps throwaway credentials in memory.
+      // A packaged app never does.
+      secrets: !app.isPackaged && process.env['SWITCHBOARD_TEST'] === '1' && process.env['SWITCHBOARD_SECRETS'] === 'memory' ? new MemorySecrets() : new KeytarSecrets(),
       configStore: (o) => new ElectronStore(o) as unknown as JsonFileStore,
       writeClipboard: (text) => clipboard.writeText(text),
       localtunnelWorkerUrl: new URL('./localtunnel-worker.js', import.meta.url),

@@ -6,7 +6,7 @@ import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 
 export type View = 'threads' | 'settings';
-export const SETTINGS_SECTIONS = ['account', 'calling', 'connection', 'appearance', 'about'] as const;
+export const SETTINGS_SECTIONS = ['account', 'calling', 'connection', 'desktop', 'appearance', 'about'] as const;
 export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
 export const THEME_PREFERENCES = ['system', 'light', 'dark'] as const;
 export type ThemePreference = (typeof THEME_PREFERENCES)[number];

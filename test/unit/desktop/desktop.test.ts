@@ -88,6 +88,6 @@ describe('global shortcuts', () => {
     expect(checkShortcuts(DEFAULT_SHORTCUTS)).toEqual([]);
     const problems = checkShortcuts({ answer: 'Ctrl+Shift+A', declineOrHangUp: 'control+shift+a', toggleMute: 'Ctrl+Q', showWindow: 'nonsense' });
     expect(problems.map((p) => `${p.action}:${p.problem}`)).toEqual(['declineOrHangUp:duplicate', 'toggleMute:reserved', 'showWindow:invalid']);
-    expect(problems[0]!.message).toMatch(/already the shortcut for "answer"/);
+    expect(problems[0]!.message).toMatch(/already the shortcut for "Answer a call"/);
   });
 });
