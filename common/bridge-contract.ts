@@ -389,7 +389,7 @@ export const requests = {
   },
   /** Calls the controller knows about (live ones and those that just ended). */
   listCalls: { params: NoParams, result: z.object({ calls: z.array(CallView) }) },
-  /** Answer / decline a ringing call, hang up a live one; refused (code `invalid_state`) when the call's state does not allow it. */
+  /** Answer / decline a ringing call, hang up a live one; refused (code `invalid_state`) when the call's state does not allow it, `cannot_answer` (with the reason) when its audio could not be prepared. */
   answerCall: { params: z.object({ localId: z.string().max(100) }).strict(), result: CallView },
   declineCall: { params: z.object({ localId: z.string().max(100) }).strict(), result: CallView },
   hangUpCall: { params: z.object({ localId: z.string().max(100) }).strict(), result: CallView },
@@ -420,7 +420,7 @@ export const requests = {
   },
   /** A wa.me/call link for the business's number (payload → the call's deeplink_payload); main copies it in the desktop app. */
   getCallLink: { params: z.object({ payload: z.string().max(512).nullable().default(null) }).strict(), result: z.object({ url: z.string(), copied: z.boolean() }) },
-  /** Calls the customer of this thread (refused with code `no_permission` and the reason when not allowed). */
+  /** Calls the customer of this thread (refused with code `no_permission` and the reason when not allowed, `call_in_progress` while another call is up). */
   placeCall: { params: z.object({ threadId: z.number().int().positive() }).strict(), result: CallView },
   /** The media engine's answers to `mediaCommand` events, and its unprompted reports. */
   mediaReport: { params: MediaReport, result: z.object({ received: z.literal(true) }) },

@@ -225,7 +225,10 @@ export function setupDesktop(o: DesktopOptions): { handleArgv: (argv: string[]) 
       const text = incomingCallNotification(call.threadId === null ? null : nameOf(call.threadId));
       const n = new Notification({ title: text.title, body: text.body, urgency: 'critical', actions: text.actions.map((a) => ({ type: 'button' as const, text: a })), timeoutType: 'never' });
       n.on('action', (_event, index) => {
-        if (index === 0) services.calls.answer(call.localId);
+        // Refused while another call is up (a waiting call): the window shows it with End & answer.
+        if (index === 0) {
+          if (!services.calls.answer(call.localId)) openThread(call.threadId);
+        }
         else if (index === 1) services.calls.decline(call.localId);
       });
       n.on('click', () => openThread(call.threadId));
