@@ -5,7 +5,7 @@
  * the microphone is never attached before the call was accepted, and a terminate webhook always
  * ends the call.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { startIncoming, startOutgoing, transition, type CallContext, type CallEffect, type CallEvent } from '../../../main/calls/call-machine.ts';
 
@@ -31,7 +31,12 @@ const event: fc.Arbitrary<CallEvent> = fc.oneof(
   fc.constant<CallEvent>({ type: 'media_lost', reason: 'ICE failed' }),
 );
 
+/** What the properties tried, printed at the end (issue 9: every suite says what it tried). */
+const tried = { runs: 0, events: 0, effects: 0, endedRuns: 0 };
+
 function runAll(start: { context: CallContext; effects: CallEffect[] }, events: CallEvent[]) {
+  tried.runs++;
+  tried.events += events.length;
   let c = start.context;
   const effects: Array<{ fx: CallEffect; stateBefore: string; event: string; acceptedBefore: boolean }> = start.effects.map((fx) => ({ fx, stateBefore: 'new', event: 'start', acceptedBefore: false }));
   let accepted = false; // accept succeeded (incoming) or ACCEPTED (outgoing)
@@ -45,12 +50,18 @@ function runAll(start: { context: CallContext; effects: CallEffect[] }, events: 
     c = t.context;
     states.push(c.state);
   }
+  tried.effects += effects.length;
+  if (c.state === 'ended') tried.endedRuns++;
   return { c, effects, states };
 }
 
 const incomingStart = (preAccept: boolean) => startIncoming({ type: 'incoming', callId: 'wacid.1', offerSdp: 'OFFER', stale: false, preAccept });
 
 describe('call state machine properties', () => {
+  afterAll(() => {
+    console.log(`call machine properties: ${tried.runs} event sequences (${tried.events} events, ${tried.effects} effects checked; ${tried.endedRuns} ended); held: ended is final, ≤1 accept with the pre_accept SDP, mic only after accept/ACCEPTED, ≤1 connect/reject/terminate, a terminate webhook always ends the call`);
+  });
+
   it('incoming: ended is final, one accept with the pre_accept SDP, mic only after accept, terminate always ends', () => {
     fc.assert(
       fc.property(fc.boolean(), fc.array(event, { maxLength: 40 }), (preAccept, events) => {
