@@ -269,6 +269,7 @@ export class ThreadStore {
     this.db
       .prepare('UPDATE threads SET last_item_id = ?, last_item_at = ? WHERE id = ? AND (last_item_at IS NULL OR last_item_at < ? OR (last_item_at = ? AND last_item_id < ?))')
       .run(id, item.at, item.threadId, item.at, item.at, id);
+    if (item.kind === 'message' && item.metaId && item.type !== 'reaction') this.settleEarlyReaction(item.metaId, id);
     this.touched(item.threadId);
     return { id, created: true };
   }
@@ -293,18 +294,69 @@ export class ThreadStore {
       const r = (raw['reaction'] ?? {}) as { message_id?: string; emoji?: string };
       const target = r.message_id ? (this.db.prepare("SELECT id FROM items WHERE kind = 'message' AND meta_id = ?").get(r.message_id) as { id: number } | undefined) : undefined;
       if (target) {
-        const data = this.dataOf(Number(target.id));
-        const reactions: Record<string, string> = { ...((data['reactions'] as Record<string, string> | undefined) ?? {}) };
-        if (r.emoji) reactions['customer'] = r.emoji;
-        else delete reactions['customer'];
-        this.patchData(Number(target.id), { reactions });
+        this.react(Number(target.id), r.emoji);
         this.openWindow(threadId, at);
         return;
       }
     }
-    const { created } = this.insertItem({ threadId, kind: 'message', metaId: e.wamid, direction: 'in', at, type: e.type, body: messageText(raw), status: null, data: { message: raw } });
+    const { id, created } = this.insertItem({ threadId, kind: 'message', metaId: e.wamid, direction: 'in', at, type: e.type, body: messageText(raw), status: null, data: { message: raw } });
     if (created) this.db.prepare('UPDATE threads SET unread_count = unread_count + 1 WHERE id = ?').run(threadId);
+    if (created && e.type === 'reaction') this.rememberEarlyReaction(id, threadId, raw);
     this.openWindow(threadId, at);
+  }
+
+  private react(targetId: number, emoji: string | undefined): void {
+    const data = this.dataOf(targetId);
+    const reactions: Record<string, string> = { ...((data['reactions'] as Record<string, string> | undefined) ?? {}) };
+    if (emoji) reactions['customer'] = emoji;
+    else delete reactions['customer'];
+    this.patchData(targetId, { reactions });
+  }
+
+  /**
+   * A reaction to a message that is not here (yet) stays an item of its own — the message may be
+   * one this app never saw — and is remembered by the message it reacts to. Webhooks arrive in
+   * any order (retries, a crash between deliveries), so when that message does arrive the
+   * reaction moves onto it (settleEarlyReaction). Only the latest early reaction to a message is
+   * kept, as on the phone.
+   */
+  private rememberEarlyReaction(itemId: number, threadId: number, raw: Record<string, unknown>): void {
+    const target = ((raw['reaction'] ?? {}) as { message_id?: unknown }).message_id;
+    if (typeof target !== 'string' || !target) return;
+    const key = `reaction.early:${target}`;
+    const previous = this.db.prepare('SELECT value FROM kv WHERE key = ?').get(key) as { value: string } | undefined;
+    if (previous) this.removeEarlyReaction(Number((JSON.parse(previous.value) as { itemId: number }).itemId));
+    this.db.prepare('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify({ itemId, threadId }));
+  }
+
+  /**
+   * Moves an early reaction onto the message it reacts to, which has just been recorded (or has
+   * just learnt its wamid: an outgoing message, once Graph answered).
+   */
+  settleEarlyReaction(wamid: string, targetId: number): void {
+    const key = `reaction.early:${wamid}`;
+    const row = this.db.prepare('SELECT value FROM kv WHERE key = ?').get(key) as { value: string } | undefined;
+    if (!row) return;
+    this.db.prepare('DELETE FROM kv WHERE key = ?').run(key);
+    const { itemId } = JSON.parse(row.value) as { itemId: number };
+    const early = this.db.prepare("SELECT data FROM items WHERE id = ? AND kind = 'message' AND type = 'reaction'").get(itemId) as { data: string } | undefined;
+    if (!early) return;
+    const emoji = (JSON.parse(early.data) as { message?: { reaction?: { emoji?: string } } }).message?.reaction?.emoji;
+    this.react(targetId, emoji);
+    this.removeEarlyReaction(itemId);
+  }
+
+  /** Deletes an early reaction's own item: its unread mark goes, and the thread's last item is fixed. */
+  private removeEarlyReaction(itemId: number): void {
+    const row = this.db.prepare("SELECT thread_id FROM items WHERE id = ? AND kind = 'message' AND type = 'reaction'").get(itemId) as { thread_id: number } | undefined;
+    if (!row) return;
+    const threadId = Number(row.thread_id);
+    this.db.prepare('DELETE FROM items WHERE id = ?').run(itemId);
+    this.db.prepare('UPDATE threads SET unread_count = MAX(0, unread_count - 1) WHERE id = ?').run(threadId);
+    this.db
+      .prepare('UPDATE threads SET (last_item_id, last_item_at) = (SELECT id, at FROM items WHERE thread_id = ?1 ORDER BY at DESC, id DESC LIMIT 1) WHERE id = ?1 AND last_item_id = ?2')
+      .run(threadId, itemId);
+    this.touched(threadId);
   }
 
   /** Applies a message status (forward only); used when a status arrived before the wamid was known. */
@@ -548,6 +600,23 @@ export class ThreadStore {
     this.db.prepare('UPDATE threads SET unread_count = 0, missed_calls = 0 WHERE id = ?').run(threadId);
     const last = this.db.prepare("SELECT meta_id FROM items WHERE thread_id = ? AND kind = 'message' AND direction = 'in' ORDER BY at DESC, id DESC LIMIT 1").get(threadId) as { meta_id: string } | undefined;
     return last?.meta_id ?? null;
+  }
+
+  /** The dock/taskbar badge: unread messages and missed calls not yet seen, over every thread (the same counters the thread list shows). */
+  badgeTotals(): { unread: number; missed: number } {
+    const r = this.db.prepare('SELECT COALESCE(SUM(unread_count), 0) AS unread, COALESCE(SUM(missed_calls), 0) AS missed FROM threads').get() as { unread: number; missed: number };
+    return { unread: Number(r.unread), missed: Number(r.missed) };
+  }
+
+  /** The newest item's id (items only ever get larger ids): where "new since now" starts. */
+  latestItemId(): number {
+    const r = this.db.prepare('SELECT COALESCE(MAX(id), 0) AS id FROM items').get() as { id: number };
+    return Number(r.id);
+  }
+
+  /** Customers' messages that arrived after `afterItemId`, oldest first (new-message notifications). */
+  inboundMessagesAfter(afterItemId: number, limit = 50): TimelineItem[] {
+    return (this.db.prepare("SELECT * FROM items WHERE id > ? AND kind = 'message' AND direction = 'in' ORDER BY id ASC LIMIT ?").all(afterItemId, Math.min(limit, 500)) as unknown as ItemRow[]).map(toItem);
   }
 }
 
