@@ -16,6 +16,7 @@
 import type { Database } from '../storage/database.ts';
 import { transaction } from '../storage/database.ts';
 import type { ContactRef, DomainEvent } from '../webhooks/envelope.ts';
+import { GRAPH_ERRORS } from '../graph/graph-errors.ts';
 
 export const CUSTOMER_SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
 
@@ -373,7 +374,7 @@ export class ThreadStore {
     const history = data.statusHistory ?? [];
     if (!history.some((h) => h.status === status)) history.push({ status, at });
     const patch: Record<string, unknown> = { statusHistory: history };
-    if (status === 'failed') patch['error'] = errors[0] ?? null;
+    if (status === 'failed') patch['error'] = withPlainReason(errors[0] ?? null);
     this.db.prepare('UPDATE items SET status = ?, status_rank = ? WHERE id = ? AND status_rank < ?').run(status, rank, item.id, rank);
     this.patchData(Number(item.id), patch);
   }
@@ -633,3 +634,17 @@ export function toFtsQuery(input: string): string | null {
   if (words.length === 0) return null;
   return words.map((w) => `"${w.replaceAll('"', '')}"*`).join(' ');
 }
+
+/**
+ * A delivery failure reported by a status webhook keeps Meta's error as it came, plus `plain`:
+ * the owner's-words message (and the next step) from the one error table, when the code is in it —
+ * the same text a refused send shows, whichever way WhatsApp reports the failure.
+ */
+function withPlainReason(error: unknown): unknown {
+  if (typeof error !== 'object' || error === null || Array.isArray(error)) return error;
+  const code = Number((error as { code?: unknown }).code);
+  const known = Number.isInteger(code) ? GRAPH_ERRORS[code] : undefined;
+  if (!known) return error;
+  return { ...error, plain: known.fix ? `${known.message} ${known.fix}` : known.message };
+}
+

@@ -179,9 +179,9 @@ test('hostile strings from a customer show as text everywhere, and nothing runs'
   expect(sent.ok, JSON.stringify(sent)).toBe(true);
   // A call that ends with a hostile error text as its reason.
   await webhook('calls', { contacts, calls: [{ id: 'wacid.hostile-reason', from: '5511955550100', to: waId, event: 'terminate', direction: 'BUSINESS_INITIATED', timestamp: ts(), status: 'FAILED', errors: [{ code: 138021, message: hostile(9), title: hostile(9) }] }] });
-  // The template "fails" with a hostile error text.
+  // The template "fails" with a hostile error text (a code the error table does not know, so Meta's own details are what the bubble shows).
   const wamid = (sent as { result: { metaId: string } }).result.metaId;
-  await webhook('messages', { statuses: [{ id: wamid, status: 'failed', timestamp: ts(), recipient_id: waId, errors: [{ code: 131026, title: hostile(10), message: hostile(10), error_data: { details: hostile(10) } }] }] });
+  await webhook('messages', { statuses: [{ id: wamid, status: 'failed', timestamp: ts(), recipient_id: waId, errors: [{ code: 131999, title: hostile(10), message: hostile(10), error_data: { details: hostile(10) } }] }] });
 
   await page.goto(host.url);
   const row = page.getByTestId(`thread-row-${threadId}`);

@@ -213,8 +213,9 @@ export function rawMessage(item: TimelineItem): Raw {
 /** The reason a message failed, in plain words (Graph's message, or the webhook error's). */
 export function failureReason(item: TimelineItem): string | null {
   const e = obj(item.data['error']);
+  // `plain`: main's plain-language message for a known code (a failure reported by a status webhook).
   const details = str(obj(e['error_data'])['details']);
-  return details ?? str(e['message']) ?? str(e['title']);
+  return str(e['plain']) ?? details ?? str(e['message']) ?? str(e['title']);
 }
 
 export function reactionsOf(item: TimelineItem): string[] {
