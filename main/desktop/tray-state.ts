@@ -39,3 +39,17 @@ export function dndUntil(choice: 'hour' | 'tomorrow' | 'off', now: Date): string
   t.setHours(8, 0, 0, 0);
   return t.toISOString();
 }
+
+/** The tray menu's do-not-disturb item: says until when while it is on ("Do not disturb — until 14:30"). */
+export function dndMenuLabel(until: string | null, now: Date, locale?: string): string {
+  const t = until ? Date.parse(until) : NaN;
+  if (!(t > now.getTime())) return 'Do not disturb';
+  const end = new Date(t);
+  const time = end.toLocaleTimeString(locale, { hour: 'numeric', minute: '2-digit' });
+  const tomorrow = new Date(now);
+  tomorrow.setDate(tomorrow.getDate() + 1);
+  if (end.toDateString() === now.toDateString()) return `Do not disturb — until ${time}`;
+  if (end.toDateString() === tomorrow.toDateString()) return `Do not disturb — until tomorrow ${time}`;
+  return `Do not disturb — until ${end.toLocaleDateString(locale, { month: 'short', day: 'numeric' })} ${time}`;
+}
+

@@ -17,7 +17,7 @@ import { debouncedBadge, dotPng } from '../desktop/badge.ts';
 import { callLinkFromArgv, parseCallLink } from '../desktop/click-to-call.ts';
 import { callNotificationsToClose, decideCallNotification, incomingCallNotification, MessageNotifier } from '../desktop/message-notifications.ts';
 import { applyRegistration, type Registered, type ShortcutAction } from '../desktop/shortcuts.ts';
-import { TRAY_TOOLTIP, trayState, type TrayState } from '../desktop/tray-state.ts';
+import { dndMenuLabel, TRAY_TOOLTIP, trayState, type TrayState } from '../desktop/tray-state.ts';
 import { decideClose, decideQuit, decideResume, decideSuspend } from '../desktop/window-life.ts';
 
 export interface DesktopOptions {
@@ -88,7 +88,7 @@ export function setupDesktop(o: DesktopOptions): { handleArgv: (argv: string[]) 
         { label: reach.state === 'unreachable' ? 'Unreachable — calls will be missed' : reach.state === 'connected' ? 'Reachable' : 'Reachability: checking…', enabled: false },
         { type: 'separator' },
         {
-          label: 'Do not disturb',
+          label: dndMenuLabel(services.desktop.view().dndUntil, new Date()),
           submenu: [
             { label: 'For 1 hour', click: () => setDnd('hour') },
             { label: 'Until tomorrow', click: () => setDnd('tomorrow') },

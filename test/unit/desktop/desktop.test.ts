@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { callLinkFromArgv, parseCallLink } from '../../../main/desktop/click-to-call.ts';
-import { dndUntil, trayState } from '../../../main/desktop/tray-state.ts';
+import { dndMenuLabel, dndUntil, trayState } from '../../../main/desktop/tray-state.ts';
 import { loginItemPlan } from '../../../main/desktop/autostart.ts';
 import { checkShortcuts, DEFAULT_SHORTCUTS, normaliseAccelerator } from '../../../main/desktop/shortcuts.ts';
 
@@ -60,6 +60,16 @@ describe('tray state', () => {
     expect(dndUntil('hour', now)).toBe(new Date(2026, 10, 25, 16, 30).toISOString());
     expect(dndUntil('tomorrow', now)).toBe(new Date(2026, 10, 26, 8, 0).toISOString());
     expect(dndUntil('off', now)).toBeNull();
+  });
+  it('says in the tray menu until when do-not-disturb is on', () => {
+    const now = new Date(2026, 10, 25, 15, 30);
+    expect(dndMenuLabel(null, now)).toBe('Do not disturb');
+    expect(dndMenuLabel(new Date(2026, 10, 25, 15, 0).toISOString(), now)).toBe('Do not disturb'); // ended
+    // ICU versions differ on the space before AM/PM (narrow no-break or plain).
+    const label = (until: string | null) => dndMenuLabel(until, now, 'en-US').replace(/\s/g, ' ');
+    expect(label(dndUntil('hour', now))).toBe('Do not disturb — until 4:30 PM');
+    expect(label(dndUntil('tomorrow', now))).toBe('Do not disturb — until tomorrow 8:00 AM');
+    expect(label(new Date(2026, 10, 28, 9, 0).toISOString())).toBe('Do not disturb — until Nov 28 9:00 AM');
   });
 });
 
