@@ -37,7 +37,8 @@
  * | preparing       | offer_sdp                     | dialing         | graph connect                              |
  * | preparing       | hangup                        | ended cancelled | media.close                                |
  * | dialing         | graph_ok connect              | dialing         | (call id known)                            |
- * | dialing/r_ring  | connect_answer                | same            | media.applyAnswer                          |
+ * | dialing/r_ring  | connect_answer (first only)   | same            | media.applyAnswer                          |
+ * | active (out)    | connect_answer (first only)   | active          | media.applyAnswer (ACCEPTED came first)    |
  * | dialing         | status RINGING                | remote_ringing  |                                            |
  * | dialing/r_ring  | status ACCEPTED               | active          | media.attachMic, watchdog timer            |
  * | dialing/r_ring  | status REJECTED               | ended declined  | media.close                                |
@@ -67,7 +68,11 @@ export interface CallContext {
   callId: string | null;
   direction: CallDirection;
   state: CallStateName;
-  /** The SDP answer (incoming): made once, sent identically to pre_accept and accept. */
+  /**
+   * Incoming: the SDP answer, made once, sent identically to pre_accept and accept. Outgoing: the
+   * customer's answer, once applied (it is applied exactly once, whether it arrives before or
+   * after the ACCEPTED status — webhooks reorder).
+   */
   answerSdp: string | null;
   /** The SDP offer (outgoing). */
   offerSdp: string | null;
@@ -186,7 +191,7 @@ export const TRANSITIONS: Record<CallStateName, HandlerMap> = {
   dialing: {
     graph_ok: (c, e) => (e.action === 'connect' ? { next: { state: 'dialing', callId: e.callId ?? c.callId }, effects: [] } : null),
     graph_failed: (_c, e) => (e.action === 'connect' ? { next: end('failed', e.reason), effects: [{ type: 'timer', name: 'ring_timeout', on: false }, closeMedia] } : null),
-    connect_answer: (_c, e) => ({ next: { state: 'dialing' }, effects: [{ type: 'media', command: 'applyAnswer', sdp: e.sdp }] }),
+    connect_answer: (c, e) => applyCustomerAnswer(c, e.sdp),
     status: (_c, e) => outgoingStatus('dialing', e.status),
     terminate_webhook: (_c, e) => ({ next: end('no_answer', e.reason ?? null), effects: [{ type: 'timer', name: 'ring_timeout', on: false }, closeMedia] }),
     ring_timeout: () => ({ next: { state: 'ending', outcome: 'no_answer' }, effects: [{ type: 'graph', action: 'terminate' }, closeMedia] }),
@@ -194,7 +199,7 @@ export const TRANSITIONS: Record<CallStateName, HandlerMap> = {
     media_lost: (_c, e) => audioFailedWhileDialing(e.reason),
   },
   remote_ringing: {
-    connect_answer: (_c, e) => ({ next: { state: 'remote_ringing' }, effects: [{ type: 'media', command: 'applyAnswer', sdp: e.sdp }] }),
+    connect_answer: (c, e) => applyCustomerAnswer(c, e.sdp),
     status: (_c, e) => outgoingStatus('remote_ringing', e.status),
     terminate_webhook: (_c, e) => ({ next: end('no_answer', e.reason ?? null), effects: [{ type: 'timer', name: 'ring_timeout', on: false }, closeMedia] }),
     ring_timeout: () => ({ next: { state: 'ending', outcome: 'no_answer' }, effects: [{ type: 'graph', action: 'terminate' }, closeMedia] }),
@@ -206,7 +211,9 @@ export const TRANSITIONS: Record<CallStateName, HandlerMap> = {
     hangup: () => ({ next: { state: 'ending', outcome: 'completed' }, effects: [{ type: 'timer', name: 'media_watchdog', on: false }, { type: 'graph', action: 'terminate' }, closeMedia] }),
     media_lost: (_c, e) => ({ next: { state: 'ending', outcome: 'failed', reason: e.reason }, effects: [{ type: 'timer', name: 'media_watchdog', on: false }, { type: 'graph', action: 'terminate' }, closeMedia] }),
     terminate_webhook: (_c, e) => ({ next: end('completed', e.reason ?? null), effects: [{ type: 'timer', name: 'media_watchdog', on: false }, closeMedia] }),
-    connect_answer: () => ({ next: { state: 'active' }, effects: [] }), // late duplicate: already applied
+    // ACCEPTED can beat the connect webhook that carries the customer's answer (found by the soak):
+    // it is applied now. A duplicate of an answer already applied changes nothing.
+    connect_answer: (c, e) => applyCustomerAnswer(c, e.sdp),
   },
   ending: {
     graph_ok: (c, e) => {
@@ -223,6 +230,12 @@ export const TRANSITIONS: Record<CallStateName, HandlerMap> = {
   },
   ended: {},
 };
+
+/** Applies the customer's SDP answer to an outgoing call, once (a repeated connect webhook is ignored). */
+function applyCustomerAnswer(c: CallContext, sdp: string): ReturnType<Handler> {
+  if (c.direction !== 'outgoing' || c.answerSdp !== null) return null;
+  return { next: { state: c.state, answerSdp: sdp }, effects: [{ type: 'media', command: 'applyAnswer', sdp }] };
+}
 
 /** The customer's answer could not be applied (or the audio broke) before they picked up: no call without sound. */
 function audioFailedWhileDialing(reason: string): ReturnType<Handler> {

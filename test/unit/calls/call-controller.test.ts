@@ -198,7 +198,8 @@ function fakeSetup() {
   const port: MediaPort = {
     prepareAnswer: (localId) => new Promise((resolve, reject) => prepared.push({ localId, resolve, reject })),
     prepareOffer: (localId) => new Promise((resolve, reject) => prepared.push({ localId, resolve, reject })),
-    applyAnswer: async () => {
+    applyAnswer: async (localId, sdp) => {
+      mediaLog.push(`apply:${localId}:${sdp}`);
       if (knobs.applyAnswerError) throw knobs.applyAnswerError;
     },
     attachMicrophone: async (localId) => void mediaLog.push(`mic:${localId}`),
@@ -444,3 +445,26 @@ describe('an offer whose audio cannot be prepared (found by the security suite: 
     expect(f.calls.get(localId)).toMatchObject({ state: 'ended', outcome: 'failed' });
   });
 });
+
+describe('an outgoing call whose ACCEPTED status beats the webhook with the customer\'s answer (found by the soak)', () => {
+  it('applies the answer when it arrives after ACCEPTED (the call had no audio and ended 11 s later), and only once', async () => {
+    const f = fakeSetup();
+    const call = f.calls.dial({ waId: '55119000001', userId: null }, null);
+    f.prepared[0]!.resolve('OFFER');
+    await f.flush();
+    await f.ok('connect', 'wacid.OUT9');
+    const at = () => new Date().toISOString();
+    f.deliver({ kind: 'call.status', key: 'call:wacid.OUT9:status:ACCEPTED', occurredAt: at(), phoneNumberId: null, wabaId: '1', callId: 'wacid.OUT9', status: 'ACCEPTED', user: f.user(1), bizOpaque: call.localId, raw: {} });
+    await f.flush();
+    expect(f.calls.get(call.localId)?.state).toBe('active');
+    const answer = (key: string) => f.deliver({ kind: 'call.connect', key, occurredAt: at(), phoneNumberId: null, wabaId: '1', callId: 'wacid.OUT9', direction: 'BUSINESS_INITIATED', user: f.user(1), session: { sdpType: 'answer', sdp: 'ANSWER-9' }, ctaPayload: null, deeplinkPayload: null, bizOpaque: call.localId, raw: {} });
+    answer('call:wacid.OUT9:connect');
+    await f.flush();
+    answer('call:wacid.OUT9:connect#again'); // a repeat must not apply it twice (a second setRemoteDescription fails)
+    await f.flush();
+    expect(f.mediaLog.filter((l) => l.startsWith('apply:'))).toEqual([`apply:${call.localId}:ANSWER-9`]);
+    expect(f.calls.get(call.localId)?.state).toBe('active');
+    expect(f.requests).toEqual([]);
+  });
+});
+
