@@ -66,6 +66,21 @@ export class MessagingService {
     this.log = opts.log;
     this.clock = opts.clock ?? (() => new Date());
     this.onItem = opts.onItem ?? (() => {});
+    this.recoverInterrupted();
+  }
+
+  /**
+   * Messages still "sending" when the app starts were cut off by a crash, a kill or a power cut
+   * between the request and Graph's answer (found by the crash burst). Nothing can tell whether
+   * WhatsApp took them — the answer carrying their wamid never arrived — so they become failed with
+   * that said plainly, and Retry stays the owner's choice instead of a silent duplicate.
+   */
+  private recoverInterrupted(): void {
+    const rows = this.db.prepare("SELECT id FROM items WHERE kind = 'message' AND direction = 'out' AND status = 'sending'").all() as Array<{ id: number }>;
+    for (const r of rows) {
+      this.markFailed(Number(r.id), 'Switchboard closed before WhatsApp confirmed this message, so it may or may not have been delivered. Check with the customer before sending it again.', 'interrupted');
+    }
+    if (rows.length > 0) this.log.warn('messaging.interrupted_sends', { count: rows.length });
   }
 
   /** Whether free-form messages can be sent to this thread now, and until when. */
@@ -138,6 +153,8 @@ export class MessagingService {
     // A status webhook that beat Graph's answer was kept by the inbox: apply it now.
     const early = this.db.prepare('SELECT status, updated_at FROM message_status WHERE wamid = ?').get(wamid) as { status: string; updated_at: string } | undefined;
     if (early) this.threads.applyMessageStatus(wamid, early.status, early.updated_at);
+    // So can a customer's reaction to it (webhooks do not wait for Graph's answer).
+    this.threads.settleEarlyReaction(wamid, itemId);
     const updated = this.threads.item(itemId)!;
     this.onItem(updated);
     return updated;
