@@ -231,6 +231,16 @@ export class ThreadStore {
     const keepThread = this.threadIdOf(keep);
     const dropThread = this.threadIdOf(drop);
     const dropRow = this.db.prepare('SELECT wa_id, user_id, parent_user_id, profile_name, username, owner_name, notes, country FROM contacts WHERE id = ?').get(drop) as Record<string, string | null>;
+    // The counters the owner sees carry over as they stand (a missed call already seen stays seen;
+    // unread messages of either thread stay unread), and the 24-hour window is the later of the two.
+    const d = this.db.prepare('SELECT unread_count, missed_calls, window_expires_at FROM threads WHERE id = ?').get(dropThread) as { unread_count: number; missed_calls: number; window_expires_at: string | null };
+    this.db
+      .prepare(
+        `UPDATE threads SET unread_count = unread_count + ?, missed_calls = missed_calls + ?,
+           window_expires_at = CASE WHEN ?3 IS NOT NULL AND (window_expires_at IS NULL OR ?3 > window_expires_at) THEN ?3 ELSE window_expires_at END
+         WHERE id = ?4`,
+      )
+      .run(Number(d.unread_count), Number(d.missed_calls), d.window_expires_at, keepThread);
     this.db.prepare('UPDATE items SET thread_id = ? WHERE thread_id = ?').run(keepThread, dropThread);
     this.db.prepare('DELETE FROM threads WHERE id = ?').run(dropThread);
     this.db.prepare('DELETE FROM contacts WHERE id = ?').run(drop);
@@ -507,12 +517,10 @@ export class ThreadStore {
     if (t) this.touched(Number(t.thread_id));
   }
 
+  /** The thread's last item again (after items moved in from a merged twin). */
   private refreshThread(threadId: number): void {
     const last = this.db.prepare('SELECT id, at FROM items WHERE thread_id = ? ORDER BY at DESC, id DESC LIMIT 1').get(threadId) as { id: number; at: string } | undefined;
-    const counts = this.db
-      .prepare("SELECT SUM(kind = 'call' AND status = 'missed') AS missed FROM items WHERE thread_id = ?")
-      .get(threadId) as { missed: number | null };
-    this.db.prepare('UPDATE threads SET last_item_id = ?, last_item_at = ?, missed_calls = ? WHERE id = ?').run(last?.id ?? null, last?.at ?? null, Number(counts.missed ?? 0), threadId);
+    this.db.prepare('UPDATE threads SET last_item_id = ?, last_item_at = ? WHERE id = ?').run(last?.id ?? null, last?.at ?? null, threadId);
   }
 
   // ---- reads -------------------------------------------------------------------------------

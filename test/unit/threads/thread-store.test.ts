@@ -81,6 +81,23 @@ describe('thread store: projection', () => {
     expect(threads).toHaveLength(1);
     expect(threads[0]!.contact).toMatchObject({ waId: '5215512345678', userId: 'MX.4' });
     expect(s.store.timeline(threads[0]!.id).map((i) => i.body)).toEqual(['both', 'from phone', 'from username']);
+    // Nothing the owner had not read is lost in the merge (it used to keep only one thread's count).
+    expect(threads[0]!.unreadCount).toBe(3);
+  });
+
+  it('keeps a missed call the owner already saw as seen when twins merge (it used to come back)', async () => {
+    const s = setup();
+    await s.feed(call('wacid.M1', 'terminate', { status: 'FAILED', ts: T0 + 1 }), call('wacid.M1', 'connect', { ts: T0 }));
+    const phoneThread = s.store.listThreads()[0]!;
+    expect(phoneThread.missedCalls).toBe(1);
+    s.store.markRead(phoneThread.id);
+    await s.feed(envelope('messages', { contacts: [{ profile: { name: 'Ana' }, user_id: 'BR.9' }], messages: [{ from_user_id: 'BR.9', id: 'wamid.U1', timestamp: String(T0 + 5), type: 'text', text: { body: 'from username' } }] }));
+    expect(s.store.listThreads()).toHaveLength(2);
+    await s.feed(envelope('messages', { contacts: [{ profile: { name: 'Ana' }, wa_id: '5511987650001', user_id: 'BR.9' }], messages: [{ from: '5511987650001', from_user_id: 'BR.9', id: 'wamid.U2', timestamp: String(T0 + 20), type: 'text', text: { body: 'both' } }] }));
+    const [merged] = s.store.listThreads();
+    expect(s.store.listThreads()).toHaveLength(1);
+    expect(merged).toMatchObject({ missedCalls: 0, unreadCount: 2 });
+    expect(s.store.badgeTotals()).toEqual({ unread: 2, missed: 0 });
   });
 
   it('records call outcomes: answered BIC with duration, declined, not answered, terminate before connect', async () => {
