@@ -46,6 +46,8 @@ export interface CallerInfo {
 
 /** How long an ended call stays on screen. */
 export const ENDED_LINGER_MS = 6000;
+/** Ended calls are forgotten after this long (main's call controller does the same). */
+export const PRUNE_MS = 10 * 60_000;
 
 const EMPTY_MEDIA: MediaEngineState = { calls: {}, ringing: false, inputs: [], outputs: [], inputDeviceId: '', outputDeviceId: '', ringDeviceId: '' };
 
@@ -109,7 +111,25 @@ export const useCallsStore = defineStore('calls', () => {
     return since === undefined ? null : Math.max(0, Math.floor((now.value - since) / 1000));
   }
 
+  /**
+   * Calls that ended more than PRUNE_MS ago are forgotten here too, as main forgets them (their
+   * record stays in the thread): a softphone open for weeks keeps a bounded list.
+   */
+  function prune(): void {
+    const cutoff = Date.now() - PRUNE_MS;
+    const old = Object.keys(calls.value).filter((id) => calls.value[id]!.state === 'ended' && (endedAt.value[id] ?? 0) < cutoff);
+    if (old.length === 0) return;
+    const without = <T>(r: Record<string, T>): Record<string, T> => Object.fromEntries(Object.entries(r).filter(([id]) => !old.includes(id)));
+    calls.value = without(calls.value);
+    activeSince.value = without(activeSince.value);
+    endedAt.value = without(endedAt.value);
+    dismissed.value = without(dismissed.value);
+    errors.value = without(errors.value);
+    pending.value = without(pending.value);
+  }
+
   function upsert(view: CallView, fromSnapshot = false): void {
+    prune();
     const before = calls.value[view.localId];
     // A new call ringing while the owner talks: main does not ring it; a discreet chime says it waits.
     const busy = Object.values(calls.value).some((c) => c.localId !== view.localId && c.state !== 'ringing' && c.state !== 'ended');

@@ -5,7 +5,7 @@ import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import CallArea from '../../../renderer/src/components/calls/CallArea.vue';
 import { createBridge, setBridge } from '../../../renderer/src/bridge/bridge.ts';
 import { createAppI18n } from '../../../renderer/src/i18n/index.ts';
-import { ENDED_LINGER_MS, setMediaEngineFactory, useCallsStore, type CallMediaEngine } from '../../../renderer/src/stores/calls.store.ts';
+import { ENDED_LINGER_MS, PRUNE_MS, setMediaEngineFactory, useCallsStore, type CallMediaEngine } from '../../../renderer/src/stores/calls.store.ts';
 import type { CallMediaState, MediaEngineState, MediaReportParams } from '../../../renderer/src/media/media-engine.ts';
 import type { CallView, MediaCommand, ThreadSummary } from '../../../common/bridge-contract.ts';
 import { createFakeTransport, type FakeHandlers, type FakeTransport } from '../support/fake-bridge.ts';
@@ -296,6 +296,18 @@ describe('call panel', () => {
     await store.endAndAnswer('call-2');
     await flushPromises();
     expect(fake.calls.filter((c) => c.name === 'hangUpCall' || c.name === 'answerCall')).toEqual([{ name: 'answerCall', params: { localId: 'call-2' } }]);
+  });
+
+  it('forgets calls ten minutes after they ended, as main does (a softphone open for weeks stays bounded)', async () => {
+    const store = await start();
+    for (let i = 1; i <= 5; i++) {
+      await push(call({ localId: `old-${i}`, state: 'ringing' }));
+      await push(call({ localId: `old-${i}`, state: 'ended', outcome: 'missed' }));
+    }
+    expect(Object.keys(store.calls)).toHaveLength(5);
+    vi.advanceTimersByTime(PRUNE_MS + 1000);
+    await push(call({ localId: 'new-1', state: 'ringing' }));
+    expect(Object.keys(store.calls)).toEqual(['new-1']);
   });
 
   it('shows the outcome and reason briefly after the call ends', async () => {
