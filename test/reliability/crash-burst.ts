@@ -32,6 +32,7 @@ import { createSimulator, type Simulator } from '../sim/simulator.ts';
 import type { SimUser } from '../sim/users.ts';
 import { startAppProcess, type AppProcess } from '../support/app-process.ts';
 import { defaultSeed } from '../support/sim-app.ts';
+import { prng } from '../support/prng.ts';
 
 export interface CrashBurstOptions {
   events: number;
@@ -70,18 +71,6 @@ export interface CrashBurstReport {
   integrity: string;
   failures: string[];
   seconds: number;
-}
-
-/** Small seeded PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -38,6 +38,7 @@ import { encodeWav, toneSamples } from '../sim/peer/audio.ts';
 import { chromiumLaunchOptions } from '../support/chromium.ts';
 import { startAppProcess, type AppMetrics, type AppProcess } from '../support/app-process.ts';
 import { defaultSeed } from '../support/sim-app.ts';
+import { prng } from '../support/prng.ts';
 
 export interface SoakOptions {
   minutes: number;
@@ -83,17 +84,6 @@ export interface SoakReport {
   trend: SoakTrend[];
   failures: string[];
   seconds: number;
-}
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
