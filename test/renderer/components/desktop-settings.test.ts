@@ -158,6 +158,8 @@ describe('This computer: shortcut recorder', () => {
     await flushPromises();
     expect(sets()).toEqual([{ shortcuts: DEFAULT_SHORTCUTS }]);
     expect(w.get('[data-testid="shortcuts-reset"]').attributes('disabled')).toBeDefined();
+    // The button it was on is disabled now: focus goes to the first shortcut, not to nowhere.
+    expect(document.activeElement?.getAttribute('data-testid')).toBe('shortcut-answer');
   });
 });
 
