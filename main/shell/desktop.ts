@@ -241,7 +241,11 @@ export function setupDesktop(o: DesktopOptions): { handleArgv: (argv: string[]) 
     }
   });
 
-  // Click-to-call: our own scheme, and tel: where the OS lets us.
+  // Click-to-call: our own scheme is claimed at run time. tel: is only declared by the installers
+  // (electron-builder.yml `protocols`: Info.plist, the .desktop file's MimeType, the NSIS registry
+  // entries), so the OS offers Switchboard as a choice for phone links; taking over the owner's
+  // default phone app silently at run time would be rude. Either scheme lands in handleLink.
+  // Decision recorded here on purpose (issue 8: "where the OS allows").
   if (!app.isDefaultProtocolClient('whatsapp-call')) app.setAsDefaultProtocolClient('whatsapp-call');
   const handleLink = (link: string): void => {
     const parsed = parseCallLink(link);
