@@ -100,3 +100,17 @@ export function applyRegistration(
   }
   return { ...registrationOutcome(plan, refused), errors };
 }
+
+/**
+ * Which call a call shortcut acts on. Answer: the ringing call (main refuses it while another call
+ * is up — the shell then shows the window, where End & answer is). Decline / hang up: the call the
+ * owner is on or placing is hung up first; only when there is none is a ringing call declined — a
+ * waiting call is never declined by the key meant to end the current one.
+ */
+export function shortcutTarget(action: 'answer' | 'declineOrHangUp', calls: ReadonlyArray<{ localId: string; state: string }>): { localId: string; command: 'answer' | 'decline' | 'hangup' } | null {
+  const ringing = calls.find((c) => c.state === 'ringing');
+  if (action === 'answer') return ringing ? { localId: ringing.localId, command: 'answer' } : null;
+  const live = calls.find((c) => ['answering', 'active', 'preparing', 'dialing', 'remote_ringing'].includes(c.state));
+  if (live) return { localId: live.localId, command: 'hangup' };
+  return ringing ? { localId: ringing.localId, command: 'decline' } : null;
+}

@@ -16,7 +16,7 @@ import { loginItemPlan } from '../desktop/autostart.ts';
 import { debouncedBadge, dotPng } from '../desktop/badge.ts';
 import { callLinkFromArgv, parseCallLink } from '../desktop/click-to-call.ts';
 import { callNotificationsToClose, decideCallNotification, incomingCallNotification, MessageNotifier } from '../desktop/message-notifications.ts';
-import { applyRegistration, type Registered, type ShortcutAction } from '../desktop/shortcuts.ts';
+import { applyRegistration, shortcutTarget, type Registered, type ShortcutAction } from '../desktop/shortcuts.ts';
 import { dndMenuLabel, TRAY_TOOLTIP, trayState, type TrayState } from '../desktop/tray-state.ts';
 import { decideClose, decideQuit, decideResume, decideSuspend } from '../desktop/window-life.ts';
 
@@ -268,14 +268,13 @@ export function setupDesktop(o: DesktopOptions): { handleArgv: (argv: string[]) 
   // Global shortcuts, as configured (Settings → This computer); re-registered on every change.
   const actions: Record<ShortcutAction, () => void> = {
     answer: () => {
-      const ringing = services.calls.list().find((c) => c.state === 'ringing');
-      if (ringing) services.calls.answer(ringing.localId);
+      const t = shortcutTarget('answer', services.calls.list());
+      if (t && !services.calls.answer(t.localId)) o.showWindow(); // a waiting call: End & answer is in the window
     },
     declineOrHangUp: () => {
-      const live = services.calls.list().find((c) => c.state !== 'ended');
-      if (!live) return;
-      if (live.state === 'ringing') services.calls.decline(live.localId);
-      else services.calls.hangup(live.localId);
+      const t = shortcutTarget('declineOrHangUp', services.calls.list());
+      if (t?.command === 'hangup') services.calls.hangup(t.localId);
+      else if (t?.command === 'decline') services.calls.decline(t.localId);
     },
     toggleMute: () => services.events.emit('shortcut', { action: 'toggleMute' }),
     showWindow: () => o.showWindow(),

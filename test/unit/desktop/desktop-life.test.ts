@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { inflateSync } from 'node:zlib';
 import type { NetworkInterfaceInfo } from 'node:os';
 import { ConfigStore } from '../../../main/account/config-store.ts';
-import { applyRegistration, planRegistration, registrationOutcome, DEFAULT_SHORTCUTS, SHORTCUT_ACTIONS, type ShortcutAction } from '../../../main/desktop/shortcuts.ts';
+import { applyRegistration, planRegistration, registrationOutcome, shortcutTarget, DEFAULT_SHORTCUTS, SHORTCUT_ACTIONS, type ShortcutAction } from '../../../main/desktop/shortcuts.ts';
 import { acceleratorFromKey, checkShortcuts, formatAccelerator } from '../../../common/shortcuts.ts';
 import { DesktopPreferencesService, ShortcutConflictError } from '../../../main/desktop/desktop-preferences.ts';
 import { decideClose, decideQuit, decideResume, decideSuspend } from '../../../main/desktop/window-life.ts';
@@ -101,6 +101,20 @@ describe('shortcut registration plan', () => {
     const r = applyRegistration({ register: () => { throw new Error('conversion failed'); }, unregister: () => undefined }, {}, { answer: D.answer }, handlers, 'linux');
     expect(r.status.answer).toBe('taken');
     expect(r.errors).toEqual([{ action: 'answer', error: 'conversion failed' }]);
+  });
+});
+
+describe('which call a call shortcut acts on', () => {
+  it('answers the ringing call; hangs up the current call before it would decline a waiting one', () => {
+    const ringing = { localId: 'r', state: 'ringing' };
+    const active = { localId: 'a', state: 'active' };
+    expect(shortcutTarget('answer', [ringing])).toEqual({ localId: 'r', command: 'answer' });
+    expect(shortcutTarget('answer', [active])).toBeNull();
+    expect(shortcutTarget('declineOrHangUp', [ringing])).toEqual({ localId: 'r', command: 'decline' });
+    // A waiting call listed first must not be declined by the key meant to end the current call.
+    expect(shortcutTarget('declineOrHangUp', [ringing, active])).toEqual({ localId: 'a', command: 'hangup' });
+    expect(shortcutTarget('declineOrHangUp', [{ localId: 'o', state: 'dialing' }])).toEqual({ localId: 'o', command: 'hangup' });
+    expect(shortcutTarget('declineOrHangUp', [{ localId: 'e', state: 'ending' }, { localId: 'x', state: 'ended' }])).toBeNull();
   });
 });
 
