@@ -32,7 +32,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { cliNumber, cliOptions } from '../support/cli.ts';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startBrowserHost, type BrowserHost } from '../../main/host/http-host.ts';
 import { createPhonePeer, type PhonePeer } from '../sim/peer/phone-peer.ts';
@@ -43,9 +43,8 @@ import { defaultSeed, startSimApp, type SimApp } from '../support/sim-app.ts';
 import { memoryLogger } from '../support/test-log.ts';
 import { PAGE_CLOCK, machineLine, stat, wallNow, type Stat } from './page-clock.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' } } });
-const RUNS = Number(values.runs);
-if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error('--runs must be a positive integer');
+const values = cliOptions('usage: node test/bench/calls.bench.ts [--runs 20]', { runs: { type: 'string', default: '20' } });
+const RUNS = cliNumber('runs', values.runs, 1);
 
 const BUSINESS_TONE = 440;
 const CUSTOMER_TONE = 1000;

@@ -30,7 +30,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { cliNumber, cliOptions } from '../support/cli.ts';
 import { DatabaseSync } from 'node:sqlite';
 import { chromium, type Browser } from 'playwright-core';
 import { startAppServices, type AppServices } from '../../main/app-services.ts';
@@ -41,9 +41,9 @@ import { chromiumLaunchOptions } from '../support/chromium.ts';
 import { memoryLogger } from '../support/test-log.ts';
 import { PAGE_CLOCK, machineLine, stat, type Stat } from './page-clock.ts';
 
-const { values } = parseArgs({ options: { 'data-dir': { type: 'string' }, runs: { type: 'string', default: '20' }, scroll: { type: 'string', default: '20000' } } });
-const RUNS = Number(values.runs);
-const SCROLL = Number(values.scroll);
+const values = cliOptions('usage: node test/bench/threads-ui.bench.ts [--data-dir DIR] [--runs 20] [--scroll 20000]', { 'data-dir': { type: 'string' }, runs: { type: 'string', default: '20' }, scroll: { type: 'string', default: '20000' } });
+const RUNS = cliNumber('runs', values.runs, 1);
+const SCROLL = cliNumber('scroll', values.scroll, 1);
 const dir = path.resolve(values['data-dir'] ?? path.join(tmpdir(), 'switchboard-bench-1m'));
 const MB = 1024 * 1024;
 

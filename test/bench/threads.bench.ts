@@ -15,13 +15,13 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { cliNumber, cliOptions } from '../support/cli.ts';
 import { openDatabase, transaction } from '../../main/storage/database.ts';
 import { ThreadStore } from '../../main/threads/thread-store.ts';
 
-const { values } = parseArgs({ options: { items: { type: 'string', default: '1000000' }, 'data-dir': { type: 'string' }, runs: { type: 'string', default: '50' } } });
-const TOTAL = Number(values.items);
-const RUNS = Number(values.runs);
+const values = cliOptions('usage: node test/bench/threads.bench.ts [--items 1000000] [--data-dir DIR] [--runs 50]', { items: { type: 'string', default: '1000000' }, 'data-dir': { type: 'string' }, runs: { type: 'string', default: '50' } });
+const TOTAL = cliNumber('items', values.items, 1000);
+const RUNS = cliNumber('runs', values.runs, 1);
 const CUSTOMERS = 2000;
 const dir = values['data-dir'] ?? mkdtempSync(path.join(tmpdir(), 'sb-bench-threads-'));
 const fresh = !existsSync(path.join(dir, 'switchboard.db'));

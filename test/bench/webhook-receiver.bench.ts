@@ -14,14 +14,14 @@ import { Agent, request } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { cliNumber, cliOptions } from '../support/cli.ts';
 import { DatabaseSync } from 'node:sqlite';
 import { signBody } from '../../main/webhooks/signature.ts';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, rate: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '64' } } });
-const SECONDS = Number(values.seconds);
-const RATE = Number(values.rate);
-const CONCURRENCY = Number(values.concurrency);
+const values = cliOptions('usage: node test/bench/webhook-receiver.bench.ts [--seconds 5] [--rate 2000] [--concurrency 64]', { seconds: { type: 'string', default: '5' }, rate: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '64' } });
+const SECONDS = cliNumber('seconds', values.seconds, 1, { integer: false });
+const RATE = cliNumber('rate', values.rate, 1);
+const CONCURRENCY = cliNumber('concurrency', values.concurrency, 1);
 const SECRET = 'bench-app-secret-0123456789';
 const here = import.meta.dirname;
 

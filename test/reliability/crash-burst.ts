@@ -26,13 +26,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { parseArgs } from 'node:util';
 import { parseEnvelope } from '../../main/webhooks/envelope.ts';
 import { createSimulator, type Simulator } from '../sim/simulator.ts';
 import type { SimUser } from '../sim/users.ts';
 import { startAppProcess, type AppProcess } from '../support/app-process.ts';
 import { defaultSeed } from '../support/sim-app.ts';
 import { prng } from '../support/prng.ts';
+import { cliNumber, cliOptions } from '../support/cli.ts';
 
 export interface CrashBurstOptions {
   events: number;
@@ -497,15 +497,8 @@ export function formatCrashBurst(r: CrashBurstReport): string {
 }
 
 if (process.argv[1] && process.argv[1].endsWith('crash-burst.ts')) {
-  const { values } = parseArgs({ options: { events: { type: 'string', default: '10000' }, kills: { type: 'string', default: '8' }, seed: { type: 'string', default: '1' }, customers: { type: 'string', default: '200' } } });
-  const num = (name: string, v: string, min: number): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min) {
-      process.stderr.write(`crash-burst: --${name} must be an integer ≥ ${min}, got "${v}"\n`);
-      process.exit(2);
-    }
-    return n;
-  };
+  const values = cliOptions('usage: node test/reliability/crash-burst.ts [--events 10000] [--kills 8] [--seed 1] [--customers 200]', { events: { type: 'string', default: '10000' }, kills: { type: 'string', default: '8' }, seed: { type: 'string', default: '1' }, customers: { type: 'string', default: '200' } });
+  const num = (name: string, v: string, min: number): number => cliNumber(name, v, min);
   const r = await runCrashBurst({
     events: num('events', values.events, 100),
     kills: num('kills', values.kills, 0),

@@ -29,7 +29,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as wait } from 'node:timers/promises';
-import { parseArgs } from 'node:util';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 import { createSimulator } from '../sim/simulator.ts';
 import type { SimEvent } from '../sim/events.ts';
@@ -39,6 +38,7 @@ import { chromiumLaunchOptions } from '../support/chromium.ts';
 import { startAppProcess, type AppMetrics, type AppProcess } from '../support/app-process.ts';
 import { defaultSeed } from '../support/sim-app.ts';
 import { prng } from '../support/prng.ts';
+import { cliNumber, cliOptions } from '../support/cli.ts';
 
 export interface SoakOptions {
   minutes: number;
@@ -450,15 +450,8 @@ export function formatSoak(r: SoakReport): string {
 }
 
 if (process.argv[1] && process.argv[1].endsWith('soak.ts')) {
-  const { values } = parseArgs({ options: { minutes: { type: 'string', default: '60' }, 'sample-seconds': { type: 'string', default: '30' }, speed: { type: 'string', default: '1' }, seed: { type: 'string', default: '9' }, 'no-browser': { type: 'boolean', default: false } } });
-  const num = (name: string, v: string, min: number): number => {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < min) {
-      process.stderr.write(`soak: --${name} must be a number ≥ ${min}, got "${v}"\n`);
-      process.exit(2);
-    }
-    return n;
-  };
+  const values = cliOptions('usage: node test/reliability/soak.ts [--minutes 60] [--sample-seconds 30] [--speed 1] [--seed 9] [--no-browser]', { minutes: { type: 'string', default: '60' }, 'sample-seconds': { type: 'string', default: '30' }, speed: { type: 'string', default: '1' }, seed: { type: 'string', default: '9' }, 'no-browser': { type: 'boolean', default: false } });
+  const num = (name: string, v: string, min: number): number => cliNumber(name, v, min, { integer: false });
   const abort = new AbortController();
   const onSignal = (): void => {
     if (abort.signal.aborted) process.exit(130);

@@ -6,7 +6,7 @@
  *
  *   node test/reliability/tunnel-chaos.ts [--restarts 20] [--messages 300]
  */
-import { parseArgs } from 'node:util';
+import { cliNumber, cliOptions } from '../support/cli.ts';
 import { startAppServices } from '../../main/app-services.ts';
 import { createSimulator } from '../sim/simulator.ts';
 import { startTunnelServer } from '../support/tunnel-server.ts';
@@ -76,9 +76,9 @@ export async function runTunnelChaos(opts: { restarts: number; messages: number 
 }
 
 if (process.argv[1] && process.argv[1].endsWith('tunnel-chaos.ts')) {
-  const { values } = parseArgs({ options: { restarts: { type: 'string', default: '20' }, messages: { type: 'string', default: '300' } } });
+  const values = cliOptions('usage: node test/reliability/tunnel-chaos.ts [--restarts 20] [--messages 300]', { restarts: { type: 'string', default: '20' }, messages: { type: 'string', default: '300' } });
   const t0 = performance.now();
-  const r = await runTunnelChaos({ restarts: Number(values.restarts), messages: Number(values.messages) });
+  const r = await runTunnelChaos({ restarts: cliNumber('restarts', values.restarts, 1), messages: cliNumber('messages', values.messages, 1) });
   console.log(JSON.stringify(r));
   const ok = r.received === r.messages && r.distinct === r.messages && r.registeredUrls >= r.restarts + 1;
   console.log(`tunnel chaos: ${r.restarts} tunnel server restarts, ${r.registeredUrls} callback URLs registered, ${r.messages} events sent (${r.retriedPosts} posts retried by the simulator), ${r.received} received, ${r.distinct} distinct — ${ok ? 'nothing lost, nothing doubled' : 'FAILED'} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);

@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Agent, request } from 'node:http';
-import { parseArgs } from 'node:util';
+import { cliNumber, cliOptions } from '../support/cli.ts';
 import { openDatabase } from '../../main/storage/database.ts';
 import { WebhookInbox } from '../../main/webhooks/inbox.ts';
 import { signBody } from '../../main/webhooks/signature.ts';
@@ -177,9 +177,9 @@ export async function runWebhookFuzz(opts: { bodies: number; seed: number; dataD
 }
 
 if (process.argv[1] && process.argv[1].endsWith('webhook-fuzz.ts')) {
-  const { values } = parseArgs({ options: { bodies: { type: 'string', default: '100000' }, seed: { type: 'string', default: '1' } } });
+  const values = cliOptions('usage: node test/reliability/webhook-fuzz.ts [--bodies 100000] [--seed 1]', { bodies: { type: 'string', default: '100000' }, seed: { type: 'string', default: '1' } });
   const t0 = performance.now();
-  const rep = await runWebhookFuzz({ bodies: Number(values.bodies), seed: Number(values.seed) });
+  const rep = await runWebhookFuzz({ bodies: cliNumber('bodies', values.bodies, 1), seed: cliNumber('seed', values.seed, 0) });
   console.log(JSON.stringify(rep, null, 2));
   console.log(`webhook fuzz: ${rep.bodies} bodies (${rep.signed} signed, ${rep.unsigned} unsigned) in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${rep.stored} stored (${rep.processed} processed, ${rep.malformed} malformed and applied not at all); 0 unsigned stored; ${rep.canariesProcessed}/${rep.canaries} canaries through; 0 crashes`);
 }
