@@ -158,8 +158,10 @@ describe('This computer: shortcut recorder', () => {
     await flushPromises();
     expect(sets()).toEqual([{ shortcuts: DEFAULT_SHORTCUTS }]);
     expect(w.get('[data-testid="shortcuts-reset"]').attributes('disabled')).toBeDefined();
-    // The button it was on is disabled now: focus goes to the first shortcut, not to nowhere.
-    expect(document.activeElement?.getAttribute('data-testid')).toBe('shortcut-answer');
+    // The button it was on is disabled now: focus goes to the shortcuts' heading (not to nowhere,
+    // and not into a recorder, which would start listening for keys).
+    expect(document.activeElement?.id).toBe('shortcuts-title');
+    expect(w.get('[data-testid="shortcut-answer"]').attributes('data-listening')).not.toBe('true');
   });
 });
 
