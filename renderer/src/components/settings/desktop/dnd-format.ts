@@ -1,7 +1,7 @@
 /** "14:30" today, "Sun 08:00" on another day: when do-not-disturb ends, in the owner's words. */
 export function dndEndLabel(untilIso: string, locale: string, now = new Date()): string {
   const until = new Date(untilIso);
-  const time = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' }).format(until);
+  const time = new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' }).format(until);
   const sameDay = until.getFullYear() === now.getFullYear() && until.getMonth() === now.getMonth() && until.getDate() === now.getDate();
   if (sameDay) return time;
   return `${new Intl.DateTimeFormat(locale, { weekday: 'short' }).format(until)} ${time}`;
