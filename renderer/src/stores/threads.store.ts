@@ -272,37 +272,23 @@ export const useThreadsStore = defineStore('threads', () => {
       windowState.value = { open: false, expiresAt: known.value.get(threadId)?.windowExpiresAt ?? null };
       resetOutgoing();
       void loadPermission();
-      timelineLoading.value = true;
-      try {
-        // A search hit opens the thread at the hit (a page centred on it, however old), not at the newest page.
-        const res = await useBridge().request('getTimeline', { threadId, before: null, aroundItemId: opts.itemId ?? null, limit: TIMELINE_PAGE });
-        if (seq !== timelineSeq) return;
-        setItems([...res.items].reverse());
-        olderCursor.value = res.next;
-        newerCursor.value = res.newer;
-        windowState.value = res.window;
-      } catch (err) {
-        if (seq === timelineSeq) timelineError.value = errorText(err);
-        return;
-      } finally {
-        if (seq === timelineSeq) timelineLoading.value = false;
-      }
-      void markOpened(threadId);
+      // A search hit opens the thread at the hit (a page centred on it, however old), not at the newest page.
+      if (await replaceTimeline(threadId, opts.itemId ?? null, seq)) void markOpened(threadId);
       return;
     }
     if (opts.itemId !== undefined && !items.value.some((i) => i.id === opts.itemId)) await loadAround(opts.itemId);
   }
 
-  /** Replaces the loaded items with a page centred on an item of the open thread. */
-  async function loadAround(itemId: number): Promise<boolean> {
-    const threadId = selectedId.value;
-    if (threadId === null) return false;
-    const seq = ++timelineSeq;
+  /**
+   * Replaces the loaded items with one page: the newest (aroundItemId null) or one centred on an
+   * item. Opening a thread, jumping to a search hit and "Jump to latest" all load this way.
+   */
+  async function replaceTimeline(threadId: number, aroundItemId: number | null, seq = ++timelineSeq): Promise<boolean> {
     olderLoading.value = false;
     newerLoading.value = false;
     timelineLoading.value = true;
     try {
-      const res = await useBridge().request('getTimeline', { threadId, before: null, aroundItemId: itemId, limit: TIMELINE_PAGE });
+      const res = await useBridge().request('getTimeline', { threadId, before: null, aroundItemId, limit: TIMELINE_PAGE });
       if (seq !== timelineSeq) return false;
       setItems([...res.items].reverse());
       olderCursor.value = res.next;
@@ -316,6 +302,12 @@ export const useThreadsStore = defineStore('threads', () => {
     } finally {
       if (seq === timelineSeq) timelineLoading.value = false;
     }
+  }
+
+  /** Replaces the loaded items with a page centred on an item of the open thread. */
+  async function loadAround(itemId: number): Promise<boolean> {
+    const threadId = selectedId.value;
+    return threadId === null ? false : replaceTimeline(threadId, itemId);
   }
 
   async function markOpened(threadId: number): Promise<void> {
@@ -390,23 +382,7 @@ export const useThreadsStore = defineStore('threads', () => {
   async function showLatest(): Promise<void> {
     const threadId = selectedId.value;
     if (threadId === null || newerCursor.value === null) return;
-    const seq = ++timelineSeq;
-    olderLoading.value = false;
-    newerLoading.value = false;
-    timelineLoading.value = true;
-    try {
-      const res = await useBridge().request('getTimeline', { threadId, before: null, limit: TIMELINE_PAGE });
-      if (seq !== timelineSeq) return;
-      setItems([...res.items].reverse());
-      olderCursor.value = res.next;
-      newerCursor.value = null;
-      windowState.value = res.window;
-      timelineError.value = null;
-    } catch (err) {
-      if (seq === timelineSeq) timelineError.value = errorText(err);
-    } finally {
-      if (seq === timelineSeq) timelineLoading.value = false;
-    }
+    await replaceTimeline(threadId, null);
   }
 
   async function jumpTo(hit: SearchHit): Promise<void> {
