@@ -262,7 +262,8 @@ export async function startAppProcess(opts: {
   startTimeoutMs?: number;
 }): Promise<AppProcess> {
   const argv = ['--data-dir', opts.dataDir, '--credentials', JSON.stringify(opts.credentials), '--webhook-port', String(opts.webhookPort ?? 0), '--log-level', opts.logLevel ?? 'error'];
-  if (opts.verifyToken) argv.push('--verify-token', opts.verifyToken);
+  // `--name=value`: a generated token may start with "-", which parseArgs would read as an option.
+  if (opts.verifyToken) argv.push(`--verify-token=${opts.verifyToken}`);
   if (opts.ui) argv.push('--ui-port', String(opts.ui.port), '--renderer-dir', opts.ui.rendererDir);
   const child = fork(script, argv, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv: opts.exposeGc ? ['--expose-gc'] : [] });
   let out = '';
