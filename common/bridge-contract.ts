@@ -141,13 +141,15 @@ export const ConnectionView = z.object({
   lastEventAt: z.string().nullable(),
   eventsToday: z.number(),
   history: z.array(z.object({ state: z.string(), at: z.string(), reason: z.string().nullable() })),
+  /** The last health probes, oldest first: through the public URL, or to the receiver directly. */
+  probes: z.array(z.object({ at: z.string(), via: z.enum(['public', 'local']), ok: z.boolean(), reason: z.string().nullable(), ms: z.number() })),
   tunnel: z.object({ subdomain: z.string().nullable(), host: z.string().nullable(), publicUrl: z.string().nullable() }),
 });
 export type ConnectionView = z.infer<typeof ConnectionView>;
 
 export const Diagnostics = z.object({
   inbox: z.object({ pending: z.number(), processed: z.number(), malformed: z.number(), total: z.number() }),
-  receiver: z.object({ port: z.number().nullable(), accepted: z.number(), rejectedSignature: z.number(), rejectedTooLarge: z.number() }),
+  receiver: z.object({ port: z.number().nullable(), accepted: z.number(), rejectedSignature: z.number(), rejectedTooLarge: z.number(), slowSendersCut: z.number() }),
   recentEvents: z.array(z.object({ id: z.number(), key: z.string(), kind: z.string(), occurredAt: z.string().nullable(), createdAt: z.string() })),
 });
 export type Diagnostics = z.infer<typeof Diagnostics>;

@@ -450,7 +450,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     },
     getDiagnostics: () => ({
       inbox: inbox.counts(),
-      receiver: { port: receiver.port, accepted: receiver.stats.accepted, rejectedSignature: receiver.stats.rejectedSignature, rejectedTooLarge: receiver.stats.rejectedTooLarge },
+      receiver: { port: receiver.port, accepted: receiver.stats.accepted, rejectedSignature: receiver.stats.rejectedSignature, rejectedTooLarge: receiver.stats.rejectedTooLarge, slowSendersCut: receiver.stats.slowSendersCut },
       recentEvents: inbox.recentEvents(50),
     }),
   };

@@ -181,6 +181,7 @@ export class ConnectionService {
       lastEventAt: this.o.receiver.stats.lastEventAt,
       eventsToday: this.o.inbox.receivedSince(startOfDay.toISOString()),
       history: (s?.history ?? []).map((h) => ({ state: h.state, at: h.at, reason: h.reason })),
+      probes: s?.probes ?? [],
       tunnel: { subdomain: t.subdomain, host: t.host, publicUrl: t.publicUrl },
     };
   }

@@ -18,11 +18,13 @@
  * once a connection had lasted `stableMs`.
  *
  * Health probe: every `probeIntervalMs` (default 20 s) while the provider is up, a verification
- * handshake through the public URL (webhook-probe.ts). A failure is confirmed by a second probe
- * `confirmDelayMs` later (one blip should not cost a new URL). If it fails again, the same
- * handshake is tried on the receiver directly: if that fails too, the receiver is the problem —
- * the reason says so and the tunnel is kept (re-probed with backoff) instead of being restarted
- * for nothing. `checkNow()` probes at once (or retries at once when unreachable): call it on
+ * handshake through the public URL (webhook-probe.ts), each on a fresh connection. One failure
+ * must not cost a new URL (and a re-point of Meta): it is confirmed by a second public probe
+ * `confirmDelayMs` later; if that fails too, the same handshake is tried on the receiver directly.
+ * If the receiver fails, it is the problem — the reason says so and the tunnel is kept (re-probed
+ * with backoff) instead of being restarted for nothing. If the receiver passes, the public URL is
+ * tried a third time before the tunnel is restarted. Every probe's outcome is kept (`probes`, the
+ * last `historyLimit`) for Connection diagnostics. `checkNow()` probes at once (or retries at once when unreachable): call it on
  * resume from sleep and on network changes.
  *
  * Public URL changes: once a new callback URL (public URL + webhook path) has passed a probe, the
@@ -39,6 +41,16 @@ import { realTimers, type Timers, type TunnelProvider, type TunnelProviderKind }
 import { probeWebhook, type ProbeResult } from './webhook-probe.ts';
 
 export type ReachabilityState = 'stopped' | 'connecting' | 'connected' | 'unreachable';
+
+/** One health probe: through the public URL, or to the receiver on this computer. */
+export interface ProbeRecord {
+  at: string;
+  via: 'public' | 'local';
+  ok: boolean;
+  /** Why it failed (null when it passed). */
+  reason: string | null;
+  ms: number;
+}
 
 export interface ReachabilityHistoryEntry {
   state: ReachabilityState;
@@ -82,6 +94,8 @@ export interface ReachabilityStatus {
   callback: CallbackRegistration;
   /** The last `historyLimit` state changes, oldest first. */
   history: ReachabilityHistoryEntry[];
+  /** The last `historyLimit` probes, oldest first. */
+  probes: ProbeRecord[];
 }
 
 export interface PublicUrlChange {
@@ -154,6 +168,7 @@ export class TunnelSupervisor {
   private nextRetryAt: Date | null = null;
   private restarts = 0;
   private history: ReachabilityHistoryEntry[] = [];
+  private probes: ProbeRecord[] = [];
   private callback: CallbackRegistration = { state: 'none', url: null, reason: null, at: null, nextRetryAt: null, registeredUrl: null };
 
   /** Bumped whenever in-flight work must be ignored (stop, failure, restart). */
@@ -206,6 +221,7 @@ export class TunnelSupervisor {
       restarts: this.restarts,
       callback: { ...this.callback },
       history: this.history.map((h) => ({ ...h })),
+      probes: this.probes.map((p) => ({ ...p })),
     };
   }
 
@@ -359,14 +375,14 @@ export class TunnelSupervisor {
     let token: string | null = null;
     try {
       token = await this.opts.verifyToken();
-      result = await this.runProbe(callbackUrl, token, nonce);
+      result = await this.runProbe(callbackUrl, token, nonce, 'public');
       if (!result.ok && this.confirmDelayMs > 0 && epoch === this.epoch) {
         // One failure may be a blip (a tunnel socket that closed just then): confirm before acting,
         // since restarting localtunnel usually means a new URL and re-pointing Meta.
         this.log?.info('reachability.probe_unconfirmed', { reason: result.reason });
         await this.pause(this.confirmDelayMs);
         if (epoch !== this.epoch) return;
-        result = await this.runProbe(callbackUrl, token, randomBytes(16).toString('hex'));
+        result = await this.runProbe(callbackUrl, token, randomBytes(16).toString('hex'), 'public');
       }
     } catch (err) {
       result = { ok: false, reason: `the check could not run (${messageOf(err)})` };
@@ -375,9 +391,7 @@ export class TunnelSupervisor {
     if (!result.ok && token !== null) {
       // Is it the tunnel, or the receiver behind it? Restarting the tunnel would not help the latter
       // (and would cost a new URL and a re-point).
-      const local = await this.runProbe(`http://${this.opts.localHost ?? '127.0.0.1'}:${this.opts.localPort}${this.webhookPath()}`, token, nonce).catch(
-        (err: unknown): ProbeResult => ({ ok: false, kind: 'network', reason: messageOf(err) }),
-      );
+      const local = await this.runProbe(`http://${this.opts.localHost ?? '127.0.0.1'}:${this.opts.localPort}${this.webhookPath()}`, token, nonce, 'local');
       if (epoch !== this.epoch || callbackUrl !== this.callbackUrl) return;
       if (!local.ok) {
         this.lastProbeAt = this.clock();
@@ -386,6 +400,13 @@ export class TunnelSupervisor {
         const what = local.kind === 'answer' ? 'failed the check' : 'is not answering';
         this.fail(`The webhook receiver on this computer ${what}: ${local.reason}`, { keepProvider: true });
         return;
+      }
+      // The receiver is fine: give the tunnel one more chance before it costs a URL.
+      if (this.confirmDelayMs > 0) {
+        await this.pause(this.confirmDelayMs);
+        if (epoch !== this.epoch || callbackUrl !== this.callbackUrl) return;
+        result = await this.runProbe(callbackUrl, token, randomBytes(16).toString('hex'), 'public');
+        if (epoch !== this.epoch || callbackUrl !== this.callbackUrl) return;
       }
     }
     this.lastProbeAt = this.clock();
@@ -420,10 +441,20 @@ export class TunnelSupervisor {
     });
   }
 
-  private runProbe(url: string, token: string, nonce: string): Promise<ProbeResult> {
-    return this.opts.probe
-      ? this.opts.probe(url, token, nonce)
-      : probeWebhook(url, token, nonce, { timeoutMs: this.opts.probeTimeoutMs ?? 10_000, timers: this.timers });
+  /** Runs one probe (never throws) and records its outcome. */
+  private async runProbe(url: string, token: string, nonce: string, via: 'public' | 'local'): Promise<ProbeResult> {
+    const started = performance.now();
+    let result: ProbeResult;
+    try {
+      result = await (this.opts.probe
+        ? this.opts.probe(url, token, nonce)
+        : probeWebhook(url, token, nonce, { timeoutMs: this.opts.probeTimeoutMs ?? 10_000, timers: this.timers }));
+    } catch (err) {
+      result = { ok: false, kind: 'network', reason: messageOf(err) };
+    }
+    this.probes.push({ at: this.clock().toISOString(), via, ok: result.ok, reason: result.ok ? null : result.reason, ms: Math.round(performance.now() - started) });
+    if (this.probes.length > this.historyLimit) this.probes.splice(0, this.probes.length - this.historyLimit);
+    return result;
   }
 
   private webhookPath(): string {

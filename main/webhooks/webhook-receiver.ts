@@ -29,6 +29,8 @@ export interface ReceiverStats {
   rejectedSignature: number;
   rejectedTooLarge: number;
   verifications: number;
+  /** Connections cut for sending too slowly while others waited. */
+  slowSendersCut: number;
   lastEventAt: string | null;
 }
 
@@ -50,13 +52,37 @@ export interface ReceiverOptions {
   clock?: () => Date;
   /** Minimum time between two "bad signature" log lines. */
   signatureLogIntervalMs?: number;
+  /** Slow-sender limits (defaults: RECEIVER_TIMEOUTS). */
+  timeouts?: Partial<ReceiverTimeouts>;
 }
+
+/**
+ * How long a sender may take. WhatsApp sends a whole webhook at once, so a request that is still
+ * arriving after a few seconds is someone holding a tunnel socket. `checkEveryMs` is how often Node
+ * looks (its default, 30 s, would let a 15 s limit run to 45 s).
+ */
+export interface ReceiverTimeouts {
+  headersMs: number;
+  requestMs: number;
+  checkEveryMs: number;
+}
+export const RECEIVER_TIMEOUTS: ReceiverTimeouts = { headersMs: 3_000, requestMs: 5_000, checkEveryMs: 250 };
+
+/**
+ * Requests still arriving after this long are "slow"; at most MAX_SLOW_SENDERS of them may hold a
+ * connection at once (the oldest beyond that are cut), so slow senders cannot take every tunnel
+ * socket from WhatsApp, whose webhooks arrive whole.
+ */
+export const SLOW_SENDER_MS = 1_000;
+export const MAX_SLOW_SENDERS = 2;
+/** Idle connections are kept (they are the tunnel's pool); this bounds how many. */
+export const MAX_CONNECTIONS = 256;
 
 export async function startWebhookReceiver(opts: ReceiverOptions): Promise<WebhookReceiver> {
   const path = opts.path ?? DEFAULT_WEBHOOK_PATH;
   const clock = opts.clock ?? (() => new Date());
   const log = opts.log;
-  const stats: ReceiverStats = { accepted: 0, duplicates: 0, rejectedSignature: 0, rejectedTooLarge: 0, verifications: 0, lastEventAt: null };
+  const stats: ReceiverStats = { accepted: 0, duplicates: 0, rejectedSignature: 0, rejectedTooLarge: 0, verifications: 0, slowSendersCut: 0, lastEventAt: null };
   const logEvery = opts.signatureLogIntervalMs ?? 10_000;
   let lastSignatureLog = 0;
   let unloggedSignatureFailures = 0;
@@ -141,7 +167,14 @@ export async function startWebhookReceiver(opts: ReceiverOptions): Promise<Webho
     });
   };
 
-  const server: Server = createServer((req, res) => {
+  const timeouts = { ...RECEIVER_TIMEOUTS, ...opts.timeouts };
+  // keepAliveTimeout 0: an idle connection is never closed by us. localtunnel's client keeps its
+  // sockets connected to us between requests; closing one races with the next request the tunnel
+  // server sends over it. The limits above apply only once a request has begun.
+  const server: Server = createServer(
+    { connectionsCheckingInterval: timeouts.checkEveryMs, headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, keepAliveTimeout: 0 },
+    (req, res) => {
+    track(req, res);
     const rawPath = (req.url ?? '/').split('?')[0];
     let url: URL;
     try {
@@ -162,25 +195,87 @@ export async function startWebhookReceiver(opts: ReceiverOptions): Promise<Webho
       send(res, 404, 'Not found');
       req.resume();
     }
+    },
+  );
+  server.maxConnections = MAX_CONNECTIONS;
+
+  // Per connection: is a request arriving, and since when? A request is arriving while its body is
+  // incomplete, or (before Node has its headers) while bytes came in after the last answer.
+  interface ConnState {
+    idleBytes: number;
+    active: boolean;
+    bodyDone: boolean;
+    since: number | null;
+  }
+  const conns = new Map<Socket, ConnState>();
+  server.on('connection', (socket: Socket) => {
+    conns.set(socket, { idleBytes: 0, active: false, bodyDone: false, since: null });
+    socket.once('close', () => conns.delete(socket));
   });
+  function track(req: IncomingMessage, res: ServerResponse): void {
+    const socket = req.socket;
+    const c = conns.get(socket);
+    if (!c) return;
+    c.active = true;
+    c.bodyDone = req.complete;
+    c.since = Date.now();
+    req.once('end', () => (c.bodyDone = true));
+    res.once('finish', () => {
+      c.active = false;
+      c.since = null;
+      c.idleBytes = socket.bytesRead;
+    });
+  }
+  const slowCheck = setInterval(() => {
+    const now = Date.now();
+    const slow: Array<[Socket, number]> = [];
+    for (const [socket, c] of conns) {
+      if (c.active) {
+        if (c.bodyDone) continue;
+      } else if (socket.bytesRead > c.idleBytes) {
+        c.since ??= now;
+      } else {
+        c.since = null;
+        continue;
+      }
+      if (c.since !== null && now - c.since >= SLOW_SENDER_MS) slow.push([socket, c.since]);
+    }
+    if (slow.length <= MAX_SLOW_SENDERS) return;
+    slow.sort((a, b) => a[1] - b[1]);
+    const cut = slow.slice(0, slow.length - MAX_SLOW_SENDERS);
+    for (const [socket] of cut) socket.destroy();
+    stats.slowSendersCut += cut.length;
+    log.warn('webhook.slow_senders_cut', { count: cut.length, total: stats.slowSendersCut });
+  }, timeouts.checkEveryMs);
+  slowCheck.unref();
+
   // A request Node's parser refuses (bad bytes, smuggling headers, huge headers) still gets a plain
   // answer with nothing about the server in it, then the connection is closed.
+  //
+  // Never answer a connection that has not sent a byte. Node reports its headers timeout for idle
+  // new connections too, and localtunnel's client keeps several of those open to us; an answer
+  // written there travels up the tunnel socket, waits unread in the tunnel server's pool and is
+  // taken as the answer to the next request sent over that socket (a probe, or WhatsApp's webhook).
+  // Ignoring the report leaves the connection as it was: Node stops timing it until a request begins.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT' && (socket as Socket).bytesRead === (conns.get(socket as Socket)?.idleBytes ?? 0)) return;
     if (!socket.writable || err.code === 'ECONNRESET') {
       socket.destroy();
       return;
     }
-    const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
-    const text = tooLarge ? 'Request header fields too large' : 'Bad request';
-    socket.end(`HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${text.length}\r\nConnection: close\r\n\r\n${text}`);
+    const [status, text] =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? ['431 Request Header Fields Too Large', 'Request header fields too large']
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? ['408 Request Timeout', 'Request timeout']
+          : ['400 Bad Request', 'Bad request'];
+    socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${text.length}\r\nConnection: close\r\n\r\n${text}`);
     (socket as Socket).setTimeout(5000, () => socket.destroy());
   });
   // CONNECT is not a route either (without this listener Node drops the connection unanswered).
   server.on('connect', (_req, socket) => {
     socket.end('HTTP/1.1 404 Not Found\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 9\r\nConnection: close\r\n\r\nNot found');
   });
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 15_000;
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -200,6 +295,7 @@ export async function startWebhookReceiver(opts: ReceiverOptions): Promise<Webho
     stats,
     close: () =>
       new Promise<void>((resolve) => {
+        clearInterval(slowCheck);
         server.closeAllConnections();
         server.close(() => resolve());
       }),

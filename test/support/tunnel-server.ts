@@ -1,20 +1,43 @@
 /**
  * A loopback stand-in for a localtunnel server that the real `localtunnel` 2.0.2 client works
- * against (read node_modules/localtunnel/lib/{Tunnel,TunnelCluster}.js for the client side).
+ * against (read node_modules/localtunnel/lib/{Tunnel,TunnelCluster}.js for the client side, and
+ * github.com/localtunnel/server `lib/Client.js`, `lib/TunnelAgent.js`, `lib/ClientManager.js` for
+ * the server this imitates).
  *
  * Protocol, as the client speaks it:
  *  - `GET {host}/?new` (or `GET {host}/{subdomain}`) → JSON `{ id, port, max_conn_count, url }`.
  *    The client then opens up to `max_conn_count` raw TCP connections to `port` on the host's
  *    name, connects each one to its local port and pipes bytes both ways; when a socket closes it
  *    opens another one (it says nothing when they all drop).
- *  - A public HTTP request is written, as raw HTTP/1.1 bytes, into one pooled socket; the response
- *    bytes come back on it. We send `Connection: close` so every socket carries one exchange and
- *    the client replaces it (one request per socket keeps response framing trivial).
  *
- * Public URLs use path-prefix routing (no wildcard DNS on our machines):
- * `url = http://127.0.0.1:<httpPort>/t/<id>`; `/t/<id>/rest?q` is forwarded as `/rest?q`.
- * Unknown id → 404; a tunnel with no client socket within `socketWaitMs` → 502; no answer from the
- * client within `requestTimeoutMs` → 504.
+ * How public requests travel (mode 'real', the default — as the real server does it):
+ *  - Each public request is re-issued with `http.request({ path, method, headers: req.headers,
+ *    agent })`: headers pass through unchanged (Host stays the public host, `Connection` is the
+ *    public client's), and the agent is a keep-alive `http.Agent` (`maxFreeSockets: 1`) whose
+ *    `createConnection` hands out the client's pooled sockets. So one tunnel socket carries many
+ *    requests in turn; a socket the agent does not keep is destroyed and the client opens another.
+ *  - Sockets that no request has used yet sit unread in the pool: bytes the local side writes on
+ *    them before a request (a stray answer) wait there and are read as the answer to the next
+ *    request sent over that socket, exactly as on the real server.
+ *  - A request with no free socket waits in a queue with no time limit (the real agent's
+ *    `waitingCreateConn`).
+ *  - When a request fails on the tunnel side (the socket breaks, the tunnel closes), the real
+ *    server's handler does nothing (`clientReq.once('error', …)` is a TODO): the public client gets
+ *    no answer at all and its own timeout ends the wait. Here too; `stats.upstreamErrors` counts them.
+ *  - Grace period: a tunnel whose client sockets have all gone (or that no socket ever joined) is
+ *    removed 1 s later (`graceMs`; the real `Client` uses 1000 ms): its id then answers 404 and its
+ *    TCP port is closed, so the client's reconnects are refused.
+ *  - `max_conn_count` is 10 (the real server's `--max-sockets` default); more sockets are destroyed.
+ *
+ * Mode 'legacy' keeps this stand-in's earlier, kinder behaviour for tests that want trivial
+ * framing: `Connection: close` on every forwarded request (one exchange per socket), Host rewritten,
+ * 502 when no socket is free within `socketWaitMs`, 504 when the client does not answer within
+ * `requestTimeoutMs`, and tunnels kept forever.
+ *
+ * What still differs from the real server: public URLs use path-prefix routing (no wildcard DNS on
+ * our machines): `url = http://127.0.0.1:<httpPort>/t/<id>`, and `/t/<id>/rest?q` is forwarded as
+ * `/rest?q`; plain HTTP (the public server terminates TLS); no WebSocket upgrades; ids are hex, not
+ * human-readable words; no `/api/status`.
  *
  * Like the real server (localtunnel/server `ClientManager.newClient`), a requested subdomain that is
  * taken is silently replaced by a random id, and an invalid one gets 403 `{ message }` (which the
@@ -22,7 +45,8 @@
  *
  * Test controls: `restart()` (state lost, new ids afterwards, same HTTP port), `refuse(true)`
  * (everything down: listeners closed, connections dropped, state kept; `refuse(false)` re-listens
- * on the same ports), `kill()` (drop every client socket abruptly; listeners stay).
+ * on the same ports), `kill()` (drop every client socket abruptly; listeners stay — in 'real' mode
+ * the grace period then applies).
  */
 import http from 'node:http';
 import net from 'node:net';
@@ -31,11 +55,15 @@ import { randomBytes } from 'node:crypto';
 export interface TunnelServerOptions {
   /** HTTP port for both the registration API and the public URLs; 0 (default) picks one. */
   port?: number;
-  /** `max_conn_count` handed to clients (default 4). */
+  /** 'real' (default): keep-alive reuse, headers passed through, queue, no answer on errors, grace period. 'legacy': see the header. */
+  mode?: 'real' | 'legacy';
+  /** `max_conn_count` handed to clients and the most sockets one tunnel takes (default 10, as the real server). */
   maxConnCount?: number;
-  /** How long a public request waits for a free client socket before 502 (default 1000 ms). */
+  /** 'real' mode: how long a tunnel outlives its last client socket (default 1000 ms, as the real server). */
+  graceMs?: number;
+  /** 'legacy' mode: how long a public request waits for a free client socket before 502 (default 1000 ms). */
   socketWaitMs?: number;
-  /** How long a public request waits for the client's answer before 504 (default 10 s). */
+  /** 'legacy' mode: how long a public request waits for the client's answer before 504 (default 10 s). */
   requestTimeoutMs?: number;
 }
 
@@ -48,8 +76,15 @@ export interface TunnelServerStats {
   created: number;
   /** Public requests forwarded to a client (whatever the answer). */
   forwarded: number;
+  /** Forwarded requests that went over a tunnel socket an earlier request had used. */
+  reused: number;
   notFound: number;
+  /** 'legacy' mode: 502 answers. */
   badGateway: number;
+  /** 'real' mode: forwarded requests that failed on the tunnel side and got no answer. */
+  upstreamErrors: number;
+  /** Tunnels removed after their grace period. */
+  expired: number;
   /** Restarts so far. */
   restarts: number;
   refusing: boolean;
@@ -69,13 +104,21 @@ export interface TunnelServer {
   kill(): void;
 }
 
+type ConnCallback = (err: Error | null, socket: net.Socket | null) => void;
+
 interface Tunnel {
   id: string;
   port: number;
   tcp: net.Server;
   live: Set<net.Socket>;
+  /** Connected sockets no request holds (the real agent's `availableSockets`). */
   idle: net.Socket[];
-  waiters: Array<(socket: net.Socket | null) => void>;
+  waiters: ConnCallback[];
+  /** Sockets that have carried a request. */
+  used: WeakSet<net.Socket>;
+  agent: http.Agent | null;
+  grace: NodeJS.Timeout | null;
+  closed: boolean;
 }
 
 // The real server's rule (localtunnel/server server.js).
@@ -109,16 +152,21 @@ function send(res: http.ServerResponse, status: number, body: string, type = 'te
 }
 
 export async function startTunnelServer(opts: TunnelServerOptions = {}): Promise<TunnelServer> {
-  const maxConnCount = opts.maxConnCount ?? 4;
+  const mode = opts.mode ?? 'real';
+  const maxConnCount = opts.maxConnCount ?? 10;
+  const graceMs = opts.graceMs ?? 1000;
   const socketWaitMs = opts.socketWaitMs ?? 1000;
   const requestTimeoutMs = opts.requestTimeoutMs ?? 10_000;
   const tunnels = new Map<string, Tunnel>();
   const issued = new Set<string>();
-  const counters = { created: 0, forwarded: 0, notFound: 0, badGateway: 0, restarts: 0 };
+  const counters = { created: 0, forwarded: 0, reused: 0, notFound: 0, badGateway: 0, upstreamErrors: 0, expired: 0, restarts: 0 };
   let refusing = false;
   let closed = false;
 
   const web = http.createServer((req, res) => void handle(req, res));
+  // The real server sets no short timeouts on public requests; a waiting request waits.
+  web.requestTimeout = 0;
+  web.headersTimeout = 60_000;
   const port = await listen(web, opts.port ?? 0);
   const base = `http://127.0.0.1:${port}`;
 
@@ -136,68 +184,146 @@ export async function startTunnelServer(opts: TunnelServerOptions = {}): Promise
     t.idle.length = 0;
   }
 
+  /** The real `Client`'s grace timer: a tunnel without sockets for `graceMs` is removed. */
+  function armGrace(t: Tunnel): void {
+    // While refusing, the server is "down" with its state kept: no grace runs out.
+    if (mode !== 'real' || t.closed || refusing) return;
+    if (t.grace) clearTimeout(t.grace);
+    t.grace = setTimeout(() => {
+      t.grace = null;
+      if (t.live.size === 0 && !refusing) removeTunnel(t);
+    }, graceMs);
+    t.grace.unref();
+  }
+
+  function removeTunnel(t: Tunnel): void {
+    if (t.closed) return;
+    t.closed = true;
+    if (t.grace) clearTimeout(t.grace);
+    t.grace = null;
+    if (tunnels.get(t.id) === t) tunnels.delete(t.id);
+    counters.expired++;
+    for (const w of t.waiters.splice(0)) w(new Error('closed'), null);
+    dropSockets(t);
+    t.agent?.destroy();
+    void closeServer(t.tcp);
+  }
+
   function onClientSocket(t: Tunnel, socket: net.Socket): void {
-    if (refusing || closed || t.live.size >= maxConnCount) {
+    if (refusing || closed || t.closed || t.live.size >= maxConnCount) {
       socket.destroy();
       return;
     }
     t.live.add(socket);
+    if (t.grace) {
+      clearTimeout(t.grace);
+      t.grace = null;
+    }
     socket.setKeepAlive(true);
-    socket.on('error', () => socket.destroy());
+    socket.once('error', () => socket.destroy());
     socket.once('close', () => {
       t.live.delete(socket);
       const i = t.idle.indexOf(socket);
       if (i >= 0) t.idle.splice(i, 1);
+      if (t.live.size === 0) armGrace(t);
     });
     const waiter = t.waiters.shift();
-    if (waiter) waiter(socket);
+    if (waiter) setImmediate(() => waiter(null, socket));
     else t.idle.push(socket);
+  }
+
+  /** A pooled socket now, or when one connects (the real agent's `createConnection`). */
+  function takeSocket(t: Tunnel, cb: ConnCallback): void {
+    if (t.closed) return cb(new Error('closed'), null);
+    while (t.idle.length) {
+      const s = t.idle.shift();
+      if (s && !s.destroyed) return cb(null, s);
+    }
+    t.waiters.push(cb);
+  }
+
+  function markUse(t: Tunnel, s: net.Socket): void {
+    if (t.used.has(s)) counters.reused++;
+    t.used.add(s);
+  }
+
+  function makeAgent(t: Tunnel): http.Agent {
+    const agent = new http.Agent({ keepAlive: true, maxFreeSockets: 1 });
+    // The agent asks for a connection when it has no free one: hand it a pooled client socket.
+    (agent as unknown as { createConnection: (o: unknown, cb: ConnCallback) => undefined }).createConnection = (_o, cb) => {
+      takeSocket(t, (err, s) => {
+        if (s) markUse(t, s);
+        cb(err, s);
+      });
+      return undefined;
+    };
+    // A kept-alive socket the agent reuses is counted too.
+    const reuse = (agent as unknown as { reuseSocket: (s: net.Socket, r: http.ClientRequest) => void }).reuseSocket.bind(agent);
+    (agent as unknown as { reuseSocket: (s: net.Socket, r: http.ClientRequest) => void }).reuseSocket = (s, r) => {
+      markUse(t, s);
+      reuse(s, r);
+    };
+    return agent;
   }
 
   async function createTunnel(requested: string | undefined): Promise<Tunnel> {
     const id = newId(requested);
     issued.add(id);
-    const t: Tunnel = { id, port: 0, tcp: net.createServer(), live: new Set(), idle: [], waiters: [] };
+    const t: Tunnel = { id, port: 0, tcp: net.createServer(), live: new Set(), idle: [], waiters: [], used: new WeakSet(), agent: null, grace: null, closed: false };
     t.tcp.on('connection', (s) => onClientSocket(t, s));
+    t.tcp.on('error', () => undefined);
+    if (mode === 'real') t.agent = makeAgent(t);
     t.port = await listen(t.tcp, 0);
     tunnels.set(id, t);
     counters.created++;
+    armGrace(t); // the client must connect within the grace period
     return t;
   }
 
-  /** A free client socket, waiting up to socketWaitMs for one; null when none came. */
-  function acquire(t: Tunnel): Promise<net.Socket | null> {
-    while (t.idle.length) {
-      const s = t.idle.shift();
-      if (s && !s.destroyed) return Promise.resolve(s);
-    }
-    return new Promise((resolve) => {
-      const waiter = (s: net.Socket | null): void => {
-        clearTimeout(timer);
-        resolve(s);
-      };
-      const timer = setTimeout(() => {
-        const i = t.waiters.indexOf(waiter);
-        if (i >= 0) t.waiters.splice(i, 1);
-        resolve(null);
-      }, socketWaitMs);
-      t.waiters.push(waiter);
+  /** As the real server's `Client.handleRequest`. */
+  function forwardReal(t: Tunnel, rest: string, req: http.IncomingMessage, res: http.ServerResponse): void {
+    counters.forwarded++;
+    const upstream = http.request({ path: rest, agent: t.agent ?? undefined, method: req.method, headers: req.headers }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      up.pipe(res);
+      up.on('error', () => res.destroy());
     });
+    upstream.once('error', () => {
+      // The real server answers nothing here: the public client waits until it gives up.
+      counters.upstreamErrors++;
+    });
+    req.pipe(upstream);
   }
 
-  function forward(t: Tunnel, rest: string, req: http.IncomingMessage, res: http.ServerResponse): void {
+  /** The earlier, kinder forwarding ('legacy' mode). */
+  function forwardLegacy(t: Tunnel, rest: string, req: http.IncomingMessage, res: http.ServerResponse): void {
     counters.forwarded++;
     const headers = { ...req.headers, host: `127.0.0.1:${port}`, connection: 'close', 'x-forwarded-proto': 'http' };
     const upstream = http.request({
       method: req.method,
       path: rest,
       headers,
-      // No agent: the request goes over the socket we hand it (like the real server's TunnelAgent).
       createConnection: (_o, cb) => {
-        void acquire(t).then((s) => {
-          if (s) cb(null, s);
-          else cb(Object.assign(new Error('no tunnel client socket'), { code: 'ENOSOCKET' }), new net.Socket());
-        });
+        let timer: NodeJS.Timeout | null = null;
+        let done = false;
+        const give: ConnCallback = (err, s) => {
+          if (done) {
+            if (s) t.idle.push(s);
+            return;
+          }
+          done = true;
+          if (timer) clearTimeout(timer);
+          if (s) {
+            markUse(t, s);
+            cb(null, s);
+          } else cb(Object.assign(err ?? new Error('no tunnel client socket'), { code: 'ENOSOCKET' }), new net.Socket());
+        };
+        timer = setTimeout(() => {
+          const i = t.waiters.indexOf(give);
+          if (i >= 0) t.waiters.splice(i, 1);
+          give(new Error('no tunnel client socket'), null);
+        }, socketWaitMs);
+        takeSocket(t, give);
         return undefined;
       },
     });
@@ -231,7 +357,8 @@ export async function startTunnelServer(opts: TunnelServerOptions = {}): Promise
           counters.notFound++;
           return send(res, 404, '404');
         }
-        return forward(t, (tunnelPath[2] ?? '/') + u.search, req, res);
+        const rest = (tunnelPath[2] ?? '/') + u.search;
+        return mode === 'real' ? forwardReal(t, rest, req, res) : forwardLegacy(t, rest, req, res);
       }
       const sub = /^\/([^/]+)$/.exec(u.pathname)?.[1];
       if (req.method === 'GET' && sub) {
@@ -256,8 +383,14 @@ export async function startTunnelServer(opts: TunnelServerOptions = {}): Promise
   async function shutdownAll(keepState: boolean): Promise<void> {
     const waits: Array<Promise<void>> = [];
     for (const t of tunnels.values()) {
-      for (const w of t.waiters.splice(0)) w(null);
+      if (t.grace) clearTimeout(t.grace);
+      t.grace = null;
+      for (const w of t.waiters.splice(0)) w(new Error('closed'), null);
       dropSockets(t);
+      if (!keepState) {
+        t.closed = true;
+        t.agent?.destroy();
+      }
       waits.push(closeServer(t.tcp));
     }
     if (!keepState) tunnels.clear();
@@ -286,7 +419,10 @@ export async function startTunnelServer(opts: TunnelServerOptions = {}): Promise
         return;
       }
       await listen(web, port);
-      for (const t of tunnels.values()) await listen(t.tcp, t.port);
+      for (const t of tunnels.values()) {
+        await listen(t.tcp, t.port);
+        if (t.live.size === 0) armGrace(t);
+      }
     },
     async restart(): Promise<void> {
       if (closed) throw new Error('tunnel server is closed');

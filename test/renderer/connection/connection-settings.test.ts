@@ -185,6 +185,12 @@ describe('Settings → Connection', () => {
     expect(rows[0]!.text()).toContain('message.received');
     expect(rows[0]!.text()).toContain('msg:wamid.HBgM123');
     expect(rows[1]!.text()).toContain('call.connect');
+    // Every health probe, newest first, with the failure's reason.
+    expect(get(w, 'diagnostics-probes-summary').text()).toBe('1 of the last 3 failed');
+    const probes = get(w, 'diagnostics-probes').findAll('tbody tr');
+    expect(probes.map((r) => r.attributes('data-ok'))).toEqual(['true', 'true', 'false']);
+    expect(probes[2]!.text()).toContain('the connection was closed before an answer');
+    expect(probes[0]!.text()).toContain('Passed');
 
     fake.handlers.getDiagnostics = () => sampleDiagnostics({ recentEvents: [] });
     await get(w, 'diagnostics-refresh').trigger('click');

@@ -161,7 +161,7 @@ describe('connection store', () => {
 
   it('loads diagnostics on demand and refreshes them', async () => {
     let accepted = 43;
-    const store = setup({ getDiagnostics: () => sampleDiagnostics({ receiver: { port: 1, accepted: accepted++, rejectedSignature: 0, rejectedTooLarge: 0 } }) });
+    const store = setup({ getDiagnostics: () => sampleDiagnostics({ receiver: { port: 1, accepted: accepted++, rejectedSignature: 0, rejectedTooLarge: 0, slowSendersCut: 0 } }) });
     expect(fake.calls.some((c) => c.name === 'getDiagnostics')).toBe(false);
     await store.loadDiagnostics();
     expect(store.diagnostics?.receiver.accepted).toBe(43);

@@ -19,6 +19,11 @@ export function sampleConnection(overrides: Partial<ConnectionView> = {}): Conne
       { state: 'connecting', at: '2026-11-25T14:01:58.000Z', reason: 'Opening the tunnel' },
       { state: 'connected', at: '2026-11-25T14:02:00.000Z', reason: null },
     ],
+    probes: [
+      { at: '2026-11-25T14:09:40.000Z', via: 'public', ok: false, reason: 'the connection was closed before an answer', ms: 212 },
+      { at: '2026-11-25T14:09:41.000Z', via: 'public', ok: true, reason: null, ms: 184 },
+      { at: '2026-11-25T14:10:00.000Z', via: 'public', ok: true, reason: null, ms: 176 },
+    ],
     tunnel: { subdomain: null, host: null, publicUrl: null },
     ...overrides,
   };
@@ -42,7 +47,7 @@ export function unreachableConnection(overrides: Partial<ConnectionView> = {}): 
 export function sampleDiagnostics(overrides: Partial<Diagnostics> = {}): Diagnostics {
   return {
     inbox: { pending: 1, processed: 40, malformed: 2, total: 43 },
-    receiver: { port: 45381, accepted: 43, rejectedSignature: 5, rejectedTooLarge: 1 },
+    receiver: { port: 45381, accepted: 43, rejectedSignature: 5, rejectedTooLarge: 1, slowSendersCut: 0 },
     recentEvents: [
       { id: 7, key: 'msg:wamid.HBgM123', kind: 'message.received', occurredAt: '2026-11-25T14:08:00.000Z', createdAt: '2026-11-25T14:08:01.000Z' },
       { id: 6, key: 'call:wacid.ABC:connect', kind: 'call.connect', occurredAt: null, createdAt: '2026-11-25T14:07:00.000Z' },

@@ -237,8 +237,22 @@ describe('supervisor retries with backoff (fake provider, timers and clock)', ()
     expect(h.provider.stops).toBe(0);
     expect(h.publicProbes()).toBe(3);
 
+    // Twice failed, the receiver itself answers: the public URL gets one more try before it costs a URL.
+    h.setProbe({ ok: false, reason: 'HTTP 502' });
+    await h.timers.fire(20_000);
+    await h.timers.fire(1_000);
+    expect(h.timers.delays()).toEqual([1_000]);
+    expect(h.sup.status.state).toBe('connected');
+    h.setProbe({ ok: true });
+    await h.timers.fire(1_000);
+    expect(h.sup.status.state).toBe('connected');
+    expect(h.provider.stops).toBe(0);
+    // Every probe is recorded: the blip above, then this one.
+    expect(h.sup.status.probes.map((p) => `${p.via} ${p.ok ? 'ok' : p.reason}`).slice(-5)).toEqual(['public ok', 'public HTTP 502', 'public HTTP 502', 'local ok', 'public ok']);
+
     h.setProbe({ ok: false, reason: 'HTTP 502' }); // not a blip
     await h.timers.fire(20_000);
+    await h.timers.fire(1_000);
     await h.timers.fire(1_000);
     expect(h.sup.status).toMatchObject({ state: 'unreachable', reason: 'Health check through the public URL failed: HTTP 502' });
     expect(h.provider.stops).toBe(1);
