@@ -40,6 +40,8 @@ export const AppStatus = z.object({
     state: ReachabilityState,
     since: z.string().nullable(),
     detail: z.string().nullable(),
+    /** The number's webhooks go to another address (another computer): this one will not ring. */
+    elsewhere: z.object({ url: z.string(), since: z.string().nullable(), left: z.boolean() }).nullable().optional(),
   }),
 });
 export type AppStatus = z.infer<typeof AppStatus>;
@@ -143,6 +145,8 @@ export const ConnectionView = z.object({
   history: z.array(z.object({ state: z.string(), at: z.string(), reason: z.string().nullable() })),
   /** The last health probes, oldest first: through the public URL, or to the receiver directly. */
   probes: z.array(z.object({ at: z.string(), via: z.enum(['public', 'local']), ok: z.boolean(), reason: z.string().nullable(), ms: z.number() })),
+  /** Who receives the number's webhooks: this computer, another address (another installation), or not known yet. */
+  holder: z.object({ state: z.enum(['unknown', 'this-computer', 'elsewhere']), url: z.string().nullable(), since: z.string().nullable(), left: z.boolean() }),
   tunnel: z.object({ subdomain: z.string().nullable(), host: z.string().nullable(), publicUrl: z.string().nullable() }),
 });
 export type ConnectionView = z.infer<typeof ConnectionView>;
@@ -313,6 +317,10 @@ export const requests = {
   testDelivery: { params: NoParams, result: z.object({ ok: z.boolean(), roundTripMs: z.number().nullable(), message: z.string() }) },
   /** Restarts the tunnel now (e.g. after changing networks). */
   restartTunnel: { params: NoParams, result: ConnectionView },
+  /** The number's calls go to another address: point them at this computer now. */
+  takeOverCallback: { params: NoParams, result: ConnectionView },
+  /** The number's calls go to another address: leave them there (this computer will not ring). */
+  leaveCallbackElsewhere: { params: NoParams, result: ConnectionView },
   /** Chooses how Meta reaches this computer. */
   setTunnel: {
     params: z.discriminatedUnion('provider', [

@@ -67,6 +67,8 @@ export interface AppServicesOptions {
   tunnelProbeIntervalMs?: number;
   /** Restart backoff for the tunnel (default floor 2 s, cap 5 min). */
   tunnelBackoff?: { floorMs?: number; capMs?: number };
+  /** How often the number's webhook callback is re-read while connected (default 5 min). */
+  callbackHolderCheckMs?: number;
   fetch?: typeof fetch;
   clock?: () => Date;
   /** How often to look for network changes, which restart the tunnel at once (default 5 s; 0 = off). */
@@ -245,10 +247,12 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     ...(opts.localtunnelHost ? { localtunnelHost: opts.localtunnelHost } : {}),
     ...(opts.tunnelProbeIntervalMs ? { probeIntervalMs: opts.tunnelProbeIntervalMs } : {}),
     ...(opts.tunnelBackoff ? { backoff: opts.tunnelBackoff } : {}),
+    ...(opts.callbackHolderCheckMs ? { holderCheckMs: opts.callbackHolderCheckMs } : {}),
   });
   const REACHABILITY: Record<ConnectionView['state'], AppStatus['reachability']['state']> = { stopped: 'unknown', connecting: 'connecting', connected: 'connected', unreachable: 'unreachable' };
   connection.onChange((v) => {
-    const next = { state: REACHABILITY[v.state], since: v.since, detail: v.reason };
+    const elsewhere = v.holder.state === 'elsewhere' && v.holder.url ? { url: v.holder.url, since: v.holder.since, left: v.holder.left } : null;
+    const next = { state: REACHABILITY[v.state], since: v.since, detail: v.reason, elsewhere };
     if (JSON.stringify(next) !== JSON.stringify(status.reachability)) {
       status.reachability = next;
       publishStatus();
@@ -310,6 +314,8 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     updateCallingSettings: (params) => callingSettings.update(params.changes),
     getConnection: () => connectionView(),
     testDelivery: () => connection.testDelivery(),
+    takeOverCallback: () => connection.takeOverCallback(),
+    leaveCallbackElsewhere: () => connection.leaveCallbackElsewhere(),
     restartTunnel: () => {
       if (!account.account()) throw new BridgeRequestError('not_connected', 'Connect your account first.');
       return connection.restart();

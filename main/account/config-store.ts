@@ -64,6 +64,13 @@ export const TunnelConfig = z.object({
   host: z.url({ protocol: /^https?$/ }).nullable().default(null),
   /** public-url: the owner's own public HTTPS base URL that forwards to the receiver. */
   publicUrl: z.url({ protocol: /^https$/ }).nullable().default(null),
+  /**
+   * The callback URL this installation last pointed the number at: when Meta still names it after
+   * our tunnel restarts, the number is ours to re-point; any other address belongs to someone else.
+   */
+  registeredCallbackUrl: z.string().max(300).nullable().default(null),
+  /** The owner chose to leave the number with the other address (until they take it over). */
+  leaveCallbackElsewhere: z.boolean().default(false),
 });
 
 export const WebhookConfig = z.object({

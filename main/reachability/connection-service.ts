@@ -7,6 +7,14 @@
  *
  * Meta verifies the new callback with the hub.* handshake before accepting it, which the receiver
  * answers; a failure is shown in the connection view with its fix and retried by the supervisor.
+ *
+ * One number, two computers: before every re-point, and every `holderCheckMs` while connected,
+ * the number's current override is read. Ours is the URL this installation last registered (kept
+ * in the config) or the one it is about to register; no override is free to take. Anything else
+ * is another installation (or another tool): it is never taken silently — the view's `holder`
+ * says 'elsewhere' with the address, the re-point is refused (and re-checked with backoff) until
+ * the owner presses Take over (`takeOverCallback`), or chooses Leave it there
+ * (`leaveCallbackElsewhere`, remembered). So two installations never fight over the number.
  * Also: "test delivery" (a signed test event sent through the public URL, seen arriving in the
  * inbox) and the view the renderer shows in the status bar and Settings → Connection.
  */
@@ -26,6 +34,27 @@ import type { TunnelProvider } from './tunnel-provider.ts';
 import { TunnelSupervisor, type PublicUrlChange, type ReachabilityStatus } from './tunnel-supervisor.ts';
 
 const PhoneWebhookConfig = z.looseObject({ webhook_configuration: z.looseObject({ phone_number: z.string().optional() }).optional() });
+
+/** Who receives the number's webhooks, as far as we know. */
+export interface CallbackHolder {
+  state: 'unknown' | 'this-computer' | 'elsewhere';
+  /** The other address (when elsewhere). */
+  url: string | null;
+  /** When we first saw it there. */
+  since: string | null;
+  /** The owner chose to leave it there. */
+  left: boolean;
+}
+
+/** The re-point was refused because another address holds the number. */
+export class CallbackHeldElsewhereError extends Error {
+  readonly url: string;
+  constructor(url: string) {
+    super(`WhatsApp sends this number’s calls to another address (${url}). Take it over in Settings → Connection to receive them on this computer.`);
+    this.name = 'CallbackHeldElsewhereError';
+    this.url = url;
+  }
+}
 const Success = z.looseObject({ success: z.boolean().optional() });
 
 export interface ConnectionServiceOptions {
@@ -40,6 +69,8 @@ export interface ConnectionServiceOptions {
   localtunnelHost?: string;
   probeIntervalMs?: number;
   backoff?: { floorMs?: number; capMs?: number };
+  /** How often the number's callback is re-read while connected (default 5 min). */
+  holderCheckMs?: number;
   clock?: () => Date;
 }
 
@@ -49,6 +80,9 @@ export class ConnectionService {
   private unsubscribe: (() => void) | null = null;
   private readonly listeners = new Set<(v: ConnectionView) => void>();
   private startError: string | null = null;
+  private holder: CallbackHolder = { state: 'unknown', url: null, since: null, left: false };
+  private takeOver = false;
+  private holderTimer: NodeJS.Timeout | null = null;
 
   constructor(opts: ConnectionServiceOptions) {
     this.o = opts;
@@ -100,11 +134,81 @@ export class ConnectionService {
       ...(this.o.clock ? { clock: this.o.clock } : {}),
     });
     this.unsubscribe = this.supervisor.onChange(() => this.emit());
+    this.holder = { ...this.holder, left: this.o.config.get().tunnel.leaveCallbackElsewhere };
     void this.supervisor.start();
+    this.holderTimer = setInterval(() => void this.checkHolder(), this.o.holderCheckMs ?? 5 * 60_000);
+    this.holderTimer.unref();
     this.emit();
   }
 
+  /**
+   * Re-reads who holds the number. Taken away from us (another installation re-pointed it): stop
+   * re-pointing and say so — the supervisor's retry re-checks and refuses until the owner decides.
+   */
+  async checkHolder(): Promise<CallbackHolder> {
+    const sup = this.supervisor;
+    const current = await this.readOverride().catch(() => undefined);
+    if (current === undefined || !sup) return this.holder;
+    const ours = this.isOurs(current, sup.status.callbackUrl);
+    if (!ours) {
+      this.setHolderElsewhere(current!);
+      if (sup.status.callback.state === 'registered') {
+        this.o.log.warn('connection.callback_taken', {});
+        sup.republish(); // → refused until the owner takes it over
+      }
+    } else if (current && this.holder.state !== 'this-computer' && current === sup.status.callback.registeredUrl) {
+      this.holder = { state: 'this-computer', url: null, since: null, left: false };
+      this.emit();
+    }
+    return this.holder;
+  }
+
+  /** The owner's Take over: point the number at this computer now. */
+  async takeOverCallback(): Promise<ConnectionView> {
+    this.takeOver = true;
+    this.o.config.update((c) => {
+      c.tunnel.leaveCallbackElsewhere = false;
+    });
+    this.holder = { ...this.holder, left: false };
+    this.supervisor?.republish();
+    this.emit();
+    return this.view();
+  }
+
+  /** The owner's Leave it there: stop asking; this computer does not receive the number's calls. */
+  leaveCallbackElsewhere(): ConnectionView {
+    this.takeOver = false;
+    this.o.config.update((c) => {
+      c.tunnel.leaveCallbackElsewhere = true;
+    });
+    this.holder = { ...this.holder, left: true };
+    this.emit();
+    return this.view();
+  }
+
+  private isOurs(current: string | null, callbackUrl: string | null): boolean {
+    if (!current) return true; // nobody holds it
+    return current === callbackUrl || current === this.o.config.get().tunnel.registeredCallbackUrl;
+  }
+
+  private setHolderElsewhere(url: string): void {
+    const since = this.holder.state === 'elsewhere' && this.holder.url === url && this.holder.since ? this.holder.since : (this.o.clock?.() ?? new Date()).toISOString();
+    this.holder = { state: 'elsewhere', url, since, left: this.o.config.get().tunnel.leaveCallbackElsewhere };
+    this.emit();
+  }
+
+  /** The number's own override (null: none); throws when Graph cannot be asked. */
+  private async readOverride(): Promise<string | null> {
+    const graph = this.o.account.graph({ timeoutMs: 30_000 });
+    const a = this.o.account.account();
+    if (!graph || !a) throw new Error('No account is connected.');
+    const check = await graph.request({ method: 'GET', path: `/${a.phoneNumberId}`, query: { fields: 'webhook_configuration' }, schema: PhoneWebhookConfig });
+    return check.webhook_configuration?.phone_number || null;
+  }
+
   async stop(): Promise<void> {
+    if (this.holderTimer) clearInterval(this.holderTimer);
+    this.holderTimer = null;
     this.unsubscribe?.();
     this.unsubscribe = null;
     const s = this.supervisor;
@@ -142,6 +246,12 @@ export class ConnectionService {
     const token = this.o.account.verifyToken();
     if (!graph || !a || !token) throw new Error('No account is connected.');
     try {
+      const current = await this.readOverride();
+      if (!this.takeOver && !this.isOurs(current, change.callbackUrl)) {
+        this.setHolderElsewhere(current!);
+        this.o.log.warn('connection.callback_held_elsewhere', {});
+        throw new CallbackHeldElsewhereError(current!);
+      }
       await graph.request({
         method: 'POST',
         path: `/${a.phoneNumberId}`,
@@ -151,6 +261,12 @@ export class ConnectionService {
       const check = await graph.request({ method: 'GET', path: `/${a.phoneNumberId}`, query: { fields: 'webhook_configuration' }, schema: PhoneWebhookConfig });
       const now = check.webhook_configuration?.phone_number;
       if (now !== change.callbackUrl) throw new Error(`WhatsApp still calls ${now ?? 'no address'} for this number instead of ${change.callbackUrl}.`);
+      this.o.config.update((c) => {
+        c.tunnel.registeredCallbackUrl = change.callbackUrl;
+        c.tunnel.leaveCallbackElsewhere = false;
+      });
+      this.takeOver = false;
+      this.holder = { state: 'this-computer', url: null, since: null, left: false };
       this.o.log.info('connection.repointed', { callbackUrl: change.callbackUrl });
     } catch (err) {
       if (err instanceof GraphError) throw new Error(`Could not point WhatsApp at this computer: ${err.userMessage}`, { cause: err });
@@ -182,6 +298,7 @@ export class ConnectionService {
       eventsToday: this.o.inbox.receivedSince(startOfDay.toISOString()),
       history: (s?.history ?? []).map((h) => ({ state: h.state, at: h.at, reason: h.reason })),
       probes: s?.probes ?? [],
+      holder: { ...this.holder },
       tunnel: { subdomain: t.subdomain, host: t.host, publicUrl: t.publicUrl },
     };
   }

@@ -316,6 +316,17 @@ export class TunnelSupervisor {
     return this.status;
   }
 
+  /**
+   * Run the `onPublicUrl` hook again for the current URL even though it succeeded before (the
+   * number's callback was found pointing elsewhere, or the owner chose to take it over).
+   */
+  republish(): void {
+    this.publishedUrl = null;
+    this.hookAttempt = 0;
+    this.clearTimer('hookTimer');
+    this.maybePublish();
+  }
+
   // --- internals --------------------------------------------------------------------------------
 
   /** One connect per epoch: a stale one (from before a stop/failure/restart) is not waited for. */

@@ -85,7 +85,17 @@ export function setupDesktop(o: DesktopOptions): { handleArgv: (argv: string[]) 
         { label: 'Open Switchboard', click: () => o.showWindow() },
         { type: 'separator' },
         { label: TRAY_TOOLTIP[state].replace(/^Switchboard — /, ''), enabled: false },
-        { label: reach.state === 'unreachable' ? 'Unreachable — calls will be missed' : reach.state === 'connected' ? 'Reachable' : 'Reachability: checking…', enabled: false },
+        {
+          label:
+            reach.state === 'unreachable'
+              ? 'Unreachable — calls will be missed'
+              : reach.elsewhere
+                ? 'Calls ring on another computer — this one will not ring'
+                : reach.state === 'connected'
+                  ? 'Reachable'
+                  : 'Reachability: checking…',
+          enabled: false,
+        },
         { type: 'separator' },
         {
           label: dndMenuLabel(services.desktop.view().dndUntil, new Date()),

@@ -6,6 +6,7 @@ import { createBridge, setBridge, type BridgeConnection } from '../../renderer/s
 import { createAppI18n } from '../../renderer/src/i18n/index.ts';
 import { THEME_STORAGE_KEY } from '../../renderer/src/stores/ui.store.ts';
 import { createFakeTransport, sampleInfo, sampleStatus, type FakeHandlers, type FakeTransport } from './support/fake-bridge.ts';
+import { sampleConnection } from './support/connection-fixtures.ts';
 
 let wrapper: VueWrapper | null = null;
 let fake: FakeTransport;
@@ -166,6 +167,29 @@ describe('settings', () => {
     const text = byTestId(w, 'settings-connection').text();
     expect(text).toContain('Incoming calls will be missed');
     expect(text).toContain('Since');
+  });
+});
+
+describe('one number, two computers', () => {
+  it('says the number rings elsewhere, since when and where, and Take over asks main to move it here', async () => {
+    const elsewhere = { url: 'https://other-shop-pc.loca.lt/webhook', since: '2026-11-25T10:00:00Z', left: false };
+    const w = await mountApp({
+      getStatus: () => sampleStatus({ account: { state: 'connected' }, reachability: { state: 'connected', elsewhere } }),
+      takeOverCallback: () => sampleConnection(),
+    });
+    const banner = byTestId(w, 'elsewhere-banner');
+    expect(banner.text()).toContain('This computer isn’t receiving this number’s calls');
+    expect(banner.text()).toContain('https://other-shop-pc.loca.lt/webhook');
+    expect(byTestId(w, 'reachability-state').attributes('data-state')).toBe('elsewhere');
+    expect(byTestId(w, 'reachability-state').text()).toBe('Ringing on another computer — not this one');
+    await byTestId(w, 'callback-take-over').trigger('click');
+    await flushPromises();
+    expect(fake.calls.map((c) => c.name)).toContain('takeOverCallback');
+    // Once the owner chose to leave it there, no banner — the status bar still says so.
+    fake.emit('status', sampleStatus({ account: { state: 'connected' }, reachability: { state: 'connected', elsewhere: { ...elsewhere, left: true } } }));
+    await flushPromises();
+    expect(has(w, 'elsewhere-banner')).toBe(false);
+    expect(byTestId(w, 'reachability-state').attributes('data-state')).toBe('elsewhere');
   });
 });
 

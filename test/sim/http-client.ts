@@ -9,7 +9,7 @@ export interface HttpResult {
 
 export function httpRequest(
   url: string,
-  opts: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: Buffer; timeoutMs: number },
+  opts: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: Buffer; timeoutMs: number; agents?: { http: http.Agent; https: https.Agent } },
 ): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
     let u: URL;
@@ -26,7 +26,8 @@ export function httpRequest(
     }
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
     if (opts.body) headers['Content-Length'] = String(opts.body.length);
-    const req = lib.request(u, { method: opts.method, headers, agent: false }, (res) => {
+    const agent = opts.agents ? (u.protocol === 'https:' ? opts.agents.https : opts.agents.http) : false;
+    const req = lib.request(u, { method: opts.method, headers, agent }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (c: Buffer) => {

@@ -14,6 +14,8 @@
  *    phone numbers, terminate `status` as a one-element array;
  *  - a delivery log of every attempt.
  */
+import http from 'node:http';
+import https from 'node:https';
 import { createHmac, randomBytes } from 'node:crypto';
 import type { SimClock, ScheduledTask } from './clock.ts';
 import type { SimEventBus } from './events.ts';
@@ -165,6 +167,12 @@ export class WebhookDispatcher {
   private held: { item: QueueItem; task: ScheduledTask } | undefined;
   private batching: { changes: Change[]; remaining: number; task: ScheduledTask } | undefined;
   private closed = false;
+  /**
+   * Webhook POSTs go over persistent connections, as an HTTP/1.1 sender at Meta's scale does
+   * (`Connection: keep-alive`, reused): a receiver or tunnel that mishandles an idle kept-alive
+   * connection is caught here. Verification GETs use a fresh connection each.
+   */
+  private readonly agents = { http: new http.Agent({ keepAlive: true, maxSockets: 8 }), https: new https.Agent({ keepAlive: true, maxSockets: 8 }) };
 
   constructor(opts: WebhookOptions) {
     this.opts = opts;
@@ -417,6 +425,7 @@ export class WebhookDispatcher {
         },
         body: Buffer.from(post.body, 'utf8'),
         timeoutMs: this.timeoutMs,
+        agents: this.agents,
       });
       status = res.status;
     } catch (err) {
@@ -461,6 +470,8 @@ export class WebhookDispatcher {
 
   close(): void {
     this.closed = true;
+    this.agents.http.destroy();
+    this.agents.https.destroy();
     for (const q of this.queue) q.task?.cancel();
     this.queue.length = 0;
     this.held?.task.cancel();

@@ -340,6 +340,15 @@ const en = {
       body: 'You’ll need a few details from your Meta developer dashboard. It takes about five minutes.',
       action: 'Connect number',
     },
+    elsewhere: {
+      label: 'Calls go to another computer',
+      title: 'This computer isn’t receiving this number’s calls',
+      body: 'Since {since}, WhatsApp sends this number’s calls and messages to another address ({url}) — most likely Switchboard on another computer. Take over to receive them here; the other computer then stops ringing.',
+      bodyNoSince: 'WhatsApp sends this number’s calls and messages to another address ({url}) — most likely Switchboard on another computer. Take over to receive them here; the other computer then stops ringing.',
+      left: 'You chose to leave this number’s calls with {url}. This computer will not ring.',
+      takeOver: 'Take over',
+      leave: 'Leave it there',
+    },
     unreachable: {
       label: 'Calls are being missed',
       title: 'WhatsApp can’t reach this computer — calls will be missed',
@@ -388,6 +397,7 @@ const en = {
       connecting: 'Connecting…',
       connected: 'Reachable',
       unreachable: 'Unreachable — calls will be missed',
+      elsewhere: 'Ringing on another computer — not this one',
     },
     reachabilityShort: {
       unknown: 'Unknown',

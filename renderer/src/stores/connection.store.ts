@@ -183,6 +183,25 @@ export const useConnectionStore = defineStore('connection', () => {
     }
   }
 
+  const holderBusy = ref<'take' | 'leave' | null>(null);
+  const holderError = ref<string | null>(null);
+
+  /** Another address holds the number: take it over (true) or leave it there (false). */
+  async function decideHolder(take: boolean): Promise<boolean> {
+    if (holderBusy.value) return false;
+    holderBusy.value = take ? 'take' : 'leave';
+    holderError.value = null;
+    try {
+      view.value = await useBridge().request(take ? 'takeOverCallback' : 'leaveCallbackElsewhere', {});
+      return true;
+    } catch (err) {
+      holderError.value = message(err);
+      return false;
+    } finally {
+      holderBusy.value = null;
+    }
+  }
+
   /** Clears the save outcome (the owner edited the form). */
   function resetSave(field?: TunnelField): void {
     saved.value = false;
@@ -261,5 +280,8 @@ export const useConnectionStore = defineStore('connection', () => {
     resetSave,
     saveTunnel,
     loadDiagnostics,
+    holderBusy,
+    holderError,
+    decideHolder,
   };
 });

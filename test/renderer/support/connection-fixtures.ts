@@ -24,6 +24,7 @@ export function sampleConnection(overrides: Partial<ConnectionView> = {}): Conne
       { at: '2026-11-25T14:09:41.000Z', via: 'public', ok: true, reason: null, ms: 184 },
       { at: '2026-11-25T14:10:00.000Z', via: 'public', ok: true, reason: null, ms: 176 },
     ],
+    holder: { state: 'this-computer', url: null, since: null, left: false },
     tunnel: { subdomain: null, host: null, publicUrl: null },
     ...overrides,
   };

@@ -97,4 +97,53 @@ describe('reachability through the real localtunnel client', () => {
     await tunnel!.refuse(false);
     await waitFor('back', () => (s.connection.view().state === 'connected' ? true : null), 30_000);
   }, 90_000);
+
+  it('two computers, one number: the second does not take the number silently; Take over moves it, and the first stops re-pointing', async () => {
+    const { c, s: a } = await setup();
+    const aView = await waitFor('A registered', () => (a.connection.view().callback.state === 'registered' ? a.connection.view() : null), 20_000);
+    expect(aView.holder.state).toBe('this-computer');
+    expect(await overrideOnSim(c)).toBe(aView.callbackUrl);
+
+    // The same number connected on a second computer.
+    const { log } = memoryLogger();
+    const b = await startAppServices({ ...testServiceOptions(log), localtunnelHost: tunnel!.url, tunnelProbeIntervalMs: 300, tunnelBackoff: { floorMs: 100, capMs: 400 } });
+    try {
+      const res = await b.dispatch('connectAccount', { graphBaseUrl: c.graphBaseUrl, apiVersion: c.apiVersion, accessToken: c.accessToken, appSecret: c.appSecret, appId: c.appId, wabaId: c.wabaId, phoneNumberId: c.phoneNumberId });
+      expect(res).toMatchObject({ ok: true });
+      const held = await waitFor('B sees the number held elsewhere', () => (b.connection.view().holder.state === 'elsewhere' ? b.connection.view() : null), 20_000);
+      expect(held.holder).toMatchObject({ state: 'elsewhere', url: aView.callbackUrl, left: false });
+      expect(held.holder.since).not.toBeNull();
+      expect(held.callback.state).not.toBe('registered');
+      await new Promise((r) => setTimeout(r, 800)); // B's retries re-check; none re-points
+      expect(await overrideOnSim(c)).toBe(aView.callbackUrl);
+      await customerWrites(c, 'to whoever holds the number');
+      await waitFor('A receives it', () => texts(a).includes('to whoever holds the number'), 10_000);
+      expect(texts(b)).not.toContain('to whoever holds the number');
+
+      // The owner presses Take over on B.
+      const taken = await b.dispatch('takeOverCallback', {});
+      expect(taken.ok).toBe(true);
+      const bView = await waitFor('B registered', () => (b.connection.view().callback.state === 'registered' ? b.connection.view() : null), 20_000);
+      expect(bView.holder.state).toBe('this-computer');
+      expect(await overrideOnSim(c)).toBe(bView.callbackUrl);
+
+      // A notices on its next check, says so, and does not fight — not even after its tunnel restarts.
+      const aHolder = await a.connection.checkHolder();
+      expect(aHolder).toMatchObject({ state: 'elsewhere', url: bView.callbackUrl });
+      await a.dispatch('restartTunnel', {});
+      await waitFor('A connected again', () => a.connection.view().state === 'connected' && a.connection.view().callbackUrl !== aView.callbackUrl, 20_000);
+      await new Promise((r) => setTimeout(r, 800));
+      expect(await overrideOnSim(c)).toBe(bView.callbackUrl);
+      expect(a.connection.view().holder.state).toBe('elsewhere');
+
+      // Leave it there is remembered.
+      const left = await a.dispatch('leaveCallbackElsewhere', {});
+      expect(left).toMatchObject({ ok: true, result: { holder: { state: 'elsewhere', left: true } } });
+      await customerWrites(c, 'to the second computer');
+      await waitFor('B receives it', () => texts(b).includes('to the second computer'), 10_000);
+      expect(texts(a)).not.toContain('to the second computer');
+    } finally {
+      await b.close();
+    }
+  }, 90_000);
 });
