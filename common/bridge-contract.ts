@@ -153,6 +153,8 @@ export type ConnectionView = z.infer<typeof ConnectionView>;
 
 export const Diagnostics = z.object({
   inbox: z.object({ pending: z.number(), processed: z.number(), malformed: z.number(), total: z.number() }),
+  /** Events kept aside: for another phone number, and webhook items that could not be read. */
+  aside: z.object({ otherNumber: z.number(), unreadable: z.number() }),
   receiver: z.object({ port: z.number().nullable(), accepted: z.number(), rejectedSignature: z.number(), rejectedTooLarge: z.number(), slowSendersCut: z.number() }),
   recentEvents: z.array(z.object({ id: z.number(), key: z.string(), kind: z.string(), occurredAt: z.string().nullable(), createdAt: z.string() })),
 });
@@ -298,7 +300,8 @@ export const requests = {
   /** Checks the credentials live (progress as `account.progress` events) and saves them if they pass. */
   connectAccount: { params: ConnectAccountParams, result: ConnectAccountResult },
   /** Removes the secrets from the keychain and the account from the configuration. */
-  disconnectAccount: { params: NoParams, result: z.object({ disconnected: z.literal(true) }) },
+  /** Forgets the number; first deletes its webhook override when it points at this computer (`callback` says what happened). */
+  disconnectAccount: { params: NoParams, result: z.object({ disconnected: z.literal(true), callback: z.object({ state: z.enum(['cleared', 'not_ours', 'none', 'failed']), message: z.string() }) }) },
   /** Copies the webhook verify token to the OS clipboard from main (Electron only). */
   copyVerifyToken: { params: NoParams, result: z.object({ copied: z.boolean(), reason: z.string().nullable() }) },
 

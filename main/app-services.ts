@@ -151,6 +151,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
 
   const db = openDatabase(opts.dataDir);
   const inbox = new WebhookInbox(db, log.child('inbox'), clock);
+  inbox.setOwnNumber(() => account.account()?.phoneNumberId ?? null);
   // Threads are a projection of the webhook events, applied in the same transaction.
   const threads = new ThreadStore(db, { clock, countryOf: countryOfNumber });
   inbox.addApplier((e, id) => threads.apply(e, id));
@@ -287,6 +288,12 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
       status.account = { state: 'connecting', detail: null };
       publishStatus();
       try {
+        const previous = account.account();
+        if (previous && previous.phoneNumberId !== parsed.data.phoneNumberId) {
+          // Another number replaces this one: its override must not keep sending its events here.
+          const released = await connection.releaseCallback();
+          log.info('account.previous_number_released', { state: released.state });
+        }
         const res = await account.connect(parsed.data, (step) => events.emit('account.progress', step));
         if (res.saved) void connection.start();
         return { ...res, fieldErrors: {} };
@@ -297,11 +304,12 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
       }
     },
     disconnectAccount: async () => {
+      const callback = await connection.releaseCallback();
       await connection.stop();
       await account.disconnect();
       status.account = { state: 'not_connected', detail: null };
       publishStatus();
-      return { disconnected: true as const };
+      return { disconnected: true as const, callback };
     },
     copyVerifyToken: () => {
       const token = account.verifyToken();
@@ -456,6 +464,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     },
     getDiagnostics: () => ({
       inbox: inbox.counts(),
+      aside: inbox.asideCounts(),
       receiver: { port: receiver.port, accepted: receiver.stats.accepted, rejectedSignature: receiver.stats.rejectedSignature, rejectedTooLarge: receiver.stats.rejectedTooLarge, slowSendersCut: receiver.stats.slowSendersCut },
       recentEvents: inbox.recentEvents(50),
     }),

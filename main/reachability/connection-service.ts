@@ -186,6 +186,35 @@ export class ConnectionService {
     return this.view();
   }
 
+  /**
+   * Before the number is disconnected (or replaced by another): delete its override when it is
+   * ours (Meta takes an empty string as "delete"), so WhatsApp stops sending that number's events
+   * here — and an override another computer holds is left alone. Says what happened.
+   */
+  async releaseCallback(): Promise<{ state: 'cleared' | 'not_ours' | 'none' | 'failed'; message: string }> {
+    const graph = this.o.account.graph({ timeoutMs: 15_000 });
+    const a = this.o.account.account();
+    if (!graph || !a) return { state: 'none', message: 'No number was connected.' };
+    try {
+      const current = await this.readOverride();
+      const ours = current !== null && (current === this.supervisor?.status.callbackUrl || current === this.o.config.get().tunnel.registeredCallbackUrl);
+      if (current === null) return { state: 'none', message: 'WhatsApp had no address of this computer’s for the number.' };
+      if (!ours) return { state: 'not_ours', message: `WhatsApp sends the number’s events to ${current}, which is not this computer’s address; it was left as it is.` };
+      await graph.request({ method: 'POST', path: `/${a.phoneNumberId}`, body: { webhook_configuration: { override_callback_uri: '' } }, schema: Success });
+      this.o.config.update((c) => {
+        c.tunnel.registeredCallbackUrl = null;
+        c.tunnel.leaveCallbackElsewhere = false;
+      });
+      this.holder = { state: 'unknown', url: null, since: null, left: false };
+      this.o.log.info('connection.callback_released', {});
+      return { state: 'cleared', message: 'WhatsApp no longer sends this number’s events to this computer.' };
+    } catch (err) {
+      const why = err instanceof GraphError ? err.userMessage : (err as Error).message;
+      this.o.log.warn('connection.callback_release_failed', { error: why });
+      return { state: 'failed', message: `WhatsApp may still send this number’s events to this computer’s old address (${why}). Clear it in Meta’s App Dashboard → WhatsApp → Configuration.` };
+    }
+  }
+
   private isOurs(current: string | null, callbackUrl: string | null): boolean {
     if (!current) return true; // nobody holds it
     return current === callbackUrl || current === this.o.config.get().tunnel.registeredCallbackUrl;

@@ -7,9 +7,15 @@
  * Every event has a `key` built from Meta's ids, so applying the same event twice changes
  * nothing: messages by wamid, statuses by (wamid, status), calls by (wacid, event[, status]).
  *
- * A body is all-or-nothing: if any item of a known field is malformed (missing its id, wrong
- * types), `parseEnvelope` throws `MalformedWebhookError` naming the place, and nothing of that
- * body is applied — it stays in the inbox, marked malformed, for diagnostics.
+ * Each item stands on its own: Meta batches many changes (fields, phone numbers) in one POST, and
+ * an item this code cannot read (missing its id, wrong types, a shape not seen before) becomes an
+ * `unreadable` event — kept, named by its place and reason, visible in diagnostics — while its
+ * neighbours are applied as usual. Only a body that is not JSON or not a WhatsApp envelope at all
+ * throws `MalformedWebhookError` (and stays in the inbox, marked malformed).
+ *
+ * Identity: a customer is their BSUID first, then a non-empty phone number that is not the
+ * business's own (`metadata.display_phone_number`). An empty string is no number: Meta's earlier
+ * username shape sent `from: ""` / `wa_id: ""`, its current one leaves the number out.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -36,7 +42,9 @@ const Message = z.looseObject({
   from_user_id: optStr,
   from_parent_user_id: optStr,
   timestamp: unixSeconds,
-  type: str.min(1),
+  // The permissions page's reply sample has no `type`: it is recognised by `interactive.type`.
+  type: optStr,
+  system: z.looseObject({ body: optStr, type: optStr, wa_id: optStr, new_wa_id: optStr, user_id: optStr, new_user_id: optStr }).optional(),
   context: z.looseObject({ from: optStr, id: optStr }).optional(),
   interactive: z
     .looseObject({
@@ -89,16 +97,6 @@ const CallEvent = z.looseObject({
 
 const Metadata = z.looseObject({ display_phone_number: optStr, phone_number_id: optStr });
 
-const Envelope = z.looseObject({
-  object: z.literal('whatsapp_business_account'),
-  entry: z.array(
-    z.looseObject({
-      id: str,
-      time: z.number().optional(),
-      changes: z.array(z.looseObject({ field: str, value: z.unknown() })),
-    }),
-  ),
-});
 
 export interface ContactRef {
   waId: string | null;
@@ -127,7 +125,10 @@ export type DomainEvent = Base &
     | { kind: 'permission.reply'; wamid: string; user: ContactRef; response: 'accept' | 'reject'; isPermanent: boolean; expiresAt: string | null; source: string | null; contextId: string | null; raw: Record<string, unknown> }
     | { kind: 'settings.changed'; calling: unknown; raw: unknown }
     | { kind: 'account.update'; event: string | null; raw: unknown }
-    | { kind: 'webhook.error'; errors: unknown; raw: unknown }
+    | { kind: 'webhook.error'; field: string; errors: Array<{ code?: number | undefined; title?: string | undefined; message?: string | undefined; details?: string | undefined }>; raw: unknown }
+    | { kind: 'customer.changed'; wamid: string; from: ContactRef; change: string; newWaId: string | null; newUserId: string | null; body: string | null; raw: Record<string, unknown> }
+    | { kind: 'unreadable'; field: string; where: string; reason: string; raw: unknown }
+    | { kind: 'other_number'; originalKind: string; originalKey: string; raw: unknown }
     | { kind: 'unknown'; field: string; raw: unknown }
   );
 
@@ -136,22 +137,50 @@ export type DomainEventKind = DomainEvent['kind'];
 const iso = (unix: number): string => new Date(unix * 1000).toISOString();
 const hash = (v: unknown): string => createHash('sha256').update(JSON.stringify(v) ?? 'undefined').digest('hex').slice(0, 24);
 
-function contactFor(contacts: z.infer<typeof Contact>[], ids: { waId?: string | undefined; userId?: string | undefined; parentUserId?: string | undefined }): ContactRef {
-  const c = contacts.find((x) => (ids.userId && x.user_id === ids.userId) || (ids.waId && x.wa_id === ids.waId)) ?? (contacts.length === 1 ? contacts[0] : undefined);
+/** A usable id: a non-empty string (Meta's earlier username shape sent `""` for a missing number). */
+export function present(v: unknown): string | null {
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : null;
+}
+
+const digitsOf = (v: string): string => v.replace(/\D/g, '');
+
+/** A phone number that is the customer's: present and not the business's own. */
+function customerNumber(v: unknown, business: string | null): string | null {
+  const n = present(v);
+  if (!n) return null;
+  if (business && digitsOf(business) !== '' && digitsOf(n) === digitsOf(business)) return null;
+  return n;
+}
+
+/** A profile name that is only the phone number's digits says nothing: show the number instead. */
+function realName(name: unknown): string | null {
+  const n = present(name);
+  return n && !/^\+?[\d\s().-]+$/.test(n) ? n : null;
+}
+
+function contactFor(contacts: Array<z.infer<typeof Contact>>, ids: { waId?: unknown; userId?: unknown; parentUserId?: unknown }, business: string | null): ContactRef {
+  const userId = present(ids.userId);
+  const waId = customerNumber(ids.waId, business);
+  const c =
+    contacts.find((x) => (userId && present(x.user_id) === userId) || (waId && customerNumber(x.wa_id, business) === waId)) ??
+    // One contact in the change: it is this item's customer unless it names someone else.
+    (contacts.length === 1 && !(userId && present(contacts[0]!.user_id) && present(contacts[0]!.user_id) !== userId) ? contacts[0] : undefined);
   return {
-    waId: ids.waId ?? c?.wa_id ?? null,
-    userId: ids.userId ?? c?.user_id ?? null,
-    parentUserId: ids.parentUserId ?? c?.parent_user_id ?? null,
-    profileName: c?.profile?.name ?? null,
-    username: c?.profile?.username ?? null,
+    waId: waId ?? customerNumber(c?.wa_id, business),
+    userId: userId ?? present(c?.user_id),
+    parentUserId: present(ids.parentUserId) ?? present(c?.parent_user_id),
+    profileName: realName(c?.profile?.name),
+    username: present(c?.profile?.username),
   };
 }
+
+class ItemError extends Error {}
 
 function parseItem<T extends z.ZodType>(schema: T, item: unknown, where: string): z.infer<T> {
   const r = schema.safeParse(item);
   if (!r.success) {
     const issue = r.error.issues[0];
-    throw new MalformedWebhookError(`${where}: ${issue ? `${issue.path.join('.') || '(item)'} ${issue.message}` : 'invalid'}`);
+    throw new ItemError(`${where}: ${issue ? `${issue.path.join('.') || '(item)'} ${issue.message}` : 'invalid'}`);
   }
   return r.data;
 }
@@ -162,6 +191,38 @@ function normaliseStatus(s: string | string[] | undefined): string | null {
   return v ? v.replace(/^\[|\]$/g, '').trim().toUpperCase() : null;
 }
 
+/** Meta's call directions; a connect without one is recognised by its shape. */
+function callDirection(call: z.infer<typeof CallEvent>, business: string | null): 'USER_INITIATED' | 'BUSINESS_INITIATED' | null {
+  const d = (call.direction ?? '').toUpperCase();
+  if (d === 'USER_INITIATED' || d === 'BUSINESS_INITIATED') return d;
+  // Meta's own user-initiated connect example has no direction: an offer from Meta is a customer
+  // calling; an answer is the customer's phone answering our call.
+  if (call.session?.sdp_type === 'offer') return 'USER_INITIATED';
+  if (call.session?.sdp_type === 'answer') return 'BUSINESS_INITIATED';
+  if (business) {
+    if (present(call.to) && customerNumber(call.to, business) === null) return 'USER_INITIATED';
+    if (present(call.from) && customerNumber(call.from, business) === null) return 'BUSINESS_INITIATED';
+  }
+  return null;
+}
+
+type CallErrors = Array<{ code?: number | undefined; title?: string | undefined; message?: string | undefined; details?: string | undefined }>;
+
+/** Meta's error items, kept to what the app shows (code, title, message, details). */
+function errorsOf(v: unknown): CallErrors {
+  if (!Array.isArray(v)) return [];
+  return v.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null).map((x) => {
+    const data = (typeof x['error_data'] === 'object' && x['error_data'] !== null ? x['error_data'] : {}) as Record<string, unknown>;
+    const code = typeof x['code'] === 'number' ? x['code'] : typeof x['code'] === 'string' && /^\d+$/.test(x['code']) ? Number(x['code']) : undefined;
+    return {
+      ...(code !== undefined ? { code } : {}),
+      ...(typeof x['title'] === 'string' ? { title: x['title'] } : {}),
+      ...(typeof x['message'] === 'string' ? { message: x['message'] } : {}),
+      ...(typeof data['details'] === 'string' ? { details: data['details'] } : {}),
+    };
+  });
+}
+
 export function parseEnvelope(rawBody: Buffer | string): DomainEvent[] {
   let json: unknown;
   try {
@@ -169,121 +230,183 @@ export function parseEnvelope(rawBody: Buffer | string): DomainEvent[] {
   } catch {
     throw new MalformedWebhookError('body is not valid JSON');
   }
-  const env = parseItem(Envelope, json, 'envelope');
+  const top = z.looseObject({ object: z.literal('whatsapp_business_account'), entry: z.array(z.unknown()) }).safeParse(json);
+  if (!top.success) throw new MalformedWebhookError(`envelope: ${top.error.issues[0]?.path.join('.') || '(body)'} ${top.error.issues[0]?.message ?? 'invalid'}`);
   const out: DomainEvent[] = [];
+  const unreadable = (where: string, field: string, reason: string, raw: unknown, wabaId: string, phoneNumberId: string | null): void => {
+    out.push({ kind: 'unreadable', key: `unreadable:${hash([where, raw])}`, occurredAt: null, phoneNumberId, wabaId, field, where, reason, raw });
+  };
+  /** Runs one item; an item that cannot be read becomes an `unreadable` event, never a lost body. */
+  const each = (where: string, field: string, raw: unknown, wabaId: string, phoneNumberId: string | null, fn: () => void): void => {
+    try {
+      fn();
+    } catch (err) {
+      if (!(err instanceof ItemError)) throw err;
+      unreadable(where, field, err.message, raw, wabaId, phoneNumberId);
+    }
+  };
 
-  env.entry.forEach((entry, ei) => {
-    entry.changes.forEach((change, ci) => {
+  top.data.entry.forEach((rawEntry, ei) => {
+    const entryParsed = z.looseObject({ id: z.union([str, z.number()]).transform(String), time: z.number().optional(), changes: z.array(z.unknown()) }).safeParse(rawEntry);
+    if (!entryParsed.success) {
+      unreadable(`entry[${ei}]`, '', `entry[${ei}]: ${entryParsed.error.issues[0]?.path.join('.') || '(entry)'} ${entryParsed.error.issues[0]?.message ?? 'invalid'}`, rawEntry, '', null);
+      return;
+    }
+    const entry = entryParsed.data;
+    entry.changes.forEach((rawChange, ci) => {
       const where = `entry[${ei}].changes[${ci}]`;
+      const ch = z.looseObject({ field: str, value: z.unknown() }).safeParse(rawChange);
+      if (!ch.success) {
+        unreadable(where, '', `${where}: ${ch.error.issues[0]?.path.join('.') || '(change)'} ${ch.error.issues[0]?.message ?? 'invalid'}`, rawChange, entry.id, null);
+        return;
+      }
+      const change = ch.data;
       const field = change.field;
       const value = (typeof change.value === 'object' && change.value !== null ? change.value : {}) as Record<string, unknown>;
       const meta = Metadata.safeParse(value['metadata']);
-      const phoneNumberId = meta.success ? (meta.data.phone_number_id ?? null) : null;
+      const phoneNumberId = meta.success ? present(meta.data.phone_number_id) : null;
+      const business = meta.success ? present(meta.data.display_phone_number) : null;
       const base = { phoneNumberId, wabaId: entry.id };
-      const contacts = Array.isArray(value['contacts']) ? value['contacts'].map((c, i) => parseItem(Contact, c, `${where}.value.contacts[${i}]`)) : [];
+      const contacts: Array<z.infer<typeof Contact>> = [];
+      if (Array.isArray(value['contacts'])) {
+        value['contacts'].forEach((c, i) => each(`${where}.value.contacts[${i}]`, field, c, entry.id, phoneNumberId, () => contacts.push(parseItem(Contact, c, `${where}.value.contacts[${i}]`))));
+      }
+      const valueErrors = errorsOf(value['errors']);
 
       if (field === 'messages') {
         const messages = Array.isArray(value['messages']) ? value['messages'] : [];
-        messages.forEach((m, i) => {
-          const msg = parseItem(Message, m, `${where}.value.messages[${i}]`);
-          const from = contactFor(contacts, { waId: msg.from, userId: msg.from_user_id, parentUserId: msg.from_parent_user_id });
-          const reply = msg.type === 'interactive' ? msg.interactive?.call_permission_reply : undefined;
-          if (reply) {
+        messages.forEach((m, i) =>
+          each(`${where}.value.messages[${i}]`, field, m, entry.id, phoneNumberId, () => {
+            const msg = parseItem(Message, m, `${where}.value.messages[${i}]`);
+            const from = contactFor(contacts, { waId: msg.from, userId: msg.from_user_id, parentUserId: msg.from_parent_user_id }, business);
+            const interactiveType = msg.interactive?.type;
+            const reply = msg.interactive?.call_permission_reply;
+            if (reply && (msg.type === undefined || msg.type === 'interactive' || interactiveType === 'call_permission_reply')) {
+              out.push({
+                ...base,
+                kind: 'permission.reply',
+                key: `perm:${msg.id}`,
+                occurredAt: iso(msg.timestamp),
+                wamid: msg.id,
+                user: from,
+                response: reply.response,
+                isPermanent: reply.is_permanent === true,
+                expiresAt: reply.expiration_timestamp !== undefined ? iso(reply.expiration_timestamp) : null,
+                source: reply.response_source ?? null,
+                contextId: present(msg.context?.id),
+                raw: msg,
+              });
+            } else if (msg.type === 'system' || (msg.type === undefined && msg.system)) {
+              const sys = msg.system ?? {};
+              out.push({
+                ...base,
+                kind: 'customer.changed',
+                key: `system:${msg.id}`,
+                occurredAt: iso(msg.timestamp),
+                wamid: msg.id,
+                from,
+                change: present(sys.type) ?? 'unknown',
+                newWaId: customerNumber(sys.new_wa_id ?? sys.wa_id, business),
+                newUserId: present(sys.new_user_id ?? sys.user_id),
+                body: present(sys.body),
+                raw: msg,
+              });
+            } else {
+              out.push({ ...base, kind: 'message.received', key: `msg:${msg.id}`, occurredAt: iso(msg.timestamp), wamid: msg.id, from, type: msg.type ?? (msg.interactive ? 'interactive' : 'unknown'), raw: msg });
+            }
+          }),
+        );
+        const statuses = Array.isArray(value['statuses']) ? value['statuses'] : [];
+        statuses.forEach((s, i) =>
+          each(`${where}.value.statuses[${i}]`, field, s, entry.id, phoneNumberId, () => {
+            const st = parseItem(Status, s, `${where}.value.statuses[${i}]`);
             out.push({
               ...base,
-              kind: 'permission.reply',
-              key: `perm:${msg.id}`,
-              occurredAt: iso(msg.timestamp),
-              wamid: msg.id,
-              user: from,
-              response: reply.response,
-              isPermanent: reply.is_permanent === true,
-              expiresAt: reply.expiration_timestamp !== undefined ? iso(reply.expiration_timestamp) : null,
-              source: reply.response_source ?? null,
-              contextId: msg.context?.id ?? null,
-              raw: msg,
+              kind: 'message.status',
+              key: `status:${st.id}:${st.status.toLowerCase()}`,
+              occurredAt: iso(st.timestamp),
+              wamid: st.id,
+              status: st.status.toLowerCase(),
+              recipient: contactFor(contacts, { waId: st.recipient_id, userId: st.recipient_user_id }, business),
+              errors: st.errors ?? [],
+              raw: st,
             });
-          } else {
-            out.push({ ...base, kind: 'message.received', key: `msg:${msg.id}`, occurredAt: iso(msg.timestamp), wamid: msg.id, from, type: msg.type, raw: msg });
-          }
-        });
-        const statuses = Array.isArray(value['statuses']) ? value['statuses'] : [];
-        statuses.forEach((s, i) => {
-          const st = parseItem(Status, s, `${where}.value.statuses[${i}]`);
-          out.push({
-            ...base,
-            kind: 'message.status',
-            key: `status:${st.id}:${st.status.toLowerCase()}`,
-            occurredAt: iso(st.timestamp),
-            wamid: st.id,
-            status: st.status.toLowerCase(),
-            recipient: contactFor(contacts, { waId: st.recipient_id, userId: st.recipient_user_id }),
-            errors: st.errors ?? [],
-            raw: st,
-          });
-        });
-        if (Array.isArray(value['errors']) && messages.length === 0 && statuses.length === 0) {
-          out.push({ ...base, kind: 'webhook.error', key: `error:${entry.id}:${hash(value)}`, occurredAt: null, errors: value['errors'], raw: value });
+          }),
+        );
+        if (valueErrors.length && messages.length === 0 && statuses.length === 0) {
+          out.push({ ...base, kind: 'webhook.error', key: `error:${entry.id}:${hash(value)}`, occurredAt: null, field, errors: valueErrors, raw: value });
         }
       } else if (field === 'calls') {
         const calls = Array.isArray(value['calls']) ? value['calls'] : [];
-        calls.forEach((c, i) => {
-          const call = parseItem(CallEvent, c, `${where}.value.calls[${i}]`);
-          const userInitiated = (call.direction ?? '').toUpperCase() === 'USER_INITIATED';
-          const user = contactFor(contacts, userInitiated ? { waId: call.from, userId: call.from_user_id } : { waId: call.to, userId: call.to_user_id });
-          const event = call.event.toLowerCase();
-          const common = { ...base, occurredAt: iso(call.timestamp), callId: call.id, raw: call };
-          if (event === 'connect') {
-            out.push({
-              ...common,
-              kind: 'call.connect',
-              key: `call:${call.id}:connect`,
-              direction: call.direction ?? null,
-              user,
-              session: call.session ? { sdpType: call.session.sdp_type, sdp: call.session.sdp } : null,
-              ctaPayload: call.cta_payload ?? null,
-              deeplinkPayload: call.deeplink_payload ?? null,
-              bizOpaque: call.biz_opaque_callback_data ?? null,
-            });
-          } else if (event === 'terminate') {
-            const valueErrors = Array.isArray(value['errors']) ? (value['errors'] as Array<{ code?: number; message?: string }>) : [];
-            out.push({
-              ...common,
-              kind: 'call.terminate',
-              key: `call:${call.id}:terminate`,
-              direction: call.direction ?? null,
-              user,
-              status: normaliseStatus(call.status),
-              durationSeconds: call.duration !== undefined ? Number(call.duration) : null,
-              errors: call.errors ?? valueErrors,
-              bizOpaque: call.biz_opaque_callback_data ?? null,
-            });
-          } else {
-            out.push({ ...common, kind: 'call.other', key: `call:${call.id}:${event}`, event });
-          }
-        });
+        calls.forEach((c, i) =>
+          each(`${where}.value.calls[${i}]`, field, c, entry.id, phoneNumberId, () => {
+            const call = parseItem(CallEvent, c, `${where}.value.calls[${i}]`);
+            const direction = callDirection(call, business);
+            const userInitiated = direction === 'USER_INITIATED';
+            // Business-initiated: Meta's pages put the customer in `to`; an older sample has the business there.
+            const user = userInitiated
+              ? contactFor(contacts, { waId: call.from, userId: call.from_user_id }, business)
+              : contactFor(contacts, { waId: customerNumber(call.to, business) ?? call.from, userId: call.to_user_id ?? call.from_user_id }, business);
+            const event = call.event.toLowerCase();
+            const common = { ...base, occurredAt: iso(call.timestamp), callId: call.id, raw: call };
+            if (event === 'connect') {
+              out.push({
+                ...common,
+                kind: 'call.connect',
+                key: `call:${call.id}:connect`,
+                direction,
+                user,
+                session: call.session ? { sdpType: call.session.sdp_type, sdp: call.session.sdp } : null,
+                ctaPayload: call.cta_payload ?? null,
+                deeplinkPayload: call.deeplink_payload ?? null,
+                bizOpaque: call.biz_opaque_callback_data ?? null,
+              });
+            } else if (event === 'terminate') {
+              const own = errorsOf(call.errors);
+              out.push({
+                ...common,
+                kind: 'call.terminate',
+                key: `call:${call.id}:terminate`,
+                direction,
+                user,
+                status: normaliseStatus(call.status),
+                durationSeconds: call.duration !== undefined ? Number(call.duration) : null,
+                errors: own.length ? own : valueErrors,
+                bizOpaque: call.biz_opaque_callback_data ?? null,
+              });
+            } else {
+              out.push({ ...common, kind: 'call.other', key: `call:${call.id}:${event}`, event });
+            }
+          }),
+        );
         const statuses = Array.isArray(value['statuses']) ? value['statuses'] : [];
-        statuses.forEach((s, i) => {
-          const st = parseItem(Status, s, `${where}.value.statuses[${i}]`);
-          const status = st.status.toUpperCase();
-          out.push({
-            ...base,
-            kind: 'call.status',
-            key: `call:${st.id}:status:${status}`,
-            occurredAt: iso(st.timestamp),
-            callId: st.id,
-            status,
-            user: contactFor(contacts, { waId: st.recipient_id, userId: st.recipient_user_id }),
-            bizOpaque: st.biz_opaque_callback_data ?? null,
-            raw: st,
-          });
-        });
+        statuses.forEach((s, i) =>
+          each(`${where}.value.statuses[${i}]`, field, s, entry.id, phoneNumberId, () => {
+            const st = parseItem(Status, s, `${where}.value.statuses[${i}]`);
+            const status = st.status.toUpperCase();
+            out.push({
+              ...base,
+              kind: 'call.status',
+              key: `call:${st.id}:status:${status}`,
+              occurredAt: iso(st.timestamp),
+              callId: st.id,
+              status,
+              user: contactFor(contacts, { waId: st.recipient_id, userId: st.recipient_user_id }, business),
+              bizOpaque: st.biz_opaque_callback_data ?? null,
+              raw: st,
+            });
+          }),
+        );
+        // A `calls` change with only errors (131044: no payment method, …) is an event of its own.
+        if (valueErrors.length && calls.length === 0 && statuses.length === 0) {
+          out.push({ ...base, kind: 'webhook.error', key: `error:${entry.id}:${hash(value)}`, occurredAt: typeof value['timestamp'] === 'string' || typeof value['timestamp'] === 'number' ? iso(Number(value['timestamp'])) : null, field, errors: valueErrors, raw: value });
+        }
       } else if (field === 'account_settings_update') {
         const settings = (value['phone_number_settings'] ?? {}) as Record<string, unknown>;
         const ts = typeof value['timestamp'] === 'string' || typeof value['timestamp'] === 'number' ? Number(value['timestamp']) : null;
         out.push({
           ...base,
-          phoneNumberId: typeof settings['phone_number_id'] === 'string' ? settings['phone_number_id'] : phoneNumberId,
+          phoneNumberId: present(settings['phone_number_id']) ?? phoneNumberId,
           kind: 'settings.changed',
           key: `settings:${entry.id}:${ts ?? ''}:${hash(settings['calling'])}`,
           occurredAt: ts !== null && Number.isFinite(ts) ? iso(ts) : null,

@@ -7,8 +7,12 @@
  *     transaction (group commit): each is still acknowledged only once its transaction committed.
  *  2. `drain()` — runs after the answer — parses each pending body into domain events and
  *     applies them in one transaction per body: events keyed by Meta's ids (a duplicate changes
- *     nothing), message statuses only moving forward, the row marked processed. A malformed body
- *     is marked malformed with the reason and nothing of it is applied.
+ *     nothing), message statuses only moving forward, the row marked processed. Items that cannot
+ *     be read are recorded as `unreadable` events beside their applied neighbours; only a body that
+ *     is not a WhatsApp envelope at all is marked malformed.
+ *     Events for a phone number other than the connected one (Meta sends every number's events to
+ *     an app-level callback, and an old number's override may still point here) are recorded as
+ *     `other_number` — visible in diagnostics, never applied: they never ring, never reach a thread.
  *  3. Newly applied events are published to subscribers (the services later issues add), after
  *     the commit.
  *
@@ -58,6 +62,7 @@ export class WebhookInbox {
   private flushScheduled = false;
   private closed = false;
   private readonly stmt;
+  private ownNumber: () => string | null = () => null;
 
   constructor(db: Database, log: Logger, clock: () => Date = () => new Date()) {
     this.db = db;
@@ -119,6 +124,18 @@ export class WebhookInbox {
     this.closed = true;
     this.flush();
     if (this.draining) await this.draining;
+  }
+
+  /** Which phone number id is ours (null: no account, everything is applied). */
+  setOwnNumber(get: () => string | null): void {
+    this.ownNumber = get;
+  }
+
+  /** An event for another phone number is kept aside as `other_number`. */
+  private forUs(e: DomainEvent): DomainEvent {
+    const own = this.ownNumber();
+    if (!own || !e.phoneNumberId || e.phoneNumberId === own || e.kind === 'other_number') return e;
+    return { kind: 'other_number', key: `other:${e.key}`, occurredAt: e.occurredAt, phoneNumberId: e.phoneNumberId, wabaId: e.wabaId, originalKind: e.kind, originalKey: e.key, raw: 'raw' in e ? e.raw : null };
   }
 
   /** Adds a synchronous, transactional applier (see DomainEventApplier). */
@@ -190,7 +207,8 @@ export class WebhookInbox {
             this.stmt.markMalformed.run(p.error.slice(0, 500), now, p.id);
             continue;
           }
-          for (const e of p.events) {
+          for (const parsedEvent of p.events) {
+            const e = this.forUs(parsedEvent);
             const r = this.stmt.insertEvent.run(e.key, e.kind, e.occurredAt, p.id, JSON.stringify(e), now);
             if (Number(r.changes) === 0) continue; // already applied: a duplicate or a retry
             if (e.kind === 'message.status') this.stmt.advanceStatus.run(e.wamid, e.status, STATUS_RANK[e.status] ?? 0, now);
@@ -264,6 +282,11 @@ export class WebhookInbox {
   /** How many webhook bodies arrived since `sinceIso` (e.g. the start of today). */
   receivedSince(sinceIso: string): number {
     return Number((this.db.prepare('SELECT COUNT(*) AS n FROM inbox WHERE received_at >= ?').get(sinceIso) as { n: number }).n);
+  }
+
+  /** Events kept aside: for another phone number, and items that could not be read. */
+  asideCounts(): { otherNumber: number; unreadable: number } {
+    return { otherNumber: this.eventCount('other_number'), unreadable: this.eventCount('unreadable') };
   }
 
   eventCount(kind?: string): number {

@@ -30,9 +30,12 @@ describe('user-initiated calls', () => {
     const id = await userCalls('5511987650001', { cta_payload: 'order-42' });
     const connect = await waitFor(() => callEvent(h.rx, id, 'connect'), 'connect webhook');
     const call = (connect['calls'] as Array<Record<string, unknown>>)[0] ?? {};
-    expect(call).toMatchObject({ from: '5511987650001', from_user_id: 'BR.10000000000000000001', to: '5511955550100', direction: 'USER_INITIATED', cta_payload: 'order-42' });
+    // As real connects from a customer known by number: no BSUID, the profile name is the digits.
+    expect(call).toMatchObject({ from: '5511987650001', to: '5511955550100', direction: 'USER_INITIATED', cta_payload: 'order-42' });
+    expect(call['from_user_id']).toBeUndefined();
     expect((call['session'] as Record<string, unknown>)['sdp_type']).toBe('offer');
-    expect(connect['contacts']).toEqual([{ profile: { name: 'Ana' }, wa_id: '5511987650001', user_id: 'BR.10000000000000000001' }]);
+    expect(connect['contacts']).toEqual([{ profile: { name: '5511987650001' }, wa_id: '5511987650001' }]);
+    expect(id).toMatch(/^wacid\.[A-Za-z0-9+/]+==$/);
 
     const answer = businessLikeSdp('answer');
     const pre = await h.graph('POST', `${PNID}/calls`, { messaging_product: 'whatsapp', call_id: id, action: 'pre_accept', session: { sdp_type: 'answer', sdp: answer } });
@@ -180,10 +183,13 @@ describe('business-initiated calls', () => {
 
     const g = await h.control('POST', 'users/5511987650001/permission', { response: 'accept' });
     expect(g.status).toBe(201);
-    const reply = await waitFor(() => h.rx.changes('messages').find((c) => (c.value['messages'] as Array<Record<string, unknown>> | undefined)?.[0]?.['type'] === 'interactive'), 'permission reply');
+    const reply = await waitFor(() => h.rx.changes('messages').find((c) => ((c.value['messages'] as Array<Record<string, unknown>> | undefined)?.[0]?.['interactive'] as Record<string, unknown> | undefined)?.['type'] === 'call_permission_reply'), 'permission reply');
     const m = (reply.value['messages'] as Array<Record<string, unknown>>)[0] ?? {};
     expect(m['context']).toEqual({ from: '5511955550100', id: reqId });
-    expect((m['interactive'] as Record<string, unknown>)['call_permission_reply']).toMatchObject({ response: 'accept', is_permanent: false, response_source: 'user_action' });
+    // As on Meta's permissions page: no `type` on the message, no `is_permanent` for a temporary grant.
+    expect(m['type']).toBeUndefined();
+    expect((m['interactive'] as Record<string, unknown>)['call_permission_reply']).toMatchObject({ response: 'accept', response_source: 'user_action' });
+    expect((m['interactive'] as Record<string, Record<string, unknown>>)['call_permission_reply']!['is_permanent']).toBeUndefined();
 
     const perm = await h.graph('GET', `${PNID}/call_permissions?user_wa_id=5511987650001`);
     expect((perm.json['permission'] as Record<string, unknown>)['status']).toBe('temporary');

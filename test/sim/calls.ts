@@ -95,7 +95,11 @@ const callsBody = z.object({
 });
 
 export function wacid(): string {
-  return `wacid.${randomBytes(30).toString('base64url')}`;
+  // Real call ids are `wacid.` + standard base64 (with '+', '/' and '=' padding), e.g.
+  // wacid.HBgLMTIxMTU1NTc5NDcVAgARGCAyODRQODNCQzYwRjVDNzM3RkU1MTUzNTlGQkY5NkYyMBwYCzEyMTU1NTUxMjM0FQIAAA==
+  let b64 = randomBytes(31).toString('base64');
+  if (!/[+/]/.test(b64)) b64 = `${b64.slice(0, 7)}+${b64.slice(8, 20)}/${b64.slice(21)}`;
+  return `wacid.${b64}`;
 }
 
 export class Calls {
@@ -335,7 +339,17 @@ export class Calls {
     if (call.deeplinkPayload !== undefined) c['deeplink_payload'] = call.deeplinkPayload;
     if (call.ctaPayload !== undefined) c['cta_payload'] = call.ctaPayload;
     c['session'] = { sdp_type: 'offer', sdp: offer };
-    this.ctx.webhooks.emit('calls', { messaging_product: 'whatsapp', metadata: metadata(this.ctx), contacts: [contactOf(user)], calls: [c] });
+    // As real user-initiated connects arrive: a customer known by number gets no BSUID here
+    // (no from_user_id, no contacts[].user_id), and the profile name is the number's digits.
+    const contact = contactOf(user);
+    if (user.waId) {
+      delete c['from_user_id'];
+      delete c['from_parent_user_id'];
+      delete contact['user_id'];
+      delete contact['parent_user_id'];
+      contact['profile'] = { ...(contact['profile'] as Record<string, unknown>), name: user.waId };
+    }
+    this.ctx.webhooks.emit('calls', { messaging_product: 'whatsapp', metadata: metadata(this.ctx), contacts: [contact], calls: [c] });
     const vm = s.voicemail;
     const vmTimeout =
       vm?.status === 'ENABLED' && (vm.triggers ?? []).includes('TIMEOUT') && vm.audio?.default.timeout_seconds !== undefined

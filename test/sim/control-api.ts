@@ -93,7 +93,14 @@ export class ControlApi {
   }
 
   async handle(req: http.IncomingMessage, res: http.ServerResponse, url: URL, method: string, raw: Buffer): Promise<void> {
-    const parts = url.pathname.split('/').filter(Boolean).slice(1).map(decodeURIComponent);
+    let parts = url.pathname.split('/').filter(Boolean).slice(1).map(decodeURIComponent);
+    // Call ids are `wacid.` + standard base64, which may hold '/': an unencoded one spans segments.
+    if (parts[0] === 'calls' && parts.length > 2) {
+      const actions = new Set(['answer', 'pickup', 'decline', 'ring-out', 'hangup', 'media', 'voicemail']);
+      const last = parts.at(-1)!;
+      const id = actions.has(last) ? parts.slice(1, -1).join('/') : parts.slice(1).join('/');
+      parts = actions.has(last) ? ['calls', id, last] : ['calls', id];
+    }
     if (method === 'OPTIONS') {
       res.writeHead(204, cors()).end();
       return;
@@ -469,10 +476,21 @@ function parseFaults(v: unknown): EventFaults {
       case 'duplicate':
       case 'reorder':
       case 'omitPhoneNumbers':
+      case 'emptyPhoneNumbers':
+      case 'noDirection':
+      case 'businessInTo':
       case 'terminateStatusAsArray':
         if (typeof val !== 'boolean') throw new ControlError(400, `${k} must be a boolean`);
         out[k] = val;
         break;
+      case 'asPhoneNumber': {
+        const o2 = val as Record<string, unknown> | null;
+        if (typeof o2 !== 'object' || o2 === null || typeof o2['phone_number_id'] !== 'string' || typeof o2['display_phone_number'] !== 'string') {
+          throw new ControlError(400, 'asPhoneNumber must be {phone_number_id, display_phone_number} (strings)');
+        }
+        out.asPhoneNumber = { phone_number_id: o2['phone_number_id'], display_phone_number: o2['display_phone_number'] };
+        break;
+      }
       case 'delayMs':
       case 'batch':
         if (typeof val !== 'number' || val < 0) throw new ControlError(400, `${k} must be a non-negative number`);

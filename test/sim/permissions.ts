@@ -143,7 +143,9 @@ export class Permissions {
     user: SimUser,
     o: { response: 'accept' | 'reject'; source: string; permanent: boolean; contextId: string | undefined; expiresAt?: number | undefined },
   ): Record<string, unknown> {
-    const reply: Record<string, unknown> = { response: o.response, is_permanent: o.permanent };
+    // As on Meta's permissions page: `is_permanent` only when true, and no `type` on the message
+    // (the reply is recognised by `interactive.type`).
+    const reply: Record<string, unknown> = { response: o.response, ...(o.permanent ? { is_permanent: true } : {}) };
     if (o.response === 'accept' && !o.permanent && o.expiresAt !== undefined) {
       reply['expiration_timestamp'] = String(Math.floor(o.expiresAt / 1000));
     }
@@ -157,7 +159,6 @@ export class Permissions {
     Object.assign(msg, {
       id,
       timestamp: String(this.ctx.clock.nowSeconds()),
-      type: 'interactive',
       interactive: { type: 'call_permission_reply', call_permission_reply: reply },
     });
     this.ctx.webhooks.emit('messages', {

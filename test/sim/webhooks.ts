@@ -46,7 +46,15 @@ export interface EventFaults {
   /** Collect this many changes (including this one) into one POST. */
   batch?: number;
   omitPhoneNumbers?: boolean;
+  /** Meta's earlier username shape (before Feb 2026): the phone fields are there, as `""`. */
+  emptyPhoneNumbers?: boolean;
   terminateStatusAsArray?: boolean;
+  /** `metadata` of another phone number (an app-level callback gets every number's events). */
+  asPhoneNumber?: { phone_number_id: string; display_phone_number: string };
+  /** No `calls[].direction` (Meta's own user-initiated connect example has none). */
+  noDirection?: boolean;
+  /** Business-initiated: the business number in `to` and the customer in `from` (an older reference sample). */
+  businessInTo?: boolean;
 }
 
 export interface EventFaultRule {
@@ -134,6 +142,39 @@ const PHONE_FIELDS_BY_KEY: Record<string, string[]> = {
   messages: ['from'],
   statuses: ['recipient_id'],
 };
+
+/** The earlier username shape: each phone field a user-side item carries is there, but `""`. */
+export function emptyPhoneNumbers(value: Record<string, unknown>): Record<string, unknown> {
+  const v = omitPhoneNumbers(value);
+  for (const [key, fields] of Object.entries(PHONE_FIELDS_BY_KEY)) {
+    const arr = v[key];
+    if (Array.isArray(arr)) for (const item of arr) for (const f of fields) if (item && typeof item === 'object') (item as Record<string, unknown>)[f] = '';
+  }
+  const calls = v['calls'];
+  if (Array.isArray(calls)) {
+    for (const c of calls as Array<Record<string, unknown>>) {
+      if (c['direction'] === 'USER_INITIATED') c['from'] = '';
+      else if (c['direction'] === 'BUSINESS_INITIATED') c['to'] = '';
+    }
+  }
+  return v;
+}
+
+/** Call items as some of Meta's samples have them: no direction; business number in `to`. */
+function reshapeCalls(value: Record<string, unknown>, faults: EventFaults): Record<string, unknown> {
+  const v = structuredClone(value);
+  const calls = v['calls'];
+  if (!Array.isArray(calls)) return v;
+  for (const c of calls as Array<Record<string, unknown>>) {
+    if (faults.businessInTo && c['direction'] === 'BUSINESS_INITIATED') {
+      const from = c['from'];
+      c['from'] = c['to'];
+      c['to'] = from;
+    }
+    if (faults.noDirection) delete c['direction'];
+  }
+  return v;
+}
 
 /** Drops phone-number fields, keeping BSUIDs (BSUID-only users, calling-api.md cross-cutting facts). */
 export function omitPhoneNumbers(value: Record<string, unknown>): Record<string, unknown> {
@@ -233,7 +274,10 @@ export class WebhookDispatcher {
     const faults = this.faultsFor(field, value);
     let v = value;
     if (faults.omitPhoneNumbers) v = omitPhoneNumbers(v);
+    if (faults.emptyPhoneNumbers) v = emptyPhoneNumbers(v);
     if (faults.terminateStatusAsArray) v = terminateStatusToArray(v);
+    if (faults.asPhoneNumber) v = { ...v, metadata: { ...faults.asPhoneNumber } };
+    if (faults.noDirection || faults.businessInTo) v = reshapeCalls(v, faults);
     const change: Change = { eventId, field, value: v };
     this.opts.events.emit('webhook.emitted', { eventId, field, value: v });
     if (!this.wouldSend(field)) {

@@ -530,6 +530,12 @@ const en = {
         processed: 'Processed',
         malformed: 'Unreadable',
         total: 'Total',
+        otherNumber: 'For another number',
+        unreadable: 'Unreadable items',
+      },
+      kinds: {
+        other_number: 'For another number (kept aside)',
+        unreadable: 'Unreadable item (kept aside)',
       },
       receiver: {
         title: 'Receiver',

@@ -75,10 +75,14 @@ export const useAccountStore = defineStore('account', () => {
     connectError.value = null;
   }
 
+  /** What happened to the number's webhook address when it was disconnected (shown once). */
+  const disconnectNote = ref<{ state: 'cleared' | 'not_ours' | 'none' | 'failed'; message: string } | null>(null);
+
   async function disconnect(): Promise<boolean> {
     disconnecting.value = true;
     try {
-      await useBridge().request('disconnectAccount', {});
+      const res = await useBridge().request('disconnectAccount', {});
+      disconnectNote.value = res.callback.state === 'none' ? null : res.callback;
       resetCheck();
       await load();
       return true;
@@ -98,5 +102,5 @@ export const useAccountStore = defineStore('account', () => {
     }
   }
 
-  return { view, loadError, connecting, steps, result, fieldErrors, connectError, disconnecting, connected, failed, load, connect, resetCheck, disconnect, copyVerifyToken };
+  return { view, loadError, connecting, steps, result, fieldErrors, connectError, disconnecting, disconnectNote, connected, failed, load, connect, resetCheck, disconnect, copyVerifyToken };
 });

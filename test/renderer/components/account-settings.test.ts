@@ -105,7 +105,7 @@ describe('Settings → Account', () => {
       getAccount: () => (connected ? connectedAccount() : sampleAccount()),
       disconnectAccount: () => {
         connected = false;
-        return { disconnected: true as const };
+        return { disconnected: true as const, callback: { state: 'cleared' as const, message: 'WhatsApp no longer sends this number’s events to this computer.' } };
       },
     });
     await byTestId(w, 'account-disconnect').trigger('click');
@@ -118,5 +118,6 @@ describe('Settings → Account', () => {
     await flushPromises();
     expect(fake.calls.some((c) => c.name === 'disconnectAccount')).toBe(true);
     expect(w.find('[data-testid="connect-form"]').exists()).toBe(true);
+    expect(byTestId(w, 'disconnect-note').text()).toContain('no longer sends this number’s events to this computer');
   });
 });

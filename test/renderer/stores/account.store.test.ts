@@ -71,7 +71,7 @@ describe('account store', () => {
       getAccount: () => (connected ? connectedAccount() : sampleAccount()),
       disconnectAccount: () => {
         connected = false;
-        return { disconnected: true as const };
+        return { disconnected: true as const, callback: { state: 'cleared' as const, message: 'WhatsApp no longer sends this number’s events to this computer.' } };
       },
       copyVerifyToken: () => ({ copied: false, reason: 'Copying is only available in the desktop app.' }),
     });

@@ -48,6 +48,7 @@ export function unreachableConnection(overrides: Partial<ConnectionView> = {}): 
 export function sampleDiagnostics(overrides: Partial<Diagnostics> = {}): Diagnostics {
   return {
     inbox: { pending: 1, processed: 40, malformed: 2, total: 43 },
+    aside: { otherNumber: 3, unreadable: 1 },
     receiver: { port: 45381, accepted: 43, rejectedSignature: 5, rejectedTooLarge: 1, slowSendersCut: 0 },
     recentEvents: [
       { id: 7, key: 'msg:wamid.HBgM123', kind: 'message.received', occurredAt: '2026-11-25T14:08:00.000Z', createdAt: '2026-11-25T14:08:01.000Z' },

@@ -161,20 +161,26 @@ describe('webhook pipeline: idempotency and order', () => {
     expect(s.inbox.eventCount('message.received')).toBe(250);
   });
 
-  it('stores a signed but malformed body, marks it, and applies none of it', async () => {
+  it('applies each item on its own: an unreadable one is kept aside and its neighbours are not lost', async () => {
     const s = await setup();
     const half = envelope('messages', {
       messages: [
         { from: '5511900000001', id: 'wamid.GOOD', timestamp: '1700000000', type: 'text', text: { body: 'ok' } },
         { from: '5511900000001', timestamp: 'yesterday', type: 'text' },
+        { from: '5511900000001', id: 'wamid.GOOD2', timestamp: '1700000001', type: 'text', text: { body: 'still here' } },
       ],
     });
     expect((await postSigned(s.port, '/webhook', half, APP_SECRET)).status).toBe(200);
+    // A body that is not a WhatsApp envelope at all is the only thing marked malformed.
     expect((await post(s.port, '/webhook', 'not json', { 'x-hub-signature-256': signBody('not json', APP_SECRET) })).status).toBe(200);
     await s.settle();
-    expect(s.inbox.counts()).toMatchObject({ malformed: 2, processed: 0 });
-    expect(s.inbox.eventCount()).toBe(0);
-    expect(s.published).toEqual([]);
+    expect(s.inbox.counts()).toMatchObject({ malformed: 1, processed: 1 });
+    expect(s.published.map((e) => e.kind)).toEqual(['message.received', 'unreadable', 'message.received']);
+    const bad = s.published[1]!;
+    if (bad.kind !== 'unreadable') throw new Error('expected the unreadable item');
+    expect(bad.where).toBe('entry[0].changes[0].value.messages[1]');
+    expect(bad.reason).toMatch(/id|timestamp/);
+    expect(s.inbox.asideCounts()).toEqual({ otherNumber: 0, unreadable: 1 });
   });
 
   it('keeps unknown fields and skips them; parses BSUID-only users', async () => {

@@ -1,0 +1,139 @@
+/**
+ * Webhooks shaped as real Meta traffic, through the simulator into main's services: other phone
+ * numbers' events, username customers in both of Meta's shapes, items that cannot be read, and
+ * permission replies without `type`.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { signBody } from '../../../main/webhooks/signature.ts';
+import { customerWrites, defaultSeed as seed, startSimApp, until, type SimApp } from '../../support/sim-app.ts';
+
+let app: SimApp | null = null;
+afterEach(async () => {
+  await app?.close();
+  app = null;
+});
+
+const OTHER = { phone_number_id: '3999999999999999', display_phone_number: '5511955559999' };
+
+async function control(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(`${app!.creds.controlUrl}/${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  return { status: res.status, json: (await res.json().catch(() => ({}))) as Record<string, unknown> };
+}
+
+async function settle(): Promise<void> {
+  while ((await app!.services.inbox.drain()) > 0) {
+    /* until nothing is pending */
+  }
+}
+
+describe('webhooks as Meta sends them', () => {
+  it('a call for another phone number never rings, never gets pre_accept, never reaches a thread; it shows as kept aside', async () => {
+    app = await startSimApp({ timeFactor: 100 });
+    const s = app.services;
+    const calls: unknown[] = [];
+    s.events.subscribe((event, payload) => {
+      if (event === 'call') calls.push(payload);
+    });
+    await control('PUT', 'faults', { next: [{ match: { field: 'calls' }, faults: { asPhoneNumber: OTHER }, count: 1 }] });
+    const ana = seed.users[0]!;
+    expect((await control('POST', `users/${ana.wa_id}/call`, {})).status).toBe(201);
+    await until('the connect delivered', () => app!.sim.webhooks.posts.some((p) => p.fields.includes('calls') && p.state === 'delivered'));
+    await settle();
+    await new Promise((r) => setTimeout(r, 300));
+    expect(calls).toEqual([]);
+    expect(s.threads.listThreads()).toEqual([]);
+    expect(app.sim.ctx.sent.filter((x) => x.kind === 'call-action')).toEqual([]);
+    const diag = await s.dispatch('getDiagnostics', {});
+    if (!diag.ok) throw new Error('diagnostics failed');
+    expect(diag.result.aside.otherNumber).toBe(1);
+    expect(diag.result.recentEvents[0]).toMatchObject({ kind: 'other_number' });
+
+    // Our own number's events in the same POST as another number's still arrive.
+    await control('PUT', 'faults', { next: [{ match: { field: 'messages' }, faults: { batch: 2, asPhoneNumber: OTHER }, count: 1 }] });
+    await customerWrites(app, seed.users[1]!.wa_id!, 'not for this number');
+    await customerWrites(app, ana.wa_id!, 'para nós');
+    await until('our message in a thread', () => s.threads.listThreads().find((t) => t.lastItem?.body === 'para nós'));
+    await settle();
+    expect(s.threads.listThreads().map((t) => t.lastItem?.body)).toEqual(['para nós']);
+    const batched = app.sim.webhooks.posts.find((p) => p.eventIds.length === 2);
+    expect(batched?.state).toBe('delivered');
+  });
+
+  it('two username customers sent with from: "" (Meta’s earlier shape) and with the number left out get a thread each, with no number', async () => {
+    app = await startSimApp({ timeFactor: 100 });
+    const s = app.services;
+    const a = await control('POST', 'users', { user_id: 'BR.11110000000000000001', name: 'Beatriz', username: 'bia.doces' });
+    const b = await control('POST', 'users', { user_id: 'BR.11110000000000000002', name: 'Bruno', username: 'bruno.pao' });
+    const c = await control('POST', 'users', { user_id: 'BR.11110000000000000003', name: 'Clara', username: 'clara.flor' });
+    expect([a.status, b.status, c.status]).toEqual([201, 201, 201]);
+    await control('PUT', 'faults', { next: [{ match: { field: 'messages' }, faults: { emptyPhoneNumbers: true }, count: 2 }] });
+    await customerWrites(app, 'BR.11110000000000000001', 'oi, sou a Bia');
+    await customerWrites(app, 'BR.11110000000000000002', 'oi, sou o Bruno');
+    await customerWrites(app, 'BR.11110000000000000003', 'oi, sou a Clara'); // the current shape: no number at all
+    await until('three threads', () => s.threads.listThreads().length === 3);
+    const threads = s.threads.listThreads();
+    expect(threads.map((t) => t.contact.userId).sort()).toEqual(['BR.11110000000000000001', 'BR.11110000000000000002', 'BR.11110000000000000003']);
+    for (const t of threads) expect(t.contact.waId).toBeNull();
+    const raw = app.sim.webhooks.posts.filter((p) => p.fields.includes('messages')).map((p) => p.body);
+    expect(raw[0]).toContain('"from":""'); // the test really sent the earlier shape
+  });
+
+  it('one unreadable item in a batch is kept aside; its neighbours are applied', async () => {
+    app = await startSimApp({ timeFactor: 100 });
+    const s = app.services;
+    const now = Math.floor(Date.now() / 1000);
+    const body = JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: app.creds.wabaId,
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: app.creds.displayPhoneNumber, phone_number_id: app.creds.phoneNumberId },
+                contacts: [{ profile: { name: 'Ana Souza' }, wa_id: '5511987650001' }],
+                messages: [
+                  { from: '5511987650001', id: 'wamid.ONE', timestamp: String(now), type: 'text', text: { body: 'primeira' } },
+                  { from: '5511987650001', id: 12345, timestamp: String(now), type: 'text', text: { body: 'broken id' } },
+                  { from: '5511987650001', id: 'wamid.THREE', timestamp: String(now), type: 'text', text: { body: 'terceira' } },
+                ],
+              },
+            },
+            { field: 'calls', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: app.creds.phoneNumberId }, calls: [{ event: 'connect' }] } },
+          ],
+        },
+      ],
+    });
+    const res = await fetch(`http://127.0.0.1:${s.receiver.port}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(Buffer.from(body), app.creds.appSecret) }, body });
+    expect(res.status).toBe(200);
+    await settle();
+    const thread = await until('the thread', () => s.threads.listThreads()[0]);
+    const timeline = s.threads.timeline(thread.id, { limit: 10 }).map((i) => i.body);
+    expect(timeline).toEqual(expect.arrayContaining(['primeira', 'terceira']));
+    expect(s.inbox.asideCounts().unreadable).toBe(2);
+    expect(s.inbox.counts()).toMatchObject({ malformed: 0 });
+  });
+
+  it('a call permission reply without `type` and without `is_permanent` (as on Meta’s permissions page) is understood', async () => {
+    app = await startSimApp({ timeFactor: 100 });
+    const s = app.services;
+    const ana = seed.users[0]!;
+    await customerWrites(app, ana.wa_id!, 'pode me ligar');
+    const thread = await until('thread', () => s.threads.listThreads()[0]);
+    const asked = await s.dispatch('requestCallPermission', { threadId: thread.id });
+    expect(asked.ok).toBe(true);
+    expect((await control('POST', `users/${ana.wa_id}/permission`, { response: 'accept' })).status).toBe(201);
+    const reply = await until('the reply delivered', () => app!.sim.webhooks.posts.find((p) => p.body.includes('call_permission_reply')));
+    expect(reply.body).not.toContain('"type":"interactive"');
+    expect(reply.body).not.toContain('is_permanent');
+    await settle();
+    // Recognised as a permission reply (diagnostics name it so), not an unreadable message.
+    const diag = await s.dispatch('getDiagnostics', {});
+    expect(diag.ok && diag.result.recentEvents.map((e) => e.kind)).toContain('permission.reply');
+    expect(s.inbox.counts().malformed).toBe(0);
+    const permission = await s.dispatch('getCallPermission', { threadId: thread.id });
+    expect(permission).toMatchObject({ ok: true, result: { status: 'temporary', canCall: true } });
+  });
+});
