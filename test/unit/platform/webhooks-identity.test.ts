@@ -125,7 +125,7 @@ describe('webhooks as Meta sends them', () => {
     const asked = await s.dispatch('requestCallPermission', { threadId: thread.id });
     expect(asked.ok).toBe(true);
     expect((await control('POST', `users/${ana.wa_id}/permission`, { response: 'accept' })).status).toBe(201);
-    const reply = await until('the reply delivered', () => app!.sim.webhooks.posts.find((p) => p.body.includes('call_permission_reply')));
+    const reply = await until('the reply delivered', () => app!.sim.webhooks.posts.find((p) => p.body.includes('call_permission_reply') && p.state === 'delivered'));
     expect(reply.body).not.toContain('"type":"interactive"');
     expect(reply.body).not.toContain('is_permanent');
     await settle();
