@@ -43,6 +43,8 @@ export const AppStatus = z.object({
     /** The number's webhooks go to another address (another computer): this one will not ring. */
     elsewhere: z.object({ url: z.string(), since: z.string().nullable(), left: z.boolean() }).nullable().optional(),
   }),
+  /** How far this computer's clock is ahead of Meta's (ms; negative: behind); `warn` past 10 s, when calls may be missed. */
+  clock: z.object({ offsetMs: z.number().nullable(), warn: z.boolean() }).optional(),
 });
 export type AppStatus = z.infer<typeof AppStatus>;
 

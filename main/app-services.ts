@@ -39,6 +39,7 @@ import { CallPermissions } from './calls/call-permissions.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './webhooks/webhook-receiver.ts';
 import { DesktopPreferencesService, ShortcutConflictError } from './desktop/desktop-preferences.ts';
 import { watchNetwork, type InterfacesFn } from './desktop/network-watch.ts';
+import { ClockSkew } from './core/clock-skew.ts';
 
 export interface AppServicesOptions {
   dataDir: string;
@@ -143,7 +144,17 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
 
   const config = new ConfigStore(opts.dataDir, opts.configStore);
   if (config.problem) log.warn('config.reset', { problem: config.problem });
-  const account = new AccountService({ config, secrets: opts.secrets, log: log.child('account'), redactor, clock, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+  // How far this computer's clock is from Meta's: Graph's Date header, and webhook timestamps.
+  const skew = new ClockSkew(() => clock().getTime());
+  const account = new AccountService({
+    config,
+    secrets: opts.secrets,
+    log: log.child('account'),
+    redactor,
+    clock,
+    ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    onServerDate: (date, sent, answered) => skew.fromServerDate(date, sent, answered),
+  });
   const { keychainProblem } = await account.load();
   const turn = new TurnCredentials({ config, secrets: opts.secrets, redactor, log: log.child('turn') });
   await turn.load();
@@ -152,6 +163,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
   const db = openDatabase(opts.dataDir);
   const inbox = new WebhookInbox(db, log.child('inbox'), clock);
   inbox.setOwnNumber(() => account.account()?.phoneNumberId ?? null);
+  inbox.onTimestamp = (metaMs, receivedMs) => skew.fromWebhook(metaMs, receivedMs);
   // Threads are a projection of the webhook events, applied in the same transaction.
   const threads = new ThreadStore(db, { clock, countryOf: countryOfNumber });
   inbox.addApplier((e, id) => threads.apply(e, id));
@@ -184,6 +196,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     preAccept: () => config.get().preferences.preAccept,
     ringAllowed: () => !desktop.dndActive(),
     onChange: (view) => events.emit('call', view),
+    clockOffsetMs: () => skew.decisionOffsetMs(),
   });
   mediaPort.onLost((localId, reason) => calls.mediaLost(localId, reason));
   const callPermissions = new CallPermissions({ threads, account });
@@ -219,8 +232,14 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     startedAt: clock().toISOString(),
     account: account.account() ? { state: 'connected', detail: account.account()!.displayPhoneNumber } : keychainProblem ? { state: 'error', detail: keychainProblem } : { state: 'not_connected', detail: null },
     reachability: { state: 'unknown', since: null, detail: null },
+    clock: { offsetMs: null, warn: false },
   };
   const publishStatus = (): void => events.emit('status', structuredClone(status));
+  skew.onChange((v) => {
+    status.clock = { offsetMs: v.offsetMs, warn: v.warn };
+    if (v.warn) log.warn('clock.skew', { offsetMs: v.offsetMs, source: v.source });
+    publishStatus();
+  });
 
   const accountView = (): AccountView => {
     const a = account.account();

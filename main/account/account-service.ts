@@ -88,7 +88,19 @@ export class AccountService {
   private readonly clock: () => Date;
   private cached: { accessToken: string | null; appSecret: string | null; verifyToken: string | null } = { accessToken: null, appSecret: null, verifyToken: null };
 
-  constructor(opts: { config: ConfigStore; secrets: SecretsService; log: Logger; redactor: SecretRedactor; fetch?: typeof fetch; clock?: () => Date }) {
+  /** Every Graph answer's `Date` header goes here (clock-skew.ts). */
+  private readonly onServerDate: ((date: string | null, sentAtMs: number, answeredAtMs: number) => void) | undefined;
+
+  constructor(opts: {
+    config: ConfigStore;
+    secrets: SecretsService;
+    log: Logger;
+    redactor: SecretRedactor;
+    fetch?: typeof fetch;
+    clock?: () => Date;
+    onServerDate?: (date: string | null, sentAtMs: number, answeredAtMs: number) => void;
+  }) {
+    this.onServerDate = opts.onServerDate;
     this.config = opts.config;
     this.secrets = opts.secrets;
     this.log = opts.log;
@@ -131,7 +143,15 @@ export class AccountService {
   graph(opts: { timeoutMs?: number } = {}): GraphClient | null {
     const a = this.account();
     if (!a) return null;
-    return new GraphClient({ baseUrl: a.graphBaseUrl, version: a.apiVersion, token: () => this.cached.accessToken, log: this.log.child('graph'), ...(this.fetchImpl ? { fetch: this.fetchImpl } : {}), ...opts });
+    return new GraphClient({
+      baseUrl: a.graphBaseUrl,
+      version: a.apiVersion,
+      token: () => this.cached.accessToken,
+      log: this.log.child('graph'),
+      ...(this.fetchImpl ? { fetch: this.fetchImpl } : {}),
+      ...(this.onServerDate ? { onServerDate: this.onServerDate } : {}),
+      ...opts,
+    });
   }
 
   async connect(raw: unknown, onProgress: ProgressListener = () => {}): Promise<ConnectResult> {
@@ -144,7 +164,16 @@ export class AccountService {
       steps.set(id, s);
       onProgress(s);
     };
-    const graph = new GraphClient({ baseUrl: input.graphBaseUrl, version: input.apiVersion, token: () => input.accessToken, log: this.log.child('graph'), maxAttempts: 2, timeoutMs: Math.min(10_000, defaultGraphTimeoutMs()), ...(this.fetchImpl ? { fetch: this.fetchImpl } : {}) });
+    const graph = new GraphClient({
+      baseUrl: input.graphBaseUrl,
+      version: input.apiVersion,
+      token: () => input.accessToken,
+      log: this.log.child('graph'),
+      maxAttempts: 2,
+      timeoutMs: Math.min(10_000, defaultGraphTimeoutMs()),
+      ...(this.fetchImpl ? { fetch: this.fetchImpl } : {}),
+      ...(this.onServerDate ? { onServerDate: this.onServerDate } : {}),
+    });
     const appGraph = new GraphClient({ baseUrl: input.graphBaseUrl, version: input.apiVersion, token: () => `${input.appId}|${input.appSecret}`, log: this.log.child('graph'), maxAttempts: 2, timeoutMs: Math.min(10_000, defaultGraphTimeoutMs()), ...(this.fetchImpl ? { fetch: this.fetchImpl } : {}) });
     let phone: PhoneInfo | null = null;
     const skipRest = (from: ConnectStepId, why: string): void => {

@@ -71,6 +71,8 @@ export interface CallControllerOptions {
   onChange?: (call: CallView) => void;
   /** How long a terminate-before-connect tombstone is remembered. */
   tombstoneMs?: number;
+  /** How far this computer's clock is ahead of Meta's (clock-skew.ts; default 0). */
+  clockOffsetMs?: () => number;
 }
 
 const CallsResponse = z.looseObject({ success: z.boolean().optional(), calls: z.array(z.looseObject({ id: z.string() })).optional() });
@@ -139,7 +141,7 @@ export class CallController {
   private disposed = false;
 
   constructor(opts: CallControllerOptions) {
-    this.o = { clock: () => new Date(), answerWindowMs: 45_000, ringTimeoutMs: 60_000, preAccept: () => true, ringAllowed: () => true, tombstoneMs: 120_000, ...opts };
+    this.o = { clock: () => new Date(), answerWindowMs: 45_000, ringTimeoutMs: 60_000, preAccept: () => true, ringAllowed: () => true, tombstoneMs: 120_000, clockOffsetMs: () => 0, ...opts };
   }
 
   list(): CallView[] {
@@ -218,15 +220,20 @@ export class CallController {
   private incoming(e: Extract<DomainEvent, { kind: 'call.connect' }>): void {
     const now = this.o.clock().getTime();
     for (const [id, at] of this.tombstones) if (now - at > this.o.tombstoneMs) this.tombstones.delete(id);
-    const sentAt = e.occurredAt ? Date.parse(e.occurredAt) : now;
+    // Too late to answer? Judged on Meta's clock: when the webhook reached us, corrected by how far
+    // this computer's clock is off (a laptop running 45 s fast must not miss every call; a connect
+    // retried after an outage is still late). The local deadline is the same moment on our clock.
+    const offset = this.o.clockOffsetMs();
+    const receivedAt = e.receivedAt ? Date.parse(e.receivedAt) : now;
+    const sentAt = e.occurredAt ? Date.parse(e.occurredAt) : receivedAt - offset;
     const deadline = sentAt + this.o.answerWindowMs;
     const tombstoned = this.tombstones.has(e.callId);
-    const stale = tombstoned || deadline <= now || !e.session?.sdp;
+    const stale = tombstoned || deadline <= receivedAt - offset || deadline + offset <= now || !e.session?.sdp;
     const busy = [...this.calls.values()].some((c) => c.ctx.state !== 'ended');
     this.prune();
     const localId = `call-${++seq}`;
     const t = startIncoming({ type: 'incoming', callId: e.callId, offerSdp: e.session?.sdp ?? '', stale, preAccept: this.o.preAccept() });
-    const call: LiveCall = { localId, ctx: t.context, threadId: this.threadOf(e.callId), customer: { waId: e.user.waId, userId: e.user.userId }, startedAt: new Date(now), answerDeadline: stale ? null : new Date(deadline), origin: e.ctaPayload || e.deeplinkPayload ? { ctaPayload: e.ctaPayload, deeplinkPayload: e.deeplinkPayload } : null, timers: new Map() };
+    const call: LiveCall = { localId, ctx: t.context, threadId: this.threadOf(e.callId), customer: { waId: e.user.waId, userId: e.user.userId }, startedAt: new Date(now), answerDeadline: stale ? null : new Date(deadline + offset), origin: e.ctaPayload || e.deeplinkPayload ? { ctaPayload: e.ctaPayload, deeplinkPayload: e.deeplinkPayload } : null, timers: new Map() };
     this.calls.set(localId, call);
     this.byCallId.set(e.callId, localId);
     if (stale) {

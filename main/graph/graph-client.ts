@@ -27,6 +27,8 @@ export interface GraphClientOptions {
   /** Backoff for attempt n (1-based): full jitter on an exponential curve. Injectable for tests. */
   backoffMs?: (attempt: number) => number;
   fetch?: typeof fetch;
+  /** Each answer's `Date` header with our clock at send and answer (ms): how far our clock is off. */
+  onServerDate?: (date: string | null, sentAtMs: number, answeredAtMs: number) => void;
 }
 
 export interface GraphRequest<T> {
@@ -75,7 +77,7 @@ const MAYBE_DONE = 'WhatsApp may have carried it out anyway: check before trying
 const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
 
 export class GraphClient {
-  private readonly opts: Required<Omit<GraphClientOptions, 'fetch'>> & { fetch: typeof fetch };
+  private readonly opts: Required<Omit<GraphClientOptions, 'fetch' | 'onServerDate'>> & { fetch: typeof fetch; onServerDate?: GraphClientOptions['onServerDate'] };
 
   constructor(opts: GraphClientOptions) {
     this.opts = {
@@ -136,6 +138,7 @@ export class GraphClient {
     if (!token) throw new GraphError({ code: 'no_token', category: 'auth', message: 'No access token is configured.', fix: 'Connect your account in Settings → Account.' });
     const url = this.url(req.path, req.query);
     let res: Response;
+    const sentAt = Date.now();
     try {
       res = await this.opts.fetch(url, {
         method: req.method,
@@ -163,6 +166,7 @@ export class GraphClient {
         outcomeUnknown: maybeDone,
       });
     }
+    this.opts.onServerDate?.(res.headers.get('date'), sentAt, Date.now());
     let text: string;
     try {
       text = await res.text();

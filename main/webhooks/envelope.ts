@@ -108,6 +108,8 @@ export interface ContactRef {
 
 interface Base {
   key: string;
+  /** When our receiver stored the webhook (ISO, our clock); set by the inbox. */
+  receivedAt?: string;
   /** Meta's timestamp of the event (ISO 8601), when it has one. */
   occurredAt: string | null;
   phoneNumberId: string | null;

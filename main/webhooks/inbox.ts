@@ -63,6 +63,8 @@ export class WebhookInbox {
   private closed = false;
   private readonly stmt;
   private ownNumber: () => string | null = () => null;
+  /** Meta's timestamp and our receipt time of each event (clock-skew.ts). */
+  onTimestamp: ((metaMs: number, receivedAtMs: number) => void) | null = null;
 
   constructor(db: Database, log: Logger, clock: () => Date = () => new Date()) {
     this.db = db;
@@ -70,7 +72,7 @@ export class WebhookInbox {
     this.clock = clock;
     this.stmt = {
       insertRaw: db.prepare('INSERT INTO inbox (received_at, body, body_sha256) VALUES (?, ?, ?) ON CONFLICT(body_sha256) DO UPDATE SET deliveries = deliveries + 1 RETURNING id, deliveries'),
-      pending: db.prepare("SELECT id, body FROM inbox WHERE state = 'pending' ORDER BY id LIMIT ?"),
+      pending: db.prepare("SELECT id, body, received_at FROM inbox WHERE state = 'pending' ORDER BY id LIMIT ?"),
       markMalformed: db.prepare("UPDATE inbox SET state = 'malformed', error = ?, processed_at = ? WHERE id = ?"),
       markProcessed: db.prepare("UPDATE inbox SET state = 'processed', processed_at = ?, error = NULL WHERE id = ?"),
       insertEvent: db.prepare('INSERT INTO domain_events (event_key, kind, occurred_at, inbox_id, payload, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(event_key) DO NOTHING'),
@@ -133,9 +135,10 @@ export class WebhookInbox {
 
   /** An event for another phone number is kept aside as `other_number`. */
   private forUs(e: DomainEvent): DomainEvent {
+    if (e.occurredAt && e.receivedAt && e.kind !== 'unreadable') this.onTimestamp?.(Date.parse(e.occurredAt), Date.parse(e.receivedAt));
     const own = this.ownNumber();
     if (!own || !e.phoneNumberId || e.phoneNumberId === own || e.kind === 'other_number') return e;
-    return { kind: 'other_number', key: `other:${e.key}`, occurredAt: e.occurredAt, phoneNumberId: e.phoneNumberId, wabaId: e.wabaId, originalKind: e.kind, originalKey: e.key, raw: 'raw' in e ? e.raw : null };
+    return { kind: 'other_number', key: `other:${e.key}`, occurredAt: e.occurredAt, ...(e.receivedAt ? { receivedAt: e.receivedAt } : {}), phoneNumberId: e.phoneNumberId, wabaId: e.wabaId, originalKind: e.kind, originalKey: e.key, raw: 'raw' in e ? e.raw : null };
   }
 
   /** Adds a synchronous, transactional applier (see DomainEventApplier). */
@@ -189,12 +192,13 @@ export class WebhookInbox {
   drainNow(batchSize = 200, maxBatches = Infinity): number {
     let handled = 0;
     for (let b = 0; b < maxBatches; b++) {
-      const rows = this.stmt.pending.all(batchSize) as Array<{ id: number; body: Uint8Array }>;
+      const rows = this.stmt.pending.all(batchSize) as Array<{ id: number; body: Uint8Array; received_at: string }>;
       if (rows.length === 0) return handled;
       const now = this.clock().toISOString();
       const parsed = rows.map((row) => {
         try {
-          return { id: Number(row.id), events: parseEnvelope(Buffer.from(row.body)), error: null };
+          const events = parseEnvelope(Buffer.from(row.body)).map((e) => ({ ...e, receivedAt: row.received_at }));
+          return { id: Number(row.id), events, error: null };
         } catch (err) {
           const reason = err instanceof MalformedWebhookError ? err.message : `unexpected: ${(err as Error).message}`;
           return { id: Number(row.id), events: [] as DomainEvent[], error: reason };

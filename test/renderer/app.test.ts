@@ -193,6 +193,19 @@ describe('one number, two computers', () => {
   });
 });
 
+describe('the laptop clock', () => {
+  it('the status bar says when this computer’s clock is off from WhatsApp’s', async () => {
+    const w = await mountApp({ getStatus: () => ({ ...sampleStatus({ account: { state: 'connected' }, reachability: { state: 'connected' } }), clock: { offsetMs: 125_000, warn: true } }) });
+    expect(byTestId(w, 'clock-warning').text()).toBe('Your computer’s clock is 2 min fast: calls may be missed');
+    fake.emit('status', { ...sampleStatus({ account: { state: 'connected' }, reachability: { state: 'connected' } }), clock: { offsetMs: -45_000, warn: true } });
+    await flushPromises();
+    expect(byTestId(w, 'clock-warning').text()).toBe('Your computer’s clock is 45 s slow: calls may be missed');
+    fake.emit('status', { ...sampleStatus({ account: { state: 'connected' }, reachability: { state: 'connected' } }), clock: { offsetMs: 2_000, warn: false } });
+    await flushPromises();
+    expect(has(w, 'clock-warning')).toBe(false);
+  });
+});
+
 describe('themes', () => {
   it('sets data-theme on <html> from the Appearance choice and remembers it', async () => {
     const w = await mountApp();

@@ -179,6 +179,10 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
   server.keepAliveTimeout = 1000;
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    // Meta's servers' clock, as every Graph answer's Date header gives it: the simulator's clock
+    // (which a test may move), not this machine's — webhook timestamps come from the same clock.
+    res.sendDate = false;
+    res.setHeader('Date', new Date(clock.now()).toUTCString());
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = (req.method ?? 'GET').toUpperCase();
     let raw: Buffer;

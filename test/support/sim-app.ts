@@ -25,8 +25,8 @@ export interface SimApp {
   close(): Promise<void>;
 }
 
-export async function startSimApp(opts: { timeFactor?: number; config?: SimulatorOptions['config']; recentProblems?: { lines: string[] } } = {}): Promise<SimApp> {
-  const sim = createSimulator({ seed: defaultSeed, timeFactor: opts.timeFactor ?? 50, ...(opts.config ? { config: opts.config } : {}) });
+export async function startSimApp(opts: { timeFactor?: number; config?: SimulatorOptions['config']; recentProblems?: { lines: string[] }; startAtMs?: number } = {}): Promise<SimApp> {
+  const sim = createSimulator({ seed: defaultSeed, timeFactor: opts.timeFactor ?? 50, ...(opts.config ? { config: opts.config } : {}), ...(opts.startAtMs !== undefined ? { startAtMs: opts.startAtMs } : {}) });
   await sim.listen(0);
   const creds = sim.credentials();
   // The tunnel is not wanted here: its server address leads nowhere.

@@ -399,6 +399,13 @@ const en = {
       unreachable: 'Unreachable — calls will be missed',
       elsewhere: 'Ringing on another computer — not this one',
     },
+    clock: {
+      fast: 'Your computer’s clock is {amount} fast: calls may be missed',
+      slow: 'Your computer’s clock is {amount} slow: calls may be missed',
+      seconds: '{n} s',
+      minutes: '{n} min',
+      hint: 'Switchboard compares your clock with WhatsApp’s servers. Turn on “Set time automatically” in your computer’s date and time settings.',
+    },
     reachabilityShort: {
       unknown: 'Unknown',
       connecting: 'Connecting…',

@@ -4,6 +4,7 @@
  * permission replies without `type`.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Diagnostics } from '../../../common/bridge-contract.ts';
 import { signBody } from '../../../main/webhooks/signature.ts';
 import { customerWrites, defaultSeed as seed, startSimApp, until, type SimApp } from '../../support/sim-app.ts';
 
@@ -18,6 +19,12 @@ const OTHER = { phone_number_id: '3999999999999999', display_phone_number: '5511
 async function control(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(`${app!.creds.controlUrl}/${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
   return { status: res.status, json: (await res.json().catch(() => ({}))) as Record<string, unknown> };
+}
+
+async function diagnostics(): Promise<Diagnostics> {
+  const res = await app!.services.dispatch('getDiagnostics', {});
+  if (!res.ok) throw new Error(`diagnostics failed: ${res.error.message}`);
+  return res.result as Diagnostics;
 }
 
 async function settle(): Promise<void> {
@@ -43,10 +50,9 @@ describe('webhooks as Meta sends them', () => {
     expect(calls).toEqual([]);
     expect(s.threads.listThreads()).toEqual([]);
     expect(app.sim.ctx.sent.filter((x) => x.kind === 'call-action')).toEqual([]);
-    const diag = await s.dispatch('getDiagnostics', {});
-    if (!diag.ok) throw new Error('diagnostics failed');
-    expect(diag.result.aside.otherNumber).toBe(1);
-    expect(diag.result.recentEvents[0]).toMatchObject({ kind: 'other_number' });
+    const diag = await diagnostics();
+    expect(diag.aside.otherNumber).toBe(1);
+    expect(diag.recentEvents[0]).toMatchObject({ kind: 'other_number' });
 
     // Our own number's events in the same POST as another number's still arrive.
     await control('PUT', 'faults', { next: [{ match: { field: 'messages' }, faults: { batch: 2, asPhoneNumber: OTHER }, count: 1 }] });
@@ -130,10 +136,63 @@ describe('webhooks as Meta sends them', () => {
     expect(reply.body).not.toContain('is_permanent');
     await settle();
     // Recognised as a permission reply (diagnostics name it so), not an unreadable message.
-    const diag = await s.dispatch('getDiagnostics', {});
-    expect(diag.ok && diag.result.recentEvents.map((e) => e.kind)).toContain('permission.reply');
+    expect((await diagnostics()).recentEvents.map((e) => e.kind)).toContain('permission.reply');
     expect(s.inbox.counts().malformed).toBe(0);
     const permission = await s.dispatch('getCallPermission', { threadId: thread.id });
     expect(permission).toMatchObject({ ok: true, result: { status: 'temporary', canCall: true } });
+  });
+});
+
+describe('the laptop clock', () => {
+  it('a laptop clock 60 s fast still rings a fresh call, and the owner is told the clock is off', async () => {
+    // Meta's clock (the simulator's: webhook timestamps and Graph's Date header) 60 s behind ours.
+    app = await startSimApp({ timeFactor: 100, startAtMs: Date.now() - 60_000 });
+    const s = app.services;
+    const calls: Array<{ state: string }> = [];
+    s.events.subscribe((event, payload) => {
+      if (event === 'call') calls.push(payload as { state: string });
+    });
+    const status = await s.dispatch('getStatus', {});
+    expect(status).toMatchObject({ ok: true, result: { clock: { warn: true } } });
+    const offset = (status as { result: { clock: { offsetMs: number } } }).result.clock.offsetMs;
+    expect(offset).toBeGreaterThan(55_000);
+    expect(offset).toBeLessThan(65_000);
+    expect((await control('POST', `users/${seed.users[0]!.wa_id}/call`, {})).status).toBe(201);
+    await until('the call rings', () => calls.find((c) => c.state === 'ringing'));
+  });
+
+  it('a connect retried long after Meta sent it is a missed call, not a ring', async () => {
+    app = await startSimApp({ timeFactor: 100 });
+    const s = app.services;
+    const calls: Array<{ state: string; outcome?: string | null }> = [];
+    s.events.subscribe((event, payload) => {
+      if (event === 'call') calls.push(payload as { state: string });
+    });
+    const sent = Math.floor(Date.now() / 1000) - 70; // Meta sent it 70 s ago; it arrives only now
+    const body = JSON.stringify({
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: app.creds.wabaId,
+          changes: [
+            {
+              field: 'calls',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: app.creds.displayPhoneNumber, phone_number_id: app.creds.phoneNumberId },
+                contacts: [{ profile: { name: '5511987650001' }, wa_id: '5511987650001' }],
+                calls: [{ id: 'wacid.HBgLMTIxMTU1NTc5NDcVAgARGCAy+ODRQODNC/QzYwRjVDNzM3RkU1MTUzNTlGQkY5NkYy==', from: '5511987650001', to: app.creds.displayPhoneNumber, event: 'connect', timestamp: String(sent), session: { sdp_type: 'offer', sdp: 'v=0\r\n' } }],
+              },
+            },
+          ],
+        },
+      ],
+    });
+    const res = await fetch(`http://127.0.0.1:${s.receiver.port}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(Buffer.from(body), app.creds.appSecret) }, body });
+    expect(res.status).toBe(200);
+    const call = await until('the call recorded', () => calls.at(-1));
+    expect(call.state).toBe('ended');
+    expect(calls.some((c) => c.state === 'ringing')).toBe(false);
+    expect(app.sim.ctx.sent.filter((x) => x.kind === 'call-action')).toEqual([]);
   });
 });
