@@ -187,6 +187,9 @@ export class ThreadStore {
       case 'permission.reply':
         this.onPermissionReply(e);
         break;
+      case 'customer.changed':
+        this.onCustomerChanged(e);
+        break;
       default:
         break; // settings / account / unknown: not thread items
     }
@@ -198,8 +201,10 @@ export class ThreadStore {
   }
 
   /** Finds or creates the contact (merging a BSUID-only contact into its phone-number twin). */
-  contactFor(ref: ContactRef): number {
+  contactFor(given: ContactRef): number {
     const now = this.now();
+    // An empty string is no id (Meta's earlier username shape sent `""` for a missing number).
+    const ref: ContactRef = { ...given, waId: given.waId?.trim() || null, userId: given.userId?.trim() || null };
     const byUser = ref.userId ? (this.db.prepare('SELECT id, wa_id FROM contacts WHERE user_id = ?').get(ref.userId) as { id: number; wa_id: string | null } | undefined) : undefined;
     const byPhone = ref.waId ? (this.db.prepare('SELECT id, user_id FROM contacts WHERE wa_id = ?').get(ref.waId) as { id: number; user_id: string | null } | undefined) : undefined;
     let id: number;
@@ -493,6 +498,34 @@ export class ThreadStore {
     const threadId = this.threadIdOf(this.contactFor(e.user));
     const type = e.response === 'accept' ? 'permission_granted' : e.source === 'automatic' ? 'permission_revoked' : 'permission_declined';
     this.insertItem({ threadId, kind: 'system', metaId: e.wamid, direction: 'in', at, type, body: null, status: null, data: { isPermanent: e.isPermanent, expiresAt: e.expiresAt, source: e.source, contextId: e.contextId } });
+  }
+
+  /**
+   * A customer changed their number (or their BSUID changed with it): Meta announces it only with a
+   * `system` message. They keep their thread; the contact takes the new ids (merging with a thread
+   * the new ids may already have), and the change shows in the timeline as a system event.
+   */
+  private onCustomerChanged(e: Extract<DomainEvent, { kind: 'customer.changed' }>): void {
+    const at = e.occurredAt ?? this.now();
+    let contactId = this.contactFor(e.from);
+    const other = (column: 'wa_id' | 'user_id', value: string | null): number | null => {
+      if (!value) return null;
+      const r = this.db.prepare(`SELECT id FROM contacts WHERE ${column} = ?`).get(value) as { id: number } | undefined;
+      return r && Number(r.id) !== contactId ? Number(r.id) : null;
+    };
+    for (const [column, value] of [['wa_id', e.newWaId], ['user_id', e.newUserId]] as const) {
+      const twin = other(column, value);
+      if (twin !== null) contactId = this.merge(Math.min(contactId, twin), Math.max(contactId, twin));
+    }
+    if (e.newWaId || e.newUserId) {
+      this.db
+        .prepare('UPDATE contacts SET wa_id = COALESCE(?, wa_id), user_id = COALESCE(?, user_id), country = COALESCE(?, country), updated_at = ? WHERE id = ?')
+        .run(e.newWaId, e.newUserId, e.newWaId ? this.countryOf(e.newWaId) : null, this.now(), contactId);
+      this.indexContact(contactId);
+    }
+    const threadId = this.threadIdOf(contactId);
+    const type = e.change === 'user_changed_number' ? 'customer_changed_number' : e.change === 'user_changed_user_id' ? 'customer_changed_user_id' : 'customer_changed';
+    this.insertItem({ threadId, kind: 'system', metaId: e.wamid, direction: 'in', at, type, body: e.body, status: null, data: { newWaId: e.newWaId, newUserId: e.newUserId, oldWaId: e.from.waId, oldUserId: e.from.userId } });
   }
 
   /** Records a message the business sent (status moves forward as status webhooks arrive). */

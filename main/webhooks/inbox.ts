@@ -288,6 +288,12 @@ export class WebhookInbox {
     return Number((this.db.prepare('SELECT COUNT(*) AS n FROM inbox WHERE received_at >= ?').get(sinceIso) as { n: number }).n);
   }
 
+  /** One recorded event as stored (diagnostics, tests). */
+  eventPayload(id: number): unknown {
+    const row = this.db.prepare('SELECT payload FROM domain_events WHERE id = ?').get(id) as { payload: string } | undefined;
+    return row ? (JSON.parse(row.payload) as unknown) : null;
+  }
+
   /** Events kept aside: for another phone number, and items that could not be read. */
   asideCounts(): { otherNumber: number; unreadable: number } {
     return { otherNumber: this.eventCount('other_number'), unreadable: this.eventCount('unreadable') };

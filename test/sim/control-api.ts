@@ -219,6 +219,13 @@ export class ControlApi {
         const u = this.user(b);
         return { json: { data: messaging.outbound.filter((m) => m.userId === u.userId) } };
       }
+      case 'POST users/:1/change-number': {
+        const u = this.user(b);
+        const next = str(body['wa_id']);
+        if (!next || !/^\d{6,15}$/.test(next.replace(/^\+/, ''))) throw new ControlError(400, 'wa_id (the new phone number, digits) is required');
+        if (ctx.users.byWaId(next.replace(/^\+/, ''))) throw new ControlError(409, `a user with wa_id ${next} already exists`);
+        return { status: 201, json: { messages: messaging.userChangesNumber(u, next.replace(/^\+/, '')) } };
+      }
       case 'POST users/:1/messages': {
         const u = this.user(b);
         const type = str(body['type']) ?? 'text';

@@ -19,7 +19,7 @@ import type { MediaStore } from './media.ts';
 import type { Permissions } from './permissions.ts';
 import { wamid } from './permissions.ts';
 import type { SimUser } from './users.ts';
-import { contactOf, normalizePhone, versionAtLeast } from './users.ts';
+import { contactOf, makeBsuid, normalizePhone, versionAtLeast } from './users.ts';
 import { zodDetails } from './zod-details.ts';
 
 export interface TemplateDef {
@@ -322,6 +322,30 @@ export class Messaging {
     });
     this.ctx.events.emit('message.from_user', { userId: user.userId, message: msg });
     return msg;
+  }
+
+  /**
+   * The user moves to a new phone number: WhatsApp gives them a new BSUID too, and tells the
+   * business only through `system` messages from the old ids (`user_changed_number` with the new
+   * `wa_id`, then `user_changed_user_id` with the new `user_id`).
+   */
+  userChangesNumber(user: SimUser, newWaId: string): Array<Record<string, unknown>> {
+    const old = { waId: user.waId, userId: user.userId };
+    const newUserId = makeBsuid(user.country);
+    const sent: Array<Record<string, unknown>> = [];
+    const system = (system: Record<string, unknown>): void => {
+      const msg: Record<string, unknown> = {};
+      if (old.waId) msg['from'] = old.waId;
+      msg['from_user_id'] = old.userId;
+      Object.assign(msg, { id: wamid(), timestamp: String(this.ctx.clock.nowSeconds()), type: 'system', system });
+      this.ctx.webhooks.emit('messages', { messaging_product: 'whatsapp', metadata: metadata(this.ctx), contacts: [contactOf({ ...user, waId: old.waId, userId: old.userId })], messages: [msg] });
+      sent.push(msg);
+    };
+    system({ body: `${user.name} changed from ${old.waId ?? 'their number'} to ${newWaId}`, wa_id: newWaId, type: 'user_changed_number' });
+    system({ body: `${user.name}'s account changed`, user_id: newUserId, type: 'user_changed_user_id' });
+    user.waId = newWaId;
+    user.userId = newUserId;
+    return sent;
   }
 
   userSendsMedia(user: SimUser, kind: 'image' | 'audio', bytes: Buffer, mimeType: string, opts: { voice?: boolean; caption?: string; id?: string } = {}): Record<string, unknown> {

@@ -38,3 +38,46 @@ export function loadMetaFixture<T = unknown>(name: string, placeholders: Record<
   text = text.replace(/<([A-Z0-9_]+)>/g, (m, key: string) => (key in placeholders ? placeholders[key]! : m));
   return JSON.parse(text) as T;
 }
+
+/**
+ * A webhook sample from Meta's pages as a body Meta would really send: HTML comments and `. . .`
+ * elisions removed, commas the page left out put back, pseudo-values (`"[A|B]"`, `[FAILED |
+ * COMPLETED]`) resolved to their first choice, `<PLACEHOLDER>` / `{placeholder}` filled from
+ * `values` (anything else quoted becomes "sample", unquoted 0), and a fragment wrapped into a full
+ * envelope. `phone_number_id`s are set to `phoneNumberId` (the samples are meant as ours); the
+ * sample's own `display_phone_number` is kept (some samples put the business number in `to`).
+ */
+export function loadMetaWebhook(name: string, ctx: { wabaId: string; phoneNumberId: string; values?: Record<string, string> }): { body: Record<string, unknown>; fragment: boolean } {
+  let text = readFileSync(path.join(META_FIXTURES, name), 'utf8');
+  text = text.replace(/<!--[\s\S]*?-->/g, '').replace(/^\s*\. \. \.\s*$/gm, '');
+  text = stripJsonc(text);
+  // The permission-reply fragment on Meta's page never closes its message object.
+  if (name.includes('permission-reply-fragment')) text = text.replace(/\}\s*\}\s*\]/, '} } } ]');
+  text = text.replace(/"\[([A-Za-z_]+)\s*(?:\|[^"\]]*)?\]"/g, '"$1"');
+  text = text.replace(/:\s*\[\s*([A-Z_]+)\s*\|[^\]]*\]/g, ': "$1"');
+  const values: Record<string, string> = { WHATSAPP_BUSINESS_ACCOUNT_ID: ctx.wabaId, PHONE_NUMBER_ID: ctx.phoneNumberId, BUSINESS_PHONE_NUMBER_ID: ctx.phoneNumberId, ...ctx.values };
+  text = text.replace(/"<<[^"]*>>"/g, '"sample"');
+  text = text.replace(/"<([A-Z0-9_]+)>"|"\{([a-z_]+)\}"/g, (_m, a?: string, b?: string) => JSON.stringify(values[(a ?? b)!] ?? 'sample'));
+  text = text.replace(/<([A-Z0-9_]+)>/g, (_m, key: string) => values[key] ?? '0');
+  text = text.replace(/:\s*([A-Z][A-Z0-9_]+)\s*([,}\n])/g, (_m, key: string, end: string) => `: ${values[key] ?? '0'}${end}`);
+  // Commas the page left out between two members or elements.
+  text = text.replace(/(["\d}\]el])(\s*\n\s*)(["{])/g, '$1,$2$3');
+  text = text.replace(/,(\s*[}\]])/g, '$1');
+  const parsed = JSON.parse(text) as Record<string, unknown> | Array<Record<string, unknown>>;
+  // Some pages show the body inside an array; Meta POSTs the envelope itself.
+  let json = Array.isArray(parsed) ? parsed[0]! : parsed;
+  const fragment = json['object'] === undefined;
+  if (fragment) {
+    json = { object: 'whatsapp_business_account', entry: [{ id: ctx.wabaId, changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: values['BUSINESS_DISPLAY_PHONE_NUMBER'] ?? '0', phone_number_id: ctx.phoneNumberId }, ...json } }] }] };
+  }
+  for (const entry of (json['entry'] as Array<Record<string, unknown>>) ?? []) {
+    for (const change of (entry['changes'] as Array<Record<string, unknown>>) ?? []) {
+      const value = change['value'] as Record<string, unknown> | undefined;
+      const meta = value?.['metadata'] as Record<string, unknown> | undefined;
+      if (meta) meta['phone_number_id'] = ctx.phoneNumberId;
+      const settings = value?.['phone_number_settings'] as Record<string, unknown> | undefined;
+      if (settings) settings['phone_number_id'] = ctx.phoneNumberId;
+    }
+  }
+  return { body: json, fragment };
+}

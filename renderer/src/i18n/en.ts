@@ -98,6 +98,7 @@ const en = {
       permissionRequest: 'Asked to call',
       permissionDeclined: 'Call permission declined',
       permissionRevoked: 'Call permission ended',
+      customerChanged: 'Changed their WhatsApp number',
     },
     header: {
       call: 'Call',
@@ -159,6 +160,9 @@ const en = {
       grantedPermanent: '{name} allowed calls at any time',
       declined: '{name} declined to receive calls',
       revoked: 'Call permission for {name} ended',
+      changedNumberTo: '{name} changed their WhatsApp number to {number}',
+      changedNumber: '{name} changed their WhatsApp number',
+      changedAccount: '{name}’s WhatsApp account changed',
     },
     composer: {
       label: 'Message',

@@ -196,3 +196,30 @@ describe('the laptop clock', () => {
     expect(app.sim.ctx.sent.filter((x) => x.kind === 'call-action')).toEqual([]);
   });
 });
+
+describe('a customer who changes number', () => {
+  it('keeps their thread, takes the new number and BSUID, and the change shows as a system event (not a blank message)', async () => {
+    app = await startSimApp({ timeFactor: 100 });
+    const s = app.services;
+    const ana = seed.users[0]!;
+    await customerWrites(app, ana.wa_id!, 'antes');
+    const thread = await until('thread', () => s.threads.listThreads()[0]);
+    const changed = await control('POST', `users/${ana.wa_id}/change-number`, { wa_id: '5511912340000' });
+    expect(changed.status).toBe(201);
+    await until('both system messages delivered', () => app!.sim.webhooks.posts.filter((p) => p.body.includes('"type":"system"') && p.state === 'delivered').length === 2);
+    await settle();
+    await customerWrites(app, '5511912340000', 'depois');
+    await until('the new message', () => s.threads.listThreads().some((t) => t.lastItem?.body === 'depois'));
+    const threads = s.threads.listThreads();
+    expect(threads).toHaveLength(1);
+    expect(threads[0]!.id).toBe(thread.id);
+    expect(threads[0]!.contact.waId).toBe('5511912340000');
+    expect(threads[0]!.contact.userId).not.toBe(ana.user_id);
+    const items = s.threads.timeline(thread.id, { limit: 20 });
+    const system = items.filter((i) => i.kind === 'system').map((i) => i.type);
+    expect(system).toEqual(expect.arrayContaining(['customer_changed_number', 'customer_changed_user_id']));
+    // No blank message, and the system events did not count as unread messages.
+    expect(items.filter((i) => i.kind === 'message').map((i) => i.body)).toEqual(expect.arrayContaining(['antes', 'depois']));
+    expect(items.filter((i) => i.kind === 'message')).toHaveLength(2);
+  });
+});

@@ -140,7 +140,14 @@ export function previewOf(last: ThreadSummary['lastItem'], t: Translate): { text
     return { text: t(`conversation.preview.${key}`), icon: missed ? 'phoneMissed' : out ? 'phoneOut' : 'phoneIn', tone: missed ? 'danger' : null };
   }
   if (last.kind === 'system') {
-    const key = last.type === 'permission_granted' ? 'permissionGranted' : last.type === 'permission_declined' ? 'permissionDeclined' : 'permissionRevoked';
+    const key =
+      last.type === 'permission_granted'
+        ? 'permissionGranted'
+        : last.type === 'permission_declined'
+          ? 'permissionDeclined'
+          : last.type.startsWith('customer_changed')
+            ? 'customerChanged'
+            : 'permissionRevoked';
     return { text: t(`conversation.preview.${key}`), icon: null, tone: null };
   }
   let text = messagePreview(last.type, last.body, t);
