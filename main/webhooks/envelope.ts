@@ -44,7 +44,9 @@ const Message = z.looseObject({
   timestamp: unixSeconds,
   // The permissions page's reply sample has no `type`: it is recognised by `interactive.type`.
   type: optStr,
-  system: z.looseObject({ body: optStr, type: optStr, wa_id: optStr, new_wa_id: optStr, user_id: optStr, new_user_id: optStr }).optional(),
+  // Meta's system-messages reference: `wa_id` (new number; `new_wa_id` before v12), `user_id` (new
+  // BSUID) and `previous_user_id` (Aug 2026); no contacts array.
+  system: z.looseObject({ body: optStr, type: optStr, wa_id: optStr, new_wa_id: optStr, user_id: optStr, new_user_id: optStr, previous_user_id: optStr }).optional(),
   context: z.looseObject({ from: optStr, id: optStr }).optional(),
   interactive: z
     .looseObject({
@@ -280,7 +282,7 @@ export function parseEnvelope(rawBody: Buffer | string): DomainEvent[] {
         messages.forEach((m, i) =>
           each(`${where}.value.messages[${i}]`, field, m, entry.id, phoneNumberId, () => {
             const msg = parseItem(Message, m, `${where}.value.messages[${i}]`);
-            const from = contactFor(contacts, { waId: msg.from, userId: msg.from_user_id, parentUserId: msg.from_parent_user_id }, business);
+            const from = contactFor(contacts, { waId: msg.from, userId: msg.from_user_id ?? msg.system?.previous_user_id, parentUserId: msg.from_parent_user_id }, business);
             const interactiveType = msg.interactive?.type;
             const reply = msg.interactive?.call_permission_reply;
             if (reply && (msg.type === undefined || msg.type === 'interactive' || interactiveType === 'call_permission_reply')) {

@@ -17,6 +17,7 @@ import { chromiumLaunchOptions } from '../support/chromium.ts';
 import { testServiceOptions } from '../support/host.ts';
 import { memoryLogger } from '../support/test-log.ts';
 import { signBody } from '../../main/webhooks/signature.ts';
+import { formatPhone } from '../../renderer/src/format/phone.ts';
 
 const BUSINESS_TONE = 440;
 const CUSTOMER_TONE = 1000;
@@ -193,7 +194,9 @@ async function answeredCall(controlUrl: string, p: Page, opts: { screenshots?: b
   // Ringing: the card with the caller, their number and country, and the countdown.
   const card = p.getByTestId('incoming-call');
   await expect(card).toBeVisible();
-  await expect(card.getByTestId('caller-name')).toHaveText(ana.name);
+  // A first contact by call: Meta's connect names a customer known by number with the number's
+  // digits (no BSUID, no profile name), so the card shows the number, never the raw digits.
+  await expect(card.getByTestId('caller-name')).toHaveText(formatPhone(ana.wa_id!));
   await expect(card.getByTestId('caller-meta')).toContainText('Brazil');
   await expect(card.getByTestId('incoming-countdown')).toContainText(/\d+s left to answer/);
   await until('pre_accept', () => callActions().includes('pre_accept:200'));
@@ -404,7 +407,7 @@ test('a second call while one is live waits without ringing; Decline rejects onl
   expect(res.status).toBe(201);
   const waiting = p.getByTestId('waiting-call');
   await expect(waiting).toBeVisible();
-  await expect(waiting.getByTestId('caller-name')).toHaveText(jonas.name);
+  await expect(waiting.getByTestId('caller-name')).toHaveText(formatPhone(jonas.wa_id!)); // first contact by call: the number
   await expect(p.getByTestId('call-state')).toHaveAttribute('data-state', 'active'); // the live call stays in front
   await p.waitForTimeout(500);
   expect(await ringing(p)).toBe(false);

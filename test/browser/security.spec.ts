@@ -83,7 +83,7 @@ async function control(pathname: string, body: unknown): Promise<Record<string, 
 }
 
 async function webhook(field: string, value: Record<string, unknown>): Promise<void> {
-  const res = await postSigned(app.services.receiver.port, '/webhook', envelope(field, value, app.creds.wabaId), app.creds.appSecret);
+  const res = await postSigned(app.services.receiver.port, '/webhook', envelope(field, value, app.creds.wabaId, { phoneNumberId: app.creds.phoneNumberId, displayPhoneNumber: app.creds.displayPhoneNumber }), app.creds.appSecret);
   expect(res.status).toBe(200);
 }
 

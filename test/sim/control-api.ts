@@ -94,13 +94,10 @@ export class ControlApi {
 
   async handle(req: http.IncomingMessage, res: http.ServerResponse, url: URL, method: string, raw: Buffer): Promise<void> {
     let parts = url.pathname.split('/').filter(Boolean).slice(1).map(decodeURIComponent);
-    // Call ids are `wacid.` + standard base64, which may hold '/': an unencoded one spans segments.
-    if (parts[0] === 'calls' && parts.length > 2) {
-      const actions = new Set(['answer', 'pickup', 'decline', 'ring-out', 'hangup', 'media', 'voicemail']);
-      const last = parts.at(-1)!;
-      const id = actions.has(last) ? parts.slice(1, -1).join('/') : parts.slice(1).join('/');
-      parts = actions.has(last) ? ['calls', id, last] : ['calls', id];
-    }
+    // Call ids are `wacid.` + standard base64, which may hold '/' (even '//'): an unencoded one
+    // spans segments, so the id is everything between `calls/` and the action.
+    const callPath = /^\/_sim\/calls\/(.+?)(?:\/(answer|pickup|decline|ring-out|hangup|media|voicemail))?$/.exec(url.pathname);
+    if (callPath) parts = ['calls', decodeURIComponent(callPath[1]!), ...(callPath[2] ? [callPath[2]] : [])];
     if (method === 'OPTIONS') {
       res.writeHead(204, cors()).end();
       return;

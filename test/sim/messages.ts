@@ -325,27 +325,27 @@ export class Messaging {
   }
 
   /**
-   * The user moves to a new phone number: WhatsApp gives them a new BSUID too, and tells the
-   * business only through `system` messages from the old ids (`user_changed_number` with the new
-   * `wa_id`, then `user_changed_user_id` with the new `user_id`).
+   * The user moves to a new phone number, which also gives them a new BSUID. WhatsApp tells the
+   * business only through a `system` message (Meta's system-messages reference, Aug 2026): no
+   * `contacts` array; `user_changed_number` from the old number with the new `wa_id`, the new
+   * `user_id` and `previous_user_id`. A user known only by BSUID (a username, no shareable number)
+   * gets `user_changed_user_id` instead: no `from`, only `user_id` and `previous_user_id`.
    */
   userChangesNumber(user: SimUser, newWaId: string): Array<Record<string, unknown>> {
-    const old = { waId: user.waId, userId: user.userId };
+    const previous = { waId: user.waId, userId: user.userId, parentUserId: user.parentUserId };
     const newUserId = makeBsuid(user.country);
-    const sent: Array<Record<string, unknown>> = [];
-    const system = (system: Record<string, unknown>): void => {
-      const msg: Record<string, unknown> = {};
-      if (old.waId) msg['from'] = old.waId;
-      msg['from_user_id'] = old.userId;
-      Object.assign(msg, { id: wamid(), timestamp: String(this.ctx.clock.nowSeconds()), type: 'system', system });
-      this.ctx.webhooks.emit('messages', { messaging_product: 'whatsapp', metadata: metadata(this.ctx), contacts: [contactOf({ ...user, waId: old.waId, userId: old.userId })], messages: [msg] });
-      sent.push(msg);
-    };
-    system({ body: `${user.name} changed from ${old.waId ?? 'their number'} to ${newWaId}`, wa_id: newWaId, type: 'user_changed_number' });
-    system({ body: `${user.name}'s account changed`, user_id: newUserId, type: 'user_changed_user_id' });
-    user.waId = newWaId;
+    const msg: Record<string, unknown> = {};
+    const shareable = previous.waId !== undefined;
+    if (shareable) msg['from'] = previous.waId;
+    const system: Record<string, unknown> = shareable
+      ? { body: `User ${user.name} changed from ${previous.waId} to ${newWaId}`, wa_id: newWaId, user_id: newUserId, previous_user_id: previous.userId, type: 'user_changed_number' }
+      : { body: `User ${user.name}'s account changed`, user_id: newUserId, previous_user_id: previous.userId, type: 'user_changed_user_id' };
+    if (previous.parentUserId) system['previous_parent_user_id'] = previous.parentUserId;
+    Object.assign(msg, { id: wamid(), timestamp: String(this.ctx.clock.nowSeconds()), type: 'system', system });
+    this.ctx.webhooks.emit('messages', { messaging_product: 'whatsapp', metadata: metadata(this.ctx), messages: [msg] });
+    if (shareable) user.waId = newWaId;
     user.userId = newUserId;
-    return sent;
+    return [msg];
   }
 
   userSendsMedia(user: SimUser, kind: 'image' | 'audio', bytes: Buffer, mimeType: string, opts: { voice?: boolean; caption?: string; id?: string } = {}): Record<string, unknown> {

@@ -2,10 +2,11 @@
 import { request } from 'node:http';
 import { signBody } from '../../main/webhooks/signature.ts';
 
-export function envelope(field: string, value: Record<string, unknown>, wabaId = '1000'): Record<string, unknown> {
+/** One change in an envelope; `business` is the number it is for (an app connected to another number keeps it aside). */
+export function envelope(field: string, value: Record<string, unknown>, wabaId = '1000', business: { phoneNumberId: string; displayPhoneNumber: string } = { phoneNumberId: '2000', displayPhoneNumber: '5511900000000' }): Record<string, unknown> {
   return {
     object: 'whatsapp_business_account',
-    entry: [{ id: wabaId, changes: [{ field, value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '5511900000000', phone_number_id: '2000' }, ...value } }] }],
+    entry: [{ id: wabaId, changes: [{ field, value: { messaging_product: 'whatsapp', metadata: { display_phone_number: business.displayPhoneNumber, phone_number_id: business.phoneNumberId }, ...value } }] }],
   };
 }
 

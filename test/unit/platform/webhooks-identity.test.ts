@@ -199,6 +199,8 @@ describe('the laptop clock', () => {
 
 describe('a customer who changes number', () => {
   it('keeps their thread, takes the new number and BSUID, and the change shows as a system event (not a blank message)', async () => {
+    // (Meta's system-messages reference, Aug 2026: one `user_changed_number` with the new wa_id,
+    // the new user_id and previous_user_id, and no contacts array.)
     app = await startSimApp({ timeFactor: 100 });
     const s = app.services;
     const ana = seed.users[0]!;
@@ -206,7 +208,7 @@ describe('a customer who changes number', () => {
     const thread = await until('thread', () => s.threads.listThreads()[0]);
     const changed = await control('POST', `users/${ana.wa_id}/change-number`, { wa_id: '5511912340000' });
     expect(changed.status).toBe(201);
-    await until('both system messages delivered', () => app!.sim.webhooks.posts.filter((p) => p.body.includes('"type":"system"') && p.state === 'delivered').length === 2);
+    await until('the system message delivered', () => app!.sim.webhooks.posts.some((p) => p.body.includes('"type":"system"') && p.state === 'delivered'));
     await settle();
     await customerWrites(app, '5511912340000', 'depois');
     await until('the new message', () => s.threads.listThreads().some((t) => t.lastItem?.body === 'depois'));
@@ -217,9 +219,31 @@ describe('a customer who changes number', () => {
     expect(threads[0]!.contact.userId).not.toBe(ana.user_id);
     const items = s.threads.timeline(thread.id, { limit: 20 });
     const system = items.filter((i) => i.kind === 'system').map((i) => i.type);
-    expect(system).toEqual(expect.arrayContaining(['customer_changed_number', 'customer_changed_user_id']));
+    expect(system).toEqual(['customer_changed_number']);
     // No blank message, and the system events did not count as unread messages.
     expect(items.filter((i) => i.kind === 'message').map((i) => i.body)).toEqual(expect.arrayContaining(['antes', 'depois']));
     expect(items.filter((i) => i.kind === 'message')).toHaveLength(2);
+  });
+});
+
+describe('a username customer whose BSUID changes', () => {
+  it('keeps their thread under the new BSUID (user_changed_user_id, no number, no from)', async () => {
+    app = await startSimApp({ timeFactor: 100 });
+    const s = app.services;
+    expect((await control('POST', 'users', { user_id: 'BR.22220000000000000001', name: 'Duda', username: 'duda.bolos' })).status).toBe(201);
+    await customerWrites(app, 'BR.22220000000000000001', 'oi');
+    const thread = await until('thread', () => s.threads.listThreads()[0]);
+    // The control route needs a new number even for a username user; it is not shared with the business.
+    expect((await control('POST', 'users/BR.22220000000000000001/change-number', { wa_id: '5511900001111' })).status).toBe(201);
+    await until('the system message delivered', () => app!.sim.webhooks.posts.some((p) => p.body.includes('user_changed_user_id') && p.state === 'delivered'));
+    await settle();
+    const users = (await control('GET', 'users')).json['data'] as Array<Record<string, unknown>>;
+    const user = users.find((u) => u['name'] === 'Duda')!;
+    expect(user['wa_id'] ?? null).toBeNull();
+    const newId = String(user['user_id']);
+    await customerWrites(app, newId, 'de novo');
+    await until('the new message', () => s.threads.listThreads().some((t) => t.lastItem?.body === 'de novo'));
+    expect(s.threads.listThreads().map((t) => t.id)).toEqual([thread.id]);
+    expect(s.threads.listThreads()[0]!.contact).toMatchObject({ userId: newId, waId: null });
   });
 });
