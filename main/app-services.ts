@@ -348,6 +348,11 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
       return connection.restart();
     },
     setTunnel: async (params) => {
+      if (params.provider === 'public-url') {
+        // Meta accepts callback URLs of at most 200 characters (override_callback_uri).
+        const callback = `${params.publicUrl.trim().replace(/\/+$/, '')}${receiver.path}`;
+        if (callback.length > 200) throw new BridgeRequestError('invalid_params', `publicUrl: WhatsApp accepts webhook addresses of at most 200 characters; with ${receiver.path} this one has ${callback.length}. Use a shorter address.`);
+      }
       try {
         config.update((c) => {
           c.tunnel.provider = params.provider;

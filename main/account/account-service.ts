@@ -71,7 +71,7 @@ const SettingsGet = z.looseObject({ calling: z.looseObject({ status: z.string().
 const Health = z.looseObject({
   health_status: z.looseObject({
     can_send_message: z.string().optional(),
-    entities: z.array(z.looseObject({ entity_type: z.string(), can_send_message: z.string().optional(), errors: z.array(z.looseObject({ error_code: z.number().optional(), error_description: z.string().optional(), possible_solution: z.string().optional() })).optional() })).optional(),
+    entities: z.array(z.looseObject({ entity_type: z.string(), can_send_message: z.string().optional(), additional_info: z.array(z.string()).optional(), errors: z.array(z.looseObject({ error_code: z.number().optional(), error_description: z.string().optional(), possible_solution: z.string().optional() })).optional() })).optional(),
   }),
 });
 const SubscribedApps = z.looseObject({ data: z.array(z.looseObject({ whatsapp_business_api_data: z.looseObject({ id: z.string().optional() }).optional() })) });
@@ -240,7 +240,12 @@ export class AccountService {
         const problems = (h.health_status.entities ?? [])
           .flatMap((en) => (en.errors ?? []).map((er) => ({ entity: en.entity_type, ...er })))
           .filter((p) => p.error_code !== 138024 && p.error_code !== 138025); // SIP-only, irrelevant here
-        if (problems.length === 0) set('health', 'ok', `Messaging is ${(h.health_status.can_send_message ?? 'AVAILABLE').toLowerCase()}.`);
+        // A LIMITED entity carries Meta's explanation in `additional_info` (no error item): show it.
+        const limited = (h.health_status.entities ?? []).filter((en) => en.can_send_message === 'LIMITED');
+        if (problems.length === 0 && limited.length) {
+          const why = limited.flatMap((en) => (en.additional_info ?? []).map((i) => `${en.entity_type}: ${i}`));
+          set('health', 'warning', `Messaging is limited. ${why.length ? why.join(' ') : `${limited.map((en) => en.entity_type).join(', ')} limited, without an explanation from WhatsApp.`}`);
+        } else if (problems.length === 0) set('health', 'ok', `Messaging is ${(h.health_status.can_send_message ?? 'AVAILABLE').toLowerCase()}.`);
         else {
           const p = problems[0]!;
           set('health', 'warning', `${p.entity}: ${p.error_description ?? `error ${p.error_code}`}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, p.possible_solution ?? null);

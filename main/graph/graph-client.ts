@@ -54,6 +54,18 @@ const GraphErrorEnvelope = z.looseObject({
   }),
 });
 
+/** The time 138012 gives, from its details text (ISO 8601 or Unix seconds) or a separate field. */
+export function nextAllowedTime(details: string | null | undefined, field: unknown): Date | null {
+  const iso = details ? /\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?/.exec(details)?.[0] : undefined;
+  if (iso) {
+    const t = Date.parse(/Z|[+-]\d{2}:?\d{2}$/.test(iso) ? iso.replace(' ', 'T') : `${iso.replace(' ', 'T')}Z`);
+    if (Number.isFinite(t)) return new Date(t);
+  }
+  const unix = details ? /\b(1[6-9]\d{8}|2\d{9})\b/.exec(details)?.[1] : undefined;
+  const n = Number(unix ?? field);
+  return Number.isFinite(n) && n > 1_500_000_000 ? new Date(n * 1000) : null;
+}
+
 export function redact(text: string, token: string | null): string {
   let out = text;
   if (token && token.length >= 6) out = out.split(token).join('[redacted]');
@@ -210,9 +222,10 @@ export class GraphClient {
       const e = env.data.error;
       const info = describeGraphCode(e.code);
       const details = typeof e.error_data === 'string' ? e.error_data : e.error_data?.details;
-      // 138012 (connected-call limit) says when calling this customer is allowed again.
-      const next = typeof e.error_data === 'object' ? Number(e.error_data['next_allowed_time']) : NaN;
-      const nextAt = Number.isFinite(next) && next > 0 ? new Date(next * 1000) : null;
+      // 138012 (connected-call limit) says when calling this customer is allowed again — in
+      // `error_data.details` (Meta's calling page), as an ISO time or Unix seconds; a
+      // `next_allowed_time` field is read too, in case it is ever sent.
+      const nextAt = e.code === 138012 ? nextAllowedTime(details, typeof e.error_data === 'object' ? e.error_data['next_allowed_time'] : undefined) : null;
       throw new GraphError({
         code: e.code,
         subcode: e.error_subcode,

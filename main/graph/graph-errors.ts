@@ -23,10 +23,18 @@ const THROTTLED: GraphErrorInfo = {
   refusedBeforeAction: true,
 };
 
+/** App- and account-level rate limits (4, 80007) last up to an hour: retrying within seconds only adds to them. */
+const THROTTLED_HOURS: GraphErrorInfo = {
+  category: 'throttled',
+  message: 'WhatsApp is limiting how many requests this app can make for now.',
+  fix: 'This limit lasts up to an hour; try again in about an hour.',
+  refusedBeforeAction: true,
+};
+
 export const GRAPH_ERRORS: Record<number, GraphErrorInfo> = {
   1: { category: 'transient', message: 'WhatsApp had a temporary problem handling the request.', fix: 'Try again in a moment.' },
   2: { category: 'transient', message: 'WhatsApp\'s service is temporarily unavailable.', fix: 'Try again in a moment.' },
-  4: THROTTLED,
+  4: THROTTLED_HOURS,
   10: { category: 'permission', message: 'The access token is not allowed to do this.', fix: 'Give the app the whatsapp_business_messaging and whatsapp_business_management permissions for this number, then reconnect in Settings → Account.' },
   17: THROTTLED,
   100: { category: 'invalid', message: 'WhatsApp refused a value in the request.', fix: 'Check the highlighted value and try again.' },
@@ -36,7 +44,7 @@ export const GRAPH_ERRORS: Record<number, GraphErrorInfo> = {
   2200: { category: 'invalid', message: 'WhatsApp could not verify Switchboard\'s webhook address.', fix: 'Check that this computer is reachable (Settings → Connection) and try again.' },
   368: { category: 'permission', message: 'WhatsApp has temporarily blocked this account for a policy violation.', fix: 'Check WhatsApp Manager for the policy notice.' },
   613: { ...THROTTLED, message: 'Too many call-permission checks in a short time.' },
-  80007: { ...THROTTLED, message: 'This WhatsApp Business Account has hit its request rate limit.' },
+  80007: { ...THROTTLED_HOURS, message: 'This WhatsApp Business Account has hit its request rate limit.' },
   130429: { ...THROTTLED, message: 'Too many messages are being sent too quickly.' },
   131009: { category: 'invalid', message: 'WhatsApp refused a value in the request (for example, this kind of button is not available in your country).', fix: 'Check the message and try again.' },
   131026: { category: 'messaging', message: 'The message could not be delivered: the customer\'s WhatsApp may be too old for it.' },
@@ -54,7 +62,8 @@ export const GRAPH_ERRORS: Record<number, GraphErrorInfo> = {
   138007: { category: 'calling', message: 'The call was not set up in time.', fix: 'Try again; check the connection if it keeps happening.' },
   138008: { category: 'calling', message: 'WhatsApp refused the call\'s audio description (SDP).' },
   138009: { category: 'calling', message: 'You have already asked this customer for permission to call as often as WhatsApp allows (1 a day, 2 a week).', fix: 'Wait until the limit resets, or ask the customer to call you.' },
-  138011: { category: 'calling', message: 'WhatsApp refused the call-permission request.' },
+  // Not documented by Meta: Graph's own text is shown with it (GraphError.actionMessage).
+  138011: { category: 'calling', message: 'WhatsApp refused the request with error 138011, which its documentation does not explain.' },
   138012: { category: 'calling', message: 'You have reached the limit of connected calls to this customer for today (100 in 24 hours).', fix: 'Try again tomorrow.' },
   138013: { category: 'calling', message: 'Calling customers is not available for business numbers from this country.', fix: 'Customers can still call you.' },
   138014: { category: 'calling', message: 'Calling is temporarily paused for this number because of call quality or customer feedback.', fix: 'Check the restriction in Settings → Calling for when it ends.' },
@@ -68,8 +77,8 @@ export const GRAPH_ERRORS: Record<number, GraphErrorInfo> = {
   138023: { category: 'calling', message: 'The call was answered but no audio ever flowed, so it ended.' },
 };
 
-/** Codes that mean "slow down": retried with backoff, for any method. */
-export const THROTTLING_CODES = new Set([4, 17, 341, 613, 80007, 130429]);
+/** Codes that mean "slow down for a few seconds": retried with backoff, for any method. 4 and 80007 are hour-scale and are not. */
+export const THROTTLING_CODES = new Set([17, 341, 613, 130429]);
 
 export function describeGraphCode(code: number): GraphErrorInfo {
   const known = GRAPH_ERRORS[code];
@@ -131,7 +140,7 @@ export class GraphError extends Error {
    * parameter (100) Graph's own explanation replaces the "check the highlighted value" step.
    */
   get actionMessage(): string {
-    if (this.code === 100 && this.details) return `${this.message} WhatsApp said: ${this.details.replace(/\.?\s*$/, '.')}`;
+    if ((this.code === 100 || this.code === 138011) && (this.details || this.graphMessage)) return `${this.message} WhatsApp said: ${(this.details ?? this.graphMessage ?? '').replace(/\.?\s*$/, '.')}`;
     return this.userMessage;
   }
 

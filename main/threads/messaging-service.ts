@@ -33,7 +33,7 @@ const Templates = z.looseObject({
     }),
   ),
 });
-const MediaInfo = z.looseObject({ url: z.string().url(), mime_type: z.string(), sha256: z.string().optional(), file_size: z.number().optional(), id: z.string() });
+const MediaInfo = z.looseObject({ url: z.string().url(), mime_type: z.string(), sha256: z.string().optional(), file_size: z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]).optional(), id: z.string() });
 
 export interface TemplateView {
   name: string;

@@ -149,7 +149,7 @@ const interactive: Inject['match'] = { method: 'POST', path: '/messages', type: 
 const permissionsGet: Inject['match'] = { method: 'GET', path: '/call_permissions' };
 const settingsPost: Inject['match'] = { method: 'POST', path: '/settings' };
 
-/** Where each code occurs (the simulator's 138012 says calls are allowed again in an hour, in error_data.next_allowed_time). Throttling codes are retried by design (nothing happened), so they are injected on every attempt. */
+/** Where each code occurs (the simulator's 138012 says calls are allowed again in an hour, in error_data.details). Second-scale throttling codes are retried by design (nothing happened), so they are injected on every attempt; the hour-scale 4 and 80007 are not retried. */
 const CODE_CASES: Array<{ code: number; at: 'connect' | 'accept' | 'messages' | 'permission_request' | 'call_permissions' | 'settings'; count?: number; details?: string }> = [
   { code: 100, at: 'accept', details: 'session.sdp_type must be "answer" for action accept' },
   { code: 100, at: 'messages', details: 'Param text[\'body\'] must be at most 4096 characters long' },
@@ -169,15 +169,16 @@ const CODE_CASES: Array<{ code: number; at: 'connect' | 'accept' | 'messages' | 
   { code: 138007, at: 'accept' },
   { code: 138008, at: 'accept' },
   { code: 138009, at: 'permission_request' },
-  { code: 138011, at: 'permission_request' },
+  // Undocumented: the app gives it no meaning of its own and shows Meta's text.
+  { code: 138011, at: 'permission_request', details: 'Call permission request not allowed' },
   { code: 138012, at: 'connect' },
   { code: 138013, at: 'connect' },
   { code: 138014, at: 'connect' },
   { code: 138015, at: 'settings' },
   { code: 138017, at: 'permission_request' },
   { code: 138018, at: 'settings' },
-  { code: 4, at: 'settings', count: 4 },
-  { code: 80007, at: 'messages', count: 4 },
+  { code: 4, at: 'settings' },
+  { code: 80007, at: 'messages' },
   { code: 130429, at: 'messages', count: 4 },
 ];
 
@@ -383,8 +384,7 @@ describe('idempotent reads are retried through 5xx, throttling, hangs and resets
     { name: '500 HTML', fault: { http: 500, body: 'html' } },
     { name: '502 empty', fault: { http: 502, body: 'empty' } },
     { name: '503 JSON', fault: { http: 503, body: 'json' } },
-    { name: 'throttled 4', fault: { error: 4 } },
-    { name: 'throttled 80007', fault: { error: 80007 } },
+    { name: 'throttled 613', fault: { error: 613 } },
     { name: 'hang', fault: { hang: true } },
     { name: 'reset', fault: { reset: true } },
   ];

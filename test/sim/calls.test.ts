@@ -255,7 +255,9 @@ describe('business-initiated calls', () => {
     const r = await connect('5511987650001');
     expect(r.status).toBe(400);
     expect(err(r.json).code).toBe(138012);
-    expect(typeof err(r.json).error_data['next_allowed_time']).toBe('number');
+    // The next allowed call time is in the details text (calling-api.md), not a field of its own.
+    expect(err(r.json).error_data['next_allowed_time']).toBeUndefined();
+    expect(String(err(r.json).error_data['details'])).toMatch(/next call allowed at \d{4}-\d{2}-\d{2}T/);
     h.sim.clock.advance(24 * 3600_000 + 1000);
     expect((await connect('5511987650001')).status).toBe(200);
   });

@@ -96,6 +96,8 @@ export interface SimContext {
     restrictions: Restriction[];
     /** Forced failure when enabling calling (seed/control), else derived from the setup. */
     enableCallingError: 138015 | 138018 | undefined;
+    /** The phone number's messaging health (PUT /_sim/health); LIMITED carries Meta's explanation. */
+    phoneHealth?: { canSendMessage: 'AVAILABLE' | 'LIMITED' | 'BLOCKED'; additionalInfo: string[] };
   };
   /** Everything the business sent to Graph (for the control API's inspection routes). */
   sent: Sent[];

@@ -354,6 +354,14 @@ export class ControlApi {
       case 'DELETE graph-faults':
         this.d.graphFaults.clear();
         return { json: { rules: [] } };
+      case 'PUT health': {
+        const pn = (body['phone_number'] ?? {}) as Record<string, unknown>;
+        const can = str(pn['can_send_message']) ?? 'AVAILABLE';
+        if (can !== 'AVAILABLE' && can !== 'LIMITED' && can !== 'BLOCKED') throw new ControlError(400, 'can_send_message must be AVAILABLE, LIMITED or BLOCKED');
+        const info = Array.isArray(pn['additional_info']) ? pn['additional_info'].map(String) : [];
+        ctx.state.phoneHealth = { canSendMessage: can, additionalInfo: info };
+        return { json: { phone_number: { can_send_message: can, additional_info: info } } };
+      }
       case 'PUT restrictions': {
         const list = body['restrictions'];
         if (!Array.isArray(list)) throw new ControlError(400, 'restrictions must be an array');

@@ -93,7 +93,8 @@ export class GraphApi {
           url: this.d.media.issueUrl(item.id, this.ctx.baseUrl()),
           mime_type: item.mimeType,
           sha256: item.sha256,
-          file_size: item.bytes.length,
+          // Meta's media-URL syntax quotes it ("<MEDIA_FILE_SIZE>"); live answers have been seen with a number.
+          file_size: String(item.bytes.length),
           id: item.id,
         });
       }
@@ -130,14 +131,17 @@ export class GraphApi {
     const s = this.ctx.state.settings;
     const sipOk = s.sip.status === 'ENABLED' && (s.sip.servers?.length ?? 0) > 0;
     const sipErr = (code: number, description: string, solution: string): Record<string, unknown> => ({ error_code: code, error_description: description, possible_solution: solution });
+    const ph = this.ctx.state.phoneHealth ?? { canSendMessage: 'AVAILABLE' as const, additionalInfo: [] };
     return {
       health_status: {
-        can_send_message: 'AVAILABLE',
+        can_send_message: ph.canSendMessage,
         entities: [
           {
             entity_type: 'PHONE_NUMBER',
             id: b.phoneNumberId,
-            can_send_message: 'AVAILABLE',
+            can_send_message: ph.canSendMessage,
+            // As Meta's health-status page: a LIMITED entity explains itself in additional_info.
+            ...(ph.canSendMessage === 'LIMITED' && ph.additionalInfo.length ? { additional_info: ph.additionalInfo } : {}),
             can_receive_call_sip: sipOk ? 'AVAILABLE' : 'BLOCKED',
             ...(sipOk ? {} : { errors: [sipErr(138024, 'WhatsApp Business calling cannot use SIP because it is not enabled', 'Configure SIP using {PHONE_NUMBER_ID}/settings API')] }),
           },

@@ -86,10 +86,9 @@ export function errorSpec(code: number): GraphErrorSpec | undefined {
 /** Meta's envelope for an injected error code. */
 export function faultErrorBody(f: { error: number; details?: string; subcode?: number }, traceId: string): { status: number; json: unknown } {
   const spec = errorSpec(f.error)!;
-  const details = f.details ?? spec.text;
+  // 138012's next allowed call time is in error_data.details (calling-api.md), not a field of its own.
+  const details = f.details ?? (f.error === 138012 ? `${spec.text}; next call allowed at ${new Date((Math.floor(Date.now() / 1000) + 3600) * 1000).toISOString()}` : spec.text);
   const extra: Record<string, unknown> = {};
-  // 138012 carries the next allowed time (calling-api.md §2.2); the others carry the text only.
-  if (f.error === 138012) extra['next_allowed_time'] = Math.floor(Date.now() / 1000) + 3600;
   return {
     status: spec.http,
     json: {

@@ -83,7 +83,7 @@ describe('Graph API basics', () => {
     const ch = await waitFor(() => h.rx.changes('messages')[0], 'image message');
     const image = ((ch.value['messages'] as Array<Record<string, unknown>>)[0]?.['image'] ?? {}) as Record<string, unknown>;
     const meta = await h.graph('GET', image['id'] as string);
-    expect(meta.json).toMatchObject({ messaging_product: 'whatsapp', mime_type: 'image/png', sha256: image['sha256'], file_size: 7, id: image['id'] });
+    expect(meta.json).toMatchObject({ messaging_product: 'whatsapp', mime_type: 'image/png', sha256: image['sha256'], file_size: '7', id: image['id'] });
     const url = meta.json['url'] as string;
     expect((await fetch(url)).status).toBe(401);
     const ok = await fetch(url, { headers: { Authorization: `Bearer ${h.sim.business.accessToken}` } });

@@ -91,7 +91,6 @@ export class Permissions {
       throw new GraphError(
         138012,
         `Business initiated calls limit of ${l.bicDay} connected calls per 24 hours reached; next call allowed at ${new Date(next * 1000).toISOString()}`,
-        { extraData: { next_allowed_time: next } },
       );
     }
   }

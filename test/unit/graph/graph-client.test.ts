@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { GraphClient } from '../../../main/graph/graph-client.ts';
+import { GraphClient, nextAllowedTime } from '../../../main/graph/graph-client.ts';
 import { GRAPH_ERRORS, GraphError } from '../../../main/graph/graph-errors.ts';
 import { memoryLogger } from '../../support/test-log.ts';
 import { startScriptedServer, type Reply } from '../../support/scripted-server.ts';
@@ -67,7 +67,7 @@ describe('Graph client', () => {
   });
 
   it('retries a GET after 5xx and throttling, then succeeds', async () => {
-    const { c, server } = await client((n) => (n === 1 ? { status: 500, json: {} } : n === 2 ? graphError(4, 400) : { status: 200, json: { success: true } }));
+    const { c, server } = await client((n) => (n === 1 ? { status: 500, json: {} } : n === 2 ? graphError(613, 400) : { status: 200, json: { success: true } }));
     await expect(c.request({ method: 'GET', path: '/1/settings', schema: Ok })).resolves.toEqual({ success: true });
     expect(server.requests).toHaveLength(3);
   });
@@ -88,9 +88,28 @@ describe('Graph client', () => {
     await expect(c.request({ method: 'POST', path: '/1/messages', body: {}, schema: Ok })).resolves.toEqual({ success: true });
     expect(server.requests).toHaveLength(3);
     await closeServer?.();
-    const always = await client(() => graphError(80007, 400));
+    const always = await client(() => graphError(130429, 400));
     await failure(always.c.request({ method: 'POST', path: '/1/messages', body: {}, schema: Ok }));
     expect(always.server.requests).toHaveLength(4);
+  });
+
+  it('does not retry the hour-scale rate limits 4 and 80007 within seconds, and says when to try again', async () => {
+    for (const code of [4, 80007]) {
+      for (const method of ['GET', 'POST'] as const) {
+        await closeServer?.();
+        const { c, server } = await client(() => graphError(code, 400));
+        const err = await failure(c.request({ method, path: '/1/settings', ...(method === 'POST' ? { body: {} } : {}), schema: Ok }));
+        expect(server.requests).toHaveLength(1);
+        expect(err.userMessage).toMatch(/try again in about an hour/);
+      }
+    }
+  });
+
+  it('reads 138012\'s next allowed time from error_data.details (ISO or Unix seconds), or a separate field', () => {
+    expect(nextAllowedTime('Business initiated calls limit reached; next call allowed at 2026-12-07T10:15:00.000Z', undefined)?.toISOString()).toBe('2026-12-07T10:15:00.000Z');
+    expect(nextAllowedTime('Limit reached. Next call allowed after 1796638500', undefined)?.toISOString()).toBe('2026-12-07T10:15:00.000Z');
+    expect(nextAllowedTime('Limit reached.', 1796638500)?.toISOString()).toBe('2026-12-07T10:15:00.000Z');
+    expect(nextAllowedTime('Limit reached.', undefined)).toBeNull();
   });
 
   it('reports a daily or concurrent call limit at once instead of repeating the connect (138005, 138002)', async () => {

@@ -247,3 +247,25 @@ describe('a username customer whose BSUID changes', () => {
     expect(s.threads.listThreads()[0]!.contact).toMatchObject({ userId: newId, waId: null });
   });
 });
+
+describe('smaller disagreements with Meta', () => {
+  it('a LIMITED health status shows Meta’s own explanation in the connect check', async () => {
+    app = await startSimApp({ timeFactor: 100 });
+    const why = 'The phone number was recently registered and is in a messaging warm-up period.';
+    expect((await control('PUT', 'health', { phone_number: { can_send_message: 'LIMITED', additional_info: [why] } })).status).toBe(200);
+    const c = app.creds;
+    const res = await app.services.dispatch('connectAccount', { graphBaseUrl: c.graphBaseUrl, apiVersion: c.apiVersion, accessToken: c.accessToken, appSecret: c.appSecret, appId: c.appId, wabaId: c.wabaId, phoneNumberId: c.phoneNumberId });
+    expect(res.ok).toBe(true);
+    const health = (res as { result: { steps: Array<{ id: string; state: string; message: string }> } }).result.steps.find((st) => st.id === 'health');
+    expect(health).toMatchObject({ state: 'warning' });
+    expect(health!.message).toContain(why);
+  });
+
+  it('an own public URL whose callback would pass Meta’s 200 characters is refused, with the count', async () => {
+    app = await startSimApp({ timeFactor: 100 });
+    const long = `https://shop.example.com/${'a'.repeat(180)}`;
+    const res = await app.services.dispatch('setTunnel', { provider: 'public-url', publicUrl: long });
+    expect(res).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
+    expect((res as { error: { message: string } }).error.message).toMatch(/at most 200 characters; with \/webhook this one has 213/);
+  });
+});
