@@ -45,6 +45,8 @@ export const AppStatus = z.object({
   }),
   /** How far this computer's clock is ahead of Meta's (ms; negative: behind); `warn` past 10 s, when calls may be missed. */
   clock: z.object({ offsetMs: z.number().nullable(), warn: z.boolean() }).optional(),
+  /** What WhatsApp says is wrong with the number: calling restrictions (with their end), health, errors-only webhooks. */
+  warnings: z.array(z.object({ kind: z.enum(['restriction', 'health', 'webhook_error']), key: z.string(), text: z.string(), until: z.string().nullable(), at: z.string() })).optional(),
 });
 export type AppStatus = z.infer<typeof AppStatus>;
 

@@ -40,6 +40,7 @@ import { startWebhookReceiver, type WebhookReceiver } from './webhooks/webhook-r
 import { DesktopPreferencesService, ShortcutConflictError } from './desktop/desktop-preferences.ts';
 import { watchNetwork, type InterfacesFn } from './desktop/network-watch.ts';
 import { ClockSkew } from './core/clock-skew.ts';
+import { PlatformWarnings } from './account/platform-warnings.ts';
 
 export interface AppServicesOptions {
   dataDir: string;
@@ -85,6 +86,8 @@ export interface AppServices {
   readonly account: AccountService;
   readonly inbox: WebhookInbox;
   readonly receiver: WebhookReceiver;
+  /** What WhatsApp says is wrong with the number (restrictions, health, errors-only webhooks). */
+  readonly warnings: PlatformWarnings;
   readonly connection: ConnectionService;
   readonly threads: ThreadStore;
   readonly messaging: MessagingService;
@@ -195,12 +198,18 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     clock,
     preAccept: () => config.get().preferences.preAccept,
     ringAllowed: () => !desktop.dndActive(),
-    onChange: (view) => events.emit('call', view),
+    onChange: (view) => {
+      if (view.outcome === 'failed') warnings.callFailed();
+      events.emit('call', view);
+    },
     clockOffsetMs: () => skew.decisionOffsetMs(),
   });
   mediaPort.onLost((localId, reason) => calls.mediaLost(localId, reason));
   const callPermissions = new CallPermissions({ threads, account });
   inbox.subscribe((e) => calls.onDomainEvent(e));
+  // What WhatsApp says is wrong with the number (restrictions, health, errors-only webhooks).
+  const warnings = new PlatformWarnings({ graph: () => account.graph(), phoneNumberId: () => account.account()?.phoneNumberId ?? null, callingSettings, log: log.child('warnings'), clock });
+  inbox.subscribe((e) => warnings.onDomainEvent(e));
   const callCommand = (what: 'answer' | 'decline' | 'hangup', localId: string) => {
     const ok = what === 'answer' ? calls.answer(localId) : what === 'decline' ? calls.decline(localId) : calls.hangup(localId);
     const view = calls.get(localId);
@@ -235,6 +244,10 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     clock: { offsetMs: null, warn: false },
   };
   const publishStatus = (): void => events.emit('status', structuredClone(status));
+  warnings.onChange((list) => {
+    status.warnings = list.map((w) => ({ kind: w.kind, key: w.key, text: w.text, until: w.until, at: w.at }));
+    publishStatus();
+  });
   skew.onChange((v) => {
     status.clock = { offsetMs: v.offsetMs, warn: v.warn };
     if (v.warn) log.warn('clock.skew', { offsetMs: v.offsetMs, source: v.source });
@@ -314,7 +327,10 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
           log.info('account.previous_number_released', { state: released.state });
         }
         const res = await account.connect(parsed.data, (step) => events.emit('account.progress', step));
-        if (res.saved) void connection.start();
+        if (res.saved) {
+          void connection.start();
+          warnings.start();
+        }
         return { ...res, fieldErrors: {} };
       } finally {
         const a = account.account();
@@ -324,6 +340,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     },
     disconnectAccount: async () => {
       const callback = await connection.releaseCallback();
+      warnings.stop();
       await connection.stop();
       await account.disconnect();
       status.account = { state: 'not_connected', detail: null };
@@ -494,7 +511,10 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     }),
   };
 
-  if (account.account()) void connection.start();
+  if (account.account()) {
+    void connection.start();
+    warnings.start();
+  }
   log.info('services.started', { host: opts.host, version: opts.version, webhookPort: receiver.port });
 
   return {
@@ -504,6 +524,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     inbox,
     receiver,
     connection,
+    warnings,
     threads,
     messaging,
     calls,
@@ -521,6 +542,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
       if (changedTimer) clearTimeout(changedTimer);
       desktop.dispose();
       network?.stop();
+      warnings.stop();
       await calls.shutdown();
       mediaPort.dispose();
       await connection.stop();

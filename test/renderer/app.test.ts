@@ -193,6 +193,24 @@ describe('one number, two computers', () => {
   });
 });
 
+describe('warnings from WhatsApp', () => {
+  it('shows what WhatsApp says is wrong with the number, with until when, in a banner and the status bar', async () => {
+    const warnings = [
+      { kind: 'restriction' as const, key: 'restriction:RESTRICTED_USER_INITIATED_CALLING', text: 'WhatsApp has paused customers’ calls to this number.', until: '2026-12-13T10:00:00.000Z', at: '2026-12-06T10:00:00.000Z' },
+      { kind: 'webhook_error' as const, key: 'webhook:131044', text: 'Calls need a valid payment method on the WhatsApp Business Account. Add a payment method in WhatsApp Manager → Account tools → Payment methods.', until: null, at: '2026-12-06T10:00:00.000Z' },
+    ];
+    const w = await mountApp({ getStatus: () => ({ ...sampleStatus({ account: { state: 'connected' }, reachability: { state: 'connected' } }), warnings }) });
+    const banner = byTestId(w, 'warnings-banner');
+    expect(banner.text()).toContain('WhatsApp reports 2 problems with this number');
+    expect(banner.text()).toContain('paused customers’ calls');
+    expect(banner.text()).toContain('(until Dec 13, 2026');
+    expect(banner.text()).toContain('valid payment method');
+    expect(byTestId(w, 'warnings-indicator').text()).toBe('WhatsApp: 2 warnings');
+    await byTestId(w, 'warnings-indicator').trigger('click');
+    expect(has(w, 'settings-calling')).toBe(true);
+  });
+});
+
 describe('the laptop clock', () => {
   it('the status bar says when this computer’s clock is off from WhatsApp’s', async () => {
     const w = await mountApp({ getStatus: () => ({ ...sampleStatus({ account: { state: 'connected' }, reachability: { state: 'connected' } }), clock: { offsetMs: 125_000, warn: true } }) });

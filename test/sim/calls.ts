@@ -315,6 +315,13 @@ export class Calls {
         return { ok: false, reason: 'country_restricted', details: `The call icon is shown only to users from ${countries.join(', ')}` };
       }
     }
+    if (!this.ctx.config.paymentMethod) {
+      // calling-api.md §2.2: 131044 is "sent as error webhook on UIC" — a `calls` change with only
+      // `errors` (no call item), and the customer's call does not go through.
+      const error = { code: 131044, title: 'Business eligibility payment issue', message: 'Business eligibility payment issue', error_data: { details: 'No valid payment method is attached to the WhatsApp Business Account' }, href: '/documentation/business-messaging/whatsapp/support/error-codes' };
+      this.ctx.webhooks.emit('calls', { messaging_product: 'whatsapp', metadata: metadata(this.ctx), errors: [error], timestamp: String(this.ctx.clock.nowSeconds()) });
+      return { ok: false, reason: 'payment_method', details: 'The business cannot receive calls (no valid payment method)' };
+    }
     if (this.ongoingWith(user.userId)) return { ok: false, reason: 'already_in_call', details: 'This user already has a call with the business' };
     if (this.ongoingCount() >= this.ctx.config.maxConcurrentCalls) {
       return { ok: false, reason: 'concurrent_limit', details: "The call can't be placed (the business number is at its concurrent call limit)" };

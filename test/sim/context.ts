@@ -51,6 +51,8 @@ export interface SimConfig {
   maxConcurrentCalls: number;
   /** `connect` requests per 24 h per number (BIC page: 10 000) → 138005. */
   maxConnectsPerDay: number;
+  /** A valid payment method on the WABA; without one a customer's call is refused and the business gets a `calls` webhook with only `errors` (131044). */
+  paymentMethod: boolean;
 }
 
 export function defaultConfig(): SimConfig {
@@ -69,6 +71,7 @@ export function defaultConfig(): SimConfig {
     callPermissionsPerSecond: 100,
     maxConcurrentCalls: 1000,
     maxConnectsPerDay: 10_000,
+    paymentMethod: true,
   };
 }
 

@@ -387,7 +387,7 @@ export class ControlApi {
       }
       case 'PUT config':
       case 'PATCH config': {
-        const allowed: Array<keyof SimConfig> = ['acceptWindowMs', 'bicRingTimeoutMs', 'enforceMedia', 'mediaStartTimeoutMs', 'mediaMidCallTimeoutMs', 'messageStatuses', 'sdpLineEndings', 'bicUnavailableCountries', 'mediaUrlTtlMs', 'customerServiceWindowMs', 'temporaryPermissionMs', 'callPermissionsPerSecond', 'maxConcurrentCalls', 'maxConnectsPerDay'];
+        const allowed: Array<keyof SimConfig> = ['acceptWindowMs', 'bicRingTimeoutMs', 'enforceMedia', 'mediaStartTimeoutMs', 'mediaMidCallTimeoutMs', 'messageStatuses', 'sdpLineEndings', 'bicUnavailableCountries', 'mediaUrlTtlMs', 'customerServiceWindowMs', 'temporaryPermissionMs', 'callPermissionsPerSecond', 'maxConcurrentCalls', 'maxConnectsPerDay', 'paymentMethod'];
         for (const [k, v] of Object.entries(body)) {
           if (k === 'windowEnforcement') {
             if (v !== 'sync' && v !== 'webhook') throw new ControlError(400, 'windowEnforcement must be sync or webhook');

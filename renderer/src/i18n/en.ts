@@ -344,6 +344,12 @@ const en = {
       body: 'You’ll need a few details from your Meta developer dashboard. It takes about five minutes.',
       action: 'Connect number',
     },
+    warnings: {
+      label: 'Warnings from WhatsApp',
+      title: 'WhatsApp reports a problem with this number | WhatsApp reports {n} problems with this number',
+      until: '(until {time})',
+      action: 'Calling settings',
+    },
     elsewhere: {
       label: 'Calls go to another computer',
       title: 'This computer isn’t receiving this number’s calls',
@@ -403,6 +409,7 @@ const en = {
       unreachable: 'Unreachable — calls will be missed',
       elsewhere: 'Ringing on another computer',
     },
+    warnings: 'WhatsApp: {n} warning | WhatsApp: {n} warnings',
     clock: {
       fast: 'Your computer’s clock is {amount} fast: calls may be missed',
       slow: 'Your computer’s clock is {amount} slow: calls may be missed',

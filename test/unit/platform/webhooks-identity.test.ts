@@ -269,3 +269,34 @@ describe('smaller disagreements with Meta', () => {
     expect((res as { error: { message: string } }).error.message).toMatch(/at most 200 characters; with \/webhook this one has 213/);
   });
 });
+
+describe('warnings from WhatsApp', () => {
+  it('calling restrictions and a LIMITED health are read from Graph (no account_update reaches an override) and reach the status', async () => {
+    app = await startSimApp({ timeFactor: 100 });
+    const s = app.services;
+    const expiration = Math.floor(Date.now() / 1000) + 7 * 86_400;
+    expect((await control('PUT', 'restrictions', { restrictions: [{ type: 'RESTRICTED_USER_INITIATED_CALLING_CALL_BUTTON_HIDDEN', expiration }] })).status).toBe(200);
+    expect((await control('PUT', 'health', { phone_number: { can_send_message: 'LIMITED', additional_info: ['Messaging is limited while the display name is reviewed.'] } })).status).toBe(200);
+    await s.warnings.refresh();
+    const status = await s.dispatch('getStatus', {});
+    const warnings = (status as { result: { warnings: Array<{ kind: string; text: string; until: string | null }> } }).result.warnings;
+    expect(warnings.find((w) => w.kind === 'restriction')).toMatchObject({ text: expect.stringContaining('hiding the call button') as unknown, until: new Date(expiration * 1000).toISOString() });
+    expect(warnings.find((w) => w.kind === 'health')?.text).toContain('Messaging is limited while the display name is reviewed.');
+    // The account_update the restriction also produced went to the app-level callback, not here.
+    expect(s.inbox.eventCount('account.update')).toBe(0);
+  });
+
+  it('a calls webhook with only errors (131044) is an event in diagnostics and a warning with the error table’s words', async () => {
+    app = await startSimApp({ timeFactor: 100 });
+    const s = app.services;
+    await control('PUT', 'config', { paymentMethod: false });
+    const refused = await control('POST', `users/${seed.users[0]!.wa_id}/call`, {});
+    expect(refused.status).toBe(409);
+    await until('the errors-only webhook delivered', () => app!.sim.webhooks.posts.some((p) => p.fields.includes('calls') && p.state === 'delivered'));
+    await settle();
+    expect((await diagnostics()).recentEvents.map((e) => e.kind)).toContain('webhook.error');
+    const status = await s.dispatch('getStatus', {});
+    const warnings = (status as { result: { warnings: Array<{ kind: string; text: string }> } }).result.warnings;
+    expect(warnings).toEqual([expect.objectContaining({ kind: 'webhook_error', text: expect.stringContaining('valid payment method') as unknown })]);
+  });
+});

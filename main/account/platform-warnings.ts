@@ -1,0 +1,202 @@
+/**
+ * What WhatsApp itself says is wrong with the number, gathered where it can be read.
+ *
+ * Meta sends quality warnings, call-button hiding for a low pickup rate and calling restrictions
+ * as `account_update` webhooks — to the app-level callback only: a per-number override (which is
+ * how Switchboard receives its number's events) never carries them. So they are read instead:
+ *  - `GET /{phone-number-id}/settings` → `calling.restrictions.restrictions_list` (with expiry);
+ *  - `GET /{phone-number-id}?fields=health_status` → an entity LIMITED or BLOCKED, with Meta's
+ *    `additional_info` or error items;
+ * on start, every `intervalMs` (15 minutes) and shortly after a call fails. And a `calls` or
+ * `messages` webhook that carries only `value.errors` (e.g. 131044, no payment method) becomes a
+ * warning of its own, kept for a day. An `account_update` that does arrive (an app-level callback
+ * pointed here) triggers a re-read.
+ */
+import { z } from 'zod';
+import type { Logger } from '../core/log.ts';
+import { GRAPH_ERRORS } from '../graph/graph-errors.ts';
+import type { GraphClient } from '../graph/graph-client.ts';
+import type { DomainEvent } from '../webhooks/envelope.ts';
+import type { CallingSettingsService } from './calling-settings-service.ts';
+
+export interface PlatformWarning {
+  kind: 'restriction' | 'health' | 'webhook_error';
+  /** Stable per warning (type of restriction, entity, error code). */
+  key: string;
+  text: string;
+  /** When it ends, if WhatsApp says (ISO). */
+  until: string | null;
+  /** When Switchboard learnt of it (ISO). */
+  at: string;
+}
+
+const Health = z.looseObject({
+  health_status: z.looseObject({
+    can_send_message: z.string().optional(),
+    entities: z
+      .array(
+        z.looseObject({
+          entity_type: z.string(),
+          can_send_message: z.string().optional(),
+          additional_info: z.array(z.string()).optional(),
+          errors: z.array(z.looseObject({ error_code: z.number().optional(), error_description: z.string().optional(), possible_solution: z.string().optional() })).optional(),
+        }),
+      )
+      .optional(),
+  }),
+});
+
+const RESTRICTION_TEXT: Record<string, string> = {
+  RESTRICTED_BUSINESS_INITIATED_CALLING: 'WhatsApp has paused calling customers from this number.',
+  RESTRICTED_USER_INITIATED_CALLING: 'WhatsApp has paused customers’ calls to this number.',
+  RESTRICTED_USER_INITIATED_CALLING_CALL_BUTTON_HIDDEN: 'WhatsApp is hiding the call button from customers (too many unanswered calls).',
+  RESTRICTED_BIZ_INITIATED_AND_USER_INITIATED_CALLING: 'WhatsApp has paused all calling on this number.',
+};
+/** SIP-only health errors: irrelevant to a number Switchboard answers itself. */
+const IGNORED_HEALTH_CODES = new Set([138024, 138025]);
+const WEBHOOK_ERROR_TTL_MS = 24 * 3600_000;
+
+export interface PlatformWarningsOptions {
+  graph: () => GraphClient | null;
+  phoneNumberId: () => string | null;
+  callingSettings: CallingSettingsService;
+  log: Logger;
+  clock?: () => Date;
+  intervalMs?: number;
+  /** Wait after a failed call before re-reading (default 5 s). */
+  afterFailureMs?: number;
+}
+
+export class PlatformWarnings {
+  private readonly o: PlatformWarningsOptions;
+  private readonly clock: () => Date;
+  private read: PlatformWarning[] = [];
+  private fromWebhooks = new Map<string, PlatformWarning>();
+  private timer: NodeJS.Timeout | null = null;
+  private soon: NodeJS.Timeout | null = null;
+  private running: Promise<void> | null = null;
+  private readonly listeners = new Set<(w: PlatformWarning[]) => void>();
+  private last = '[]';
+
+  constructor(opts: PlatformWarningsOptions) {
+    this.o = opts;
+    this.clock = opts.clock ?? (() => new Date());
+  }
+
+  onChange(listener: (w: PlatformWarning[]) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  list(): PlatformWarning[] {
+    const now = this.clock().getTime();
+    for (const [k, w] of this.fromWebhooks) if (now - Date.parse(w.at) > WEBHOOK_ERROR_TTL_MS) this.fromWebhooks.delete(k);
+    return [...this.read, ...this.fromWebhooks.values()].filter((w) => !w.until || Date.parse(w.until) > now);
+  }
+
+  start(): void {
+    this.stop();
+    void this.refresh();
+    this.timer = setInterval(() => void this.refresh(), this.o.intervalMs ?? 15 * 60_000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    if (this.soon) clearTimeout(this.soon);
+    this.timer = null;
+    this.soon = null;
+  }
+
+  /** A call failed: WhatsApp may have restricted the number; look again shortly. */
+  callFailed(): void {
+    if (this.soon) return;
+    this.soon = setTimeout(() => {
+      this.soon = null;
+      void this.refresh();
+    }, this.o.afterFailureMs ?? 5_000);
+    this.soon.unref();
+  }
+
+  onDomainEvent(e: DomainEvent): void {
+    if (e.kind === 'account.update') {
+      this.callFailed();
+      return;
+    }
+    if (e.kind !== 'webhook.error') return;
+    for (const err of e.errors) {
+      const code = err.code ?? 0;
+      // The error table's plain words when it knows the code; Meta's own otherwise.
+      const info = GRAPH_ERRORS[code];
+      const text = info
+        ? `${info.message}${info.fix ? ` ${info.fix}` : ''}`
+        : `WhatsApp reported a problem${code ? ` (error ${code})` : ''}: ${[err.title ?? err.message, err.details].filter(Boolean).join(' — ') || 'no details'}`;
+      const key = `webhook:${code}`;
+      this.fromWebhooks.set(key, { kind: 'webhook_error', key, text, until: null, at: e.occurredAt ?? e.receivedAt ?? this.clock().toISOString() });
+    }
+    this.changed();
+  }
+
+  /** Reads restrictions and health now (concurrent calls share one read). */
+  refresh(): Promise<void> {
+    this.running ??= this.doRefresh().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async doRefresh(): Promise<void> {
+    const graph = this.o.graph();
+    const pnid = this.o.phoneNumberId();
+    if (!graph || !pnid) {
+      this.read = [];
+      this.changed();
+      return;
+    }
+    const at = this.clock().toISOString();
+    const next: PlatformWarning[] = [];
+    let readSomething = false;
+    try {
+      const view = await this.o.callingSettings.get();
+      readSomething = true;
+      for (const r of view.restrictions) {
+        next.push({
+          kind: 'restriction',
+          key: `restriction:${r.type}`,
+          text: `${RESTRICTION_TEXT[r.type] ?? `WhatsApp restricted calling on this number (${r.type}).`}${r.reason ? ` WhatsApp says: ${r.reason}` : ''}`,
+          until: r.expiration ? new Date(r.expiration * 1000).toISOString() : null,
+          at,
+        });
+      }
+    } catch (err) {
+      this.o.log.info('warnings.settings_unreadable', { error: (err as Error).message });
+    }
+    try {
+      const h = await graph.request({ method: 'GET', path: `/${pnid}`, query: { fields: 'health_status' }, schema: Health });
+      readSomething = true;
+      for (const en of h.health_status.entities ?? []) {
+        const state = en.can_send_message ?? 'AVAILABLE';
+        const errors = (en.errors ?? []).filter((x) => !IGNORED_HEALTH_CODES.has(x.error_code ?? 0));
+        if (state === 'AVAILABLE' && errors.length === 0) continue;
+        if (state === 'AVAILABLE' && errors.every((x) => IGNORED_HEALTH_CODES.has(x.error_code ?? 0))) continue;
+        const why = [...(en.additional_info ?? []), ...errors.map((x) => [x.error_description, x.possible_solution].filter(Boolean).join(' '))].filter(Boolean);
+        next.push({ kind: 'health', key: `health:${en.entity_type}`, text: `WhatsApp rates messaging on ${en.entity_type.toLowerCase().replace('_', ' ')} as ${state.toLowerCase()}${why.length ? `: ${why.join(' ')}` : '.'}`, until: null, at });
+      }
+    } catch (err) {
+      this.o.log.info('warnings.health_unreadable', { error: (err as Error).message });
+    }
+    if (!readSomething) return; // keep what we knew: a failed read is no news
+    // Keep when each warning was first seen.
+    const seen = new Map(this.read.map((w) => [w.key, w.at]));
+    this.read = next.map((w) => ({ ...w, at: seen.get(w.key) ?? w.at }));
+    this.changed();
+  }
+
+  private changed(): void {
+    const list = this.list();
+    const key = JSON.stringify(list.map((w) => [w.key, w.text, w.until]));
+    if (key === this.last) return;
+    this.last = key;
+    for (const l of [...this.listeners]) l(list);
+  }
+}
