@@ -151,6 +151,8 @@ export const ConnectionView = z.object({
   probes: z.array(z.object({ at: z.string(), via: z.enum(['public', 'local']), ok: z.boolean(), reason: z.string().nullable(), ms: z.number() })),
   /** Who receives the number's webhooks: this computer, another address (another installation), or not known yet. */
   holder: z.object({ state: z.enum(['unknown', 'this-computer', 'elsewhere']), url: z.string().nullable(), since: z.string().nullable(), left: z.boolean() }),
+  /** Whether the app receives the calls and messages fields (checked, or subscribed by Switchboard, after each re-point). */
+  webhookFields: z.object({ state: z.enum(['ok', 'subscribed', 'missing', 'unknown']), message: z.string(), fix: z.string().nullable() }).nullable(),
   tunnel: z.object({ subdomain: z.string().nullable(), host: z.string().nullable(), publicUrl: z.string().nullable() }),
 });
 export type ConnectionView = z.infer<typeof ConnectionView>;

@@ -75,7 +75,17 @@ const Health = z.looseObject({
   }),
 });
 const SubscribedApps = z.looseObject({ data: z.array(z.looseObject({ whatsapp_business_api_data: z.looseObject({ id: z.string().optional() }).optional() })) });
-const AppSubscriptions = z.looseObject({ data: z.array(z.looseObject({ object: z.string(), active: z.boolean().optional(), fields: z.array(z.looseObject({ name: z.string() })).optional() })) });
+const AppSubscriptions = z.looseObject({
+  data: z.array(z.looseObject({ object: z.string(), callback_url: z.string().optional(), active: z.boolean().optional(), fields: z.array(z.looseObject({ name: z.string() })).optional() })),
+});
+
+/** The webhook fields Switchboard needs from the app-level subscription (without them a per-number override receives nothing). */
+export const REQUIRED_WEBHOOK_FIELDS = ['calls', 'messages'] as const;
+
+export type WebhookFieldsResult =
+  | { state: 'ok' | 'subscribed'; message: string }
+  | { state: 'missing'; message: string; fix: string }
+  | { state: 'unknown'; message: string };
 
 export type ProgressListener = (step: ConnectStep) => void;
 
@@ -152,6 +162,52 @@ export class AccountService {
       ...(this.onServerDate ? { onServerDate: this.onServerDate } : {}),
       ...opts,
     });
+  }
+
+  /**
+   * Makes sure the app is subscribed to the `calls` and `messages` fields (Meta sends a number's
+   * events to its override only for fields the app subscribed to). With no app-level callback, or
+   * one that is this installation's (`ours`), Switchboard subscribes them itself with its own
+   * callback and verify token (`POST /{app-id}/subscriptions`, app token). When another address
+   * holds the app-level callback, changing it would take that integration's webhooks away, so
+   * the owner is told the exact fix instead.
+   */
+  async ensureWebhookFields(callbackUrl: string, ours: (url: string) => boolean): Promise<WebhookFieldsResult> {
+    const a = this.account();
+    const appSecret = this.cached.appSecret;
+    const verifyToken = this.cached.verifyToken;
+    if (!a || !appSecret || !verifyToken) return { state: 'unknown', message: 'No account is connected.' };
+    const appGraph = new GraphClient({
+      baseUrl: a.graphBaseUrl,
+      version: a.apiVersion,
+      token: () => `${a.appId}|${appSecret}`,
+      log: this.log.child('graph'),
+      ...(this.fetchImpl ? { fetch: this.fetchImpl } : {}),
+    });
+    try {
+      const subs = await appGraph.request({ method: 'GET', path: `/${a.appId}/subscriptions`, schema: AppSubscriptions });
+      const waba = subs.data.find((d) => d.object === 'whatsapp_business_account');
+      const have = new Set((waba?.fields ?? []).map((f) => f.name));
+      const missing = REQUIRED_WEBHOOK_FIELDS.filter((f) => !have.has(f));
+      if (missing.length === 0) return { state: 'ok', message: 'The app receives calls and messages webhooks.' };
+      const current = waba?.callback_url ?? '';
+      if (current && !ours(current)) {
+        return {
+          state: 'missing',
+          message: `The app does not receive the ${missing.map((m) => `"${m}"`).join(' and ')} webhook field${missing.length > 1 ? 's' : ''}, and its webhook address (${current}) belongs to another integration, so Switchboard leaves it alone.`,
+          fix: 'In App Dashboard → WhatsApp → Configuration, subscribe to the "calls" and "messages" webhook fields.',
+        };
+      }
+      const fields = [...new Set([...have, ...REQUIRED_WEBHOOK_FIELDS, 'account_settings_update'])];
+      await appGraph.request({ method: 'POST', path: `/${a.appId}/subscriptions`, body: { object: 'whatsapp_business_account', callback_url: callbackUrl, verify_token: verifyToken, fields: fields.join(',') }, schema: z.looseObject({ success: z.boolean().optional() }) });
+      this.webhookFields = new Set(fields);
+      this.log.info('account.webhook_fields_subscribed', { fields: fields.join(',') });
+      return { state: 'subscribed', message: `Switchboard subscribed the app to the ${missing.map((m) => `"${m}"`).join(' and ')} webhook field${missing.length > 1 ? 's' : ''}.` };
+    } catch (err) {
+      const e = asGraphError(err);
+      this.log.warn('account.webhook_fields_failed', { error: e.message });
+      return { state: 'missing', message: `The app's webhook fields could not be subscribed: ${e.message}`, fix: 'In App Dashboard → WhatsApp → Configuration, subscribe to the "calls" and "messages" webhook fields.' };
+    }
   }
 
   async connect(raw: unknown, onProgress: ProgressListener = () => {}): Promise<ConnectResult> {
@@ -262,8 +318,8 @@ export class AccountService {
         const missing = fields ? ['calls', 'messages'].filter((f) => !fields.has(f)) : [];
         if (!subscribed) set('webhooks', 'warning', 'The app is not yet subscribed to this WhatsApp Business Account.', 'Switchboard subscribes it when you save.');
         else if (fields === null && steps.get('app')!.state === 'ok')
-          set('webhooks', 'warning', 'The app has no webhook callback yet.', 'Switchboard registers its own callback for the "calls" and "messages" fields once its tunnel is up.');
-        else if (missing.length) set('webhooks', 'failed', `The app does not receive the ${missing.map((m) => `"${m}"`).join(' and ')} webhook field${missing.length > 1 ? 's' : ''}, so calling cannot work (error 138018).`, 'In App Dashboard → WhatsApp → Configuration, subscribe to the "calls" and "messages" webhook fields.');
+          set('webhooks', 'warning', 'The app has no webhook address yet.', 'Switchboard subscribes the app to the "calls" and "messages" fields with its own address as soon as its tunnel is up.');
+        else if (missing.length) set('webhooks', 'failed', `The app does not receive the ${missing.map((m) => `"${m}"`).join(' and ')} webhook field${missing.length > 1 ? 's' : ''}, so calling cannot work (error 138018). Its webhook address belongs to another integration, which Switchboard leaves alone.`, 'In App Dashboard → WhatsApp → Configuration, subscribe to the "calls" and "messages" webhook fields.');
         else set('webhooks', 'ok', 'The app receives calls and messages webhooks.');
       } catch (err) {
         const e = asGraphError(err);

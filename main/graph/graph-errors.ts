@@ -69,7 +69,7 @@ export const GRAPH_ERRORS: Record<number, GraphErrorInfo> = {
   138014: { category: 'calling', message: 'Calling is temporarily paused for this number because of call quality or customer feedback.', fix: 'Check the restriction in Settings → Calling for when it ends.' },
   138015: { category: 'calling', message: 'Calling cannot be turned on yet: the business needs a messaging limit of at least 2,000 customers a day.', fix: 'Raise the messaging limit in WhatsApp Manager (it grows with verified business and message quality).' },
   138017: { category: 'calling', message: 'This customer has already given permanent permission to be called; no request is needed.' },
-  138018: { category: 'calling', message: 'Calling cannot be turned on: no app is subscribed to call webhooks for this account.', fix: 'Subscribe the app to the "calls" webhook field in the App Dashboard (Switchboard does this when it connects).' },
+  138018: { category: 'calling', message: 'Calling cannot be turned on: no app is subscribed to call webhooks for this account.', fix: 'Subscribe the app to the "calls" webhook field in App Dashboard → WhatsApp → Configuration. (Switchboard does this itself once its tunnel is up when the app has no webhook address of another integration.)' },
   138019: { category: 'calling', message: 'The call could not be set up on the customer\'s phone.' },
   138020: { category: 'calling', message: 'The call could not connect to WhatsApp\'s media relay.', fix: 'Check that this computer can send UDP traffic, or configure a TURN server.' },
   138021: { category: 'calling', message: 'The customer\'s phone received no audio from Switchboard, so the call ended.', fix: 'Check the internet connection; a network that blocks UDP needs a TURN server.' },

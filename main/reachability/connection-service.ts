@@ -21,7 +21,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { ConnectionView } from '../../common/bridge-contract.ts';
-import type { AccountService } from '../account/account-service.ts';
+import type { AccountService, WebhookFieldsResult } from '../account/account-service.ts';
 import type { ConfigStore } from '../account/config-store.ts';
 import type { Logger } from '../core/log.ts';
 import { GraphError } from '../graph/graph-errors.ts';
@@ -83,6 +83,7 @@ export class ConnectionService {
   private holder: CallbackHolder = { state: 'unknown', url: null, since: null, left: false };
   private takeOver = false;
   private holderTimer: NodeJS.Timeout | null = null;
+  private fields: WebhookFieldsResult | null = null;
 
   constructor(opts: ConnectionServiceOptions) {
     this.o = opts;
@@ -297,6 +298,9 @@ export class ConnectionService {
       this.takeOver = false;
       this.holder = { state: 'this-computer', url: null, since: null, left: false };
       this.o.log.info('connection.repointed', { callbackUrl: change.callbackUrl });
+      // The override only receives the fields the app subscribed to: make sure calls and messages are.
+      this.fields = await this.o.account.ensureWebhookFields(change.callbackUrl, (url) => url === change.callbackUrl || url === this.o.config.get().tunnel.registeredCallbackUrl);
+      this.emit();
     } catch (err) {
       if (err instanceof GraphError) throw new Error(`Could not point WhatsApp at this computer: ${err.userMessage}`, { cause: err });
       throw err;
@@ -328,6 +332,7 @@ export class ConnectionService {
       history: (s?.history ?? []).map((h) => ({ state: h.state, at: h.at, reason: h.reason })),
       probes: s?.probes ?? [],
       holder: { ...this.holder },
+      webhookFields: this.fields ? { state: this.fields.state, message: this.fields.message, fix: 'fix' in this.fields ? this.fields.fix : null } : null,
       tunnel: { subdomain: t.subdomain, host: t.host, publicUrl: t.publicUrl },
     };
   }

@@ -25,6 +25,7 @@ export function sampleConnection(overrides: Partial<ConnectionView> = {}): Conne
       { at: '2026-11-25T14:10:00.000Z', via: 'public', ok: true, reason: null, ms: 176 },
     ],
     holder: { state: 'this-computer', url: null, since: null, left: false },
+    webhookFields: { state: 'ok', message: 'The app receives calls and messages webhooks.', fix: null },
     tunnel: { subdomain: null, host: null, publicUrl: null },
     ...overrides,
   };

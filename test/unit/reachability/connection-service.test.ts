@@ -146,4 +146,27 @@ describe('reachability through the real localtunnel client', () => {
       await b.close();
     }
   }, 90_000);
+
+  it('an app without the calls and messages fields: Switchboard subscribes them with its own address once the tunnel is up, and events arrive', async () => {
+    // A Meta app with no webhook subscription at all: Meta drops every field for the number.
+    sim = createSimulator({ seed: { ...seed, webhooks: { fields: [] } }, timeFactor: 50 });
+    await sim.listen(0);
+    tunnel = await startTunnelServer();
+    const { log } = memoryLogger();
+    services = await startAppServices({ ...testServiceOptions(log), localtunnelHost: tunnel.url, tunnelProbeIntervalMs: 300 });
+    const c = sim.credentials();
+    const res = await services.dispatch('connectAccount', { graphBaseUrl: c.graphBaseUrl, apiVersion: c.apiVersion, accessToken: c.accessToken, appSecret: c.appSecret, appId: c.appId, wabaId: c.wabaId, phoneNumberId: c.phoneNumberId });
+    expect(res).toMatchObject({ ok: true, result: { saved: true } });
+    const step = (res as { result: { steps: Array<{ id: string; state: string; message: string; fix: string | null }> } }).result.steps.find((x) => x.id === 'webhooks');
+    expect(step).toMatchObject({ state: 'warning' });
+    expect(step!.fix).toContain('Switchboard subscribes the app to the "calls" and "messages" fields with its own address');
+    const s = services;
+    await waitFor('fields subscribed', () => s.connection.view().webhookFields?.state === 'subscribed', 20_000);
+    const subs = await fetch(`${c.graphBaseUrl}/${c.apiVersion}/${c.appId}/subscriptions`, { headers: { authorization: `Bearer ${c.appId}|${c.appSecret}` } });
+    const data = ((await subs.json()) as { data: Array<{ callback_url: string; fields: Array<{ name: string }> }> }).data[0]!;
+    expect(data.fields.map((f) => f.name)).toEqual(expect.arrayContaining(['calls', 'messages']));
+    expect(data.callback_url).toBe(s.connection.view().callbackUrl);
+    await customerWrites(c, 'chegou?');
+    await waitFor('the message', () => texts(s).includes('chegou?'), 10_000);
+  });
 });
