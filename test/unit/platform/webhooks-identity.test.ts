@@ -300,3 +300,20 @@ describe('warnings from WhatsApp', () => {
     expect(warnings).toEqual([expect.objectContaining({ kind: 'webhook_error', text: expect.stringContaining('valid payment method') as unknown })]);
   });
 });
+
+describe('call webhooks in the shapes of Meta’s own samples', () => {
+  it('a user-initiated connect without `direction` still rings, in the caller’s thread', async () => {
+    app = await startSimApp({ timeFactor: 100 });
+    const s = app.services;
+    const calls: Array<{ state: string; direction?: string }> = [];
+    s.events.subscribe((event, payload) => {
+      if (event === 'call') calls.push(payload as { state: string });
+    });
+    await control('PUT', 'faults', { next: [{ match: { field: 'calls', event: 'connect' }, faults: { noDirection: true }, count: 1 }] });
+    expect((await control('POST', `users/${seed.users[0]!.wa_id}/call`, {})).status).toBe(201);
+    const post = await until('the connect delivered', () => app!.sim.webhooks.posts.find((p) => p.fields.includes('calls') && p.state === 'delivered'));
+    expect(post.body).not.toContain('"direction"');
+    await until('it rings', () => calls.find((c) => c.state === 'ringing'));
+    expect(s.threads.listThreads().map((t) => t.contact.waId)).toEqual([seed.users[0]!.wa_id]);
+  });
+});
