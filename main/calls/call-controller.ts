@@ -20,7 +20,7 @@
 import { z } from 'zod';
 import type { AccountService } from '../account/account-service.ts';
 import { asGraphError } from '../account/account-service.ts';
-import type { GraphError } from '../graph/graph-errors.ts';
+import { GRAPH_ERRORS, type GraphError } from '../graph/graph-errors.ts';
 import { BridgeRequestError } from '../bridge/dispatcher.ts';
 import type { Logger } from '../core/log.ts';
 import type { ThreadStore } from '../threads/thread-store.ts';
@@ -191,7 +191,10 @@ export class CallController {
       else if (e.status === 'RINGING' || e.status === 'ACCEPTED' || e.status === 'REJECTED') this.dispatch(known, { type: 'status', status: e.status });
     } else if (e.kind === 'call.terminate') {
       const known = this.byCallId.get(e.callId);
-      if (known) this.dispatch(known, { type: 'terminate_webhook', reason: e.errors[0]?.message ?? null });
+      // FAILED with an error (138021…) is a failure in plain words — the same outcome the thread records.
+      const error = e.errors[0];
+      const failure = e.status === 'FAILED' && error ? plainCallError(error) : null;
+      if (known) this.dispatch(known, { type: 'terminate_webhook', reason: error?.message ?? null, failure });
       else {
         this.tombstones.set(e.callId, this.o.clock().getTime());
         if ((e.direction ?? '').toUpperCase() === 'BUSINESS_INITIATED') this.keepEarly(e.callId, e);
@@ -540,4 +543,12 @@ export class CallController {
     for (const c of this.calls.values()) n += c.timers.size;
     return n;
   }
+}
+
+/** A terminate's error as the owner reads it: the error table's message and next step, or Meta's words for a code it does not know. */
+export function plainCallError(error: { code?: number | undefined; title?: string | undefined; message?: string | undefined }): string {
+  const known = error.code !== undefined ? GRAPH_ERRORS[error.code] : undefined;
+  if (known) return known.fix ? `${known.message} ${known.fix}` : known.message;
+  const words = error.message ?? error.title;
+  return words ? `WhatsApp ended the call: ${words}${error.code ? ` (error ${error.code})` : ''}` : `WhatsApp ended the call with error ${error.code ?? 'unknown'}.`;
 }

@@ -42,13 +42,13 @@
  * | dialing         | status RINGING                | remote_ringing  |                                            |
  * | dialing/r_ring  | status ACCEPTED               | active          | media.attachMic, watchdog timer            |
  * | dialing/r_ring  | status REJECTED               | ended declined  | media.close                                |
- * | dialing/r_ring  | terminate_webhook             | ended no_answer | media.close                                |
+ * | dialing/r_ring  | terminate_webhook             | ended no_answer | media.close (failed when FAILED + error)   |
  * | dialing/r_ring  | ring_timeout / hangup         | ending          | graph terminate (sent once the id is known)|
  * | dialing         | graph_failed connect          | ended failed    | media.close                                |
  * | dialing/r_ring  | media_lost                    | ending failed   | graph terminate, media.close               |
  * | active          | hangup                        | ending          | graph terminate, media.close               |
  * | active          | media_lost                    | ending          | graph terminate, media.close (failed)      |
- * | active          | terminate_webhook             | ended completed | media.close                                |
+ * | active          | terminate_webhook             | ended completed | media.close (failed when FAILED + error)   |
  * | ending          | graph_ok / graph_failed       | ended           | (outcome decided when ending began)        |
  * | ending (no id)  | graph_ok connect              | ending          | (the id arrives: the held terminate goes)  |
  * | ending (no id)  | graph_failed connect          | ended           | (no call was made)                         |
@@ -100,7 +100,8 @@ export type CallEvent =
   | { type: 'graph_failed'; action: GraphAction; reason: string }
   | { type: 'connect_answer'; sdp: string }
   | { type: 'status'; status: 'RINGING' | 'ACCEPTED' | 'REJECTED' }
-  | { type: 'terminate_webhook'; reason?: string | null }
+  /** `failure`: the terminate says the call failed (status FAILED with an error), in plain words. */
+  | { type: 'terminate_webhook'; reason?: string | null; failure?: string | null }
   | { type: 'answer_window_elapsed' }
   | { type: 'ring_timeout' }
   | { type: 'media_lost'; reason: string };
@@ -193,7 +194,7 @@ export const TRANSITIONS: Record<CallStateName, HandlerMap> = {
     graph_failed: (_c, e) => (e.action === 'connect' ? { next: end('failed', e.reason), effects: [{ type: 'timer', name: 'ring_timeout', on: false }, closeMedia] } : null),
     connect_answer: (c, e) => applyCustomerAnswer(c, e.sdp),
     status: (_c, e) => outgoingStatus('dialing', e.status),
-    terminate_webhook: (_c, e) => ({ next: end('no_answer', e.reason ?? null), effects: [{ type: 'timer', name: 'ring_timeout', on: false }, closeMedia] }),
+    terminate_webhook: (_c, e) => ({ next: e.failure ? end('failed', e.failure) : end('no_answer', e.reason ?? null), effects: [{ type: 'timer', name: 'ring_timeout', on: false }, closeMedia] }),
     ring_timeout: () => ({ next: { state: 'ending', outcome: 'no_answer' }, effects: [{ type: 'graph', action: 'terminate' }, closeMedia] }),
     hangup: () => ({ next: { state: 'ending', outcome: 'cancelled' }, effects: [{ type: 'timer', name: 'ring_timeout', on: false }, { type: 'graph', action: 'terminate' }, closeMedia] }),
     media_lost: (_c, e) => audioFailedWhileDialing(e.reason),
@@ -201,7 +202,7 @@ export const TRANSITIONS: Record<CallStateName, HandlerMap> = {
   remote_ringing: {
     connect_answer: (c, e) => applyCustomerAnswer(c, e.sdp),
     status: (_c, e) => outgoingStatus('remote_ringing', e.status),
-    terminate_webhook: (_c, e) => ({ next: end('no_answer', e.reason ?? null), effects: [{ type: 'timer', name: 'ring_timeout', on: false }, closeMedia] }),
+    terminate_webhook: (_c, e) => ({ next: e.failure ? end('failed', e.failure) : end('no_answer', e.reason ?? null), effects: [{ type: 'timer', name: 'ring_timeout', on: false }, closeMedia] }),
     ring_timeout: () => ({ next: { state: 'ending', outcome: 'no_answer' }, effects: [{ type: 'graph', action: 'terminate' }, closeMedia] }),
     hangup: () => ({ next: { state: 'ending', outcome: 'cancelled' }, effects: [{ type: 'timer', name: 'ring_timeout', on: false }, { type: 'graph', action: 'terminate' }, closeMedia] }),
     graph_ok: (c, e) => (e.action === 'connect' ? { next: { state: 'remote_ringing', callId: e.callId ?? c.callId }, effects: [] } : null),
@@ -210,7 +211,9 @@ export const TRANSITIONS: Record<CallStateName, HandlerMap> = {
   active: {
     hangup: () => ({ next: { state: 'ending', outcome: 'completed' }, effects: [{ type: 'timer', name: 'media_watchdog', on: false }, { type: 'graph', action: 'terminate' }, closeMedia] }),
     media_lost: (_c, e) => ({ next: { state: 'ending', outcome: 'failed', reason: e.reason }, effects: [{ type: 'timer', name: 'media_watchdog', on: false }, { type: 'graph', action: 'terminate' }, closeMedia] }),
-    terminate_webhook: (_c, e) => ({ next: end('completed', e.reason ?? null), effects: [{ type: 'timer', name: 'media_watchdog', on: false }, closeMedia] }),
+    // WhatsApp ended a call that was up: completed, unless its terminate says FAILED with an error
+    // (138021: the customer's phone got no audio) — then failed, with the error table's words.
+    terminate_webhook: (_c, e) => ({ next: e.failure ? end('failed', e.failure) : end('completed', e.reason ?? null), effects: [{ type: 'timer', name: 'media_watchdog', on: false }, closeMedia] }),
     // ACCEPTED can beat the connect webhook that carries the customer's answer (found by the soak):
     // it is applied now. A duplicate of an answer already applied changes nothing.
     connect_answer: (c, e) => applyCustomerAnswer(c, e.sdp),

@@ -265,12 +265,19 @@ test('an incoming call is answered with audio both ways, muted, sent DTMF, and h
   await until('peer connection closed', async () => (await p.evaluate('window.__pcs.every((pc) => pc.connectionState === "closed")')) === true);
 });
 
-test('no audio from the customer ends the call with a plain reason (media watchdog)', async () => {
+test('no audio from the customer: "Reconnecting…" with the seconds, and the call ends only after WhatsApp\'s 30 s (media watchdog)', async () => {
   test.setTimeout(90_000);
   const { controlUrl, page: p } = await setup();
   const { customer } = await answeredCall(controlUrl, p);
+  const silentFrom = Date.now();
   customer.stopSending();
-  await expect(p.getByTestId('call-ended')).toHaveAttribute('data-outcome', 'failed', { timeout: 25_000 });
+  // WhatsApp's own leg reconnects by itself: Switchboard says so and waits.
+  await expect(p.getByTestId('call-reconnecting')).toContainText(/Reconnecting… no audio for \d+ s/, { timeout: 10_000 });
+  await shoot(p, 'reconnecting');
+  await p.waitForTimeout(12_000);
+  expect(await p.getByTestId('call-state').getAttribute('data-state')).toBe('active'); // past the old 10 s
+  await expect(p.getByTestId('call-ended')).toHaveAttribute('data-outcome', 'failed', { timeout: 30_000 });
+  expect(Date.now() - silentFrom).toBeGreaterThanOrEqual(30_000); // never before WhatsApp's mid-call limit
   await expect(p.getByTestId('call-reason')).toContainText('No audio has arrived from the customer');
   await until('terminate sent', () => callActions().includes('terminate:200'));
   await shoot(p, 'lost');

@@ -50,7 +50,8 @@ export type GraphErrorCode = keyof typeof GRAPH_ERRORS;
 /** Texts of errors that only ever arrive inside webhooks (terminate `errors[]`, status `errors[]`). */
 export const WEBHOOK_ERRORS = {
   131026: 'Message undeliverable',
-  138021: 'Media receive timeout',
+  // The real terminate's title and message (the same text in both).
+  138021: 'WhatsApp client terminated the call due to not receiving any media for a long time. Please try again',
   138023: 'Call terminated with no media signals',
 } as const;
 

@@ -300,6 +300,7 @@ const en = {
       ended: 'Call ended',
     },
     noAudioYet: 'Waiting for the customer’s audio…',
+    reconnecting: 'Reconnecting… no audio for {seconds} s',
     mute: 'Mute',
     unmute: 'Unmute',
     mutedNote: 'Your microphone is muted — the customer can’t hear you.',

@@ -13,7 +13,8 @@
  *  - Only Opus/48000 and telephone-event/8000 are offered (setCodecPreferences); DTMF is RFC 4733
  *    through `RTCDTMFSender`. An answer's stray `a=setup:actpass` is read as `active`.
  *  - A watchdog reports the call lost (`{type:'lost'}`) when ICE fails or, once the call is up, no
- *    audio packet arrived for `noAudioMs`. Stats every second give RTT, jitter, loss and an
+ *    audio packet arrived for longer than WhatsApp's own limits (`noAudioAtStartMs`, `noAudioMidCallMs`);
+ *    shorter silences show as `silentForMs` ("Reconnecting…"). Stats every second give RTT, jitter, loss and an
  *    estimated MOS with a hysteresis warning.
  */
 import type { MediaCommand, ParamsOf } from '../../../common/bridge-contract.ts';
@@ -47,6 +48,8 @@ export interface CallMediaState {
   qualityWarning: boolean;
   /** Set once the engine reported the call lost (plain words). */
   lost: string | null;
+  /** While the call is up: how long no audio has arrived (ms), once that is past a blip; else null ("Reconnecting…"). */
+  silentForMs: number | null;
 }
 
 export interface AudioDevice {
@@ -82,8 +85,15 @@ export interface MediaEngineOptions {
   gatherTimeoutMs?: number;
   /** A command that takes longer fails (main gives up at 15 s; default 12 000 ms). */
   commandTimeoutMs?: number;
-  /** No inbound audio packets for this long after the call is up → lost (default 10 000 ms). */
-  noAudioMs?: number;
+  /**
+   * No inbound audio for this long → lost. WhatsApp ends a call itself after 20 s without media at
+   * the start and 30 s later on, and its own leg reconnects by itself, so Switchboard waits longer
+   * than that (defaults 22 000 ms before the first packet, 32 000 ms after) — it never hangs up first.
+   */
+  noAudioAtStartMs?: number;
+  noAudioMidCallMs?: number;
+  /** Silence longer than this shows as "Reconnecting…" with the seconds (default 3000 ms). */
+  silenceShownAfterMs?: number;
   statsIntervalMs?: number;
   /** Echo cancellation, noise suppression and gain control on the microphone (default on). */
   audioProcessing?: boolean;
@@ -113,9 +123,10 @@ interface Session {
   stats: CallStats | null;
   lost: string | null;
   closed: boolean;
+  silentForMs: number | null;
 }
 
-const DEFAULTS = { gatherTimeoutMs: 3000, commandTimeoutMs: 12_000, noAudioMs: 10_000, statsIntervalMs: 1000, audioProcessing: true };
+const DEFAULTS = { gatherTimeoutMs: 3000, commandTimeoutMs: 12_000, noAudioAtStartMs: 22_000, noAudioMidCallMs: 32_000, silenceShownAfterMs: 3000, statsIntervalMs: 1000, audioProcessing: true };
 
 function message(err: unknown): string {
   if (err instanceof DOMException && (err.name === 'NotAllowedError' || err.name === 'SecurityError')) return 'microphone access was refused';
@@ -181,6 +192,7 @@ export class MediaEngine {
       quality: s.quality.level,
       qualityWarning: s.quality.warning,
       lost: s.lost,
+      silentForMs: s.silentForMs,
     };
   }
 
@@ -278,6 +290,7 @@ export class MediaEngine {
       stats: null,
       lost: null,
       closed: false,
+      silentForMs: null,
     };
     this.sessions.set(localId, s);
     pc.addEventListener('track', (e) => this.playRemote(s, e.track));
@@ -590,7 +603,9 @@ export class MediaEngine {
     }
     if (s.micAttached && s.attachedAt !== null) {
       const silentFor = now - Math.max(s.lastPacketAt, s.attachedAt);
-      if (silentFor >= this.o.noAudioMs) {
+      s.silentForMs = silentFor >= this.o.silenceShownAfterMs ? silentFor : null;
+      const limit = s.firstAudioAt === null ? this.o.noAudioAtStartMs : this.o.noAudioMidCallMs;
+      if (silentFor >= limit) {
         this.lose(s, `No audio has arrived from the customer for ${Math.round(silentFor / 1000)} seconds — the connection was lost.`);
       }
     }

@@ -43,7 +43,7 @@ function fakeEngine() {
   const listeners = new Set<(s: MediaEngineState) => void>();
   let state: MediaEngineState = { calls: {}, ringing: false, inputs: [{ deviceId: 'usb', label: 'USB headset' }], outputs: [], inputDeviceId: '', outputDeviceId: '', ringDeviceId: '' };
   let report: ((r: MediaReportParams) => unknown) | null = null;
-  const media = (id: string): CallMediaState => state.calls[id] ?? { localId: id, ice: 'connected', connection: 'connected', micAttached: true, muted: false, firstAudioAt: 1, stats: null, quality: null, qualityWarning: false, lost: null };
+  const media = (id: string): CallMediaState => state.calls[id] ?? { localId: id, ice: 'connected', connection: 'connected', micAttached: true, muted: false, firstAudioAt: 1, stats: null, quality: null, qualityWarning: false, lost: null, silentForMs: null };
   const set = (id: string, patch: Partial<CallMediaState>) => {
     state = { ...state, calls: { ...state.calls, [id]: { ...media(id), ...patch } } };
     for (const l of listeners) l(state);
@@ -261,6 +261,18 @@ describe('call panel', () => {
     expect(wrapper!.text()).toContain('The connection is poor');
   });
 
+  it('says "Reconnecting…" with the seconds while no audio arrives, and stops when it comes back', async () => {
+    await start();
+    await push(call({ state: 'active' }));
+    engine.set('call-1', { silentForMs: 12_400 });
+    await flushPromises();
+    expect(byTestId('call-reconnecting').text()).toBe('Reconnecting… no audio for 12 s');
+    expect(byTestId('call-state').attributes('data-state')).toBe('active');
+    engine.set('call-1', { silentForMs: null });
+    await flushPromises();
+    expect(wrapper!.find('[data-testid="call-reconnecting"]').exists()).toBe(false);
+  });
+
   it('a second call while one is live waits (with Decline) instead of taking over', async () => {
     await start();
     await push(call({ state: 'active' }));
@@ -313,7 +325,7 @@ describe('call panel', () => {
   it('shows the outcome and reason briefly after the call ends', async () => {
     const store = await start();
     await push(call({ state: 'active' }));
-    await push(call({ state: 'ended', outcome: 'failed', reason: 'No audio has arrived from the customer for 10 seconds — the connection was lost.' }));
+    await push(call({ state: 'ended', outcome: 'failed', reason: 'No audio has arrived from the customer for 32 seconds — the connection was lost.' }));
     expect(byTestId('call-ended').attributes('data-outcome')).toBe('failed');
     expect(byTestId('call-outcome').text()).toContain('Call failed');
     expect(byTestId('call-reason').text()).toContain('No audio has arrived');

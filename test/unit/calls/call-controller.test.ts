@@ -73,6 +73,26 @@ async function setup() {
 const callActions = () => sim!.ctx.sent.filter((x) => x.kind === 'call-action').map((x) => `${String((x.body as { action?: string }).action)}:${x.status}`);
 
 describe('call controller with real audio through the simulator', () => {
+  it('a call that WhatsApp ends FAILED with 138021 (no media reached the phone) is failed everywhere, with the error table\'s words', async () => {
+    const { c, s, controller } = await setup();
+    const customer = createPhonePeer({ label: 'customer', source: { kind: 'tone', frequency: 1000 } });
+    peers.push(customer);
+    const waId = seed.users[0]!.wa_id!;
+    const placed = (await (await fetch(`${c.controlUrl}/users/${waId}/call`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sdp: await customer.createOffer() }) })).json()) as { id: string };
+    const ringing = await until('ringing', () => controller.list().find((x) => x.callId === placed.id && x.state === 'ringing'));
+    expect(controller.answer(ringing.localId)).toBe(true);
+    await until('active', () => controller.get(ringing.localId)?.state === 'active');
+    // The customer's phone never reports audio: WhatsApp ends the call after 20 s with the real terminate.
+    sim!.clock.advance(21_000);
+    const ended = await until('ended', () => (controller.get(ringing.localId)?.state === 'ended' ? controller.get(ringing.localId) : null));
+    const body = sim!.webhooks.posts.map((p) => p.body).find((b) => b.includes('"terminate"'))!;
+    expect(body).toContain('"status":"FAILED"');
+    expect(body).toContain('WhatsApp client terminated the call due to not receiving any media for a long time. Please try again');
+    expect(ended.outcome).toBe('failed');
+    expect(ended.reason).toBe('The customer\'s phone received no audio from Switchboard, so the call ended. Check the internet connection; a network that blocks UDP needs a TURN server.');
+    await until('the thread card says failed', () => s.threads.callItem(placed.id)?.status === 'failed');
+  });
+
   it('rings, pre-accepts, answers with the identical SDP, carries audio both ways, and hangs up', async () => {
     const { c, s, controller, media } = await setup();
     const customer = createPhonePeer({ label: 'customer', source: { kind: 'tone', frequency: 1000 } });
