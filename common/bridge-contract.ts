@@ -247,6 +247,8 @@ export const MediaReport = z.discriminatedUnion('type', [
   z.object({ type: z.literal('failed'), requestId: z.string().max(100), message: z.string().max(500) }).strict(),
   /** Unprompted: the call's media is gone (ICE failed, no audio, track ended). */
   z.object({ type: z.literal('lost'), localId: z.string().max(100), reason: z.string().max(500) }).strict(),
+  /** Unprompted: the customer's audio has started arriving (the first inbound packet) — the call is established. */
+  z.object({ type: z.literal('audio'), localId: z.string().max(100) }).strict(),
 ]);
 
 export const CallPermissionView = z.object({

@@ -205,6 +205,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     clockOffsetMs: () => skew.decisionOffsetMs(),
   });
   mediaPort.onLost((localId, reason) => calls.mediaLost(localId, reason));
+  mediaPort.onAudio((localId) => calls.mediaAudio(localId));
   const callPermissions = new CallPermissions({ threads, account });
   inbox.subscribe((e) => calls.onDomainEvent(e));
   // What WhatsApp says is wrong with the number (restrictions, health, errors-only webhooks).

@@ -17,6 +17,7 @@ export class BridgeMediaPort implements MediaPort {
   private readonly timeoutMs: number;
   private readonly pending = new Map<string, Pending>();
   private lostListener: ((localId: string, reason: string) => void) | null = null;
+  private audioListener: ((localId: string) => void) | null = null;
 
   constructor(events: BridgeEventBus, timeoutMs = 15_000) {
     this.events = events;
@@ -44,10 +45,21 @@ export class BridgeMediaPort implements MediaPort {
     return p;
   }
 
+  /** Where "the customer's audio arrived" reports go (the call controller). */
+  onAudio(listener: (localId: string) => void): void {
+    this.audioListener = listener;
+  }
+
   /** Called by the `mediaReport` bridge handler. */
-  report(r: { type: 'done'; requestId: string; sdp?: string | undefined } | { type: 'failed'; requestId: string; message: string } | { type: 'lost'; localId: string; reason: string }): void {
+  report(
+    r: { type: 'done'; requestId: string; sdp?: string | undefined } | { type: 'failed'; requestId: string; message: string } | { type: 'lost'; localId: string; reason: string } | { type: 'audio'; localId: string },
+  ): void {
     if (r.type === 'lost') {
       this.lostListener?.(r.localId, r.reason);
+      return;
+    }
+    if (r.type === 'audio') {
+      this.audioListener?.(r.localId);
       return;
     }
     const p = this.pending.get(r.requestId);

@@ -299,6 +299,10 @@ export class CallController {
   mediaLost(localId: string, reason: string): boolean {
     return this.dispatch(localId, { type: 'media_lost', reason });
   }
+  /** The media engine heard the customer's first audio (an outgoing call is established). */
+  mediaAudio(localId: string): boolean {
+    return this.dispatch(localId, { type: 'media_audio' });
+  }
 
   /** Starts an outgoing call to a customer (the permission check is the caller's job); refused (`call_in_progress`) while another call is live. */
   dial(customer: { waId: string | null; userId: string | null }, threadId: number | null): CallView {

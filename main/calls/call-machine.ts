@@ -41,6 +41,7 @@
  * | active (out)    | connect_answer (first only)   | active          | media.applyAnswer (ACCEPTED came first)    |
  * | dialing         | status RINGING                | remote_ringing  |                                            |
  * | dialing/r_ring  | status ACCEPTED               | active          | media.attachMic, watchdog timer            |
+ * | dialing/r_ring  | media_audio (answer applied)  | active          | media.attachMic, watchdog timer            |
  * | dialing/r_ring  | status REJECTED               | ended declined  | media.close                                |
  * | dialing/r_ring  | terminate_webhook             | ended no_answer | media.close (failed when FAILED + error)   |
  * | dialing/r_ring  | ring_timeout / hangup         | ending          | graph terminate (sent once the id is known)|
@@ -104,7 +105,9 @@ export type CallEvent =
   | { type: 'terminate_webhook'; reason?: string | null; failure?: string | null }
   | { type: 'answer_window_elapsed' }
   | { type: 'ring_timeout' }
-  | { type: 'media_lost'; reason: string };
+  | { type: 'media_lost'; reason: string }
+  /** The customer's audio arrived (the media engine heard the first packet). */
+  | { type: 'media_audio' };
 
 export type CallEffect =
   | { type: 'graph'; action: GraphAction; sdp?: string }
@@ -198,6 +201,7 @@ export const TRANSITIONS: Record<CallStateName, HandlerMap> = {
     ring_timeout: () => ({ next: { state: 'ending', outcome: 'no_answer' }, effects: [{ type: 'graph', action: 'terminate' }, closeMedia] }),
     hangup: () => ({ next: { state: 'ending', outcome: 'cancelled' }, effects: [{ type: 'timer', name: 'ring_timeout', on: false }, { type: 'graph', action: 'terminate' }, closeMedia] }),
     media_lost: (_c, e) => audioFailedWhileDialing(e.reason),
+    media_audio: (c) => establishedByAudio(c),
   },
   remote_ringing: {
     connect_answer: (c, e) => applyCustomerAnswer(c, e.sdp),
@@ -207,6 +211,7 @@ export const TRANSITIONS: Record<CallStateName, HandlerMap> = {
     hangup: () => ({ next: { state: 'ending', outcome: 'cancelled' }, effects: [{ type: 'timer', name: 'ring_timeout', on: false }, { type: 'graph', action: 'terminate' }, closeMedia] }),
     graph_ok: (c, e) => (e.action === 'connect' ? { next: { state: 'remote_ringing', callId: e.callId ?? c.callId }, effects: [] } : null),
     media_lost: (_c, e) => audioFailedWhileDialing(e.reason),
+    media_audio: (c) => establishedByAudio(c),
   },
   active: {
     hangup: () => ({ next: { state: 'ending', outcome: 'completed' }, effects: [{ type: 'timer', name: 'media_watchdog', on: false }, { type: 'graph', action: 'terminate' }, closeMedia] }),
@@ -238,6 +243,17 @@ export const TRANSITIONS: Record<CallStateName, HandlerMap> = {
 function applyCustomerAnswer(c: CallContext, sdp: string): ReturnType<Handler> {
   if (c.direction !== 'outgoing' || c.answerSdp !== null) return null;
   return { next: { state: c.state, answerSdp: sdp }, effects: [{ type: 'media', command: 'applyAnswer', sdp }] };
+}
+
+/**
+ * An outgoing call is established when the customer's audio arrives on the answer we applied: the
+ * microphone goes on now, not at the ACCEPTED status (Meta sends it after the call is established,
+ * for auditing; a late or lost one meant a silent call that WhatsApp ended with 138021). Their
+ * audio only flows once they picked up, so this never happens while their phone rings.
+ */
+function establishedByAudio(c: CallContext): ReturnType<Handler> {
+  if (c.direction !== 'outgoing' || c.answerSdp === null) return null;
+  return { next: { state: 'active' }, effects: [{ type: 'timer', name: 'ring_timeout', on: false }, { type: 'media', command: 'attachMicrophone' }, { type: 'timer', name: 'media_watchdog', on: true }] };
 }
 
 /** The customer's answer could not be applied (or the audio broke) before they picked up: no call without sound. */

@@ -332,6 +332,44 @@ test('an outgoing call: Calling… → Ringing… → connected with audio both 
   expect(callActions().filter((a) => a.startsWith('terminate'))).toEqual([]);
 });
 
+test('an outgoing call whose ACCEPTED status never comes: the customer hears the business as soon as their audio arrives', async () => {
+  test.setTimeout(90_000);
+  const { controlUrl, page: p } = await setup();
+  const json = { 'content-type': 'application/json' };
+  // Meta describes ACCEPTED as arriving after the call is established, for auditing; here it never does.
+  expect((await fetch(`${controlUrl}/config`, { method: 'PUT', headers: json, body: JSON.stringify({ acceptedStatus: 'missing' }) })).status).toBe(200);
+  await fetch(`${controlUrl}/users/${ana.wa_id}/messages`, { method: 'POST', headers: json, body: JSON.stringify({ text: 'Me liga?' }) });
+  await fetch(`${controlUrl}/users/${ana.wa_id}/permission`, { method: 'POST', headers: json, body: JSON.stringify({ response: 'accept', source: 'profile' }) });
+  const threadId = await until('thread', () => services!.threads.listThreads()[0]?.id);
+  await until('permission', async () => {
+    const r = await services!.dispatch('getCallPermission', { threadId });
+    return r.ok && (r.result as { canCall: boolean }).canCall;
+  });
+  const placed = await services!.dispatch('placeCall', { threadId });
+  expect(placed.ok).toBe(true);
+  const localId = (placed as { result: { localId: string } }).result.localId;
+  const callId = await until('call id', () => services!.calls.get(localId)?.callId);
+  const customer = createPhonePeer({ label: 'customer', source: { kind: 'tone', frequency: CUSTOMER_TONE, amplitude: 0.3 } });
+  peers.push(customer);
+  const offer = (await (await fetch(`${controlUrl}/calls/${callId}/answer`)).json()) as { sdp: string };
+  const answerSdp = await customer.acceptOffer(offer.sdp);
+  await fetch(`${controlUrl}/calls/${callId}/answer`, { method: 'POST', headers: json, body: JSON.stringify({ sdp: answerSdp }) });
+  await expect(p.getByTestId('call-state')).toHaveAttribute('data-state', 'remote_ringing');
+  await customer.waitForConnected(15_000);
+  await p.waitForTimeout(1500);
+  expect((await measure(p))?.packetsSent ?? 0).toBe(0); // ICE/DTLS up while it rings, and still silent
+  // The customer picks up (no ACCEPTED is sent) and talks.
+  await fetch(`${controlUrl}/calls/${callId}/pickup`, { method: 'POST', headers: json, body: '{}' });
+  customer.startSending();
+  await expect(p.getByTestId('call-state')).toHaveAttribute('data-state', 'active', { timeout: 10_000 });
+  await customer.waitFor(() => Math.abs(customer.analyze(400).frequency - BUSINESS_TONE) <= TOL && customer.analyze(400).rms > 0.01, 15_000, 'customer hears 440 Hz');
+  const statuses = (await (await fetch(`${controlUrl}/webhooks`)).json()) as { posts: Array<{ body: unknown }> };
+  expect(statuses.posts.some((x) => JSON.stringify(x.body).includes('ACCEPTED'))).toBe(false);
+  console.log(`[calls] no ACCEPTED: customer heard ${customer.analyze(400).frequency.toFixed(1)} Hz`);
+  await fetch(`${controlUrl}/calls/${callId}/hangup`, { method: 'POST', headers: json, body: '{}' });
+  await expect(p.getByTestId('call-ended')).toHaveAttribute('data-outcome', 'completed');
+});
+
 async function outgoingRinging(controlUrl: string, p: Page): Promise<{ callId: string }> {
   const json = { 'content-type': 'application/json' };
   await fetch(`${controlUrl}/users/${ana.wa_id}/messages`, { method: 'POST', headers: json, body: JSON.stringify({ text: 'Pode me ligar' }) });

@@ -397,7 +397,9 @@ export class Calls {
     const call = this.requireCall(callId, 'BUSINESS_INITIATED');
     if (call.state === 'calling') this.userAnswerSdp(callId, undefined);
     if (call.state !== 'ringing') throw new Error(`call is ${call.state}; cannot pick up`);
-    this.emitStatus(call, 'ACCEPTED');
+    const when = this.ctx.config.acceptedStatus;
+    if (when === 'prompt') this.emitStatus(call, 'ACCEPTED');
+    else if (when === 'late') this.timer(call, 'accepted-status', 10_000, () => call.state === 'accepted' && this.emitStatus(call, 'ACCEPTED'));
     openWindow(this.ctx, this.user(call));
     this.markAccepted(call);
     this.ctx.events.emit('call.picked_up', { callId: call.id, userId: call.userId });

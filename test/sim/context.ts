@@ -51,6 +51,12 @@ export interface SimConfig {
   maxConcurrentCalls: number;
   /** `connect` requests per 24 h per number (BIC page: 10 000) → 138005. */
   maxConnectsPerDay: number;
+  /**
+   * When the business-initiated `ACCEPTED` status is sent: 'prompt' at pickup; 'late' 10 s of sim
+   * time after (Meta describes it as arriving after the call is established, for auditing);
+   * 'missing' never. A business that waits for it stays silent and the phone ends the call (138021).
+   */
+  acceptedStatus: 'prompt' | 'late' | 'missing';
   /** A valid payment method on the WABA; without one a customer's call is refused and the business gets a `calls` webhook with only `errors` (131044). */
   paymentMethod: boolean;
 }
@@ -72,6 +78,7 @@ export function defaultConfig(): SimConfig {
     maxConcurrentCalls: 1000,
     maxConnectsPerDay: 10_000,
     paymentMethod: true,
+    acceptedStatus: 'prompt',
   };
 }
 

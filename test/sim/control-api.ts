@@ -387,7 +387,7 @@ export class ControlApi {
       }
       case 'PUT config':
       case 'PATCH config': {
-        const allowed: Array<keyof SimConfig> = ['acceptWindowMs', 'bicRingTimeoutMs', 'enforceMedia', 'mediaStartTimeoutMs', 'mediaMidCallTimeoutMs', 'messageStatuses', 'sdpLineEndings', 'bicUnavailableCountries', 'mediaUrlTtlMs', 'customerServiceWindowMs', 'temporaryPermissionMs', 'callPermissionsPerSecond', 'maxConcurrentCalls', 'maxConnectsPerDay', 'paymentMethod'];
+        const allowed: Array<keyof SimConfig> = ['acceptWindowMs', 'bicRingTimeoutMs', 'enforceMedia', 'mediaStartTimeoutMs', 'mediaMidCallTimeoutMs', 'messageStatuses', 'sdpLineEndings', 'bicUnavailableCountries', 'mediaUrlTtlMs', 'customerServiceWindowMs', 'temporaryPermissionMs', 'callPermissionsPerSecond', 'maxConcurrentCalls', 'maxConnectsPerDay', 'paymentMethod', 'acceptedStatus'];
         for (const [k, v] of Object.entries(body)) {
           if (k === 'windowEnforcement') {
             if (v !== 'sync' && v !== 'webhook') throw new ControlError(400, 'windowEnforcement must be sync or webhook');
@@ -395,6 +395,7 @@ export class ControlApi {
             continue;
           }
           if (!(allowed as string[]).includes(k)) throw new ControlError(400, `unknown config key ${k}`);
+          if (k === 'acceptedStatus' && v !== 'prompt' && v !== 'late' && v !== 'missing') throw new ControlError(400, 'acceptedStatus must be prompt, late or missing');
           const cur = (ctx.config as unknown as Record<string, unknown>)[k];
           if (typeof cur !== typeof v || (Array.isArray(cur) && !Array.isArray(v))) throw new ControlError(400, `config ${k} has the wrong type`);
           (ctx.config as unknown as Record<string, unknown>)[k] = typeof v === 'object' && v !== null && !Array.isArray(v) ? { ...(cur as object), ...v } : v;

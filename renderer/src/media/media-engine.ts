@@ -539,7 +539,7 @@ export class MediaEngine {
     s.remote = el;
     track.addEventListener('unmute', () => {
       if (s.firstAudioAt === null) {
-        s.firstAudioAt = this.now();
+        this.firstAudio(s);
         this.changed();
       }
     });
@@ -552,6 +552,12 @@ export class MediaEngine {
       this.inputDeviceId = '';
       void this.setInputDevice('').catch(() => this.lose(s, 'The microphone stopped working and no other microphone could be used.'));
     });
+  }
+
+  /** The customer's first audio: main learns the call is established (an outgoing call's microphone goes on then). */
+  private firstAudio(s: Session): void {
+    s.firstAudioAt = this.now();
+    if (!s.closed) void this.o.report({ type: 'audio', localId: s.localId });
   }
 
   private lose(s: Session, reason: string): void {
@@ -593,7 +599,7 @@ export class MediaEngine {
     s.last = { received, lost };
     if (dRecv > 0) {
       s.lastPacketAt = now;
-      if (s.firstAudioAt === null) s.firstAudioAt = now;
+      if (s.firstAudioAt === null) this.firstAudio(s);
       const lossPct = (dLost / (dRecv + dLost)) * 100;
       const mos = estimateMos({ rttMs: rtt, jitterMs: jitter, lossPct });
       s.quality.push(mos);

@@ -106,6 +106,27 @@ describe('outgoing calls', () => {
     expect(r.effects.at(-2)).toEqual({ type: 'media', command: 'attachMicrophone' });
   });
 
+  it('is established by the customer\'s audio on the applied answer (ACCEPTED late or missing): the microphone goes on once, never while it rings', () => {
+    const mics = (r: Run) => r.effects.filter((e) => e.type === 'media' && e.command === 'attachMicrophone').length;
+    // Audio before any answer was applied (cannot be theirs): refused, still silent.
+    const early = run(startOutgoing(), [{ type: 'offer_sdp', sdp: 'O' }, { type: 'graph_ok', action: 'connect', callId: 'wacid.9' }, { type: 'media_audio' }]);
+    expect(early.refused).toEqual(['media_audio']);
+    expect(mics(early)).toBe(0);
+    // Answer applied, their phone rings (RINGING), they pick up and talk; ACCEPTED comes late, or never.
+    const late = run(startOutgoing(), [{ type: 'offer_sdp', sdp: 'O' }, { type: 'graph_ok', action: 'connect', callId: 'wacid.9' }, { type: 'connect_answer', sdp: 'ANS' }, { type: 'status', status: 'RINGING' }, { type: 'media_audio' }, { type: 'status', status: 'ACCEPTED' }]);
+    expect(late.context.state).toBe('active');
+    expect(mics(late)).toBe(1);
+    expect(late.refused).toEqual(['status']); // the late ACCEPTED changes nothing
+    // ACCEPTED first: the audio that follows changes nothing either.
+    const prompt = run(startOutgoing(), [{ type: 'offer_sdp', sdp: 'O' }, { type: 'connect_answer', sdp: 'ANS' }, { type: 'status', status: 'ACCEPTED' }, { type: 'media_audio' }]);
+    expect(mics(prompt)).toBe(1);
+    // A terminate FAILED with an error while up or dialing is a failure, not "completed" or "no answer".
+    const failedUp = run(startOutgoing(), [{ type: 'offer_sdp', sdp: 'O' }, { type: 'connect_answer', sdp: 'ANS' }, { type: 'media_audio' }, { type: 'terminate_webhook', failure: 'No media.' }]);
+    expect(failedUp.context).toMatchObject({ state: 'ended', outcome: 'failed', reason: 'No media.' });
+    const failedDialing = run(startOutgoing(), [{ type: 'offer_sdp', sdp: 'O' }, { type: 'terminate_webhook', failure: 'Relay failed.' }]);
+    expect(failedDialing.context).toMatchObject({ outcome: 'failed', reason: 'Relay failed.' });
+  });
+
   it('ends declined, not answered, cancelled or failed', () => {
     expect(run(startOutgoing(), [{ type: 'offer_sdp', sdp: 'O' }, { type: 'status', status: 'REJECTED' }, { type: 'terminate_webhook' }]).context.outcome).toBe('declined');
     expect(run(startOutgoing(), [{ type: 'offer_sdp', sdp: 'O' }, { type: 'status', status: 'RINGING' }, { type: 'ring_timeout' }, { type: 'graph_ok', action: 'terminate' }]).context.outcome).toBe('no_answer');
