@@ -288,6 +288,8 @@ export const DesktopPreferences = z.object({
   openAtLoginHidden: z.boolean(),
   /** Do not disturb until (ISO); calls are recorded but do not ring. Null = off. */
   dndUntil: z.string().nullable(),
+  /** Under do-not-disturb: decline calls at once (else they ring out on WhatsApp's side, where voicemail can take them). */
+  dndDeclineAtOnce: z.boolean(),
   /** True in the desktop app; the browser host stores these but has no tray, login item or global shortcuts. */
   desktop: z.boolean(),
   /** The platform main runs on (shortcut labels: ⌘ on macOS). */
@@ -404,6 +406,7 @@ export const requests = {
         openAtLogin: z.boolean().optional(),
         openAtLoginHidden: z.boolean().optional(),
         dnd: z.enum(['hour', 'tomorrow', 'off']).optional(),
+        dndDeclineAtOnce: z.boolean().optional(),
       })
       .strict(),
     result: DesktopPreferences,

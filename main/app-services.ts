@@ -198,6 +198,8 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     clock,
     preAccept: () => config.get().preferences.preAccept,
     ringAllowed: () => !desktop.dndActive(),
+    declineWhenSilenced: () => desktop.declineWhenSilenced(),
+    voicemailTimeoutMs: () => callingSettings.voicemailTimeoutMs(),
     onChange: (view) => {
       if (view.outcome === 'failed') warnings.callFailed();
       events.emit('call', view);

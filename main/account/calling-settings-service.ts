@@ -30,6 +30,24 @@ const PostResult = z.looseObject({ success: z.boolean().optional() });
 export class CallingSettingsService {
   private readonly opts: CallingSettingsServiceOptions;
   private readonly clock: () => Date;
+  /** The settings last read or written (null before the first read). */
+  private last: CallingSettingsView['calling'] | null = null;
+
+  /**
+   * When WhatsApp's voicemail takes an unanswered call: `timeout_seconds` with the TIMEOUT trigger
+   * on (ms); null when voicemail does not answer unanswered calls (as far as the last read knows).
+   */
+  voicemailTimeoutMs(): number | null {
+    const vm = this.last?.voicemail;
+    if (!vm || vm.status !== 'ENABLED' || !vm.triggers.includes('TIMEOUT')) return null;
+    const t = vm.audio?.default.timeout_seconds;
+    return t === undefined ? null : t * 1000;
+  }
+
+  /** A settings change made elsewhere arrived by webhook: remember it. */
+  remember(calling: CallingSettingsView['calling']): void {
+    this.last = calling;
+  }
 
   constructor(opts: CallingSettingsServiceOptions) {
     this.opts = opts;
@@ -47,7 +65,9 @@ export class CallingSettingsService {
     const { graph, pnid } = this.connected();
     try {
       const json = await graph.request({ method: 'GET', path: `/${pnid}/settings`, schema: GraphSettingsResponse });
-      return { ...parseSettingsResponse(json), fetchedAt: this.clock().toISOString() };
+      const parsed = parseSettingsResponse(json);
+      this.last = parsed.calling;
+      return { ...parsed, fetchedAt: this.clock().toISOString() };
     } catch (err) {
       throw toBridgeError(err, {});
     }

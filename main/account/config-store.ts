@@ -37,6 +37,8 @@ export const Preferences = z.object({
     .default([]),
   /** Do not disturb until this time (ISO); calls are recorded but do not ring. */
   dndUntil: z.string().max(40).nullable().default(null),
+  /** Under do-not-disturb, decline calls at once instead of letting them ring out on WhatsApp's side. */
+  dndDeclineAtOnce: z.boolean().default(false),
   /** Desktop: start at login, and whether hidden (to the tray). */
   openAtLogin: z.boolean().default(false),
   openAtLoginHidden: z.boolean().default(true),

@@ -61,6 +61,10 @@ export interface CallControllerOptions {
   clock?: () => Date;
   /** How long the owner has to answer after Meta sent the connect (Meta: ~30–60 s). */
   answerWindowMs?: number;
+  /** When WhatsApp's voicemail takes an unanswered call (its TIMEOUT trigger; null: it does not). */
+  voicemailTimeoutMs?: () => number | null;
+  /** Under do-not-disturb, decline at once instead of letting the call ring out on WhatsApp's side (voicemail then works). */
+  declineWhenSilenced?: () => boolean;
   /** How long an outgoing call may ring before Switchboard gives up. */
   ringTimeoutMs?: number;
   /** Pre-accept while ringing (setting; default on). */
@@ -141,7 +145,7 @@ export class CallController {
   private disposed = false;
 
   constructor(opts: CallControllerOptions) {
-    this.o = { clock: () => new Date(), answerWindowMs: 45_000, ringTimeoutMs: 60_000, preAccept: () => true, ringAllowed: () => true, tombstoneMs: 120_000, clockOffsetMs: () => 0, ...opts };
+    this.o = { clock: () => new Date(), answerWindowMs: 45_000, ringTimeoutMs: 60_000, preAccept: () => true, ringAllowed: () => true, tombstoneMs: 120_000, clockOffsetMs: () => 0, voicemailTimeoutMs: () => null, declineWhenSilenced: () => false, ...opts };
   }
 
   list(): CallView[] {
@@ -229,7 +233,10 @@ export class CallController {
     const offset = this.o.clockOffsetMs();
     const receivedAt = e.receivedAt ? Date.parse(e.receivedAt) : now;
     const sentAt = e.occurredAt ? Date.parse(e.occurredAt) : receivedAt - offset;
-    const deadline = sentAt + this.o.answerWindowMs;
+    // Voicemail with the TIMEOUT trigger takes the call after its timeout_seconds: ringing here
+    // stops then, and nothing is ever sent into a call voicemail took.
+    const vm = this.o.voicemailTimeoutMs();
+    const deadline = sentAt + (vm !== null ? Math.min(vm, this.o.answerWindowMs) : this.o.answerWindowMs);
     const tombstoned = this.tombstones.has(e.callId);
     const stale = tombstoned || deadline <= receivedAt - offset || deadline + offset <= now || !e.session?.sdp;
     const busy = [...this.calls.values()].some((c) => c.ctx.state !== 'ended');
@@ -250,9 +257,16 @@ export class CallController {
       // A second call while one is live is shown as waiting; it never rings over the live call.
       this.o.log.info('calls.waiting', { callId: e.callId.slice(0, 24) });
     }
-    const silent = busy || !this.o.ringAllowed();
+    const dnd = !this.o.ringAllowed();
+    const silent = busy || dnd;
     this.run(call, t.effects.filter((fx) => !(silent && fx.type === 'ring')));
     this.changed(call);
+    // Do-not-disturb: the call rings out on WhatsApp's side (recorded as missed here, voicemail can
+    // take it) unless the owner chose to decline such calls at once.
+    if (dnd && !busy && this.o.declineWhenSilenced()) {
+      this.o.log.info('calls.declined_silenced', { callId: e.callId.slice(0, 24) });
+      this.dispatch(localId, { type: 'decline' });
+    }
   }
 
   /**

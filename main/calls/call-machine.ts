@@ -24,14 +24,14 @@
  * | ringing         | answer_sdp                    | ringing         | graph pre_accept (when enabled)            |
  * | ringing         | answer                        | answering       | graph accept (once the SDP exists)         |
  * | ringing         | decline                       | ending          | graph reject, stop ring, media.close       |
- * | ringing         | answer_window_elapsed         | ending          | graph reject (missed)                      |
+ * | ringing         | answer_window_elapsed         | ended missed    | stop ring, media.close — no reject: WhatsApp ends it (or voicemail takes it) |
  * | ringing         | terminate_webhook             | ended missed    | stop ring, media.close                     |
  * | answering       | answer_sdp                    | answering       | graph accept                               |
  * | answering       | graph_ok accept               | active          | stop ring, media.attachMic, watchdog timer |
  * | answering       | graph_failed accept           | ending          | graph terminate                            |
  * | answering       | terminate_webhook             | ended missed    | stop ring, media.close                     |
  * | answering       | decline / hangup              | ending declined | reject (accept not sent) or terminate      |
- * | answering       | answer_window_elapsed         | ending missed   | reject — only while accept was never sent  |
+ * | answering       | answer_window_elapsed         | ended missed    | only while accept was never sent; no reject |
  * | answering       | media_lost (no answer SDP)    | ending failed   | reject (accept not sent) or terminate      |
  * | (new)           | dial                          | preparing       | media.prepareOffer                         |
  * | preparing       | offer_sdp                     | dialing         | graph connect                              |
@@ -153,7 +153,9 @@ export const TRANSITIONS: Record<CallStateName, HandlerMap> = {
       effects: acceptIfReady({ ...c, answerRequested: true }, c.answerSdp),
     }),
     decline: () => ({ next: { state: 'ending', outcome: 'declined' }, effects: [...stopRinging, { type: 'graph', action: 'reject' }, closeMedia] }),
-    answer_window_elapsed: () => ({ next: { state: 'ending', outcome: 'missed' }, effects: [...stopRinging, { type: 'graph', action: 'reject' }, closeMedia] }),
+    // Nobody answered in time: stop ringing here, but let WhatsApp end the call (or its voicemail
+    // take it) — a `reject` would count as a decline and fire the REJECT voicemail trigger.
+    answer_window_elapsed: () => ({ next: end('missed', 'Not answered.'), effects: [...stopRinging, closeMedia] }),
     terminate_webhook: () => ({ next: end('missed'), effects: [...stopRinging, closeMedia] }),
     graph_ok: () => ({ next: { state: 'ringing' }, effects: [] }), // pre_accept done
     graph_failed: (c, e) =>
@@ -180,7 +182,7 @@ export const TRANSITIONS: Record<CallStateName, HandlerMap> = {
     terminate_webhook: () => ({ next: end('missed'), effects: [...stopRinging, closeMedia] }),
     // With accept already on its way, Graph's answer to it decides (a reject after accept is not
     // Meta's protocol); the window only closes a call whose answer SDP never came.
-    answer_window_elapsed: (c) => (c.acceptSent ? null : { next: { state: 'ending', outcome: 'missed' }, effects: [...stopRinging, { type: 'graph', action: 'reject' }, closeMedia] }),
+    answer_window_elapsed: (c) => (c.acceptSent ? null : { next: end('missed', 'Not answered.'), effects: [...stopRinging, closeMedia] }),
     // The owner gives up before the call is up, or the app quits / suspends (endAll).
     decline: (c) => cancelAnswering(c),
     hangup: (c) => cancelAnswering(c),

@@ -38,6 +38,7 @@ export interface DesktopPreferencesChange {
   openAtLoginHidden?: boolean;
   shortcuts?: ShortcutMap;
   dnd?: 'hour' | 'tomorrow' | 'off';
+  dndDeclineAtOnce?: boolean;
 }
 
 interface ConfigLike {
@@ -61,6 +62,11 @@ export class DesktopPreferencesService {
     this.scheduleDndExpiry();
   }
 
+  /** Under do-not-disturb, decline calls at once (the owner's choice; default: let them ring out). */
+  declineWhenSilenced(): boolean {
+    return this.config.get().preferences.dndDeclineAtOnce;
+  }
+
   /** Whether do-not-disturb is on now (calls are recorded but do not ring). */
   dndActive(now = this.clock()): boolean {
     const until = this.config.get().preferences.dndUntil;
@@ -80,6 +86,7 @@ export class DesktopPreferencesService {
       openAtLogin: p.openAtLogin,
       openAtLoginHidden: p.openAtLoginHidden,
       dndUntil: this.dndActive() ? p.dndUntil : null,
+      dndDeclineAtOnce: p.dndDeclineAtOnce,
       desktop: this.registrar !== null,
       platform: this.platform,
     };
@@ -117,6 +124,7 @@ export class DesktopPreferencesService {
       if (change.openAtLoginHidden !== undefined) c.preferences.openAtLoginHidden = change.openAtLoginHidden;
       if (nextShortcuts) c.preferences.shortcuts = nextShortcuts;
       if (change.dnd !== undefined) c.preferences.dndUntil = dndUntil(change.dnd, this.clock());
+      if (change.dndDeclineAtOnce !== undefined) c.preferences.dndDeclineAtOnce = change.dndDeclineAtOnce;
     });
     // Re-register: the plan leaves unchanged shortcuts alone, and retries one another app held.
     if (nextShortcuts && this.registrar) this.status = this.registrar(this.shortcuts());

@@ -867,6 +867,8 @@ const en = {
       openHiddenHint: 'No window at login; Switchboard waits in the tray (menu bar on macOS).',
       dndTitle: 'Do not disturb',
       dndHint: 'Calls are still recorded and show as missed in their conversation, but nothing rings and no notifications appear.',
+      dndDeclineAtOnce: 'Decline calls at once',
+      dndDeclineAtOnceHint: 'Off: a call keeps ringing on the customer’s phone until WhatsApp ends it, so your voicemail can take it. On: it is declined right away (your voicemail then answers only if it is set to answer declined calls).',
       dndOff: 'Off',
       dndOffHint: 'Calls ring',
       dndHour: 'For 1 hour',

@@ -13,7 +13,7 @@ import type { DesktopPreferences } from '../../../common/bridge-contract.ts';
 import { changedLast, checkShortcuts, SHORTCUT_ACTIONS, type ShortcutAction } from '../../../common/shortcuts.ts';
 import { BridgeCallError, useBridge } from '../bridge/bridge.ts';
 
-export type DesktopPatch = { openAtLogin?: boolean; openAtLoginHidden?: boolean; dnd?: 'hour' | 'tomorrow' | 'off'; shortcuts?: Partial<Record<ShortcutAction, string | null>> };
+export type DesktopPatch = { openAtLogin?: boolean; openAtLoginHidden?: boolean; dnd?: 'hour' | 'tomorrow' | 'off'; dndDeclineAtOnce?: boolean; shortcuts?: Partial<Record<ShortcutAction, string | null>> };
 
 export const useDesktopStore = defineStore('desktop', () => {
   const prefs = shallowRef<DesktopPreferences | null>(null);

@@ -28,6 +28,7 @@ function basePrefs(over: Partial<DesktopPreferences> = {}): DesktopPreferences {
     openAtLogin: false,
     openAtLoginHidden: true,
     dndUntil: null,
+    dndDeclineAtOnce: false,
     desktop: true,
     platform: 'linux',
     ...over,

@@ -361,14 +361,15 @@ describe('call controller regressions (found by the property suite)', () => {
     expect(f.requests.map((r) => r.action)).toEqual(['accept']);
     await f.ok('accept');
     expect(f.calls.get(localId)?.state).toBe('active');
-    // Without an answer SDP nothing was accepted: the window still closes the call (reject, missed).
+    // Without an answer SDP nothing was accepted: the window still closes the call here (missed),
+    // and WhatsApp ends it — no reject, which would count as a decline and fire REJECT voicemail.
     const g = fakeSetup();
     g.connect('wacid.P11');
     const silent = g.calls.list()[0]!.localId;
     g.calls.answer(silent);
     vi.advanceTimersByTime(45_001);
-    expect(g.requests.map((r) => `${r.action}:${String(r.callId)}`)).toEqual(['reject:wacid.P11']);
-    expect(g.calls.get(silent)).toMatchObject({ state: 'ending', outcome: 'missed' });
+    expect(g.requests).toEqual([]);
+    expect(g.calls.get(silent)).toMatchObject({ state: 'ended', outcome: 'missed' });
   });
 
   it('hanging up before Graph answered connect terminates the call once its id is known, never with call_id null (counterexample: dial, settle, hangup)', async () => {
@@ -439,10 +440,9 @@ describe('an offer whose audio cannot be prepared (found by the security suite: 
       expect(f.calls.answer(localId)).toBe(false);
       expect(f.calls.get(localId)?.state).toBe('ringing');
       expect(f.requests).toEqual([]);
-      await vi.advanceTimersByTimeAsync(60_000); // the answer window closes
+      await vi.advanceTimersByTimeAsync(60_000); // the answer window closes: missed here, nothing sent
       await f.flush();
-      expect(f.requests.map((r) => r.action)).toEqual(['reject']);
-      await f.ok('reject');
+      expect(f.requests).toEqual([]);
       expect(f.calls.get(localId)).toMatchObject({ state: 'ended', outcome: 'missed' });
     } finally {
       vi.useRealTimers();

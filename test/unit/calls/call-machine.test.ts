@@ -61,10 +61,12 @@ describe('incoming calls', () => {
     expect(r.context).toMatchObject({ state: 'ended', outcome: 'declined' });
   });
 
-  it('becomes a missed call when the answer window passes (reject sent) or the caller hangs up (nothing sent)', () => {
+  it('becomes a missed call when the answer window passes or the caller hangs up — nothing is sent either way', () => {
+    // No reject: it would count as a decline and fire the REJECT voicemail trigger; WhatsApp ends it.
     const timedOut = run(incoming(), [{ type: 'answer_window_elapsed' }, { type: 'terminate_webhook' }]);
-    expect(graphActions(timedOut)).toEqual(['reject']);
-    expect(timedOut.context.outcome).toBe('missed');
+    expect(graphActions(timedOut)).toEqual([]);
+    expect(timedOut.context).toMatchObject({ state: 'ended', outcome: 'missed' });
+    expect(timedOut.effects).toContainEqual({ type: 'ring', on: false });
     const hungUp = run(incoming(), [{ type: 'answer_sdp', sdp: SDP }, { type: 'terminate_webhook' }, { type: 'answer' }]);
     expect(graphActions(hungUp)).toEqual(['pre_accept']);
     expect(hungUp.context).toMatchObject({ state: 'ended', outcome: 'missed' });

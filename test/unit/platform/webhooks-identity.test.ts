@@ -317,3 +317,55 @@ describe('call webhooks in the shapes of Meta’s own samples', () => {
     expect(s.threads.listThreads().map((t) => t.contact.waId)).toEqual([seed.users[0]!.wa_id]);
   });
 });
+
+describe('unanswered calls and voicemail', () => {
+  it('with voicemail on TIMEOUT, ringing stops when voicemail takes the call, and nothing (no reject, no terminate) is sent into it', async () => {
+    app = await startSimApp({ timeFactor: 100 });
+    const s = app.services;
+    const set = await control('POST', 'settings', { calling: { voicemail: { status: 'ENABLED', triggers: ['TIMEOUT'], audio: { default: { timeout_seconds: 2 } } } } });
+    expect(set.status).toBe(200);
+    expect((await s.dispatch('getCallingSettings', {})).ok).toBe(true); // the app knows when voicemail answers
+    const calls: Array<{ localId: string; state: string; outcome: string | null }> = [];
+    s.events.subscribe((event, payload) => {
+      if (event === 'call') calls.push(payload as { localId: string; state: string; outcome: string | null });
+    });
+    // WhatsApp's terminate for the call voicemail took comes late (webhooks do).
+    await control('PUT', 'faults', { next: [{ match: { field: 'calls', event: 'terminate' }, faults: { delayMs: 4_000 }, count: 1 }] });
+    const placed = await control('POST', `users/${seed.users[0]!.wa_id}/call`, {});
+    expect(placed.status).toBe(201);
+    const id = String(placed.json['id']);
+    const ringing = await until('it rings', () => calls.find((c) => c.state === 'ringing'));
+    await until('missed here once voicemail takes it', () => calls.find((c) => c.state === 'ended' && c.outcome === 'missed'), 6_000);
+    expect(app.sim.calls.get(id)?.state).toBe('ended'); // voicemail has it…
+    expect(app.sim.webhooks.posts.some((p) => p.body.includes('"terminate"') && p.state === 'delivered')).toBe(false); // …and its terminate is still on the way
+    // Answer now would send accept into a call voicemail took: it is refused.
+    const answered = await s.dispatch('answerCall', { localId: ringing.localId });
+    expect(answered.ok).toBe(false);
+    await until('WhatsApp ended it (voicemail)', () => app!.sim.calls.get(id)?.state === 'ended', 6_000);
+    expect(app.sim.calls.get(id)?.voicemailEligible).toBe(true);
+    const actions = app.sim.ctx.sent.filter((x) => x.kind === 'call-action').map((x) => (x.body as { action?: string }).action);
+    expect(actions.filter((a) => a === 'reject' || a === 'terminate' || a === 'accept')).toEqual([]);
+  });
+});
+
+describe('do not disturb', () => {
+  it('lets a call ring out on WhatsApp’s side (no reject) unless the owner chose to decline at once', async () => {
+    app = await startSimApp({ timeFactor: 100 });
+    const s = app.services;
+    expect((await s.dispatch('setDesktopPreferences', { dnd: 'hour' })).ok).toBe(true);
+    const rejects = () => app!.sim.ctx.sent.filter((x) => x.kind === 'call-action' && (x.body as { action?: string }).action === 'reject').length;
+    const first = await control('POST', `users/${seed.users[0]!.wa_id}/call`, {});
+    expect(first.status).toBe(201);
+    await until('recorded', () => s.calls.list().some((c) => c.callId === String(first.json['id'])));
+    await new Promise((r) => setTimeout(r, 800));
+    expect(rejects()).toBe(0);
+    expect(app.sim.calls.get(String(first.json['id']))?.state).not.toBe('ended'); // still ringing on the customer's phone
+    await control('POST', `calls/${String(first.json['id'])}/hangup`, {});
+
+    expect((await s.dispatch('setDesktopPreferences', { dndDeclineAtOnce: true })).ok).toBe(true);
+    const second = await control('POST', `users/${seed.users[1]!.wa_id}/call`, {});
+    expect(second.status).toBe(201);
+    await until('declined at once', () => rejects() === 1);
+    await until('the customer’s call ended', () => app!.sim.calls.get(String(second.json['id']))?.state === 'ended');
+  });
+});
