@@ -353,16 +353,21 @@ function weekdayOf(date: string): Day {
 }
 const fmtTime = (hhmm: string): string => `${hhmm.slice(0, 2)}:${hhmm.slice(2)}`;
 
+/**
+ * A holiday entry replaces the weekly hours on its date with special opening hours: open from its
+ * start_time until its end_time, closed the rest of that day (Meta: "an override of the weekly
+ * schedule for that date" with "opening and closing times"; a partner's wrapper of the same
+ * setting: the time the business "begins accepting calls" and "stops accepting calls").
+ */
 function openAt(hours: CallHours, date: string, day: Day, hhmm: string): WeeklyPeriod | null {
   const holiday = hours.holiday_schedule.find((h) => h.date === date);
-  if (holiday && hhmm >= holiday.start_time && hhmm <= holiday.end_time) return null;
+  if (holiday) return hhmm >= holiday.start_time && hhmm < holiday.end_time ? { day_of_week: day, open_time: holiday.start_time, close_time: holiday.end_time } : null;
   return hours.weekly_operating_hours.find((w) => w.day_of_week === day && hhmm >= w.open_time && hhmm < w.close_time) ?? null;
 }
 
 /**
- * Whether customers can call now, by the business's clock (holidays close the business between
- * their start and end time, as the simulator reads Meta's "holiday override"). English labels;
- * the UI formats its own from the structured fields.
+ * Whether customers can call now, by the business's clock (a holiday entry's special hours replace
+ * the weekly hours on its date). English labels; the UI formats its own from the structured fields.
  */
 export function openState(hours: CallHours | null, now: Date): OpenState {
   if (!hours || hours.status === 'DISABLED') return { kind: 'always', label: 'Open 24 hours' };
@@ -375,11 +380,8 @@ export function openState(hours: CallHours | null, now: Date): OpenState {
     const day = weekdayOf(date);
     const holiday = hours.holiday_schedule.find((h) => h.date === date);
     const candidates = new Set<string>();
-    for (const w of hours.weekly_operating_hours) if (w.day_of_week === day) candidates.add(w.open_time);
-    if (holiday && holiday.end_time < '2359') {
-      const m = Number(holiday.end_time.slice(0, 2)) * 60 + Number(holiday.end_time.slice(2)) + 1;
-      candidates.add(`${String(Math.floor(m / 60)).padStart(2, '0')}${String(m % 60).padStart(2, '0')}`);
-    }
+    if (holiday) candidates.add(holiday.start_time);
+    else for (const w of hours.weekly_operating_hours) if (w.day_of_week === day) candidates.add(w.open_time);
     for (const time of [...candidates].sort()) {
       if (ahead === 0 && time <= local.hhmm) continue;
       if (openAt(hours, date, day, time)) {

@@ -158,6 +158,27 @@ describe('user-initiated calls refused on the phone (no webhook)', () => {
     r = await h.control('POST', 'users/5511987650001/call', { via: 'call_button' });
     expect(r.json).toMatchObject({ refused: true, reason: 'outside_call_hours', callback_request_available: true });
     expect(h.rx.changes('calls').filter((c) => (c.value['calls'] as Array<Record<string, unknown>>)[0]?.['event'] === 'connect')).toHaveLength(2);
+
+    // A holiday entry is special opening hours for its date (Meta: an override of the weekly
+    // schedule with opening and closing times): open within them even on a closed weekday…
+    const now = new Date(h.sim.clock.now());
+    const today = now.toISOString().slice(0, 10);
+    const hhmm = (d: Date): string => `${String(d.getUTCHours()).padStart(2, '0')}${String(d.getUTCMinutes()).padStart(2, '0')}`;
+    const from = new Date(Math.max(now.getTime() - 3_600_000, Date.parse(`${today}T00:00:00Z`)));
+    const to = new Date(Math.min(now.getTime() + 3_600_000, Date.parse(`${today}T23:58:00Z`)));
+    h.sim.ctx.state.settings.call_hours = { ...h.sim.ctx.state.settings.call_hours, holiday_schedule: [{ date: today, start_time: hhmm(from), end_time: hhmm(to) }] };
+    r = await h.control('POST', 'users/5511987650001/call', { via: 'call_button' });
+    expect(r.status).toBe(201);
+    await h.control('POST', `calls/${r.json['id'] as string}/hangup`);
+    // …and closed outside them, even when the weekly hours would be open.
+    h.sim.ctx.state.settings.call_hours = {
+      status: 'ENABLED',
+      timezone_id: 'UTC',
+      weekly_operating_hours: (['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'] as const).map((d) => ({ day_of_week: d, open_time: '0000', close_time: '2359' })),
+      holiday_schedule: [{ date: today, start_time: '0000', end_time: '0001' }],
+    };
+    r = await h.control('POST', 'users/5511987650001/call', { via: 'call_button' });
+    if (hhmm(now) >= '0001') expect(r.json).toMatchObject({ refused: true, reason: 'outside_call_hours' });
   });
 });
 

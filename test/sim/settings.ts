@@ -241,16 +241,17 @@ export function renderCalling(
 }
 
 /**
- * Whether the business takes calls at `ms`. Call hours disabled = open 24x7. A holiday entry
- * closes the business between its start_time and end_time on that local date (our reading of
- * "holiday override"; UNCONFIRMED), otherwise the weekly slots for the local weekday apply.
+ * Whether the business takes calls at `ms`. Call hours disabled = open 24x7. A holiday entry is an
+ * override of the weekly schedule for its local date with opening and closing times: open from
+ * start_time until end_time that day, closed otherwise (Meta's call-settings page; AWS's wrapper of
+ * the same setting: "begins accepting calls" / "stops accepting calls"). Other days: the weekly slots.
  */
 export function isOpenAt(s: CallingSettings, ms: number): boolean {
   const ch = s.call_hours;
   if (!ch || ch.status === 'DISABLED') return true;
   const local = localParts(ms, ch.timezone_id);
   const holiday = (ch.holiday_schedule ?? []).find((h) => h.date === local.date);
-  if (holiday && local.hhmm >= holiday.start_time && local.hhmm <= holiday.end_time) return false;
+  if (holiday) return local.hhmm >= holiday.start_time && local.hhmm < holiday.end_time;
   return ch.weekly_operating_hours.some(
     (w) => w.day_of_week === local.day && local.hhmm >= w.open_time && local.hhmm < w.close_time,
   );

@@ -172,12 +172,19 @@ describe('openState', () => {
     expect(s.label).toBe('Closed until Mon 09:00');
   });
 
-  it('skips a holiday', () => {
-    const h = hours({ holiday_schedule: [{ date: '2026-11-30', start_time: '0000', end_time: '2359' }] });
-    expect(openState(h, at('2026-11-27T21:00:00Z')).label).toBe('Closed until Tue 09:00');
-    // A part-day holiday: closed until 12:00, reopens at 12:01.
-    const part = hours({ holiday_schedule: [{ date: '2026-11-25', start_time: '0000', end_time: '1200' }] });
-    expect(openState(part, at('2026-11-25T13:00:00Z')).label).toBe('Closed until Wed 12:01');
+  it('reads a holiday entry as special opening hours that replace the weekly hours on its date', () => {
+    // Monday 30 Nov: open only 14:00–16:00 (instead of 09:00–17:00).
+    const h = hours({ holiday_schedule: [{ date: '2026-11-30', start_time: '1400', end_time: '1600' }] });
+    expect(openState(h, at('2026-11-27T21:00:00Z')).label).toBe('Closed until Mon 14:00');
+    expect(openState(h, at('2026-11-30T15:00:00Z')).label).toBe('Closed until Mon 14:00'); // 12:00 local: open on a normal Monday, not on this one
+    expect(openState(h, at('2026-11-30T17:30:00Z'))).toMatchObject({ kind: 'open', closesAt: '1600' }); // 14:30 local
+    // An entry on a day the weekly hours leave closed opens it (Sunday 29 Nov, 10:00–12:00).
+    const sunday = hours({ holiday_schedule: [{ date: '2026-11-29', start_time: '1000', end_time: '1200' }] });
+    expect(openState(sunday, at('2026-11-27T21:00:00Z')).label).toBe('Closed until Sun 10:00');
+    // "Closed all day" does not exist: the shortest hours (00:00–00:01) close it in practice.
+    const closed = hours({ holiday_schedule: [{ date: '2026-11-30', start_time: '0000', end_time: '0001' }] });
+    expect(openState(closed, at('2026-11-27T21:00:00Z')).label).toBe('Closed until Mon 00:00');
+    expect(openState(closed, at('2026-11-30T13:00:00Z')).label).toBe('Closed until Tue 09:00');
   });
 
   it('says "Closed" when there is no open period at all', () => {
