@@ -15,7 +15,7 @@
  * Pure TypeScript + zod: no Node built-ins, no DOM, so every process can import it.
  */
 import { z } from 'zod';
-import { CallingChanges, CallingSettings, Restriction } from './calling-settings.ts';
+import { CallingChanges, CallingSettings, CallTransport, Restriction } from './calling-settings.ts';
 
 // ---- shared shapes -------------------------------------------------------------------------
 
@@ -46,7 +46,7 @@ export const AppStatus = z.object({
   /** How far this computer's clock is ahead of Meta's (ms; negative: behind); `warn` past 10 s, when calls may be missed. */
   clock: z.object({ offsetMs: z.number().nullable(), warn: z.boolean() }).optional(),
   /** What WhatsApp says is wrong with the number: calling restrictions (with their end), health, errors-only webhooks. */
-  warnings: z.array(z.object({ kind: z.enum(['restriction', 'health', 'webhook_error']), key: z.string(), text: z.string(), until: z.string().nullable(), at: z.string() })).optional(),
+  warnings: z.array(z.object({ kind: z.enum(['restriction', 'health', 'webhook_error', 'setup']), key: z.string(), text: z.string(), until: z.string().nullable(), at: z.string() })).optional(),
 });
 export type AppStatus = z.infer<typeof AppStatus>;
 
@@ -126,6 +126,8 @@ export const CallingSettingsView = z.object({
   calling: CallingSettings,
   /** `calling.restrictions.restrictions_list` (read-only; `expiration` in Unix seconds). */
   restrictions: z.array(Restriction),
+  /** SIP and SRTP key exchange: what would keep Switchboard from taking this number's calls. */
+  transport: CallTransport,
   /** When main read them from Graph (ISO 8601). */
   fetchedAt: z.string(),
 });

@@ -6,7 +6,7 @@
  *  - `CallingSettings`: the `calling` object as Switchboard holds it — every key present, absent
  *    keys filled with what Meta means by their absence (`call_icons` → everyone, `audio` → Opus
  *    only); `call_hours` and `voicemail` are null when the number never had them.
- *  - `parseSettingsResponse(json)`: Graph's GET answer → `{calling, restrictions}`.
+ *  - `parseSettingsResponse(json)`: Graph's GET answer → `{calling, restrictions, transport}`.
  *  - `validateCallHours(hours, todayInTz)` / `validateCallingChanges(changes, now)`: Meta's rules
  *    (§1.2, §1.3) as field-level errors with exact paths, e.g.
  *    `call_hours.weekly_operating_hours[2].close_time`.
@@ -86,9 +86,20 @@ export const CallingChanges = z
     callback_permission_status: OnOff.optional(),
     audio: CallingSettings.shape.audio.optional(),
     voicemail: Voicemail.optional(),
+    // Only the fixes for a number Switchboard cannot use: SIP off, DTLS-SRTP (never the reverse).
+    sip: z.object({ status: z.literal('DISABLED') }).strict().optional(),
+    srtp_key_exchange_protocol: z.literal('DTLS').optional(),
   })
   .strict();
 export type CallingChanges = z.infer<typeof CallingChanges>;
+
+/**
+ * How WhatsApp carries this number's calls. With SIP on, calls go to the SIP server (no call
+ * webhooks, and /calls refuses with 131055); with SDES key exchange, WhatsApp's offers use SDES,
+ * which a browser's WebRTC (DTLS-SRTP only) cannot answer. Either way Switchboard cannot take calls.
+ */
+export const CallTransport = z.object({ sip: z.enum(['ENABLED', 'DISABLED']), srtp: z.enum(['DTLS', 'SDES']) });
+export type CallTransport = z.infer<typeof CallTransport>;
 
 export const Restriction = z.object({ type: z.string(), reason: z.string().nullable(), expiration: z.number().nullable() });
 export type Restriction = z.infer<typeof Restriction>;
@@ -123,6 +134,8 @@ const GraphCalling = z.looseObject({
         .optional(),
     })
     .optional(),
+  sip: z.looseObject({ status: z.string().optional() }).optional(),
+  srtp_key_exchange_protocol: z.string().optional(),
   restrictions: z
     .looseObject({
       restrictions_list: z.array(z.looseObject({ type: z.string(), reason: z.string().optional(), expiration: z.union([z.number(), z.string()]).optional() })).optional(),
@@ -134,7 +147,7 @@ export const GraphSettingsResponse = z.looseObject({ calling: GraphCalling.optio
 const onOff = (v: string | undefined): 'ENABLED' | 'DISABLED' => (v === 'ENABLED' ? 'ENABLED' : 'DISABLED');
 
 /** Graph's `GET /{pnid}/settings` body → what Switchboard holds (absent keys filled with their meaning). */
-export function parseSettingsResponse(json: unknown): { calling: CallingSettings; restrictions: Restriction[] } {
+export function parseSettingsResponse(json: unknown): { calling: CallingSettings; restrictions: Restriction[]; transport: CallTransport } {
   const c = GraphSettingsResponse.parse(json).calling ?? {};
   const ch = c.call_hours;
   const vm = c.voicemail;
@@ -175,7 +188,8 @@ export function parseSettingsResponse(json: unknown): { calling: CallingSettings
     reason: r.reason ?? null,
     expiration: r.expiration === undefined || Number.isNaN(Number(r.expiration)) ? null : Number(r.expiration),
   }));
-  return { calling, restrictions };
+  const transport: CallTransport = { sip: onOff(c.sip?.status), srtp: (c.srtp_key_exchange_protocol ?? '').toUpperCase() === 'SDES' ? 'SDES' : 'DTLS' };
+  return { calling, restrictions, transport };
 }
 
 // ---- validation ----------------------------------------------------------------------------

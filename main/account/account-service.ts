@@ -67,7 +67,7 @@ const PhoneNode = z.looseObject({
   platform_type: z.string().optional(),
   code_verification_status: z.string().optional(),
 });
-const SettingsGet = z.looseObject({ calling: z.looseObject({ status: z.string().optional() }).optional() });
+const SettingsGet = z.looseObject({ calling: z.looseObject({ status: z.string().optional(), sip: z.looseObject({ status: z.string().optional() }).optional(), srtp_key_exchange_protocol: z.string().optional() }).optional() });
 const Health = z.looseObject({
   health_status: z.looseObject({
     can_send_message: z.string().optional(),
@@ -283,7 +283,11 @@ export class AccountService {
         const s = await graph.request({ method: 'GET', path: `/${input.phoneNumberId}/settings`, schema: SettingsGet });
         const status = s.calling?.status ?? 'DISABLED';
         phone!.callingStatus = status;
-        if (status === 'ENABLED') set('settings', 'ok', 'Calling is turned on for this number.');
+        const sip = s.calling?.sip?.status === 'ENABLED';
+        const sdes = (s.calling?.srtp_key_exchange_protocol ?? '').toUpperCase() === 'SDES';
+        if (sip) set('settings', 'warning', 'SIP is on for this number: WhatsApp sends its calls to your SIP server, so they cannot ring in Switchboard.', 'Turn SIP off in Settings → Calling after connecting (Switchboard offers the switch there).');
+        else if (sdes) set('settings', 'warning', 'This number sets up call encryption with SDES, which Switchboard cannot answer.', 'Switch to DTLS in Settings → Calling after connecting (Switchboard offers the switch there).');
+        else if (status === 'ENABLED') set('settings', 'ok', 'Calling is turned on for this number.');
         else set('settings', 'warning', 'Calling is turned off for this number, so customers cannot call yet.', 'Turn it on in Settings → Calling after connecting.');
       } catch (err) {
         const e = asGraphError(err);

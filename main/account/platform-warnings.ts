@@ -20,7 +20,7 @@ import type { DomainEvent } from '../webhooks/envelope.ts';
 import type { CallingSettingsService } from './calling-settings-service.ts';
 
 export interface PlatformWarning {
-  kind: 'restriction' | 'health' | 'webhook_error';
+  kind: 'restriction' | 'health' | 'webhook_error' | 'setup';
   /** Stable per warning (type of restriction, entity, error code). */
   key: string;
   text: string;
@@ -159,6 +159,12 @@ export class PlatformWarnings {
     try {
       const view = await this.o.callingSettings.get();
       readSomething = true;
+      if (view.transport.sip === 'ENABLED') {
+        next.push({ kind: 'setup', key: 'setup:sip', text: 'SIP is on for this number, so WhatsApp sends its calls to your SIP server, not to Switchboard. Turn SIP off in Settings → Calling to take calls here.', until: null, at });
+      }
+      if (view.transport.srtp === 'SDES') {
+        next.push({ kind: 'setup', key: 'setup:sdes', text: 'This number uses SDES to set up call encryption, which Switchboard (like every browser) cannot answer. Switch to DTLS in Settings → Calling.', until: null, at });
+      }
       for (const r of view.restrictions) {
         next.push({
           kind: 'restriction',

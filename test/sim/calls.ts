@@ -326,7 +326,8 @@ export class Calls {
     if (this.ongoingCount() >= this.ctx.config.maxConcurrentCalls) {
       return { ok: false, reason: 'concurrent_limit', details: "The call can't be placed (the business number is at its concurrent call limit)" };
     }
-    const offer = opts.sdp ?? metaLikeOffer();
+    // A number set to SDES gets SDES offers from WhatsApp, whatever the phone sent (no browser can answer them).
+    const offer = s.srtp_key_exchange_protocol === 'SDES' ? metaLikeOffer({ sdes: true }) : (opts.sdp ?? metaLikeOffer());
     const check = validateSdp(offer, 'offer', { lineEndings: 'tolerant' });
     if (!check.ok) return { ok: false, reason: 'invalid_sdp', details: check.details };
     const call = this.newCall('USER_INITIATED', user, offer);

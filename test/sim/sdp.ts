@@ -16,7 +16,7 @@
  *  - an answer may not say `a=setup:actpass` (RFC 5763);
  *  - at most one distinct `a=ssrc` id (single audio SSRC rule, §6.2).
  */
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomBytes, randomUUID, randomInt } from 'node:crypto';
 
 export type SdpKind = 'offer' | 'answer';
 
@@ -106,35 +106,48 @@ function randomFingerprint(): string {
 }
 
 function iceCreds(): { ufrag: string; pwd: string } {
+  const letters = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
   return {
-    ufrag: randomBytes(12).toString('base64').replace(/[+=]/g, 'x').slice(0, 16),
-    // Meta's real ice-pwd is base64 with `==` padding (calling-api.md §6.1).
+    // Meta's real ice-ufrag is letters only; its ice-pwd base64 with `==` padding (calling-api.md §6.1).
+    ufrag: Array.from(randomBytes(16), (b) => letters[b % letters.length]).join(''),
     pwd: randomBytes(16).toString('base64'),
   };
 }
 
-/** An offer shaped like Meta's real UIC offer (calling-api.md §6.1), CRLF line endings. */
-export function metaLikeOffer(opts: { address?: string; port?: number } = {}): string {
+/** An IPv6 address in Meta's relay range (documentation-style; never dialled here). */
+function metaIpv6(): string {
+  return `2a03:2880:f20c:${randomInt(0x100, 0xfff).toString(16)}:face:b00c:0:${randomInt(0x1000, 0xffff).toString(16)}`;
+}
+
+/**
+ * An offer shaped like Meta's real UIC offer (calling-api.md §6.1), CRLF line endings: IPv4 and
+ * IPv6 host candidates on one port, a media-level `a=msid:<uuid> WhatsAppTrack1`, only the
+ * `cname` ssrc line, a letters-only ice-ufrag and an ice-pwd ending in `==`. With `sdes` (a number
+ * whose `srtp_key_exchange_protocol` is SDES) the keys come in `a=crypto` and there is no DTLS
+ * fingerprint — which no browser can answer.
+ */
+export function metaLikeOffer(opts: { address?: string; port?: number; sdes?: boolean } = {}): string {
   const { ufrag, pwd } = iceCreds();
   const addr = opts.address ?? '31.13.65.60';
   const port = opts.port ?? 3480;
   const ssrc = randomInt(1, 2 ** 31);
+  const stream = randomUUID();
   return [
     'v=0',
     `o=- ${randomInt(1, 2 ** 47)} 2 IN IP4 127.0.0.1`,
     's=-',
     't=0 0',
     'a=group:BUNDLE audio',
-    'a=msid-semantic: WMS WhatsAppStream1',
+    `a=msid-semantic: WMS ${stream}`,
     'a=ice-lite',
-    `m=audio ${port} UDP/TLS/RTP/SAVPF 111 126`,
+    `m=audio ${port} ${opts.sdes ? 'RTP/SAVPF' : 'UDP/TLS/RTP/SAVPF'} 111 126`,
     `c=IN IP4 ${addr}`,
     'a=rtcp:9 IN IP4 0.0.0.0',
     `a=candidate:1972637320 1 udp 2113937151 ${addr} ${port} typ host generation 0 network-cost 50`,
+    `a=candidate:1652262791 1 udp 2113939711 ${metaIpv6()} ${port} typ host generation 0 network-cost 50`,
     `a=ice-ufrag:${ufrag}`,
     `a=ice-pwd:${pwd}`,
-    `a=fingerprint:sha-256 ${randomFingerprint()}`,
-    'a=setup:actpass',
+    ...(opts.sdes ? [`a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:${randomBytes(30).toString('base64')}`] : [`a=fingerprint:sha-256 ${randomFingerprint()}`, 'a=setup:actpass']),
     'a=mid:audio',
     'a=sendrecv',
     'a=rtcp-mux',
@@ -144,8 +157,8 @@ export function metaLikeOffer(opts: { address?: string; port?: number } = {}): s
     'a=rtpmap:126 telephone-event/8000',
     'a=ptime:20',
     'a=maxptime:20',
+    `a=msid:${stream} WhatsAppTrack1`,
     `a=ssrc:${ssrc} cname:WhatsAppAudioStream1`,
-    `a=ssrc:${ssrc} msid:WhatsAppStream1 WhatsAppTrack1`,
     '',
   ].join('\r\n');
 }

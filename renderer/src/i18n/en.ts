@@ -730,6 +730,13 @@ const en = {
       loadFailed: 'Couldn’t read your calling settings',
       retry: 'Try again',
       propagation: 'Changes apply at once, but WhatsApp on customers’ phones can take up to 7 days to show them. Opening your business’s chat info refreshes it sooner.',
+      transport: {
+        title: 'Calls to this number can’t reach Switchboard',
+        sip: 'SIP is on: WhatsApp sends this number’s calls to your SIP server instead (and refuses to place calls from here).',
+        sdes: 'The number sets up call encryption with SDES, which Switchboard — like every browser — cannot answer; it needs DTLS.',
+        sipFix: 'Turn SIP off',
+        sdesFix: 'Use DTLS',
+      },
       restrictions: {
         title: 'WhatsApp has restricted calling on this number',
         until: 'Until {time}',

@@ -123,6 +123,27 @@ export const useSettingsStore = defineStore('settings', () => {
     }
   }
 
+  /** One-click fixes for a number Switchboard cannot use: SIP off, or DTLS instead of SDES. */
+  const fixing = ref<'sip' | 'srtp' | null>(null);
+  const fixError = ref<string | null>(null);
+  async function fixTransport(what: 'sip' | 'srtp'): Promise<boolean> {
+    if (fixing.value) return false;
+    fixing.value = what;
+    fixError.value = null;
+    try {
+      const changes = what === 'sip' ? { sip: { status: 'DISABLED' as const } } : { srtp_key_exchange_protocol: 'DTLS' as const };
+      const view = await useBridge().request('updateCallingSettings', { changes });
+      if (dirty.value) server.value = view;
+      else adopt(view);
+      return true;
+    } catch (err) {
+      fixError.value = err instanceof Error ? err.message : String(err);
+      return false;
+    } finally {
+      fixing.value = null;
+    }
+  }
+
   function discard(): void {
     if (server.value) adopt(server.value);
     saveState.value = 'idle';
@@ -243,5 +264,8 @@ export const useSettingsStore = defineStore('settings', () => {
     addHoliday,
     removeHoliday,
     stop,
+    fixing,
+    fixError,
+    fixTransport,
   };
 });

@@ -33,7 +33,11 @@ export function connectedAccount(overrides: Partial<AccountView> = {}): AccountV
   });
 }
 
-export function sampleCalling(overrides: Partial<CallingSettingsView['calling']> = {}, restrictions: CallingSettingsView['restrictions'] = []): CallingSettingsView {
+export function sampleCalling(
+  overrides: Partial<CallingSettingsView['calling']> = {},
+  restrictions: CallingSettingsView['restrictions'] = [],
+  transport: CallingSettingsView['transport'] = { sip: 'DISABLED', srtp: 'DTLS' },
+): CallingSettingsView {
   return {
     calling: {
       status: 'ENABLED',
@@ -46,6 +50,7 @@ export function sampleCalling(overrides: Partial<CallingSettingsView['calling']>
       ...overrides,
     },
     restrictions,
+    transport,
     fetchedAt: '2026-11-25T10:00:00.000Z',
   };
 }

@@ -48,10 +48,11 @@ describe('meta-offer.ts (calling-api.md §6.1 shape)', () => {
       expect(fps).toHaveLength(1);
       expect(fps[0]).toMatch(/^a=fingerprint:sha-256 ([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
 
+      // Only the cname ssrc line; the msid is media-level (as Meta's real offers have them).
       const ssrcLines = ls.filter((l) => l.startsWith('a=ssrc:'));
-      expect(new Set(ssrcLines.map((l) => l.split(' ')[0])).size).toBe(1); // one SSRC
-      expect(ssrcLines.some((l) => l.endsWith(' cname:WhatsAppAudioStream1'))).toBe(true);
-      expect(ssrcLines.some((l) => /msid:\S+ WhatsAppTrack1$/.test(l))).toBe(true);
+      expect(ssrcLines).toHaveLength(1);
+      expect(ssrcLines[0]).toMatch(/^a=ssrc:\d+ cname:WhatsAppAudioStream1$/);
+      expect(ls.filter((l) => /^a=msid:\S+ WhatsAppTrack1$/.test(l))).toHaveLength(1);
     });
   }
 });
@@ -109,5 +110,23 @@ describe('SDP munging helpers', () => {
   it('fixAnswerSetup treats a stray actpass in an answer as active', () => {
     expect(fixAnswerSetup('a=mid:0\r\na=setup:actpass\r\n')).toBe('a=mid:0\r\na=setup:active\r\n');
     expect(fixAnswerSetup('a=setup:passive\r\n')).toBe('a=setup:passive\r\n');
+  });
+});
+
+describe("the simulator's own offer (a call without an SDP from the phone)", () => {
+  it('carries what real offers carry: IPv4 and IPv6 on one port, media-level msid, the cname ssrc only, a letters-only ufrag, a pwd ending in ==', async () => {
+    const { metaLikeOffer } = await import('../sdp.ts');
+    const ls = lines(metaLikeOffer());
+    const cands = ls.filter((l) => l.startsWith('a=candidate:')).map((l) => l.split(' '));
+    expect(cands.map((c) => (c[4]!.includes(':') ? 'v6' : 'v4'))).toEqual(['v4', 'v6']);
+    expect(cands[0]![5]).toBe(cands[1]![5]);
+    expect(ls.filter((l) => /^a=msid:[0-9a-f-]{36} WhatsAppTrack1$/.test(l))).toHaveLength(1);
+    expect(ls.filter((l) => l.startsWith('a=ssrc:'))).toEqual([expect.stringMatching(/^a=ssrc:\d+ cname:WhatsAppAudioStream1$/)]);
+    expect(ls.find((l) => l.startsWith('a=ice-ufrag:'))).toMatch(/^a=ice-ufrag:[A-Za-z]{16}$/);
+    expect(ls.find((l) => l.startsWith('a=ice-pwd:'))).toMatch(/==$/);
+    // SDES mode: keys in a=crypto, no DTLS fingerprint.
+    const sdes = lines(metaLikeOffer({ sdes: true }));
+    expect(sdes.some((l) => l.startsWith('a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:'))).toBe(true);
+    expect(sdes.some((l) => l.startsWith('a=fingerprint:'))).toBe(false);
   });
 });

@@ -93,8 +93,9 @@ export function metaOfferSdp(overrides: Partial<MetaOfferParams> = {}): string {
     'a=rtpmap:126 telephone-event/8000',
     'a=ptime:20',
     'a=maxptime:20',
+    // As Meta's real offers: the msid at media level, and only the cname ssrc line.
+    `a=msid:${p.streamId} WhatsAppTrack1`,
     `a=ssrc:${p.ssrc} cname:WhatsAppAudioStream1`,
-    `a=ssrc:${p.ssrc} msid:${p.streamId} WhatsAppTrack1`,
   ];
   return `${lines.join('\r\n')}\r\n`;
 }
