@@ -271,6 +271,8 @@ export const CallPreferences = z.object({
   ringDeviceId: z.string().max(500).nullable(),
   /** TURN servers for networks that block UDP (at most 3). */
   turnServers: z.array(z.object({ urls: z.string().max(300), username: z.string().max(200).nullable(), credential: z.string().max(200).nullable() })).max(3),
+  /** A STUN server (`stun:host:port`), or null: off by default — see README "STUN". */
+  stunServer: z.string().max(300).regex(/^stuns?:[^\s]+$/, 'A STUN address starts with stun: (for example stun:stun.example.com:3478)').nullable(),
 });
 export type CallPreferences = z.infer<typeof CallPreferences>;
 

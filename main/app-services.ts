@@ -200,6 +200,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     ringAllowed: () => !desktop.dndActive(),
     declineWhenSilenced: () => desktop.declineWhenSilenced(),
     voicemailTimeoutMs: () => callingSettings.voicemailTimeoutMs(),
+    mediaServersConfigured: () => config.get().preferences.stunServer !== null || config.get().preferences.turnServers.length > 0,
     onChange: (view) => {
       if (view.outcome === 'failed') warnings.callFailed();
       events.emit('call', view);
@@ -310,7 +311,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
         });
   const callPreferences = () => {
     const p = config.get().preferences;
-    return { preAccept: p.preAccept, ringDeviceId: p.ringDeviceId, turnServers: turn.servers() };
+    return { preAccept: p.preAccept, ringDeviceId: p.ringDeviceId, turnServers: turn.servers(), stunServer: p.stunServer };
   };
 
   const handlers: BridgeHandlers = {
@@ -440,6 +441,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
         config.update((c) => {
           if (p.preAccept !== undefined) c.preferences.preAccept = p.preAccept;
           if (p.ringDeviceId !== undefined) c.preferences.ringDeviceId = p.ringDeviceId;
+          if (p.stunServer !== undefined) c.preferences.stunServer = p.stunServer === null ? null : p.stunServer.trim();
         });
       } catch (err) {
         refuse(err, []);

@@ -35,6 +35,8 @@ export const Preferences = z.object({
     .array(z.object({ urls: z.string().regex(/^turns?:[^\s]+$/, 'A TURN address starts with turn: or turns:').max(300), username: z.string().max(200).nullable().default(null), credential: z.string().max(200).nullable().default(null) }))
     .max(3)
     .default([]),
+  /** A STUN server for the call's ICE (null: none — WhatsApp's relay learns this computer's address from its own checks). */
+  stunServer: z.string().regex(/^stuns?:[^\s]+$/).max(300).nullable().default(null),
   /** Do not disturb until this time (ISO); calls are recorded but do not ring. */
   dndUntil: z.string().max(40).nullable().default(null),
   /** Under do-not-disturb, decline calls at once instead of letting them ring out on WhatsApp's side. */

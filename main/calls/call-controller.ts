@@ -65,6 +65,8 @@ export interface CallControllerOptions {
   voicemailTimeoutMs?: () => number | null;
   /** Under do-not-disturb, decline at once instead of letting the call ring out on WhatsApp's side (voicemail then works). */
   declineWhenSilenced?: () => boolean;
+  /** Whether a STUN or TURN server is set (a call that failed for lack of media then gets no hint to set one). */
+  mediaServersConfigured?: () => boolean;
   /** How long an outgoing call may ring before Switchboard gives up. */
   ringTimeoutMs?: number;
   /** Pre-accept while ringing (setting; default on). */
@@ -145,7 +147,7 @@ export class CallController {
   private disposed = false;
 
   constructor(opts: CallControllerOptions) {
-    this.o = { clock: () => new Date(), answerWindowMs: 45_000, ringTimeoutMs: 60_000, preAccept: () => true, ringAllowed: () => true, tombstoneMs: 120_000, clockOffsetMs: () => 0, voicemailTimeoutMs: () => null, declineWhenSilenced: () => false, ...opts };
+    this.o = { clock: () => new Date(), answerWindowMs: 45_000, ringTimeoutMs: 60_000, preAccept: () => true, ringAllowed: () => true, tombstoneMs: 120_000, clockOffsetMs: () => 0, voicemailTimeoutMs: () => null, declineWhenSilenced: () => false, mediaServersConfigured: () => false, ...opts };
   }
 
   list(): CallView[] {
@@ -197,7 +199,9 @@ export class CallController {
       const known = this.byCallId.get(e.callId);
       // FAILED with an error (138021…) is a failure in plain words — the same outcome the thread records.
       const error = e.errors[0];
-      const failure = e.status === 'FAILED' && error ? plainCallError(error) : null;
+      let failure = e.status === 'FAILED' && error ? plainCallError(error) : null;
+      // No media reached the customer's phone, and no STUN or TURN server is set: one may help.
+      if (failure && error?.code === 138021 && !this.o.mediaServersConfigured()) failure += ' Setting a STUN or TURN server (Settings → Calling → On this computer) may help.';
       if (known) this.dispatch(known, { type: 'terminate_webhook', reason: error?.message ?? null, failure });
       else {
         this.tombstones.set(e.callId, this.o.clock().getTime());

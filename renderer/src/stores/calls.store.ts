@@ -22,10 +22,13 @@ export type CallMediaEngine = Pick<
   'handle' | 'state' | 'onChange' | 'setMuted' | 'sendDtmf' | 'setInputDevice' | 'setOutputDevice' | 'refreshDevices' | 'dispose'
 >;
 
-/** TURN servers from this computer's call preferences, read by the engine for every new call. */
+/** TURN (and an optional STUN) server from this computer's call preferences, read by the engine for every new call. */
 let iceServers: RTCIceServer[] = [];
-export function setIceServers(servers: ReadonlyArray<{ urls: string; username: string | null; credential: string | null }>): void {
-  iceServers = servers.map((t) => ({ urls: t.urls, ...(t.username ? { username: t.username } : {}), ...(t.credential ? { credential: t.credential } : {}) }));
+export function setIceServers(servers: ReadonlyArray<{ urls: string; username: string | null; credential: string | null }>, stun: string | null = null): void {
+  iceServers = [
+    ...(stun ? [{ urls: stun }] : []),
+    ...servers.map((t) => ({ urls: t.urls, ...(t.username ? { username: t.username } : {}), ...(t.credential ? { credential: t.credential } : {}) })),
+  ];
 }
 
 const realEngine = (report: (r: MediaReportParams) => unknown): CallMediaEngine => new MediaEngine({ report, iceServers: () => iceServers });
@@ -181,8 +184,8 @@ export const useCallsStore = defineStore('calls', () => {
     }
   }
 
-  function applyPreferences(p: { ringDeviceId: string | null; turnServers: ReadonlyArray<{ urls: string; username: string | null; credential: string | null }> }): void {
-    setIceServers(p.turnServers);
+  function applyPreferences(p: { ringDeviceId: string | null; turnServers: ReadonlyArray<{ urls: string; username: string | null; credential: string | null }>; stunServer?: string | null }): void {
+    setIceServers(p.turnServers, p.stunServer ?? null);
     const ring = (engine as (CallMediaEngine & { setRingDevice?: (id: string) => Promise<void> }) | null)?.setRingDevice;
     if (ring) void ring.call(engine, p.ringDeviceId ?? '');
   }

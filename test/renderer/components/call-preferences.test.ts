@@ -16,7 +16,7 @@ afterEach(() => {
 });
 
 async function mountCard(): Promise<VueWrapper> {
-  let prefs: CallPreferences = { preAccept: true, ringDeviceId: null, turnServers: [] };
+  let prefs: CallPreferences = { preAccept: true, ringDeviceId: null, turnServers: [], stunServer: null };
   fake = createFakeTransport({
     getCallPreferences: () => prefs,
     setCallPreferences: (p: Partial<CallPreferences>) => {
@@ -31,13 +31,28 @@ async function mountCard(): Promise<VueWrapper> {
   return wrapper;
 }
 
+const turnForm = (w: VueWrapper) => w.findAll('form').find((f) => f.find('[data-testid="turn-url"]').exists())!;
+
 describe('call preferences of this computer', () => {
+  it('STUN is off by default; a STUN server can be saved and cleared', async () => {
+    const w = await mountCard();
+    expect((w.get('[data-testid="stun-url"]').element as HTMLInputElement).value).toBe('');
+    await w.get('[data-testid="stun-url"]').setValue('stun:stun.example.com:3478');
+    await w.get('[data-testid="stun-form"]').trigger('submit');
+    await flushPromises();
+    await w.get('[data-testid="stun-url"]').setValue('');
+    await w.get('[data-testid="stun-form"]').trigger('submit');
+    await flushPromises();
+    const sets = fake.calls.filter((c) => c.name === 'setCallPreferences').map((c) => c.params);
+    expect(sets).toEqual([{ stunServer: 'stun:stun.example.com:3478' }, { stunServer: null }]);
+  });
+
   it('turns pre-accept off and saves a TURN server', async () => {
     const w = await mountCard();
     await w.get('[data-testid="pre-accept"]').trigger('click');
     await flushPromises();
     await w.get('[data-testid="turn-url"]').setValue('turns:turn.example.com:443');
-    await w.get('form').trigger('submit');
+    await turnForm(w).trigger('submit');
     await flushPromises();
     const sets = fake.calls.filter((c) => c.name === 'setCallPreferences').map((c) => c.params);
     expect(sets).toEqual([{ preAccept: false }, { turnServers: [{ urls: 'turns:turn.example.com:443', username: null, credential: null }] }]);
@@ -47,7 +62,7 @@ describe('call preferences of this computer', () => {
   it('shows main\'s reason when a TURN address is refused', async () => {
     const w = await mountCard();
     await w.get('[data-testid="turn-url"]').setValue('http://nope');
-    await w.get('form').trigger('submit');
+    await turnForm(w).trigger('submit');
     await flushPromises();
     expect(w.get('[data-testid="call-prefs-note"]').text()).toBe('A TURN address starts with turn: or turns:');
   });

@@ -89,7 +89,8 @@ describe('call controller with real audio through the simulator', () => {
     expect(body).toContain('"status":"FAILED"');
     expect(body).toContain('WhatsApp client terminated the call due to not receiving any media for a long time. Please try again');
     expect(ended.outcome).toBe('failed');
-    expect(ended.reason).toBe('The customer\'s phone received no audio from Switchboard, so the call ended. Check the internet connection; a network that blocks UDP needs a TURN server.');
+    // The controller here has no STUN or TURN server set: it says one may help.
+    expect(ended.reason).toBe('The customer\'s phone received no audio from Switchboard, so the call ended. Check the internet connection; a network that blocks UDP needs a TURN server. Setting a STUN or TURN server (Settings → Calling → On this computer) may help.');
     await until('the thread card says failed', () => s.threads.callItem(placed.id)?.status === 'failed');
   });
 
