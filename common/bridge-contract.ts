@@ -328,6 +328,11 @@ export const requests = {
    */
   updateCallingSettings: { params: z.object({ changes: CallingChanges }).strict(), result: CallingSettingsView },
 
+  /** Uploads the voicemail announcement (Ogg/Opus under 60 s, made in the window) and answers its media id. */
+  uploadVoicemailAnnouncement: {
+    params: z.object({ audioBase64: z.string().max(7_000_000), mimeType: z.string().max(100) }).strict(),
+    result: z.object({ mediaId: z.string() }),
+  },
   /** Reachability: tunnel, public URL, callback registration, recent history. */
   getConnection: { params: NoParams, result: ConnectionView },
   /** Sends a signed test event through the public URL and reports whether it came back in. */

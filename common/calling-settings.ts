@@ -53,7 +53,9 @@ export const Voicemail = z
         default: z
           .object({
             timeout_seconds: z.number().int('Enter whole seconds, from 0 to 30.').min(0, 'Enter whole seconds, from 0 to 30.').max(MAX_VOICEMAIL_TIMEOUT, 'Enter whole seconds, from 0 to 30.').optional(),
-            announcement_media_id: z.string().max(100).optional(),
+            // An integer on Meta's side (a media uploaded with use_case=call_voicemail_announcement);
+            // kept as digits here and sent as a number.
+            announcement_media_id: z.string().regex(/^\d{1,30}$/, 'Record or choose the announcement again.').optional(),
           })
           .strict(),
       })
@@ -302,8 +304,19 @@ export function validateCallingChanges(changes: unknown, now: Date): FieldError[
     if (c.voicemail.triggers.includes('TIMEOUT') && c.voicemail.audio?.default.timeout_seconds === undefined) {
       errors.push({ path: 'voicemail.audio.default.timeout_seconds', message: 'Choose how long a call rings before voicemail answers (0–30 seconds).' });
     }
+    if (c.voicemail.audio?.default.announcement_media_id === undefined) {
+      errors.push({ path: 'voicemail.audio.default.announcement_media_id', message: 'Record or choose the announcement callers hear before they leave a message (WhatsApp requires one).' });
+    }
   }
   return errors;
+}
+
+/** The body Graph gets: `announcement_media_id` as the integer Meta documents. */
+export function toGraphCalling(changes: CallingChanges): Record<string, unknown> {
+  const out: Record<string, unknown> = JSON.parse(JSON.stringify(changes)) as Record<string, unknown>;
+  const d = (out['voicemail'] as { audio?: { default?: Record<string, unknown> } } | undefined)?.audio?.default;
+  if (d && typeof d['announcement_media_id'] === 'string') d['announcement_media_id'] = Number(d['announcement_media_id']);
+  return out;
 }
 
 export function pathString(path: ReadonlyArray<PropertyKey>): string {

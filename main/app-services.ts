@@ -359,6 +359,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
       return { copied: true, reason: null };
     },
     getCallingSettings: () => callingSettings.get(),
+    uploadVoicemailAnnouncement: (p) => callingSettings.uploadAnnouncement(Buffer.from(p.audioBase64, 'base64'), p.mimeType),
     updateCallingSettings: (params) => callingSettings.update(params.changes),
     getConnection: () => connectionView(),
     testDelivery: () => connection.testDelivery(),

@@ -10,7 +10,7 @@
  */
 import { z } from 'zod';
 import type { CallingSettingsView } from '../../common/bridge-contract.ts';
-import { GraphSettingsResponse, parseSettingsResponse, validateCallingChanges, type CallingChanges } from '../../common/calling-settings.ts';
+import { GraphSettingsResponse, parseSettingsResponse, toGraphCalling, validateCallingChanges, type CallingChanges } from '../../common/calling-settings.ts';
 import { BridgeRequestError } from '../bridge/dispatcher.ts';
 import type { Logger } from '../core/log.ts';
 import type { GraphClient } from '../graph/graph-client.ts';
@@ -42,6 +42,31 @@ export class CallingSettingsService {
     if (!vm || vm.status !== 'ENABLED' || !vm.triggers.includes('TIMEOUT')) return null;
     const t = vm.audio?.default.timeout_seconds;
     return t === undefined ? null : t * 1000;
+  }
+
+  /**
+   * Uploads the voicemail announcement (Ogg/Opus, under 60 s — the renderer makes it) with
+   * `use_case=call_voicemail_announcement`; answers the media id to put in
+   * `voicemail.audio.default.announcement_media_id`.
+   */
+  async uploadAnnouncement(bytes: Buffer, mimeType: string): Promise<{ mediaId: string }> {
+    const { graph, pnid } = this.connected();
+    if (!/^audio\/ogg\b/.test(mimeType) || bytes.subarray(0, 4).toString('latin1') !== 'OggS') {
+      throw new BridgeRequestError('invalid_audio', 'The announcement must be Ogg/Opus audio.');
+    }
+    if (bytes.length > 5 * 1024 * 1024) throw new BridgeRequestError('invalid_audio', 'The announcement is too large (over 5 MB); keep it under a minute.');
+    const form = new FormData();
+    form.set('messaging_product', 'whatsapp');
+    form.set('type', 'audio/ogg');
+    form.set('use_case', 'call_voicemail_announcement');
+    form.set('file', new Blob([new Uint8Array(bytes)], { type: 'audio/ogg' }), 'voicemail-announcement.ogg');
+    try {
+      const r = await graph.request({ method: 'POST', path: `/${pnid}/media`, form, schema: z.looseObject({ id: z.union([z.string(), z.number()]).transform(String) }) });
+      this.opts.log.info('calling_settings.announcement_uploaded', { bytes: bytes.length });
+      return { mediaId: r.id };
+    } catch (err) {
+      throw toBridgeError(err, {});
+    }
   }
 
   /** A settings change made elsewhere arrived by webhook: remember it. */
@@ -82,7 +107,7 @@ export class CallingSettingsService {
     }
     if (Object.keys(changes).length > 0) {
       try {
-        await graph.request({ method: 'POST', path: `/${pnid}/settings`, body: { calling: changes }, schema: PostResult });
+        await graph.request({ method: 'POST', path: `/${pnid}/settings`, body: { calling: toGraphCalling(changes) }, schema: PostResult });
       } catch (err) {
         throw toBridgeError(err, changes);
       }

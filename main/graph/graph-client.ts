@@ -37,6 +37,8 @@ export interface GraphRequest<T> {
   path: string;
   query?: Record<string, string | undefined>;
   body?: unknown;
+  /** A multipart body (media upload) instead of JSON. */
+  form?: FormData;
   schema: z.ZodType<T>;
   /** Overrides the method-based retry rule (true only when a repeat cannot act twice). */
   idempotent?: boolean;
@@ -157,9 +159,9 @@ export class GraphClient {
         headers: {
           authorization: `Bearer ${token}`,
           accept: 'application/json',
-          ...(req.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(req.body !== undefined && !req.form ? { 'content-type': 'application/json' } : {}),
         },
-        ...(req.body !== undefined ? { body: JSON.stringify(req.body) } : {}),
+        ...(req.form ? { body: req.form } : req.body !== undefined ? { body: JSON.stringify(req.body) } : {}),
         signal: AbortSignal.timeout(this.opts.timeoutMs),
         redirect: 'error',
       });

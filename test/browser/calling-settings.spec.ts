@@ -1,5 +1,10 @@
 /** Settings → Calling in the browser host, against the Cloud API simulator (issue 4). */
 import { test, expect, type Page } from '@playwright/test';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { encodeWav, toneSamples } from '../sim/peer/audio.ts';
+import { oggOpusInfo } from '../sim/media.ts';
 import { startWebHost, type WebHostProcess } from '../support/web-host-process.ts';
 import { connectThroughUi, startSimHarness, type SimHarness } from './support/sim-account.ts';
 
@@ -77,7 +82,14 @@ test('every calling setting changed through the UI is exactly what the server th
   await expect(page.getByTestId('voicemail-hours-conflict')).toBeVisible();
   await page.getByTestId('voicemail-trigger-REJECT').uncheck();
   await type(page, 'voicemail-timeout', '25');
-  await expect(page.getByTestId('voicemail-announcement')).toContainText('coming soon');
+  // WhatsApp requires a greeting: without one the form refuses to save, and says why.
+  await expect(page.getByTestId('voicemail-announcement')).toContainText('No greeting yet');
+  // A file the owner picks (a 3 s WAV) is made into Ogg/Opus in the window (WebCodecs) and uploaded.
+  const wav = path.join(mkdtempSync(path.join(tmpdir(), 'sb-greeting-')), 'greeting.wav');
+  writeFileSync(wav, encodeWav(toneSamples({ frequency: 440, amplitude: 0.3 }, 48_000 * 3)));
+  await page.getByTestId('voicemail-file').setInputFiles(wav);
+  await expect(page.getByTestId('voicemail-announcement')).toContainText(/Greeting ready \(3 s\)/, { timeout: 15_000 });
+  await expect(page.getByTestId('voicemail-preview')).toBeVisible();
 
   await save(page);
   expect(h.settingsPosts()).toHaveLength(1);
@@ -105,9 +117,14 @@ test('every calling setting changed through the UI is exactly what the server th
       ],
     },
     audio: { additional_codecs: ['PCMA', 'PCMU'] },
-    voicemail: { status: 'ENABLED', triggers: ['TIMEOUT'], audio: { default: { timeout_seconds: 25 } } },
+    voicemail: { status: 'ENABLED', triggers: ['TIMEOUT'], audio: { default: { timeout_seconds: 25, announcement_media_id: expect.any(Number) as unknown as number } } },
     sip: { status: 'DISABLED' },
   });
+  // The uploaded greeting is Ogg/Opus, 3 s, stored for the voicemail use case.
+  const mediaId = String(((calling['voicemail'] as { audio: { default: { announcement_media_id: number } } }).audio.default.announcement_media_id));
+  const media = h.sim.media.get(mediaId)!;
+  expect(media).toMatchObject({ mimeType: 'audio/ogg', useCase: 'call_voicemail_announcement' });
+  expect(oggOpusInfo(media.bytes)?.durationS).toBeCloseTo(3, 1);
 
   // The screen shows what the server has: re-read after the save, and still there after a reload.
   await page.reload();

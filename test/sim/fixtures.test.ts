@@ -4,6 +4,7 @@
  * stripped and placeholders replaced by real values; nothing else about the samples is changed,
  * except where noted (doc artefacts that are not JSON at all: ". . ." elisions, a missing comma).
  */
+import { muxOggOpus } from '../../renderer/src/media/ogg-mux.ts';
 import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { businessLikeSdp } from './sdp.ts';
@@ -117,7 +118,9 @@ describe('request samples from Meta docs', () => {
       .replace('"ENABLED | DISABLED (default)"', '"DISABLED"')
       .replace('<SIP_SERVER_HOSTNAME>', '"sip.example.com"')
       .replace('SIP_SERVER_PORT', '5061');
-    let r = await post(`${PNID}/settings`, parseJsonc(full));
+    // The sample's announcement id must name a real voicemail-announcement upload (Meta's rule, and the simulator's).
+    const greeting = h.sim.media.add(Buffer.from(muxOggOpus([new Uint8Array([0xf8, 0xff, 0xfe])], 960)), 'audio/ogg', 'call_voicemail_announcement');
+    let r = await post(`${PNID}/settings`, parseJsonc(full.replace('938884519013664', greeting.id)));
     expect(r).toEqual({ status: 200, json: { success: true } });
     const got = await h.graph('GET', `${PNID}/settings`);
     expect(got.json['calling']).toMatchObject({

@@ -8,6 +8,8 @@ import type { Calls } from './calls.ts';
 import type { SimContext } from './context.ts';
 import { GraphError, invalidParam } from './graph-errors.ts';
 import type { MediaStore } from './media.ts';
+import { oggOpusInfo } from './media.ts';
+import type { UploadedFile } from './simulator.ts';
 import type { Messaging } from './messages.ts';
 import type { Permissions } from './permissions.ts';
 import { applySettingsPatch, parseSettingsPost, renderCalling, reportableChange } from './settings.ts';
@@ -77,6 +79,7 @@ export class GraphApi {
       if (edge === 'messages' && m === 'POST') return ok(this.record('message', req, this.d.messaging.handlePost(req.body)));
       if (edge === 'calls' && m === 'POST') return ok(this.record('call-action', req, this.d.calls.handlePost(req.body)));
       if (edge === 'call_permissions' && m === 'GET') return ok(this.getCallPermissions(req.query));
+      if (edge === 'media' && m === 'POST') return ok(this.uploadMedia(req.body));
     } else if (id === b.wabaId) {
       if (edge === undefined && m === 'GET') return ok(this.getWaba(req.query));
       if (edge === 'phone_numbers' && m === 'GET') return ok(this.listPhoneNumbers());
@@ -234,9 +237,41 @@ export class GraphApi {
     return { calling };
   }
 
+  /**
+   * `POST /{phone-number-id}/media` (multipart: messaging_product, type, file, use_case). For
+   * `use_case=call_voicemail_announcement` the file must be Ogg/Opus under 60 s (Meta's call
+   * settings page). Answers `{id}`.
+   */
+  private uploadMedia(body: Record<string, unknown>): Record<string, unknown> {
+    if (body['messaging_product'] !== 'whatsapp') throw invalidParam('The parameter messaging_product is required and must be "whatsapp"');
+    const file = body['file'] as UploadedFile | undefined;
+    if (!file || typeof file !== 'object' || !Buffer.isBuffer(file.bytes)) throw invalidParam('The parameter file is required');
+    const type = typeof body['type'] === 'string' ? body['type'] : file.contentType;
+    const useCase = typeof body['use_case'] === 'string' ? body['use_case'] : undefined;
+    if (useCase !== undefined && useCase !== 'call_voicemail_announcement') throw invalidParam(`Invalid use_case "${useCase}"`);
+    if (useCase === 'call_voicemail_announcement') {
+      if (!/^audio\/ogg\b/.test(type)) throw invalidParam('A voicemail announcement must be audio/ogg (Opus)');
+      const info = oggOpusInfo(file.bytes);
+      if (!info) throw invalidParam('A voicemail announcement must be Ogg/Opus audio');
+      if (info.durationS >= 60) throw invalidParam(`A voicemail announcement must be shorter than 60 seconds (this one is ${Math.round(info.durationS)} s)`);
+    }
+    if (file.bytes.length > 16 * 1024 * 1024) throw invalidParam('The file is larger than 16 MB');
+    const item = this.d.media.add(file.bytes, type, useCase);
+    return { id: item.id };
+  }
+
   private postSettings(body: Record<string, unknown>): Record<string, unknown> {
     const ctx = this.ctx;
     const patch = parseSettingsPost(body, ctx.clock.now());
+    // Meta's call settings page (June 2026): announcement_media_id (an integer: a file uploaded with
+    // use_case=call_voicemail_announcement) is required when voicemail is ENABLED.
+    if (patch.voicemail?.status === 'ENABLED') {
+      const id = patch.voicemail.audio?.default.announcement_media_id;
+      if (id === undefined) throw invalidParam('voicemail.audio.default.announcement_media_id is required when voicemail is ENABLED');
+      if (typeof id !== 'number') throw invalidParam('voicemail.audio.default.announcement_media_id must be an integer');
+      const media = this.d.media.get(String(id));
+      if (!media || media.useCase !== 'call_voicemail_announcement') throw invalidParam(`voicemail.audio.default.announcement_media_id ${id} is not a media uploaded with use_case=call_voicemail_announcement`);
+    }
     const before = ctx.state.settings;
     if (patch.status === 'ENABLED' && before.status !== 'ENABLED') {
       const forced = ctx.state.enableCallingError;

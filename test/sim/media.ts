@@ -13,6 +13,8 @@ export interface MediaItem {
   bytes: Buffer;
   sha256: string;
   createdAt: number;
+  /** `use_case` given at upload (e.g. `call_voicemail_announcement`). */
+  useCase?: string;
 }
 
 const MEDIA_ID_TTL_MS = 7 * 24 * 3600_000;
@@ -28,13 +30,15 @@ export class MediaStore {
     this.urlTtlMs = urlTtlMs;
   }
 
-  add(bytes: Buffer, mimeType: string): MediaItem {
+  add(bytes: Buffer, mimeType: string, useCase?: string): MediaItem {
     const item: MediaItem = {
-      id: randomDigits(16),
+      // Meta's media ids are integers (announcement_media_id is sent as a JSON number): below 2^53.
+      id: `1${randomDigits(15)}`,
       mimeType,
       bytes,
       sha256: createHash('sha256').update(bytes).digest('base64'),
       createdAt: this.clock.now(),
+      ...(useCase ? { useCase } : {}),
     };
     this.items.set(item.id, item);
     return item;
@@ -78,3 +82,26 @@ export function fakePng(): Buffer {
     'base64',
   );
 }
+
+/**
+ * What an Ogg/Opus file says about itself: an Ogg stream whose first packet is OpusHead, and its
+ * duration from the last page's granule position (48 kHz samples, less the pre-skip). Null when
+ * the bytes are not Ogg/Opus.
+ */
+export function oggOpusInfo(bytes: Buffer): { durationS: number } | null {
+  if (bytes.length < 47 || bytes.subarray(0, 4).toString('latin1') !== 'OggS') return null;
+  const head = bytes.indexOf('OpusHead', 0, 'latin1');
+  if (head < 0 || head > 64) return null;
+  const preSkip = bytes.readUInt16LE(head + 10);
+  let last = -1;
+  for (let i = bytes.length - 27; i >= 0; i--) {
+    if (bytes[i] === 0x4f && bytes.subarray(i, i + 4).toString('latin1') === 'OggS') {
+      last = i;
+      break;
+    }
+  }
+  if (last < 0) return null;
+  const granule = Number(bytes.readBigUInt64LE(last + 6));
+  return { durationS: Math.max(0, granule - preSkip) / 48_000 };
+}
+

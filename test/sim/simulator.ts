@@ -33,7 +33,7 @@ import { UserStore } from './users.ts';
 import { WebhookDispatcher } from './webhooks.ts';
 
 export const API_VERSION = 'v25.0';
-const MAX_BODY = 2 * 1024 * 1024;
+const MAX_BODY = 17 * 1024 * 1024; // media uploads (audio up to 16 MB)
 
 /** The customer-phone web page (`GET /phone`): static files in ./phone/, no build step. */
 const PHONE_FILES: Record<string, string> = {
@@ -397,10 +397,45 @@ function readBody(req: http.IncomingMessage): Promise<Buffer> {
 }
 
 /** JSON or form-encoded body → object; anything else → GraphError 100. */
+/** A file part of a multipart body (media upload). */
+export interface UploadedFile {
+  filename: string;
+  contentType: string;
+  bytes: Buffer;
+}
+
+/** multipart/form-data → fields (strings) and files (`{filename, contentType, bytes}`). */
+function parseMultipart(raw: Buffer, contentType: string): Record<string, unknown> {
+  const boundary = /boundary="?([^";]+)"?/i.exec(contentType)?.[1];
+  if (!boundary) throw new GraphError(100, 'multipart body without a boundary');
+  const delim = Buffer.from(`--${boundary}`);
+  const out: Record<string, unknown> = {};
+  let pos = raw.indexOf(delim);
+  while (pos >= 0) {
+    const start = pos + delim.length;
+    if (raw.subarray(start, start + 2).toString() === '--') break;
+    const next = raw.indexOf(delim, start);
+    if (next < 0) break;
+    const part = raw.subarray(start + 2, next - 2); // skip CRLF after the delimiter and before the next
+    const headEnd = part.indexOf('\r\n\r\n');
+    if (headEnd >= 0) {
+      const head = part.subarray(0, headEnd).toString('utf8');
+      const body = part.subarray(headEnd + 4);
+      const name = /name="([^"]*)"/i.exec(head)?.[1];
+      const filename = /filename="([^"]*)"/i.exec(head)?.[1];
+      const ct = /content-type:\s*([^\r\n]+)/i.exec(head)?.[1]?.trim() ?? 'application/octet-stream';
+      if (name) out[name] = filename !== undefined ? ({ filename, contentType: ct, bytes: Buffer.from(body) } satisfies UploadedFile) : body.toString('utf8');
+    }
+    pos = next;
+  }
+  return out;
+}
+
 export function parseBody(raw: Buffer, contentType: string | undefined): Record<string, unknown> {
+  const ct = (contentType ?? '').toLowerCase();
+  if (ct.startsWith('multipart/form-data')) return parseMultipart(raw, contentType ?? '');
   const text = raw.toString('utf8');
   if (text.trim() === '') return {};
-  const ct = (contentType ?? '').toLowerCase();
   if (ct.includes('application/x-www-form-urlencoded')) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of new URLSearchParams(text)) {

@@ -126,7 +126,7 @@ describe('app services', () => {
 
   it('keeps this computer\'s call preferences, and refuses a bad TURN address with the reason', async () => {
     const { s } = await setup();
-    expect(await s.dispatch('getCallPreferences', {})).toEqual({ ok: true, result: { preAccept: true, ringDeviceId: null, turnServers: [] } });
+    expect(await s.dispatch('getCallPreferences', {})).toEqual({ ok: true, result: { preAccept: true, ringDeviceId: null, turnServers: [], stunServer: null } });
     expect(await s.dispatch('setCallPreferences', { preAccept: false, turnServers: [{ urls: 'turns:turn.example.com:443?transport=tcp', username: 'shop', credential: 'pw' }] })).toMatchObject({
       ok: true,
       result: { preAccept: false, turnServers: [{ urls: 'turns:turn.example.com:443?transport=tcp', username: 'shop' }] },
@@ -134,6 +134,10 @@ describe('app services', () => {
     const bad = await s.dispatch('setCallPreferences', { turnServers: [{ urls: 'http://turn.example.com', username: null, credential: null }] });
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_params', message: 'A TURN address starts with turn: or turns:' } });
     expect(s.config.get().preferences.turnServers).toHaveLength(1);
+    // STUN: off by default, a stun: address is kept, anything else refused with the reason.
+    expect(await s.dispatch('setCallPreferences', { stunServer: 'stun:stun.example.com:3478' })).toMatchObject({ ok: true, result: { stunServer: 'stun:stun.example.com:3478' } });
+    expect(await s.dispatch('setCallPreferences', { stunServer: 'https://stun.example.com' })).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
+    expect(s.config.get().preferences.stunServer).toBe('stun:stun.example.com:3478');
   });
 
   it('pushes fresh calling settings when the account_settings_update webhook says they changed', async () => {

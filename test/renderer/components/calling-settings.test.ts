@@ -86,7 +86,7 @@ describe('Settings → Calling', () => {
     expect(w.find('[data-testid="voicemail-hours-conflict"]').exists()).toBe(false);
     await byTestId(w, 'calling-voicemail').trigger('click');
     expect(byTestId(w, 'voicemail-hours-conflict').text()).toContain('turning call hours off');
-    expect(byTestId(w, 'voicemail-announcement').text()).toContain('coming soon');
+    expect(byTestId(w, 'voicemail-announcement').text()).toContain('No greeting yet');
   });
 
   it('shows restrictions prominently with their expiry', async () => {

@@ -1,4 +1,5 @@
 /** Calling settings service against the Cloud API simulator: read, save only what changed, refuse bad input before Graph. */
+import { muxOggOpus } from '../../../renderer/src/media/ogg-mux.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -83,16 +84,20 @@ describe('calling settings service', () => {
   it('saves every setting and answers with what the server now has', async () => {
     const s = await setup();
     const holidays = [{ date: isoDay(Date.now() + 10 * DAY), start_time: '0000', end_time: '2359' }];
+    // The greeting WhatsApp requires for voicemail: uploaded first (Ogg/Opus), then named by its id.
+    const { mediaId } = await s.service.uploadAnnouncement(Buffer.from(muxOggOpus(Array.from({ length: 150 }, () => new Uint8Array([0xf8, 0xff, 0xfe])), 3 * 48_000)), 'audio/ogg');
     const view = await s.service.update({
       call_icon_visibility: 'DISABLE_ALL',
       call_icons: { restrict_to_user_countries: ['BR', 'PT'] },
       call_hours: hours(holidays),
       callback_permission_status: 'ENABLED',
       audio: { additional_codecs: ['PCMA', 'PCMU'] },
-      voicemail: { status: 'ENABLED', triggers: ['REJECT', 'TIMEOUT'], audio: { default: { timeout_seconds: 25 } } },
+      voicemail: { status: 'ENABLED', triggers: ['REJECT', 'TIMEOUT'], audio: { default: { timeout_seconds: 25, announcement_media_id: mediaId } } },
     });
     expect(view.calling.call_hours).toEqual(hours(holidays));
-    expect(view.calling.voicemail).toEqual({ status: 'ENABLED', triggers: ['REJECT', 'TIMEOUT'], audio: { default: { timeout_seconds: 25 } } });
+    expect(view.calling.voicemail).toEqual({ status: 'ENABLED', triggers: ['REJECT', 'TIMEOUT'], audio: { default: { timeout_seconds: 25, announcement_media_id: mediaId } } });
+    // Sent (and so stored) as the integer Meta documents.
+    expect((await s.serverCalling())).toMatchObject({ voicemail: { audio: { default: { announcement_media_id: Number(mediaId) } } } });
     const server = await s.serverCalling();
     expect(server).toMatchObject({
       call_icon_visibility: 'DISABLE_ALL',

@@ -94,19 +94,24 @@ describe('validateCallHours', () => {
 });
 
 describe('validateCallingChanges', () => {
-  it('requires a voicemail trigger, and a timeout for the "not answered" trigger', () => {
-    expect(paths(validateCallingChanges({ voicemail: { status: 'ENABLED', triggers: [] } }, new Date()))).toEqual(['voicemail.triggers']);
-    expect(paths(validateCallingChanges({ voicemail: { status: 'ENABLED', triggers: ['TIMEOUT'] } }, new Date()))).toEqual(['voicemail.audio.default.timeout_seconds']);
-    expect(validateCallingChanges({ voicemail: { status: 'ENABLED', triggers: ['TIMEOUT'], audio: { default: { timeout_seconds: 20 } } } }, new Date())).toEqual([]);
+  it('requires a voicemail trigger, a timeout for the "not answered" trigger, and the greeting (announcement)', () => {
+    const greeting = { announcement_media_id: '1002764438271669' };
+    expect(paths(validateCallingChanges({ voicemail: { status: 'ENABLED', triggers: [], audio: { default: greeting } } }, new Date()))).toEqual(['voicemail.triggers']);
+    expect(paths(validateCallingChanges({ voicemail: { status: 'ENABLED', triggers: ['TIMEOUT'], audio: { default: greeting } } }, new Date()))).toEqual(['voicemail.audio.default.timeout_seconds']);
+    expect(paths(validateCallingChanges({ voicemail: { status: 'ENABLED', triggers: ['REJECT'] } }, new Date()))).toEqual(['voicemail.audio.default.announcement_media_id']);
+    expect(validateCallingChanges({ voicemail: { status: 'ENABLED', triggers: ['TIMEOUT'], audio: { default: { timeout_seconds: 20, ...greeting } } } }, new Date())).toEqual([]);
     expect(validateCallingChanges({ voicemail: { status: 'DISABLED', triggers: [] } }, new Date())).toEqual([]);
   });
 
   it('refuses shapes Graph would refuse (timeout over 30 s, unknown codecs and keys)', () => {
-    expect(paths(validateCallingChanges({ voicemail: { status: 'ENABLED', triggers: ['TIMEOUT'], audio: { default: { timeout_seconds: 31 } } } }, new Date()))).toEqual([
+    expect(paths(validateCallingChanges({ voicemail: { status: 'ENABLED', triggers: ['TIMEOUT'], audio: { default: { timeout_seconds: 31, announcement_media_id: '1002764438271669' } } } }, new Date()))).toEqual([
       'voicemail.audio.default.timeout_seconds',
     ]);
+    // Only the fixes for SIP/SDES are accepted, never turning SIP on or SDES.
     expect(validateCallingChanges({ audio: { additional_codecs: ['G729'] } }, new Date())).toHaveLength(1);
     expect(validateCallingChanges({ sip: { status: 'ENABLED' } }, new Date())).toHaveLength(1);
+    expect(validateCallingChanges({ srtp_key_exchange_protocol: 'SDES' }, new Date())).toHaveLength(1);
+    expect(validateCallingChanges({ sip: { status: 'DISABLED' }, srtp_key_exchange_protocol: 'DTLS' }, new Date())).toEqual([]);
   });
 });
 
