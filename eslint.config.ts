@@ -1,7 +1,8 @@
 /**
  * Lint, including the rules that enforce the process split:
  *  - only the Electron layer (main/shell) and the preload may import `electron` at run time;
- *  - renderer code may not import Node built-ins (or electron) at all.
+ *  - renderer code may not import Node built-ins (or electron) at all;
+ *  - main's domain folders may not import main/bridge (they throw DomainError instead).
  */
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
@@ -42,6 +43,20 @@ export default tseslint.config(
   {
     files: ['main/shell/**/*.ts', 'preload/**/*.ts'],
     rules: { '@typescript-eslint/no-restricted-imports': 'off' },
+  },
+  // Domain code refuses requests with DomainError; only the composition root, the shell and the
+  // host know the bridge (its dispatcher maps DomainError to the transport's error shape).
+  {
+    files: ['main/{account,calls,threads,reachability,webhooks,graph,storage,desktop,core}/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [electronOnlyInShell],
+          patterns: [{ group: ['**/bridge/*', '**/bridge'], message: 'Domain folders do not import main/bridge: throw DomainError (main/core/domain-error.ts) and let the transport map it.' }],
+        },
+      ],
+    },
   },
   // The contract is shared by every process: neither Node nor electron nor the DOM.
   {

@@ -512,6 +512,10 @@ export type EventName = keyof typeof events;
 export type ParamsOf<N extends RequestName> = z.input<(typeof requests)[N]['params']>;
 export type ResultOf<N extends RequestName> = z.infer<(typeof requests)[N]['result']>;
 export type PayloadOf<E extends EventName> = z.infer<(typeof events)[E]>;
+/** What main answers one request with: the params as the contract parsed them, the promised result. */
+export type HandlerOf<N extends RequestName> = (params: z.output<(typeof requests)[N]['params']>) => Promise<ResultOf<N>> | ResultOf<N>;
+/** A domain's share of the handlers; the composition root merges the shares into all of them. */
+export type HandlersFor<K extends RequestName> = { [N in K]: HandlerOf<N> };
 
 export const requestNames = Object.keys(requests) as RequestName[];
 export const eventNames = Object.keys(events) as EventName[];

@@ -9,38 +9,42 @@
  *   database (SQLite) ── inbox ───┴─ webhook receiver ── tunnel (reachability)
  */
 import { mkdirSync, accessSync, constants as fsConstants } from 'node:fs';
-import path from 'node:path';
-import type { ZodError } from 'zod';
-import type { AccountView, AppInfo, AppStatus, ConnectAccountResult, ConnectionView } from '../common/bridge-contract.ts';
-import { AccountService, ConnectInput } from './account/account-service.ts';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
+import type { AppInfo, AppStatus, ConnectionView } from '../common/bridge-contract.ts';
+import { accountHandlers } from './account/account-handlers.ts';
+import { AccountService } from './account/account-service.ts';
 import { CallingSettingsService } from './account/calling-settings-service.ts';
 import { ConfigStore, type JsonFileStoreFactory } from './account/config-store.ts';
-import { KeychainUnavailableError, type SecretsService } from './account/secrets.ts';
+import { PlatformWarnings } from './account/platform-warnings.ts';
+import type { SecretsService } from './account/secrets.ts';
 import { TurnCredentials } from './account/turn-credentials.ts';
-import { BridgeRequestError, createDispatcher, type BridgeHandlers, type Dispatch } from './bridge/dispatcher.ts';
+import { createDispatcher, type BridgeHandlers, type Dispatch } from './bridge/dispatcher.ts';
+import { BridgeMediaPort } from './calls/bridge-media-port.ts';
+import { CallController } from './calls/call-controller.ts';
+import { CallPermissions } from './calls/call-permissions.ts';
+import { callHandlers } from './calls/calls-handlers.ts';
+import { ClockSkew } from './core/clock-skew.ts';
+import { diagnosticsHandlers } from './core/diagnostics-handlers.ts';
 import { BridgeEventBus } from './core/events.ts';
 import { SecretRedactor, type Logger } from './core/log.ts';
-import { DEFAULT_GRAPH_BASE_URL, DEFAULT_GRAPH_VERSION } from './graph/graph-client.ts';
-import { buildDiagnostics } from './core/diagnostics.ts';
-import { openDatabase, type Database } from './storage/database.ts';
-import { WebhookInbox } from './webhooks/inbox.ts';
+import { StatusBoard } from './core/status-board.ts';
+import { desktopHandlers } from './desktop/desktop-handlers.ts';
+import { DesktopPreferencesService } from './desktop/desktop-preferences.ts';
+import { watchNetwork, type InterfacesFn } from './desktop/network-watch.ts';
+import { connectionHandlers } from './reachability/connection-handlers.ts';
 import { ConnectionService } from './reachability/connection-service.ts';
+import { openDatabase, type Database } from './storage/database.ts';
+import { MessagingService } from './threads/messaging-service.ts';
+import { ThreadChanges } from './threads/thread-changes.ts';
 import { ThreadStore } from './threads/thread-store.ts';
-import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
+import { threadHandlers } from './threads/threads-handlers.ts';
+import { WebhookInbox } from './webhooks/inbox.ts';
+import { startWebhookReceiver, type WebhookReceiver } from './webhooks/webhook-receiver.ts';
 
 /** The ISO country of a WhatsApp number (digits with country code), or null. */
 function countryOfNumber(waId: string): string | null {
   return parsePhoneNumberFromString(`+${waId}`)?.country ?? null;
 }
-import { MessagingService } from './threads/messaging-service.ts';
-import { CallController } from './calls/call-controller.ts';
-import { BridgeMediaPort } from './calls/bridge-media-port.ts';
-import { CallPermissions } from './calls/call-permissions.ts';
-import { startWebhookReceiver, type WebhookReceiver } from './webhooks/webhook-receiver.ts';
-import { DesktopPreferencesService, ShortcutConflictError } from './desktop/desktop-preferences.ts';
-import { watchNetwork, type InterfacesFn } from './desktop/network-watch.ts';
-import { ClockSkew } from './core/clock-skew.ts';
-import { PlatformWarnings } from './account/platform-warnings.ts';
 
 export interface AppServicesOptions {
   dataDir: string;
@@ -120,14 +124,88 @@ export function ensureDataDir(dir: string): void {
   }
 }
 
-/** Field-level messages from a zod error, keyed by the first path segment. */
-function fieldErrors(err: ZodError): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const issue of err.issues) {
-    const key = String(issue.path[0] ?? 'form');
-    out[key] ??= issue.message;
-  }
-  return out;
+/** The status line, kept current from the account, platform warnings and the clock check. */
+function statusBoard(d: {
+  clock: () => Date;
+  account: AccountService;
+  keychainProblem: string | null;
+  warnings: PlatformWarnings;
+  skew: ClockSkew;
+  events: BridgeEventBus;
+  log: Logger;
+}): StatusBoard {
+  const a = d.account.account();
+  const status = new StatusBoard(
+    {
+      startedAt: d.clock().toISOString(),
+      account: a
+        ? { state: 'connected', detail: a.displayPhoneNumber }
+        : d.keychainProblem
+          ? { state: 'error', detail: d.keychainProblem }
+          : { state: 'not_connected', detail: null },
+      reachability: { state: 'unknown', since: null, detail: null },
+      clock: { offsetMs: null, warn: false },
+    },
+    (snapshot) => d.events.emit('status', snapshot),
+  );
+  d.warnings.onChange((list) =>
+    status.update((s) => {
+      s.warnings = list.map((w) => ({ kind: w.kind, key: w.key, text: w.text, until: w.until, at: w.at }));
+    }),
+  );
+  d.skew.onChange((v) => {
+    if (v.warn) d.log.warn('clock.skew', { offsetMs: v.offsetMs, source: v.source });
+    status.update((s) => {
+      s.clock = { offsetMs: v.offsetMs, warn: v.warn };
+    });
+  });
+  return status;
+}
+
+const REACHABILITY: Record<ConnectionView['state'], AppStatus['reachability']['state']> = {
+  stopped: 'unknown',
+  connecting: 'connecting',
+  connected: 'connected',
+  unreachable: 'unreachable',
+};
+
+/** The tunnel and its supervisor, reported on the status line, restarted when the network changes. */
+function startReachability(
+  opts: AppServicesOptions,
+  d: { account: AccountService; config: ConfigStore; receiver: WebhookReceiver; inbox: WebhookInbox; status: StatusBoard; events: BridgeEventBus; log: Logger; clock: () => Date },
+): { connection: ConnectionService; network: { stop(): void } | null } {
+  const { log } = d;
+  const connection = new ConnectionService({
+    account: d.account,
+    config: d.config,
+    receiver: d.receiver,
+    inbox: d.inbox,
+    log: log.child('connection'),
+    clock: d.clock,
+    ...(opts.localtunnelWorkerUrl ? { localtunnelWorkerUrl: opts.localtunnelWorkerUrl } : {}),
+    ...(opts.localtunnelHost ? { localtunnelHost: opts.localtunnelHost } : {}),
+    ...(opts.tunnelProbeIntervalMs ? { probeIntervalMs: opts.tunnelProbeIntervalMs } : {}),
+    ...(opts.tunnelBackoff ? { backoff: opts.tunnelBackoff } : {}),
+    ...(opts.callbackHolderCheckMs ? { holderCheckMs: opts.callbackHolderCheckMs } : {}),
+  });
+  connection.onChange((v) => {
+    const elsewhere = v.holder.state === 'elsewhere' && v.holder.url ? { url: v.holder.url, since: v.holder.since, left: v.holder.left } : null;
+    d.status.updateIfChanged('reachability', { state: REACHABILITY[v.state], since: v.since, detail: v.reason, elsewhere });
+    d.events.emit('connection', v);
+  });
+  // The network came back or changed: the tunnel's link is dead, restart it and re-check at once.
+  const network =
+    opts.networkWatchIntervalMs === 0
+      ? null
+      : watchNetwork({
+          intervalMs: opts.networkWatchIntervalMs ?? 5_000,
+          ...(opts.networkInterfaces ? { interfaces: opts.networkInterfaces } : {}),
+          onChange: (c) => {
+            log.info('network.changed', { kind: c.kind, addresses: c.addresses.length });
+            if (c.kind !== 'down') void connection.restartNow().catch((err: unknown) => log.warn('network.restart_failed', { error: (err as Error).message }));
+          },
+        });
+  return { connection, network };
 }
 
 export async function startAppServices(opts: AppServicesOptions): Promise<AppServices> {
@@ -171,21 +249,8 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
   const threads = new ThreadStore(db, { clock, countryOf: countryOfNumber });
   inbox.addApplier((e, id) => threads.apply(e, id));
   threads.catchUp();
-  // Coalesced "these threads changed" pushes: the renderer refetches what it shows.
-  const changed = new Set<number>();
-  let changedTimer: ReturnType<typeof setTimeout> | null = null;
-  const flushChanged = (): void => {
-    if (changedTimer) clearTimeout(changedTimer);
-    changedTimer = null;
-    if (changed.size === 0) return;
-    events.emit('threadsChanged', { threadIds: [...changed] });
-    changed.clear();
-  };
-  const markChanged = (threadId: number): void => {
-    changed.add(threadId);
-    changedTimer ??= setTimeout(flushChanged, 30);
-  };
-  threads.onChange(markChanged);
+  const changes = new ThreadChanges((threadIds) => events.emit('threadsChanged', { threadIds }));
+  threads.onChange((id) => changes.mark(id));
   // Calls: the controller drives the renderer's media engine over the bridge.
   const mediaPort = new BridgeMediaPort(events);
   const desktop = new DesktopPreferencesService({ config, clock });
@@ -214,16 +279,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
   // What WhatsApp says is wrong with the number (restrictions, health, errors-only webhooks).
   const warnings = new PlatformWarnings({ graph: () => account.graph(), phoneNumberId: () => account.account()?.phoneNumberId ?? null, callingSettings, log: log.child('warnings'), clock });
   inbox.subscribe((e) => warnings.onDomainEvent(e));
-  const callCommand = (what: 'answer' | 'decline' | 'hangup', localId: string) => {
-    const ok = what === 'answer' ? calls.answer(localId) : what === 'decline' ? calls.decline(localId) : calls.hangup(localId);
-    const view = calls.get(localId);
-    if (!view) throw new BridgeRequestError('not_found', 'That call is not known (it may have ended long ago).');
-    const unanswerable = what === 'answer' && !ok ? calls.unanswerableReason(localId) : null;
-    if (unanswerable) throw new BridgeRequestError('cannot_answer', `This call cannot be answered. ${unanswerable}`);
-    if (!ok) throw new BridgeRequestError('invalid_state', what === 'answer' ? 'This call can no longer be answered.' : what === 'decline' ? 'This call is no longer ringing.' : 'This call has already ended.');
-    return view;
-  };
-  const messaging = new MessagingService({ db, threads, account, log: log.child('messaging'), clock, onItem: (item) => markChanged(item.threadId) });
+  const messaging = new MessagingService({ db, threads, account, log: log.child('messaging'), clock, onItem: (item) => changes.mark(item.threadId) });
   // A settings change made elsewhere (WhatsApp Manager, another app) refreshes the settings screen.
   inbox.subscribe((e) => {
     if (e.kind !== 'settings.changed' || !account.account()) return;
@@ -241,280 +297,15 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     clock,
   });
 
-  const status: AppStatus = {
-    startedAt: clock().toISOString(),
-    account: account.account() ? { state: 'connected', detail: account.account()!.displayPhoneNumber } : keychainProblem ? { state: 'error', detail: keychainProblem } : { state: 'not_connected', detail: null },
-    reachability: { state: 'unknown', since: null, detail: null },
-    clock: { offsetMs: null, warn: false },
-  };
-  const publishStatus = (): void => events.emit('status', structuredClone(status));
-  warnings.onChange((list) => {
-    status.warnings = list.map((w) => ({ kind: w.kind, key: w.key, text: w.text, until: w.until, at: w.at }));
-    publishStatus();
-  });
-  skew.onChange((v) => {
-    status.clock = { offsetMs: v.offsetMs, warn: v.warn };
-    if (v.warn) log.warn('clock.skew', { offsetMs: v.offsetMs, source: v.source });
-    publishStatus();
-  });
-
-  const accountView = (): AccountView => {
-    const a = account.account();
-    const verify = account.verifyToken();
-    return {
-      connected: a !== null,
-      account: a,
-      secretsBackend: account.secretsBackend,
-      keychainProblem,
-      configProblem: config.problem,
-      verifyTokenHint: verify ? verify.slice(-4) : null,
-      canCopyVerifyToken: typeof opts.writeClipboard === 'function' && verify !== null,
-      defaults: { graphBaseUrl: DEFAULT_GRAPH_BASE_URL, apiVersion: DEFAULT_GRAPH_VERSION },
-    };
-  };
-
-  const connection = new ConnectionService({
-    account,
-    config,
-    receiver,
-    inbox,
-    log: log.child('connection'),
-    clock,
-    ...(opts.localtunnelWorkerUrl ? { localtunnelWorkerUrl: opts.localtunnelWorkerUrl } : {}),
-    ...(opts.localtunnelHost ? { localtunnelHost: opts.localtunnelHost } : {}),
-    ...(opts.tunnelProbeIntervalMs ? { probeIntervalMs: opts.tunnelProbeIntervalMs } : {}),
-    ...(opts.tunnelBackoff ? { backoff: opts.tunnelBackoff } : {}),
-    ...(opts.callbackHolderCheckMs ? { holderCheckMs: opts.callbackHolderCheckMs } : {}),
-  });
-  const REACHABILITY: Record<ConnectionView['state'], AppStatus['reachability']['state']> = { stopped: 'unknown', connecting: 'connecting', connected: 'connected', unreachable: 'unreachable' };
-  connection.onChange((v) => {
-    const elsewhere = v.holder.state === 'elsewhere' && v.holder.url ? { url: v.holder.url, since: v.holder.since, left: v.holder.left } : null;
-    const next = { state: REACHABILITY[v.state], since: v.since, detail: v.reason, elsewhere };
-    if (JSON.stringify(next) !== JSON.stringify(status.reachability)) {
-      status.reachability = next;
-      publishStatus();
-    }
-    events.emit('connection', v);
-  });
-  const connectionView = (): ConnectionView => connection.view();
-  // The network came back or changed: the tunnel's link is dead, restart it and re-check at once.
-  const network =
-    opts.networkWatchIntervalMs === 0
-      ? null
-      : watchNetwork({
-          intervalMs: opts.networkWatchIntervalMs ?? 5_000,
-          ...(opts.networkInterfaces ? { interfaces: opts.networkInterfaces } : {}),
-          onChange: (c) => {
-            log.info('network.changed', { kind: c.kind, addresses: c.addresses.length });
-            if (c.kind !== 'down') void connection.restartNow().catch((err: unknown) => log.warn('network.restart_failed', { error: (err as Error).message }));
-          },
-        });
-  const callPreferences = () => {
-    const p = config.get().preferences;
-    return { preAccept: p.preAccept, ringDeviceId: p.ringDeviceId, turnServers: turn.servers(), stunServer: p.stunServer };
-  };
-
+  const status = statusBoard({ clock, account, keychainProblem, warnings, skew, events, log });
+  const { connection, network } = startReachability(opts, { account, config, receiver, inbox, status, events, log, clock });
   const handlers: BridgeHandlers = {
-    getAppInfo: () => info,
-    getStatus: () => structuredClone(status),
-    getAccount: () => accountView(),
-    connectAccount: async (params): Promise<ConnectAccountResult> => {
-      const parsed = ConnectInput.safeParse(params);
-      if (!parsed.success) return { saved: false, fieldErrors: fieldErrors(parsed.error), steps: [], phone: null };
-      status.account = { state: 'connecting', detail: null };
-      publishStatus();
-      try {
-        const previous = account.account();
-        if (previous && previous.phoneNumberId !== parsed.data.phoneNumberId) {
-          // Another number replaces this one: its override must not keep sending its events here.
-          const released = await connection.releaseCallback();
-          log.info('account.previous_number_released', { state: released.state });
-        }
-        const res = await account.connect(parsed.data, (step) => events.emit('account.progress', step));
-        if (res.saved) {
-          void connection.start();
-          warnings.start();
-        }
-        return { ...res, fieldErrors: {} };
-      } finally {
-        const a = account.account();
-        status.account = a ? { state: 'connected', detail: a.displayPhoneNumber } : { state: 'not_connected', detail: null };
-        publishStatus();
-      }
-    },
-    disconnectAccount: async () => {
-      const callback = await connection.releaseCallback();
-      warnings.stop();
-      await connection.stop();
-      await account.disconnect();
-      status.account = { state: 'not_connected', detail: null };
-      publishStatus();
-      return { disconnected: true as const, callback };
-    },
-    copyVerifyToken: () => {
-      const token = account.verifyToken();
-      if (!token) return { copied: false, reason: 'Connect your account first; the verify token is created then.' };
-      if (!opts.writeClipboard) return { copied: false, reason: 'Copying is only available in the desktop app.' };
-      opts.writeClipboard(token);
-      return { copied: true, reason: null };
-    },
-    getCallingSettings: () => callingSettings.get(),
-    uploadVoicemailAnnouncement: (p) => callingSettings.uploadAnnouncement(Buffer.from(p.audioBase64, 'base64'), p.mimeType),
-    updateCallingSettings: (params) => callingSettings.update(params.changes),
-    getConnection: () => connectionView(),
-    testDelivery: () => connection.testDelivery(),
-    takeOverCallback: () => connection.takeOverCallback(),
-    leaveCallbackElsewhere: () => connection.leaveCallbackElsewhere(),
-    restartTunnel: () => {
-      if (!account.account()) throw new BridgeRequestError('not_connected', 'Connect your account first.');
-      return connection.restart();
-    },
-    setTunnel: async (params) => {
-      if (params.provider === 'public-url') {
-        // Meta accepts callback URLs of at most 200 characters (override_callback_uri).
-        const callback = `${params.publicUrl.trim().replace(/\/+$/, '')}${receiver.path}`;
-        if (callback.length > 200) throw new BridgeRequestError('invalid_params', `publicUrl: WhatsApp accepts webhook addresses of at most 200 characters; with ${receiver.path} this one has ${callback.length}. Use a shorter address.`);
-      }
-      try {
-        config.update((c) => {
-          c.tunnel.provider = params.provider;
-          if (params.provider === 'localtunnel') {
-            c.tunnel.subdomain = params.subdomain;
-            c.tunnel.host = params.host;
-          } else {
-            c.tunnel.publicUrl = params.publicUrl.trim();
-          }
-        });
-      } catch (err) {
-        const issue = (err as ZodError).issues?.[0];
-        throw new BridgeRequestError('invalid_params', issue ? `${String(issue.path.at(-1) ?? 'value')}: ${issue.message}` : 'Invalid tunnel settings.');
-      }
-      await connection.start();
-      return connection.view();
-    },
-    listThreads: (p) => {
-      const list = threads.listThreads({ filter: p.filter, after: p.after, limit: p.limit });
-      const last = list.at(-1);
-      return { threads: list, next: list.length === p.limit && last?.lastItemAt ? { at: last.lastItemAt, id: last.id } : null };
-    },
-    getTimeline: (p) => {
-      const window = messaging.windowOf(p.threadId);
-      const cursor = (i: { at: string; id: number } | undefined) => (i ? { at: i.at, id: i.id } : null);
-      if (p.aroundItemId !== null) {
-        const centre = threads.item(p.aroundItemId);
-        if (!centre || centre.threadId !== p.threadId) throw new BridgeRequestError('not_found', 'That message is no longer in this conversation.');
-        const half = Math.max(1, Math.floor(p.limit / 2));
-        const older = threads.timeline(p.threadId, { before: centre, limit: half });
-        const newer = threads.timelineAfter(p.threadId, centre, half);
-        return { items: [...newer.reverse(), centre, ...older], next: older.length === half ? cursor(older.at(-1)) : null, newer: newer.length === half ? cursor(newer[0]) : null, window };
-      }
-      if (p.after) {
-        const newer = threads.timelineAfter(p.threadId, p.after, p.limit);
-        return { items: newer.reverse(), next: null, newer: newer.length === p.limit ? cursor(newer[0]) : null, window };
-      }
-      const items = threads.timeline(p.threadId, { before: p.before, limit: p.limit });
-      return { items, next: items.length === p.limit ? cursor(items.at(-1)) : null, newer: null, window };
-    },
-    getThread: (p) => ({ thread: threads.thread(p.threadId), notes: threads.notesOf(p.threadId) }),
-    updateContact: (p) => {
-      if (!threads.contactOfThread(p.threadId)) throw new BridgeRequestError('not_found', 'That conversation no longer exists.');
-      threads.updateContact(p.threadId, { ownerName: p.ownerName, notes: p.notes });
-      return { thread: threads.thread(p.threadId), notes: threads.notesOf(p.threadId) };
-    },
-    search: (p) => ({ hits: threads.searchItems(p.query, p.limit), contactIds: threads.searchContacts(p.query) }),
-    openThread: async (p) => {
-      await messaging.markRead(p.threadId);
-      changed.add(p.threadId);
-      flushChanged();
-      return { opened: true as const };
-    },
-    sendTextMessage: (p) => messaging.sendText(p.threadId, p.text),
-    retryMessage: (p) => messaging.retry(p.itemId),
-    getCallPreferences: () => callPreferences(),
-    setCallPreferences: async (p) => {
-      const refuse = (err: unknown, prefix: PropertyKey[]): never => {
-        if (err instanceof KeychainUnavailableError) throw new BridgeRequestError('keychain_unavailable', `${err.message} ${err.fix}`);
-        const issue = (err as ZodError).issues?.[0];
-        if (!issue) throw err;
-        throw new BridgeRequestError('invalid_params', issue.message, { field: [...prefix, ...issue.path].map(String).join('.') });
-      };
-      try {
-        config.update((c) => {
-          if (p.preAccept !== undefined) c.preferences.preAccept = p.preAccept;
-          if (p.ringDeviceId !== undefined) c.preferences.ringDeviceId = p.ringDeviceId;
-          if (p.stunServer !== undefined) c.preferences.stunServer = p.stunServer === null ? null : p.stunServer.trim();
-        });
-      } catch (err) {
-        refuse(err, []);
-      }
-      // TURN credentials go to the keychain (turn-credentials.ts), never into the config file.
-      if (p.turnServers !== undefined) await turn.set(p.turnServers).catch((err: unknown) => refuse(err, ['preferences', 'turnServers']));
-      return callPreferences();
-    },
-    getDesktopPreferences: () => desktop.view(),
-    setDesktopPreferences: (p) => {
-      try {
-        return desktop.update(p);
-      } catch (err) {
-        if (err instanceof ShortcutConflictError) throw new BridgeRequestError('shortcut_conflict', err.message, { fieldErrors: err.fieldErrors });
-        const issue = (err as ZodError).issues?.[0];
-        if (issue) throw new BridgeRequestError('invalid_params', issue.message, { field: issue.path.join('.') });
-        throw err;
-      }
-    },
-    listCalls: () => ({ calls: calls.list() }),
-    answerCall: (p) => callCommand('answer', p.localId),
-    declineCall: (p) => callCommand('decline', p.localId),
-    hangUpCall: (p) => callCommand('hangup', p.localId),
-    listTemplates: async () => ({ templates: await messaging.templates() }),
-    sendTemplate: (p) => messaging.sendTemplate(p.threadId, { name: p.name, language: p.language, parameters: p.parameters }),
-    getMedia: (p) => messaging.media(p.itemId, path.join(opts.dataDir, 'media')),
-    exportThread: (p) => messaging.exportThread(p.threadId, p.format),
-    getCallPermission: (p) => callPermissions.check(p.threadId),
-    requestCallPermission: async (p) => {
-      const sent = await callPermissions.request(p.threadId, p.template);
-      // The request is part of the conversation: the customer's answer arrives next to it.
-      const contact = threads.contactOfThread(p.threadId);
-      if (contact) threads.addOutgoingMessage({ contact: { ...contact, parentUserId: null, profileName: null, username: null }, wamid: sent.wamid, type: 'call_permission_request', body: null, data: p.template ? { template: p.template } : {} });
-      return sent;
-    },
-    sendCallButton: (p) => callPermissions.sendCallButton(p.threadId, { body: p.body, displayText: p.displayText, ttlMinutes: p.ttlMinutes, payload: p.payload }),
-    getCallLink: (p) => {
-      const url = callPermissions.callLink(p.payload);
-      opts.writeClipboard?.(url);
-      return { url, copied: typeof opts.writeClipboard === 'function' };
-    },
-    placeCall: async (p) => {
-      const permission = await callPermissions.check(p.threadId);
-      if (!permission.canCall) throw new BridgeRequestError('no_permission', permission.callBlockedReason ?? 'WhatsApp does not allow calling this customer right now.');
-      const contact = threads.contactOfThread(p.threadId);
-      if (!contact) throw new BridgeRequestError('not_found', 'That conversation no longer exists.');
-      return calls.dial({ waId: contact.waId, userId: contact.userId }, p.threadId);
-    },
-    mediaReport: (p) => {
-      mediaPort.report(p);
-      return { received: true as const };
-    },
-    getDiagnosticsBundle: () => {
-      const a = account.account();
-      const text = buildDiagnostics({
-        app: { name: info.name, version: info.version, host: info.host, versions: info.versions },
-        account: { connected: a !== null, graphBaseUrl: a?.graphBaseUrl ?? null, apiVersion: a?.apiVersion ?? null, phoneNumberId: a?.phoneNumberId ?? null },
-        reachability: { ...connection.view(), tunnel: undefined },
-        inbox: { ...inbox.counts(), receiver: receiver.stats },
-        recentProblems: opts.recentProblems?.lines ?? [],
-        redactor,
-        now: clock(),
-      });
-      if (opts.writeClipboard) opts.writeClipboard(text);
-      return { text, copied: typeof opts.writeClipboard === 'function' };
-    },
-    getDiagnostics: () => ({
-      inbox: inbox.counts(),
-      aside: inbox.asideCounts(),
-      receiver: { port: receiver.port, accepted: receiver.stats.accepted, rejectedSignature: receiver.stats.rejectedSignature, rejectedTooLarge: receiver.stats.rejectedTooLarge, slowSendersCut: receiver.stats.slowSendersCut },
-      recentEvents: inbox.recentEvents(50),
-    }),
+    ...diagnosticsHandlers({ info, status, account, connection, inbox, receiver, redactor, recentProblems: opts.recentProblems, writeClipboard: opts.writeClipboard, clock }),
+    ...accountHandlers({ account, config, connection, warnings, callingSettings, events, status, log, keychainProblem, writeClipboard: opts.writeClipboard }),
+    ...connectionHandlers({ account, config, connection, webhookPath: receiver.path }),
+    ...threadHandlers({ threads, messaging, changes, dataDir: opts.dataDir }),
+    ...callHandlers({ calls, callPermissions, threads, mediaPort, config, turn, writeClipboard: opts.writeClipboard }),
+    ...desktopHandlers(desktop),
   };
 
   if (account.account()) {
@@ -543,9 +334,9 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     },
     db,
     dispatch: createDispatcher(handlers, log.child('bridge'), { redact: (text) => redactor.redactForRenderer(text) }),
-    status: () => structuredClone(status),
+    status: () => status.snapshot(),
     close: async () => {
-      if (changedTimer) clearTimeout(changedTimer);
+      changes.dispose();
       desktop.dispose();
       network?.stop();
       warnings.stop();

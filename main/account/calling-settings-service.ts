@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import type { CallingSettingsView } from '../../common/bridge-contract.ts';
 import { GraphSettingsResponse, parseSettingsResponse, toGraphCalling, validateCallingChanges, type CallingChanges } from '../../common/calling-settings.ts';
-import { BridgeRequestError } from '../bridge/dispatcher.ts';
+import { DomainError } from '../core/domain-error.ts';
 import type { Logger } from '../core/log.ts';
 import type { GraphClient } from '../graph/graph-client.ts';
 import { asGraphError } from './account-service.ts';
@@ -52,9 +52,9 @@ export class CallingSettingsService {
   async uploadAnnouncement(bytes: Buffer, mimeType: string): Promise<{ mediaId: string }> {
     const { graph, pnid } = this.connected();
     if (!/^audio\/ogg\b/.test(mimeType) || bytes.subarray(0, 4).toString('latin1') !== 'OggS') {
-      throw new BridgeRequestError('invalid_audio', 'The announcement must be Ogg/Opus audio.');
+      throw new DomainError('invalid_audio', 'The announcement must be Ogg/Opus audio.');
     }
-    if (bytes.length > 5 * 1024 * 1024) throw new BridgeRequestError('invalid_audio', 'The announcement is too large (over 5 MB); keep it under a minute.');
+    if (bytes.length > 5 * 1024 * 1024) throw new DomainError('invalid_audio', 'The announcement is too large (over 5 MB); keep it under a minute.');
     const form = new FormData();
     form.set('messaging_product', 'whatsapp');
     form.set('type', 'audio/ogg');
@@ -82,7 +82,7 @@ export class CallingSettingsService {
   private connected(): { graph: GraphClient; pnid: string } {
     const graph = this.opts.graph();
     const pnid = this.opts.phoneNumberId();
-    if (!graph || !pnid) throw new BridgeRequestError('not_connected', 'Connect your WhatsApp number first, in Settings → Account.');
+    if (!graph || !pnid) throw new DomainError('not_connected', 'Connect your WhatsApp number first, in Settings → Account.');
     return { graph, pnid };
   }
 
@@ -103,7 +103,7 @@ export class CallingSettingsService {
     const fieldErrors = validateCallingChanges(changes, this.clock());
     if (fieldErrors.length > 0) {
       this.opts.log.info('calling_settings.refused', { fields: fieldErrors.map((e) => e.path).slice(0, 10) });
-      throw new BridgeRequestError('invalid_settings', fieldErrors[0]!.message, { fieldErrors });
+      throw new DomainError('invalid_settings', fieldErrors[0]!.message, { fieldErrors });
     }
     if (Object.keys(changes).length > 0) {
       try {
@@ -133,10 +133,10 @@ export function fieldFromGraphDetails(details: string | null, changes: CallingCh
   return null;
 }
 
-function toBridgeError(err: unknown, changes: CallingChanges): BridgeRequestError {
-  if (err instanceof BridgeRequestError) return err;
+function toBridgeError(err: unknown, changes: CallingChanges): DomainError {
+  if (err instanceof DomainError) return err;
   const e = asGraphError(err);
   const field = fieldFromGraphDetails(e.details, changes);
   const details = e.details || field ? { field, message: e.details } : undefined;
-  return new BridgeRequestError(`graph_${e.code}`, e.userMessage, details);
+  return new DomainError(`graph_${e.code}`, e.userMessage, details);
 }

@@ -8,27 +8,14 @@ import {
   isRequestName,
   requests,
   type BridgeResponse,
+  type HandlersFor,
   type RequestName,
-  type ResultOf,
 } from '../../common/bridge-contract.ts';
 import type { z } from 'zod';
+import { DomainError } from '../core/domain-error.ts';
 import type { Logger } from '../core/log.ts';
 
-/** An error a handler throws on purpose: its code and message reach the renderer as they are. */
-export class BridgeRequestError extends Error {
-  readonly code: string;
-  readonly details: unknown;
-  constructor(code: string, message: string, details?: unknown) {
-    super(message);
-    this.name = 'BridgeRequestError';
-    this.code = code;
-    this.details = details;
-  }
-}
-
-export type BridgeHandlers = {
-  [N in RequestName]: (params: z.output<(typeof requests)[N]['params']>) => Promise<ResultOf<N>> | ResultOf<N>;
-};
+export type BridgeHandlers = HandlersFor<RequestName>;
 
 export type Dispatch = (name: unknown, params: unknown) => Promise<BridgeResponse<unknown>>;
 
@@ -87,7 +74,7 @@ function createUnredactedDispatcher(handlers: BridgeHandlers, log: Logger): Disp
       }
       return { ok: true, result: checked.data };
     } catch (err) {
-      if (err instanceof BridgeRequestError) {
+      if (err instanceof DomainError) {
         return { ok: false, error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } };
       }
       log.error('bridge.handler_failed', { name, error: err instanceof Error ? err.message : String(err) });

@@ -21,7 +21,7 @@ import { z } from 'zod';
 import type { AccountService } from '../account/account-service.ts';
 import { asGraphError } from '../account/account-service.ts';
 import { GRAPH_ERRORS, type GraphError } from '../graph/graph-errors.ts';
-import { BridgeRequestError } from '../bridge/dispatcher.ts';
+import { DomainError } from '../core/domain-error.ts';
 import type { Logger } from '../core/log.ts';
 import type { ThreadStore } from '../threads/thread-store.ts';
 import type { DomainEvent } from '../webhooks/envelope.ts';
@@ -324,7 +324,7 @@ export class CallController {
 
   /** Starts an outgoing call to a customer (the permission check is the caller's job); refused (`call_in_progress`) while another call is live. */
   dial(customer: { waId: string | null; userId: string | null }, threadId: number | null): CallView {
-    if (this.engaged(null)) throw new BridgeRequestError('call_in_progress', 'You are already on a call: end it before calling someone else.');
+    if (this.engaged(null)) throw new DomainError('call_in_progress', 'You are already on a call: end it before calling someone else.');
     this.prune();
     const localId = `call-${++seq}`;
     const t = startOutgoing();

@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import type { AccountService } from '../account/account-service.ts';
 import { asGraphError } from '../account/account-service.ts';
-import { BridgeRequestError } from '../bridge/dispatcher.ts';
+import { DomainError } from '../core/domain-error.ts';
 import type { ThreadStore } from '../threads/thread-store.ts';
 
 const Limit = z.looseObject({ time_period: z.string().optional(), max_allowed: z.number().optional(), current_usage: z.number().optional(), limit_expiration_time: z.number().optional() });
@@ -56,14 +56,14 @@ export class CallPermissions {
   private customer(threadId: number): { waId: string | null; userId: string | null; windowOpen: boolean } {
     const c = this.threads.contactOfThread(threadId);
     const w = this.threads.windowOf(threadId);
-    if (!c || !w) throw new BridgeRequestError('not_found', 'That conversation no longer exists.');
+    if (!c || !w) throw new DomainError('not_found', 'That conversation no longer exists.');
     return { waId: c.waId, userId: c.userId, windowOpen: w.open };
   }
 
   private connected() {
     const graph = this.account.graph();
     const a = this.account.account();
-    if (!graph || !a) throw new BridgeRequestError('not_connected', 'Connect your WhatsApp number in Settings → Account first.');
+    if (!graph || !a) throw new DomainError('not_connected', 'Connect your WhatsApp number in Settings → Account first.');
     return { graph, a };
   }
 
@@ -80,7 +80,7 @@ export class CallPermissions {
       });
     } catch (err) {
       const e = asGraphError(err);
-      throw new BridgeRequestError(`graph_${e.code}`, e.actionMessage);
+      throw new DomainError(`graph_${e.code}`, e.actionMessage);
     }
     const status = res.permission.status === 'temporary' ? 'temporary' : res.permission.status === 'permanent' ? 'permanent' : 'none';
     const action = (name: string) => res.actions?.find((x) => x.action_name === name);
@@ -107,7 +107,7 @@ export class CallPermissions {
   async sendCallButton(threadId: number, b: { body: string; displayText: string; ttlMinutes: number; payload: string | null }): Promise<{ wamid: string }> {
     const { graph, a } = this.connected();
     const c = this.customer(threadId);
-    if (!c.windowOpen) throw new BridgeRequestError('window_closed', 'A call button can only be sent within 24 hours of the customer\'s last message or call. Send an approved template with a call button instead.');
+    if (!c.windowOpen) throw new DomainError('window_closed', 'A call button can only be sent within 24 hours of the customer\'s last message or call. Send an approved template with a call button instead.');
     const to = c.waId ? { to: `+${c.waId}` } : { recipient: c.userId };
     try {
       const res = await graph.request({
@@ -125,14 +125,14 @@ export class CallPermissions {
       return { wamid: res.messages[0]!.id };
     } catch (err) {
       const e = asGraphError(err);
-      throw new BridgeRequestError(`graph_${e.code}`, e.actionMessage);
+      throw new DomainError(`graph_${e.code}`, e.actionMessage);
     }
   }
 
   /** A wa.me call link for the business's number, optionally carrying a payload (`deeplink_payload`). */
   callLink(payload: string | null): string {
     const a = this.account.account();
-    if (!a?.displayPhoneNumber) throw new BridgeRequestError('not_connected', 'Connect your WhatsApp number in Settings → Account first.');
+    if (!a?.displayPhoneNumber) throw new DomainError('not_connected', 'Connect your WhatsApp number in Settings → Account first.');
     const digits = a.displayPhoneNumber.replace(/[^0-9]/g, '');
     return `https://wa.me/call/${digits}${payload ? `?biz_payload=${encodeURIComponent(payload)}` : ''}`;
   }
@@ -146,7 +146,7 @@ export class CallPermissions {
     if (c.windowOpen) {
       body = { messaging_product: 'whatsapp', recipient_type: 'individual', ...to, type: 'interactive', interactive: { type: 'call_permission_request', action: { name: 'call_permission_request' }, body: { text: 'May we call you on WhatsApp?' } } };
     } else {
-      if (!template) throw new BridgeRequestError('template_required', 'More than 24 hours have passed since this customer last wrote or called: choose an approved template with a call-permission button.');
+      if (!template) throw new DomainError('template_required', 'More than 24 hours have passed since this customer last wrote or called: choose an approved template with a call-permission button.');
       const parameters = template.parameters ?? [];
       body = {
         messaging_product: 'whatsapp',
@@ -161,7 +161,7 @@ export class CallPermissions {
       return { wamid: res.messages[0]!.id };
     } catch (err) {
       const e = asGraphError(err);
-      throw new BridgeRequestError(`graph_${e.code}`, e.actionMessage);
+      throw new DomainError(`graph_${e.code}`, e.actionMessage);
     }
   }
 }

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { AccountService } from '../account/account-service.ts';
 import { asGraphError } from '../account/account-service.ts';
-import { BridgeRequestError } from '../bridge/dispatcher.ts';
+import { DomainError } from '../core/domain-error.ts';
 import type { Logger } from '../core/log.ts';
 import type { Database } from '../storage/database.ts';
 import type { ThreadStore, TimelineItem } from './thread-store.ts';
@@ -86,26 +86,26 @@ export class MessagingService {
   /** Whether free-form messages can be sent to this thread now, and until when. */
   windowOf(threadId: number): { open: boolean; expiresAt: string | null } {
     const w = this.threads.windowOf(threadId);
-    if (!w) throw new BridgeRequestError('not_found', 'That conversation no longer exists.');
+    if (!w) throw new DomainError('not_found', 'That conversation no longer exists.');
     return w;
   }
 
   private recipientOf(threadId: number): { to: string | null; recipient: string | null } {
     const c = this.threads.contactOfThread(threadId);
-    if (!c) throw new BridgeRequestError('not_found', 'That conversation no longer exists.');
+    if (!c) throw new DomainError('not_found', 'That conversation no longer exists.');
     return { to: c.waId, recipient: c.userId };
   }
 
   /** Sends free-form text; resolves with the item as it stands after Graph answered. */
   async sendText(threadId: number, text: string): Promise<TimelineItem> {
     const body = text.trim();
-    if (!body) throw new BridgeRequestError('invalid_params', 'Type a message first.');
-    if (body.length > MAX_TEXT_LENGTH) throw new BridgeRequestError('invalid_params', `A WhatsApp message can have at most ${MAX_TEXT_LENGTH} characters (this one has ${body.length}).`);
+    if (!body) throw new DomainError('invalid_params', 'Type a message first.');
+    if (body.length > MAX_TEXT_LENGTH) throw new DomainError('invalid_params', `A WhatsApp message can have at most ${MAX_TEXT_LENGTH} characters (this one has ${body.length}).`);
     const graph = this.account.graph();
     const a = this.account.account();
-    if (!graph || !a) throw new BridgeRequestError('not_connected', 'Connect your WhatsApp number in Settings → Account first.');
+    if (!graph || !a) throw new DomainError('not_connected', 'Connect your WhatsApp number in Settings → Account first.');
     if (!this.windowOf(threadId).open) {
-      throw new BridgeRequestError('window_closed', 'More than 24 hours have passed since this customer last wrote or called, so WhatsApp only allows an approved template message. Choose a template instead.');
+      throw new DomainError('window_closed', 'More than 24 hours have passed since this customer last wrote or called, so WhatsApp only allows an approved template message. Choose a template instead.');
     }
     const { to, recipient } = this.recipientOf(threadId);
     const item = this.insertPending(threadId, 'text', body, { text: { body } });
@@ -129,7 +129,7 @@ export class MessagingService {
   async retry(itemId: number): Promise<TimelineItem> {
     const item = this.threads.item(itemId);
     if (!item || item.kind !== 'message' || item.direction !== 'out' || item.status !== 'failed' || !item.body) {
-      throw new BridgeRequestError('invalid_params', 'Only a message that failed to send can be retried.');
+      throw new DomainError('invalid_params', 'Only a message that failed to send can be retried.');
     }
     this.db.prepare('DELETE FROM items WHERE id = ?').run(itemId);
     return this.sendText(item.threadId, item.body);
@@ -172,7 +172,7 @@ export class MessagingService {
   async templates(): Promise<TemplateView[]> {
     const graph = this.account.graph();
     const a = this.account.account();
-    if (!graph || !a) throw new BridgeRequestError('not_connected', 'Connect your WhatsApp number in Settings → Account first.');
+    if (!graph || !a) throw new DomainError('not_connected', 'Connect your WhatsApp number in Settings → Account first.');
     try {
       const res = await graph.request({ method: 'GET', path: `/${a.wabaId}/message_templates`, query: { limit: '200' }, schema: Templates });
       return res.data
@@ -185,7 +185,7 @@ export class MessagingService {
         });
     } catch (err) {
       const e = asGraphError(err);
-      throw new BridgeRequestError(`graph_${e.code}`, e.userMessage);
+      throw new DomainError(`graph_${e.code}`, e.userMessage);
     }
   }
 
@@ -193,11 +193,11 @@ export class MessagingService {
   async sendTemplate(threadId: number, t: { name: string; language: string; parameters: string[] }): Promise<TimelineItem> {
     const graph = this.account.graph();
     const a = this.account.account();
-    if (!graph || !a) throw new BridgeRequestError('not_connected', 'Connect your WhatsApp number in Settings → Account first.');
+    if (!graph || !a) throw new DomainError('not_connected', 'Connect your WhatsApp number in Settings → Account first.');
     const known = (await this.templates()).find((x) => x.name === t.name && x.language === t.language);
-    if (!known) throw new BridgeRequestError('invalid_params', `There is no approved template "${t.name}" in ${t.language}.`);
+    if (!known) throw new DomainError('invalid_params', `There is no approved template "${t.name}" in ${t.language}.`);
     if (t.parameters.length !== known.parameterCount || t.parameters.some((p) => !p.trim())) {
-      throw new BridgeRequestError('invalid_params', `The template "${t.name}" needs ${known.parameterCount} value${known.parameterCount === 1 ? '' : 's'}; fill in every one.`);
+      throw new DomainError('invalid_params', `The template "${t.name}" needs ${known.parameterCount} value${known.parameterCount === 1 ? '' : 's'}; fill in every one.`);
     }
     const text = known.body.replace(/\{\{(\d+)\}\}/g, (_m, n: string) => t.parameters[Number(n) - 1] ?? '');
     const { to, recipient } = this.recipientOf(threadId);
@@ -233,7 +233,7 @@ export class MessagingService {
     const msg = item?.data['message'] as Record<string, unknown> | undefined;
     const part = msg ? (msg[String(msg['type'])] as { id?: string; mime_type?: string } | undefined) : (item?.data['voicemail'] as { id?: string; mime_type?: string } | undefined);
     const mediaId = part?.id;
-    if (!item || !mediaId || !/^[A-Za-z0-9_.-]{1,100}$/.test(mediaId)) throw new BridgeRequestError('not_found', 'This item has no media to show.');
+    if (!item || !mediaId || !/^[A-Za-z0-9_.-]{1,100}$/.test(mediaId)) throw new DomainError('not_found', 'This item has no media to show.');
     const file = path.join(cacheDir, mediaId);
     try {
       const bytes = await readFile(file);
@@ -244,19 +244,19 @@ export class MessagingService {
     }
     const graph = this.account.graph();
     const token = this.account.accessToken();
-    if (!graph || !token) throw new BridgeRequestError('not_connected', 'Connect your WhatsApp number in Settings → Account first.');
+    if (!graph || !token) throw new DomainError('not_connected', 'Connect your WhatsApp number in Settings → Account first.');
     let info: z.infer<typeof MediaInfo>;
     try {
       info = await graph.request({ method: 'GET', path: `/${mediaId}`, schema: MediaInfo });
     } catch (err) {
       const e = asGraphError(err);
-      throw new BridgeRequestError(`graph_${e.code}`, e.code === 100 ? 'WhatsApp no longer has this file (media can be downloaded for 7 days).' : e.userMessage);
+      throw new DomainError(`graph_${e.code}`, e.code === 100 ? 'WhatsApp no longer has this file (media can be downloaded for 7 days).' : e.userMessage);
     }
-    if ((info.file_size ?? 0) > MAX_MEDIA_BYTES) throw new BridgeRequestError('too_large', `This file is ${Math.round((info.file_size ?? 0) / 1048576)} MB; Switchboard shows files up to ${MAX_MEDIA_BYTES / 1048576} MB. Open it on the phone instead.`);
+    if ((info.file_size ?? 0) > MAX_MEDIA_BYTES) throw new DomainError('too_large', `This file is ${Math.round((info.file_size ?? 0) / 1048576)} MB; Switchboard shows files up to ${MAX_MEDIA_BYTES / 1048576} MB. Open it on the phone instead.`);
     const res = await fetch(info.url, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(60_000), redirect: 'follow' });
-    if (!res.ok) throw new BridgeRequestError('download_failed', `The file could not be downloaded (HTTP ${res.status}). Try again.`);
+    if (!res.ok) throw new DomainError('download_failed', `The file could not be downloaded (HTTP ${res.status}). Try again.`);
     const bytes = Buffer.from(await res.arrayBuffer());
-    if (bytes.length > MAX_MEDIA_BYTES) throw new BridgeRequestError('too_large', 'This file is too large to show here. Open it on the phone instead.');
+    if (bytes.length > MAX_MEDIA_BYTES) throw new DomainError('too_large', 'This file is too large to show here. Open it on the phone instead.');
     await mkdir(cacheDir, { recursive: true });
     await writeFile(file, bytes);
     await writeFile(`${file}.json`, JSON.stringify({ mimeType: info.mime_type, sha256: info.sha256 ?? null }));
@@ -266,7 +266,7 @@ export class MessagingService {
   /** The whole thread, oldest first, as JSON or CSV (for record keeping). */
   exportThread(threadId: number, format: 'json' | 'csv'): { filename: string; mimeType: string; content: string } {
     const contact = this.threads.contactOfThread(threadId);
-    if (!contact) throw new BridgeRequestError('not_found', 'That conversation no longer exists.');
+    if (!contact) throw new DomainError('not_found', 'That conversation no longer exists.');
     const items: TimelineItem[] = [];
     let before: { at: string; id: number } | null = null;
     for (;;) {

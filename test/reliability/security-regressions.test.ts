@@ -11,7 +11,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAppServices, type AppServices } from '../../main/app-services.ts';
-import { BridgeRequestError, createDispatcher, type BridgeHandlers } from '../../main/bridge/dispatcher.ts';
+import { createDispatcher, type BridgeHandlers } from '../../main/bridge/dispatcher.ts';
+import { DomainError } from '../../main/core/domain-error.ts';
 import { BridgeEventBus } from '../../main/core/events.ts';
 import { SecretRedactor } from '../../main/core/log.ts';
 import { MemorySecrets, type SecretName } from '../../main/account/secrets.ts';
@@ -79,7 +80,7 @@ describe('secrets never reach the renderer or a log, in any encoding', () => {
     const { log, events } = memoryLogger();
     const handlers = {
       getCallingSettings: () => {
-        throw new BridgeRequestError('graph_131000', `Graph said: request failed for ${SECRET}`, { details: `https://graph.facebook.com/me?access_token=${encodeURIComponent(TOKEN)}` });
+        throw new DomainError('graph_131000', `Graph said: request failed for ${SECRET}`, { details: `https://graph.facebook.com/me?access_token=${encodeURIComponent(TOKEN)}` });
       },
       getAppInfo: () => ({ name: `Switchboard ${Buffer.from(TOKEN).toString('base64')}`, version: '1', host: 'browser-host', platform: 'linux', versions: { node: '24', electron: null, chrome: null } }),
     } as unknown as BridgeHandlers;

@@ -9,7 +9,7 @@ import { CallingSettingsService } from '../../../main/account/calling-settings-s
 import { ConfigStore } from '../../../main/account/config-store.ts';
 import { confFactory } from '../../../main/account/conf-store.ts';
 import { MemorySecrets } from '../../../main/account/secrets.ts';
-import { BridgeRequestError } from '../../../main/bridge/dispatcher.ts';
+import { DomainError } from '../../../main/core/domain-error.ts';
 import { createLogger, MemorySink, SecretRedactor } from '../../../main/core/log.ts';
 import type { CallHours } from '../../../common/calling-settings.ts';
 import { createSimulator, type Simulator } from '../../sim/simulator.ts';
@@ -58,10 +58,10 @@ const hours = (holidays: CallHours['holiday_schedule'] = []): CallHours => ({
   holiday_schedule: holidays,
 });
 
-async function refusal(p: Promise<unknown>): Promise<BridgeRequestError> {
+async function refusal(p: Promise<unknown>): Promise<DomainError> {
   const err = await p.then(() => null, (e: unknown) => e);
-  expect(err).toBeInstanceOf(BridgeRequestError);
-  return err as BridgeRequestError;
+  expect(err).toBeInstanceOf(DomainError);
+  return err as DomainError;
 }
 
 describe('calling settings service', () => {

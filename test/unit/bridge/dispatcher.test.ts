@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { startAppServices } from '../../../main/app-services.ts';
-import { BridgeRequestError, createDispatcher, type BridgeHandlers } from '../../../main/bridge/dispatcher.ts';
+import { createDispatcher, type BridgeHandlers } from '../../../main/bridge/dispatcher.ts';
+import { DomainError } from '../../../main/core/domain-error.ts';
 import { requestNames, requests } from '../../../common/bridge-contract.ts';
 import { memoryLogger } from '../../support/test-log.ts';
 import { testServiceOptions } from '../../support/host.ts';
@@ -43,7 +44,7 @@ describe('bridge dispatcher', () => {
     const { log, sink } = memoryLogger();
     const handlers = {
       getAppInfo: () => {
-        throw new BridgeRequestError('not_connected', 'Connect your account first.');
+        throw new DomainError('not_connected', 'Connect your account first.');
       },
       getStatus: () => {
         throw new Error('database exploded at /secret/path');

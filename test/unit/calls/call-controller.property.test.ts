@@ -45,7 +45,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { CallController, type CallView, type MediaPort } from '../../../main/calls/call-controller.ts';
 import type { AccountService } from '../../../main/account/account-service.ts';
-import { BridgeRequestError } from '../../../main/bridge/dispatcher.ts';
+import { DomainError } from '../../../main/core/domain-error.ts';
 import { GraphError } from '../../../main/graph/graph-errors.ts';
 import { openDatabase } from '../../../main/storage/database.ts';
 import { ThreadStore } from '../../../main/threads/thread-store.ts';
@@ -474,7 +474,7 @@ async function runOne(cmds: Cmd[]): Promise<void> {
           if (live.length) fail(`dial accepted while ${live[0]!.localId} is ${live[0]!.state}`);
           track(v.localId).preAcceptAtStart = false;
         } catch (err) {
-          if (!(err instanceof BridgeRequestError) || err.code !== 'call_in_progress' || !live.length) throw err;
+          if (!(err instanceof DomainError) || err.code !== 'call_in_progress' || !live.length) throw err;
           stats.dialRefused++;
         }
         break;

@@ -34,4 +34,12 @@ describe('lint enforces the process split', () => {
   it('keeps the shared contract free of Node built-ins', async () => {
     expect(await ruleIdsFor('common/x.ts', "import { readFileSync } from 'node:fs';\nexport const a = readFileSync;\n")).toContain(RULE);
   });
+
+  it('keeps main/bridge out of the domain folders, which throw DomainError instead', async () => {
+    const bridgeImport = "import { createDispatcher } from '../bridge/dispatcher.ts';\nexport const a = createDispatcher;\n";
+    expect(await ruleIdsFor('main/calls/x.ts', bridgeImport)).toContain(RULE);
+    expect(await ruleIdsFor('main/threads/x.ts', bridgeImport)).toContain(RULE);
+    expect(await ruleIdsFor('main/app-services.ts', "import { createDispatcher } from './bridge/dispatcher.ts';\nexport const a = createDispatcher;\n")).not.toContain(RULE);
+    expect(await ruleIdsFor('main/calls/x.ts', "import { DomainError } from '../core/domain-error.ts';\nexport const a = DomainError;\n")).not.toContain(RULE);
+  });
 });

@@ -1,0 +1,123 @@
+/** Bridge handlers for calls: answering and ending, placing, call permission, media reports, preferences. */
+import type { ZodError } from 'zod';
+import type { CallPreferences, CallView, HandlersFor } from '../../common/bridge-contract.ts';
+import type { ConfigStore } from '../account/config-store.ts';
+import { KeychainUnavailableError } from '../account/secrets.ts';
+import type { TurnCredentials } from '../account/turn-credentials.ts';
+import { DomainError } from '../core/domain-error.ts';
+import type { ThreadStore } from '../threads/thread-store.ts';
+import type { BridgeMediaPort } from './bridge-media-port.ts';
+import type { CallController } from './call-controller.ts';
+import type { CallPermissions } from './call-permissions.ts';
+
+export interface CallHandlerDeps {
+  calls: CallController;
+  callPermissions: CallPermissions;
+  threads: ThreadStore;
+  mediaPort: BridgeMediaPort;
+  config: ConfigStore;
+  turn: TurnCredentials;
+  writeClipboard?: ((text: string) => void) | undefined;
+}
+
+type CallRequests =
+  | 'getCallPreferences'
+  | 'setCallPreferences'
+  | 'listCalls'
+  | 'answerCall'
+  | 'declineCall'
+  | 'hangUpCall'
+  | 'getCallPermission'
+  | 'requestCallPermission'
+  | 'sendCallButton'
+  | 'getCallLink'
+  | 'placeCall'
+  | 'mediaReport';
+
+const REFUSED: Record<'answer' | 'decline' | 'hangup', string> = {
+  answer: 'This call can no longer be answered.',
+  decline: 'This call is no longer ringing.',
+  hangup: 'This call has already ended.',
+};
+
+export function callHandlers(d: CallHandlerDeps): HandlersFor<CallRequests> {
+  const { calls, callPermissions, threads, config } = d;
+
+  const command = (what: 'answer' | 'decline' | 'hangup', localId: string): CallView => {
+    const ok = what === 'answer' ? calls.answer(localId) : what === 'decline' ? calls.decline(localId) : calls.hangup(localId);
+    const view = calls.get(localId);
+    if (!view) throw new DomainError('not_found', 'That call is not known (it may have ended long ago).');
+    const unanswerable = what === 'answer' && !ok ? calls.unanswerableReason(localId) : null;
+    if (unanswerable) throw new DomainError('cannot_answer', `This call cannot be answered. ${unanswerable}`);
+    if (!ok) throw new DomainError('invalid_state', REFUSED[what]);
+    return view;
+  };
+
+  const preferences = (): CallPreferences => {
+    const p = config.get().preferences;
+    return { preAccept: p.preAccept, ringDeviceId: p.ringDeviceId, turnServers: d.turn.servers(), stunServer: p.stunServer };
+  };
+
+  const refuse = (err: unknown, prefix: PropertyKey[]): never => {
+    if (err instanceof KeychainUnavailableError) throw new DomainError('keychain_unavailable', `${err.message} ${err.fix}`);
+    const issue = (err as ZodError).issues?.[0];
+    if (!issue) throw err;
+    throw new DomainError('invalid_params', issue.message, { field: [...prefix, ...issue.path].map(String).join('.') });
+  };
+
+  return {
+    getCallPreferences: () => preferences(),
+    setCallPreferences: async (p) => {
+      try {
+        config.update((c) => {
+          if (p.preAccept !== undefined) c.preferences.preAccept = p.preAccept;
+          if (p.ringDeviceId !== undefined) c.preferences.ringDeviceId = p.ringDeviceId;
+          if (p.stunServer !== undefined) c.preferences.stunServer = p.stunServer === null ? null : p.stunServer.trim();
+        });
+      } catch (err) {
+        refuse(err, []);
+      }
+      // TURN credentials go to the keychain (turn-credentials.ts), never into the config file.
+      if (p.turnServers !== undefined) await d.turn.set(p.turnServers).catch((err: unknown) => refuse(err, ['preferences', 'turnServers']));
+      return preferences();
+    },
+    listCalls: () => ({ calls: calls.list() }),
+    answerCall: (p) => command('answer', p.localId),
+    declineCall: (p) => command('decline', p.localId),
+    hangUpCall: (p) => command('hangup', p.localId),
+    getCallPermission: (p) => callPermissions.check(p.threadId),
+    requestCallPermission: async (p) => {
+      const sent = await callPermissions.request(p.threadId, p.template);
+      // The request is part of the conversation: the customer's answer arrives next to it.
+      const contact = threads.contactOfThread(p.threadId);
+      if (contact) {
+        threads.addOutgoingMessage({
+          contact: { ...contact, parentUserId: null, profileName: null, username: null },
+          wamid: sent.wamid,
+          type: 'call_permission_request',
+          body: null,
+          data: p.template ? { template: p.template } : {},
+        });
+      }
+      return sent;
+    },
+    sendCallButton: (p) =>
+      callPermissions.sendCallButton(p.threadId, { body: p.body, displayText: p.displayText, ttlMinutes: p.ttlMinutes, payload: p.payload }),
+    getCallLink: (p) => {
+      const url = callPermissions.callLink(p.payload);
+      d.writeClipboard?.(url);
+      return { url, copied: typeof d.writeClipboard === 'function' };
+    },
+    placeCall: async (p) => {
+      const permission = await callPermissions.check(p.threadId);
+      if (!permission.canCall) throw new DomainError('no_permission', permission.callBlockedReason ?? 'WhatsApp does not allow calling this customer right now.');
+      const contact = threads.contactOfThread(p.threadId);
+      if (!contact) throw new DomainError('not_found', 'That conversation no longer exists.');
+      return calls.dial({ waId: contact.waId, userId: contact.userId }, p.threadId);
+    },
+    mediaReport: (p) => {
+      d.mediaPort.report(p);
+      return { received: true as const };
+    },
+  };
+}

@@ -1,0 +1,61 @@
+/** Bridge handlers for how WhatsApp reaches this computer: the tunnel, delivery tests, the callback. */
+import type { ZodError } from 'zod';
+import type { HandlersFor } from '../../common/bridge-contract.ts';
+import type { AccountService } from '../account/account-service.ts';
+import type { ConfigStore } from '../account/config-store.ts';
+import { DomainError } from '../core/domain-error.ts';
+import type { ConnectionService } from './connection-service.ts';
+
+export interface ConnectionHandlerDeps {
+  account: AccountService;
+  config: ConfigStore;
+  connection: ConnectionService;
+  /** The webhook receiver's path, appended to a public URL to make the callback. */
+  webhookPath: string;
+}
+
+type ConnectionRequests = 'getConnection' | 'testDelivery' | 'takeOverCallback' | 'leaveCallbackElsewhere' | 'restartTunnel' | 'setTunnel';
+
+/** Meta accepts callback URLs of at most 200 characters (override_callback_uri). */
+const MAX_CALLBACK_LENGTH = 200;
+
+export function connectionHandlers(d: ConnectionHandlerDeps): HandlersFor<ConnectionRequests> {
+  const { connection } = d;
+  return {
+    getConnection: () => connection.view(),
+    testDelivery: () => connection.testDelivery(),
+    takeOverCallback: () => connection.takeOverCallback(),
+    leaveCallbackElsewhere: () => connection.leaveCallbackElsewhere(),
+    restartTunnel: () => {
+      if (!d.account.account()) throw new DomainError('not_connected', 'Connect your account first.');
+      return connection.restart();
+    },
+    setTunnel: async (params) => {
+      if (params.provider === 'public-url') {
+        const callback = `${params.publicUrl.trim().replace(/\/+$/, '')}${d.webhookPath}`;
+        if (callback.length > MAX_CALLBACK_LENGTH) {
+          throw new DomainError(
+            'invalid_params',
+            `publicUrl: WhatsApp accepts webhook addresses of at most ${MAX_CALLBACK_LENGTH} characters; with ${d.webhookPath} this one has ${callback.length}. Use a shorter address.`,
+          );
+        }
+      }
+      try {
+        d.config.update((c) => {
+          c.tunnel.provider = params.provider;
+          if (params.provider === 'localtunnel') {
+            c.tunnel.subdomain = params.subdomain;
+            c.tunnel.host = params.host;
+          } else {
+            c.tunnel.publicUrl = params.publicUrl.trim();
+          }
+        });
+      } catch (err) {
+        const issue = (err as ZodError).issues?.[0];
+        throw new DomainError('invalid_params', issue ? `${String(issue.path.at(-1) ?? 'value')}: ${issue.message}` : 'Invalid tunnel settings.');
+      }
+      await connection.start();
+      return connection.view();
+    },
+  };
+}
