@@ -52,7 +52,7 @@ export type AppStatus = z.infer<typeof AppStatus>;
 
 const NoParams = z.object({}).strict();
 
-// ---- account (issue 4) ---------------------------------------------------------------------
+// ---- account: the WhatsApp Business number Switchboard answers for --------------------------
 
 export const AccountView = z.object({
   connected: z.boolean(),
@@ -119,7 +119,7 @@ export const ConnectAccountResult = z.object({
 });
 export type ConnectAccountResult = z.infer<typeof ConnectAccountResult>;
 
-// ---- calling settings (issue 4) ----------------------------------------------------------
+// ---- calling settings: what Meta holds for the number, read and written via Graph --------
 
 /** The number's calling settings as the server has them (see calling-settings.ts). */
 export const CallingSettingsView = z.object({
@@ -133,7 +133,7 @@ export const CallingSettingsView = z.object({
 });
 export type CallingSettingsView = z.infer<typeof CallingSettingsView>;
 
-// ---- connection / reachability (issue 5) -----------------------------------------------------
+// ---- connection / reachability: whether Meta's webhooks (and so calls) can reach us ---------
 
 export const ConnectionView = z.object({
   state: z.enum(['stopped', 'connecting', 'connected', 'unreachable']),
@@ -168,7 +168,7 @@ export const Diagnostics = z.object({
 });
 export type Diagnostics = z.infer<typeof Diagnostics>;
 
-// ---- threads (issue 6) ---------------------------------------------------------------------
+// ---- threads: contacts, conversations and their items, as the window pages through them ----
 
 export const Contact = z.object({
   id: z.number(),
@@ -208,7 +208,7 @@ export type TimelineItem = z.infer<typeof TimelineItem>;
 /** Keyset cursor: the (at, id) of the last item of the previous page. */
 export const PageCursor = z.object({ at: z.string().max(40), id: z.number().int().nonnegative() }).strict();
 
-// ---- calls (issue 7) -----------------------------------------------------------------------
+// ---- calls: the live calls the window shows and the commands it may send -------------------
 
 export const CallView = z.object({
   localId: z.string(),
@@ -276,7 +276,7 @@ export const CallPreferences = z.object({
 });
 export type CallPreferences = z.infer<typeof CallPreferences>;
 
-// ---- desktop (issue 8) ---------------------------------------------------------------------
+// ---- desktop: how Switchboard behaves on this computer (shortcuts, tray, login, DND) -------
 
 /** A global shortcut as an Electron accelerator ("CommandOrControl+Shift+A"), or null = off. */
 const Accelerator = z.string().max(80).nullable();

@@ -2,7 +2,7 @@
  * Which new customer messages become an OS notification, and what it says. Pure: the shell feeds
  * in the messages that arrived, whether the window is in front, do-not-disturb, and the clock.
  *
- * Decisions (issue 8):
+ * Decisions, each made so the owner hears of customers' messages without being nagged:
  *  - Only customers' messages (inbound); never the owner's own, statuses or system items. Calls have
  *    their own notifications (incoming, missed).
  *  - None while the window is visible and focused: the owner sees the thread list (and the open
