@@ -42,6 +42,7 @@ import { chromiumLaunchOptions } from '../support/chromium.ts';
 import { defaultSeed, startSimApp, type SimApp } from '../support/sim-app.ts';
 import { memoryLogger } from '../support/test-log.ts';
 import { PAGE_CLOCK, machineLine, stat, wallNow, type Stat } from './page-clock.ts';
+import { until } from '../support/until.ts';
 
 const values = cliOptions('usage: node test/bench/calls.bench.ts [--runs 20]', { runs: { type: 'string', default: '20' } });
 const RUNS = cliNumber('runs', values.runs, 1);
@@ -54,16 +55,6 @@ const ana = defaultSeed.users[0]!;
 
 const now = wallNow;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, f: () => T | null | undefined | false | Promise<T | null | undefined | false>, ms = 15_000, every = 10): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(every);
-  }
-}
 
 /**
  * Injected before the app loads, next to PAGE_CLOCK (plain JS: this file is type-checked without

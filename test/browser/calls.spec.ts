@@ -18,6 +18,7 @@ import { testServiceOptions } from '../support/host.ts';
 import { memoryLogger } from '../support/test-log.ts';
 import { signBody } from '../../main/webhooks/signature.ts';
 import { formatPhone } from '../../renderer/src/format/phone.ts';
+import { until } from '../support/until.ts';
 
 const BUSINESS_TONE = 440;
 const CUSTOMER_TONE = 1000;
@@ -59,16 +60,6 @@ test.afterEach(async () => {
   services = null;
   sim = null;
 });
-
-async function until<T>(what: string, f: () => T | null | undefined | false | Promise<T | null | undefined | false>, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /**
  * Test-only instrumentation, injected before the app loads: remembers every RTCPeerConnection the

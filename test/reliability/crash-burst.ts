@@ -33,6 +33,7 @@ import { startAppProcess, type AppProcess } from '../support/app-process.ts';
 import { defaultSeed } from '../support/sim-app.ts';
 import { prng } from '../support/prng.ts';
 import { cliNumber, cliOptions } from '../support/cli.ts';
+import { until } from '../support/until.ts';
 
 export interface CrashBurstOptions {
   events: number;
@@ -74,14 +75,6 @@ export interface CrashBurstReport {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, f: () => boolean | Promise<boolean>, ms: number, every = 50): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await f())) {
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(every);
-  }
-}
 
 const EMOJIS = ['👍', '❤️', '😂', '🙏', '😮', '🎉'];
 

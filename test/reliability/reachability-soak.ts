@@ -18,6 +18,7 @@ import { prng } from '../support/prng.ts';
 import { defaultSeed } from '../support/sim-app.ts';
 import { memoryLogger } from '../support/test-log.ts';
 import { startTunnelServer } from '../support/tunnel-server.ts';
+import { until } from '../support/until.ts';
 
 export interface ReachabilitySoakReport {
   minutes: number;
@@ -41,14 +42,6 @@ export interface ReachabilitySoakReport {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function until(what: string, f: () => boolean | Promise<boolean>, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await f())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 export async function runReachabilitySoak(opts: { minutes: number; seed?: number; gapMs?: [number, number] }): Promise<ReachabilitySoakReport> {
   const random = prng(opts.seed ?? 1);

@@ -33,6 +33,7 @@ import { createSimulator, type Simulator } from '../sim/simulator.ts';
 import { startTunnelServer, type TunnelServer } from '../support/tunnel-server.ts';
 import { startWebHost, type WebHostProcess } from '../support/web-host-process.ts';
 import { defaultSeed } from '../support/sim-app.ts';
+import { until } from '../support/until.ts';
 
 export interface Check {
   area: 'webhook' | 'bridge' | 'secrets';
@@ -57,16 +58,6 @@ async function freePort(): Promise<number> {
   const port = (srv.address() as net.AddressInfo).port;
   await new Promise<void>((r) => srv.close(() => r()));
   return port;
-}
-
-async function until<T>(what: string, f: () => Promise<T | null | undefined | false> | T | null | undefined | false, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 export interface RawResponse {
@@ -553,11 +544,11 @@ export async function runSecuritySuite(opts: { keep?: boolean; say?: (line: stri
     const threadId = await until('the thread to appear', async () => {
       const r = await client!.ok<{ threads: { id: number; lastItemAt: string | null }[] }>('listThreads', { filter: 'all', after: null, limit: 50 });
       return r.threads[0]?.id;
-    });
+    }, 20_000);
     const timeline = await until('both messages in the timeline', async () => {
       const r = await client!.ok<{ items: { id: number; type: string }[] }>('getTimeline', { threadId, before: null, after: null, aroundItemId: null, limit: 50 });
       return r.items.length >= 2 && r.items;
-    });
+    }, 20_000);
     await client.ok('openThread', { threadId });
     await client.ok('sendTextMessage', { threadId, text: 'Chegou sim, obrigado!' });
     usage.push('received a text and a photo by webhook, opened the thread, replied');
@@ -570,7 +561,7 @@ export async function runSecuritySuite(opts: { keep?: boolean; say?: (line: stri
     await client.ok('exportThread', { threadId, format: 'csv' });
     usage.push('exported the thread as JSON and CSV');
     const call = (await control(`/users/${ana}/call`, {})) as { id: string };
-    await until('the call to reach the app', async () => (await client!.ok<{ calls: unknown[] }>('listCalls')).calls.length > 0);
+    await until('the call to reach the app', async () => (await client!.ok<{ calls: unknown[] }>('listCalls')).calls.length > 0, 20_000);
     await control(`/calls/${call.id}/hangup`, {});
     usage.push('a customer called (connect webhook, ringing) and hung up');
 

@@ -39,6 +39,7 @@ import { startAppProcess, type AppMetrics, type AppProcess } from '../support/ap
 import { defaultSeed } from '../support/sim-app.ts';
 import { prng } from '../support/prng.ts';
 import { cliNumber, cliOptions } from '../support/cli.ts';
+import { until } from '../support/until.ts';
 
 export interface SoakOptions {
   minutes: number;
@@ -88,16 +89,6 @@ export interface SoakReport {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const napUntil = (ms: number, signal: AbortSignal | undefined) => wait(ms, undefined, signal ? { signal } : {}).catch(() => undefined);
-
-async function until<T>(what: string, f: () => T | null | undefined | false | Promise<T | null | undefined | false>, ms = 15_000, every = 50): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(every);
-  }
-}
 
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0);
 

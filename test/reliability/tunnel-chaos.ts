@@ -13,6 +13,7 @@ import { startTunnelServer } from '../support/tunnel-server.ts';
 import { testServiceOptions } from '../support/host.ts';
 import { memoryLogger } from '../support/test-log.ts';
 import { defaultSeed } from '../support/sim-app.ts';
+import { until } from '../support/until.ts';
 
 export interface ChaosReport {
   restarts: number;
@@ -22,14 +23,6 @@ export interface ChaosReport {
   retriedPosts: number;
   received: number;
   distinct: number;
-}
-
-async function until(what: string, f: () => boolean | Promise<boolean>, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await f())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 export async function runTunnelChaos(opts: { restarts: number; messages: number }): Promise<ChaosReport> {

@@ -8,6 +8,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Seed } from './seed.ts';
 import type { Simulator, SimulatorOptions } from './simulator.ts';
 import { createSimulator } from './simulator.ts';
+import { until } from '../support/until.ts';
 
 export interface ReceivedPost {
   raw: Buffer;
@@ -156,15 +157,9 @@ export async function startHarness(
   };
 }
 
-/** Polls until `fn` returns a truthy value (real time; no assertion on how long it took). */
-export async function waitFor<T>(fn: () => T | undefined | null | false, what = 'condition', timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+/** `until` with the argument order the simulator's tests use. */
+export function waitFor<T>(fn: () => T | undefined | null | false, what = 'condition', timeoutMs = 5000): Promise<T> {
+  return until(what, fn, timeoutMs, { every: 10 });
 }
 
 /** The Graph error object of a response. */

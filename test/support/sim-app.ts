@@ -59,16 +59,7 @@ export async function startSimApp(opts: { timeFactor?: number; config?: Simulato
   };
 }
 
-/** Polls until `f` returns something truthy (bounded). */
-export async function until<T>(what: string, f: () => T | null | undefined | false, ms = 15_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { until } from './until.ts';
 
 /** A simulated customer sends a text message. */
 export async function customerWrites(app: SimApp, waId: string, text: string): Promise<void> {

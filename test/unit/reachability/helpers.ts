@@ -1,6 +1,7 @@
 /** Shared pieces of the reachability tests: a stand-in webhook receiver and bounded waiting. */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { until } from '../../support/until.ts';
 
 export const WEBHOOK_PATH = '/webhook';
 export const VERIFY_TOKEN = 'verify-token-for-tests';
@@ -61,20 +62,9 @@ export async function startFakeReceiver(token = VERIFY_TOKEN, port = 0): Promise
   };
 }
 
-/** Polls `check` every 20 ms until it returns a truthy value; throws after `timeoutMs`. */
-export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 8_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const v = await check();
-      if (v) return v as NonNullable<T>;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out waiting for ${what}${last instanceof Error ? ` (last error: ${last.message})` : ''}`);
+/** `until` with the argument order these tests use, retrying a check that throws. */
+export function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 8_000): Promise<NonNullable<T>> {
+  return until(what, check as () => Promise<NonNullable<T>>, timeoutMs, { every: 20, retryErrors: true });
 }
 
 /** POST a JSON body to a URL (fresh connection); resolves with the status. */

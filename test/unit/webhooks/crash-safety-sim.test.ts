@@ -13,6 +13,7 @@ import { openDatabase } from '../../../main/storage/database.ts';
 import { WebhookInbox } from '../../../main/webhooks/inbox.ts';
 import { createSimulator, type Simulator } from '../../sim/simulator.ts';
 import { memoryLogger } from '../../support/test-log.ts';
+import { until } from '../../support/until.ts';
 
 const script = path.resolve(import.meta.dirname, '../../support/receiver-process.ts');
 const seed = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../sim/seed.default.json'), 'utf8')) as Record<string, unknown>;
@@ -35,14 +36,6 @@ function startReceiver(dataDir: string, port: number, secret: string): Promise<{
     });
     proc.on('exit', (code) => reject(new Error(`receiver exited early (${code})`)));
   });
-}
-
-async function until(what: string, check: () => boolean, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 describe('webhook burst from the simulator with SIGKILLs', () => {
