@@ -7,7 +7,8 @@
  *             reject, terminate, connect); a Graph answer comes back as graph_ok / graph_failed
  *   media   → the media engine (the renderer's RTCPeerConnection, behind `MediaPort`)
  *   ring    → the ringtone (renderer), also behind `MediaPort`
- *   timer   → the answer window, the outgoing ring timeout, the media watchdog
+ *   timer   → the answer window, the outgoing ring timeout (there is no media timer: the media
+ *             engine reports a loss itself, as mediaLost)
  *
  * A command the current state does not allow is refused (logged, nothing sent to Graph). Every
  * call is recorded in its customer's thread (the thread store projects webhooks; the controller
@@ -17,10 +18,11 @@
  * leaves a tombstone, so the late connect is recorded as missed and never rings; a connect older
  * than the answer window never rings either.
  */
-import { z } from 'zod';
 import type { AccountService } from '../account/account-service.ts';
 import { asGraphError } from '../account/account-service.ts';
 import { GRAPH_ERRORS, type GraphError } from '../graph/graph-errors.ts';
+import { whatsapp } from '../graph/whatsapp.ts';
+import { isEngagedCall, isLiveCall } from '../../common/rules/call-state.ts';
 import { DomainError } from '../core/domain-error.ts';
 import type { Logger } from '../core/log.ts';
 import type { ThreadStore } from '../threads/thread-store.ts';
@@ -81,8 +83,6 @@ export interface CallControllerOptions {
   clockOffsetMs?: () => number;
 }
 
-const CallsResponse = z.looseObject({ success: z.boolean().optional(), calls: z.array(z.looseObject({ id: z.string() })).optional() });
-
 interface LiveCall {
   localId: string;
   ctx: CallContext;
@@ -122,9 +122,6 @@ export function callFailureReason(action: 'pre_accept' | 'accept' | 'reject' | '
 
 /** Ended calls are kept this long (for the window's "call ended" card), then forgotten. */
 const KEEP_ENDED_MS = 10 * 60_000;
-
-/** States in which a call is live: the owner is on it or placing it (at most one at a time). */
-const ENGAGED: ReadonlySet<CallContext['state']> = new Set(['answering', 'active', 'preparing', 'dialing', 'remote_ringing']);
 
 let seq = 0;
 
@@ -305,7 +302,7 @@ export class CallController {
 
   /** The other call the owner is on or placing (it holds the media engine and the microphone), if any. */
   private engaged(except: string | null): LiveCall | null {
-    for (const c of this.calls.values()) if (c.localId !== except && ENGAGED.has(c.ctx.state)) return c;
+    for (const c of this.calls.values()) if (c.localId !== except && isEngagedCall(c.ctx.state)) return c;
     return null;
   }
   decline(localId: string): boolean {
@@ -428,13 +425,12 @@ export class CallController {
     }
   }
 
-  private timer(call: LiveCall, name: 'answer_window' | 'ring_timeout' | 'media_watchdog', on: boolean): void {
+  private timer(call: LiveCall, name: 'answer_window' | 'ring_timeout', on: boolean): void {
     const existing = call.timers.get(name);
     if (existing) clearTimeout(existing);
     call.timers.delete(name);
     if (!on) return;
-    const ms = name === 'answer_window' ? Math.max(0, (call.answerDeadline?.getTime() ?? 0) - this.o.clock().getTime()) : name === 'ring_timeout' ? this.o.ringTimeoutMs : 0;
-    if (name === 'media_watchdog') return; // the media engine reports loss itself (mediaLost)
+    const ms = name === 'answer_window' ? Math.max(0, (call.answerDeadline?.getTime() ?? 0) - this.o.clock().getTime()) : this.o.ringTimeoutMs;
     const event: CallEvent = name === 'answer_window' ? { type: 'answer_window_elapsed' } : { type: 'ring_timeout' };
     call.timers.set(name, setTimeout(() => this.dispatch(call.localId, event), ms));
   }
@@ -452,20 +448,19 @@ export class CallController {
       this.dispatch(call.localId, { type: 'graph_failed', action, reason: 'No WhatsApp account is connected.' });
       return;
     }
-    let body: Record<string, unknown>;
-    if (action === 'connect') {
-      body = {
-        messaging_product: 'whatsapp',
-        ...(call.customer.waId ? { to: call.customer.waId } : { recipient: call.customer.userId }),
-        action: 'connect',
-        session: { sdp_type: 'offer', sdp },
-        biz_opaque_callback_data: call.localId,
-      };
-    } else {
-      body = { messaging_product: 'whatsapp', call_id: call.ctx.callId, action, ...(sdp ? { session: { sdp_type: 'answer', sdp } } : {}) };
-    }
+    const wa = whatsapp(graph, a.phoneNumberId);
+    const callId = call.ctx.callId ?? '';
     try {
-      const res = await graph.request({ method: 'POST', path: `/${a.phoneNumberId}/calls`, body, schema: CallsResponse });
+      const res =
+        action === 'connect'
+          ? await wa.calls.connect(call.customer, sdp, call.localId)
+          : action === 'pre_accept'
+            ? await wa.calls.preAccept(callId, sdp)
+            : action === 'accept'
+              ? await wa.calls.accept(callId, sdp)
+              : action === 'reject'
+                ? await wa.calls.reject(callId)
+                : await wa.calls.terminate(callId);
       this.dispatch(call.localId, { type: 'graph_ok', action, ...(res.calls?.[0]?.id ? { callId: res.calls[0].id } : {}) });
     } catch (err) {
       const e = asGraphError(err);
@@ -487,8 +482,8 @@ export class CallController {
     const a = this.o.account.account();
     if (!graph || !a || this.disposed) return;
     this.o.log.info('calls.orphan_terminated', { callId: callId.slice(0, 24) });
-    const p = graph
-      .request({ method: 'POST', path: `/${a.phoneNumberId}/calls`, body: { messaging_product: 'whatsapp', call_id: callId, action: 'terminate' }, schema: CallsResponse })
+    const p = whatsapp(graph, a.phoneNumberId)
+      .calls.terminate(callId)
       .then(
         () => undefined,
         (err: unknown) => this.o.log.warn('calls.orphan_terminate_failed', { code: asGraphError(err).code }),
@@ -541,7 +536,7 @@ export class CallController {
   endAll(): void {
     for (const c of this.calls.values()) {
       if (c.ctx.state === 'ringing' || c.ctx.state === 'answering') this.dispatch(c.localId, { type: 'decline' });
-      else if (c.ctx.state !== 'ended' && c.ctx.state !== 'ending') this.dispatch(c.localId, { type: 'hangup' });
+      else if (isLiveCall(c.ctx.state)) this.dispatch(c.localId, { type: 'hangup' });
     }
   }
 

@@ -27,7 +27,7 @@
  * | ringing         | answer_window_elapsed         | ended missed    | stop ring, media.close — no reject: WhatsApp ends it (or voicemail takes it) |
  * | ringing         | terminate_webhook             | ended missed    | stop ring, media.close                     |
  * | answering       | answer_sdp                    | answering       | graph accept                               |
- * | answering       | graph_ok accept               | active          | stop ring, media.attachMic, watchdog timer |
+ * | answering       | graph_ok accept               | active          | stop ring, media.attachMic                 |
  * | answering       | graph_failed accept           | ending          | graph terminate                            |
  * | answering       | terminate_webhook             | ended missed    | stop ring, media.close                     |
  * | answering       | decline / hangup              | ending declined | reject (accept not sent) or terminate      |
@@ -40,8 +40,8 @@
  * | dialing/r_ring  | connect_answer (first only)   | same            | media.applyAnswer                          |
  * | active (out)    | connect_answer (first only)   | active          | media.applyAnswer (ACCEPTED came first)    |
  * | dialing         | status RINGING                | remote_ringing  |                                            |
- * | dialing/r_ring  | status ACCEPTED               | active          | media.attachMic, watchdog timer            |
- * | dialing/r_ring  | media_audio (answer applied)  | active          | media.attachMic, watchdog timer            |
+ * | dialing/r_ring  | status ACCEPTED               | active          | media.attachMic                            |
+ * | dialing/r_ring  | media_audio (answer applied)  | active          | media.attachMic                            |
  * | dialing/r_ring  | status REJECTED               | ended declined  | media.close                                |
  * | dialing/r_ring  | terminate_webhook             | ended no_answer | media.close (failed when FAILED + error)   |
  * | dialing/r_ring  | ring_timeout / hangup         | ending          | graph terminate (sent once the id is known)|
@@ -77,7 +77,6 @@ export interface CallContext {
   answerSdp: string | null;
   /** The SDP offer (outgoing). */
   offerSdp: string | null;
-  preAcceptSent: boolean;
   acceptSent: boolean;
   /** The owner pressed Answer (accept goes out as soon as the answer SDP exists). */
   answerRequested: boolean;
@@ -117,7 +116,7 @@ export type CallEffect =
   | { type: 'media'; command: 'attachMicrophone' }
   | { type: 'media'; command: 'close' }
   | { type: 'ring'; on: boolean }
-  | { type: 'timer'; name: 'answer_window' | 'ring_timeout' | 'media_watchdog'; on: boolean };
+  | { type: 'timer'; name: 'answer_window' | 'ring_timeout'; on: boolean };
 
 export interface Transition {
   accepted: boolean;
@@ -146,7 +145,7 @@ export const TRANSITIONS: Record<CallStateName, HandlerMap> = {
     answer_sdp: (c, e) => {
       if (c.answerSdp) return null; // made once; a second answer would differ from pre_accept's
       const effects: CallEffect[] = c.preAccept && !c.answerRequested ? [{ type: 'graph', action: 'pre_accept', sdp: e.sdp }] : [];
-      return { next: { state: 'ringing', answerSdp: e.sdp, preAcceptSent: c.preAcceptSent || effects.length > 0 }, effects };
+      return { next: { state: 'ringing', answerSdp: e.sdp }, effects };
     },
     answer: (c) => ({
       next: { state: 'answering', answerRequested: true, acceptSent: c.answerSdp !== null },
@@ -160,7 +159,7 @@ export const TRANSITIONS: Record<CallStateName, HandlerMap> = {
     graph_ok: () => ({ next: { state: 'ringing' }, effects: [] }), // pre_accept done
     graph_failed: (c, e) =>
       // A failed pre_accept is not fatal: accept can still be sent when the owner answers.
-      e.action === 'pre_accept' ? { next: { state: 'ringing', preAcceptSent: false, reason: e.reason }, effects: [] } : null,
+      e.action === 'pre_accept' ? { next: { state: 'ringing', reason: e.reason }, effects: [] } : null,
   },
   answering: {
     answer_sdp: (c, e) => {
@@ -169,7 +168,7 @@ export const TRANSITIONS: Record<CallStateName, HandlerMap> = {
     },
     graph_ok: (_c, e) =>
       e.action === 'accept'
-        ? { next: { state: 'active' }, effects: [...stopRinging, { type: 'media', command: 'attachMicrophone' }, { type: 'timer', name: 'media_watchdog', on: true }] }
+        ? { next: { state: 'active' }, effects: [...stopRinging, { type: 'media', command: 'attachMicrophone' }] }
         : e.action === 'pre_accept'
           ? { next: { state: 'answering' }, effects: [] }
           : null,
@@ -216,11 +215,11 @@ export const TRANSITIONS: Record<CallStateName, HandlerMap> = {
     media_audio: (c) => establishedByAudio(c),
   },
   active: {
-    hangup: () => ({ next: { state: 'ending', outcome: 'completed' }, effects: [{ type: 'timer', name: 'media_watchdog', on: false }, { type: 'graph', action: 'terminate' }, closeMedia] }),
-    media_lost: (_c, e) => ({ next: { state: 'ending', outcome: 'failed', reason: e.reason }, effects: [{ type: 'timer', name: 'media_watchdog', on: false }, { type: 'graph', action: 'terminate' }, closeMedia] }),
+    hangup: () => ({ next: { state: 'ending', outcome: 'completed' }, effects: [{ type: 'graph', action: 'terminate' }, closeMedia] }),
+    media_lost: (_c, e) => ({ next: { state: 'ending', outcome: 'failed', reason: e.reason }, effects: [{ type: 'graph', action: 'terminate' }, closeMedia] }),
     // WhatsApp ended a call that was up: completed, unless its terminate says FAILED with an error
     // (138021: the customer's phone got no audio) — then failed, with the error table's words.
-    terminate_webhook: (_c, e) => ({ next: e.failure ? end('failed', e.failure) : end('completed', e.reason ?? null), effects: [{ type: 'timer', name: 'media_watchdog', on: false }, closeMedia] }),
+    terminate_webhook: (_c, e) => ({ next: e.failure ? end('failed', e.failure) : end('completed', e.reason ?? null), effects: [closeMedia] }),
     // ACCEPTED can beat the connect webhook that carries the customer's answer (found by the soak):
     // it is applied now. A duplicate of an answer already applied changes nothing.
     connect_answer: (c, e) => applyCustomerAnswer(c, e.sdp),
@@ -255,7 +254,7 @@ function applyCustomerAnswer(c: CallContext, sdp: string): ReturnType<Handler> {
  */
 function establishedByAudio(c: CallContext): ReturnType<Handler> {
   if (c.direction !== 'outgoing' || c.answerSdp === null) return null;
-  return { next: { state: 'active' }, effects: [{ type: 'timer', name: 'ring_timeout', on: false }, { type: 'media', command: 'attachMicrophone' }, { type: 'timer', name: 'media_watchdog', on: true }] };
+  return { next: { state: 'active' }, effects: [{ type: 'timer', name: 'ring_timeout', on: false }, { type: 'media', command: 'attachMicrophone' }] };
 }
 
 /** The customer's answer could not be applied (or the audio broke) before they picked up: no call without sound. */
@@ -270,13 +269,13 @@ function cancelAnswering(c: CallContext): ReturnType<Handler> {
 
 function outgoingStatus(from: 'dialing' | 'remote_ringing', status: 'RINGING' | 'ACCEPTED' | 'REJECTED'): ReturnType<Handler> {
   if (status === 'RINGING') return from === 'dialing' ? { next: { state: 'remote_ringing' }, effects: [] } : null;
-  if (status === 'ACCEPTED') return { next: { state: 'active' }, effects: [{ type: 'timer', name: 'ring_timeout', on: false }, { type: 'media', command: 'attachMicrophone' }, { type: 'timer', name: 'media_watchdog', on: true }] };
+  if (status === 'ACCEPTED') return { next: { state: 'active' }, effects: [{ type: 'timer', name: 'ring_timeout', on: false }, { type: 'media', command: 'attachMicrophone' }] };
   return { next: end('declined'), effects: [{ type: 'timer', name: 'ring_timeout', on: false }, closeMedia] };
 }
 
 /** A new incoming call: rings when fresh; a stale or already-terminated connect is a missed call. */
 export function startIncoming(e: Extract<CallEvent, { type: 'incoming' }>): Transition {
-  const base: CallContext = { callId: e.callId, direction: 'incoming', state: 'ringing', answerSdp: null, offerSdp: null, preAcceptSent: false, acceptSent: false, answerRequested: false, outcome: null, reason: null, preAccept: e.preAccept };
+  const base: CallContext = { callId: e.callId, direction: 'incoming', state: 'ringing', answerSdp: null, offerSdp: null, acceptSent: false, answerRequested: false, outcome: null, reason: null, preAccept: e.preAccept };
   if (e.stale) return { accepted: true, context: { ...base, state: 'ended', outcome: 'missed', reason: 'The call reached this computer too late to answer.' }, effects: [] };
   return {
     accepted: true,
@@ -293,7 +292,7 @@ export function startIncoming(e: Extract<CallEvent, { type: 'incoming' }>): Tran
 export function startOutgoing(): Transition {
   return {
     accepted: true,
-    context: { callId: null, direction: 'outgoing', state: 'preparing', answerSdp: null, offerSdp: null, preAcceptSent: false, acceptSent: false, answerRequested: false, outcome: null, reason: null, preAccept: false },
+    context: { callId: null, direction: 'outgoing', state: 'preparing', answerSdp: null, offerSdp: null, acceptSent: false, answerRequested: false, outcome: null, reason: null, preAccept: false },
     effects: [{ type: 'media', command: 'prepareOffer' }],
   };
 }

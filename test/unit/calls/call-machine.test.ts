@@ -105,7 +105,7 @@ describe('outgoing calls', () => {
     expect(r.context).toMatchObject({ state: 'active', callId: 'wacid.9' });
     expect(graphActions(r)).toEqual(['connect']);
     expect(r.effects).toContainEqual({ type: 'media', command: 'applyAnswer', sdp: 'ANS' });
-    expect(r.effects.at(-2)).toEqual({ type: 'media', command: 'attachMicrophone' });
+    expect(r.effects.at(-1)).toEqual({ type: 'media', command: 'attachMicrophone' }); // the last effect: nothing follows the microphone
   });
 
   it('is established by the customer\'s audio on the applied answer (ACCEPTED late or missing): the microphone goes on once, never while it rings', () => {
