@@ -118,6 +118,16 @@ export const useComposerStore = defineStore('threads-composer', () => {
     }
   }
 
+  /** Sends a "call us" button (a WhatsApp voice-call button message) to a thread. */
+  async function sendCallButton(threadId: number, f: { body: string; label: string; payload: string }): Promise<void> {
+    await useBridge().request('sendCallButton', { threadId, body: f.body.trim(), displayText: f.label.trim(), ttlMinutes: 10_080, payload: f.payload.trim() || null });
+  }
+
+  /** The business's call link; `copied` says main has put it on the clipboard already. */
+  async function callLink(): Promise<{ url: string; copied: boolean }> {
+    return useBridge().request('getCallLink', { payload: null });
+  }
+
   return {
     sending,
     send,
@@ -128,5 +138,7 @@ export const useComposerStore = defineStore('threads-composer', () => {
     templatesError,
     loadTemplates,
     sendTemplate,
+    sendCallButton,
+    callLink,
   };
 });
