@@ -10,6 +10,7 @@
  * shortcuts (A↔B) works; a shortcut bound to the same key for the same action is left alone (no
  * gap in which a key press is lost); one the OS refused last time is tried again.
  */
+import { isEngagedCall } from '../../common/rules/call-state.ts';
 import { checkShortcuts, normaliseAccelerator, SHORTCUT_ACTIONS, type ShortcutAction, type ShortcutMap } from '../../common/shortcuts.ts';
 
 export * from '../../common/shortcuts.ts';
@@ -110,7 +111,7 @@ export function applyRegistration(
 export function shortcutTarget(action: 'answer' | 'declineOrHangUp', calls: ReadonlyArray<{ localId: string; state: string }>): { localId: string; command: 'answer' | 'decline' | 'hangup' } | null {
   const ringing = calls.find((c) => c.state === 'ringing');
   if (action === 'answer') return ringing ? { localId: ringing.localId, command: 'answer' } : null;
-  const live = calls.find((c) => ['answering', 'active', 'preparing', 'dialing', 'remote_ringing'].includes(c.state));
+  const live = calls.find((c) => isEngagedCall(c.state));
   if (live) return { localId: live.localId, command: 'hangup' };
   return ringing ? { localId: ringing.localId, command: 'decline' } : null;
 }

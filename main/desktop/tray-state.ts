@@ -1,3 +1,5 @@
+import { isEngagedCall } from '../../common/rules/call-state.ts';
+
 /**
  * What the tray / menu-bar icon shows, from the app's state — most urgent first: a ringing call,
  * a live call, do-not-disturb, unreachable (calls will be missed), ready.
@@ -14,7 +16,7 @@ export interface TrayInput {
 
 export function trayState(i: TrayInput): TrayState {
   if (i.callStates.some((s) => s === 'ringing')) return 'ringing';
-  if (i.callStates.some((s) => s === 'active' || s === 'answering' || s === 'dialing' || s === 'remote_ringing' || s === 'preparing')) return 'on-call';
+  if (i.callStates.some(isEngagedCall)) return 'on-call';
   if (i.dndUntil && Date.parse(i.dndUntil) > i.now.getTime()) return 'dnd';
   if (!i.accountConnected) return 'not-connected';
   if (i.reachability === 'unreachable') return 'unreachable';

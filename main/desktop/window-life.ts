@@ -1,3 +1,5 @@
+import { isLiveCall } from '../../common/rules/call-state.ts';
+
 /**
  * What happens to the window and the app on close, quit, suspend and resume. Pure decisions; the
  * shell (main/shell/desktop.ts) applies them.
@@ -18,19 +20,17 @@ export function decideClose(s: { quitting: boolean; explained: boolean }): Close
   return { action: 'hide', explain: !s.explained };
 }
 
-const LIVE = new Set(['ringing', 'answering', 'active', 'preparing', 'dialing', 'remote_ringing']);
-
 export type QuitDecision = { action: 'quit'; endCalls: number } | { action: 'ask'; liveCalls: number };
 
 /** A quit request; `confirmed` once the owner chose "End the call and quit". */
 export function decideQuit(s: { callStates: readonly string[]; confirmed: boolean }): QuitDecision {
-  const live = s.callStates.filter((c) => LIVE.has(c)).length;
+  const live = s.callStates.filter(isLiveCall).length;
   if (live > 0 && !s.confirmed) return { action: 'ask', liveCalls: live };
   return { action: 'quit', endCalls: live };
 }
 
 export function decideSuspend(callStates: readonly string[]): { endCalls: boolean } {
-  return { endCalls: callStates.some((c) => c !== 'ended') };
+  return { endCalls: callStates.some(isLiveCall) };
 }
 
 export function decideResume(s: { accountConnected: boolean }): { restartTunnel: boolean } {

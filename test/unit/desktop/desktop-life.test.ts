@@ -237,6 +237,8 @@ describe('window life: close, quit, suspend, resume', () => {
   it('ends calls on suspend, restarts the tunnel on resume when connected', () => {
     expect(decideSuspend(['active'])).toEqual({ endCalls: true });
     expect(decideSuspend(['ended'])).toEqual({ endCalls: false });
+    // A call already ending (our hang-up on its way) is not live: there is nothing more to end.
+    expect(decideSuspend(['ending', 'ended'])).toEqual({ endCalls: false });
     expect(decideResume({ accountConnected: true })).toEqual({ restartTunnel: true });
     expect(decideResume({ accountConnected: false })).toEqual({ restartTunnel: false });
   });
