@@ -17,11 +17,10 @@ import type { Database } from '../storage/database.ts';
 import { transaction } from '../storage/database.ts';
 import type { ContactRef, DomainEvent } from '../webhooks/envelope.ts';
 import { GRAPH_ERRORS } from '../graph/graph-errors.ts';
+import { messageStatusRank } from '../../common/rules/message-status.ts';
 
 export const CUSTOMER_SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
 
-/** Message statuses, in the only order they may move. */
-export const MESSAGE_STATUS_RANK: Record<string, number> = { sending: 0, sent: 1, delivered: 2, failed: 3, read: 4, played: 5 };
 /** Call statuses: ringing → answered → a final outcome. */
 export const CALL_STATUS_RANK: Record<string, number> = { ringing: 1, answered: 2, completed: 3, missed: 3, declined: 3, no_answer: 3, cancelled: 3, failed: 3 };
 
@@ -277,7 +276,7 @@ export class ThreadStore {
       const existing = this.db.prepare('SELECT id FROM items WHERE kind = ? AND meta_id = ?').get(item.kind, item.metaId) as { id: number } | undefined;
       if (existing) return { id: Number(existing.id), created: false };
     }
-    const rank = item.kind === 'message' ? (MESSAGE_STATUS_RANK[item.status ?? ''] ?? 0) : item.kind === 'call' ? (CALL_STATUS_RANK[item.status ?? ''] ?? 0) : 0;
+    const rank = item.kind === 'message' ? (messageStatusRank(item.status) ?? 0) : item.kind === 'call' ? (CALL_STATUS_RANK[item.status ?? ''] ?? 0) : 0;
     const r = this.db
       .prepare('INSERT INTO items (thread_id, kind, meta_id, direction, at, type, body, status, status_rank, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
       .run(item.threadId, item.kind, item.metaId, item.direction, item.at, item.type, item.body, item.status, rank, JSON.stringify(item.data));
@@ -381,8 +380,8 @@ export class ThreadStore {
   }
 
   private onMessageStatus(wamid: string, status: string, at: string, errors: unknown[]): void {
-    const rank = MESSAGE_STATUS_RANK[status];
-    if (rank === undefined) return;
+    const rank = messageStatusRank(status);
+    if (rank === null) return;
     const item = this.db.prepare("SELECT id, data FROM items WHERE kind = 'message' AND meta_id = ?").get(wamid) as { id: number; data: string } | undefined;
     if (!item) return; // a status for a message sent elsewhere (or not recorded yet): the inbox keeps it
     const data = JSON.parse(item.data) as { statusHistory?: Array<{ status: string; at: string }>; error?: unknown };

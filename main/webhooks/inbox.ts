@@ -23,10 +23,9 @@ import { createHash } from 'node:crypto';
 import type { Database } from '../storage/database.ts';
 import { transaction } from '../storage/database.ts';
 import type { Logger } from '../core/log.ts';
+import { messageStatusRank } from '../../common/rules/message-status.ts';
 import { MalformedWebhookError, parseEnvelope, type DomainEvent } from './envelope.ts';
 
-/** Order in which a message's status may move; a lower rank never replaces a higher one. */
-export const STATUS_RANK: Record<string, number> = { sent: 1, delivered: 2, failed: 3, read: 4, played: 5 };
 
 export interface StoreResult {
   id: number;
@@ -215,7 +214,7 @@ export class WebhookInbox {
             const e = this.forUs(parsedEvent);
             const r = this.stmt.insertEvent.run(e.key, e.kind, e.occurredAt, p.id, JSON.stringify(e), now);
             if (Number(r.changes) === 0) continue; // already applied: a duplicate or a retry
-            if (e.kind === 'message.status') this.stmt.advanceStatus.run(e.wamid, e.status, STATUS_RANK[e.status] ?? 0, now);
+            if (e.kind === 'message.status') this.stmt.advanceStatus.run(e.wamid, e.status, messageStatusRank(e.status) ?? 0, now);
             this.runAppliers(e, Number(r.lastInsertRowid));
             applied.push(e);
           }
