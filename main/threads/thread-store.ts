@@ -18,112 +18,16 @@ import { transaction } from '../storage/database.ts';
 import type { ContactRef, DomainEvent } from '../webhooks/envelope.ts';
 import { GRAPH_ERRORS } from '../graph/graph-errors.ts';
 import { messageStatusRank } from '../../common/rules/message-status.ts';
+import { indexContact, messageText, searchContacts, searchItems, type SearchHit } from './thread-search.ts';
+import { toItem, type Cursor, type ItemRow, type ThreadSummary, type TimelineItem } from './thread-types.ts';
+
+export { messageText, toFtsQuery, type SearchHit } from './thread-search.ts';
+export type { Contact, Cursor, ThreadSummary, TimelineItem } from './thread-types.ts';
 
 export const CUSTOMER_SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /** Call statuses: ringing → answered → a final outcome. */
 export const CALL_STATUS_RANK: Record<string, number> = { ringing: 1, answered: 2, completed: 3, missed: 3, declined: 3, no_answer: 3, cancelled: 3, failed: 3 };
-
-export interface Contact {
-  id: number;
-  waId: string | null;
-  userId: string | null;
-  profileName: string | null;
-  username: string | null;
-  ownerName: string | null;
-  country: string | null;
-}
-
-export interface ThreadSummary {
-  id: number;
-  contact: Contact;
-  lastItemAt: string | null;
-  lastItem: { kind: string; type: string; direction: string | null; body: string | null; status: string | null } | null;
-  unreadCount: number;
-  missedCalls: number;
-  windowExpiresAt: string | null;
-}
-
-export interface TimelineItem {
-  id: number;
-  threadId: number;
-  kind: 'message' | 'call' | 'system';
-  metaId: string | null;
-  direction: 'in' | 'out' | null;
-  at: string;
-  type: string;
-  body: string | null;
-  status: string | null;
-  data: Record<string, unknown>;
-}
-
-export interface Cursor {
-  at: string;
-  id: number;
-}
-
-export interface SearchHit {
-  itemId: number;
-  threadId: number;
-  at: string;
-  /** The matching text with matches wrapped in \u0001…\u0002 (the UI turns them into <mark>). */
-  snippet: string;
-}
-
-interface ItemRow {
-  id: number;
-  thread_id: number;
-  kind: TimelineItem['kind'];
-  meta_id: string | null;
-  direction: TimelineItem['direction'];
-  at: string;
-  type: string;
-  body: string | null;
-  status: string | null;
-  data: string;
-}
-
-const toItem = (r: ItemRow): TimelineItem => ({
-  id: Number(r.id),
-  threadId: Number(r.thread_id),
-  kind: r.kind,
-  metaId: r.meta_id,
-  direction: r.direction,
-  at: r.at,
-  type: r.type,
-  body: r.body,
-  status: r.status,
-  data: JSON.parse(r.data) as Record<string, unknown>,
-});
-
-/** The searchable text of an inbound message, by type. */
-export function messageText(raw: Record<string, unknown>): string | null {
-  const type = String(raw['type'] ?? '');
-  const part = (raw[type] ?? {}) as Record<string, unknown>;
-  const s = (v: unknown): string | null => (typeof v === 'string' && v.trim() ? v : null);
-  switch (type) {
-    case 'text':
-      return s(part['body']);
-    case 'image':
-    case 'video':
-    case 'document':
-      return [s(part['caption']), s(part['filename'])].filter(Boolean).join(' — ') || null;
-    case 'location':
-      return [s(part['name']), s(part['address'])].filter(Boolean).join(', ') || null;
-    case 'contacts': {
-      const list = Array.isArray(raw['contacts']) ? (raw['contacts'] as Array<{ name?: { formatted_name?: string } }>) : [];
-      return list.map((c) => c.name?.formatted_name).filter(Boolean).join(', ') || null;
-    }
-    case 'interactive': {
-      const i = part as { button_reply?: { title?: string }; list_reply?: { title?: string; description?: string } };
-      return s(i.button_reply?.title) ?? s(i.list_reply?.title);
-    }
-    case 'button':
-      return s(part['text']);
-    default:
-      return null;
-  }
-}
 
 export class ThreadStore {
   private readonly db: Database;
@@ -260,10 +164,7 @@ export class ThreadStore {
   }
 
   private indexContact(id: number): void {
-    const c = this.db.prepare('SELECT wa_id, user_id, profile_name, username, owner_name FROM contacts WHERE id = ?').get(id) as Record<string, string | null>;
-    const name = [c['owner_name'], c['profile_name'], c['username'], c['wa_id'], c['user_id']].filter(Boolean).join(' ');
-    this.db.prepare('DELETE FROM contacts_fts WHERE rowid = ?').run(id);
-    this.db.prepare('INSERT INTO contacts_fts (rowid, name) VALUES (?, ?)').run(id, name);
+    indexContact(this.db, id);
   }
 
   threadIdOf(contactId: number): number {
@@ -609,30 +510,14 @@ export class ThreadStore {
     return r ? toItem(r) : null;
   }
 
-  /**
-   * Full-text search over message text (FTS5), newest first. The newest matches are taken in
-   * rowid order straight from the FTS index (rowids grow with arrival), so a common word does not
-   * mean sorting every match: the cost is the 50 rows returned, not the thousands that match.
-   */
+  /** Full-text search over message text, newest first (see thread-search.ts). */
   searchItems(query: string, limit = 50): SearchHit[] {
-    const match = toFtsQuery(query);
-    if (!match) return [];
-    return (
-      this.db
-        .prepare(
-          `SELECT i.id, i.thread_id, i.at, snippet(items_fts, 0, char(1), char(2), '…', 12) AS snip
-           FROM items_fts JOIN items i ON i.id = items_fts.rowid
-           WHERE items_fts MATCH ? ORDER BY items_fts.rowid DESC LIMIT ?`,
-        )
-        .all(match, Math.min(limit, 200)) as Array<{ id: number; thread_id: number; at: string; snip: string }>
-    ).map((r) => ({ itemId: Number(r.id), threadId: Number(r.thread_id), at: r.at, snippet: r.snip }));
+    return searchItems(this.db, query, limit);
   }
 
   /** Contacts whose name, username or number matches. */
   searchContacts(query: string, limit = 20): number[] {
-    const match = toFtsQuery(query);
-    if (!match) return [];
-    return (this.db.prepare('SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ? LIMIT ?').all(match, limit) as Array<{ rowid: number }>).map((r) => Number(r.rowid));
+    return searchContacts(this.db, query, limit);
   }
 
   /** Marks a thread read (unread and missed-call badges clear); returns the newest inbound wamid (for Graph's mark-as-read), if any. */
@@ -659,20 +544,6 @@ export class ThreadStore {
   inboundMessagesAfter(afterItemId: number, limit = 50): TimelineItem[] {
     return (this.db.prepare("SELECT * FROM items WHERE id > ? AND kind = 'message' AND direction = 'in' ORDER BY id ASC LIMIT ?").all(afterItemId, Math.min(limit, 500)) as unknown as ItemRow[]).map(toItem);
   }
-}
-
-/**
- * Turns what a person typed into a safe FTS5 query: each word becomes a quoted prefix term, so
- * punctuation and FTS operators in the input can never form a syntax error or an injection.
- */
-export function toFtsQuery(input: string): string | null {
-  const words = input
-    .normalize('NFKC')
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w.length > 0)
-    .slice(0, 8);
-  if (words.length === 0) return null;
-  return words.map((w) => `"${w.replaceAll('"', '')}"*`).join(' ');
 }
 
 /**
