@@ -12,8 +12,11 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { CallView, ThreadSummary } from '../../../common/bridge-contract.ts';
-import { BridgeCallError, useBridge } from '../bridge/bridge.ts';
-import { phoneCountry } from '../format/phone.ts';
+import { useBridge } from '../bridge/bridge.ts';
+import { isLiveCall } from '../../../common/rules/call-state.ts';
+import { customerDisplayName, customerInitials, customerName } from '../../../common/rules/customer.ts';
+import { errorText } from '../format/error-text.ts';
+import { formatPhone, phoneCountry } from '../format/phone.ts';
 import { MediaEngine, type MediaEngineState, type MediaReportParams } from '../media/media-engine.ts';
 
 /** The part of the media engine the store uses (tests stand a fake one in). */
@@ -40,12 +43,19 @@ export function setMediaEngineFactory(f: typeof engineFactory | null): void {
 }
 
 export interface CallerInfo {
+  /** The person's name (the owner's name for them, else their profile name). */
   name: string | null;
+  /** What to call them: the name, else the number, @username or BSUID (common/rules/customer.ts). */
+  title: string | null;
+  /** The avatar's letters ("" when the caller is unknown). */
+  initials: string;
   /** wa_id (international digits) when known. */
   number: string | null;
   /** ISO country code. */
   country: string | null;
 }
+
+const UNKNOWN_CALLER: CallerInfo = { name: null, title: null, initials: '', number: null, country: null };
 
 /** How long an ended call stays on screen. */
 export const ENDED_LINGER_MS = 6000;
@@ -98,8 +108,8 @@ export const useCallsStore = defineStore('calls', () => {
   }
 
   function callerOf(call: CallView | null): CallerInfo {
-    if (!call || call.threadId === null) return { name: null, number: null, country: null };
-    return callers.value[call.threadId] ?? { name: null, number: null, country: null };
+    if (!call || call.threadId === null) return UNKNOWN_CALLER;
+    return callers.value[call.threadId] ?? UNKNOWN_CALLER;
   }
 
   /** Seconds left in the answer window (null when there is none). */
@@ -238,7 +248,7 @@ export const useCallsStore = defineStore('calls', () => {
     try {
       upsert(await useBridge().request(REQUEST[kind], { localId }));
     } catch (err) {
-      const text = err instanceof BridgeCallError || err instanceof Error ? err.message : String(err);
+      const text = errorText(err);
       errors.value = { ...errors.value, [localId]: text };
     } finally {
       const { [localId]: _done, ...others } = pending.value;
@@ -257,7 +267,7 @@ export const useCallsStore = defineStore('calls', () => {
       upsert(view);
       return view;
     } catch (err) {
-      dialError.value = err instanceof BridgeCallError || err instanceof Error ? err.message : String(err);
+      dialError.value = errorText(err);
       return null;
     }
   }
@@ -269,7 +279,7 @@ export const useCallsStore = defineStore('calls', () => {
   /** A waiting call: hang up the live one, then answer this one. */
   async function endAndAnswer(localId: string): Promise<void> {
     const live = current.value;
-    if (live && live.localId !== localId && live.state !== 'ended' && live.state !== 'ending') {
+    if (live && live.localId !== localId && isLiveCall(live.state)) {
       await command('hangup', live.localId);
       if (errors.value[live.localId]) return;
     }
@@ -335,6 +345,5 @@ export const useCallsStore = defineStore('calls', () => {
 
 function callerFromThread(t: ThreadSummary): CallerInfo {
   const c = t.contact;
-  const name = c.ownerName ?? c.profileName ?? c.username ?? null;
-  return { name, number: c.waId, country: c.country ?? (c.waId ? phoneCountry(c.waId) : null) };
+  return { name: customerName(c), title: customerDisplayName(c, formatPhone), initials: customerInitials(c), number: c.waId, country: c.country ?? (c.waId ? phoneCountry(c.waId) : null) };
 }

@@ -157,6 +157,8 @@ describe('incoming call card', () => {
     const card = byTestId('incoming-call');
     expect(card.get('[data-testid="caller-name"]').text()).toBe('Ana Souza');
     expect(card.get('[data-testid="caller-meta"]').text()).toContain('Brazil');
+    // The same name and letters as the thread's header and avatar (common/rules/customer.ts).
+    expect(card.get('.avatar').text()).toBe('AS');
     expect(byTestId('incoming-countdown').text()).toBe('30s left to answer');
     vi.advanceTimersByTime(5000);
     await flushPromises();

@@ -1,15 +1,6 @@
-/** Small formatting helpers for the call UI (no Vue). */
+/** Small formatting helpers for the call UI (no Vue). Durations: common/rules/duration.ts. */
 import { formatPhone } from '../../format/phone.ts';
 import type { CallerInfo } from '../../stores/calls.store.ts';
-
-/** 75 → "1:15", 3725 → "1:02:05". */
-export function formatDuration(totalSeconds: number): string {
-  const s = Math.max(0, Math.floor(totalSeconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const sec = String(s % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${sec}` : `${m}:${sec}`;
-}
 
 export function countryName(code: string | null, locale = 'en'): string | null {
   if (!code) return null;
@@ -20,18 +11,9 @@ export function countryName(code: string | null, locale = 'en'): string | null {
   }
 }
 
-/** "AS" for "Ana Souza"; "" when there is no name. */
-export function initials(name: string | null): string {
-  if (!name) return '';
-  const parts = name.trim().split(/\s+/).filter(Boolean);
-  const first = parts[0]?.[0] ?? '';
-  const last = parts.length > 1 ? (parts[parts.length - 1]?.[0] ?? '') : '';
-  return (first + last).toUpperCase();
-}
-
-/** What to call the caller: their name, else their number, else null (the UI says "Unknown caller"). */
+/** What to call the caller: as the thread names them (common/rules/customer.ts), else null (the UI says "Unknown caller"). */
 export function callerTitle(c: CallerInfo): string | null {
-  return c.name ?? (c.number ? formatPhone(c.number) : null);
+  return c.title;
 }
 
 /** The number, formatted, when the title is a name (otherwise the title already is the number). */

@@ -1,18 +1,19 @@
 /**
  * Words and times for threads: the customer's name, a list preview of the last item, times as a
- * messaging app shows them, durations, and search snippets split into plain and marked parts
+ * messaging app shows them, and search snippets split into plain and marked parts
  * (never HTML: hostile text stays text).
  */
 import type { ThreadSummary, TimelineItem } from '../../../../common/bridge-contract.ts';
+import { customerDisplayName } from '../../../../common/rules/customer.ts';
 import { formatPhone, phoneCountry } from '../../format/phone.ts';
 
 type Contact = ThreadSummary['contact'];
 type Translate = (key: string, named?: Record<string, unknown>) => string;
 
-/** ownerName → profileName → formatted number → username → BSUID. */
+/** ownerName → profileName → formatted number → @username → BSUID (common/rules/customer.ts). */
 export function contactName(c: Contact | null | undefined, fallback = ''): string {
   if (!c) return fallback;
-  return c.ownerName?.trim() || c.profileName?.trim() || (c.waId ? formatPhone(c.waId) : '') || (c.username ? `@${c.username}` : '') || c.userId || fallback;
+  return customerDisplayName(c, formatPhone) ?? fallback;
 }
 
 /** The second line under the name: the number when the name is not the number. */
@@ -22,20 +23,6 @@ export function contactSubtitle(c: Contact): string | null {
   if (number && number !== name) return number;
   if (c.username && `@${c.username}` !== name) return `@${c.username}`;
   return null;
-}
-
-/** Two letters for the avatar ("Ana Souza" → "AS"; a number → its last two digits). */
-export function initials(c: Contact): string {
-  const name = c.ownerName?.trim() || c.profileName?.trim() || c.username?.trim() || '';
-  const words = name.split(/\s+/u).filter((w) => /\p{L}/u.test(w));
-  if (words.length >= 2) return (firstChar(words[0]!) + firstChar(words.at(-1)!)).toUpperCase();
-  if (words.length === 1) return firstChar(words[0]!).toUpperCase();
-  const digits = (c.waId ?? '').replace(/\D/g, '');
-  return digits ? digits.slice(-2) : '#';
-}
-
-function firstChar(word: string): string {
-  return [...word.replace(/^[^\p{L}\p{N}]+/u, '')][0] ?? '';
 }
 
 /** A stable 0–5 hue bucket per contact, for avatar tints. */
@@ -108,15 +95,6 @@ export function dateTime(iso: string, locale: string, now = new Date()): string 
   const opts: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' };
   if (d.getFullYear() !== now.getFullYear()) opts.year = 'numeric';
   return new Intl.DateTimeFormat(locale, opts).format(d);
-}
-
-/** 272 → "4:32"; 3725 → "1:02:05". */
-export function duration(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  const h = Math.floor(s / 3600);
-  const m = Math.floor((s % 3600) / 60);
-  const ss = String(s % 60).padStart(2, '0');
-  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
 }
 
 /** The thread list's preview of the last item. */
