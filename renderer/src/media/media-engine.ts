@@ -15,23 +15,17 @@
  *  - A watchdog reports the call lost (`{type:'lost'}`) when ICE fails or, once the call is up, no
  *    audio packet arrived for longer than WhatsApp's own limits (`noAudioAtStartMs`, `noAudioMidCallMs`);
  *    shorter silences show as `silentForMs` ("Reconnecting…"). Stats every second give RTT, jitter, loss and an
- *    estimated MOS with a hysteresis warning.
+ *    estimated MOS with a hysteresis warning (media-stats.ts).
  */
 import type { MediaCommand, ParamsOf } from '../../../common/bridge-contract.ts';
-import { estimateMos, QualityMonitor, type QualityLevel } from './quality.ts';
+import { sampleCall, type CallStats } from './media-stats.ts';
+import { QualityMonitor, type QualityLevel } from './quality.ts';
 import { Ringtone } from './ringtone.ts';
 import { fixAnswerSetup, isWantedCodec } from './sdp.ts';
 
 export type MediaReportParams = ParamsOf<'mediaReport'>;
 
-export interface CallStats {
-  rttMs: number | null;
-  jitterMs: number;
-  lossPct: number;
-  mos: number | null;
-  packetsReceived: number;
-  packetsSent: number;
-}
+export type { CallStats } from './media-stats.ts';
 
 /** What the UI can show about one call's media. */
 export interface CallMediaState {
@@ -569,52 +563,9 @@ export class MediaEngine {
 
   private async sample(s: Session): Promise<void> {
     if (!this.sessions.has(s.localId)) return;
-    let received = 0;
-    let lost = 0;
-    let jitter = 0;
-    let sent = 0;
-    let rtt: number | null = null;
-    try {
-      const report = await s.pc.getStats();
-      report.forEach((r: Record<string, unknown>) => {
-        const num = (k: string) => (typeof r[k] === 'number' ? (r[k] as number) : 0);
-        if (r['type'] === 'inbound-rtp' && r['kind'] === 'audio') {
-          received = num('packetsReceived');
-          lost = num('packetsLost');
-          jitter = num('jitter') * 1000;
-        } else if (r['type'] === 'outbound-rtp' && r['kind'] === 'audio') {
-          sent = num('packetsSent');
-        } else if (r['type'] === 'remote-inbound-rtp' && typeof r['roundTripTime'] === 'number') {
-          rtt = (r['roundTripTime'] as number) * 1000;
-        } else if (r['type'] === 'candidate-pair' && r['nominated'] === true && typeof r['currentRoundTripTime'] === 'number' && rtt === null) {
-          rtt = (r['currentRoundTripTime'] as number) * 1000;
-        }
-      });
-    } catch {
-      return; // closed meanwhile
-    }
-    const now = this.now();
-    const dRecv = received - s.last.received;
-    const dLost = Math.max(0, lost - s.last.lost);
-    s.last = { received, lost };
-    if (dRecv > 0) {
-      s.lastPacketAt = now;
-      if (s.firstAudioAt === null) this.firstAudio(s);
-      const lossPct = (dLost / (dRecv + dLost)) * 100;
-      const mos = estimateMos({ rttMs: rtt, jitterMs: jitter, lossPct });
-      s.quality.push(mos);
-      s.stats = { rttMs: rtt, jitterMs: jitter, lossPct, mos, packetsReceived: received, packetsSent: sent };
-    } else if (s.stats) {
-      s.stats = { ...s.stats, packetsSent: sent };
-    }
-    if (s.micAttached && s.attachedAt !== null) {
-      const silentFor = now - Math.max(s.lastPacketAt, s.attachedAt);
-      s.silentForMs = silentFor >= this.o.silenceShownAfterMs ? silentFor : null;
-      const limit = s.firstAudioAt === null ? this.o.noAudioAtStartMs : this.o.noAudioMidCallMs;
-      if (silentFor >= limit) {
-        this.lose(s, `No audio has arrived from the customer for ${Math.round(silentFor / 1000)} seconds — the connection was lost.`);
-      }
-    }
+    const res = await sampleCall(s, () => this.now(), this.o, () => this.firstAudio(s));
+    if (!res) return; // closed meanwhile
+    if (res.lost) this.lose(s, res.lost);
     this.changed();
   }
 }
