@@ -1,6 +1,6 @@
 /** Bridge handlers for calls: answering and ending, placing, call permission, media reports, preferences. */
 import type { ZodError } from 'zod';
-import type { CallPreferences, CallView, HandlersFor } from '../../common/bridge-contract.ts';
+import type { CallPreferences, callRequests, CallView, HandlersFor } from '../../common/bridge-contract.ts';
 import type { ConfigStore } from '../account/config-store.ts';
 import { KeychainUnavailableError } from '../account/secrets.ts';
 import type { TurnCredentials } from '../account/turn-credentials.ts';
@@ -20,19 +20,8 @@ export interface CallHandlerDeps {
   writeClipboard?: ((text: string) => void) | undefined;
 }
 
-type CallRequests =
-  | 'getCallPreferences'
-  | 'setCallPreferences'
-  | 'listCalls'
-  | 'answerCall'
-  | 'declineCall'
-  | 'hangUpCall'
-  | 'getCallPermission'
-  | 'requestCallPermission'
-  | 'sendCallButton'
-  | 'getCallLink'
-  | 'placeCall'
-  | 'mediaReport';
+/** The calls slice's requests (common/bridge/calls.ts): adding one there makes the compiler ask for its handler here. */
+type CallRequests = keyof typeof callRequests;
 
 const REFUSED: Record<'answer' | 'decline' | 'hangup', string> = {
   answer: 'This call can no longer be answered.',

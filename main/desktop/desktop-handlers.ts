@@ -1,10 +1,11 @@
 /** Bridge handlers for this computer's preferences: shortcuts, start at login, do not disturb. */
 import type { ZodError } from 'zod';
-import type { HandlersFor } from '../../common/bridge-contract.ts';
+import type { desktopRequests, HandlersFor } from '../../common/bridge-contract.ts';
 import { DomainError } from '../core/domain-error.ts';
 import { ShortcutConflictError, type DesktopPreferencesService } from './desktop-preferences.ts';
 
-export function desktopHandlers(desktop: DesktopPreferencesService): HandlersFor<'getDesktopPreferences' | 'setDesktopPreferences'> {
+/** Answers the desktop slice's requests (common/bridge/desktop.ts): adding one there makes the compiler ask for its handler here. */
+export function desktopHandlers(desktop: DesktopPreferencesService): HandlersFor<keyof typeof desktopRequests> {
   return {
     getDesktopPreferences: () => desktop.view(),
     setDesktopPreferences: (p) => {

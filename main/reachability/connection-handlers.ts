@@ -1,6 +1,6 @@
 /** Bridge handlers for how WhatsApp reaches this computer: the tunnel, delivery tests, the callback. */
 import type { ZodError } from 'zod';
-import type { HandlersFor } from '../../common/bridge-contract.ts';
+import type { connectionRequests, HandlersFor } from '../../common/bridge-contract.ts';
 import type { AccountService } from '../account/account-service.ts';
 import type { ConfigStore } from '../account/config-store.ts';
 import { DomainError } from '../core/domain-error.ts';
@@ -14,7 +14,8 @@ export interface ConnectionHandlerDeps {
   webhookPath: string;
 }
 
-type ConnectionRequests = 'getConnection' | 'testDelivery' | 'takeOverCallback' | 'leaveCallbackElsewhere' | 'restartTunnel' | 'setTunnel';
+/** The connection slice's requests (common/bridge/connection.ts): adding one there makes the compiler ask for its handler here. */
+type ConnectionRequests = keyof typeof connectionRequests;
 
 /** Meta accepts callback URLs of at most 200 characters (override_callback_uri). */
 const MAX_CALLBACK_LENGTH = 200;

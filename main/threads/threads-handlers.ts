@@ -1,6 +1,6 @@
 /** Bridge handlers for conversations: the list, search, a thread's timeline, sending, media, export. */
 import path from 'node:path';
-import type { HandlersFor } from '../../common/bridge-contract.ts';
+import type { HandlersFor, threadRequests } from '../../common/bridge-contract.ts';
 import { DomainError } from '../core/domain-error.ts';
 import type { MessagingService } from './messaging-service.ts';
 import type { ThreadChanges } from './thread-changes.ts';
@@ -13,19 +13,8 @@ export interface ThreadHandlerDeps {
   dataDir: string;
 }
 
-type ThreadRequests =
-  | 'listThreads'
-  | 'getTimeline'
-  | 'getThread'
-  | 'updateContact'
-  | 'search'
-  | 'openThread'
-  | 'sendTextMessage'
-  | 'retryMessage'
-  | 'listTemplates'
-  | 'sendTemplate'
-  | 'getMedia'
-  | 'exportThread';
+/** The threads slice's requests (common/bridge/threads.ts): adding one there makes the compiler ask for its handler here. */
+type ThreadRequests = keyof typeof threadRequests;
 
 type Cursor = { at: string; id: number } | null;
 const cursor = (i: { at: string; id: number } | undefined): Cursor => (i ? { at: i.at, id: i.id } : null);
