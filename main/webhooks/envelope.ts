@@ -227,6 +227,159 @@ function errorsOf(v: unknown): CallErrors {
   });
 }
 
+/** One change of one entry, as the per-field readers below need it. */
+interface ChangeContext {
+  out: DomainEvent[];
+  /** `entry[i].changes[j]`, for the items' `where`. */
+  where: string;
+  field: string;
+  value: Record<string, unknown>;
+  base: { phoneNumberId: string | null; wabaId: string };
+  /** The business's own display number (null when the metadata lacks it). */
+  business: string | null;
+  contacts: Array<z.infer<typeof Contact>>;
+  /** The change's own `errors` (not an item's). */
+  valueErrors: CallErrors;
+  /** Runs one item; an item that cannot be read becomes an `unreadable` event. */
+  each: (where: string, raw: unknown, fn: () => void) => void;
+}
+
+/** A `messages` change: messages (incl. permission replies and system messages), statuses, or only errors. */
+function messagesChange(x: ChangeContext): void {
+  const { out, where, field, value, base, business, contacts, valueErrors, each } = x;
+  const messages = Array.isArray(value['messages']) ? value['messages'] : [];
+  messages.forEach((m, i) =>
+    each(`${where}.value.messages[${i}]`, m, () => {
+      const msg = parseItem(Message, m, `${where}.value.messages[${i}]`);
+      const from = contactFor(contacts, { waId: msg.from, userId: msg.from_user_id ?? msg.system?.previous_user_id, parentUserId: msg.from_parent_user_id }, business);
+      const interactiveType = msg.interactive?.type;
+      const reply = msg.interactive?.call_permission_reply;
+      if (reply && (msg.type === undefined || msg.type === 'interactive' || interactiveType === 'call_permission_reply')) {
+        out.push({
+          ...base,
+          kind: 'permission.reply',
+          key: `perm:${msg.id}`,
+          occurredAt: iso(msg.timestamp),
+          wamid: msg.id,
+          user: from,
+          response: reply.response,
+          isPermanent: reply.is_permanent === true,
+          expiresAt: reply.expiration_timestamp !== undefined ? iso(reply.expiration_timestamp) : null,
+          source: reply.response_source ?? null,
+          contextId: present(msg.context?.id),
+          raw: msg,
+        });
+      } else if (msg.type === 'system' || (msg.type === undefined && msg.system)) {
+        const sys = msg.system ?? {};
+        out.push({
+          ...base,
+          kind: 'customer.changed',
+          key: `system:${msg.id}`,
+          occurredAt: iso(msg.timestamp),
+          wamid: msg.id,
+          from,
+          change: present(sys.type) ?? 'unknown',
+          newWaId: customerNumber(sys.new_wa_id ?? sys.wa_id, business),
+          newUserId: present(sys.new_user_id ?? sys.user_id),
+          body: present(sys.body),
+          raw: msg,
+        });
+      } else {
+        out.push({ ...base, kind: 'message.received', key: `msg:${msg.id}`, occurredAt: iso(msg.timestamp), wamid: msg.id, from, type: msg.type ?? (msg.interactive ? 'interactive' : 'unknown'), raw: msg });
+      }
+    }),
+  );
+  const statuses = Array.isArray(value['statuses']) ? value['statuses'] : [];
+  statuses.forEach((s, i) =>
+    each(`${where}.value.statuses[${i}]`, s, () => {
+      const st = parseItem(Status, s, `${where}.value.statuses[${i}]`);
+      out.push({
+        ...base,
+        kind: 'message.status',
+        key: `status:${st.id}:${st.status.toLowerCase()}`,
+        occurredAt: iso(st.timestamp),
+        wamid: st.id,
+        status: st.status.toLowerCase(),
+        recipient: contactFor(contacts, { waId: st.recipient_id, userId: st.recipient_user_id }, business),
+        errors: st.errors ?? [],
+        raw: st,
+      });
+    }),
+  );
+  if (valueErrors.length && messages.length === 0 && statuses.length === 0) {
+    out.push({ ...base, kind: 'webhook.error', key: `error:${base.wabaId}:${hash(value)}`, occurredAt: null, field, errors: valueErrors, raw: value });
+  }
+}
+
+/** A `calls` change: connect / terminate / other call events, call statuses, or only errors. */
+function callsChange(x: ChangeContext): void {
+  const { out, where, field, value, base, business, contacts, valueErrors, each } = x;
+  const calls = Array.isArray(value['calls']) ? value['calls'] : [];
+  calls.forEach((c, i) =>
+    each(`${where}.value.calls[${i}]`, c, () => {
+      const call = parseItem(CallEvent, c, `${where}.value.calls[${i}]`);
+      const direction = callDirection(call, business);
+      const userInitiated = direction === 'USER_INITIATED';
+      // Business-initiated: Meta's pages put the customer in `to`; an older sample has the business there.
+      const user = userInitiated
+        ? contactFor(contacts, { waId: call.from, userId: call.from_user_id }, business)
+        : contactFor(contacts, { waId: customerNumber(call.to, business) ?? call.from, userId: call.to_user_id ?? call.from_user_id }, business);
+      const event = call.event.toLowerCase();
+      const common = { ...base, occurredAt: iso(call.timestamp), callId: call.id, raw: call };
+      if (event === 'connect') {
+        out.push({
+          ...common,
+          kind: 'call.connect',
+          key: `call:${call.id}:connect`,
+          direction,
+          user,
+          session: call.session ? { sdpType: call.session.sdp_type, sdp: call.session.sdp } : null,
+          ctaPayload: call.cta_payload ?? null,
+          deeplinkPayload: call.deeplink_payload ?? null,
+          bizOpaque: call.biz_opaque_callback_data ?? null,
+        });
+      } else if (event === 'terminate') {
+        const own = errorsOf(call.errors);
+        out.push({
+          ...common,
+          kind: 'call.terminate',
+          key: `call:${call.id}:terminate`,
+          direction,
+          user,
+          status: normaliseStatus(call.status),
+          durationSeconds: call.duration !== undefined ? Number(call.duration) : null,
+          errors: own.length ? own : valueErrors,
+          bizOpaque: call.biz_opaque_callback_data ?? null,
+        });
+      } else {
+        out.push({ ...common, kind: 'call.other', key: `call:${call.id}:${event}`, event });
+      }
+    }),
+  );
+  const statuses = Array.isArray(value['statuses']) ? value['statuses'] : [];
+  statuses.forEach((s, i) =>
+    each(`${where}.value.statuses[${i}]`, s, () => {
+      const st = parseItem(Status, s, `${where}.value.statuses[${i}]`);
+      const status = st.status.toUpperCase();
+      out.push({
+        ...base,
+        kind: 'call.status',
+        key: `call:${st.id}:status:${status}`,
+        occurredAt: iso(st.timestamp),
+        callId: st.id,
+        status,
+        user: contactFor(contacts, { waId: st.recipient_id, userId: st.recipient_user_id }, business),
+        bizOpaque: st.biz_opaque_callback_data ?? null,
+        raw: st,
+      });
+    }),
+  );
+  // A `calls` change with only errors (131044: no payment method, …) is an event of its own.
+  if (valueErrors.length && calls.length === 0 && statuses.length === 0) {
+    out.push({ ...base, kind: 'webhook.error', key: `error:${base.wabaId}:${hash(value)}`, occurredAt: typeof value['timestamp'] === 'string' || typeof value['timestamp'] === 'number' ? iso(Number(value['timestamp'])) : null, field, errors: valueErrors, raw: value });
+  }
+}
+
 export function parseEnvelope(rawBody: Buffer | string): DomainEvent[] {
   let json: unknown;
   try {
@@ -277,134 +430,11 @@ export function parseEnvelope(rawBody: Buffer | string): DomainEvent[] {
       }
       const valueErrors = errorsOf(value['errors']);
 
+      const x: ChangeContext = { out, where, field, value, base, business, contacts, valueErrors, each: (w, raw, fn) => each(w, field, raw, entry.id, phoneNumberId, fn) };
       if (field === 'messages') {
-        const messages = Array.isArray(value['messages']) ? value['messages'] : [];
-        messages.forEach((m, i) =>
-          each(`${where}.value.messages[${i}]`, field, m, entry.id, phoneNumberId, () => {
-            const msg = parseItem(Message, m, `${where}.value.messages[${i}]`);
-            const from = contactFor(contacts, { waId: msg.from, userId: msg.from_user_id ?? msg.system?.previous_user_id, parentUserId: msg.from_parent_user_id }, business);
-            const interactiveType = msg.interactive?.type;
-            const reply = msg.interactive?.call_permission_reply;
-            if (reply && (msg.type === undefined || msg.type === 'interactive' || interactiveType === 'call_permission_reply')) {
-              out.push({
-                ...base,
-                kind: 'permission.reply',
-                key: `perm:${msg.id}`,
-                occurredAt: iso(msg.timestamp),
-                wamid: msg.id,
-                user: from,
-                response: reply.response,
-                isPermanent: reply.is_permanent === true,
-                expiresAt: reply.expiration_timestamp !== undefined ? iso(reply.expiration_timestamp) : null,
-                source: reply.response_source ?? null,
-                contextId: present(msg.context?.id),
-                raw: msg,
-              });
-            } else if (msg.type === 'system' || (msg.type === undefined && msg.system)) {
-              const sys = msg.system ?? {};
-              out.push({
-                ...base,
-                kind: 'customer.changed',
-                key: `system:${msg.id}`,
-                occurredAt: iso(msg.timestamp),
-                wamid: msg.id,
-                from,
-                change: present(sys.type) ?? 'unknown',
-                newWaId: customerNumber(sys.new_wa_id ?? sys.wa_id, business),
-                newUserId: present(sys.new_user_id ?? sys.user_id),
-                body: present(sys.body),
-                raw: msg,
-              });
-            } else {
-              out.push({ ...base, kind: 'message.received', key: `msg:${msg.id}`, occurredAt: iso(msg.timestamp), wamid: msg.id, from, type: msg.type ?? (msg.interactive ? 'interactive' : 'unknown'), raw: msg });
-            }
-          }),
-        );
-        const statuses = Array.isArray(value['statuses']) ? value['statuses'] : [];
-        statuses.forEach((s, i) =>
-          each(`${where}.value.statuses[${i}]`, field, s, entry.id, phoneNumberId, () => {
-            const st = parseItem(Status, s, `${where}.value.statuses[${i}]`);
-            out.push({
-              ...base,
-              kind: 'message.status',
-              key: `status:${st.id}:${st.status.toLowerCase()}`,
-              occurredAt: iso(st.timestamp),
-              wamid: st.id,
-              status: st.status.toLowerCase(),
-              recipient: contactFor(contacts, { waId: st.recipient_id, userId: st.recipient_user_id }, business),
-              errors: st.errors ?? [],
-              raw: st,
-            });
-          }),
-        );
-        if (valueErrors.length && messages.length === 0 && statuses.length === 0) {
-          out.push({ ...base, kind: 'webhook.error', key: `error:${entry.id}:${hash(value)}`, occurredAt: null, field, errors: valueErrors, raw: value });
-        }
+        messagesChange(x);
       } else if (field === 'calls') {
-        const calls = Array.isArray(value['calls']) ? value['calls'] : [];
-        calls.forEach((c, i) =>
-          each(`${where}.value.calls[${i}]`, field, c, entry.id, phoneNumberId, () => {
-            const call = parseItem(CallEvent, c, `${where}.value.calls[${i}]`);
-            const direction = callDirection(call, business);
-            const userInitiated = direction === 'USER_INITIATED';
-            // Business-initiated: Meta's pages put the customer in `to`; an older sample has the business there.
-            const user = userInitiated
-              ? contactFor(contacts, { waId: call.from, userId: call.from_user_id }, business)
-              : contactFor(contacts, { waId: customerNumber(call.to, business) ?? call.from, userId: call.to_user_id ?? call.from_user_id }, business);
-            const event = call.event.toLowerCase();
-            const common = { ...base, occurredAt: iso(call.timestamp), callId: call.id, raw: call };
-            if (event === 'connect') {
-              out.push({
-                ...common,
-                kind: 'call.connect',
-                key: `call:${call.id}:connect`,
-                direction,
-                user,
-                session: call.session ? { sdpType: call.session.sdp_type, sdp: call.session.sdp } : null,
-                ctaPayload: call.cta_payload ?? null,
-                deeplinkPayload: call.deeplink_payload ?? null,
-                bizOpaque: call.biz_opaque_callback_data ?? null,
-              });
-            } else if (event === 'terminate') {
-              const own = errorsOf(call.errors);
-              out.push({
-                ...common,
-                kind: 'call.terminate',
-                key: `call:${call.id}:terminate`,
-                direction,
-                user,
-                status: normaliseStatus(call.status),
-                durationSeconds: call.duration !== undefined ? Number(call.duration) : null,
-                errors: own.length ? own : valueErrors,
-                bizOpaque: call.biz_opaque_callback_data ?? null,
-              });
-            } else {
-              out.push({ ...common, kind: 'call.other', key: `call:${call.id}:${event}`, event });
-            }
-          }),
-        );
-        const statuses = Array.isArray(value['statuses']) ? value['statuses'] : [];
-        statuses.forEach((s, i) =>
-          each(`${where}.value.statuses[${i}]`, field, s, entry.id, phoneNumberId, () => {
-            const st = parseItem(Status, s, `${where}.value.statuses[${i}]`);
-            const status = st.status.toUpperCase();
-            out.push({
-              ...base,
-              kind: 'call.status',
-              key: `call:${st.id}:status:${status}`,
-              occurredAt: iso(st.timestamp),
-              callId: st.id,
-              status,
-              user: contactFor(contacts, { waId: st.recipient_id, userId: st.recipient_user_id }, business),
-              bizOpaque: st.biz_opaque_callback_data ?? null,
-              raw: st,
-            });
-          }),
-        );
-        // A `calls` change with only errors (131044: no payment method, …) is an event of its own.
-        if (valueErrors.length && calls.length === 0 && statuses.length === 0) {
-          out.push({ ...base, kind: 'webhook.error', key: `error:${entry.id}:${hash(value)}`, occurredAt: typeof value['timestamp'] === 'string' || typeof value['timestamp'] === 'number' ? iso(Number(value['timestamp'])) : null, field, errors: valueErrors, raw: value });
-        }
+        callsChange(x);
       } else if (field === 'account_settings_update') {
         const settings = (value['phone_number_settings'] ?? {}) as Record<string, unknown>;
         const ts = typeof value['timestamp'] === 'string' || typeof value['timestamp'] === 'number' ? Number(value['timestamp']) : null;
