@@ -26,6 +26,7 @@ import type {
   SwitchboardApi,
 } from '../../../common/bridge-contract.ts';
 import { createWebSocketTransport } from './websocket-transport.ts';
+import { errorText } from '../format/error-text.ts';
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
 
@@ -89,7 +90,7 @@ export function createBridge(transport: BridgeTransport): Bridge {
       } catch (err) {
         if (err instanceof BridgeCallError) throw err;
         throw new BridgeCallError('unavailable', 'Switchboard’s background service did not answer. Try again in a moment.', {
-          cause: err instanceof Error ? err.message : String(err),
+          cause: errorText(err),
         });
       }
       if (!isEnvelope(response)) {

@@ -5,13 +5,12 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { AccountView, ConnectAccountResult, ConnectStep, ParamsOf } from '../../../common/bridge-contract.ts';
-import { BridgeCallError, useBridge } from '../bridge/bridge.ts';
+import { useBridge } from '../bridge/bridge.ts';
+import { errorText } from '../format/error-text.ts';
 
 export type ConnectForm = Omit<ParamsOf<'connectAccount'>, 'saveAnyway'>;
 export const CONNECT_FIELDS = ['graphBaseUrl', 'apiVersion', 'accessToken', 'appSecret', 'appId', 'wabaId', 'phoneNumberId'] as const;
 export const STEP_IDS: ConnectStep['id'][] = ['token', 'phone', 'app', 'settings', 'health', 'webhooks'];
-
-const message = (err: unknown): string => (err instanceof BridgeCallError || err instanceof Error ? err.message : String(err));
 
 export const useAccountStore = defineStore('account', () => {
   const view = shallowRef<AccountView | null>(null);
@@ -32,7 +31,7 @@ export const useAccountStore = defineStore('account', () => {
       view.value = await useBridge().request('getAccount', {});
       loadError.value = null;
     } catch (err) {
-      loadError.value = message(err);
+      loadError.value = errorText(err);
     }
   }
 
@@ -60,7 +59,7 @@ export const useAccountStore = defineStore('account', () => {
       if (res.saved) await load();
       return res.saved;
     } catch (err) {
-      connectError.value = message(err);
+      connectError.value = errorText(err);
       steps.value = [];
       return false;
     } finally {
@@ -87,7 +86,7 @@ export const useAccountStore = defineStore('account', () => {
       await load();
       return true;
     } catch (err) {
-      loadError.value = message(err);
+      loadError.value = errorText(err);
       return false;
     } finally {
       disconnecting.value = false;
@@ -98,7 +97,7 @@ export const useAccountStore = defineStore('account', () => {
     try {
       return await useBridge().request('copyVerifyToken', {});
     } catch (err) {
-      return { copied: false, reason: message(err) };
+      return { copied: false, reason: errorText(err) };
     }
   }
 

@@ -6,7 +6,8 @@
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { AppInfo, AppStatus } from '../../../common/bridge-contract.ts';
-import { BridgeCallError, useBridge, type Bridge, type BridgeConnection } from '../bridge/bridge.ts';
+import { useBridge, type Bridge, type BridgeConnection } from '../bridge/bridge.ts';
+import { errorText } from '../format/error-text.ts';
 
 export type AccountState = AppStatus['account']['state'] | 'unknown';
 export type ReachabilityState = AppStatus['reachability']['state'];
@@ -35,7 +36,7 @@ export const useAppStore = defineStore('app', () => {
       status.value = nextStatus;
       loadError.value = null;
     } catch (err) {
-      loadError.value = err instanceof BridgeCallError || err instanceof Error ? err.message : String(err);
+      loadError.value = errorText(err);
     }
   }
 

@@ -8,6 +8,7 @@ import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { ConnectionView, Diagnostics, ParamsOf, ResultOf } from '../../../common/bridge-contract.ts';
 import { BridgeCallError, useBridge } from '../bridge/bridge.ts';
+import { errorText } from '../format/error-text.ts';
 
 export type TunnelProvider = ConnectionView['provider'];
 export const TUNNEL_FIELDS = ['subdomain', 'host', 'publicUrl'] as const;
@@ -69,7 +70,6 @@ export function formFromView(view: ConnectionView | null): TunnelForm {
   };
 }
 
-const message = (err: unknown): string => (err instanceof BridgeCallError || err instanceof Error ? err.message : String(err));
 const isField = (name: unknown): name is TunnelField => typeof name === 'string' && (TUNNEL_FIELDS as readonly string[]).includes(name);
 
 /**
@@ -121,7 +121,7 @@ export const useConnectionStore = defineStore('connection', () => {
       view.value = await useBridge().request('getConnection', {});
       loadError.value = null;
     } catch (err) {
-      loadError.value = message(err);
+      loadError.value = errorText(err);
     } finally {
       loading.value = false;
     }
@@ -160,7 +160,7 @@ export const useConnectionStore = defineStore('connection', () => {
       const res = await useBridge().request('testDelivery', {});
       testResult.value = { ...res, at: new Date().toISOString() };
     } catch (err) {
-      testResult.value = { ok: false, roundTripMs: null, message: message(err), at: new Date().toISOString() };
+      testResult.value = { ok: false, roundTripMs: null, message: errorText(err), at: new Date().toISOString() };
     } finally {
       testing.value = false;
     }
@@ -176,7 +176,7 @@ export const useConnectionStore = defineStore('connection', () => {
       view.value = await useBridge().request('restartTunnel', {});
       return true;
     } catch (err) {
-      actionError.value = message(err);
+      actionError.value = errorText(err);
       return false;
     } finally {
       restarting.value = false;
@@ -195,7 +195,7 @@ export const useConnectionStore = defineStore('connection', () => {
       view.value = await useBridge().request(take ? 'takeOverCallback' : 'leaveCallbackElsewhere', {});
       return true;
     } catch (err) {
-      holderError.value = message(err);
+      holderError.value = errorText(err);
       return false;
     } finally {
       holderBusy.value = null;
@@ -233,7 +233,7 @@ export const useConnectionStore = defineStore('connection', () => {
     } catch (err) {
       const problem = err instanceof BridgeCallError && err.code === 'invalid_params' ? fieldProblem(err) : null;
       if (problem) fieldErrors.value = { [problem.field]: { kind: 'server', message: problem.message } };
-      else saveError.value = message(err);
+      else saveError.value = errorText(err);
       return false;
     } finally {
       saving.value = false;
@@ -248,7 +248,7 @@ export const useConnectionStore = defineStore('connection', () => {
       diagnosticsAt.value = new Date().toISOString();
       diagnosticsError.value = null;
     } catch (err) {
-      diagnosticsError.value = message(err);
+      diagnosticsError.value = errorText(err);
     } finally {
       diagnosticsLoading.value = false;
     }

@@ -12,6 +12,7 @@ import { computed, ref, shallowRef } from 'vue';
 import type { DesktopPreferences } from '../../../common/bridge-contract.ts';
 import { changedLast, checkShortcuts, SHORTCUT_ACTIONS, type ShortcutAction } from '../../../common/shortcuts.ts';
 import { BridgeCallError, useBridge } from '../bridge/bridge.ts';
+import { errorText } from '../format/error-text.ts';
 
 export type DesktopPatch = { openAtLogin?: boolean; openAtLoginHidden?: boolean; dnd?: 'hour' | 'tomorrow' | 'off'; dndDeclineAtOnce?: boolean; shortcuts?: Partial<Record<ShortcutAction, string | null>> };
 
@@ -44,7 +45,7 @@ export const useDesktopStore = defineStore('desktop', () => {
       adopt(await useBridge().request('getDesktopPreferences', {}));
       loadError.value = null;
     } catch (err) {
-      loadError.value = err instanceof Error ? err.message : String(err);
+      loadError.value = errorText(err);
     }
   }
 
@@ -110,7 +111,7 @@ export const useDesktopStore = defineStore('desktop', () => {
       if (fe && patch.shortcuts) {
         fieldErrors.value = { ...fieldErrors.value, ...fe };
         attempted.value = { ...attempted.value, ...patch.shortcuts };
-      } else saveError.value = err instanceof Error ? err.message : String(err);
+      } else saveError.value = errorText(err);
       return false;
     } finally {
       saving.value = false;

@@ -20,6 +20,7 @@ import {
   type FieldError,
 } from '../../../common/calling-settings.ts';
 import { BridgeCallError, useBridge } from '../bridge/bridge.ts';
+import { errorText } from '../format/error-text.ts';
 
 export type SaveState = 'idle' | 'saving' | 'saved' | 'failed';
 
@@ -88,7 +89,7 @@ export const useSettingsStore = defineStore('settings', () => {
       loadError.value = null;
       now.value = new Date();
     } catch (err) {
-      loadError.value = err instanceof BridgeCallError ? { code: err.code, message: err.message } : { code: 'internal', message: String(err) };
+      loadError.value = { code: err instanceof BridgeCallError ? err.code : 'internal', message: errorText(err) };
     } finally {
       loading.value = false;
     }
@@ -111,7 +112,7 @@ export const useSettingsStore = defineStore('settings', () => {
       return true;
     } catch (err) {
       saveState.value = 'failed';
-      saveError.value = err instanceof Error ? err.message : String(err);
+      saveError.value = errorText(err);
       if (err instanceof BridgeCallError) {
         const d = err.details as { field?: string | null; fieldErrors?: FieldError[] } | undefined;
         const fields: Record<string, string> = {};
@@ -137,7 +138,7 @@ export const useSettingsStore = defineStore('settings', () => {
       else adopt(view);
       return true;
     } catch (err) {
-      fixError.value = err instanceof Error ? err.message : String(err);
+      fixError.value = errorText(err);
       return false;
     } finally {
       fixing.value = null;

@@ -5,6 +5,7 @@
  */
 import { onBeforeUnmount, ref, watch } from 'vue';
 import { useThreadsStore } from '../../stores/threads.store.ts';
+import { errorText } from '../../format/error-text.ts';
 
 export type MediaState = 'idle' | 'loading' | 'ready' | 'failed';
 
@@ -35,7 +36,7 @@ export function useItemMedia(itemId: () => number) {
       state.value = 'ready';
     } catch (err) {
       if (mine !== seq) return;
-      error.value = err instanceof Error ? err.message : String(err);
+      error.value = errorText(err);
       state.value = 'failed';
     }
   }
