@@ -78,6 +78,99 @@ export const MAX_SLOW_SENDERS = 2;
 /** Idle connections are kept (they are the tunnel's pool); this bounds how many. */
 export const MAX_CONNECTIONS = 256;
 
+function send(res: ServerResponse, status: number, body = '', type = 'text/plain; charset=utf-8'): void {
+  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.end(body);
+}
+
+/**
+ * Watches every connection for slow senders and cuts the oldest beyond MAX_SLOW_SENDERS. `track`
+ * is called for each request; `idleBytes` is what a connection had read when its last answer went.
+ */
+function watchSlowSenders(server: Server, stats: ReceiverStats, log: Logger, checkEveryMs: number): { track: (req: IncomingMessage, res: ServerResponse) => void; idleBytes: (socket: Socket) => number | undefined; stop: () => void } {
+  // Per connection: is a request arriving, and since when? A request is arriving while its body is
+  // incomplete, or (before Node has its headers) while bytes came in after the last answer.
+  interface ConnState {
+    idleBytes: number;
+    active: boolean;
+    bodyDone: boolean;
+    since: number | null;
+  }
+  const conns = new Map<Socket, ConnState>();
+  server.on('connection', (socket: Socket) => {
+    conns.set(socket, { idleBytes: 0, active: false, bodyDone: false, since: null });
+    socket.once('close', () => conns.delete(socket));
+  });
+  function track(req: IncomingMessage, res: ServerResponse): void {
+    const socket = req.socket;
+    const c = conns.get(socket);
+    if (!c) return;
+    c.active = true;
+    c.bodyDone = req.complete;
+    c.since = Date.now();
+    req.once('end', () => (c.bodyDone = true));
+    res.once('finish', () => {
+      c.active = false;
+      c.since = null;
+      c.idleBytes = socket.bytesRead;
+    });
+  }
+  const slowCheck = setInterval(() => {
+    const now = Date.now();
+    const slow: Array<[Socket, number]> = [];
+    for (const [socket, c] of conns) {
+      if (c.active) {
+        if (c.bodyDone) continue;
+      } else if (socket.bytesRead > c.idleBytes) {
+        c.since ??= now;
+      } else {
+        c.since = null;
+        continue;
+      }
+      if (c.since !== null && now - c.since >= SLOW_SENDER_MS) slow.push([socket, c.since]);
+    }
+    if (slow.length <= MAX_SLOW_SENDERS) return;
+    slow.sort((a, b) => a[1] - b[1]);
+    const cut = slow.slice(0, slow.length - MAX_SLOW_SENDERS);
+    for (const [socket] of cut) socket.destroy();
+    stats.slowSendersCut += cut.length;
+    log.warn('webhook.slow_senders_cut', { count: cut.length, total: stats.slowSendersCut });
+  }, checkEveryMs);
+  slowCheck.unref();
+  return { track, idleBytes: (socket) => conns.get(socket)?.idleBytes, stop: () => clearInterval(slowCheck) };
+}
+
+/** Answers (or drops) what never becomes a request: refused by Node's parser, or CONNECT. */
+function answerRefusedRequests(server: Server, idleBytes: (socket: Socket) => number | undefined): void {
+  // A request Node's parser refuses (bad bytes, smuggling headers, huge headers) still gets a plain
+  // answer with nothing about the server in it, then the connection is closed.
+  //
+  // Never answer a connection that has not sent a byte. Node reports its headers timeout for idle
+  // new connections too, and localtunnel's client keeps several of those open to us; an answer
+  // written there travels up the tunnel socket, waits unread in the tunnel server's pool and is
+  // taken as the answer to the next request sent over that socket (a probe, or WhatsApp's webhook).
+  // Ignoring the report leaves the connection as it was: Node stops timing it until a request begins.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT' && (socket as Socket).bytesRead === (idleBytes(socket as Socket) ?? 0)) return;
+    if (!socket.writable || err.code === 'ECONNRESET') {
+      socket.destroy();
+      return;
+    }
+    const [status, text] =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? ['431 Request Header Fields Too Large', 'Request header fields too large']
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? ['408 Request Timeout', 'Request timeout']
+          : ['400 Bad Request', 'Bad request'];
+    socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${text.length}\r\nConnection: close\r\n\r\n${text}`);
+    (socket as Socket).setTimeout(5000, () => socket.destroy());
+  });
+  // CONNECT is not a route either (without this listener Node drops the connection unanswered).
+  server.on('connect', (_req, socket) => {
+    socket.end('HTTP/1.1 404 Not Found\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 9\r\nConnection: close\r\n\r\nNot found');
+  });
+}
+
 export async function startWebhookReceiver(opts: ReceiverOptions): Promise<WebhookReceiver> {
   const path = opts.path ?? DEFAULT_WEBHOOK_PATH;
   const clock = opts.clock ?? (() => new Date());
@@ -86,11 +179,6 @@ export async function startWebhookReceiver(opts: ReceiverOptions): Promise<Webho
   const logEvery = opts.signatureLogIntervalMs ?? 10_000;
   let lastSignatureLog = 0;
   let unloggedSignatureFailures = 0;
-
-  const send = (res: ServerResponse, status: number, body = '', type = 'text/plain; charset=utf-8'): void => {
-    res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
-    res.end(body);
-  };
 
   const handleVerify = (url: URL, res: ServerResponse): void => {
     const token = opts.verifyToken();
@@ -174,7 +262,7 @@ export async function startWebhookReceiver(opts: ReceiverOptions): Promise<Webho
   const server: Server = createServer(
     { connectionsCheckingInterval: timeouts.checkEveryMs, headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, keepAliveTimeout: 0 },
     (req, res) => {
-    track(req, res);
+    watch.track(req, res);
     const rawPath = (req.url ?? '/').split('?')[0];
     let url: URL;
     try {
@@ -198,84 +286,10 @@ export async function startWebhookReceiver(opts: ReceiverOptions): Promise<Webho
     },
   );
   server.maxConnections = MAX_CONNECTIONS;
+  const watch = watchSlowSenders(server, stats, log, timeouts.checkEveryMs);
+  answerRefusedRequests(server, watch.idleBytes);
 
-  // Per connection: is a request arriving, and since when? A request is arriving while its body is
-  // incomplete, or (before Node has its headers) while bytes came in after the last answer.
-  interface ConnState {
-    idleBytes: number;
-    active: boolean;
-    bodyDone: boolean;
-    since: number | null;
-  }
-  const conns = new Map<Socket, ConnState>();
-  server.on('connection', (socket: Socket) => {
-    conns.set(socket, { idleBytes: 0, active: false, bodyDone: false, since: null });
-    socket.once('close', () => conns.delete(socket));
-  });
-  function track(req: IncomingMessage, res: ServerResponse): void {
-    const socket = req.socket;
-    const c = conns.get(socket);
-    if (!c) return;
-    c.active = true;
-    c.bodyDone = req.complete;
-    c.since = Date.now();
-    req.once('end', () => (c.bodyDone = true));
-    res.once('finish', () => {
-      c.active = false;
-      c.since = null;
-      c.idleBytes = socket.bytesRead;
-    });
-  }
-  const slowCheck = setInterval(() => {
-    const now = Date.now();
-    const slow: Array<[Socket, number]> = [];
-    for (const [socket, c] of conns) {
-      if (c.active) {
-        if (c.bodyDone) continue;
-      } else if (socket.bytesRead > c.idleBytes) {
-        c.since ??= now;
-      } else {
-        c.since = null;
-        continue;
-      }
-      if (c.since !== null && now - c.since >= SLOW_SENDER_MS) slow.push([socket, c.since]);
-    }
-    if (slow.length <= MAX_SLOW_SENDERS) return;
-    slow.sort((a, b) => a[1] - b[1]);
-    const cut = slow.slice(0, slow.length - MAX_SLOW_SENDERS);
-    for (const [socket] of cut) socket.destroy();
-    stats.slowSendersCut += cut.length;
-    log.warn('webhook.slow_senders_cut', { count: cut.length, total: stats.slowSendersCut });
-  }, timeouts.checkEveryMs);
-  slowCheck.unref();
 
-  // A request Node's parser refuses (bad bytes, smuggling headers, huge headers) still gets a plain
-  // answer with nothing about the server in it, then the connection is closed.
-  //
-  // Never answer a connection that has not sent a byte. Node reports its headers timeout for idle
-  // new connections too, and localtunnel's client keeps several of those open to us; an answer
-  // written there travels up the tunnel socket, waits unread in the tunnel server's pool and is
-  // taken as the answer to the next request sent over that socket (a probe, or WhatsApp's webhook).
-  // Ignoring the report leaves the connection as it was: Node stops timing it until a request begins.
-  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT' && (socket as Socket).bytesRead === (conns.get(socket as Socket)?.idleBytes ?? 0)) return;
-    if (!socket.writable || err.code === 'ECONNRESET') {
-      socket.destroy();
-      return;
-    }
-    const [status, text] =
-      err.code === 'HPE_HEADER_OVERFLOW'
-        ? ['431 Request Header Fields Too Large', 'Request header fields too large']
-        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-          ? ['408 Request Timeout', 'Request timeout']
-          : ['400 Bad Request', 'Bad request'];
-    socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${text.length}\r\nConnection: close\r\n\r\n${text}`);
-    (socket as Socket).setTimeout(5000, () => socket.destroy());
-  });
-  // CONNECT is not a route either (without this listener Node drops the connection unanswered).
-  server.on('connect', (_req, socket) => {
-    socket.end('HTTP/1.1 404 Not Found\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 9\r\nConnection: close\r\n\r\nNot found');
-  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -295,7 +309,7 @@ export async function startWebhookReceiver(opts: ReceiverOptions): Promise<Webho
     stats,
     close: () =>
       new Promise<void>((resolve) => {
-        clearInterval(slowCheck);
+        watch.stop();
         server.closeAllConnections();
         server.close(() => resolve());
       }),
