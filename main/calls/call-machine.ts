@@ -220,7 +220,7 @@ export const TRANSITIONS: Record<CallStateName, HandlerMap> = {
     // WhatsApp ended a call that was up: completed, unless its terminate says FAILED with an error
     // (138021: the customer's phone got no audio) — then failed, with the error table's words.
     terminate_webhook: (_c, e) => ({ next: e.failure ? end('failed', e.failure) : end('completed', e.reason ?? null), effects: [closeMedia] }),
-    // ACCEPTED can beat the connect webhook that carries the customer's answer (found by the soak):
+    // ACCEPTED can beat the connect webhook that carries the customer's answer (webhooks reorder):
     // it is applied now. A duplicate of an answer already applied changes nothing.
     connect_answer: (c, e) => applyCustomerAnswer(c, e.sdp),
   },
