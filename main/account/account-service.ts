@@ -16,6 +16,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import type { ConnectAccountResult, ConnectStep } from '../../common/bridge-contract.ts';
 import type { Logger, SecretRedactor } from '../core/log.ts';
 import { defaultGraphTimeoutMs, GraphClient } from '../graph/graph-client.ts';
 import { GraphError } from '../graph/graph-errors.ts';
@@ -36,28 +37,10 @@ export type ConnectInput = z.infer<typeof ConnectInput>;
 
 export const CONNECT_STEPS = ['token', 'phone', 'app', 'settings', 'health', 'webhooks'] as const;
 export type ConnectStepId = (typeof CONNECT_STEPS)[number];
-export type StepState = 'pending' | 'running' | 'ok' | 'warning' | 'failed' | 'skipped';
-
-export interface ConnectStep {
-  id: ConnectStepId;
-  state: StepState;
-  message: string;
-  fix: string | null;
-}
-
-export interface PhoneInfo {
-  displayPhoneNumber: string | null;
-  verifiedName: string | null;
-  qualityRating: string | null;
-  platformType: string | null;
-  callingStatus: string | null;
-}
-
-export interface ConnectResult {
-  saved: boolean;
-  steps: ConnectStep[];
-  phone: PhoneInfo | null;
-}
+export type StepState = ConnectStep['state'];
+export type { ConnectStep };
+export type PhoneInfo = NonNullable<ConnectAccountResult['phone']>;
+export type ConnectResult = Omit<ConnectAccountResult, 'fieldErrors'>;
 
 const PhoneNode = z.looseObject({
   id: z.string(),

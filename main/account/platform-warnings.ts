@@ -13,22 +13,15 @@
  * pointed here) triggers a re-read.
  */
 import { z } from 'zod';
+import type { AppStatus } from '../../common/bridge-contract.ts';
 import type { Logger } from '../core/log.ts';
 import { GRAPH_ERRORS } from '../graph/graph-errors.ts';
 import type { GraphClient } from '../graph/graph-client.ts';
 import type { DomainEvent } from '../webhooks/envelope.ts';
 import type { CallingSettingsService } from './calling-settings-service.ts';
 
-export interface PlatformWarning {
-  kind: 'restriction' | 'health' | 'webhook_error' | 'setup';
-  /** Stable per warning (type of restriction, entity, error code). */
-  key: string;
-  text: string;
-  /** When it ends, if WhatsApp says (ISO). */
-  until: string | null;
-  /** When Switchboard learnt of it (ISO). */
-  at: string;
-}
+/** A warning as AppStatus carries it: `key` is stable per warning (type of restriction, entity, error code), `until` when it ends if WhatsApp says, `at` when Switchboard learnt of it. */
+export type PlatformWarning = NonNullable<AppStatus['warnings']>[number];
 
 const Health = z.looseObject({
   health_status: z.looseObject({

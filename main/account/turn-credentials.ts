@@ -9,15 +9,12 @@
  * server without them. So the redactor masks them in logs and diagnostics, not on the bridge.
  */
 import { z } from 'zod';
+import type { CallPreferences } from '../../common/bridge-contract.ts';
 import type { Logger, SecretRedactor } from '../core/log.ts';
 import { Preferences, type ConfigStore } from './config-store.ts';
 import type { SecretsService } from './secrets.ts';
 
-export interface TurnServer {
-  urls: string;
-  username: string | null;
-  credential: string | null;
-}
+export type TurnServer = CallPreferences['turnServers'][number];
 
 const Stored = z.array(z.string().max(200).nullable()).max(3);
 

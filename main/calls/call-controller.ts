@@ -18,6 +18,7 @@
  * leaves a tombstone, so the late connect is recorded as missed and never rings; a connect older
  * than the answer window never rings either.
  */
+import type { CallView } from '../../common/bridge-contract.ts';
 import type { AccountService } from '../account/account-service.ts';
 import { asGraphError } from '../account/account-service.ts';
 import { GRAPH_ERRORS, type GraphError } from '../graph/graph-errors.ts';
@@ -42,18 +43,8 @@ export interface MediaPort {
   ring(localId: string, on: boolean): void;
 }
 
-export interface CallView {
-  localId: string;
-  callId: string | null;
-  direction: 'incoming' | 'outgoing';
-  state: CallContext['state'];
-  outcome: CallOutcome | null;
-  reason: string | null;
-  threadId: number | null;
-  startedAt: string;
-  answerDeadline: string | null;
-  origin: { ctaPayload: string | null; deeplinkPayload: string | null } | null;
-}
+/** What the window is told of a call: the contract's CallView. */
+export type { CallView };
 
 export interface CallControllerOptions {
   account: AccountService;

@@ -10,6 +10,7 @@
  * Everything the Call button needs to say why it is disabled comes from here, in plain words.
  */
 import { z } from 'zod';
+import type { ResultOf } from '../../common/bridge-contract.ts';
 import type { AccountService } from '../account/account-service.ts';
 import { asGraphError } from '../account/account-service.ts';
 import { DomainError } from '../core/domain-error.ts';
@@ -22,17 +23,8 @@ const PermissionsResponse = z.looseObject({
 });
 const SendResponse = z.looseObject({ messages: z.array(z.looseObject({ id: z.string() })).min(1) });
 
-export interface CallPermissionView {
-  status: 'none' | 'temporary' | 'permanent';
-  expiresAt: string | null;
-  canCall: boolean;
-  /** Why the Call button is disabled (null when it is not). */
-  callBlockedReason: string | null;
-  canRequest: boolean;
-  requestBlockedReason: string | null;
-  /** Inside the 24-hour window an interactive request is sent; outside it, a template. */
-  requestNeedsTemplate: boolean;
-}
+/** Whether the owner may call the customer, and why not (the contract's `getCallPermission` result). */
+export type CallPermissionView = ResultOf<'getCallPermission'>;
 
 const when = (unix: number | undefined): string | null => (unix ? new Date(unix * 1000).toISOString() : null);
 

@@ -10,13 +10,14 @@
  * shortcuts (A↔B) works; a shortcut bound to the same key for the same action is left alone (no
  * gap in which a key press is lost); one the OS refused last time is tried again.
  */
+import type { DesktopPreferences } from '../../common/bridge-contract.ts';
 import { isEngagedCall } from '../../common/rules/call-state.ts';
 import { checkShortcuts, normaliseAccelerator, SHORTCUT_ACTIONS, type ShortcutAction, type ShortcutMap } from '../../common/shortcuts.ts';
 
 export * from '../../common/shortcuts.ts';
 
 /** Per action: registered and working, turned off, taken by another app, not a usable shortcut, or not available in this host. */
-export type ShortcutStatus = 'active' | 'off' | 'taken' | 'invalid' | 'desktop-only';
+export type ShortcutStatus = DesktopPreferences['shortcutStatus'][ShortcutAction];
 /** What is registered with the OS right now: action → canonical accelerator. */
 export type Registered = Partial<Record<ShortcutAction, string>>;
 

@@ -1,3 +1,4 @@
+import type { AppStatus } from '../../common/bridge-contract.ts';
 import { isEngagedCall } from '../../common/rules/call-state.ts';
 
 /**
@@ -8,7 +9,7 @@ export type TrayState = 'ringing' | 'on-call' | 'dnd' | 'unreachable' | 'ready' 
 
 export interface TrayInput {
   accountConnected: boolean;
-  reachability: 'unknown' | 'connecting' | 'connected' | 'unreachable';
+  reachability: AppStatus['reachability']['state'];
   callStates: ReadonlyArray<string>;
   dndUntil: string | null;
   now: Date;

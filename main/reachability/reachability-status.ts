@@ -3,9 +3,10 @@
  * recent history and probes, and where Meta is pointed. Plain data, read by the connection
  * service and the diagnostics without needing the supervisor itself.
  */
+import type { ConnectionView } from '../../common/bridge-contract.ts';
 import type { TunnelProviderKind } from './tunnel-provider.ts';
 
-export type ReachabilityState = 'stopped' | 'connecting' | 'connected' | 'unreachable';
+export type ReachabilityState = ConnectionView['state'];
 
 /** One health probe: through the public URL, or to the receiver on this computer. */
 export interface ProbeRecord {

@@ -3,7 +3,9 @@
  * (the default, no account) and "my own public HTTPS URL" today; ngrok or cloudflared could follow
  * without touching the receiver or the supervisor.
  */
-export type TunnelProviderKind = 'localtunnel' | 'public-url';
+import type { ConnectionView } from '../../common/bridge-contract.ts';
+
+export type TunnelProviderKind = ConnectionView['provider'];
 
 export interface TunnelProvider {
   readonly kind: TunnelProviderKind;

@@ -10,6 +10,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
+import type { ResultOf } from '../../common/bridge-contract.ts';
 import type { AccountService } from '../account/account-service.ts';
 import { asGraphError } from '../account/account-service.ts';
 import { DomainError } from '../core/domain-error.ts';
@@ -35,16 +36,8 @@ const Templates = z.looseObject({
 });
 const MediaInfo = z.looseObject({ url: z.string().url(), mime_type: z.string(), sha256: z.string().optional(), file_size: z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]).optional(), id: z.string() });
 
-export interface TemplateView {
-  name: string;
-  language: string;
-  category: string | null;
-  /** The body text with {{1}}… placeholders, and how many parameters it takes. */
-  body: string;
-  parameterCount: number;
-  /** Buttons by type, e.g. ["CALL_PERMISSION_REQUEST"], ["VOICE_CALL"]. */
-  buttons: string[];
-}
+/** An approved template as the composer sees it (`body` with {{1}}… placeholders; `buttons` by type, e.g. ["VOICE_CALL"]). */
+export type TemplateView = ResultOf<'listTemplates'>['templates'][number];
 
 /** Largest media file Switchboard downloads and keeps (WhatsApp allows up to 100 MB; a desktop preview rarely needs more). */
 export const MAX_MEDIA_BYTES = 16 * 1024 * 1024;

@@ -3,15 +3,11 @@
  * indexed, and turning what a person typed into a safe query. The store calls these inside its
  * own writes and reads; the tables (items_fts, contacts_fts) are in migration 2.
  */
+import type { ResultOf } from '../../common/bridge-contract.ts';
 import type { Database } from '../storage/database.ts';
 
-export interface SearchHit {
-  itemId: number;
-  threadId: number;
-  at: string;
-  /** The matching text with matches wrapped in \u0001…\u0002 (the UI turns them into <mark>). */
-  snippet: string;
-}
+/** A search hit as the bridge carries it; `snippet` has the matches wrapped in \u0001…\u0002 (the UI turns them into <mark>). */
+export type SearchHit = ResultOf<'search'>['hits'][number];
 
 /** The searchable text of an inbound message, by type. */
 export function messageText(raw: Record<string, unknown>): string | null {

@@ -1,45 +1,14 @@
 /**
  * The thread store's shapes: contacts, thread summaries, timeline items and the keyset cursor,
- * and how an items row becomes a TimelineItem.
+ * and how an items row becomes a TimelineItem. The shapes the bridge carries are the contract's
+ * (common/bridge-contract.ts), inferred from its schemas rather than written again here.
  */
+import type { z } from 'zod';
+import type { PageCursor, ThreadSummary, TimelineItem } from '../../common/bridge-contract.ts';
 
-export interface Contact {
-  id: number;
-  waId: string | null;
-  userId: string | null;
-  profileName: string | null;
-  username: string | null;
-  ownerName: string | null;
-  country: string | null;
-}
-
-export interface ThreadSummary {
-  id: number;
-  contact: Contact;
-  lastItemAt: string | null;
-  lastItem: { kind: string; type: string; direction: string | null; body: string | null; status: string | null } | null;
-  unreadCount: number;
-  missedCalls: number;
-  windowExpiresAt: string | null;
-}
-
-export interface TimelineItem {
-  id: number;
-  threadId: number;
-  kind: 'message' | 'call' | 'system';
-  metaId: string | null;
-  direction: 'in' | 'out' | null;
-  at: string;
-  type: string;
-  body: string | null;
-  status: string | null;
-  data: Record<string, unknown>;
-}
-
-export interface Cursor {
-  at: string;
-  id: number;
-}
+export type { ThreadSummary, TimelineItem };
+export type Contact = ThreadSummary['contact'];
+export type Cursor = z.infer<typeof PageCursor>;
 
 export interface ItemRow {
   id: number;
