@@ -8,12 +8,12 @@
  * `details.fieldErrors`. Graph's refusals come back as `graph_<code>` with the plain message, and
  * `details.field` when Graph's text names the offending field.
  */
-import { z } from 'zod';
 import type { CallingSettingsView } from '../../common/bridge-contract.ts';
 import { GraphSettingsResponse, parseSettingsResponse, toGraphCalling, validateCallingChanges, type CallingChanges } from '../../common/calling-settings.ts';
 import { DomainError } from '../core/domain-error.ts';
 import type { Logger } from '../core/log.ts';
 import type { GraphClient } from '../graph/graph-client.ts';
+import { whatsapp } from '../graph/whatsapp.ts';
 import { asGraphError } from './account-service.ts';
 
 export interface CallingSettingsServiceOptions {
@@ -24,8 +24,6 @@ export interface CallingSettingsServiceOptions {
   log: Logger;
   clock?: () => Date;
 }
-
-const PostResult = z.looseObject({ success: z.boolean().optional() });
 
 export class CallingSettingsService {
   private readonly opts: CallingSettingsServiceOptions;
@@ -55,13 +53,8 @@ export class CallingSettingsService {
       throw new DomainError('invalid_audio', 'The announcement must be Ogg/Opus audio.');
     }
     if (bytes.length > 5 * 1024 * 1024) throw new DomainError('invalid_audio', 'The announcement is too large (over 5 MB); keep it under a minute.');
-    const form = new FormData();
-    form.set('messaging_product', 'whatsapp');
-    form.set('type', 'audio/ogg');
-    form.set('use_case', 'call_voicemail_announcement');
-    form.set('file', new Blob([new Uint8Array(bytes)], { type: 'audio/ogg' }), 'voicemail-announcement.ogg');
     try {
-      const r = await graph.request({ method: 'POST', path: `/${pnid}/media`, form, schema: z.looseObject({ id: z.union([z.string(), z.number()]).transform(String) }) });
+      const r = await whatsapp(graph, pnid).media.upload({ bytes, type: 'audio/ogg', filename: 'voicemail-announcement.ogg', useCase: 'call_voicemail_announcement' });
       this.opts.log.info('calling_settings.announcement_uploaded', { bytes: bytes.length });
       return { mediaId: r.id };
     } catch (err) {
@@ -89,7 +82,7 @@ export class CallingSettingsService {
   async get(): Promise<CallingSettingsView> {
     const { graph, pnid } = this.connected();
     try {
-      const json = await graph.request({ method: 'GET', path: `/${pnid}/settings`, schema: GraphSettingsResponse });
+      const json = await whatsapp(graph, pnid).settings.get(GraphSettingsResponse);
       const parsed = parseSettingsResponse(json);
       this.last = parsed.calling;
       return { ...parsed, fetchedAt: this.clock().toISOString() };
@@ -107,7 +100,7 @@ export class CallingSettingsService {
     }
     if (Object.keys(changes).length > 0) {
       try {
-        await graph.request({ method: 'POST', path: `/${pnid}/settings`, body: { calling: toGraphCalling(changes) }, schema: PostResult });
+        await whatsapp(graph, pnid).settings.updateCalling(toGraphCalling(changes));
       } catch (err) {
         throw toBridgeError(err, changes);
       }

@@ -25,6 +25,7 @@ import type { AccountService, WebhookFieldsResult } from '../account/account-ser
 import type { ConfigStore } from '../account/config-store.ts';
 import type { Logger } from '../core/log.ts';
 import { GraphError } from '../graph/graph-errors.ts';
+import { whatsapp } from '../graph/whatsapp.ts';
 import type { WebhookInbox } from '../webhooks/inbox.ts';
 import { signBody } from '../webhooks/signature.ts';
 import type { WebhookReceiver } from '../webhooks/webhook-receiver.ts';
@@ -55,7 +56,6 @@ export class CallbackHeldElsewhereError extends Error {
     this.url = url;
   }
 }
-const Success = z.looseObject({ success: z.boolean().optional() });
 
 export interface ConnectionServiceOptions {
   account: AccountService;
@@ -201,7 +201,7 @@ export class ConnectionService {
       const ours = current !== null && (current === this.supervisor?.status.callbackUrl || current === this.o.config.get().tunnel.registeredCallbackUrl);
       if (current === null) return { state: 'none', message: 'WhatsApp had no address of this computer’s for the number.' };
       if (!ours) return { state: 'not_ours', message: `WhatsApp sends the number’s events to ${current}, which is not this computer’s address; it was left as it is.` };
-      await graph.request({ method: 'POST', path: `/${a.phoneNumberId}`, body: { webhook_configuration: { override_callback_uri: '' } }, schema: Success });
+      await whatsapp(graph, a.phoneNumberId).phoneNumber.clearCallbackOverride();
       this.o.config.update((c) => {
         c.tunnel.registeredCallbackUrl = null;
         c.tunnel.leaveCallbackElsewhere = false;
@@ -232,7 +232,7 @@ export class ConnectionService {
     const graph = this.o.account.graph({ timeoutMs: 30_000 });
     const a = this.o.account.account();
     if (!graph || !a) throw new Error('No account is connected.');
-    const check = await graph.request({ method: 'GET', path: `/${a.phoneNumberId}`, query: { fields: 'webhook_configuration' }, schema: PhoneWebhookConfig });
+    const check = await whatsapp(graph, a.phoneNumberId).phoneNumber.webhookConfiguration(PhoneWebhookConfig);
     return check.webhook_configuration?.phone_number || null;
   }
 
@@ -282,13 +282,9 @@ export class ConnectionService {
         this.o.log.warn('connection.callback_held_elsewhere', {});
         throw new CallbackHeldElsewhereError(current!);
       }
-      await graph.request({
-        method: 'POST',
-        path: `/${a.phoneNumberId}`,
-        body: { webhook_configuration: { override_callback_uri: change.callbackUrl, verify_token: token } },
-        schema: Success,
-      });
-      const check = await graph.request({ method: 'GET', path: `/${a.phoneNumberId}`, query: { fields: 'webhook_configuration' }, schema: PhoneWebhookConfig });
+      const phoneNumber = whatsapp(graph, a.phoneNumberId).phoneNumber;
+      await phoneNumber.setCallbackOverride(change.callbackUrl, token);
+      const check = await phoneNumber.webhookConfiguration(PhoneWebhookConfig);
       const now = check.webhook_configuration?.phone_number;
       if (now !== change.callbackUrl) throw new Error(`WhatsApp still calls ${now ?? 'no address'} for this number instead of ${change.callbackUrl}.`);
       this.o.config.update((c) => {
