@@ -20,6 +20,7 @@ import type { ConnectAccountResult, ConnectStep } from '../../common/bridge-cont
 import type { Logger, SecretRedactor } from '../core/log.ts';
 import { defaultGraphTimeoutMs, GraphClient } from '../graph/graph-client.ts';
 import { GraphError } from '../graph/graph-errors.ts';
+import { metaApp, whatsapp, whatsappBusinessAccount } from '../graph/whatsapp.ts';
 import type { AccountConfig, ConfigStore } from './config-store.ts';
 import type { SecretsService } from './secrets.ts';
 
@@ -168,7 +169,7 @@ export class AccountService {
       ...(this.fetchImpl ? { fetch: this.fetchImpl } : {}),
     });
     try {
-      const subs = await appGraph.request({ method: 'GET', path: `/${a.appId}/subscriptions`, schema: AppSubscriptions });
+      const subs = await metaApp(appGraph, a.appId).subscriptions.list(AppSubscriptions);
       const waba = subs.data.find((d) => d.object === 'whatsapp_business_account');
       const have = new Set((waba?.fields ?? []).map((f) => f.name));
       const missing = REQUIRED_WEBHOOK_FIELDS.filter((f) => !have.has(f));
@@ -182,7 +183,7 @@ export class AccountService {
         };
       }
       const fields = [...new Set([...have, ...REQUIRED_WEBHOOK_FIELDS, 'account_settings_update'])];
-      await appGraph.request({ method: 'POST', path: `/${a.appId}/subscriptions`, body: { object: 'whatsapp_business_account', callback_url: callbackUrl, verify_token: verifyToken, fields: fields.join(',') }, schema: z.looseObject({ success: z.boolean().optional() }) });
+      await metaApp(appGraph, a.appId).subscriptions.subscribeWhatsApp({ callbackUrl, verifyToken, fields });
       this.webhookFields = new Set(fields);
       this.log.info('account.webhook_fields_subscribed', { fields: fields.join(',') });
       return { state: 'subscribed', message: `Switchboard subscribed the app to the ${missing.map((m) => `"${m}"`).join(' and ')} webhook field${missing.length > 1 ? 's' : ''}.` };
@@ -223,7 +224,7 @@ export class AccountService {
     set('token', 'running', 'Checking the access token…');
     let node: z.infer<typeof PhoneNode> | null = null;
     try {
-      node = await graph.request({ method: 'GET', path: `/${input.phoneNumberId}`, query: { fields: 'id,display_phone_number,verified_name,quality_rating,code_verification_status,platform_type' }, schema: PhoneNode });
+      node = await whatsapp(graph, input.phoneNumberId).phoneNumber.details(PhoneNode);
       set('token', 'ok', 'The access token works.');
     } catch (err) {
       const e = asGraphError(err);
@@ -250,7 +251,7 @@ export class AccountService {
     if (steps.get('phone')!.state === 'ok') {
       set('app', 'running', 'Checking the app id and app secret…');
       try {
-        const subs = await appGraph.request({ method: 'GET', path: `/${input.appId}/subscriptions`, schema: AppSubscriptions });
+        const subs = await metaApp(appGraph, input.appId).subscriptions.list(AppSubscriptions);
         set('app', 'ok', 'The app secret matches the app.');
         const waba = subs.data.find((d) => d.object === 'whatsapp_business_account');
         this.webhookFields = waba ? new Set((waba.fields ?? []).map((f) => f.name)) : null;
@@ -263,7 +264,7 @@ export class AccountService {
 
       set('settings', 'running', 'Reading the calling settings…');
       try {
-        const s = await graph.request({ method: 'GET', path: `/${input.phoneNumberId}/settings`, schema: SettingsGet });
+        const s = await whatsapp(graph, input.phoneNumberId).settings.get(SettingsGet);
         const status = s.calling?.status ?? 'DISABLED';
         phone!.callingStatus = status;
         const sip = s.calling?.sip?.status === 'ENABLED';
@@ -279,7 +280,7 @@ export class AccountService {
 
       set('health', 'running', 'Checking the number\'s health…');
       try {
-        const h = await graph.request({ method: 'GET', path: `/${input.phoneNumberId}`, query: { fields: 'health_status' }, schema: Health });
+        const h = await whatsapp(graph, input.phoneNumberId).phoneNumber.health(Health);
         const problems = (h.health_status.entities ?? [])
           .flatMap((en) => (en.errors ?? []).map((er) => ({ entity: en.entity_type, ...er })))
           .filter((p) => p.error_code !== 138024 && p.error_code !== 138025); // SIP-only, irrelevant here
@@ -299,7 +300,7 @@ export class AccountService {
 
       set('webhooks', 'running', 'Checking webhook subscriptions…');
       try {
-        const apps = await graph.request({ method: 'GET', path: `/${input.wabaId}/subscribed_apps`, schema: SubscribedApps });
+        const apps = await whatsappBusinessAccount(graph, input.wabaId).subscribedApps.list(SubscribedApps);
         const subscribed = apps.data.some((d) => d.whatsapp_business_api_data?.id === input.appId);
         const fields = this.webhookFields;
         const missing = fields ? ['calls', 'messages'].filter((f) => !fields.has(f)) : [];
@@ -347,7 +348,7 @@ export class AccountService {
     // Subscribe the app to the WABA when the check found it missing (harmless to repeat).
     if (steps.find((s) => s.id === 'webhooks')?.message.includes('not yet subscribed')) {
       try {
-        await graph.request({ method: 'POST', path: `/${input.wabaId}/subscribed_apps`, schema: z.looseObject({ success: z.boolean() }) });
+        await whatsappBusinessAccount(graph, input.wabaId).subscribedApps.subscribe();
       } catch (err) {
         this.log.warn('account.subscribe_failed', { error: asGraphError(err).message });
       }

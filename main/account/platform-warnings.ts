@@ -17,6 +17,7 @@ import type { AppStatus } from '../../common/bridge-contract.ts';
 import type { Logger } from '../core/log.ts';
 import { GRAPH_ERRORS } from '../graph/graph-errors.ts';
 import type { GraphClient } from '../graph/graph-client.ts';
+import { whatsapp } from '../graph/whatsapp.ts';
 import type { DomainEvent } from '../webhooks/envelope.ts';
 import type { CallingSettingsService } from './calling-settings-service.ts';
 
@@ -171,7 +172,7 @@ export class PlatformWarnings {
       this.o.log.info('warnings.settings_unreadable', { error: (err as Error).message });
     }
     try {
-      const h = await graph.request({ method: 'GET', path: `/${pnid}`, query: { fields: 'health_status' }, schema: Health });
+      const h = await whatsapp(graph, pnid).phoneNumber.health(Health);
       readSomething = true;
       for (const en of h.health_status.entities ?? []) {
         const state = en.can_send_message ?? 'AVAILABLE';

@@ -14,6 +14,7 @@ import type { ResultOf } from '../../common/bridge-contract.ts';
 import type { AccountService } from '../account/account-service.ts';
 import { asGraphError } from '../account/account-service.ts';
 import { DomainError } from '../core/domain-error.ts';
+import { whatsapp } from '../graph/whatsapp.ts';
 import type { ThreadStore } from '../threads/thread-store.ts';
 
 const Limit = z.looseObject({ time_period: z.string().optional(), max_allowed: z.number().optional(), current_usage: z.number().optional(), limit_expiration_time: z.number().optional() });
@@ -64,12 +65,7 @@ export class CallPermissions {
     const c = this.customer(threadId);
     let res: z.infer<typeof PermissionsResponse>;
     try {
-      res = await graph.request({
-        method: 'GET',
-        path: `/${a.phoneNumberId}/call_permissions`,
-        query: c.waId ? { user_wa_id: c.waId } : { recipient: c.userId ?? '' },
-        schema: PermissionsResponse,
-      });
+      res = await whatsapp(graph, a.phoneNumberId).callPermissions.get(c, PermissionsResponse);
     } catch (err) {
       const e = asGraphError(err);
       throw new DomainError(`graph_${e.code}`, e.actionMessage);
@@ -100,20 +96,8 @@ export class CallPermissions {
     const { graph, a } = this.connected();
     const c = this.customer(threadId);
     if (!c.windowOpen) throw new DomainError('window_closed', 'A call button can only be sent within 24 hours of the customer\'s last message or call. Send an approved template with a call button instead.');
-    const to = c.waId ? { to: `+${c.waId}` } : { recipient: c.userId };
     try {
-      const res = await graph.request({
-        method: 'POST',
-        path: `/${a.phoneNumberId}/messages`,
-        body: {
-          messaging_product: 'whatsapp',
-          recipient_type: 'individual',
-          ...to,
-          type: 'interactive',
-          interactive: { type: 'voice_call', body: { text: b.body }, action: { name: 'voice_call', parameters: { display_text: b.displayText, ttl_minutes: b.ttlMinutes, ...(b.payload ? { payload: b.payload } : {}) } } },
-        },
-        schema: SendResponse,
-      });
+      const res = await whatsapp(graph, a.phoneNumberId).messages.sendCallButton(c, b, SendResponse);
       return { wamid: res.messages[0]!.id };
     } catch (err) {
       const e = asGraphError(err);
@@ -133,23 +117,17 @@ export class CallPermissions {
   async request(threadId: number, template?: { name: string; language: string; parameters?: string[] }): Promise<{ wamid: string }> {
     const { graph, a } = this.connected();
     const c = this.customer(threadId);
-    const to = c.waId ? { to: `+${c.waId}` } : { recipient: c.userId };
-    let body: Record<string, unknown>;
+    const messages = whatsapp(graph, a.phoneNumberId).messages;
+    let send: () => Promise<z.infer<typeof SendResponse>>;
     if (c.windowOpen) {
-      body = { messaging_product: 'whatsapp', recipient_type: 'individual', ...to, type: 'interactive', interactive: { type: 'call_permission_request', action: { name: 'call_permission_request' }, body: { text: 'May we call you on WhatsApp?' } } };
+      send = () => messages.sendCallPermissionRequest(c, 'May we call you on WhatsApp?', SendResponse);
     } else {
       if (!template) throw new DomainError('template_required', 'More than 24 hours have passed since this customer last wrote or called: choose an approved template with a call-permission button.');
-      const parameters = template.parameters ?? [];
-      body = {
-        messaging_product: 'whatsapp',
-        recipient_type: 'individual',
-        ...to,
-        type: 'template',
-        template: { name: template.name, language: { code: template.language }, ...(parameters.length ? { components: [{ type: 'body', parameters: parameters.map((text) => ({ type: 'text', text })) }] } : {}) },
-      };
+      const t = { name: template.name, language: template.language, parameters: template.parameters ?? [] };
+      send = () => messages.sendTemplate(c, t, SendResponse);
     }
     try {
-      const res = await graph.request({ method: 'POST', path: `/${a.phoneNumberId}/messages`, body, schema: SendResponse });
+      const res = await send();
       return { wamid: res.messages[0]!.id };
     } catch (err) {
       const e = asGraphError(err);

@@ -16,13 +16,14 @@ import { asGraphError } from '../account/account-service.ts';
 import { DomainError } from '../core/domain-error.ts';
 import type { Logger } from '../core/log.ts';
 import type { Database } from '../storage/database.ts';
+import { whatsapp, whatsappBusinessAccount, whatsappMedia } from '../graph/whatsapp.ts';
 import type { ThreadStore, TimelineItem } from './thread-store.ts';
+import { ThreadStoreWrites } from './thread-store-writes.ts';
 
 const SendResponse = z.looseObject({
   messages: z.array(z.looseObject({ id: z.string().min(1) })).min(1),
   contacts: z.array(z.looseObject({ wa_id: z.string().optional(), input: z.string().optional() })).optional(),
 });
-const Success = z.looseObject({ success: z.boolean().optional() });
 const Templates = z.looseObject({
   data: z.array(
     z.looseObject({
@@ -45,16 +46,17 @@ export const MAX_MEDIA_BYTES = 16 * 1024 * 1024;
 export const MAX_TEXT_LENGTH = 4096;
 
 export class MessagingService {
-  private readonly db: Database;
   private readonly threads: ThreadStore;
+  /** The store's writes for sends (only the store writes its tables). */
+  private readonly writes: ThreadStoreWrites;
   private readonly account: AccountService;
   private readonly log: Logger;
   private readonly clock: () => Date;
   private readonly onItem: (item: TimelineItem) => void;
 
   constructor(opts: { db: Database; threads: ThreadStore; account: AccountService; log: Logger; clock?: () => Date; onItem?: (item: TimelineItem) => void }) {
-    this.db = opts.db;
     this.threads = opts.threads;
+    this.writes = new ThreadStoreWrites(opts.db, opts.threads);
     this.account = opts.account;
     this.log = opts.log;
     this.clock = opts.clock ?? (() => new Date());
@@ -69,9 +71,9 @@ export class MessagingService {
    * that said plainly, and Retry stays the owner's choice instead of a silent duplicate.
    */
   private recoverInterrupted(): void {
-    const rows = this.db.prepare("SELECT id FROM items WHERE kind = 'message' AND direction = 'out' AND status = 'sending'").all() as Array<{ id: number }>;
-    for (const r of rows) {
-      this.markFailed(Number(r.id), 'Switchboard closed before WhatsApp confirmed this message, so it may or may not have been delivered. Check with the customer before sending it again.', 'interrupted');
+    const rows = this.writes.interruptedSends();
+    for (const id of rows) {
+      this.markFailed(id, 'Switchboard closed before WhatsApp confirmed this message, so it may or may not have been delivered. Check with the customer before sending it again.', 'interrupted');
     }
     if (rows.length > 0) this.log.warn('messaging.interrupted_sends', { count: rows.length });
   }
@@ -104,12 +106,7 @@ export class MessagingService {
     const item = this.insertPending(threadId, 'text', body, { text: { body } });
     this.onItem(item);
     try {
-      const res = await graph.request({
-        method: 'POST',
-        path: `/${a.phoneNumberId}/messages`,
-        body: { messaging_product: 'whatsapp', recipient_type: 'individual', ...(to ? { to: `+${to}` } : { recipient }), type: 'text', text: { body, preview_url: false } },
-        schema: SendResponse,
-      });
+      const res = await whatsapp(graph, a.phoneNumberId).messages.sendText({ waId: to, userId: recipient }, body, SendResponse);
       return this.markSent(item.id, res.messages[0]!.id);
     } catch (err) {
       const e = asGraphError(err);
@@ -124,39 +121,23 @@ export class MessagingService {
     if (!item || item.kind !== 'message' || item.direction !== 'out' || item.status !== 'failed' || !item.body) {
       throw new DomainError('invalid_params', 'Only a message that failed to send can be retried.');
     }
-    this.db.prepare('DELETE FROM items WHERE id = ?').run(itemId);
+    this.writes.deleteItem(itemId);
     return this.sendText(item.threadId, item.body);
   }
 
   private insertPending(threadId: number, type: string, body: string, data: Record<string, unknown>): TimelineItem {
-    const at = this.clock().toISOString();
-    const r = this.db
-      .prepare("INSERT INTO items (thread_id, kind, meta_id, direction, at, type, body, status, status_rank, data) VALUES (?, 'message', NULL, 'out', ?, ?, ?, 'sending', 0, ?)")
-      .run(threadId, at, type, body, JSON.stringify({ ...data, statusHistory: [{ status: 'sending', at }] }));
-    const id = Number(r.lastInsertRowid);
-    this.db.prepare('UPDATE threads SET last_item_id = ?, last_item_at = ? WHERE id = ?').run(id, at, threadId);
-    return this.threads.item(id)!;
+    return this.writes.insertPending(threadId, type, body, data, this.clock().toISOString());
   }
 
   private markSent(itemId: number, wamid: string): TimelineItem {
-    const at = this.clock().toISOString();
-    const item = this.threads.item(itemId)!;
-    const history = [...((item.data['statusHistory'] as unknown[]) ?? []), { status: 'sent', at }];
-    this.db.prepare("UPDATE items SET meta_id = ?, status = 'sent', status_rank = 1, data = ? WHERE id = ? AND status_rank < 1").run(wamid, JSON.stringify({ ...item.data, statusHistory: history }), itemId);
-    // A status webhook that beat Graph's answer was kept by the inbox: apply it now.
-    const early = this.db.prepare('SELECT status, updated_at FROM message_status WHERE wamid = ?').get(wamid) as { status: string; updated_at: string } | undefined;
-    if (early) this.threads.applyMessageStatus(wamid, early.status, early.updated_at);
-    // So can a customer's reaction to it (webhooks do not wait for Graph's answer).
-    this.threads.settleEarlyReaction(wamid, itemId);
-    const updated = this.threads.item(itemId)!;
+    // The store applies a status or a reaction that beat Graph's answer (thread-store-writes.ts).
+    const updated = this.writes.markSent(itemId, wamid, this.clock().toISOString());
     this.onItem(updated);
     return updated;
   }
 
   private markFailed(itemId: number, reason: string, code: number | string): TimelineItem {
-    const item = this.threads.item(itemId)!;
-    this.db.prepare("UPDATE items SET status = 'failed', status_rank = 3, data = ? WHERE id = ?").run(JSON.stringify({ ...item.data, error: { code, message: reason } }), itemId);
-    const updated = this.threads.item(itemId)!;
+    const updated = this.writes.markFailed(itemId, reason, code);
     this.onItem(updated);
     return updated;
   }
@@ -167,7 +148,7 @@ export class MessagingService {
     const a = this.account.account();
     if (!graph || !a) throw new DomainError('not_connected', 'Connect your WhatsApp number in Settings → Account first.');
     try {
-      const res = await graph.request({ method: 'GET', path: `/${a.wabaId}/message_templates`, query: { limit: '200' }, schema: Templates });
+      const res = await whatsappBusinessAccount(graph, a.wabaId).messageTemplates(Templates);
       return res.data
         .filter((t) => (t.status ?? 'APPROVED') === 'APPROVED')
         .map((t) => {
@@ -197,18 +178,7 @@ export class MessagingService {
     const item = this.insertPending(threadId, 'template', text, { template: { name: t.name, language: t.language, parameters: t.parameters } });
     this.onItem(item);
     try {
-      const res = await graph.request({
-        method: 'POST',
-        path: `/${a.phoneNumberId}/messages`,
-        body: {
-          messaging_product: 'whatsapp',
-          recipient_type: 'individual',
-          ...(to ? { to: `+${to}` } : { recipient }),
-          type: 'template',
-          template: { name: t.name, language: { code: t.language }, ...(t.parameters.length ? { components: [{ type: 'body', parameters: t.parameters.map((p) => ({ type: 'text', text: p })) }] } : {}) },
-        },
-        schema: SendResponse,
-      });
+      const res = await whatsapp(graph, a.phoneNumberId).messages.sendTemplate({ waId: to, userId: recipient }, t, SendResponse);
       return this.markSent(item.id, res.messages[0]!.id);
     } catch (err) {
       const e = asGraphError(err);
@@ -240,13 +210,13 @@ export class MessagingService {
     if (!graph || !token) throw new DomainError('not_connected', 'Connect your WhatsApp number in Settings → Account first.');
     let info: z.infer<typeof MediaInfo>;
     try {
-      info = await graph.request({ method: 'GET', path: `/${mediaId}`, schema: MediaInfo });
+      info = await whatsappMedia(graph).info(mediaId, MediaInfo);
     } catch (err) {
       const e = asGraphError(err);
       throw new DomainError(`graph_${e.code}`, e.code === 100 ? 'WhatsApp no longer has this file (media can be downloaded for 7 days).' : e.userMessage);
     }
     if ((info.file_size ?? 0) > MAX_MEDIA_BYTES) throw new DomainError('too_large', `This file is ${Math.round((info.file_size ?? 0) / 1048576)} MB; Switchboard shows files up to ${MAX_MEDIA_BYTES / 1048576} MB. Open it on the phone instead.`);
-    const res = await fetch(info.url, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(60_000), redirect: 'follow' });
+    const res = await whatsappMedia(graph).download(info.url, token);
     if (!res.ok) throw new DomainError('download_failed', `The file could not be downloaded (HTTP ${res.status}). Try again.`);
     const bytes = Buffer.from(await res.arrayBuffer());
     if (bytes.length > MAX_MEDIA_BYTES) throw new DomainError('too_large', 'This file is too large to show here. Open it on the phone instead.');
@@ -294,7 +264,7 @@ export class MessagingService {
     const a = this.account.account();
     if (!wamid || !graph || !a) return;
     try {
-      await graph.request({ method: 'POST', path: `/${a.phoneNumberId}/messages`, body: { messaging_product: 'whatsapp', status: 'read', message_id: wamid }, schema: Success });
+      await whatsapp(graph, a.phoneNumberId).messages.markRead(wamid);
     } catch (err) {
       this.log.warn('messaging.mark_read_failed', { code: asGraphError(err).code });
     }
