@@ -1,6 +1,5 @@
 /** Types and helpers shared by the thread stores (list, search, timeline, composer, call permission). */
 import type { ResultOf, TimelineItem } from '../../../common/bridge-contract.ts';
-import { BridgeCallError } from '../bridge/bridge.ts';
 
 export type ThreadFilter = 'all' | 'unread' | 'missed';
 export type Cursor = { at: string; id: number };
@@ -25,6 +24,4 @@ export function failedText(item: TimelineItem): string | null {
   return typeof details === 'string' ? details : typeof e?.message === 'string' ? e.message : null;
 }
 
-export function errorText(err: unknown): string {
-  return err instanceof BridgeCallError || err instanceof Error ? err.message : String(err);
-}
+export { errorText } from '../format/error-text.ts';

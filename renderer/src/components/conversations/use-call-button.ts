@@ -5,6 +5,7 @@
 import { ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 import { useComposerStore } from '../../stores/composer.store.ts';
+import { errorText } from '../../format/error-text.ts';
 
 export function useCallButton(threadId: () => number) {
   const composer = useComposerStore();
@@ -27,7 +28,7 @@ export function useCallButton(threadId: () => number) {
       form.value = null;
       note.value = { tone: 'ok', text: t('outgoing.callButton.sent') };
     } catch (err) {
-      note.value = { tone: 'danger', text: t('outgoing.callButton.failed', { reason: err instanceof Error ? err.message : String(err) }) };
+      note.value = { tone: 'danger', text: t('outgoing.callButton.failed', { reason: errorText(err) }) };
     } finally {
       sending.value = false;
     }
@@ -40,7 +41,7 @@ export function useCallButton(threadId: () => number) {
       if (!copied) await navigator.clipboard.writeText(url);
       note.value = { tone: 'ok', text: t('outgoing.menu.callLinkCopied', { url }) };
     } catch (err) {
-      note.value = { tone: 'danger', text: t('outgoing.menu.callLinkFailed', { reason: err instanceof Error ? err.message : String(err) }) };
+      note.value = { tone: 'danger', text: t('outgoing.menu.callLinkFailed', { reason: errorText(err) }) };
     }
   }
 

@@ -4,6 +4,7 @@
  */
 import { ref } from 'vue';
 import { useContactStore, type ContactNotes } from '../../stores/contact.store.ts';
+import { errorText } from '../../format/error-text.ts';
 
 export function useContactEditor(threadId: () => number) {
   const contacts = useContactStore();
@@ -27,7 +28,7 @@ export function useContactEditor(threadId: () => number) {
       await contacts.save(threadId(), form.value);
       editing.value = false;
     } catch (err) {
-      error.value = err instanceof Error ? err.message : String(err);
+      error.value = errorText(err);
     } finally {
       saving.value = false;
     }
