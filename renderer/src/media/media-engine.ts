@@ -22,6 +22,7 @@ import { sampleCall, type CallStats } from './media-stats.ts';
 import { QualityMonitor, type QualityLevel } from './quality.ts';
 import { Ringtone } from './ringtone.ts';
 import { fixAnswerSetup, isWantedCodec } from './sdp.ts';
+import { errorText } from '../format/error-text.ts';
 
 export type MediaReportParams = ParamsOf<'mediaReport'>;
 
@@ -126,7 +127,7 @@ function message(err: unknown): string {
   if (err instanceof DOMException && (err.name === 'NotAllowedError' || err.name === 'SecurityError')) return 'microphone access was refused';
   if (err instanceof DOMException && err.name === 'NotFoundError') return 'no microphone was found';
   if (err instanceof DOMException && err.name === 'NotReadableError') return 'the microphone is in use by another app or not working';
-  return err instanceof Error ? err.message : String(err);
+  return errorText(err);
 }
 
 export class MediaEngine {
