@@ -4,7 +4,7 @@
  * the light and the dark theme, to test/screenshots/ (not committed). The account screen is
  * captured three ways (the connect form, a failed check, connected) by connecting through the
  * UI; the calling settings screen with call hours, holidays and voicemail filled in.
- * Conversations (issue 6) are captured from a second, in-process host connected to the simulator
+ * Conversations are captured from a second, in-process host connected to the simulator
  * through a loopback tunnel and seeded with a dozen customers and a year-long thread: the thread
  * list, the long thread at its newest items, scrolled back, and a search jumping to an old message.
  * Settings → This computer is captured as it starts and with do-not-disturb on and a refused shortcut.

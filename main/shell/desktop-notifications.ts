@@ -4,9 +4,17 @@
  * `main/desktop/message-notifications.ts` and `main/desktop/badge.ts`; this shows it.
  */
 import { app, nativeImage, Notification } from 'electron';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
+import { customerDisplayName } from '../../common/rules/customer.ts';
 import { debouncedBadge, dotPng } from '../desktop/badge.ts';
 import { callNotificationsToClose, decideCallNotification, incomingCallNotification, MessageNotifier } from '../desktop/message-notifications.ts';
 import type { DesktopOptions } from './desktop.ts';
+
+/** "14155550100" → "+1 415 555 0100", as the renderer shows a number it has no country for. */
+function internationalNumber(waId: string): string {
+  const phone = parsePhoneNumberFromString(`+${waId}`);
+  return phone?.isPossible() ? phone.formatInternational() : `+${waId}`;
+}
 
 /** The fields of a `call` event the notifications read. */
 export interface CallEvent {
@@ -50,10 +58,10 @@ export function setupNotifications(o: DesktopOptions): DesktopNotifications {
   );
   badge.refresh();
 
-  // The customer's name as the thread list shows it.
+  // The customer's name by the rule the thread list and the ringing card use (common/rules).
   const nameOf = (threadId: number): string => {
     const c = services.threads.thread(threadId)?.contact;
-    return c?.ownerName ?? c?.profileName ?? (c?.waId ? `+${c.waId}` : c?.username ?? 'A customer');
+    return (c && customerDisplayName(c, internationalNumber)) || 'A customer';
   };
 
   // New customer messages while the window is in the background (see message-notifications.ts).

@@ -66,7 +66,7 @@ export class MessagingService {
 
   /**
    * Messages still "sending" when the app starts were cut off by a crash, a kill or a power cut
-   * between the request and Graph's answer (found by the crash burst). Nothing can tell whether
+   * between the request and Graph's answer. Nothing can tell whether
    * WhatsApp took them — the answer carrying their wamid never arrived — so they become failed with
    * that said plainly, and Retry stays the owner's choice instead of a silent duplicate.
    */

@@ -1,5 +1,5 @@
 /**
- * Benchmark: calls through the Cloud API simulator in Chromium (issue 7). The simulator, main's
+ * Benchmark: calls through the Cloud API simulator in Chromium. The simulator, main's
  * services and the browser host run in this process; Debian Chromium runs the real renderer with a
  * fake microphone playing 440 Hz; the customer is a werift phone sending 1000 Hz.
  *

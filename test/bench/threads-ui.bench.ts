@@ -1,5 +1,5 @@
 /**
- * Benchmark: the conversations screen in Chromium on years of data (issue 6) — 2,000 customers and
+ * Benchmark: the conversations screen in Chromium on years of data — 2,000 customers and
  * 1,000,000 timeline items, one thread of 100,000 items and one of 100, in a real SQLite file (the
  * data dir `test/bench/threads.bench.ts` seeds; it is seeded here first when missing, which also
  * prints the store-level figures). Main's services and the browser host run in this process on

@@ -1,4 +1,4 @@
-/** Settings → Account in the browser host, against the Cloud API simulator (issue 4). */
+/** Settings → Account in the browser host, against the Cloud API simulator. */
 import { test, expect } from '@playwright/test';
 import { startWebHost, type WebHostProcess } from '../support/web-host-process.ts';
 import { connectThroughUi, fillConnectForm, goodFields, startSimHarness, type SimHarness } from './support/sim-account.ts';

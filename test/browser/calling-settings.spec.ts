@@ -1,4 +1,4 @@
-/** Settings → Calling in the browser host, against the Cloud API simulator (issue 4). */
+/** Settings → Calling in the browser host, against the Cloud API simulator. */
 import { test, expect, type Page } from '@playwright/test';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

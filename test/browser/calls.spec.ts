@@ -1,5 +1,5 @@
 /**
- * Calls end to end with real audio (issue 7): the simulator, main's services and the browser host
+ * Calls end to end with real audio: the simulator, main's services and the browser host
  * run in this process; Chromium runs the real renderer with a fake microphone playing 440 Hz; the
  * customer is a werift phone sending 1000 Hz. Each side measures the other's tone.
  */

@@ -1,5 +1,5 @@
 /**
- * Settings → This computer in the browser host (issue 8): start at login is kept across a reload,
+ * Settings → This computer in the browser host: start at login is kept across a reload,
  * a conflicting shortcut is refused on its row and nothing is stored, and do-not-disturb shows in
  * the status bar while a customer's call from the simulator is recorded without ringing.
  */

@@ -1,5 +1,5 @@
 /**
- * Graph failures in the real UI (issue 9): the simulator injects Graph errors (test/sim/graph-faults.ts)
+ * Graph failures in the real UI: the simulator injects Graph errors (test/sim/graph-faults.ts)
  * and the owner sees the specific message from the one table (main/graph/graph-errors.ts) where
  * the action happened — the ended call, the message bubble (with Retry), the settings save bar —
  * and an accept whose answer was lost is sent exactly once.

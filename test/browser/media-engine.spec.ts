@@ -1,5 +1,5 @@
 /**
- * The renderer's media engine on its own, in real Chromium (issue 7): the module is bundled as an
+ * The renderer's media engine on its own, in real Chromium: the module is bundled as an
  * IIFE with Vite and loaded into a blank page on 127.0.0.1 (a secure context with a fake mic).
  *  - Regression: an offer shaped exactly like Meta's real one (calling-api.md §6.1: ice-lite,
  *    `==` ice-pwd, IPv4 + IPv6 host candidates, actpass) goes into prepareAnswer; the answer has one

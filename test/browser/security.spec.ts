@@ -1,5 +1,5 @@
 /**
- * The security checks suite in the browser (issue 9), against the browser host and the Cloud API
+ * The security checks suite in the browser, against the browser host and the Cloud API
  * simulator in this process (like threads.spec.ts): the CSP in the running app, hostile strings
  * from customers in every place the UI shows them, a hostile SDP offer, and links in messages.
  * Each test prints what it tried and what held.

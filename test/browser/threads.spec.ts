@@ -1,5 +1,5 @@
 /**
- * Conversations in the browser host against the Cloud API simulator (issue 6): a customer writes,
+ * Conversations in the browser host against the Cloud API simulator: a customer writes,
  * the thread appears with its unread badge, the owner opens it and replies, and the reply's ticks
  * follow the status webhooks (sent → delivered → read); outside the 24-hour window the composer
  * is disabled and says why.

@@ -72,7 +72,7 @@ function shortcutsOf(app: ElectronApplication): Promise<ReturnType<DesktopTestHo
 
 const testEnv = { ...process.env, SWITCHBOARD_TEST: '1', SWITCHBOARD_SECRETS: 'memory' };
 
-test.describe('Electron desktop life (issue 8)', () => {
+test.describe('Electron desktop life', () => {
   test.skip(bin.path === null, bin.path === null ? bin.reason : '');
 
   test('the tray icon exists and shows the state', async () => {

@@ -1,5 +1,5 @@
 /**
- * Crash safety under a burst (issue 9): the Cloud API simulator sends a burst of mixed webhooks
+ * Crash safety under a burst: the Cloud API simulator sends a burst of mixed webhooks
  * (customer texts from many customers, reactions, call connect/terminate pairs, statuses of the
  * replies the app sends) while the REAL app — main's services (`main/app-services.ts`) in their own
  * process (`test/support/app-process.ts`), receiver + inbox + thread projection + call controller

@@ -1,5 +1,5 @@
 /**
- * Graph failures (issue 9), CI-sized: every error code a Graph request can return
+ * Graph failures, CI-sized: every error code a Graph request can return
  * (calling-api.md §2.2, plus throttling), 5xx with HTML or empty bodies, hangs and resets, each
  * injected by the simulator (test/sim/graph-faults.ts) on the endpoint where it occurs, and the
  * action triggered through the same bridge requests the UI uses. For each: the text the owner

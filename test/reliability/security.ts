@@ -1,5 +1,5 @@
 /**
- * The security checks suite (issue 9), end to end against the real browser host process
+ * The security checks suite, end to end against the real browser host process
  * (`main/host/web-host.ts`, secrets in memory) connected to the Cloud API simulator through a
  * loopback tunnel and a Graph proxy that can turn hostile.
  *

@@ -1,5 +1,5 @@
 /**
- * The open thread's call permission (issue 6): whether its customer may be called now, and the
+ * The open thread's call permission: whether its customer may be called now, and the
  * "Ask to call" request.
  */
 import { defineStore } from 'pinia';

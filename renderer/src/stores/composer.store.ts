@@ -1,5 +1,5 @@
 /**
- * The composer (issue 6): sending text to the open thread with an optimistic bubble, retry, and
+ * The composer: sending text to the open thread with an optimistic bubble, retry, and
  * the business's approved templates.
  */
 import { defineStore } from 'pinia';

@@ -1,5 +1,5 @@
 /**
- * The connection store: how Meta reaches this computer (issue 5). Holds main's `ConnectionView`
+ * The connection store: how Meta reaches this computer. Holds main's `ConnectionView`
  * (from `getConnection`, then every `connection` event), runs "test delivery" and "restart
  * tunnel", applies the tunnel choice (`setTunnel`, validated here first so mistakes show next to
  * their field), and loads the webhook diagnostics on demand.

@@ -1,4 +1,4 @@
-/** Search (issue 6): messages and contacts, debounced; names the threads its hits belong to. */
+/** Search: messages and contacts, debounced; names the threads its hits belong to. */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
 import type { ThreadSummary } from '../../../common/bridge-contract.ts';

@@ -1,5 +1,5 @@
 /**
- * The thread list (issue 6): the filter, keyset "load more", refreshing the shown pages when main
+ * The thread list: the filter, keyset "load more", refreshing the shown pages when main
  * pushes `threadsChanged`, and every thread summary seen so far (search results and the header
  * need them).
  */

@@ -1,5 +1,5 @@
 /**
- * The threads store (issue 6): one face over the thread stores — the list (threads-list.store),
+ * The threads store: one face over the thread stores — the list (threads-list.store),
  * search (search.store), the open thread's timeline (timeline.store), the composer
  * (composer.store) and the call permission (call-permission.store) — and the `threadsChanged`
  * subscription that refreshes what is shown.

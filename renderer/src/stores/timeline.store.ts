@@ -1,5 +1,5 @@
 /**
- * The open thread's timeline (issue 6): newest page first, older pages on demand, a window around
+ * The open thread's timeline: newest page first, older pages on demand, a window around
  * a search hit, the 24-hour window, and refreshing what is shown when main pushes `threadsChanged`.
  *
  * The timeline is kept oldest → newest (the order it is drawn in); items that are still on their

@@ -1,4 +1,4 @@
-/** Settings → This computer (issue 8): start at login, do-not-disturb, the shortcut recorder. */
+/** Settings → This computer: start at login, do-not-disturb, the shortcut recorder. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia } from 'pinia';
