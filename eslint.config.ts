@@ -10,12 +10,14 @@ import tseslint from 'typescript-eslint';
 import pluginVue from 'eslint-plugin-vue';
 import vueParser from 'vue-eslint-parser';
 import globals from 'globals';
+import prettierConfig from 'eslint-config-prettier';
 
 const nodeBuiltins = [...new Set(builtinModules.flatMap((m) => (m.startsWith('node:') ? [m] : [m, `node:${m}`])))];
 
 const electronOnlyInShell = {
   name: 'electron',
-  message: 'Only main/shell (the Electron layer) and preload/ may import electron. Put plain-Node logic elsewhere in main/ and pass Electron objects in.',
+  message:
+    'Only main/shell (the Electron layer) and preload/ may import electron. Put plain-Node logic elsewhere in main/ and pass Electron objects in.',
   allowTypeImports: true,
 };
 
@@ -53,7 +55,13 @@ export default tseslint.config(
         'error',
         {
           paths: [electronOnlyInShell],
-          patterns: [{ group: ['**/bridge/*', '**/bridge'], message: 'Domain folders do not import main/bridge: throw DomainError (main/core/domain-error.ts) and let the transport map it.' }],
+          patterns: [
+            {
+              group: ['**/bridge/*', '**/bridge'],
+              message:
+                'Domain folders do not import main/bridge: throw DomainError (main/core/domain-error.ts) and let the transport map it.',
+            },
+          ],
         },
       ],
     },
@@ -62,7 +70,15 @@ export default tseslint.config(
   {
     files: ['common/**/*.ts'],
     rules: {
-      '@typescript-eslint/no-restricted-imports': ['error', { paths: [electronOnlyInShell, ...nodeBuiltins.map((name) => ({ name, message: 'common/ is shared with the renderer: no Node built-ins.' }))] }],
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            electronOnlyInShell,
+            ...nodeBuiltins.map((name) => ({ name, message: 'common/ is shared with the renderer: no Node built-ins.' })),
+          ],
+        },
+      ],
     },
   },
   // Renderer: browser only.
@@ -97,4 +113,6 @@ export default tseslint.config(
     files: ['main/**/*.ts'],
     rules: { 'max-lines-per-function': ['warn', { max: 150, skipBlankLines: false, skipComments: false }] },
   },
+  // Layout is Prettier's (npm run format; checked by npm run lint): no ESLint rule may disagree with it.
+  prettierConfig,
 );

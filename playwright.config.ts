@@ -9,9 +9,7 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  reporter: process.env['PW_JSON_REPORT']
-    ? [['list'], ['json', { outputFile: process.env['PW_JSON_REPORT'] }]]
-    : [['list']],
+  reporter: process.env['PW_JSON_REPORT'] ? [['list'], ['json', { outputFile: process.env['PW_JSON_REPORT'] }]] : [['list']],
   use: {
     trace: 'off',
     screenshot: 'only-on-failure',

@@ -48,8 +48,19 @@ type Disjoint<T extends readonly object[]> = [SharedKeys<T>] extends [never] ? t
 
 // A name in two slices would make the spread below keep one and drop the other without a word:
 // these fail to compile instead (test/unit/common/bridge-slices.test.ts checks the same at run time).
-const _requestsDisjoint: Disjoint<[typeof appRequests, typeof accountRequests, typeof connectionRequests, typeof threadRequests, typeof callRequests, typeof desktopRequests]> = true;
-const _eventsDisjoint: Disjoint<[typeof appEvents, typeof accountEvents, typeof connectionEvents, typeof threadEvents, typeof callEvents, typeof desktopEvents]> = true;
+const _requestsDisjoint: Disjoint<
+  [
+    typeof appRequests,
+    typeof accountRequests,
+    typeof connectionRequests,
+    typeof threadRequests,
+    typeof callRequests,
+    typeof desktopRequests,
+  ]
+> = true;
+const _eventsDisjoint: Disjoint<
+  [typeof appEvents, typeof accountEvents, typeof connectionEvents, typeof threadEvents, typeof callEvents, typeof desktopEvents]
+> = true;
 
 export const requests = {
   ...appRequests,

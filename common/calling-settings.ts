@@ -52,10 +52,18 @@ export const Voicemail = z
       .object({
         default: z
           .object({
-            timeout_seconds: z.number().int('Enter whole seconds, from 0 to 30.').min(0, 'Enter whole seconds, from 0 to 30.').max(MAX_VOICEMAIL_TIMEOUT, 'Enter whole seconds, from 0 to 30.').optional(),
+            timeout_seconds: z
+              .number()
+              .int('Enter whole seconds, from 0 to 30.')
+              .min(0, 'Enter whole seconds, from 0 to 30.')
+              .max(MAX_VOICEMAIL_TIMEOUT, 'Enter whole seconds, from 0 to 30.')
+              .optional(),
             // An integer on Meta's side (a media uploaded with use_case=call_voicemail_announcement);
             // kept as digits here and sent as a number.
-            announcement_media_id: z.string().regex(/^\d{1,30}$/, 'Record or choose the announcement again.').optional(),
+            announcement_media_id: z
+              .string()
+              .regex(/^\d{1,30}$/, 'Record or choose the announcement again.')
+              .optional(),
           })
           .strict(),
       })
@@ -89,7 +97,10 @@ export const CallingChanges = z
     audio: CallingSettings.shape.audio.optional(),
     voicemail: Voicemail.optional(),
     // Only the fixes for a number Switchboard cannot use: SIP off, DTLS-SRTP (never the reverse).
-    sip: z.object({ status: z.literal('DISABLED') }).strict().optional(),
+    sip: z
+      .object({ status: z.literal('DISABLED') })
+      .strict()
+      .optional(),
     srtp_key_exchange_protocol: z.literal('DTLS').optional(),
   })
   .strict();
@@ -140,7 +151,9 @@ const GraphCalling = z.looseObject({
   srtp_key_exchange_protocol: z.string().optional(),
   restrictions: z
     .looseObject({
-      restrictions_list: z.array(z.looseObject({ type: z.string(), reason: z.string().optional(), expiration: z.union([z.number(), z.string()]).optional() })).optional(),
+      restrictions_list: z
+        .array(z.looseObject({ type: z.string(), reason: z.string().optional(), expiration: z.union([z.number(), z.string()]).optional() }))
+        .optional(),
     })
     .optional(),
 });
@@ -156,13 +169,18 @@ export function parseSettingsResponse(json: unknown): { calling: CallingSettings
   const vmDefault = vm?.audio?.default;
   const calling: CallingSettings = {
     status: onOff(c.status),
-    call_icon_visibility: c.call_icon_visibility === 'DISABLE_ALL' || c.call_icon_visibility === 'HIDE_IN_CHAT' ? c.call_icon_visibility : 'DEFAULT',
+    call_icon_visibility:
+      c.call_icon_visibility === 'DISABLE_ALL' || c.call_icon_visibility === 'HIDE_IN_CHAT' ? c.call_icon_visibility : 'DEFAULT',
     call_icons: { restrict_to_user_countries: (c.call_icons?.restrict_to_user_countries ?? []).filter((x) => /^[A-Z]{2}$/.test(x)) },
     call_hours: ch
       ? {
           status: onOff(ch.status),
           timezone_id: ch.timezone_id ?? 'UTC',
-          weekly_operating_hours: (ch.weekly_operating_hours ?? []).map((w) => ({ day_of_week: w.day_of_week, open_time: w.open_time, close_time: w.close_time })),
+          weekly_operating_hours: (ch.weekly_operating_hours ?? []).map((w) => ({
+            day_of_week: w.day_of_week,
+            open_time: w.open_time,
+            close_time: w.close_time,
+          })),
           holiday_schedule: (ch.holiday_schedule ?? []).map((h) => ({ date: h.date, start_time: h.start_time, end_time: h.end_time })),
         }
       : null,
@@ -177,7 +195,9 @@ export function parseSettingsResponse(json: unknown): { calling: CallingSettings
                 audio: {
                   default: {
                     ...(vmDefault.timeout_seconds !== undefined ? { timeout_seconds: vmDefault.timeout_seconds } : {}),
-                    ...(vmDefault.announcement_media_id !== undefined ? { announcement_media_id: String(vmDefault.announcement_media_id) } : {}),
+                    ...(vmDefault.announcement_media_id !== undefined
+                      ? { announcement_media_id: String(vmDefault.announcement_media_id) }
+                      : {}),
                   },
                 },
               }
@@ -190,7 +210,10 @@ export function parseSettingsResponse(json: unknown): { calling: CallingSettings
     reason: r.reason ?? null,
     expiration: r.expiration === undefined || Number.isNaN(Number(r.expiration)) ? null : Number(r.expiration),
   }));
-  const transport: CallTransport = { sip: onOff(c.sip?.status), srtp: (c.srtp_key_exchange_protocol ?? '').toUpperCase() === 'SDES' ? 'SDES' : 'DTLS' };
+  const transport: CallTransport = {
+    sip: onOff(c.sip?.status),
+    srtp: (c.srtp_key_exchange_protocol ?? '').toUpperCase() === 'SDES' ? 'SDES' : 'DTLS',
+  };
   return { calling, restrictions, transport };
 }
 
@@ -219,9 +242,22 @@ export function isValidTimeZone(tz: string): boolean {
 /** The wall clock of an instant in a time zone: "YYYY-MM-DD", weekday and "HHMM". Null for an unknown zone. */
 export function localParts(now: Date, timeZone: string): { date: string; day: Day; hhmm: string } | null {
   if (!isValidTimeZone(timeZone)) return null;
-  const fmt = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', weekday: 'long', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const fmt = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    weekday: 'long',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
   const parts = Object.fromEntries(fmt.formatToParts(now).map((p) => [p.type, p.value]));
-  return { date: `${parts['year']}-${parts['month']}-${parts['day']}`, day: String(parts['weekday']).toUpperCase() as Day, hhmm: `${parts['hour']}${parts['minute']}` };
+  return {
+    date: `${parts['year']}-${parts['month']}-${parts['day']}`,
+    day: String(parts['weekday']).toUpperCase() as Day,
+    hhmm: `${parts['hour']}${parts['minute']}`,
+  };
 }
 
 /** Today's date ("YYYY-MM-DD") in the business's time zone (UTC when the zone is not valid). */
@@ -244,7 +280,10 @@ export function validateCallHours(hours: CallHours, todayInTz: string): FieldErr
   const base = 'call_hours';
   if (!isValidTimeZone(hours.timezone_id)) errors.push({ path: `${base}.timezone_id`, message: 'Choose a time zone from the list.' });
   if (hours.weekly_operating_hours.length === 0) {
-    errors.push({ path: `${base}.weekly_operating_hours`, message: 'Add at least one open period; with no open hours at all, turn call hours off instead.' });
+    errors.push({
+      path: `${base}.weekly_operating_hours`,
+      message: 'Add at least one open period; with no open hours at all, turn call hours off instead.',
+    });
   }
   const perDay = new Map<Day, number[]>();
   hours.weekly_operating_hours.forEach((w, i) => {
@@ -252,28 +291,36 @@ export function validateCallHours(hours: CallHours, todayInTz: string): FieldErr
     const list = perDay.get(w.day_of_week) ?? [];
     list.push(i);
     perDay.set(w.day_of_week, list);
-    if (list.length > MAX_PERIODS_PER_DAY) errors.push({ path: `${p}.day_of_week`, message: `${dayName(w.day_of_week)} can have at most two open periods.` });
+    if (list.length > MAX_PERIODS_PER_DAY)
+      errors.push({ path: `${p}.day_of_week`, message: `${dayName(w.day_of_week)} can have at most two open periods.` });
     const openOk = HHMM.test(w.open_time);
     const closeOk = HHMM.test(w.close_time);
     if (!openOk) errors.push({ path: `${p}.open_time`, message: 'Enter a time between 00:00 and 23:59.' });
     if (!closeOk) errors.push({ path: `${p}.close_time`, message: 'Enter a time between 00:00 and 23:59.' });
-    if (openOk && closeOk && w.open_time >= w.close_time) errors.push({ path: `${p}.close_time`, message: 'Closing time must be later than opening time.' });
+    if (openOk && closeOk && w.open_time >= w.close_time)
+      errors.push({ path: `${p}.close_time`, message: 'Closing time must be later than opening time.' });
   });
   for (const [day, idx] of perDay) {
     const valid = idx.filter((i) => {
       const w = hours.weekly_operating_hours[i]!;
       return HHMM.test(w.open_time) && HHMM.test(w.close_time) && w.open_time < w.close_time;
     });
-    const sorted = valid.sort((a, b) => hours.weekly_operating_hours[a]!.open_time.localeCompare(hours.weekly_operating_hours[b]!.open_time));
+    const sorted = valid.sort((a, b) =>
+      hours.weekly_operating_hours[a]!.open_time.localeCompare(hours.weekly_operating_hours[b]!.open_time),
+    );
     for (let k = 1; k < sorted.length; k++) {
       const prev = hours.weekly_operating_hours[sorted[k - 1]!]!;
       const cur = hours.weekly_operating_hours[sorted[k]!]!;
       if (cur.open_time < prev.close_time) {
-        errors.push({ path: `${base}.weekly_operating_hours[${sorted[k]}].open_time`, message: `This period overlaps another one on ${dayName(day)}.` });
+        errors.push({
+          path: `${base}.weekly_operating_hours[${sorted[k]}].open_time`,
+          message: `This period overlaps another one on ${dayName(day)}.`,
+        });
       }
     }
   }
-  if (hours.holiday_schedule.length > MAX_HOLIDAYS) errors.push({ path: `${base}.holiday_schedule`, message: `At most ${MAX_HOLIDAYS} holidays are allowed.` });
+  if (hours.holiday_schedule.length > MAX_HOLIDAYS)
+    errors.push({ path: `${base}.holiday_schedule`, message: `At most ${MAX_HOLIDAYS} holidays are allowed.` });
   const seen = new Set<string>();
   hours.holiday_schedule.forEach((h, i) => {
     const p = `${base}.holiday_schedule[${i}]`;
@@ -285,7 +332,8 @@ export function validateCallHours(hours: CallHours, todayInTz: string): FieldErr
     const endOk = HHMM.test(h.end_time);
     if (!startOk) errors.push({ path: `${p}.start_time`, message: 'Enter a time between 00:00 and 23:59.' });
     if (!endOk) errors.push({ path: `${p}.end_time`, message: 'Enter a time between 00:00 and 23:59.' });
-    if (startOk && endOk && h.start_time >= h.end_time) errors.push({ path: `${p}.end_time`, message: 'The end of the closed period must be later than its start.' });
+    if (startOk && endOk && h.start_time >= h.end_time)
+      errors.push({ path: `${p}.end_time`, message: 'The end of the closed period must be later than its start.' });
   });
   return errors;
 }
@@ -300,12 +348,22 @@ export function validateCallingChanges(changes: unknown, now: Date): FieldError[
   const errors: FieldError[] = [];
   if (c.call_hours) errors.push(...validateCallHours(c.call_hours, todayIn(c.call_hours.timezone_id, now)));
   if (c.voicemail?.status === 'ENABLED') {
-    if (c.voicemail.triggers.length === 0) errors.push({ path: 'voicemail.triggers', message: 'Choose when voicemail answers: when you decline, when nobody answers, or both.' });
+    if (c.voicemail.triggers.length === 0)
+      errors.push({
+        path: 'voicemail.triggers',
+        message: 'Choose when voicemail answers: when you decline, when nobody answers, or both.',
+      });
     if (c.voicemail.triggers.includes('TIMEOUT') && c.voicemail.audio?.default.timeout_seconds === undefined) {
-      errors.push({ path: 'voicemail.audio.default.timeout_seconds', message: 'Choose how long a call rings before voicemail answers (0–30 seconds).' });
+      errors.push({
+        path: 'voicemail.audio.default.timeout_seconds',
+        message: 'Choose how long a call rings before voicemail answers (0–30 seconds).',
+      });
     }
     if (c.voicemail.audio?.default.announcement_media_id === undefined) {
-      errors.push({ path: 'voicemail.audio.default.announcement_media_id', message: 'Record or choose the announcement callers hear before they leave a message (WhatsApp requires one).' });
+      errors.push({
+        path: 'voicemail.audio.default.announcement_media_id',
+        message: 'Record or choose the announcement callers hear before they leave a message (WhatsApp requires one).',
+      });
     }
   }
   return errors;
@@ -345,8 +403,10 @@ function deepEqual(a: unknown, b: unknown): boolean {
 export function diffCallingSettings(before: CallingSettings, after: CallingSettings): CallingChanges {
   const out: CallingChanges = {};
   if (after.status !== before.status) out.status = after.status;
-  if (after.call_icon_visibility !== before.call_icon_visibility && after.call_icon_visibility !== 'HIDE_IN_CHAT') out.call_icon_visibility = after.call_icon_visibility;
-  if (!deepEqual(before.call_icons, after.call_icons)) out.call_icons = { restrict_to_user_countries: [...after.call_icons.restrict_to_user_countries] };
+  if (after.call_icon_visibility !== before.call_icon_visibility && after.call_icon_visibility !== 'HIDE_IN_CHAT')
+    out.call_icon_visibility = after.call_icon_visibility;
+  if (!deepEqual(before.call_icons, after.call_icons))
+    out.call_icons = { restrict_to_user_countries: [...after.call_icons.restrict_to_user_countries] };
   if (after.call_hours && !deepEqual(before.call_hours, after.call_hours)) {
     const h = after.call_hours;
     out.call_hours = {
@@ -356,10 +416,12 @@ export function diffCallingSettings(before: CallingSettings, after: CallingSetti
       holiday_schedule: h.holiday_schedule.map((x) => ({ ...x })),
     };
   }
-  if (after.callback_permission_status !== before.callback_permission_status) out.callback_permission_status = after.callback_permission_status;
+  if (after.callback_permission_status !== before.callback_permission_status)
+    out.callback_permission_status = after.callback_permission_status;
   if (!deepEqual(before.audio, after.audio)) out.audio = { additional_codecs: [...after.audio.additional_codecs] };
   // A JSON copy, not structuredClone: `after` may be a UI framework's reactive proxy.
-  if (after.voicemail && !deepEqual(before.voicemail, after.voicemail)) out.voicemail = JSON.parse(JSON.stringify(after.voicemail)) as Voicemail;
+  if (after.voicemail && !deepEqual(before.voicemail, after.voicemail))
+    out.voicemail = JSON.parse(JSON.stringify(after.voicemail)) as Voicemail;
   return out;
 }
 
@@ -388,7 +450,10 @@ const fmtTime = (hhmm: string): string => `${hhmm.slice(0, 2)}:${hhmm.slice(2)}`
  */
 function openAt(hours: CallHours, date: string, day: Day, hhmm: string): WeeklyPeriod | null {
   const holiday = hours.holiday_schedule.find((h) => h.date === date);
-  if (holiday) return hhmm >= holiday.start_time && hhmm < holiday.end_time ? { day_of_week: day, open_time: holiday.start_time, close_time: holiday.end_time } : null;
+  if (holiday)
+    return hhmm >= holiday.start_time && hhmm < holiday.end_time
+      ? { day_of_week: day, open_time: holiday.start_time, close_time: holiday.end_time }
+      : null;
   return hours.weekly_operating_hours.find((w) => w.day_of_week === day && hhmm >= w.open_time && hhmm < w.close_time) ?? null;
 }
 
@@ -413,7 +478,11 @@ export function openState(hours: CallHours | null, now: Date): OpenState {
       if (ahead === 0 && time <= local.hhmm) continue;
       if (openAt(hours, date, day, time)) {
         const short = dayName(day).slice(0, 3);
-        return { kind: 'closed', next: { day, date, time, daysAhead: ahead }, label: `Closed until ${ahead >= 7 ? `${short} ${date}` : short} ${fmtTime(time)}` };
+        return {
+          kind: 'closed',
+          next: { day, date, time, daysAhead: ahead },
+          label: `Closed until ${ahead >= 7 ? `${short} ${date}` : short} ${fmtTime(time)}`,
+        };
       }
     }
   }

@@ -24,8 +24,22 @@ export const SHORTCUT_NAMES: Record<ShortcutAction, string> = {
   showWindow: 'Show Switchboard',
 };
 
-const MODIFIERS = new Set(['CommandOrControl', 'CmdOrCtrl', 'Command', 'Cmd', 'Control', 'Ctrl', 'Alt', 'Option', 'AltGr', 'Shift', 'Super', 'Meta']);
-const KEY = /^([A-Z0-9]|F([1-9]|1[0-9]|2[0-4])|Space|Tab|Backspace|Delete|Insert|Home|End|PageUp|PageDown|Up|Down|Left|Right|Escape|Plus|[`\-=[\]\\;',./])$/;
+const MODIFIERS = new Set([
+  'CommandOrControl',
+  'CmdOrCtrl',
+  'Command',
+  'Cmd',
+  'Control',
+  'Ctrl',
+  'Alt',
+  'Option',
+  'AltGr',
+  'Shift',
+  'Super',
+  'Meta',
+]);
+const KEY =
+  /^([A-Z0-9]|F([1-9]|1[0-9]|2[0-4])|Space|Tab|Backspace|Delete|Insert|Home|End|PageUp|PageDown|Up|Down|Left|Right|Escape|Plus|[`\-=[\]\\;',./])$/;
 const RESERVED = new Set(
   ['Q', 'W', 'C', 'V', 'X', 'Z', 'A', 'Tab']
     .flatMap((k) => [`CommandOrControl+${k}`, `Control+${k}`, `Command+${k}`])
@@ -36,10 +50,26 @@ const ORDER = ['CommandOrControl', 'Command', 'Control', 'Alt', 'AltGr', 'Super'
 /** Canonical form: modifiers in a fixed order, aliases folded ("Ctrl+shift+a" → "Control+Shift+A"). */
 export function normaliseAccelerator(input: string): string | null {
   if (input.length > 80) return null;
-  const parts = input.split('+').map((p) => p.trim()).filter(Boolean);
+  const parts = input
+    .split('+')
+    .map((p) => p.trim())
+    .filter(Boolean);
   if (parts.length < 2 || parts.length > 4) return null;
   const key = parts.pop()!;
-  const alias: Record<string, string> = { cmdorctrl: 'CommandOrControl', commandorcontrol: 'CommandOrControl', cmd: 'Command', command: 'Command', ctrl: 'Control', control: 'Control', alt: 'Alt', option: 'Alt', altgr: 'AltGr', shift: 'Shift', super: 'Super', meta: 'Super' };
+  const alias: Record<string, string> = {
+    cmdorctrl: 'CommandOrControl',
+    commandorcontrol: 'CommandOrControl',
+    cmd: 'Command',
+    command: 'Command',
+    ctrl: 'Control',
+    control: 'Control',
+    alt: 'Alt',
+    option: 'Alt',
+    altgr: 'AltGr',
+    shift: 'Shift',
+    super: 'Super',
+    meta: 'Super',
+  };
   const mods = new Set<string>();
   for (const m of parts) {
     const canon = alias[m.toLowerCase()];
@@ -76,7 +106,11 @@ export type ShortcutProblem = { action: ShortcutAction; problem: 'invalid' | 'du
  * A duplicate is reported on the later action in `order`: put the actions the owner just changed
  * last, so the message lands on the row they edited ("… is already the shortcut for Mute").
  */
-export function checkShortcuts(map: ShortcutMap, platform?: string, order: readonly ShortcutAction[] = SHORTCUT_ACTIONS): ShortcutProblem[] {
+export function checkShortcuts(
+  map: ShortcutMap,
+  platform?: string,
+  order: readonly ShortcutAction[] = SHORTCUT_ACTIONS,
+): ShortcutProblem[] {
   const problems: ShortcutProblem[] = [];
   const seen = new Map<string, ShortcutAction>();
   for (const action of order) {
@@ -84,16 +118,29 @@ export function checkShortcuts(map: ShortcutMap, platform?: string, order: reado
     if (raw === null || raw === undefined || raw === '') continue;
     const acc = normaliseAccelerator(raw);
     if (!acc) {
-      problems.push({ action, problem: 'invalid', message: `"${raw.slice(0, 80)}" is not a usable shortcut: use one or two modifiers (Ctrl, Alt, Shift, Cmd) and a key.` });
+      problems.push({
+        action,
+        problem: 'invalid',
+        message: `"${raw.slice(0, 80)}" is not a usable shortcut: use one or two modifiers (Ctrl, Alt, Shift, Cmd) and a key.`,
+      });
       continue;
     }
     const keys = resolved(acc, platform);
     if (keys.some((k) => RESERVED.has(k)) || RESERVED.has(acc)) {
-      problems.push({ action, problem: 'reserved', message: `${formatAccelerator(acc, platform)} is used by the system or every app; choose another.` });
+      problems.push({
+        action,
+        problem: 'reserved',
+        message: `${formatAccelerator(acc, platform)} is used by the system or every app; choose another.`,
+      });
       continue;
     }
     const other = keys.map((k) => seen.get(k)).find((a) => a !== undefined);
-    if (other) problems.push({ action, problem: 'duplicate', message: `${formatAccelerator(acc, platform)} is already the shortcut for "${SHORTCUT_NAMES[other]}".` });
+    if (other)
+      problems.push({
+        action,
+        problem: 'duplicate',
+        message: `${formatAccelerator(acc, platform)} is already the shortcut for "${SHORTCUT_NAMES[other]}".`,
+      });
     else for (const k of keys) seen.set(k, action);
   }
   return problems;
@@ -129,9 +176,31 @@ export interface KeyPress {
 }
 
 const CODE_KEYS: Record<string, string> = {
-  Space: 'Space', Tab: 'Tab', Backspace: 'Backspace', Delete: 'Delete', Insert: 'Insert', Home: 'Home', End: 'End', PageUp: 'PageUp', PageDown: 'PageDown',
-  ArrowUp: 'Up', ArrowDown: 'Down', ArrowLeft: 'Left', ArrowRight: 'Right', Escape: 'Escape',
-  Backquote: '`', Minus: '-', Equal: '=', BracketLeft: '[', BracketRight: ']', Backslash: '\\', Semicolon: ';', Quote: "'", Comma: ',', Period: '.', Slash: '/',
+  Space: 'Space',
+  Tab: 'Tab',
+  Backspace: 'Backspace',
+  Delete: 'Delete',
+  Insert: 'Insert',
+  Home: 'Home',
+  End: 'End',
+  PageUp: 'PageUp',
+  PageDown: 'PageDown',
+  ArrowUp: 'Up',
+  ArrowDown: 'Down',
+  ArrowLeft: 'Left',
+  ArrowRight: 'Right',
+  Escape: 'Escape',
+  Backquote: '`',
+  Minus: '-',
+  Equal: '=',
+  BracketLeft: '[',
+  BracketRight: ']',
+  Backslash: '\\',
+  Semicolon: ';',
+  Quote: "'",
+  Comma: ',',
+  Period: '.',
+  Slash: '/',
 };
 
 /**

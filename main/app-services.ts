@@ -172,7 +172,16 @@ const REACHABILITY: Record<ConnectionView['state'], AppStatus['reachability']['s
 /** The tunnel and its supervisor, reported on the status line, restarted when the network changes. */
 function startReachability(
   opts: AppServicesOptions,
-  d: { account: AccountService; config: ConfigStore; receiver: WebhookReceiver; inbox: WebhookInbox; status: StatusBoard; events: BridgeEventBus; log: Logger; clock: () => Date },
+  d: {
+    account: AccountService;
+    config: ConfigStore;
+    receiver: WebhookReceiver;
+    inbox: WebhookInbox;
+    status: StatusBoard;
+    events: BridgeEventBus;
+    log: Logger;
+    clock: () => Date;
+  },
 ): { connection: ConnectionService; network: { stop(): void } | null } {
   const { log } = d;
   const connection = new ConnectionService({
@@ -189,7 +198,8 @@ function startReachability(
     ...(opts.callbackHolderCheckMs ? { holderCheckMs: opts.callbackHolderCheckMs } : {}),
   });
   connection.onChange((v) => {
-    const elsewhere = v.holder.state === 'elsewhere' && v.holder.url ? { url: v.holder.url, since: v.holder.since, left: v.holder.left } : null;
+    const elsewhere =
+      v.holder.state === 'elsewhere' && v.holder.url ? { url: v.holder.url, since: v.holder.since, left: v.holder.left } : null;
     d.status.updateIfChanged('reachability', { state: REACHABILITY[v.state], since: v.since, detail: v.reason, elsewhere });
     d.events.emit('connection', v);
   });
@@ -202,7 +212,8 @@ function startReachability(
           ...(opts.networkInterfaces ? { interfaces: opts.networkInterfaces } : {}),
           onChange: (c) => {
             log.info('network.changed', { kind: c.kind, addresses: c.addresses.length });
-            if (c.kind !== 'down') void connection.restartNow().catch((err: unknown) => log.warn('network.restart_failed', { error: (err as Error).message }));
+            if (c.kind !== 'down')
+              void connection.restartNow().catch((err: unknown) => log.warn('network.restart_failed', { error: (err as Error).message }));
           },
         });
   return { connection, network };
@@ -239,7 +250,12 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
   const { keychainProblem } = await account.load();
   const turn = new TurnCredentials({ config, secrets: opts.secrets, redactor, log: log.child('turn') });
   await turn.load();
-  const callingSettings = new CallingSettingsService({ graph: () => account.graph(), phoneNumberId: () => account.account()?.phoneNumberId ?? null, log: log.child('calling-settings'), clock });
+  const callingSettings = new CallingSettingsService({
+    graph: () => account.graph(),
+    phoneNumberId: () => account.account()?.phoneNumberId ?? null,
+    log: log.child('calling-settings'),
+    clock,
+  });
 
   const db = openDatabase(opts.dataDir);
   const inbox = new WebhookInbox(db, log.child('inbox'), clock);
@@ -277,9 +293,22 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
   const callPermissions = new CallPermissions({ threads, account });
   inbox.subscribe((e) => calls.onDomainEvent(e));
   // What WhatsApp says is wrong with the number (restrictions, health, errors-only webhooks).
-  const warnings = new PlatformWarnings({ graph: () => account.graph(), phoneNumberId: () => account.account()?.phoneNumberId ?? null, callingSettings, log: log.child('warnings'), clock });
+  const warnings = new PlatformWarnings({
+    graph: () => account.graph(),
+    phoneNumberId: () => account.account()?.phoneNumberId ?? null,
+    callingSettings,
+    log: log.child('warnings'),
+    clock,
+  });
   inbox.subscribe((e) => warnings.onDomainEvent(e));
-  const messaging = new MessagingService({ db, threads, account, log: log.child('messaging'), clock, onItem: (item) => changes.mark(item.threadId) });
+  const messaging = new MessagingService({
+    db,
+    threads,
+    account,
+    log: log.child('messaging'),
+    clock,
+    onItem: (item) => changes.mark(item.threadId),
+  });
   // A settings change made elsewhere (WhatsApp Manager, another app) refreshes the settings screen.
   inbox.subscribe((e) => {
     if (e.kind !== 'settings.changed' || !account.account()) return;
@@ -300,8 +329,30 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
   const status = statusBoard({ clock, account, keychainProblem, warnings, skew, events, log });
   const { connection, network } = startReachability(opts, { account, config, receiver, inbox, status, events, log, clock });
   const handlers: BridgeHandlers = {
-    ...diagnosticsHandlers({ info, status, account, connection, inbox, receiver, redactor, recentProblems: opts.recentProblems, writeClipboard: opts.writeClipboard, clock }),
-    ...accountHandlers({ account, config, connection, warnings, callingSettings, events, status, log, keychainProblem, writeClipboard: opts.writeClipboard }),
+    ...diagnosticsHandlers({
+      info,
+      status,
+      account,
+      connection,
+      inbox,
+      receiver,
+      redactor,
+      recentProblems: opts.recentProblems,
+      writeClipboard: opts.writeClipboard,
+      clock,
+    }),
+    ...accountHandlers({
+      account,
+      config,
+      connection,
+      warnings,
+      callingSettings,
+      events,
+      status,
+      log,
+      keychainProblem,
+      writeClipboard: opts.writeClipboard,
+    }),
     ...connectionHandlers({ account, config, connection, webhookPath: receiver.path }),
     ...threadHandlers({ threads, messaging, changes, dataDir: opts.dataDir }),
     ...callHandlers({ calls, callPermissions, threads, mediaPort, config, turn, writeClipboard: opts.writeClipboard }),
@@ -328,7 +379,9 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     config,
     desktop,
     openThreadForNumber: (waId, offerCall) => {
-      const threadId = threads.threadIdOf(threads.contactFor({ waId, userId: null, parentUserId: null, profileName: null, username: null }));
+      const threadId = threads.threadIdOf(
+        threads.contactFor({ waId, userId: null, parentUserId: null, profileName: null, username: null }),
+      );
       events.emit('navigate', { threadId, offerCall });
       return threadId;
     },

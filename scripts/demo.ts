@@ -50,7 +50,12 @@ function parseDemoArgs(argv: string[]): DemoArgs {
     console.log(USAGE);
     process.exit(0);
   }
-  return { port: portOf('port', values.port), appPort: portOf('app-port', values['app-port']), dataDir: values['data-dir'], build: values.build };
+  return {
+    port: portOf('port', values.port),
+    appPort: portOf('app-port', values['app-port']),
+    dataDir: values['data-dir'],
+    build: values.build,
+  };
 }
 
 function say(line = ''): void {
@@ -58,10 +63,26 @@ function say(line = ''): void {
 }
 
 /** Starts `main/host/web-host.ts` and resolves with the URL it prints (it carries the secret). */
-function startSwitchboard(args: { dataDir: string; port: number; tunnelHost: string }): { child: ChildProcess; url: Promise<string>; output: () => string } {
+function startSwitchboard(args: { dataDir: string; port: number; tunnelHost: string }): {
+  child: ChildProcess;
+  url: Promise<string>;
+  output: () => string;
+} {
   const child = spawn(
     process.execPath,
-    [path.join(root, 'main/host/web-host.ts'), '--data-dir', args.dataDir, '--port', String(args.port), '--secrets', 'memory', '--tunnel-host', args.tunnelHost, '--log-level', 'warn'],
+    [
+      path.join(root, 'main/host/web-host.ts'),
+      '--data-dir',
+      args.dataDir,
+      '--port',
+      String(args.port),
+      '--secrets',
+      'memory',
+      '--tunnel-host',
+      args.tunnelHost,
+      '--log-level',
+      'warn',
+    ],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
@@ -88,7 +109,12 @@ function startSwitchboard(args: { dataDir: string; port: number; tunnelHost: str
 }
 
 /** One bridge request over the host's WebSocket (`{id, name, params}` → `{id, response}`). */
-async function bridgeRequest(appUrl: string, name: string, params: unknown, timeoutMs = 60_000): Promise<{ ok: boolean; result?: unknown; error?: { code: string; message: string } }> {
+async function bridgeRequest(
+  appUrl: string,
+  name: string,
+  params: unknown,
+  timeoutMs = 60_000,
+): Promise<{ ok: boolean; result?: unknown; error?: { code: string; message: string } }> {
   const u = new URL(appUrl);
   const secret = new URLSearchParams(u.hash.slice(1)).get('secret') ?? '';
   const ws = new WebSocket(`ws://${u.host}/bridge?secret=${encodeURIComponent(secret)}`, { headers: { Origin: u.origin } });
@@ -101,7 +127,10 @@ async function bridgeRequest(appUrl: string, name: string, params: unknown, time
       });
       ws.once('open', () => ws.send(JSON.stringify({ id: 1, name, params })));
       ws.on('message', (data: Buffer) => {
-        const frame = JSON.parse(data.toString('utf8')) as { id?: unknown; response?: { ok: boolean; result?: unknown; error?: { code: string; message: string } } };
+        const frame = JSON.parse(data.toString('utf8')) as {
+          id?: unknown;
+          response?: { ok: boolean; result?: unknown; error?: { code: string; message: string } };
+        };
         if (frame.id === 1 && frame.response) {
           clearTimeout(timer);
           resolve(frame.response);
@@ -114,7 +143,11 @@ async function bridgeRequest(appUrl: string, name: string, params: unknown, time
 }
 
 async function customerSays(sim: Simulator, waId: string, text: string): Promise<void> {
-  const res = await fetch(`${sim.url}/_sim/users/${waId}/messages`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ text }) });
+  const res = await fetch(`${sim.url}/_sim/users/${waId}/messages`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ text }),
+  });
   if (!res.ok) throw new Error(`customer ${waId} could not send a message: ${res.status} ${await res.text()}`);
 }
 
@@ -175,7 +208,9 @@ async function main(): Promise<void> {
     try {
       await sim.listen(args.port);
     } catch (err) {
-      throw new Error(`the simulator cannot listen on port ${args.port} (${(err as Error).message}); pick another with --port`, { cause: err });
+      throw new Error(`the simulator cannot listen on port ${args.port} (${(err as Error).message}); pick another with --port`, {
+        cause: err,
+      });
     }
     tunnel = await startTunnelServer();
     app = startSwitchboard({ dataDir, port: args.appPort, tunnelHost: tunnel.url });
@@ -200,8 +235,12 @@ async function main(): Promise<void> {
     });
     const result = res.result as { saved?: boolean; steps?: Array<{ id: string; state?: string; message?: string | null }> } | undefined;
     if (!res.ok || !result?.saved) {
-      process.stderr.write(`demo: Switchboard did not accept the simulator's account: ${JSON.stringify(res.error ?? result?.steps ?? res)}\n`);
-      process.stderr.write('demo: everything keeps running; connect by hand in Switchboard with the credentials from GET /_sim/credentials.\n');
+      process.stderr.write(
+        `demo: Switchboard did not accept the simulator's account: ${JSON.stringify(res.error ?? result?.steps ?? res)}\n`,
+      );
+      process.stderr.write(
+        'demo: everything keeps running; connect by hand in Switchboard with the credentials from GET /_sim/credentials.\n',
+      );
     }
 
     await customerSays(sim, '5511987650001', 'Oi! Vocês têm pão de queijo hoje?');
@@ -213,7 +252,9 @@ async function main(): Promise<void> {
     say(`  Switchboard (the business):   ${appUrl}`);
     say(`  Customer phone (WhatsApp):    ${sim.url}/phone`);
     say(`  Simulator control API:        ${sim.url}/_sim/state`);
-    say('  Try: on the phone, as Ana Souza, tap the call icon — Switchboard rings; answer it and you hear each other (allow the microphone). Then reply in the conversation, or call her back once she has allowed calls.');
+    say(
+      '  Try: on the phone, as Ana Souza, tap the call icon — Switchboard rings; answer it and you hear each other (allow the microphone). Then reply in the conversation, or call her back once she has allowed calls.',
+    );
     say('Press Ctrl+C to stop.');
   } catch (err) {
     process.stderr.write(`demo: ${(err as Error).message}\n`);

@@ -42,7 +42,12 @@ function png(size: number, pixel: (x: number, y: number) => RGBA): Buffer {
   ihdr.writeUInt32BE(size, 0);
   ihdr.writeUInt32BE(size, 4);
   ihdr.set([8, 6, 0, 0, 0], 8);
-  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 /** A handset shape in unit coordinates (0..1): two rounded ends joined by a curved grip. */
@@ -87,7 +92,8 @@ const TRAY: Record<string, RGBA> = {
 
 mkdirSync(path.join(root, 'build', 'icons'), { recursive: true });
 writeFileSync(path.join(root, 'build', 'icon.png'), icon(512, GREEN, WHITE, 'rounded'));
-for (const s of [16, 32, 48, 64, 128, 256, 512]) writeFileSync(path.join(root, 'build', 'icons', `${s}x${s}.png`), icon(s, GREEN, WHITE, 'rounded'));
+for (const s of [16, 32, 48, 64, 128, 256, 512])
+  writeFileSync(path.join(root, 'build', 'icons', `${s}x${s}.png`), icon(s, GREEN, WHITE, 'rounded'));
 for (const [state, colour] of Object.entries(TRAY)) {
   writeFileSync(path.join(root, 'build', 'icons', `tray-${state}.png`), icon(16, colour, WHITE, 'circle'));
   writeFileSync(path.join(root, 'build', 'icons', `tray-${state}@2x.png`), icon(32, colour, WHITE, 'circle'));

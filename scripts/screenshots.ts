@@ -169,7 +169,11 @@ try {
     // A restriction from WhatsApp, shown at the top of the screen.
     await page.getByTestId('calling-discard').click();
     sim.ctx.state.restrictions = [
-      { type: 'RESTRICTED_USER_INITIATED_CALLING', reason: 'Many calls went unanswered in the last 7 days', expiration: Math.floor(Date.now() / 1000) + 3 * 86_400 },
+      {
+        type: 'RESTRICTED_USER_INITIATED_CALLING',
+        reason: 'Many calls went unanswered in the last 7 days',
+        expiration: Math.floor(Date.now() / 1000) + 3 * 86_400,
+      },
     ];
     await page.getByTestId('settings-nav-account').click();
     await page.getByTestId('settings-nav-calling').click();

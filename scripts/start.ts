@@ -16,9 +16,22 @@ const child =
   electron.path !== null
     ? spawn(electron.path, [root, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' })
     : (() => {
-        const dataDir = process.env['SWITCHBOARD_DATA_DIR'] ?? path.join(process.env['XDG_DATA_HOME'] ?? path.join(homedir(), '.local', 'share'), 'switchboard-web');
+        const dataDir =
+          process.env['SWITCHBOARD_DATA_DIR'] ??
+          path.join(process.env['XDG_DATA_HOME'] ?? path.join(homedir(), '.local', 'share'), 'switchboard-web');
         console.log(`No Electron binary here (${electron.reason}); starting the browser host with data in ${dataDir}.`);
-        return spawn(process.execPath, [path.join(root, 'main/host/web-host.ts'), '--data-dir', dataDir, '--port', process.env['PORT'] ?? '5280', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+        return spawn(
+          process.execPath,
+          [
+            path.join(root, 'main/host/web-host.ts'),
+            '--data-dir',
+            dataDir,
+            '--port',
+            process.env['PORT'] ?? '5280',
+            ...process.argv.slice(2),
+          ],
+          { cwd: root, stdio: 'inherit' },
+        );
       })();
 for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, () => child.kill(sig));
 child.on('exit', (code) => process.exit(code ?? 0));

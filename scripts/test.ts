@@ -40,7 +40,14 @@ function readJson<T>(file: string): T | null {
 }
 
 function vitestTotals(file: string, exitCode: number): Totals {
-  const r = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number; numTotalTestSuites: number; numFailedTestSuites: number }>(file);
+  const r = readJson<{
+    numPassedTests: number;
+    numFailedTests: number;
+    numPendingTests: number;
+    numTodoTests: number;
+    numTotalTestSuites: number;
+    numFailedTestSuites: number;
+  }>(file);
   if (!r) return { passed: 0, failed: 1, skipped: 0 }; // the runner itself failed
   // A file that fails to load counts as a failure even though no test inside it ran.
   const brokenFiles = r.numFailedTests === 0 && exitCode !== 0 ? Math.max(1, r.numFailedTestSuites) : 0;
@@ -80,6 +87,8 @@ const p = playwrightTotals(pwJson, pwCode);
 
 const total: Totals = { passed: v.passed + p.passed, failed: v.failed + p.failed, skipped: v.skipped + p.skipped };
 console.log('');
-console.log(`Per runner (passed/failed/skipped): vitest ${v.passed}/${v.failed}/${v.skipped}, playwright ${p.passed}/${p.failed}/${p.skipped}`);
+console.log(
+  `Per runner (passed/failed/skipped): vitest ${v.passed}/${v.failed}/${v.skipped}, playwright ${p.passed}/${p.failed}/${p.skipped}`,
+);
 console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
 process.exit(total.failed > 0 ? 1 : 0);

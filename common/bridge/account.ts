@@ -38,16 +38,18 @@ export const AccountView = z.object({
 export type AccountView = z.infer<typeof AccountView>;
 
 /** What the owner types on the connect screen. Secrets travel renderer → main once, never back. */
-export const ConnectAccountParams = z.object({
-  graphBaseUrl: z.string().max(500),
-  apiVersion: z.string().max(20),
-  accessToken: z.string().max(2000),
-  appSecret: z.string().max(200),
-  appId: z.string().max(40),
-  wabaId: z.string().max(40),
-  phoneNumberId: z.string().max(40),
-  saveAnyway: z.boolean().default(false),
-}).strict();
+export const ConnectAccountParams = z
+  .object({
+    graphBaseUrl: z.string().max(500),
+    apiVersion: z.string().max(20),
+    accessToken: z.string().max(2000),
+    appSecret: z.string().max(200),
+    appId: z.string().max(40),
+    wabaId: z.string().max(40),
+    phoneNumberId: z.string().max(40),
+    saveAnyway: z.boolean().default(false),
+  })
+  .strict();
 
 export const ConnectStep = z.object({
   id: z.enum(['token', 'phone', 'app', 'settings', 'health', 'webhooks']),
@@ -104,7 +106,13 @@ export const accountRequests = {
    * Forgets the number; first deletes its webhook override when it points at this computer (`callback` says what happened).
    * Errors: none of its own (a failed release is reported in `callback`, state `failed`).
    */
-  disconnectAccount: { params: NoParams, result: z.object({ disconnected: z.literal(true), callback: z.object({ state: z.enum(['cleared', 'not_ours', 'none', 'failed']), message: z.string() }) }) },
+  disconnectAccount: {
+    params: NoParams,
+    result: z.object({
+      disconnected: z.literal(true),
+      callback: z.object({ state: z.enum(['cleared', 'not_ours', 'none', 'failed']), message: z.string() }),
+    }),
+  },
   /**
    * Copies the webhook verify token to the OS clipboard from main (Electron only).
    * Errors: none of its own (`copied: false` and the `reason` when it cannot).

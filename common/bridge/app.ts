@@ -32,7 +32,17 @@ export const AppStatus = z.object({
   /** How far this computer's clock is ahead of Meta's (ms; negative: behind); `warn` past 10 s, when calls may be missed. */
   clock: z.object({ offsetMs: z.number().nullable(), warn: z.boolean() }).optional(),
   /** What WhatsApp says is wrong with the number: calling restrictions (with their end), health, errors-only webhooks. */
-  warnings: z.array(z.object({ kind: z.enum(['restriction', 'health', 'webhook_error', 'setup']), key: z.string(), text: z.string(), until: z.string().nullable(), at: z.string() })).optional(),
+  warnings: z
+    .array(
+      z.object({
+        kind: z.enum(['restriction', 'health', 'webhook_error', 'setup']),
+        key: z.string(),
+        text: z.string(),
+        until: z.string().nullable(),
+        at: z.string(),
+      }),
+    )
+    .optional(),
 });
 export type AppStatus = z.infer<typeof AppStatus>;
 
@@ -40,8 +50,16 @@ export const Diagnostics = z.object({
   inbox: z.object({ pending: z.number(), processed: z.number(), malformed: z.number(), total: z.number() }),
   /** Events kept aside: for another phone number, and webhook items that could not be read. */
   aside: z.object({ otherNumber: z.number(), unreadable: z.number() }),
-  receiver: z.object({ port: z.number().nullable(), accepted: z.number(), rejectedSignature: z.number(), rejectedTooLarge: z.number(), slowSendersCut: z.number() }),
-  recentEvents: z.array(z.object({ id: z.number(), key: z.string(), kind: z.string(), occurredAt: z.string().nullable(), createdAt: z.string() })),
+  receiver: z.object({
+    port: z.number().nullable(),
+    accepted: z.number(),
+    rejectedSignature: z.number(),
+    rejectedTooLarge: z.number(),
+    slowSendersCut: z.number(),
+  }),
+  recentEvents: z.array(
+    z.object({ id: z.number(), key: z.string(), kind: z.string(), occurredAt: z.string().nullable(), createdAt: z.string() }),
+  ),
 });
 export type Diagnostics = z.infer<typeof Diagnostics>;
 

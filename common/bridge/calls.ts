@@ -66,9 +66,15 @@ export const CallPreferences = z.object({
   /** Where the ringtone plays (an audio output device id; null = the default). */
   ringDeviceId: z.string().max(500).nullable(),
   /** TURN servers for networks that block UDP (at most 3). */
-  turnServers: z.array(z.object({ urls: z.string().max(300), username: z.string().max(200).nullable(), credential: z.string().max(200).nullable() })).max(3),
+  turnServers: z
+    .array(z.object({ urls: z.string().max(300), username: z.string().max(200).nullable(), credential: z.string().max(200).nullable() }))
+    .max(3),
   /** A STUN server (`stun:host:port`), or null: off by default — see README "STUN". */
-  stunServer: z.string().max(300).regex(/^stuns?:[^\s]+$/, 'A STUN address starts with stun: (for example stun:stun.example.com:3478)').nullable(),
+  stunServer: z
+    .string()
+    .max(300)
+    .regex(/^stuns?:[^\s]+$/, 'A STUN address starts with stun: (for example stun:stun.example.com:3478)')
+    .nullable(),
 });
 export type CallPreferences = z.infer<typeof CallPreferences>;
 
@@ -115,7 +121,14 @@ export const callRequests = {
     params: z
       .object({
         threadId: ThreadId,
-        template: z.object({ name: z.string().max(512), language: z.string().max(20), parameters: z.array(z.string().max(1024)).max(20).default([]) }).strict().optional(),
+        template: z
+          .object({
+            name: z.string().max(512),
+            language: z.string().max(20),
+            parameters: z.array(z.string().max(1024)).max(20).default([]),
+          })
+          .strict()
+          .optional(),
       })
       .strict(),
     result: z.object({ wamid: z.string() }),
@@ -140,7 +153,10 @@ export const callRequests = {
    * A wa.me/call link for the business's number (payload → the call's deeplink_payload); main copies it in the desktop app.
    * Errors: `not_connected` (no number, or its display number is not known).
    */
-  getCallLink: { params: z.object({ payload: z.string().max(512).nullable().default(null) }).strict(), result: z.object({ url: z.string(), copied: z.boolean() }) },
+  getCallLink: {
+    params: z.object({ payload: z.string().max(512).nullable().default(null) }).strict(),
+    result: z.object({ url: z.string(), copied: z.boolean() }),
+  },
   /**
    * Calls the customer of this thread (refused with code `no_permission` and the reason when not allowed, `call_in_progress` while another call is up).
    * Errors: `not_connected`, `not_found`, `graph_<code>` (checking the permission), `no_permission`,

@@ -13,7 +13,11 @@ export const ConnectionView = z.object({
   provider: z.enum(['localtunnel', 'public-url']),
   publicUrl: z.string().nullable(),
   callbackUrl: z.string().nullable(),
-  callback: z.object({ state: z.enum(['none', 'pending', 'registered', 'failed']), url: z.string().nullable(), reason: z.string().nullable() }),
+  callback: z.object({
+    state: z.enum(['none', 'pending', 'registered', 'failed']),
+    url: z.string().nullable(),
+    reason: z.string().nullable(),
+  }),
   lastProbeAt: z.string().nullable(),
   nextRetryAt: z.string().nullable(),
   restarts: z.number(),
@@ -21,11 +25,20 @@ export const ConnectionView = z.object({
   eventsToday: z.number(),
   history: z.array(z.object({ state: z.string(), at: z.string(), reason: z.string().nullable() })),
   /** The last health probes, oldest first: through the public URL, or to the receiver directly. */
-  probes: z.array(z.object({ at: z.string(), via: z.enum(['public', 'local']), ok: z.boolean(), reason: z.string().nullable(), ms: z.number() })),
+  probes: z.array(
+    z.object({ at: z.string(), via: z.enum(['public', 'local']), ok: z.boolean(), reason: z.string().nullable(), ms: z.number() }),
+  ),
   /** Who receives the number's webhooks: this computer, another address (another installation), or not known yet. */
-  holder: z.object({ state: z.enum(['unknown', 'this-computer', 'elsewhere']), url: z.string().nullable(), since: z.string().nullable(), left: z.boolean() }),
+  holder: z.object({
+    state: z.enum(['unknown', 'this-computer', 'elsewhere']),
+    url: z.string().nullable(),
+    since: z.string().nullable(),
+    left: z.boolean(),
+  }),
   /** Whether the app receives the calls and messages fields (checked, or subscribed by Switchboard, after each re-point). */
-  webhookFields: z.object({ state: z.enum(['ok', 'subscribed', 'missing', 'unknown']), message: z.string(), fix: z.string().nullable() }).nullable(),
+  webhookFields: z
+    .object({ state: z.enum(['ok', 'subscribed', 'missing', 'unknown']), message: z.string(), fix: z.string().nullable() })
+    .nullable(),
   tunnel: z.object({ subdomain: z.string().nullable(), host: z.string().nullable(), publicUrl: z.string().nullable() }),
 });
 export type ConnectionView = z.infer<typeof ConnectionView>;
@@ -63,7 +76,13 @@ export const connectionRequests = {
    */
   setTunnel: {
     params: z.discriminatedUnion('provider', [
-      z.object({ provider: z.literal('localtunnel'), subdomain: z.string().max(63).nullable().default(null), host: z.string().max(300).nullable().default(null) }).strict(),
+      z
+        .object({
+          provider: z.literal('localtunnel'),
+          subdomain: z.string().max(63).nullable().default(null),
+          host: z.string().max(300).nullable().default(null),
+        })
+        .strict(),
       z.object({ provider: z.literal('public-url'), publicUrl: z.string().max(500) }).strict(),
     ]),
     result: ConnectionView,

@@ -8,12 +8,22 @@ import { NoParams } from './shared.ts';
 
 /** A global shortcut as an Electron accelerator ("CommandOrControl+Shift+A"), or null = off. */
 const Accelerator = z.string().max(80).nullable();
-export const ShortcutsView = z.object({ answer: Accelerator, declineOrHangUp: Accelerator, toggleMute: Accelerator, showWindow: Accelerator });
+export const ShortcutsView = z.object({
+  answer: Accelerator,
+  declineOrHangUp: Accelerator,
+  toggleMute: Accelerator,
+  showWindow: Accelerator,
+});
 /** active = registered; taken = another app holds it; invalid = unusable; desktop-only = the browser host registers none. */
 export const ShortcutStatus = z.enum(['active', 'off', 'taken', 'invalid', 'desktop-only']);
 export const DesktopPreferences = z.object({
   shortcuts: ShortcutsView,
-  shortcutStatus: z.object({ answer: ShortcutStatus, declineOrHangUp: ShortcutStatus, toggleMute: ShortcutStatus, showWindow: ShortcutStatus }),
+  shortcutStatus: z.object({
+    answer: ShortcutStatus,
+    declineOrHangUp: ShortcutStatus,
+    toggleMute: ShortcutStatus,
+    showWindow: ShortcutStatus,
+  }),
   defaultShortcuts: ShortcutsView,
   /** Start at login, and if so hidden in the tray. */
   openAtLogin: z.boolean(),

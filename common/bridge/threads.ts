@@ -20,7 +20,15 @@ export const ThreadSummary = z.object({
   id: z.number(),
   contact: Contact,
   lastItemAt: z.string().nullable(),
-  lastItem: z.object({ kind: z.string(), type: z.string(), direction: z.string().nullable(), body: z.string().nullable(), status: z.string().nullable() }).nullable(),
+  lastItem: z
+    .object({
+      kind: z.string(),
+      type: z.string(),
+      direction: z.string().nullable(),
+      body: z.string().nullable(),
+      status: z.string().nullable(),
+    })
+    .nullable(),
   unreadCount: z.number(),
   missedCalls: z.number(),
   windowExpiresAt: z.string().nullable(),
@@ -56,7 +64,13 @@ export const threadRequests = {
    * Errors: none of its own.
    */
   listThreads: {
-    params: z.object({ filter: z.enum(['all', 'unread', 'missed']).default('all'), after: PageCursor.nullable().default(null), limit: z.number().int().min(1).max(200).default(50) }).strict(),
+    params: z
+      .object({
+        filter: z.enum(['all', 'unread', 'missed']).default('all'),
+        after: PageCursor.nullable().default(null),
+        limit: z.number().int().min(1).max(200).default(50),
+      })
+      .strict(),
     result: z.object({ threads: z.array(ThreadSummary), next: PageCursor.nullable() }),
   },
   /**
@@ -104,7 +118,10 @@ export const threadRequests = {
    */
   search: {
     params: z.object({ query: z.string().max(200), limit: z.number().int().min(1).max(200).default(50) }).strict(),
-    result: z.object({ hits: z.array(z.object({ itemId: z.number(), threadId: z.number(), at: z.string(), snippet: z.string() })), contactIds: z.array(z.number()) }),
+    result: z.object({
+      hits: z.array(z.object({ itemId: z.number(), threadId: z.number(), at: z.string(), snippet: z.string() })),
+      contactIds: z.array(z.number()),
+    }),
   },
   /**
    * The owner opened a thread: clears its unread count and marks it read on WhatsApp.
@@ -130,7 +147,18 @@ export const threadRequests = {
    */
   listTemplates: {
     params: NoParams,
-    result: z.object({ templates: z.array(z.object({ name: z.string(), language: z.string(), category: z.string().nullable(), body: z.string(), parameterCount: z.number(), buttons: z.array(z.string()) })) }),
+    result: z.object({
+      templates: z.array(
+        z.object({
+          name: z.string(),
+          language: z.string(),
+          category: z.string().nullable(),
+          body: z.string(),
+          parameterCount: z.number(),
+          buttons: z.array(z.string()),
+        }),
+      ),
+    }),
   },
   /**
    * Sends an approved template with its body parameters.
@@ -139,7 +167,14 @@ export const threadRequests = {
    * message itself is not an error: the item comes back `failed`.
    */
   sendTemplate: {
-    params: z.object({ threadId: ThreadId, name: z.string().max(512), language: z.string().max(20), parameters: z.array(z.string().max(1024)).max(20) }).strict(),
+    params: z
+      .object({
+        threadId: ThreadId,
+        name: z.string().max(512),
+        language: z.string().max(20),
+        parameters: z.array(z.string().max(1024)).max(20),
+      })
+      .strict(),
     result: TimelineItem,
   },
   /**
@@ -147,7 +182,10 @@ export const threadRequests = {
    * Errors: `not_found` (the item has no media), `not_connected`, `graph_<code>` (`graph_100`:
    * WhatsApp no longer has the file), `too_large`, `download_failed`.
    */
-  getMedia: { params: z.object({ itemId: ItemId }).strict(), result: z.object({ mimeType: z.string(), base64: z.string(), bytes: z.number() }) },
+  getMedia: {
+    params: z.object({ itemId: ItemId }).strict(),
+    result: z.object({ mimeType: z.string(), base64: z.string(), bytes: z.number() }),
+  },
   /**
    * The whole thread as JSON or CSV, for record keeping.
    * Errors: `not_found`.

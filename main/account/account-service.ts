@@ -28,10 +28,22 @@ export const ConnectInput = z.object({
   graphBaseUrl: z.url({ protocol: /^https?$/, message: 'Enter a web address starting with https://' }),
   apiVersion: z.string().regex(/^v\d+\.\d+$/, 'Use the form v25.0'),
   accessToken: z.string().trim().min(20, 'The access token looks too short — copy the whole token').max(2000),
-  appSecret: z.string().trim().regex(/^[A-Za-z0-9_-]{16,128}$/, 'The app secret is a long string of letters and digits (App Dashboard → App settings → Basic)'),
-  appId: z.string().trim().regex(/^\d{5,30}$/, 'The app id is a number (App Dashboard, top left)'),
-  wabaId: z.string().trim().regex(/^\d{5,30}$/, 'The WhatsApp Business Account id is a number (WhatsApp Manager → Account tools)'),
-  phoneNumberId: z.string().trim().regex(/^\d{5,30}$/, 'The phone number id is a number, not the phone number itself (App Dashboard → WhatsApp → API Setup)'),
+  appSecret: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9_-]{16,128}$/, 'The app secret is a long string of letters and digits (App Dashboard → App settings → Basic)'),
+  appId: z
+    .string()
+    .trim()
+    .regex(/^\d{5,30}$/, 'The app id is a number (App Dashboard, top left)'),
+  wabaId: z
+    .string()
+    .trim()
+    .regex(/^\d{5,30}$/, 'The WhatsApp Business Account id is a number (WhatsApp Manager → Account tools)'),
+  phoneNumberId: z
+    .string()
+    .trim()
+    .regex(/^\d{5,30}$/, 'The phone number id is a number, not the phone number itself (App Dashboard → WhatsApp → API Setup)'),
   saveAnyway: z.boolean().default(false),
 });
 export type ConnectInput = z.infer<typeof ConnectInput>;
@@ -51,16 +63,50 @@ const PhoneNode = z.looseObject({
   platform_type: z.string().optional(),
   code_verification_status: z.string().optional(),
 });
-const SettingsGet = z.looseObject({ calling: z.looseObject({ status: z.string().optional(), sip: z.looseObject({ status: z.string().optional() }).optional(), srtp_key_exchange_protocol: z.string().optional() }).optional() });
+const SettingsGet = z.looseObject({
+  calling: z
+    .looseObject({
+      status: z.string().optional(),
+      sip: z.looseObject({ status: z.string().optional() }).optional(),
+      srtp_key_exchange_protocol: z.string().optional(),
+    })
+    .optional(),
+});
 const Health = z.looseObject({
   health_status: z.looseObject({
     can_send_message: z.string().optional(),
-    entities: z.array(z.looseObject({ entity_type: z.string(), can_send_message: z.string().optional(), additional_info: z.array(z.string()).optional(), errors: z.array(z.looseObject({ error_code: z.number().optional(), error_description: z.string().optional(), possible_solution: z.string().optional() })).optional() })).optional(),
+    entities: z
+      .array(
+        z.looseObject({
+          entity_type: z.string(),
+          can_send_message: z.string().optional(),
+          additional_info: z.array(z.string()).optional(),
+          errors: z
+            .array(
+              z.looseObject({
+                error_code: z.number().optional(),
+                error_description: z.string().optional(),
+                possible_solution: z.string().optional(),
+              }),
+            )
+            .optional(),
+        }),
+      )
+      .optional(),
   }),
 });
-const SubscribedApps = z.looseObject({ data: z.array(z.looseObject({ whatsapp_business_api_data: z.looseObject({ id: z.string().optional() }).optional() })) });
+const SubscribedApps = z.looseObject({
+  data: z.array(z.looseObject({ whatsapp_business_api_data: z.looseObject({ id: z.string().optional() }).optional() })),
+});
 const AppSubscriptions = z.looseObject({
-  data: z.array(z.looseObject({ object: z.string(), callback_url: z.string().optional(), active: z.boolean().optional(), fields: z.array(z.looseObject({ name: z.string() })).optional() })),
+  data: z.array(
+    z.looseObject({
+      object: z.string(),
+      callback_url: z.string().optional(),
+      active: z.boolean().optional(),
+      fields: z.array(z.looseObject({ name: z.string() })).optional(),
+    }),
+  ),
 });
 
 /** The webhook fields Switchboard needs from the app-level subscription (without them a per-number override receives nothing). */
@@ -80,7 +126,11 @@ export class AccountService {
   private readonly redactor: SecretRedactor;
   private readonly fetchImpl: typeof fetch | undefined;
   private readonly clock: () => Date;
-  private cached: { accessToken: string | null; appSecret: string | null; verifyToken: string | null } = { accessToken: null, appSecret: null, verifyToken: null };
+  private cached: { accessToken: string | null; appSecret: string | null; verifyToken: string | null } = {
+    accessToken: null,
+    appSecret: null,
+    verifyToken: null,
+  };
 
   /** Every Graph answer's `Date` header goes here (clock-skew.ts). */
   private readonly onServerDate: ((date: string | null, sentAtMs: number, answeredAtMs: number) => void) | undefined;
@@ -107,7 +157,11 @@ export class AccountService {
   async load(): Promise<{ keychainProblem: string | null }> {
     if (!this.config.get().account) return { keychainProblem: null };
     try {
-      const [accessToken, appSecret, verifyToken] = await Promise.all([this.secrets.get('accessToken'), this.secrets.get('appSecret'), this.secrets.get('verifyToken')]);
+      const [accessToken, appSecret, verifyToken] = await Promise.all([
+        this.secrets.get('accessToken'),
+        this.secrets.get('appSecret'),
+        this.secrets.get('verifyToken'),
+      ]);
       this.cached = { accessToken, appSecret, verifyToken };
       for (const v of [accessToken, appSecret, verifyToken]) this.redactor.add(v);
       return { keychainProblem: null };
@@ -186,11 +240,18 @@ export class AccountService {
       await metaApp(appGraph, a.appId).subscriptions.subscribeWhatsApp({ callbackUrl, verifyToken, fields });
       this.webhookFields = new Set(fields);
       this.log.info('account.webhook_fields_subscribed', { fields: fields.join(',') });
-      return { state: 'subscribed', message: `Switchboard subscribed the app to the ${missing.map((m) => `"${m}"`).join(' and ')} webhook field${missing.length > 1 ? 's' : ''}.` };
+      return {
+        state: 'subscribed',
+        message: `Switchboard subscribed the app to the ${missing.map((m) => `"${m}"`).join(' and ')} webhook field${missing.length > 1 ? 's' : ''}.`,
+      };
     } catch (err) {
       const e = asGraphError(err);
       this.log.warn('account.webhook_fields_failed', { error: e.message });
-      return { state: 'missing', message: `The app's webhook fields could not be subscribed: ${e.message}`, fix: 'In App Dashboard → WhatsApp → Configuration, subscribe to the "calls" and "messages" webhook fields.' };
+      return {
+        state: 'missing',
+        message: `The app's webhook fields could not be subscribed: ${e.message}`,
+        fix: 'In App Dashboard → WhatsApp → Configuration, subscribe to the "calls" and "messages" webhook fields.',
+      };
     }
   }
 
@@ -214,7 +275,15 @@ export class AccountService {
       ...(this.fetchImpl ? { fetch: this.fetchImpl } : {}),
       ...(this.onServerDate ? { onServerDate: this.onServerDate } : {}),
     });
-    const appGraph = new GraphClient({ baseUrl: input.graphBaseUrl, version: input.apiVersion, token: () => `${input.appId}|${input.appSecret}`, log: this.log.child('graph'), maxAttempts: 2, timeoutMs: Math.min(10_000, defaultGraphTimeoutMs()), ...(this.fetchImpl ? { fetch: this.fetchImpl } : {}) });
+    const appGraph = new GraphClient({
+      baseUrl: input.graphBaseUrl,
+      version: input.apiVersion,
+      token: () => `${input.appId}|${input.appSecret}`,
+      log: this.log.child('graph'),
+      maxAttempts: 2,
+      timeoutMs: Math.min(10_000, defaultGraphTimeoutMs()),
+      ...(this.fetchImpl ? { fetch: this.fetchImpl } : {}),
+    });
     let phone: PhoneInfo | null = null;
     const skipRest = (from: ConnectStepId, why: string): void => {
       for (const id of CONNECT_STEPS.slice(CONNECT_STEPS.indexOf(from))) if (steps.get(id)!.state === 'pending') set(id, 'skipped', why);
@@ -229,22 +298,47 @@ export class AccountService {
     } catch (err) {
       const e = asGraphError(err);
       if (e.category === 'auth' || e.code === 190) {
-        set('token', 'failed', 'The access token was refused: it is wrong, expired or revoked.', 'Create a System User access token in Business Settings → System users (it does not expire), with whatsapp_business_messaging and whatsapp_business_management, and paste it here.');
+        set(
+          'token',
+          'failed',
+          'The access token was refused: it is wrong, expired or revoked.',
+          'Create a System User access token in Business Settings → System users (it does not expire), with whatsapp_business_messaging and whatsapp_business_management, and paste it here.',
+        );
         skipRest('phone', 'Skipped until the token works.');
       } else if (e.category === 'network' || e.code === 'invalid_response') {
         set('token', 'failed', e.message, e.fix ?? 'Check the Graph API base URL.');
         skipRest('phone', 'Skipped: WhatsApp could not be reached.');
       } else {
         set('token', 'ok', 'The access token works.');
-        set('phone', 'failed', `No phone number with id ${input.phoneNumberId} is visible to this token.`, 'Copy the "Phone number ID" from App Dashboard → WhatsApp → API Setup (it is not the phone number itself), and make sure the token\'s system user has access to that WhatsApp Business Account.');
+        set(
+          'phone',
+          'failed',
+          `No phone number with id ${input.phoneNumberId} is visible to this token.`,
+          'Copy the "Phone number ID" from App Dashboard → WhatsApp → API Setup (it is not the phone number itself), and make sure the token\'s system user has access to that WhatsApp Business Account.',
+        );
       }
     }
     if (node) {
-      phone = { displayPhoneNumber: node.display_phone_number ?? null, verifiedName: node.verified_name ?? null, qualityRating: node.quality_rating ?? null, platformType: node.platform_type ?? null, callingStatus: null };
+      phone = {
+        displayPhoneNumber: node.display_phone_number ?? null,
+        verifiedName: node.verified_name ?? null,
+        qualityRating: node.quality_rating ?? null,
+        platformType: node.platform_type ?? null,
+        callingStatus: null,
+      };
       if (node.platform_type && node.platform_type !== 'CLOUD_API') {
-        set('phone', 'failed', `${node.display_phone_number ?? 'This number'} is not on the Cloud API (it is on ${node.platform_type}).`, 'Calling works only for numbers registered with the Cloud API, not the WhatsApp Business app or the On-Premises API.');
+        set(
+          'phone',
+          'failed',
+          `${node.display_phone_number ?? 'This number'} is not on the Cloud API (it is on ${node.platform_type}).`,
+          'Calling works only for numbers registered with the Cloud API, not the WhatsApp Business app or the On-Premises API.',
+        );
       } else {
-        set('phone', 'ok', `${node.display_phone_number ?? input.phoneNumberId} — ${node.verified_name ?? 'no verified name'}${node.quality_rating ? `, quality ${node.quality_rating.toLowerCase()}` : ''}.`);
+        set(
+          'phone',
+          'ok',
+          `${node.display_phone_number ?? input.phoneNumberId} — ${node.verified_name ?? 'no verified name'}${node.quality_rating ? `, quality ${node.quality_rating.toLowerCase()}` : ''}.`,
+        );
       }
     }
 
@@ -258,7 +352,13 @@ export class AccountService {
       } catch (err) {
         const e = asGraphError(err);
         this.webhookFields = null;
-        if (e.category === 'auth' || e.code === 190) set('app', 'failed', 'The app id and app secret do not belong together.', 'Copy both from App Dashboard → App settings → Basic (click "Show" next to App secret).');
+        if (e.category === 'auth' || e.code === 190)
+          set(
+            'app',
+            'failed',
+            'The app id and app secret do not belong together.',
+            'Copy both from App Dashboard → App settings → Basic (click "Show" next to App secret).',
+          );
         else set('app', 'failed', e.message, e.fix);
       }
 
@@ -269,16 +369,39 @@ export class AccountService {
         phone!.callingStatus = status;
         const sip = s.calling?.sip?.status === 'ENABLED';
         const sdes = (s.calling?.srtp_key_exchange_protocol ?? '').toUpperCase() === 'SDES';
-        if (sip) set('settings', 'warning', 'SIP is on for this number: WhatsApp sends its calls to your SIP server, so they cannot ring in Switchboard.', 'Turn SIP off in Settings → Calling after connecting (Switchboard offers the switch there).');
-        else if (sdes) set('settings', 'warning', 'This number sets up call encryption with SDES, which Switchboard cannot answer.', 'Switch to DTLS in Settings → Calling after connecting (Switchboard offers the switch there).');
+        if (sip)
+          set(
+            'settings',
+            'warning',
+            'SIP is on for this number: WhatsApp sends its calls to your SIP server, so they cannot ring in Switchboard.',
+            'Turn SIP off in Settings → Calling after connecting (Switchboard offers the switch there).',
+          );
+        else if (sdes)
+          set(
+            'settings',
+            'warning',
+            'This number sets up call encryption with SDES, which Switchboard cannot answer.',
+            'Switch to DTLS in Settings → Calling after connecting (Switchboard offers the switch there).',
+          );
         else if (status === 'ENABLED') set('settings', 'ok', 'Calling is turned on for this number.');
-        else set('settings', 'warning', 'Calling is turned off for this number, so customers cannot call yet.', 'Turn it on in Settings → Calling after connecting.');
+        else
+          set(
+            'settings',
+            'warning',
+            'Calling is turned off for this number, so customers cannot call yet.',
+            'Turn it on in Settings → Calling after connecting.',
+          );
       } catch (err) {
         const e = asGraphError(err);
-        set('settings', 'failed', `The calling settings could not be read: ${e.message}`, e.code === 10 || e.code === 200 ? 'Give the token the whatsapp_business_management permission.' : e.fix);
+        set(
+          'settings',
+          'failed',
+          `The calling settings could not be read: ${e.message}`,
+          e.code === 10 || e.code === 200 ? 'Give the token the whatsapp_business_management permission.' : e.fix,
+        );
       }
 
-      set('health', 'running', 'Checking the number\'s health…');
+      set('health', 'running', "Checking the number's health…");
       try {
         const h = await whatsapp(graph, input.phoneNumberId).phoneNumber.health(Health);
         const problems = (h.health_status.entities ?? [])
@@ -288,11 +411,21 @@ export class AccountService {
         const limited = (h.health_status.entities ?? []).filter((en) => en.can_send_message === 'LIMITED');
         if (problems.length === 0 && limited.length) {
           const why = limited.flatMap((en) => (en.additional_info ?? []).map((i) => `${en.entity_type}: ${i}`));
-          set('health', 'warning', `Messaging is limited. ${why.length ? why.join(' ') : `${limited.map((en) => en.entity_type).join(', ')} limited, without an explanation from WhatsApp.`}`);
-        } else if (problems.length === 0) set('health', 'ok', `Messaging is ${(h.health_status.can_send_message ?? 'AVAILABLE').toLowerCase()}.`);
+          set(
+            'health',
+            'warning',
+            `Messaging is limited. ${why.length ? why.join(' ') : `${limited.map((en) => en.entity_type).join(', ')} limited, without an explanation from WhatsApp.`}`,
+          );
+        } else if (problems.length === 0)
+          set('health', 'ok', `Messaging is ${(h.health_status.can_send_message ?? 'AVAILABLE').toLowerCase()}.`);
         else {
           const p = problems[0]!;
-          set('health', 'warning', `${p.entity}: ${p.error_description ?? `error ${p.error_code}`}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, p.possible_solution ?? null);
+          set(
+            'health',
+            'warning',
+            `${p.entity}: ${p.error_description ?? `error ${p.error_code}`}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`,
+            p.possible_solution ?? null,
+          );
         }
       } catch (err) {
         set('health', 'warning', `Health status could not be read: ${asGraphError(err).message}`);
@@ -304,14 +437,37 @@ export class AccountService {
         const subscribed = apps.data.some((d) => d.whatsapp_business_api_data?.id === input.appId);
         const fields = this.webhookFields;
         const missing = fields ? ['calls', 'messages'].filter((f) => !fields.has(f)) : [];
-        if (!subscribed) set('webhooks', 'warning', 'The app is not yet subscribed to this WhatsApp Business Account.', 'Switchboard subscribes it when you save.');
+        if (!subscribed)
+          set(
+            'webhooks',
+            'warning',
+            'The app is not yet subscribed to this WhatsApp Business Account.',
+            'Switchboard subscribes it when you save.',
+          );
         else if (fields === null && steps.get('app')!.state === 'ok')
-          set('webhooks', 'warning', 'The app has no webhook address yet.', 'Switchboard subscribes the app to the "calls" and "messages" fields with its own address as soon as its tunnel is up.');
-        else if (missing.length) set('webhooks', 'failed', `The app does not receive the ${missing.map((m) => `"${m}"`).join(' and ')} webhook field${missing.length > 1 ? 's' : ''}, so calling cannot work (error 138018). Its webhook address belongs to another integration, which Switchboard leaves alone.`, 'In App Dashboard → WhatsApp → Configuration, subscribe to the "calls" and "messages" webhook fields.');
+          set(
+            'webhooks',
+            'warning',
+            'The app has no webhook address yet.',
+            'Switchboard subscribes the app to the "calls" and "messages" fields with its own address as soon as its tunnel is up.',
+          );
+        else if (missing.length)
+          set(
+            'webhooks',
+            'failed',
+            `The app does not receive the ${missing.map((m) => `"${m}"`).join(' and ')} webhook field${missing.length > 1 ? 's' : ''}, so calling cannot work (error 138018). Its webhook address belongs to another integration, which Switchboard leaves alone.`,
+            'In App Dashboard → WhatsApp → Configuration, subscribe to the "calls" and "messages" webhook fields.',
+          );
         else set('webhooks', 'ok', 'The app receives calls and messages webhooks.');
       } catch (err) {
         const e = asGraphError(err);
-        if (e.code === 100) set('webhooks', 'failed', `No WhatsApp Business Account with id ${input.wabaId} is visible to this token.`, 'Copy the WhatsApp Business Account ID from App Dashboard → WhatsApp → API Setup.');
+        if (e.code === 100)
+          set(
+            'webhooks',
+            'failed',
+            `No WhatsApp Business Account with id ${input.wabaId} is visible to this token.`,
+            'Copy the WhatsApp Business Account ID from App Dashboard → WhatsApp → API Setup.',
+          );
         else set('webhooks', 'warning', `Webhook subscriptions could not be checked: ${e.message}`);
       }
     }

@@ -9,7 +9,13 @@
  * `details.field` when Graph's text names the offending field.
  */
 import type { CallingSettingsView } from '../../common/bridge-contract.ts';
-import { GraphSettingsResponse, parseSettingsResponse, toGraphCalling, validateCallingChanges, type CallingChanges } from '../../common/calling-settings.ts';
+import {
+  GraphSettingsResponse,
+  parseSettingsResponse,
+  toGraphCalling,
+  validateCallingChanges,
+  type CallingChanges,
+} from '../../common/calling-settings.ts';
 import { DomainError } from '../core/domain-error.ts';
 import type { Logger } from '../core/log.ts';
 import type { GraphClient } from '../graph/graph-client.ts';
@@ -52,9 +58,15 @@ export class CallingSettingsService {
     if (!/^audio\/ogg\b/.test(mimeType) || bytes.subarray(0, 4).toString('latin1') !== 'OggS') {
       throw new DomainError('invalid_audio', 'The announcement must be Ogg/Opus audio.');
     }
-    if (bytes.length > 5 * 1024 * 1024) throw new DomainError('invalid_audio', 'The announcement is too large (over 5 MB); keep it under a minute.');
+    if (bytes.length > 5 * 1024 * 1024)
+      throw new DomainError('invalid_audio', 'The announcement is too large (over 5 MB); keep it under a minute.');
     try {
-      const r = await whatsapp(graph, pnid).media.upload({ bytes, type: 'audio/ogg', filename: 'voicemail-announcement.ogg', useCase: 'call_voicemail_announcement' });
+      const r = await whatsapp(graph, pnid).media.upload({
+        bytes,
+        type: 'audio/ogg',
+        filename: 'voicemail-announcement.ogg',
+        useCase: 'call_voicemail_announcement',
+      });
       this.opts.log.info('calling_settings.announcement_uploaded', { bytes: bytes.length });
       return { mediaId: r.id };
     } catch (err) {

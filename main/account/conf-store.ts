@@ -2,4 +2,5 @@
 import Conf from 'conf';
 import type { JsonFileStoreFactory } from './config-store.ts';
 
-export const confFactory: JsonFileStoreFactory = (opts) => new Conf({ ...opts, projectName: 'switchboard', projectSuffix: '' }) as unknown as ReturnType<JsonFileStoreFactory>;
+export const confFactory: JsonFileStoreFactory = (opts) =>
+  new Conf({ ...opts, projectName: 'switchboard', projectSuffix: '' }) as unknown as ReturnType<JsonFileStoreFactory>;

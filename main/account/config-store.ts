@@ -32,11 +32,25 @@ export const Preferences = z.object({
   outputDeviceId: z.string().max(500).nullable().default(null),
   /** TURN servers for networks that block UDP to WhatsApp's media relays (urls turn:/turns:). */
   turnServers: z
-    .array(z.object({ urls: z.string().regex(/^turns?:[^\s]+$/, 'A TURN address starts with turn: or turns:').max(300), username: z.string().max(200).nullable().default(null), credential: z.string().max(200).nullable().default(null) }))
+    .array(
+      z.object({
+        urls: z
+          .string()
+          .regex(/^turns?:[^\s]+$/, 'A TURN address starts with turn: or turns:')
+          .max(300),
+        username: z.string().max(200).nullable().default(null),
+        credential: z.string().max(200).nullable().default(null),
+      }),
+    )
     .max(3)
     .default([]),
   /** A STUN server for the call's ICE (null: none — WhatsApp's relay learns this computer's address from its own checks). */
-  stunServer: z.string().regex(/^stuns?:[^\s]+$/).max(300).nullable().default(null),
+  stunServer: z
+    .string()
+    .regex(/^stuns?:[^\s]+$/)
+    .max(300)
+    .nullable()
+    .default(null),
   /** Do not disturb until this time (ISO); calls are recorded but do not ring. */
   dndUntil: z.string().max(40).nullable().default(null),
   /** Under do-not-disturb, decline calls at once instead of letting them ring out on WhatsApp's side. */
@@ -64,10 +78,20 @@ export const Preferences = z.object({
 export const TunnelConfig = z.object({
   provider: z.enum(['localtunnel', 'public-url']).default('localtunnel'),
   /** localtunnel: a preferred subdomain (not guaranteed) and a custom server. */
-  subdomain: z.string().regex(/^[a-z0-9][a-z0-9-]{2,62}$/).nullable().default(null),
-  host: z.url({ protocol: /^https?$/ }).nullable().default(null),
+  subdomain: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{2,62}$/)
+    .nullable()
+    .default(null),
+  host: z
+    .url({ protocol: /^https?$/ })
+    .nullable()
+    .default(null),
   /** public-url: the owner's own public HTTPS base URL that forwards to the receiver. */
-  publicUrl: z.url({ protocol: /^https$/ }).nullable().default(null),
+  publicUrl: z
+    .url({ protocol: /^https$/ })
+    .nullable()
+    .default(null),
   /**
    * The callback URL this installation last pointed the number at: when Meta still names it after
    * our tunnel restarts, the number is ours to re-point; any other address belongs to someone else.

@@ -33,7 +33,15 @@ const Health = z.looseObject({
           entity_type: z.string(),
           can_send_message: z.string().optional(),
           additional_info: z.array(z.string()).optional(),
-          errors: z.array(z.looseObject({ error_code: z.number().optional(), error_description: z.string().optional(), possible_solution: z.string().optional() })).optional(),
+          errors: z
+            .array(
+              z.looseObject({
+                error_code: z.number().optional(),
+                error_description: z.string().optional(),
+                possible_solution: z.string().optional(),
+              }),
+            )
+            .optional(),
         }),
       )
       .optional(),
@@ -126,7 +134,13 @@ export class PlatformWarnings {
         ? `${info.message}${info.fix ? ` ${info.fix}` : ''}`
         : `WhatsApp reported a problem${code ? ` (error ${code})` : ''}: ${[err.title ?? err.message, err.details].filter(Boolean).join(' — ') || 'no details'}`;
       const key = `webhook:${code}`;
-      this.fromWebhooks.set(key, { kind: 'webhook_error', key, text, until: null, at: e.occurredAt ?? e.receivedAt ?? this.clock().toISOString() });
+      this.fromWebhooks.set(key, {
+        kind: 'webhook_error',
+        key,
+        text,
+        until: null,
+        at: e.occurredAt ?? e.receivedAt ?? this.clock().toISOString(),
+      });
     }
     this.changed();
   }
@@ -154,10 +168,22 @@ export class PlatformWarnings {
       const view = await this.o.callingSettings.get();
       readSomething = true;
       if (view.transport.sip === 'ENABLED') {
-        next.push({ kind: 'setup', key: 'setup:sip', text: 'SIP is on for this number, so WhatsApp sends its calls to your SIP server, not to Switchboard. Turn SIP off in Settings → Calling to take calls here.', until: null, at });
+        next.push({
+          kind: 'setup',
+          key: 'setup:sip',
+          text: 'SIP is on for this number, so WhatsApp sends its calls to your SIP server, not to Switchboard. Turn SIP off in Settings → Calling to take calls here.',
+          until: null,
+          at,
+        });
       }
       if (view.transport.srtp === 'SDES') {
-        next.push({ kind: 'setup', key: 'setup:sdes', text: 'This number uses SDES to set up call encryption, which Switchboard (like every browser) cannot answer. Switch to DTLS in Settings → Calling.', until: null, at });
+        next.push({
+          kind: 'setup',
+          key: 'setup:sdes',
+          text: 'This number uses SDES to set up call encryption, which Switchboard (like every browser) cannot answer. Switch to DTLS in Settings → Calling.',
+          until: null,
+          at,
+        });
       }
       for (const r of view.restrictions) {
         next.push({
@@ -179,8 +205,17 @@ export class PlatformWarnings {
         const errors = (en.errors ?? []).filter((x) => !IGNORED_HEALTH_CODES.has(x.error_code ?? 0));
         if (state === 'AVAILABLE' && errors.length === 0) continue;
         if (state === 'AVAILABLE' && errors.every((x) => IGNORED_HEALTH_CODES.has(x.error_code ?? 0))) continue;
-        const why = [...(en.additional_info ?? []), ...errors.map((x) => [x.error_description, x.possible_solution].filter(Boolean).join(' '))].filter(Boolean);
-        next.push({ kind: 'health', key: `health:${en.entity_type}`, text: `WhatsApp rates messaging on ${en.entity_type.toLowerCase().replace('_', ' ')} as ${state.toLowerCase()}${why.length ? `: ${why.join(' ')}` : '.'}`, until: null, at });
+        const why = [
+          ...(en.additional_info ?? []),
+          ...errors.map((x) => [x.error_description, x.possible_solution].filter(Boolean).join(' ')),
+        ].filter(Boolean);
+        next.push({
+          kind: 'health',
+          key: `health:${en.entity_type}`,
+          text: `WhatsApp rates messaging on ${en.entity_type.toLowerCase().replace('_', ' ')} as ${state.toLowerCase()}${why.length ? `: ${why.join(' ')}` : '.'}`,
+          until: null,
+          at,
+        });
       }
     } catch (err) {
       this.o.log.info('warnings.health_unreadable', { error: (err as Error).message });

@@ -14,7 +14,12 @@ export const ACCOUNT_SECRET_NAMES = ['accessToken', 'appSecret', 'verifyToken'] 
 export const SECRET_NAMES = [...ACCOUNT_SECRET_NAMES, 'turnCredentials'] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 
-const ACCOUNT_OF: Record<SecretName, string> = { accessToken: 'access-token', appSecret: 'app-secret', verifyToken: 'webhook-verify-token', turnCredentials: 'turn-credentials' };
+const ACCOUNT_OF: Record<SecretName, string> = {
+  accessToken: 'access-token',
+  appSecret: 'app-secret',
+  verifyToken: 'webhook-verify-token',
+  turnCredentials: 'turn-credentials',
+};
 
 export class KeychainUnavailableError extends Error {
   override name = 'KeychainUnavailableError';

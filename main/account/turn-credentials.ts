@@ -59,7 +59,9 @@ export class TurnCredentials {
 
   /** The configured TURN servers with their credentials (for the renderer's RTCPeerConnection). */
   servers(): TurnServer[] {
-    return this.config.get().preferences.turnServers.map((s, i) => ({ urls: s.urls, username: s.username, credential: this.credentials[i] ?? null }));
+    return this.config
+      .get()
+      .preferences.turnServers.map((s, i) => ({ urls: s.urls, username: s.username, credential: this.credentials[i] ?? null }));
   }
 
   /**
@@ -67,7 +69,9 @@ export class TurnCredentials {
    * then the credentials go to the keychain and the addresses to the config.
    */
   async set(servers: TurnServer[]): Promise<void> {
-    const checked = Preferences.shape.turnServers.parse(servers.map((t) => ({ urls: t.urls.trim(), username: t.username, credential: null })));
+    const checked = Preferences.shape.turnServers.parse(
+      servers.map((t) => ({ urls: t.urls.trim(), username: t.username, credential: null })),
+    );
     await this.store(servers.map((t) => t.credential));
     this.config.update((c) => void (c.preferences.turnServers = checked));
   }

@@ -4,13 +4,7 @@
  * validates the result (main must never send the renderer a shape the contract does not promise),
  * and turns every failure into a `BridgeResponse` error with a stable code and a plain message.
  */
-import {
-  isRequestName,
-  requests,
-  type BridgeResponse,
-  type HandlersFor,
-  type RequestName,
-} from '../../common/bridge-contract.ts';
+import { isRequestName, requests, type BridgeResponse, type HandlersFor, type RequestName } from '../../common/bridge-contract.ts';
 import type { z } from 'zod';
 import { DomainError } from '../core/domain-error.ts';
 import type { Logger } from '../core/log.ts';
@@ -70,12 +64,18 @@ function createUnredactedDispatcher(handlers: BridgeHandlers, log: Logger): Disp
       const checked = spec.result.safeParse(result);
       if (!checked.success) {
         log.error('bridge.invalid_result', { name, issues: describeIssues(checked.error) });
-        return { ok: false, error: { code: 'internal', message: `Switchboard produced an invalid answer to "${name}". This is a bug; see the log.` } };
+        return {
+          ok: false,
+          error: { code: 'internal', message: `Switchboard produced an invalid answer to "${name}". This is a bug; see the log.` },
+        };
       }
       return { ok: true, result: checked.data };
     } catch (err) {
       if (err instanceof DomainError) {
-        return { ok: false, error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) } };
+        return {
+          ok: false,
+          error: { code: err.code, message: err.message, ...(err.details === undefined ? {} : { details: err.details }) },
+        };
       }
       log.error('bridge.handler_failed', { name, error: err instanceof Error ? err.message : String(err) });
       return { ok: false, error: { code: 'internal', message: `"${name}" failed unexpectedly. See the log for details.` } };

@@ -52,7 +52,11 @@ export class BridgeMediaPort implements MediaPort {
 
   /** Called by the `mediaReport` bridge handler. */
   report(
-    r: { type: 'done'; requestId: string; sdp?: string | undefined } | { type: 'failed'; requestId: string; message: string } | { type: 'lost'; localId: string; reason: string } | { type: 'audio'; localId: string },
+    r:
+      | { type: 'done'; requestId: string; sdp?: string | undefined }
+      | { type: 'failed'; requestId: string; message: string }
+      | { type: 'lost'; localId: string; reason: string }
+      | { type: 'audio'; localId: string },
   ): void {
     if (r.type === 'lost') {
       this.lostListener?.(r.localId, r.reason);

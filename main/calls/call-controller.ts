@@ -28,7 +28,15 @@ import { DomainError } from '../core/domain-error.ts';
 import type { Logger } from '../core/log.ts';
 import type { ThreadStore } from '../threads/thread-store.ts';
 import type { DomainEvent } from '../webhooks/envelope.ts';
-import { startIncoming, startOutgoing, transition, type CallContext, type CallEffect, type CallEvent, type CallOutcome } from './call-machine.ts';
+import {
+  startIncoming,
+  startOutgoing,
+  transition,
+  type CallContext,
+  type CallEffect,
+  type CallEvent,
+  type CallOutcome,
+} from './call-machine.ts';
 
 /** What the controller needs from the media engine (implemented by the renderer via the bridge). */
 export interface MediaPort {
@@ -135,7 +143,19 @@ export class CallController {
   private disposed = false;
 
   constructor(opts: CallControllerOptions) {
-    this.o = { clock: () => new Date(), answerWindowMs: 45_000, ringTimeoutMs: 60_000, preAccept: () => true, ringAllowed: () => true, tombstoneMs: 120_000, clockOffsetMs: () => 0, voicemailTimeoutMs: () => null, declineWhenSilenced: () => false, mediaServersConfigured: () => false, ...opts };
+    this.o = {
+      clock: () => new Date(),
+      answerWindowMs: 45_000,
+      ringTimeoutMs: 60_000,
+      preAccept: () => true,
+      ringAllowed: () => true,
+      tombstoneMs: 120_000,
+      clockOffsetMs: () => 0,
+      voicemailTimeoutMs: () => null,
+      declineWhenSilenced: () => false,
+      mediaServersConfigured: () => false,
+      ...opts,
+    };
   }
 
   list(): CallView[] {
@@ -165,7 +185,12 @@ export class CallController {
 
   /** Webhook events, as the inbox publishes them (after they were recorded). */
   onDomainEvent(e: DomainEvent): void {
-    if ((e.kind === 'call.connect' || e.kind === 'call.status') && !this.byCallId.has(e.callId) && e.bizOpaque && this.orphans.has(e.bizOpaque)) {
+    if (
+      (e.kind === 'call.connect' || e.kind === 'call.status') &&
+      !this.byCallId.has(e.callId) &&
+      e.bizOpaque &&
+      this.orphans.has(e.bizOpaque)
+    ) {
       this.orphans.delete(e.bizOpaque);
       this.terminateOrphan(e.callId);
     }
@@ -182,14 +207,16 @@ export class CallController {
     } else if (e.kind === 'call.status') {
       const known = this.byCallId.get(e.callId);
       if (!known) this.keepEarly(e.callId, e);
-      else if (e.status === 'RINGING' || e.status === 'ACCEPTED' || e.status === 'REJECTED') this.dispatch(known, { type: 'status', status: e.status });
+      else if (e.status === 'RINGING' || e.status === 'ACCEPTED' || e.status === 'REJECTED')
+        this.dispatch(known, { type: 'status', status: e.status });
     } else if (e.kind === 'call.terminate') {
       const known = this.byCallId.get(e.callId);
       // FAILED with an error (138021…) is a failure in plain words — the same outcome the thread records.
       const error = e.errors[0];
       let failure = e.status === 'FAILED' && error ? plainCallError(error) : null;
       // No media reached the customer's phone, and no STUN or TURN server is set: one may help.
-      if (failure && error?.code === 138021 && !this.o.mediaServersConfigured()) failure += ' Setting a STUN or TURN server (Settings → Calling → On this computer) may help.';
+      if (failure && error?.code === 138021 && !this.o.mediaServersConfigured())
+        failure += ' Setting a STUN or TURN server (Settings → Calling → On this computer) may help.';
       if (known) this.dispatch(known, { type: 'terminate_webhook', reason: error?.message ?? null, failure });
       else {
         this.tombstones.set(e.callId, this.o.clock().getTime());
@@ -235,13 +262,26 @@ export class CallController {
     this.prune();
     const localId = `call-${++seq}`;
     const t = startIncoming({ type: 'incoming', callId: e.callId, offerSdp: e.session?.sdp ?? '', stale, preAccept: this.o.preAccept() });
-    const call: LiveCall = { localId, ctx: t.context, threadId: this.threadOf(e.callId), customer: { waId: e.user.waId, userId: e.user.userId }, startedAt: new Date(now), answerDeadline: stale ? null : new Date(deadline + offset), origin: e.ctaPayload || e.deeplinkPayload ? { ctaPayload: e.ctaPayload, deeplinkPayload: e.deeplinkPayload } : null, timers: new Map() };
+    const call: LiveCall = {
+      localId,
+      ctx: t.context,
+      threadId: this.threadOf(e.callId),
+      customer: { waId: e.user.waId, userId: e.user.userId },
+      startedAt: new Date(now),
+      answerDeadline: stale ? null : new Date(deadline + offset),
+      origin: e.ctaPayload || e.deeplinkPayload ? { ctaPayload: e.ctaPayload, deeplinkPayload: e.deeplinkPayload } : null,
+      timers: new Map(),
+    };
     this.calls.set(localId, call);
     this.byCallId.set(e.callId, localId);
     if (stale) {
       call.endedAt = now;
       this.o.log.info('calls.stale_connect', { callId: e.callId.slice(0, 24), tombstoned });
-      this.record(call, 'missed', tombstoned ? 'The customer hung up before the call reached this computer.' : 'The call reached this computer too late to answer.');
+      this.record(
+        call,
+        'missed',
+        tombstoned ? 'The customer hung up before the call reached this computer.' : 'The call reached this computer too late to answer.',
+      );
       this.changed(call);
       return;
     }
@@ -251,7 +291,10 @@ export class CallController {
     }
     const dnd = !this.o.ringAllowed();
     const silent = busy || dnd;
-    this.run(call, t.effects.filter((fx) => !(silent && fx.type === 'ring')));
+    this.run(
+      call,
+      t.effects.filter((fx) => !(silent && fx.type === 'ring')),
+    );
     this.changed(call);
     // Do-not-disturb: the call rings out on WhatsApp's side (recorded as missed here, voicemail can
     // take it) unless the owner chose to decline such calls at once.
@@ -316,7 +359,16 @@ export class CallController {
     this.prune();
     const localId = `call-${++seq}`;
     const t = startOutgoing();
-    const call: LiveCall = { localId, ctx: t.context, threadId, customer, startedAt: this.o.clock(), answerDeadline: null, origin: null, timers: new Map() };
+    const call: LiveCall = {
+      localId,
+      ctx: t.context,
+      threadId,
+      customer,
+      startedAt: this.o.clock(),
+      answerDeadline: null,
+      origin: null,
+      timers: new Map(),
+    };
     this.calls.set(localId, call);
     this.silenceOthers(localId);
     this.run(call, t.effects);
@@ -356,7 +408,9 @@ export class CallController {
     for (const fx of effects) {
       switch (fx.type) {
         case 'graph': {
-          const p = this.graph(call, fx.action, fx.sdp).catch((err: unknown) => this.o.log.error('calls.effect_failed', { action: fx.action, error: (err as Error).message }));
+          const p = this.graph(call, fx.action, fx.sdp).catch((err: unknown) =>
+            this.o.log.error('calls.effect_failed', { action: fx.action, error: (err as Error).message }),
+          );
           this.inflight.add(p);
           void p.finally(() => this.inflight.delete(p));
           break;
@@ -376,7 +430,8 @@ export class CallController {
 
   private media(call: LiveCall, fx: Extract<CallEffect, { type: 'media' }>): void {
     const m = this.o.media;
-    const fail = (err: unknown) => this.dispatch(call.localId, { type: 'media_lost', reason: `The call's audio could not be set up: ${(err as Error).message}` });
+    const fail = (err: unknown) =>
+      this.dispatch(call.localId, { type: 'media_lost', reason: `The call's audio could not be set up: ${(err as Error).message}` });
     switch (fx.command) {
       case 'prepareAnswer':
         // Without an answer SDP the call cannot be answered. Still ringing: it keeps ringing (the
@@ -421,9 +476,13 @@ export class CallController {
     if (existing) clearTimeout(existing);
     call.timers.delete(name);
     if (!on) return;
-    const ms = name === 'answer_window' ? Math.max(0, (call.answerDeadline?.getTime() ?? 0) - this.o.clock().getTime()) : this.o.ringTimeoutMs;
+    const ms =
+      name === 'answer_window' ? Math.max(0, (call.answerDeadline?.getTime() ?? 0) - this.o.clock().getTime()) : this.o.ringTimeoutMs;
     const event: CallEvent = name === 'answer_window' ? { type: 'answer_window_elapsed' } : { type: 'ring_timeout' };
-    call.timers.set(name, setTimeout(() => this.dispatch(call.localId, event), ms));
+    call.timers.set(
+      name,
+      setTimeout(() => this.dispatch(call.localId, event), ms),
+    );
   }
 
   private async graph(call: LiveCall, action: 'pre_accept' | 'accept' | 'reject' | 'terminate' | 'connect', sdp?: string): Promise<void> {
@@ -537,7 +596,8 @@ export class CallController {
    */
   async shutdown(timeoutMs = 3000): Promise<void> {
     this.endAll();
-    if (this.inflight.size) await Promise.race([Promise.allSettled([...this.inflight]), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    if (this.inflight.size)
+      await Promise.race([Promise.allSettled([...this.inflight]), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
     this.disposed = true;
     for (const c of this.calls.values()) {
       for (const t of c.timers.values()) clearTimeout(t);
@@ -558,5 +618,7 @@ export function plainCallError(error: { code?: number | undefined; title?: strin
   const known = error.code !== undefined ? GRAPH_ERRORS[error.code] : undefined;
   if (known) return known.fix ? `${known.message} ${known.fix}` : known.message;
   const words = error.message ?? error.title;
-  return words ? `WhatsApp ended the call: ${words}${error.code ? ` (error ${error.code})` : ''}` : `WhatsApp ended the call with error ${error.code ?? 'unknown'}.`;
+  return words
+    ? `WhatsApp ended the call: ${words}${error.code ? ` (error ${error.code})` : ''}`
+    : `WhatsApp ended the call with error ${error.code ?? 'unknown'}.`;
 }

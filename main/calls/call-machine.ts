@@ -124,10 +124,17 @@ export interface Transition {
   effects: CallEffect[];
 }
 
-type Handler<E extends CallEvent = CallEvent> = (c: CallContext, e: E) => { next: Partial<CallContext> & { state: CallStateName }; effects: CallEffect[] } | null;
+type Handler<E extends CallEvent = CallEvent> = (
+  c: CallContext,
+  e: E,
+) => { next: Partial<CallContext> & { state: CallStateName }; effects: CallEffect[] } | null;
 type HandlerMap = { [T in CallEvent['type']]?: Handler<Extract<CallEvent, { type: T }>> };
 
-const end = (outcome: CallOutcome, reason: string | null = null): Partial<CallContext> & { state: 'ended' } => ({ state: 'ended', outcome, reason });
+const end = (outcome: CallOutcome, reason: string | null = null): Partial<CallContext> & { state: 'ended' } => ({
+  state: 'ended',
+  outcome,
+  reason,
+});
 const stopRinging: CallEffect[] = [
   { type: 'ring', on: false },
   { type: 'timer', name: 'answer_window', on: false },
@@ -151,7 +158,10 @@ export const TRANSITIONS: Record<CallStateName, HandlerMap> = {
       next: { state: 'answering', answerRequested: true, acceptSent: c.answerSdp !== null },
       effects: acceptIfReady({ ...c, answerRequested: true }, c.answerSdp),
     }),
-    decline: () => ({ next: { state: 'ending', outcome: 'declined' }, effects: [...stopRinging, { type: 'graph', action: 'reject' }, closeMedia] }),
+    decline: () => ({
+      next: { state: 'ending', outcome: 'declined' },
+      effects: [...stopRinging, { type: 'graph', action: 'reject' }, closeMedia],
+    }),
     // Nobody answered in time: stop ringing here, but let WhatsApp end the call (or its voicemail
     // take it) — a `reject` would count as a decline and fire the REJECT voicemail trigger.
     answer_window_elapsed: () => ({ next: end('missed', 'Not answered.'), effects: [...stopRinging, closeMedia] }),
@@ -174,7 +184,10 @@ export const TRANSITIONS: Record<CallStateName, HandlerMap> = {
           : null,
     graph_failed: (_c, e) =>
       e.action === 'accept'
-        ? { next: { state: 'ending', outcome: 'failed', reason: e.reason }, effects: [...stopRinging, { type: 'graph', action: 'terminate' }, closeMedia] }
+        ? {
+            next: { state: 'ending', outcome: 'failed', reason: e.reason },
+            effects: [...stopRinging, { type: 'graph', action: 'terminate' }, closeMedia],
+          }
         : e.action === 'pre_accept'
           ? { next: { state: 'answering' }, effects: [] }
           : null,
@@ -186,40 +199,76 @@ export const TRANSITIONS: Record<CallStateName, HandlerMap> = {
     decline: (c) => cancelAnswering(c),
     hangup: (c) => cancelAnswering(c),
     // The audio could not be prepared (an offer Chromium refuses): this call can never connect.
-    media_lost: (c, e) => ({ next: { state: 'ending', outcome: 'failed', reason: e.reason }, effects: [...stopRinging, { type: 'graph', action: c.acceptSent ? 'terminate' : 'reject' }, closeMedia] }),
+    media_lost: (c, e) => ({
+      next: { state: 'ending', outcome: 'failed', reason: e.reason },
+      effects: [...stopRinging, { type: 'graph', action: c.acceptSent ? 'terminate' : 'reject' }, closeMedia],
+    }),
   },
   preparing: {
-    offer_sdp: (_c, e) => ({ next: { state: 'dialing', offerSdp: e.sdp }, effects: [{ type: 'graph', action: 'connect', sdp: e.sdp }, { type: 'timer', name: 'ring_timeout', on: true }] }),
+    offer_sdp: (_c, e) => ({
+      next: { state: 'dialing', offerSdp: e.sdp },
+      effects: [
+        { type: 'graph', action: 'connect', sdp: e.sdp },
+        { type: 'timer', name: 'ring_timeout', on: true },
+      ],
+    }),
     hangup: () => ({ next: end('cancelled'), effects: [closeMedia] }),
     media_lost: (_c, e) => ({ next: end('failed', e.reason), effects: [closeMedia] }),
   },
   dialing: {
     graph_ok: (c, e) => (e.action === 'connect' ? { next: { state: 'dialing', callId: e.callId ?? c.callId }, effects: [] } : null),
-    graph_failed: (_c, e) => (e.action === 'connect' ? { next: end('failed', e.reason), effects: [{ type: 'timer', name: 'ring_timeout', on: false }, closeMedia] } : null),
+    graph_failed: (_c, e) =>
+      e.action === 'connect'
+        ? { next: end('failed', e.reason), effects: [{ type: 'timer', name: 'ring_timeout', on: false }, closeMedia] }
+        : null,
     connect_answer: (c, e) => applyCustomerAnswer(c, e.sdp),
     status: (_c, e) => outgoingStatus('dialing', e.status),
-    terminate_webhook: (_c, e) => ({ next: e.failure ? end('failed', e.failure) : end('no_answer', e.reason ?? null), effects: [{ type: 'timer', name: 'ring_timeout', on: false }, closeMedia] }),
-    ring_timeout: () => ({ next: { state: 'ending', outcome: 'no_answer' }, effects: [{ type: 'graph', action: 'terminate' }, closeMedia] }),
-    hangup: () => ({ next: { state: 'ending', outcome: 'cancelled' }, effects: [{ type: 'timer', name: 'ring_timeout', on: false }, { type: 'graph', action: 'terminate' }, closeMedia] }),
+    terminate_webhook: (_c, e) => ({
+      next: e.failure ? end('failed', e.failure) : end('no_answer', e.reason ?? null),
+      effects: [{ type: 'timer', name: 'ring_timeout', on: false }, closeMedia],
+    }),
+    ring_timeout: () => ({
+      next: { state: 'ending', outcome: 'no_answer' },
+      effects: [{ type: 'graph', action: 'terminate' }, closeMedia],
+    }),
+    hangup: () => ({
+      next: { state: 'ending', outcome: 'cancelled' },
+      effects: [{ type: 'timer', name: 'ring_timeout', on: false }, { type: 'graph', action: 'terminate' }, closeMedia],
+    }),
     media_lost: (_c, e) => audioFailedWhileDialing(e.reason),
     media_audio: (c) => establishedByAudio(c),
   },
   remote_ringing: {
     connect_answer: (c, e) => applyCustomerAnswer(c, e.sdp),
     status: (_c, e) => outgoingStatus('remote_ringing', e.status),
-    terminate_webhook: (_c, e) => ({ next: e.failure ? end('failed', e.failure) : end('no_answer', e.reason ?? null), effects: [{ type: 'timer', name: 'ring_timeout', on: false }, closeMedia] }),
-    ring_timeout: () => ({ next: { state: 'ending', outcome: 'no_answer' }, effects: [{ type: 'graph', action: 'terminate' }, closeMedia] }),
-    hangup: () => ({ next: { state: 'ending', outcome: 'cancelled' }, effects: [{ type: 'timer', name: 'ring_timeout', on: false }, { type: 'graph', action: 'terminate' }, closeMedia] }),
+    terminate_webhook: (_c, e) => ({
+      next: e.failure ? end('failed', e.failure) : end('no_answer', e.reason ?? null),
+      effects: [{ type: 'timer', name: 'ring_timeout', on: false }, closeMedia],
+    }),
+    ring_timeout: () => ({
+      next: { state: 'ending', outcome: 'no_answer' },
+      effects: [{ type: 'graph', action: 'terminate' }, closeMedia],
+    }),
+    hangup: () => ({
+      next: { state: 'ending', outcome: 'cancelled' },
+      effects: [{ type: 'timer', name: 'ring_timeout', on: false }, { type: 'graph', action: 'terminate' }, closeMedia],
+    }),
     graph_ok: (c, e) => (e.action === 'connect' ? { next: { state: 'remote_ringing', callId: e.callId ?? c.callId }, effects: [] } : null),
     media_lost: (_c, e) => audioFailedWhileDialing(e.reason),
     media_audio: (c) => establishedByAudio(c),
   },
   active: {
     hangup: () => ({ next: { state: 'ending', outcome: 'completed' }, effects: [{ type: 'graph', action: 'terminate' }, closeMedia] }),
-    media_lost: (_c, e) => ({ next: { state: 'ending', outcome: 'failed', reason: e.reason }, effects: [{ type: 'graph', action: 'terminate' }, closeMedia] }),
+    media_lost: (_c, e) => ({
+      next: { state: 'ending', outcome: 'failed', reason: e.reason },
+      effects: [{ type: 'graph', action: 'terminate' }, closeMedia],
+    }),
     // WhatsApp ended a call that was up: completed, unless its terminate says FAILED with an error
     // (138021: the customer's phone got no audio) — then failed, with the error table's words.
-    terminate_webhook: (_c, e) => ({ next: e.failure ? end('failed', e.failure) : end('completed', e.reason ?? null), effects: [closeMedia] }),
+    terminate_webhook: (_c, e) => ({
+      next: e.failure ? end('failed', e.failure) : end('completed', e.reason ?? null),
+      effects: [closeMedia],
+    }),
     // ACCEPTED can beat the connect webhook that carries the customer's answer (webhooks reorder):
     // it is applied now. A duplicate of an answer already applied changes nothing.
     connect_answer: (c, e) => applyCustomerAnswer(c, e.sdp),
@@ -228,12 +277,18 @@ export const TRANSITIONS: Record<CallStateName, HandlerMap> = {
     graph_ok: (c, e) => {
       // An outgoing call ended before Graph answered `connect`: its id arrives now (the controller
       // holds the terminate back until then — it cannot name the call without it).
-      if (e.action === 'connect' && c.callId === null && c.direction === 'outgoing') return e.callId ? { next: { state: 'ending', callId: e.callId }, effects: [] } : { next: end(c.outcome ?? 'cancelled', c.reason), effects: [] };
+      if (e.action === 'connect' && c.callId === null && c.direction === 'outgoing')
+        return e.callId
+          ? { next: { state: 'ending', callId: e.callId }, effects: [] }
+          : { next: end(c.outcome ?? 'cancelled', c.reason), effects: [] };
       return e.action === 'reject' || e.action === 'terminate' ? { next: end(c.outcome ?? 'completed', c.reason), effects: [] } : null;
     },
     graph_failed: (c, e) => {
-      if (e.action === 'connect' && c.callId === null && c.direction === 'outgoing') return { next: end(c.outcome ?? 'failed', c.reason), effects: [] }; // no call was made
-      return e.action === 'reject' || e.action === 'terminate' ? { next: end(c.outcome ?? 'failed', c.reason ?? e.reason), effects: [] } : null;
+      if (e.action === 'connect' && c.callId === null && c.direction === 'outgoing')
+        return { next: end(c.outcome ?? 'failed', c.reason), effects: [] }; // no call was made
+      return e.action === 'reject' || e.action === 'terminate'
+        ? { next: end(c.outcome ?? 'failed', c.reason ?? e.reason), effects: [] }
+        : null;
     },
     terminate_webhook: (c) => ({ next: end(c.outcome ?? 'completed', c.reason), effects: [] }),
   },
@@ -254,29 +309,64 @@ function applyCustomerAnswer(c: CallContext, sdp: string): ReturnType<Handler> {
  */
 function establishedByAudio(c: CallContext): ReturnType<Handler> {
   if (c.direction !== 'outgoing' || c.answerSdp === null) return null;
-  return { next: { state: 'active' }, effects: [{ type: 'timer', name: 'ring_timeout', on: false }, { type: 'media', command: 'attachMicrophone' }] };
+  return {
+    next: { state: 'active' },
+    effects: [
+      { type: 'timer', name: 'ring_timeout', on: false },
+      { type: 'media', command: 'attachMicrophone' },
+    ],
+  };
 }
 
 /** The customer's answer could not be applied (or the audio broke) before they picked up: no call without sound. */
 function audioFailedWhileDialing(reason: string): ReturnType<Handler> {
-  return { next: { state: 'ending', outcome: 'failed', reason }, effects: [{ type: 'timer', name: 'ring_timeout', on: false }, { type: 'graph', action: 'terminate' }, closeMedia] };
+  return {
+    next: { state: 'ending', outcome: 'failed', reason },
+    effects: [{ type: 'timer', name: 'ring_timeout', on: false }, { type: 'graph', action: 'terminate' }, closeMedia],
+  };
 }
 
 /** Ends a call being answered: reject while accept was never sent, else terminate (Meta may have accepted it). */
 function cancelAnswering(c: CallContext): ReturnType<Handler> {
-  return { next: { state: 'ending', outcome: 'declined' }, effects: [...stopRinging, { type: 'graph', action: c.acceptSent ? 'terminate' : 'reject' }, closeMedia] };
+  return {
+    next: { state: 'ending', outcome: 'declined' },
+    effects: [...stopRinging, { type: 'graph', action: c.acceptSent ? 'terminate' : 'reject' }, closeMedia],
+  };
 }
 
 function outgoingStatus(from: 'dialing' | 'remote_ringing', status: 'RINGING' | 'ACCEPTED' | 'REJECTED'): ReturnType<Handler> {
   if (status === 'RINGING') return from === 'dialing' ? { next: { state: 'remote_ringing' }, effects: [] } : null;
-  if (status === 'ACCEPTED') return { next: { state: 'active' }, effects: [{ type: 'timer', name: 'ring_timeout', on: false }, { type: 'media', command: 'attachMicrophone' }] };
+  if (status === 'ACCEPTED')
+    return {
+      next: { state: 'active' },
+      effects: [
+        { type: 'timer', name: 'ring_timeout', on: false },
+        { type: 'media', command: 'attachMicrophone' },
+      ],
+    };
   return { next: end('declined'), effects: [{ type: 'timer', name: 'ring_timeout', on: false }, closeMedia] };
 }
 
 /** A new incoming call: rings when fresh; a stale or already-terminated connect is a missed call. */
 export function startIncoming(e: Extract<CallEvent, { type: 'incoming' }>): Transition {
-  const base: CallContext = { callId: e.callId, direction: 'incoming', state: 'ringing', answerSdp: null, offerSdp: null, acceptSent: false, answerRequested: false, outcome: null, reason: null, preAccept: e.preAccept };
-  if (e.stale) return { accepted: true, context: { ...base, state: 'ended', outcome: 'missed', reason: 'The call reached this computer too late to answer.' }, effects: [] };
+  const base: CallContext = {
+    callId: e.callId,
+    direction: 'incoming',
+    state: 'ringing',
+    answerSdp: null,
+    offerSdp: null,
+    acceptSent: false,
+    answerRequested: false,
+    outcome: null,
+    reason: null,
+    preAccept: e.preAccept,
+  };
+  if (e.stale)
+    return {
+      accepted: true,
+      context: { ...base, state: 'ended', outcome: 'missed', reason: 'The call reached this computer too late to answer.' },
+      effects: [],
+    };
   return {
     accepted: true,
     context: base,
@@ -292,7 +382,18 @@ export function startIncoming(e: Extract<CallEvent, { type: 'incoming' }>): Tran
 export function startOutgoing(): Transition {
   return {
     accepted: true,
-    context: { callId: null, direction: 'outgoing', state: 'preparing', answerSdp: null, offerSdp: null, acceptSent: false, answerRequested: false, outcome: null, reason: null, preAccept: false },
+    context: {
+      callId: null,
+      direction: 'outgoing',
+      state: 'preparing',
+      answerSdp: null,
+      offerSdp: null,
+      acceptSent: false,
+      answerRequested: false,
+      outcome: null,
+      reason: null,
+      preAccept: false,
+    },
     effects: [{ type: 'media', command: 'prepareOffer' }],
   };
 }

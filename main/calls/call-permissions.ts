@@ -17,10 +17,17 @@ import { DomainError } from '../core/domain-error.ts';
 import { whatsapp } from '../graph/whatsapp.ts';
 import type { ThreadStore } from '../threads/thread-store.ts';
 
-const Limit = z.looseObject({ time_period: z.string().optional(), max_allowed: z.number().optional(), current_usage: z.number().optional(), limit_expiration_time: z.number().optional() });
+const Limit = z.looseObject({
+  time_period: z.string().optional(),
+  max_allowed: z.number().optional(),
+  current_usage: z.number().optional(),
+  limit_expiration_time: z.number().optional(),
+});
 const PermissionsResponse = z.looseObject({
   permission: z.looseObject({ status: z.string(), expiration_time: z.number().optional() }),
-  actions: z.array(z.looseObject({ action_name: z.string(), can_perform_action: z.boolean(), limits: z.array(Limit).optional() })).optional(),
+  actions: z
+    .array(z.looseObject({ action_name: z.string(), can_perform_action: z.boolean(), limits: z.array(Limit).optional() }))
+    .optional(),
 });
 const SendResponse = z.looseObject({ messages: z.array(z.looseObject({ id: z.string() })).min(1) });
 
@@ -30,7 +37,11 @@ export type CallPermissionView = ResultOf<'getCallPermission'>;
 const when = (unix: number | undefined): string | null => (unix ? new Date(unix * 1000).toISOString() : null);
 
 function limitReason(limits: z.infer<typeof Limit>[] | undefined, what: string): string | null {
-  const hit = (limits ?? []).find((l) => l.limit_expiration_time !== undefined || (l.max_allowed !== undefined && l.current_usage !== undefined && l.current_usage >= l.max_allowed));
+  const hit = (limits ?? []).find(
+    (l) =>
+      l.limit_expiration_time !== undefined ||
+      (l.max_allowed !== undefined && l.current_usage !== undefined && l.current_usage >= l.max_allowed),
+  );
   if (!hit) return null;
   const period = hit.time_period === 'PT24H' ? 'a day' : hit.time_period === 'P7D' ? 'a week' : (hit.time_period ?? 'this period');
   const until = hit.limit_expiration_time ? ` until ${new Date(hit.limit_expiration_time * 1000).toISOString()}` : '';
@@ -80,9 +91,18 @@ export class CallPermissions {
       status,
       expiresAt: when(res.permission.expiration_time),
       canCall,
-      callBlockedReason: canCall ? null : status === 'none' ? 'This customer has not given permission to be called. Ask them first.' : (limitReason(start?.limits, 'connected calls to the same customer') ?? 'WhatsApp does not allow calling this customer right now.'),
+      callBlockedReason: canCall
+        ? null
+        : status === 'none'
+          ? 'This customer has not given permission to be called. Ask them first.'
+          : (limitReason(start?.limits, 'connected calls to the same customer') ??
+            'WhatsApp does not allow calling this customer right now.'),
       canRequest,
-      requestBlockedReason: canRequest ? null : status === 'permanent' ? 'The customer has already given permanent permission.' : (limitReason(request?.limits, 'permission requests') ?? 'WhatsApp does not allow asking this customer right now.'),
+      requestBlockedReason: canRequest
+        ? null
+        : status === 'permanent'
+          ? 'The customer has already given permanent permission.'
+          : (limitReason(request?.limits, 'permission requests') ?? 'WhatsApp does not allow asking this customer right now.'),
       requestNeedsTemplate: !c.windowOpen,
     };
   }
@@ -92,10 +112,17 @@ export class CallPermissions {
    * ≤ 20 characters, valid for `ttlMinutes` (1–43,200), with a payload that comes back as the
    * call's `cta_payload` when the customer taps it.
    */
-  async sendCallButton(threadId: number, b: { body: string; displayText: string; ttlMinutes: number; payload: string | null }): Promise<{ wamid: string }> {
+  async sendCallButton(
+    threadId: number,
+    b: { body: string; displayText: string; ttlMinutes: number; payload: string | null },
+  ): Promise<{ wamid: string }> {
     const { graph, a } = this.connected();
     const c = this.customer(threadId);
-    if (!c.windowOpen) throw new DomainError('window_closed', 'A call button can only be sent within 24 hours of the customer\'s last message or call. Send an approved template with a call button instead.');
+    if (!c.windowOpen)
+      throw new DomainError(
+        'window_closed',
+        "A call button can only be sent within 24 hours of the customer's last message or call. Send an approved template with a call button instead.",
+      );
     try {
       const res = await whatsapp(graph, a.phoneNumberId).messages.sendCallButton(c, b, SendResponse);
       return { wamid: res.messages[0]!.id };
@@ -122,7 +149,11 @@ export class CallPermissions {
     if (c.windowOpen) {
       send = () => messages.sendCallPermissionRequest(c, 'May we call you on WhatsApp?', SendResponse);
     } else {
-      if (!template) throw new DomainError('template_required', 'More than 24 hours have passed since this customer last wrote or called: choose an approved template with a call-permission button.');
+      if (!template)
+        throw new DomainError(
+          'template_required',
+          'More than 24 hours have passed since this customer last wrote or called: choose an approved template with a call-permission button.',
+        );
       const t = { name: template.name, language: template.language, parameters: template.parameters ?? [] };
       send = () => messages.sendTemplate(c, t, SendResponse);
     }

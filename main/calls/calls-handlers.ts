@@ -91,7 +91,12 @@ export function callHandlers(d: CallHandlerDeps): HandlersFor<CallRequests> {
       return sent;
     },
     sendCallButton: (p) =>
-      callPermissions.sendCallButton(p.threadId, { body: p.body, displayText: p.displayText, ttlMinutes: p.ttlMinutes, payload: p.payload }),
+      callPermissions.sendCallButton(p.threadId, {
+        body: p.body,
+        displayText: p.displayText,
+        ttlMinutes: p.ttlMinutes,
+        payload: p.payload,
+      }),
     getCallLink: (p) => {
       const url = callPermissions.callLink(p.payload);
       d.writeClipboard?.(url);
@@ -99,7 +104,8 @@ export function callHandlers(d: CallHandlerDeps): HandlersFor<CallRequests> {
     },
     placeCall: async (p) => {
       const permission = await callPermissions.check(p.threadId);
-      if (!permission.canCall) throw new DomainError('no_permission', permission.callBlockedReason ?? 'WhatsApp does not allow calling this customer right now.');
+      if (!permission.canCall)
+        throw new DomainError('no_permission', permission.callBlockedReason ?? 'WhatsApp does not allow calling this customer right now.');
       const contact = threads.contactOfThread(p.threadId);
       if (!contact) throw new DomainError('not_found', 'That conversation no longer exists.');
       return calls.dial({ waId: contact.waId, userId: contact.userId }, p.threadId);

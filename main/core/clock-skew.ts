@@ -78,7 +78,10 @@ export class ClockSkew {
   }
 
   private graphOffset(): number | null {
-    const recent = this.graph.filter((g) => this.now() - g.at < MAX_AGE_MS).map((g) => g.offsetMs).sort((a, b) => a - b);
+    const recent = this.graph
+      .filter((g) => this.now() - g.at < MAX_AGE_MS)
+      .map((g) => g.offsetMs)
+      .sort((a, b) => a - b);
     if (recent.length === 0) return null;
     return recent[Math.floor(recent.length / 2)]!;
   }

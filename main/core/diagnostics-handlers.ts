@@ -31,7 +31,12 @@ export function diagnosticsHandlers(d: DiagnosticsHandlerDeps): HandlersFor<keyo
       const a = d.account.account();
       const text = buildDiagnostics({
         app: { name: info.name, version: info.version, host: info.host, versions: info.versions },
-        account: { connected: a !== null, graphBaseUrl: a?.graphBaseUrl ?? null, apiVersion: a?.apiVersion ?? null, phoneNumberId: a?.phoneNumberId ?? null },
+        account: {
+          connected: a !== null,
+          graphBaseUrl: a?.graphBaseUrl ?? null,
+          apiVersion: a?.apiVersion ?? null,
+          phoneNumberId: a?.phoneNumberId ?? null,
+        },
         reachability: { ...d.connection.view(), tunnel: undefined },
         inbox: { ...inbox.counts(), receiver: receiver.stats },
         recentProblems: d.recentProblems?.lines ?? [],

@@ -59,7 +59,9 @@ export class SecretRedactor {
 function encodedForms(value: string): string[] {
   const b64 = Buffer.from(value, 'utf8').toString('base64');
   const b64url = Buffer.from(value, 'utf8').toString('base64url');
-  return [...new Set([value, encodeURIComponent(value), b64, b64.replace(/=+$/, ''), b64url])].filter((f) => f.length >= 6).sort((a, b) => b.length - a.length);
+  return [...new Set([value, encodeURIComponent(value), b64, b64.replace(/=+$/, ''), b64url])]
+    .filter((f) => f.length >= 6)
+    .sort((a, b) => b.length - a.length);
 }
 
 export function createLogger(opts: {

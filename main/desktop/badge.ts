@@ -26,7 +26,11 @@ export function badgeOf(t: { unread: number; missed: number }): Badge {
 }
 
 /** Calls `apply` with the badge at most once per `ms`, and only when it changed. */
-export function debouncedBadge(read: () => { unread: number; missed: number }, apply: (b: Badge) => void, ms = 250): { refresh: () => void; dispose: () => void } {
+export function debouncedBadge(
+  read: () => { unread: number; missed: number },
+  apply: (b: Badge) => void,
+  ms = 250,
+): { refresh: () => void; dispose: () => void } {
   let timer: ReturnType<typeof setTimeout> | null = null;
   let shown: number | null = null;
   const run = (): void => {
@@ -78,5 +82,10 @@ export function dotPng(size = 16, rgb: [number, number, number] = [0xe5, 0x3e, 0
   ihdr.writeUInt32BE(size, 4);
   ihdr[8] = 8; // bit depth
   ihdr[9] = 6; // RGBA
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }

@@ -32,7 +32,8 @@ export function parseCallLink(raw: unknown): ClickToCall {
   }
   if (/[^0-9+()\s.\-/]/.test(number) || number.replace(/\/$/, '').includes('/')) return { ok: false, reason: 'not a phone number' };
   const digits = number.replace(/[^0-9]/g, '');
-  if (!number.trim().startsWith('+') && !number.trim().startsWith('00')) return { ok: false, reason: 'the number must be international (start with + and the country code)' };
+  if (!number.trim().startsWith('+') && !number.trim().startsWith('00'))
+    return { ok: false, reason: 'the number must be international (start with + and the country code)' };
   const waId = number.trim().startsWith('00') ? digits.slice(2) : digits;
   if (waId.length < 8 || waId.length > 15 || waId.startsWith('0')) return { ok: false, reason: 'not a valid international number' };
   let payload: string | null = null;

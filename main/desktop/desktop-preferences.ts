@@ -12,7 +12,17 @@
  */
 import type { DesktopPreferences } from '../../common/bridge-contract.ts';
 import type { AppConfig } from '../account/config-store.ts';
-import { changedLast, checkShortcuts, DEFAULT_SHORTCUTS, normaliseAccelerator, SHORTCUT_ACTIONS, type ShortcutAction, type ShortcutMap, type ShortcutProblem, type ShortcutStatus } from './shortcuts.ts';
+import {
+  changedLast,
+  checkShortcuts,
+  DEFAULT_SHORTCUTS,
+  normaliseAccelerator,
+  SHORTCUT_ACTIONS,
+  type ShortcutAction,
+  type ShortcutMap,
+  type ShortcutProblem,
+  type ShortcutStatus,
+} from './shortcuts.ts';
 import { dndUntil } from './tray-state.ts';
 
 export class ShortcutConflictError extends Error {
@@ -155,7 +165,9 @@ export class DesktopPreferencesService {
 
   private unregisteredStatus(map: Record<ShortcutAction, string | null>): Record<ShortcutAction, ShortcutStatus> {
     const bad = new Set(checkShortcuts(map, this.platform).map((p) => p.action));
-    return Object.fromEntries(SHORTCUT_ACTIONS.map((a) => [a, map[a] === null ? 'off' : bad.has(a) ? 'invalid' : 'desktop-only'])) as Record<ShortcutAction, ShortcutStatus>;
+    return Object.fromEntries(
+      SHORTCUT_ACTIONS.map((a) => [a, map[a] === null ? 'off' : bad.has(a) ? 'invalid' : 'desktop-only']),
+    ) as Record<ShortcutAction, ShortcutStatus>;
   }
 
   /** When do-not-disturb runs out, everyone hears about it (the tray icon, the status bar). */
@@ -167,10 +179,13 @@ export class DesktopPreferencesService {
     const ms = Date.parse(until) - this.clock().getTime();
     if (!(ms > 0)) return;
     // setTimeout's limit is ~24.8 days; DND never lasts that long, but stay safe.
-    this.expiry = setTimeout(() => {
-      this.expiry = null;
-      this.publish();
-    }, Math.min(ms + 50, 2 ** 31 - 1));
+    this.expiry = setTimeout(
+      () => {
+        this.expiry = null;
+        this.publish();
+      },
+      Math.min(ms + 50, 2 ** 31 - 1),
+    );
     this.expiry.unref?.();
   }
 }

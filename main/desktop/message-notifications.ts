@@ -91,7 +91,13 @@ export class MessageNotifier {
       const count = (replaces ? prev.count : 0) + list.length;
       const newest = list[list.length - 1]!;
       const preview = previewOf(newest);
-      out.push({ threadId, title: ctx.nameOf(threadId), body: count > 1 ? `${count} new messages · ${preview}` : preview, count, replaces });
+      out.push({
+        threadId,
+        title: ctx.nameOf(threadId),
+        body: count > 1 ? `${count} new messages · ${preview}` : preview,
+        count,
+        replaces,
+      });
       this.last.set(threadId, { at: ctx.now, count });
     }
     return out;
@@ -115,7 +121,8 @@ export function decideCallNotification(
 ): { kind: 'incoming' | 'missed'; key: string } | null {
   if (call.direction !== 'incoming' || s.dnd) return null;
   if (call.state === 'ringing' && !s.notified.has(call.localId)) return { kind: 'incoming', key: call.localId };
-  if (call.state === 'ended' && call.outcome === 'missed' && !s.notified.has(`missed:${call.localId}`)) return { kind: 'missed', key: `missed:${call.localId}` };
+  if (call.state === 'ended' && call.outcome === 'missed' && !s.notified.has(`missed:${call.localId}`))
+    return { kind: 'missed', key: `missed:${call.localId}` };
   return null;
 }
 
@@ -135,4 +142,3 @@ export function callNotificationsToClose(open: Iterable<string>, calls: Readonly
   const ringing = new Set(calls.filter((c) => c.state === 'ringing').map((c) => c.localId));
   return [...open].filter((id) => !ringing.has(id));
 }
-

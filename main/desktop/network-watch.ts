@@ -38,7 +38,11 @@ export interface NetworkWatch {
   stop(): void;
 }
 
-export function watchNetwork(o: { onChange: (change: NetworkChange) => void; intervalMs?: number; interfaces?: InterfacesFn }): NetworkWatch {
+export function watchNetwork(o: {
+  onChange: (change: NetworkChange) => void;
+  intervalMs?: number;
+  interfaces?: InterfacesFn;
+}): NetworkWatch {
   const read = o.interfaces ?? networkInterfaces;
   const safeRead = (): string[] | null => {
     try {

@@ -57,7 +57,10 @@ export function planRegistration(current: Registered, wanted: ShortcutMap, platf
 }
 
 /** After applying a plan: what is registered, and each action's status for the settings screen. */
-export function registrationOutcome(plan: RegistrationPlan, refused: ReadonlySet<ShortcutAction>): { registered: Registered; status: Record<ShortcutAction, ShortcutStatus> } {
+export function registrationOutcome(
+  plan: RegistrationPlan,
+  refused: ReadonlySet<ShortcutAction>,
+): { registered: Registered; status: Record<ShortcutAction, ShortcutStatus> } {
   const registered: Registered = {};
   const status = Object.fromEntries(SHORTCUT_ACTIONS.map((a) => [a, 'off'])) as Record<ShortcutAction, ShortcutStatus>;
   for (const k of plan.keep) {
@@ -109,7 +112,10 @@ export function applyRegistration(
  * owner is on or placing is hung up first; only when there is none is a ringing call declined — a
  * waiting call is never declined by the key meant to end the current one.
  */
-export function shortcutTarget(action: 'answer' | 'declineOrHangUp', calls: ReadonlyArray<{ localId: string; state: string }>): { localId: string; command: 'answer' | 'decline' | 'hangup' } | null {
+export function shortcutTarget(
+  action: 'answer' | 'declineOrHangUp',
+  calls: ReadonlyArray<{ localId: string; state: string }>,
+): { localId: string; command: 'answer' | 'decline' | 'hangup' } | null {
   const ringing = calls.find((c) => c.state === 'ringing');
   if (action === 'answer') return ringing ? { localId: ringing.localId, command: 'answer' } : null;
   const live = calls.find((c) => isEngagedCall(c.state));

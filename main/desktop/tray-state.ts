@@ -55,4 +55,3 @@ export function dndMenuLabel(until: string | null, now: Date, locale?: string): 
   if (end.toDateString() === tomorrow.toDateString()) return `Do not disturb — until tomorrow ${time}`;
   return `Do not disturb — until ${end.toLocaleDateString(locale, { month: 'short', day: 'numeric' })} ${time}`;
 }
-

@@ -91,7 +91,10 @@ const MAYBE_DONE = 'WhatsApp may have carried it out anyway: check before trying
 const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
 
 export class GraphClient {
-  private readonly opts: Required<Omit<GraphClientOptions, 'fetch' | 'onServerDate'>> & { fetch: typeof fetch; onServerDate?: GraphClientOptions['onServerDate'] };
+  private readonly opts: Required<Omit<GraphClientOptions, 'fetch' | 'onServerDate'>> & {
+    fetch: typeof fetch;
+    onServerDate?: GraphClientOptions['onServerDate'];
+  };
 
   constructor(opts: GraphClientOptions) {
     this.opts = {
@@ -132,7 +135,14 @@ export class GraphClient {
         const throttled = typeof err.code === 'number' && THROTTLING_CODES.has(err.code);
         const transient = err.category === 'network' || err.category === 'transient' || (err.httpStatus !== null && err.httpStatus >= 500);
         const retry = attempt < this.opts.maxAttempts && (throttled || (retrySafe && transient));
-        this.opts.log.warn('graph.request_failed', { method: req.method, path: this.logPath(req.path), code: err.code, http: err.httpStatus, attempt, retry });
+        this.opts.log.warn('graph.request_failed', {
+          method: req.method,
+          path: this.logPath(req.path),
+          code: err.code,
+          http: err.httpStatus,
+          attempt,
+          retry,
+        });
         if (!retry) throw err;
         await new Promise((r) => setTimeout(r, this.opts.backoffMs(attempt)));
       }
@@ -149,7 +159,13 @@ export class GraphClient {
     // carried out: the error says so, and it is never repeated automatically (see request()).
     const changesState = !(req.idempotent ?? req.method === 'GET');
     const token = await this.opts.token();
-    if (!token) throw new GraphError({ code: 'no_token', category: 'auth', message: 'No access token is configured.', fix: 'Connect your account in Settings → Account.' });
+    if (!token)
+      throw new GraphError({
+        code: 'no_token',
+        category: 'auth',
+        message: 'No access token is configured.',
+        fix: 'Connect your account in Settings → Account.',
+      });
     const url = this.url(req.path, req.query);
     let res: Response;
     const sentAt = Date.now();
@@ -175,7 +191,11 @@ export class GraphClient {
       throw new GraphError({
         code: timedOut ? 'timeout' : 'network',
         category: 'network',
-        message: timedOut ? `WhatsApp (${host}) did not answer within ${seconds}.` : maybeDone ? `The connection to WhatsApp (${host}) broke before it answered (${cause}).` : `Could not reach ${host} (${cause}).`,
+        message: timedOut
+          ? `WhatsApp (${host}) did not answer within ${seconds}.`
+          : maybeDone
+            ? `The connection to WhatsApp (${host}) broke before it answered (${cause}).`
+            : `Could not reach ${host} (${cause}).`,
         fix: maybeDone ? MAYBE_DONE : 'Check the internet connection and the Graph API base URL.',
         outcomeUnknown: maybeDone,
       });
@@ -204,8 +224,17 @@ export class GraphClient {
         code: serverFault ? `http_${res.status}` : 'invalid_response',
         category: serverFault ? 'transient' : 'unknown',
         httpStatus: res.status,
-        message: serverFault ? `WhatsApp's server had a problem (HTTP ${res.status}) and answered with an error page instead of a result.` : `WhatsApp answered with something that is not JSON (HTTP ${res.status}).`,
-        fix: res.status === 404 ? 'Check the Graph API base URL and version.' : serverFault ? (changesState ? MAYBE_DONE : 'Try again in a moment.') : undefined,
+        message: serverFault
+          ? `WhatsApp's server had a problem (HTTP ${res.status}) and answered with an error page instead of a result.`
+          : `WhatsApp answered with something that is not JSON (HTTP ${res.status}).`,
+        fix:
+          res.status === 404
+            ? 'Check the Graph API base URL and version.'
+            : serverFault
+              ? changesState
+                ? MAYBE_DONE
+                : 'Try again in a moment.'
+              : undefined,
         outcomeUnknown: serverFault && changesState,
       });
     }
@@ -216,7 +245,9 @@ export class GraphClient {
           code: `http_${res.status}`,
           category: serverFault ? 'transient' : 'unknown',
           httpStatus: res.status,
-          message: serverFault ? `WhatsApp's server had a problem (HTTP ${res.status}) and gave no details.` : `WhatsApp returned HTTP ${res.status} without an error description.`,
+          message: serverFault
+            ? `WhatsApp's server had a problem (HTTP ${res.status}) and gave no details.`
+            : `WhatsApp returned HTTP ${res.status} without an error description.`,
           fix: serverFault ? (changesState ? MAYBE_DONE : 'Try again in a moment.') : undefined,
           outcomeUnknown: serverFault && changesState,
         });
@@ -227,14 +258,20 @@ export class GraphClient {
       // 138012 (connected-call limit) says when calling this customer is allowed again — in
       // `error_data.details` (Meta's calling page), as an ISO time or Unix seconds; a
       // `next_allowed_time` field is read too, in case it is ever sent.
-      const nextAt = e.code === 138012 ? nextAllowedTime(details, typeof e.error_data === 'object' ? e.error_data['next_allowed_time'] : undefined) : null;
+      const nextAt =
+        e.code === 138012
+          ? nextAllowedTime(details, typeof e.error_data === 'object' ? e.error_data['next_allowed_time'] : undefined)
+          : null;
       throw new GraphError({
         code: e.code,
         subcode: e.error_subcode,
         httpStatus: res.status,
         category: info.category,
         message: info.message,
-        fix: nextAt && e.code === 138012 ? `Calls to this customer are possible again after ${nextAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.` : info.fix,
+        fix:
+          nextAt && e.code === 138012
+            ? `Calls to this customer are possible again after ${nextAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.`
+            : info.fix,
         refusedBeforeAction: info.refusedBeforeAction,
         details: details ? redact(details, token) : null,
         graphMessage: e.message ? redact(e.message, token) : null,

@@ -50,11 +50,13 @@ export interface CallButton {
 }
 
 export function whatsapp(graph: GraphRequester, phoneNumberId: string) {
-  const calls = (body: Record<string, unknown>) => graph.request({ method: 'POST', path: `/${phoneNumberId}/calls`, body, schema: CallsResponse });
+  const calls = (body: Record<string, unknown>) =>
+    graph.request({ method: 'POST', path: `/${phoneNumberId}/calls`, body, schema: CallsResponse });
   /** An action on a call WhatsApp already knows; the SDP answer rides along when given. */
   const callAction = (callId: string, action: 'pre_accept' | 'accept' | 'reject' | 'terminate', sdp?: string) =>
     calls({ messaging_product: 'whatsapp', call_id: callId, action, ...(sdp ? { session: { sdp_type: 'answer', sdp } } : {}) });
-  const message = <T>(body: Record<string, unknown>, schema: z.ZodType<T>) => graph.request({ method: 'POST', path: `/${phoneNumberId}/messages`, body, schema });
+  const message = <T>(body: Record<string, unknown>, schema: z.ZodType<T>) =>
+    graph.request({ method: 'POST', path: `/${phoneNumberId}/messages`, body, schema });
   const individual = (to: WhatsAppUser) => ({ messaging_product: 'whatsapp', recipient_type: 'individual', ...messageRecipient(to) });
 
   return {
@@ -77,13 +79,20 @@ export function whatsapp(graph: GraphRequester, phoneNumberId: string) {
 
     /** `POST /{phone-number-id}/messages`; each send answers with the caller's schema (the wamid). */
     messages: {
-      sendText: <T>(to: WhatsAppUser, text: string, schema: z.ZodType<T>) => message({ ...individual(to), type: 'text', text: { body: text, preview_url: false } }, schema),
+      sendText: <T>(to: WhatsAppUser, text: string, schema: z.ZodType<T>) =>
+        message({ ...individual(to), type: 'text', text: { body: text, preview_url: false } }, schema),
       sendTemplate: <T>(to: WhatsAppUser, t: TemplateSend, schema: z.ZodType<T>) =>
         message(
           {
             ...individual(to),
             type: 'template',
-            template: { name: t.name, language: { code: t.language }, ...(t.parameters.length ? { components: [{ type: 'body', parameters: t.parameters.map((text) => ({ type: 'text', text })) }] } : {}) },
+            template: {
+              name: t.name,
+              language: { code: t.language },
+              ...(t.parameters.length
+                ? { components: [{ type: 'body', parameters: t.parameters.map((text) => ({ type: 'text', text })) }] }
+                : {}),
+            },
           },
           schema,
         ),
@@ -93,27 +102,47 @@ export function whatsapp(graph: GraphRequester, phoneNumberId: string) {
           {
             ...individual(to),
             type: 'interactive',
-            interactive: { type: 'voice_call', body: { text: b.body }, action: { name: 'voice_call', parameters: { display_text: b.displayText, ttl_minutes: b.ttlMinutes, ...(b.payload ? { payload: b.payload } : {}) } } },
+            interactive: {
+              type: 'voice_call',
+              body: { text: b.body },
+              action: {
+                name: 'voice_call',
+                parameters: { display_text: b.displayText, ttl_minutes: b.ttlMinutes, ...(b.payload ? { payload: b.payload } : {}) },
+              },
+            },
           },
           schema,
         ),
       /** An interactive `call_permission_request` (inside the 24-hour window). */
       sendCallPermissionRequest: <T>(to: WhatsAppUser, text: string, schema: z.ZodType<T>) =>
-        message({ ...individual(to), type: 'interactive', interactive: { type: 'call_permission_request', action: { name: 'call_permission_request' }, body: { text } } }, schema),
+        message(
+          {
+            ...individual(to),
+            type: 'interactive',
+            interactive: { type: 'call_permission_request', action: { name: 'call_permission_request' }, body: { text } },
+          },
+          schema,
+        ),
       markRead: (wamid: string) => message({ messaging_product: 'whatsapp', status: 'read', message_id: wamid }, Success),
     },
 
     /** `GET /{phone-number-id}/call_permissions?user_wa_id=` (or `recipient=` for a BSUID). */
     callPermissions: {
       get: <T>(user: WhatsAppUser, schema: z.ZodType<T>) =>
-        graph.request({ method: 'GET', path: `/${phoneNumberId}/call_permissions`, query: user.waId ? { user_wa_id: user.waId } : { recipient: user.userId ?? '' }, schema }),
+        graph.request({
+          method: 'GET',
+          path: `/${phoneNumberId}/call_permissions`,
+          query: user.waId ? { user_wa_id: user.waId } : { recipient: user.userId ?? '' },
+          schema,
+        }),
     },
 
     /** `GET|POST /{phone-number-id}/settings`. */
     settings: {
       get: <T>(schema: z.ZodType<T>) => graph.request({ method: 'GET', path: `/${phoneNumberId}/settings`, schema }),
       /** Posts only the calling settings given (already in Graph's shape). */
-      updateCalling: (calling: unknown) => graph.request({ method: 'POST', path: `/${phoneNumberId}/settings`, body: { calling }, schema: Success }),
+      updateCalling: (calling: unknown) =>
+        graph.request({ method: 'POST', path: `/${phoneNumberId}/settings`, body: { calling }, schema: Success }),
     },
 
     /** `POST /{phone-number-id}/media` (multipart); answers the media id. */
@@ -131,14 +160,28 @@ export function whatsapp(graph: GraphRequester, phoneNumberId: string) {
     /** The phone number node itself: `GET /{phone-number-id}?fields=…` and its webhook override. */
     phoneNumber: {
       /** The fields checked when connecting (PHONE_NUMBER_FIELDS). */
-      details: <T>(schema: z.ZodType<T>) => graph.request({ method: 'GET', path: `/${phoneNumberId}`, query: { fields: PHONE_NUMBER_FIELDS }, schema }),
-      health: <T>(schema: z.ZodType<T>) => graph.request({ method: 'GET', path: `/${phoneNumberId}`, query: { fields: 'health_status' }, schema }),
-      webhookConfiguration: <T>(schema: z.ZodType<T>) => graph.request({ method: 'GET', path: `/${phoneNumberId}`, query: { fields: 'webhook_configuration' }, schema }),
+      details: <T>(schema: z.ZodType<T>) =>
+        graph.request({ method: 'GET', path: `/${phoneNumberId}`, query: { fields: PHONE_NUMBER_FIELDS }, schema }),
+      health: <T>(schema: z.ZodType<T>) =>
+        graph.request({ method: 'GET', path: `/${phoneNumberId}`, query: { fields: 'health_status' }, schema }),
+      webhookConfiguration: <T>(schema: z.ZodType<T>) =>
+        graph.request({ method: 'GET', path: `/${phoneNumberId}`, query: { fields: 'webhook_configuration' }, schema }),
       /** Points the number's webhooks at `uri` (Meta verifies it with the hub.* handshake first). */
       setCallbackOverride: (uri: string, verifyToken: string) =>
-        graph.request({ method: 'POST', path: `/${phoneNumberId}`, body: { webhook_configuration: { override_callback_uri: uri, verify_token: verifyToken } }, schema: Success }),
+        graph.request({
+          method: 'POST',
+          path: `/${phoneNumberId}`,
+          body: { webhook_configuration: { override_callback_uri: uri, verify_token: verifyToken } },
+          schema: Success,
+        }),
       /** Deletes the number's override (Meta takes an empty string as "delete"). */
-      clearCallbackOverride: () => graph.request({ method: 'POST', path: `/${phoneNumberId}`, body: { webhook_configuration: { override_callback_uri: '' } }, schema: Success }),
+      clearCallbackOverride: () =>
+        graph.request({
+          method: 'POST',
+          path: `/${phoneNumberId}`,
+          body: { webhook_configuration: { override_callback_uri: '' } },
+          schema: Success,
+        }),
     },
   };
 }
@@ -148,7 +191,8 @@ export function whatsappMedia(graph: GraphRequester) {
   return {
     info: <T>(mediaId: string, schema: z.ZodType<T>) => graph.request({ method: 'GET', path: `/${mediaId}`, schema }),
     /** The bytes behind `info`'s URL: it needs the access token too, and may redirect. */
-    download: (url: string, token: string): Promise<Response> => fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(60_000), redirect: 'follow' }),
+    download: (url: string, token: string): Promise<Response> =>
+      fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(60_000), redirect: 'follow' }),
   };
 }
 
@@ -158,9 +202,11 @@ export function whatsappBusinessAccount(graph: GraphRequester, wabaId: string) {
     subscribedApps: {
       list: <T>(schema: z.ZodType<T>) => graph.request({ method: 'GET', path: `/${wabaId}/subscribed_apps`, schema }),
       /** Subscribes the token's app to the WABA (harmless to repeat). */
-      subscribe: () => graph.request({ method: 'POST', path: `/${wabaId}/subscribed_apps`, schema: z.looseObject({ success: z.boolean() }) }),
+      subscribe: () =>
+        graph.request({ method: 'POST', path: `/${wabaId}/subscribed_apps`, schema: z.looseObject({ success: z.boolean() }) }),
     },
-    messageTemplates: <T>(schema: z.ZodType<T>) => graph.request({ method: 'GET', path: `/${wabaId}/message_templates`, query: { limit: '200' }, schema }),
+    messageTemplates: <T>(schema: z.ZodType<T>) =>
+      graph.request({ method: 'GET', path: `/${wabaId}/message_templates`, query: { limit: '200' }, schema }),
   };
 }
 
@@ -171,7 +217,17 @@ export function metaApp(appGraph: GraphRequester, appId: string) {
       list: <T>(schema: z.ZodType<T>) => appGraph.request({ method: 'GET', path: `/${appId}/subscriptions`, schema }),
       /** Sets the app-level callback for WhatsApp Business Account events, with these fields. */
       subscribeWhatsApp: (s: { callbackUrl: string; verifyToken: string; fields: string[] }) =>
-        appGraph.request({ method: 'POST', path: `/${appId}/subscriptions`, body: { object: 'whatsapp_business_account', callback_url: s.callbackUrl, verify_token: s.verifyToken, fields: s.fields.join(',') }, schema: Success }),
+        appGraph.request({
+          method: 'POST',
+          path: `/${appId}/subscriptions`,
+          body: {
+            object: 'whatsapp_business_account',
+            callback_url: s.callbackUrl,
+            verify_token: s.verifyToken,
+            fields: s.fields.join(','),
+          },
+          schema: Success,
+        }),
     },
   };
 }

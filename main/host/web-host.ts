@@ -21,7 +21,8 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 
 class UsageError extends Error {}
 
-const USAGE = 'usage: npm run web -- --data-dir DIR [--port N] [--webhook-port N] [--secrets keychain|memory] [--tunnel-host URL] [--renderer-dir DIR] [--log-level debug|info|warn|error]';
+const USAGE =
+  'usage: npm run web -- --data-dir DIR [--port N] [--webhook-port N] [--secrets keychain|memory] [--tunnel-host URL] [--renderer-dir DIR] [--log-level debug|info|warn|error]';
 
 export interface WebHostArgs {
   dataDir: string;
@@ -60,15 +61,19 @@ export function parseWebHostArgs(argv: string[]): WebHostArgs {
   const dataDir = values['data-dir'];
   if (!dataDir) throw new UsageError(`--data-dir is required (${USAGE})`);
   const portText = values.port ?? '0';
-  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535) throw new UsageError(`--port must be a number from 0 to 65535, got "${portText}"`);
+  if (!/^\d{1,5}$/.test(portText) || Number(portText) > 65535)
+    throw new UsageError(`--port must be a number from 0 to 65535, got "${portText}"`);
   const webhookPortText = values['webhook-port'];
-  if (webhookPortText !== undefined && (!/^\d{1,5}$/.test(webhookPortText) || Number(webhookPortText) > 65535)) throw new UsageError(`--webhook-port must be a number from 0 to 65535, got "${webhookPortText}"`);
+  if (webhookPortText !== undefined && (!/^\d{1,5}$/.test(webhookPortText) || Number(webhookPortText) > 65535))
+    throw new UsageError(`--webhook-port must be a number from 0 to 65535, got "${webhookPortText}"`);
   const secrets = values.secrets ?? 'keychain';
   if (secrets !== 'keychain' && secrets !== 'memory') throw new UsageError(`--secrets must be keychain or memory, got "${secrets}"`);
   const tunnelHost = values['tunnel-host'];
-  if (tunnelHost !== undefined && !/^https?:\/\/[^/\s]+\/?$/.test(tunnelHost)) throw new UsageError(`--tunnel-host must be an http(s) URL with no path, got "${tunnelHost}"`);
+  if (tunnelHost !== undefined && !/^https?:\/\/[^/\s]+\/?$/.test(tunnelHost))
+    throw new UsageError(`--tunnel-host must be an http(s) URL with no path, got "${tunnelHost}"`);
   const level = values['log-level'] ?? 'info';
-  if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new UsageError(`--log-level must be debug, info, warn or error, got "${level}"`);
+  if (!['debug', 'info', 'warn', 'error'].includes(level))
+    throw new UsageError(`--log-level must be debug, info, warn or error, got "${level}"`);
   return {
     dataDir: path.resolve(dataDir),
     port: Number(portText),
@@ -117,7 +122,8 @@ async function main(): Promise<void> {
     });
   } catch (err) {
     if (err instanceof DataDirError) fail(err.message);
-    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') fail(`the webhook port ${args.webhookPort ?? ''} is already in use; pick another with --webhook-port`);
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE')
+      fail(`the webhook port ${args.webhookPort ?? ''} is already in use; pick another with --webhook-port`);
     throw err;
   }
 

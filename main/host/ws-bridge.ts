@@ -16,7 +16,6 @@ import type { Logger } from '../core/log.ts';
 export const BRIDGE_PATH = '/bridge';
 const MAX_FRAME_BYTES = 1024 * 1024;
 
-
 /** Hosts this server answers to: its own loopback address and port, nothing else. */
 export function allowedHosts(port: number): Set<string> {
   return new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
@@ -62,14 +61,21 @@ export function createWsBridge(opts: {
     log.info('bridge.ws.connected', { clients: wss.clients.size });
     ws.on('message', (data, isBinary) => {
       if (isBinary) {
-        ws.send(JSON.stringify({ id: null, response: { ok: false, error: { code: 'invalid_params', message: 'Binary frames are not part of the bridge protocol.' } } }));
+        ws.send(
+          JSON.stringify({
+            id: null,
+            response: { ok: false, error: { code: 'invalid_params', message: 'Binary frames are not part of the bridge protocol.' } },
+          }),
+        );
         return;
       }
       let msg: unknown;
       try {
         msg = JSON.parse(data.toString('utf8'));
       } catch {
-        ws.send(JSON.stringify({ id: null, response: { ok: false, error: { code: 'invalid_params', message: 'Frame is not valid JSON.' } } }));
+        ws.send(
+          JSON.stringify({ id: null, response: { ok: false, error: { code: 'invalid_params', message: 'Frame is not valid JSON.' } } }),
+        );
         return;
       }
       const frame = (typeof msg === 'object' && msg !== null ? msg : {}) as { id?: unknown; name?: unknown; params?: unknown };

@@ -53,7 +53,10 @@ export function connectionHandlers(d: ConnectionHandlerDeps): HandlersFor<Connec
         });
       } catch (err) {
         const issue = (err as ZodError).issues?.[0];
-        throw new DomainError('invalid_params', issue ? `${String(issue.path.at(-1) ?? 'value')}: ${issue.message}` : 'Invalid tunnel settings.');
+        throw new DomainError(
+          'invalid_params',
+          issue ? `${String(issue.path.at(-1) ?? 'value')}: ${issue.message}` : 'Invalid tunnel settings.',
+        );
       }
       await connection.start();
       return connection.view();

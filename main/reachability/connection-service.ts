@@ -51,7 +51,9 @@ export interface CallbackHolder {
 export class CallbackHeldElsewhereError extends Error {
   readonly url: string;
   constructor(url: string) {
-    super(`WhatsApp sends this number’s calls to another address (${url}). Take it over in Settings → Connection to receive them on this computer.`);
+    super(
+      `WhatsApp sends this number’s calls to another address (${url}). Take it over in Settings → Connection to receive them on this computer.`,
+    );
     this.name = 'CallbackHeldElsewhereError';
     this.url = url;
   }
@@ -103,7 +105,7 @@ export class ConnectionService {
     const t = this.o.config.get().tunnel;
     if (t.provider === 'public-url') return new PublicUrlProvider(t.publicUrl ?? '');
     return new LocaltunnelProvider({
-      ...(this.o.localtunnelHost ?? t.host ? { host: (this.o.localtunnelHost ?? t.host)! } : {}),
+      ...((this.o.localtunnelHost ?? t.host) ? { host: (this.o.localtunnelHost ?? t.host)! } : {}),
       ...(t.subdomain ? { subdomain: t.subdomain } : {}),
       ...(this.o.localtunnelWorkerUrl ? { workerUrl: this.o.localtunnelWorkerUrl } : {}),
       log: this.o.log.child('localtunnel'),
@@ -198,9 +200,15 @@ export class ConnectionService {
     if (!graph || !a) return { state: 'none', message: 'No number was connected.' };
     try {
       const current = await this.readOverride();
-      const ours = current !== null && (current === this.supervisor?.status.callbackUrl || current === this.o.config.get().tunnel.registeredCallbackUrl);
+      const ours =
+        current !== null &&
+        (current === this.supervisor?.status.callbackUrl || current === this.o.config.get().tunnel.registeredCallbackUrl);
       if (current === null) return { state: 'none', message: 'WhatsApp had no address of this computer’s for the number.' };
-      if (!ours) return { state: 'not_ours', message: `WhatsApp sends the number’s events to ${current}, which is not this computer’s address; it was left as it is.` };
+      if (!ours)
+        return {
+          state: 'not_ours',
+          message: `WhatsApp sends the number’s events to ${current}, which is not this computer’s address; it was left as it is.`,
+        };
       await whatsapp(graph, a.phoneNumberId).phoneNumber.clearCallbackOverride();
       this.o.config.update((c) => {
         c.tunnel.registeredCallbackUrl = null;
@@ -212,7 +220,10 @@ export class ConnectionService {
     } catch (err) {
       const why = err instanceof GraphError ? err.userMessage : (err as Error).message;
       this.o.log.warn('connection.callback_release_failed', { error: why });
-      return { state: 'failed', message: `WhatsApp may still send this number’s events to this computer’s old address (${why}). Clear it in Meta’s App Dashboard → WhatsApp → Configuration.` };
+      return {
+        state: 'failed',
+        message: `WhatsApp may still send this number’s events to this computer’s old address (${why}). Clear it in Meta’s App Dashboard → WhatsApp → Configuration.`,
+      };
     }
   }
 
@@ -222,7 +233,10 @@ export class ConnectionService {
   }
 
   private setHolderElsewhere(url: string): void {
-    const since = this.holder.state === 'elsewhere' && this.holder.url === url && this.holder.since ? this.holder.since : (this.o.clock?.() ?? new Date()).toISOString();
+    const since =
+      this.holder.state === 'elsewhere' && this.holder.url === url && this.holder.since
+        ? this.holder.since
+        : (this.o.clock?.() ?? new Date()).toISOString();
     this.holder = { state: 'elsewhere', url, since, left: this.o.config.get().tunnel.leaveCallbackElsewhere };
     this.emit();
   }
@@ -286,7 +300,8 @@ export class ConnectionService {
       await phoneNumber.setCallbackOverride(change.callbackUrl, token);
       const check = await phoneNumber.webhookConfiguration(PhoneWebhookConfig);
       const now = check.webhook_configuration?.phone_number;
-      if (now !== change.callbackUrl) throw new Error(`WhatsApp still calls ${now ?? 'no address'} for this number instead of ${change.callbackUrl}.`);
+      if (now !== change.callbackUrl)
+        throw new Error(`WhatsApp still calls ${now ?? 'no address'} for this number instead of ${change.callbackUrl}.`);
       this.o.config.update((c) => {
         c.tunnel.registeredCallbackUrl = change.callbackUrl;
         c.tunnel.leaveCallbackElsewhere = false;
@@ -295,7 +310,10 @@ export class ConnectionService {
       this.holder = { state: 'this-computer', url: null, since: null, left: false };
       this.o.log.info('connection.repointed', { callbackUrl: change.callbackUrl });
       // The override only receives the fields the app subscribed to: make sure calls and messages are.
-      this.fields = await this.o.account.ensureWebhookFields(change.callbackUrl, (url) => url === change.callbackUrl || url === this.o.config.get().tunnel.registeredCallbackUrl);
+      this.fields = await this.o.account.ensureWebhookFields(
+        change.callbackUrl,
+        (url) => url === change.callbackUrl || url === this.o.config.get().tunnel.registeredCallbackUrl,
+      );
       this.emit();
     } catch (err) {
       if (err instanceof GraphError) throw new Error(`Could not point WhatsApp at this computer: ${err.userMessage}`, { cause: err });
@@ -319,7 +337,9 @@ export class ConnectionService {
       provider: t.provider,
       publicUrl: s?.publicUrl ?? null,
       callbackUrl: s?.callbackUrl ?? null,
-      callback: s ? { state: s.callback.state, url: s.callback.url, reason: s.callback.reason } : { state: 'none', url: null, reason: null },
+      callback: s
+        ? { state: s.callback.state, url: s.callback.url, reason: s.callback.reason }
+        : { state: 'none', url: null, reason: null },
       lastProbeAt: s?.lastProbeAt ?? null,
       nextRetryAt: s?.nextRetryAt ?? null,
       restarts: s?.restarts ?? 0,
@@ -328,7 +348,9 @@ export class ConnectionService {
       history: (s?.history ?? []).map((h) => ({ state: h.state, at: h.at, reason: h.reason })),
       probes: s?.probes ?? [],
       holder: { ...this.holder },
-      webhookFields: this.fields ? { state: this.fields.state, message: this.fields.message, fix: 'fix' in this.fields ? this.fields.fix : null } : null,
+      webhookFields: this.fields
+        ? { state: this.fields.state, message: this.fields.message, fix: 'fix' in this.fields ? this.fields.fix : null }
+        : null,
       tunnel: { subdomain: t.subdomain, host: t.host, publicUrl: t.publicUrl },
     };
   }
@@ -343,7 +365,12 @@ export class ConnectionService {
     const a = this.o.account.account();
     if (!s?.callbackUrl || !secret || !a) return { ok: false, roundTripMs: null, message: 'There is no public address to test yet.' };
     const nonce = randomBytes(12).toString('hex');
-    const body = Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: a.wabaId, changes: [{ field: 'switchboard_test_delivery', value: { nonce } }] }] }));
+    const body = Buffer.from(
+      JSON.stringify({
+        object: 'whatsapp_business_account',
+        entry: [{ id: a.wabaId, changes: [{ field: 'switchboard_test_delivery', value: { nonce } }] }],
+      }),
+    );
     const started = performance.now();
     const arrived = new Promise<boolean>((resolve) => {
       const timer = setTimeout(() => {
@@ -365,12 +392,15 @@ export class ConnectionService {
         body,
         signal: AbortSignal.timeout(timeoutMs),
       });
-      if (res.status !== 200) return { ok: false, roundTripMs: null, message: `The public address answered HTTP ${res.status} instead of accepting the event.` };
+      if (res.status !== 200)
+        return { ok: false, roundTripMs: null, message: `The public address answered HTTP ${res.status} instead of accepting the event.` };
     } catch (err) {
       return { ok: false, roundTripMs: null, message: `The public address could not be reached: ${(err as Error).message}` };
     }
     const ok = await arrived;
     const ms = Math.round(performance.now() - started);
-    return ok ? { ok: true, roundTripMs: ms, message: `A test event went through the public address and arrived in ${ms} ms.` } : { ok: false, roundTripMs: null, message: 'The test event was accepted but did not arrive in time.' };
+    return ok
+      ? { ok: true, roundTripMs: ms, message: `A test event went through the public address and arrived in ${ms} ms.` }
+      : { ok: false, roundTripMs: null, message: 'The test event was accepted but did not arrive in time.' };
   }
 }

@@ -70,7 +70,8 @@ export function describeTunnelError(stage: 'register' | 'link', message: string)
   if (/etimedout|timeout/.test(m)) return 'The tunnel server did not answer in time';
   if (/econnreset|socket hang up/.test(m)) return 'The tunnel server closed the connection';
   const status = /status code (\d{3})/.exec(m)?.[1];
-  if (status === '403' || status === '409') return `The tunnel server refused to open a tunnel (HTTP ${status}; the subdomain may be invalid)`;
+  if (status === '403' || status === '409')
+    return `The tunnel server refused to open a tunnel (HTTP ${status}; the subdomain may be invalid)`;
   if (status) return `The tunnel server answered HTTP ${status} when asked for a tunnel`;
   if (/certificate|ssl|tls/.test(m)) return 'The tunnel server’s HTTPS certificate was not accepted';
   const detail = message.trim() || 'no details';
@@ -78,7 +79,10 @@ export function describeTunnelError(stage: 'register' | 'link', message: string)
 }
 
 /** Validates provider options; throws a `TunnelStartError` with an owner-facing reason. */
-export function checkLocaltunnelOptions(opts: Pick<LocaltunnelProviderOptions, 'host' | 'subdomain'>): { host: string; subdomain: string | undefined } {
+export function checkLocaltunnelOptions(opts: Pick<LocaltunnelProviderOptions, 'host' | 'subdomain'>): {
+  host: string;
+  subdomain: string | undefined;
+} {
   const raw = (opts.host ?? DEFAULT_LOCALTUNNEL_HOST).trim().replace(/\/+$/, '');
   let u: URL;
   try {
@@ -86,7 +90,14 @@ export function checkLocaltunnelOptions(opts: Pick<LocaltunnelProviderOptions, '
   } catch {
     throw new TunnelStartError('The tunnel server address is not a web address (for example https://localtunnel.me)');
   }
-  if ((u.protocol !== 'https:' && u.protocol !== 'http:') || u.username || u.password || u.search || u.hash || (u.pathname && u.pathname !== '/')) {
+  if (
+    (u.protocol !== 'https:' && u.protocol !== 'http:') ||
+    u.username ||
+    u.password ||
+    u.search ||
+    u.hash ||
+    (u.pathname && u.pathname !== '/')
+  ) {
     throw new TunnelStartError('The tunnel server address must be just http(s)://host[:port], with no path');
   }
   const subdomain = opts.subdomain?.trim() || undefined;
@@ -152,7 +163,12 @@ export class LocaltunnelProvider implements TunnelProvider {
     await this.stopRun();
     // A stop() (or a newer start()) while the previous run was ending wins: start nothing.
     if (gen !== this.gen) throw new TunnelStartError('The tunnel was stopped before it opened');
-    const data: LocaltunnelWorkerData = { host: this.host, localPort, localHost: this.localHost, ...(this.subdomain ? { subdomain: this.subdomain } : {}) };
+    const data: LocaltunnelWorkerData = {
+      host: this.host,
+      localPort,
+      localHost: this.localHost,
+      ...(this.subdomain ? { subdomain: this.subdomain } : {}),
+    };
     let worker: Worker;
     try {
       // A memory cap: a runaway client ends its own thread (→ 'error' → down), not the app.
@@ -160,7 +176,13 @@ export class LocaltunnelProvider implements TunnelProvider {
     } catch (err) {
       throw new TunnelStartError(`The tunnel client could not be started (${err instanceof Error ? err.message : String(err)})`);
     }
-    const run: Run = { worker, exited: new Promise((resolve) => worker.once('exit', () => resolve())), up: false, stopping: false, done: false };
+    const run: Run = {
+      worker,
+      exited: new Promise((resolve) => worker.once('exit', () => resolve())),
+      up: false,
+      stopping: false,
+      done: false,
+    };
     this.current = run;
     this.log?.info('tunnel.localtunnel.starting', { host: this.host, subdomain: this.subdomain ?? null, localPort });
 

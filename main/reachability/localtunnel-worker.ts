@@ -31,9 +31,7 @@ export interface LocaltunnelWorkerData {
 }
 
 export type LocaltunnelWorkerMessage =
-  | { type: 'url'; url: string }
-  | { type: 'error'; stage: 'register' | 'link'; message: string }
-  | { type: 'closed' };
+  { type: 'url'; url: string } | { type: 'error'; stage: 'register' | 'link'; message: string } | { type: 'closed' };
 
 export type LocaltunnelWorkerCommand = { type: 'close' };
 

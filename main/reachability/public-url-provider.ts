@@ -19,11 +19,13 @@ export function checkPublicUrl(input: string): PublicUrlCheck {
   } catch {
     return { ok: false, reason: 'This is not a web address. It should look like https://calls.example.com' };
   }
-  if (u.protocol !== 'https:') return { ok: false, reason: 'The address must start with https:// — Meta only delivers webhooks over HTTPS.' };
+  if (u.protocol !== 'https:')
+    return { ok: false, reason: 'The address must start with https:// — Meta only delivers webhooks over HTTPS.' };
   if (u.username || u.password) return { ok: false, reason: 'Remove the user name and password from the address: Meta cannot use them.' };
   if (text.includes('#')) return { ok: false, reason: 'Remove the “#…” part from the address.' };
   if (u.search || text.includes('?')) return { ok: false, reason: 'Remove the “?…” part from the address: Switchboard adds its own.' };
-  if (!u.hostname || LOOPBACK.test(u.hostname)) return { ok: false, reason: 'The address must be reachable from the internet, not only from this computer.' };
+  if (!u.hostname || LOOPBACK.test(u.hostname))
+    return { ok: false, reason: 'The address must be reachable from the internet, not only from this computer.' };
   return { ok: true, url: text };
 }
 

@@ -39,9 +39,23 @@ import type { Logger } from '../core/log.ts';
 import { backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
 import { realTimers, type Timers, type TunnelProvider } from './tunnel-provider.ts';
 import { probeWebhook, type ProbeResult } from './webhook-probe.ts';
-import type { CallbackRegistration, ProbeRecord, PublicUrlChange, ReachabilityHistoryEntry, ReachabilityState, ReachabilityStatus } from './reachability-status.ts';
+import type {
+  CallbackRegistration,
+  ProbeRecord,
+  PublicUrlChange,
+  ReachabilityHistoryEntry,
+  ReachabilityState,
+  ReachabilityStatus,
+} from './reachability-status.ts';
 
-export type { CallbackRegistration, ProbeRecord, PublicUrlChange, ReachabilityHistoryEntry, ReachabilityState, ReachabilityStatus } from './reachability-status.ts';
+export type {
+  CallbackRegistration,
+  ProbeRecord,
+  PublicUrlChange,
+  ReachabilityHistoryEntry,
+  ReachabilityState,
+  ReachabilityStatus,
+} from './reachability-status.ts';
 
 export interface TunnelSupervisorOptions {
   provider: TunnelProvider;
@@ -299,7 +313,14 @@ export class TunnelSupervisor {
       const known = this.callbackUrl === this.publishedUrl;
       if (this.callback.url !== this.callbackUrl) this.hookAttempt = 0;
       this.clearTimer('hookTimer');
-      this.callback = { ...this.callback, state: known ? 'registered' : 'pending', url: this.callbackUrl, reason: null, at: this.clock().toISOString(), nextRetryAt: null };
+      this.callback = {
+        ...this.callback,
+        state: known ? 'registered' : 'pending',
+        url: this.callbackUrl,
+        reason: null,
+        at: this.clock().toISOString(),
+        nextRetryAt: null,
+      };
     }
     this.log?.info('reachability.tunnel_open', { provider: this.provider.kind, publicUrl: url });
     this.emit();
@@ -342,7 +363,12 @@ export class TunnelSupervisor {
     if (!result.ok && token !== null) {
       // Is it the tunnel, or the receiver behind it? Restarting the tunnel would not help the latter
       // (and would cost a new URL and a re-point).
-      const local = await this.runProbe(`http://${this.opts.localHost ?? '127.0.0.1'}:${this.opts.localPort}${this.webhookPath()}`, token, nonce, 'local');
+      const local = await this.runProbe(
+        `http://${this.opts.localHost ?? '127.0.0.1'}:${this.opts.localPort}${this.webhookPath()}`,
+        token,
+        nonce,
+        'local',
+      );
       if (epoch !== this.epoch || callbackUrl !== this.callbackUrl) return;
       if (!local.ok) {
         this.lastProbeAt = this.clock();
@@ -403,7 +429,13 @@ export class TunnelSupervisor {
     } catch (err) {
       result = { ok: false, kind: 'network', reason: messageOf(err) };
     }
-    this.probes.push({ at: this.clock().toISOString(), via, ok: result.ok, reason: result.ok ? null : result.reason, ms: Math.round(performance.now() - started) });
+    this.probes.push({
+      at: this.clock().toISOString(),
+      via,
+      ok: result.ok,
+      reason: result.ok ? null : result.reason,
+      ms: Math.round(performance.now() - started),
+    });
     if (this.probes.length > this.historyLimit) this.probes.splice(0, this.probes.length - this.historyLimit);
     return result;
   }
@@ -492,7 +524,14 @@ export class TunnelSupervisor {
         }
         const delay = backoffDelay(this.hookAttempt++, { floorMs: this.floorMs, capMs: this.capMs, random: this.random });
         const now = this.clock();
-        this.callback = { ...this.callback, state: 'failed', url: target, reason, at: now.toISOString(), nextRetryAt: new Date(now.getTime() + delay).toISOString() };
+        this.callback = {
+          ...this.callback,
+          state: 'failed',
+          url: target,
+          reason,
+          at: now.toISOString(),
+          nextRetryAt: new Date(now.getTime() + delay).toISOString(),
+        };
         this.log?.warn('reachability.repoint_failed', { callbackUrl: target, reason, retryInMs: delay });
         this.emit();
         this.hookTimer = this.timers.setTimeout(() => {

@@ -97,13 +97,21 @@ export function probeWebhook(callbackUrl: string, verifyToken: string, nonce: st
         res.on('end', () => {
           if (status !== 200) return finish({ ok: false, kind: 'answer', reason: describeStatus(status) });
           const body = Buffer.concat(chunks).toString('utf8');
-          if (body !== nonce) return finish({ ok: false, kind: 'answer', reason: 'the answer was not Switchboard’s (the public URL may lead somewhere else)' });
+          if (body !== nonce)
+            return finish({
+              ok: false,
+              kind: 'answer',
+              reason: 'the answer was not Switchboard’s (the public URL may lead somewhere else)',
+            });
           finish({ ok: true });
         });
         res.on('error', (err) => finish({ ok: false, kind: 'network', reason: describeNetworkError(err) }));
       },
     );
     req.on('error', (err) => finish({ ok: false, kind: 'network', reason: describeNetworkError(err) }));
-    const timer = timers.setTimeout(() => finish({ ok: false, kind: 'network', reason: `no answer within ${Number((opts.timeoutMs / 1000).toFixed(1))} s` }), opts.timeoutMs);
+    const timer = timers.setTimeout(
+      () => finish({ ok: false, kind: 'network', reason: `no answer within ${Number((opts.timeoutMs / 1000).toFixed(1))} s` }),
+      opts.timeoutMs,
+    );
   });
 }

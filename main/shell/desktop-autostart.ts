@@ -21,9 +21,16 @@ export function setupAutostart(o: DesktopOptions): () => void {
       log.info('desktop.login_item_skipped', { reason: 'not packaged', openAtLogin: p.openAtLogin });
       return;
     }
-    const plan = loginItemPlan({ platform: process.platform, enabled: p.openAtLogin, hidden: p.openAtLoginHidden, execPath: process.execPath, configHome: process.env['XDG_CONFIG_HOME'] ?? path.join(app.getPath('home'), '.config') });
+    const plan = loginItemPlan({
+      platform: process.platform,
+      enabled: p.openAtLogin,
+      hidden: p.openAtLoginHidden,
+      execPath: process.execPath,
+      configHome: process.env['XDG_CONFIG_HOME'] ?? path.join(app.getPath('home'), '.config'),
+    });
     try {
-      if (plan.kind === 'electron-login-item') app.setLoginItemSettings({ openAtLogin: plan.openAtLogin, args: plan.hidden ? ['--hidden'] : [] });
+      if (plan.kind === 'electron-login-item')
+        app.setLoginItemSettings({ openAtLogin: plan.openAtLogin, args: plan.hidden ? ['--hidden'] : [] });
       else if (plan.file) {
         if (plan.content) {
           mkdirSync(path.dirname(plan.file), { recursive: true });

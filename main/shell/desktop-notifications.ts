@@ -7,7 +7,12 @@ import { app, nativeImage, Notification } from 'electron';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import { customerDisplayName } from '../../common/rules/customer.ts';
 import { debouncedBadge, dotPng } from '../desktop/badge.ts';
-import { callNotificationsToClose, decideCallNotification, incomingCallNotification, MessageNotifier } from '../desktop/message-notifications.ts';
+import {
+  callNotificationsToClose,
+  decideCallNotification,
+  incomingCallNotification,
+  MessageNotifier,
+} from '../desktop/message-notifications.ts';
 import type { DesktopOptions } from './desktop.ts';
 
 /** "14155550100" → "+1 415 555 0100", as the renderer shows a number it has no country for. */
@@ -107,13 +112,18 @@ export function setupNotifications(o: DesktopOptions): DesktopNotifications {
     notified.add(d.key);
     if (d.kind === 'incoming') {
       const text = incomingCallNotification(call.threadId === null ? null : nameOf(call.threadId));
-      const n = new Notification({ title: text.title, body: text.body, urgency: 'critical', actions: text.actions.map((a) => ({ type: 'button' as const, text: a })), timeoutType: 'never' });
+      const n = new Notification({
+        title: text.title,
+        body: text.body,
+        urgency: 'critical',
+        actions: text.actions.map((a) => ({ type: 'button' as const, text: a })),
+        timeoutType: 'never',
+      });
       n.on('action', (_event, index) => {
         // Refused while another call is up (a waiting call): the window shows it with End & answer.
         if (index === 0) {
           if (!services.calls.answer(call.localId)) openThread(call.threadId);
-        }
-        else if (index === 1) services.calls.decline(call.localId);
+        } else if (index === 1) services.calls.decline(call.localId);
       });
       n.on('click', () => openThread(call.threadId));
       ringingNotes.set(call.localId, n);

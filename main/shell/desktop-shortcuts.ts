@@ -30,7 +30,8 @@ export function setupShortcuts(o: DesktopOptions): DesktopShortcuts {
   services.desktop.attachRegistrar((wanted) => {
     const r = applyRegistration(globalShortcut, registered, wanted, actions, process.platform);
     registered = r.registered;
-    for (const [action, status] of Object.entries(r.status)) if (status === 'taken') log.warn('desktop.shortcut_taken', { action, accelerator: wanted[action as ShortcutAction] });
+    for (const [action, status] of Object.entries(r.status))
+      if (status === 'taken') log.warn('desktop.shortcut_taken', { action, accelerator: wanted[action as ShortcutAction] });
     for (const e of r.errors) log.warn('desktop.shortcut_failed', { action: e.action, error: e.error });
     return r.status;
   });

@@ -21,7 +21,11 @@ export function setupWindowClose(o: DesktopOptions, onFocus: () => void): void {
     event.preventDefault();
     win.hide();
     if (d.explain && Notification.isSupported()) {
-      new Notification({ title: 'Switchboard is still running', body: 'Calls will still ring. Quit from the tray icon.', silent: true }).show();
+      new Notification({
+        title: 'Switchboard is still running',
+        body: 'Calls will still ring. Quit from the tray icon.',
+        silent: true,
+      }).show();
       services.config.update((c) => void (c.preferences.closeToTrayExplained = true));
     }
   });
@@ -56,7 +60,10 @@ export function setupSuspendResume(o: DesktopOptions): () => void {
     if (decideSuspend(services.calls.list().map((c) => c.state)).endCalls) services.calls.endAll();
   };
   const onResume = (): void => {
-    if (decideResume({ accountConnected: services.account.account() !== null }).restartTunnel) void services.connection.restartNow().catch((err: unknown) => log.warn('desktop.resume_restart_failed', { error: (err as Error).message }));
+    if (decideResume({ accountConnected: services.account.account() !== null }).restartTunnel)
+      void services.connection
+        .restartNow()
+        .catch((err: unknown) => log.warn('desktop.resume_restart_failed', { error: (err as Error).message }));
   };
   powerMonitor.on('suspend', onSuspend);
   powerMonitor.on('resume', onResume);

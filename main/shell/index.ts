@@ -37,12 +37,17 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   let mainWindow: BrowserWindow | null = null;
   let services: AppServices | null = null;
-  const isOwnContents = (wc: WebContents): boolean => mainWindow !== null && !mainWindow.isDestroyed() && wc.id === mainWindow.webContents.id;
+  const isOwnContents = (wc: WebContents): boolean =>
+    mainWindow !== null && !mainWindow.isDestroyed() && wc.id === mainWindow.webContents.id;
 
   const recentProblems = new RecentProblemsSink();
   const redactor = new SecretRedactor();
   // A rotating file in the OS's log folder (5 MB × 4), never containing a secret.
-  const log = createLogger({ sink: teeSink(new RotatingFileSink({ dir: app.getPath('logs') }), recentProblems), redactor, level: app.isPackaged ? 'info' : 'debug' });
+  const log = createLogger({
+    sink: teeSink(new RotatingFileSink({ dir: app.getPath('logs') }), recentProblems),
+    redactor,
+    level: app.isPackaged ? 'info' : 'debug',
+  });
 
   const showWindow = (): void => {
     if (!mainWindow) return;
@@ -64,55 +69,65 @@ if (!app.requestSingleInstanceLock()) {
     });
   });
 
-  app.whenReady().then(async () => {
-    registerAppProtocol(protocol, path.join(here, '..', 'renderer'));
-    session.defaultSession.setPermissionRequestHandler(createPermissionRequestHandler(trusted, isOwnContents));
-    session.defaultSession.setPermissionCheckHandler(createPermissionCheckHandler(trusted));
+  app
+    .whenReady()
+    .then(async () => {
+      registerAppProtocol(protocol, path.join(here, '..', 'renderer'));
+      session.defaultSession.setPermissionRequestHandler(createPermissionRequestHandler(trusted, isOwnContents));
+      session.defaultSession.setPermissionCheckHandler(createPermissionCheckHandler(trusted));
 
-    services = await startAppServices({
-      dataDir: app.getPath('userData'),
-      version: app.getVersion(),
-      host: 'electron',
-      electronVersion: process.versions.electron ?? null,
-      chromeVersion: process.versions.chrome ?? null,
-      log,
-      redactor,
-      recentProblems,
-      // The `_electron` tests run where no keychain may exist: an unpackaged build started with
-      // SWITCHBOARD_TEST=1 and SWITCHBOARD_SECRETS=memory keeps throwaway credentials in memory.
-      // A packaged app never does.
-      secrets: !app.isPackaged && process.env['SWITCHBOARD_TEST'] === '1' && process.env['SWITCHBOARD_SECRETS'] === 'memory' ? new MemorySecrets() : new KeytarSecrets(),
-      configStore: (o) => new ElectronStore(o) as unknown as JsonFileStore,
-      writeClipboard: (text) => clipboard.writeText(text),
-      localtunnelWorkerUrl: new URL('./localtunnel-worker.js', import.meta.url),
-    });
-    bindBridgeToIpc({ ipcMain, dispatch: services.dispatch, trusted, isOwnContents, log: log.child('ipc') });
-    forwardEvents(services.events, () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null));
+      services = await startAppServices({
+        dataDir: app.getPath('userData'),
+        version: app.getVersion(),
+        host: 'electron',
+        electronVersion: process.versions.electron ?? null,
+        chromeVersion: process.versions.chrome ?? null,
+        log,
+        redactor,
+        recentProblems,
+        // The `_electron` tests run where no keychain may exist: an unpackaged build started with
+        // SWITCHBOARD_TEST=1 and SWITCHBOARD_SECRETS=memory keeps throwaway credentials in memory.
+        // A packaged app never does.
+        secrets:
+          !app.isPackaged && process.env['SWITCHBOARD_TEST'] === '1' && process.env['SWITCHBOARD_SECRETS'] === 'memory'
+            ? new MemorySecrets()
+            : new KeytarSecrets(),
+        configStore: (o) => new ElectronStore(o) as unknown as JsonFileStore,
+        writeClipboard: (text) => clipboard.writeText(text),
+        localtunnelWorkerUrl: new URL('./localtunnel-worker.js', import.meta.url),
+      });
+      bindBridgeToIpc({ ipcMain, dispatch: services.dispatch, trusted, isOwnContents, log: log.child('ipc') });
+      forwardEvents(services.events, () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null));
 
-    mainWindow = new BrowserWindow(
-      mainWindowOptions({ preloadPath: path.join(here, '..', 'preload', 'index.cjs'), dark: nativeTheme.shouldUseDarkColors, isPackaged: app.isPackaged }),
-    );
-    mainWindow.once('ready-to-show', () => {
-      if (!process.argv.includes('--hidden')) mainWindow?.show();
+      mainWindow = new BrowserWindow(
+        mainWindowOptions({
+          preloadPath: path.join(here, '..', 'preload', 'index.cjs'),
+          dark: nativeTheme.shouldUseDarkColors,
+          isPackaged: app.isPackaged,
+        }),
+      );
+      mainWindow.once('ready-to-show', () => {
+        if (!process.argv.includes('--hidden')) mainWindow?.show();
+      });
+      mainWindow.on('closed', () => {
+        mainWindow = null;
+      });
+      const running = services;
+      desktop = setupDesktop({
+        services: running,
+        window: () => mainWindow,
+        showWindow,
+        iconsDir: app.isPackaged ? path.join(process.resourcesPath, 'icons') : path.join(app.getAppPath(), 'build', 'icons'),
+        log: log.child('desktop'),
+      });
+      desktop.handleArgv(process.argv);
+      setupUpdates({ isPackaged: app.isPackaged, feedUrl: process.env['SWITCHBOARD_UPDATE_URL'], log: log.child('updates') });
+      await mainWindow.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`);
+    })
+    .catch((err: unknown) => {
+      log.error('shell.start_failed', { error: err instanceof Error ? err.message : String(err) });
+      app.exit(1);
     });
-    mainWindow.on('closed', () => {
-      mainWindow = null;
-    });
-    const running = services;
-    desktop = setupDesktop({
-      services: running,
-      window: () => mainWindow,
-      showWindow,
-      iconsDir: app.isPackaged ? path.join(process.resourcesPath, 'icons') : path.join(app.getAppPath(), 'build', 'icons'),
-      log: log.child('desktop'),
-    });
-    desktop.handleArgv(process.argv);
-    setupUpdates({ isPackaged: app.isPackaged, feedUrl: process.env['SWITCHBOARD_UPDATE_URL'], log: log.child('updates') });
-    await mainWindow.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`);
-  }).catch((err: unknown) => {
-    log.error('shell.start_failed', { error: err instanceof Error ? err.message : String(err) });
-    app.exit(1);
-  });
 
   app.on('window-all-closed', () => {
     if (process.platform !== 'darwin') app.quit();

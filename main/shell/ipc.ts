@@ -17,7 +17,11 @@ export interface IpcMainLike {
 
 export type SenderVerdict = { ok: true } | { ok: false; reason: string };
 
-export function checkSender(event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>, trusted: Set<string>, isOwnContents: (wc: WebContents) => boolean): SenderVerdict {
+export function checkSender(
+  event: Pick<IpcMainInvokeEvent, 'sender' | 'senderFrame'>,
+  trusted: Set<string>,
+  isOwnContents: (wc: WebContents) => boolean,
+): SenderVerdict {
   const frame = event.senderFrame;
   if (!frame) return { ok: false, reason: 'sender frame is gone' };
   if (!isOwnContents(event.sender)) return { ok: false, reason: 'not the app window' };

@@ -21,7 +21,8 @@ export function trustedOrigins(devServerUrl: string | undefined): Set<string> {
   if (devServerUrl) {
     try {
       const u = new URL(devServerUrl);
-      if ((u.protocol === 'http:' || u.protocol === 'https:') && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname)) origins.add(u.origin);
+      if ((u.protocol === 'http:' || u.protocol === 'https:') && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname))
+        origins.add(u.origin);
     } catch {
       // An unparsable dev URL is simply not trusted.
     }

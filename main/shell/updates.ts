@@ -25,5 +25,7 @@ export function setupUpdates(opts: { isPackaged: boolean; feedUrl: string | unde
   autoUpdater.autoDownload = true;
   autoUpdater.on('error', (err: Error) => opts.log.warn('updates.check_failed', { error: err.message }));
   autoUpdater.on('update-downloaded', (info: { version: string }) => opts.log.info('updates.downloaded', { version: info.version }));
-  void autoUpdater.checkForUpdatesAndNotify().catch((err: unknown) => opts.log.warn('updates.check_failed', { error: (err as Error).message }));
+  void autoUpdater
+    .checkForUpdatesAndNotify()
+    .catch((err: unknown) => opts.log.warn('updates.check_failed', { error: (err as Error).message }));
 }

@@ -37,7 +37,9 @@ export function migrate(db: DatabaseSync, migrations: readonly Migration[]): voi
   const current = schemaVersion(db);
   const latest = migrations.reduce((m, x) => Math.max(m, x.version), 0);
   if (current > latest) {
-    throw new Error(`This data was written by a newer Switchboard (schema ${current}; this version knows up to ${latest}). Update Switchboard to open it.`);
+    throw new Error(
+      `This data was written by a newer Switchboard (schema ${current}; this version knows up to ${latest}). Update Switchboard to open it.`,
+    );
   }
   for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
     if (m.version <= current) continue;

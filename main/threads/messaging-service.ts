@@ -31,11 +31,26 @@ const Templates = z.looseObject({
       language: z.string(),
       status: z.string().optional(),
       category: z.string().optional(),
-      components: z.array(z.looseObject({ type: z.string(), text: z.string().optional(), format: z.string().optional(), buttons: z.array(z.looseObject({ type: z.string(), text: z.string().optional() })).optional() })).optional(),
+      components: z
+        .array(
+          z.looseObject({
+            type: z.string(),
+            text: z.string().optional(),
+            format: z.string().optional(),
+            buttons: z.array(z.looseObject({ type: z.string(), text: z.string().optional() })).optional(),
+          }),
+        )
+        .optional(),
     }),
   ),
 });
-const MediaInfo = z.looseObject({ url: z.string().url(), mime_type: z.string(), sha256: z.string().optional(), file_size: z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]).optional(), id: z.string() });
+const MediaInfo = z.looseObject({
+  url: z.string().url(),
+  mime_type: z.string(),
+  sha256: z.string().optional(),
+  file_size: z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]).optional(),
+  id: z.string(),
+});
 
 /** An approved template as the composer sees it (`body` with {{1}}… placeholders; `buttons` by type, e.g. ["VOICE_CALL"]). */
 export type TemplateView = ResultOf<'listTemplates'>['templates'][number];
@@ -54,7 +69,14 @@ export class MessagingService {
   private readonly clock: () => Date;
   private readonly onItem: (item: TimelineItem) => void;
 
-  constructor(opts: { db: Database; threads: ThreadStore; account: AccountService; log: Logger; clock?: () => Date; onItem?: (item: TimelineItem) => void }) {
+  constructor(opts: {
+    db: Database;
+    threads: ThreadStore;
+    account: AccountService;
+    log: Logger;
+    clock?: () => Date;
+    onItem?: (item: TimelineItem) => void;
+  }) {
     this.threads = opts.threads;
     this.writes = new ThreadStoreWrites(opts.db, opts.threads);
     this.account = opts.account;
@@ -73,7 +95,11 @@ export class MessagingService {
   private recoverInterrupted(): void {
     const rows = this.writes.interruptedSends();
     for (const id of rows) {
-      this.markFailed(id, 'Switchboard closed before WhatsApp confirmed this message, so it may or may not have been delivered. Check with the customer before sending it again.', 'interrupted');
+      this.markFailed(
+        id,
+        'Switchboard closed before WhatsApp confirmed this message, so it may or may not have been delivered. Check with the customer before sending it again.',
+        'interrupted',
+      );
     }
     if (rows.length > 0) this.log.warn('messaging.interrupted_sends', { count: rows.length });
   }
@@ -95,12 +121,19 @@ export class MessagingService {
   async sendText(threadId: number, text: string): Promise<TimelineItem> {
     const body = text.trim();
     if (!body) throw new DomainError('invalid_params', 'Type a message first.');
-    if (body.length > MAX_TEXT_LENGTH) throw new DomainError('invalid_params', `A WhatsApp message can have at most ${MAX_TEXT_LENGTH} characters (this one has ${body.length}).`);
+    if (body.length > MAX_TEXT_LENGTH)
+      throw new DomainError(
+        'invalid_params',
+        `A WhatsApp message can have at most ${MAX_TEXT_LENGTH} characters (this one has ${body.length}).`,
+      );
     const graph = this.account.graph();
     const a = this.account.account();
     if (!graph || !a) throw new DomainError('not_connected', 'Connect your WhatsApp number in Settings → Account first.');
     if (!this.windowOf(threadId).open) {
-      throw new DomainError('window_closed', 'More than 24 hours have passed since this customer last wrote or called, so WhatsApp only allows an approved template message. Choose a template instead.');
+      throw new DomainError(
+        'window_closed',
+        'More than 24 hours have passed since this customer last wrote or called, so WhatsApp only allows an approved template message. Choose a template instead.',
+      );
     }
     const { to, recipient } = this.recipientOf(threadId);
     const item = this.insertPending(threadId, 'text', body, { text: { body } });
@@ -154,7 +187,13 @@ export class MessagingService {
         .map((t) => {
           const body = t.components?.find((c) => c.type.toUpperCase() === 'BODY')?.text ?? '';
           const params = new Set([...body.matchAll(/\{\{(\d+)\}\}/g)].map((m) => m[1]));
-          const buttons = (t.components ?? []).flatMap((c) => (c.type.toUpperCase() === 'BUTTONS' ? (c.buttons ?? []).map((b) => b.type.toUpperCase()) : c.type.toUpperCase() === 'CALL_PERMISSION_REQUEST' ? ['CALL_PERMISSION_REQUEST'] : []));
+          const buttons = (t.components ?? []).flatMap((c) =>
+            c.type.toUpperCase() === 'BUTTONS'
+              ? (c.buttons ?? []).map((b) => b.type.toUpperCase())
+              : c.type.toUpperCase() === 'CALL_PERMISSION_REQUEST'
+                ? ['CALL_PERMISSION_REQUEST']
+                : [],
+          );
           return { name: t.name, language: t.language, category: t.category ?? null, body, parameterCount: params.size, buttons };
         });
     } catch (err) {
@@ -171,11 +210,16 @@ export class MessagingService {
     const known = (await this.templates()).find((x) => x.name === t.name && x.language === t.language);
     if (!known) throw new DomainError('invalid_params', `There is no approved template "${t.name}" in ${t.language}.`);
     if (t.parameters.length !== known.parameterCount || t.parameters.some((p) => !p.trim())) {
-      throw new DomainError('invalid_params', `The template "${t.name}" needs ${known.parameterCount} value${known.parameterCount === 1 ? '' : 's'}; fill in every one.`);
+      throw new DomainError(
+        'invalid_params',
+        `The template "${t.name}" needs ${known.parameterCount} value${known.parameterCount === 1 ? '' : 's'}; fill in every one.`,
+      );
     }
     const text = known.body.replace(/\{\{(\d+)\}\}/g, (_m, n: string) => t.parameters[Number(n) - 1] ?? '');
     const { to, recipient } = this.recipientOf(threadId);
-    const item = this.insertPending(threadId, 'template', text, { template: { name: t.name, language: t.language, parameters: t.parameters } });
+    const item = this.insertPending(threadId, 'template', text, {
+      template: { name: t.name, language: t.language, parameters: t.parameters },
+    });
     this.onItem(item);
     try {
       const res = await whatsapp(graph, a.phoneNumberId).messages.sendTemplate({ waId: to, userId: recipient }, t, SendResponse);
@@ -194,9 +238,12 @@ export class MessagingService {
   async media(itemId: number, cacheDir: string): Promise<{ mimeType: string; base64: string; bytes: number }> {
     const item = this.threads.item(itemId);
     const msg = item?.data['message'] as Record<string, unknown> | undefined;
-    const part = msg ? (msg[String(msg['type'])] as { id?: string; mime_type?: string } | undefined) : (item?.data['voicemail'] as { id?: string; mime_type?: string } | undefined);
+    const part = msg
+      ? (msg[String(msg['type'])] as { id?: string; mime_type?: string } | undefined)
+      : (item?.data['voicemail'] as { id?: string; mime_type?: string } | undefined);
     const mediaId = part?.id;
-    if (!item || !mediaId || !/^[A-Za-z0-9_.-]{1,100}$/.test(mediaId)) throw new DomainError('not_found', 'This item has no media to show.');
+    if (!item || !mediaId || !/^[A-Za-z0-9_.-]{1,100}$/.test(mediaId))
+      throw new DomainError('not_found', 'This item has no media to show.');
     const file = path.join(cacheDir, mediaId);
     try {
       const bytes = await readFile(file);
@@ -213,13 +260,21 @@ export class MessagingService {
       info = await whatsappMedia(graph).info(mediaId, MediaInfo);
     } catch (err) {
       const e = asGraphError(err);
-      throw new DomainError(`graph_${e.code}`, e.code === 100 ? 'WhatsApp no longer has this file (media can be downloaded for 7 days).' : e.userMessage);
+      throw new DomainError(
+        `graph_${e.code}`,
+        e.code === 100 ? 'WhatsApp no longer has this file (media can be downloaded for 7 days).' : e.userMessage,
+      );
     }
-    if ((info.file_size ?? 0) > MAX_MEDIA_BYTES) throw new DomainError('too_large', `This file is ${Math.round((info.file_size ?? 0) / 1048576)} MB; Switchboard shows files up to ${MAX_MEDIA_BYTES / 1048576} MB. Open it on the phone instead.`);
+    if ((info.file_size ?? 0) > MAX_MEDIA_BYTES)
+      throw new DomainError(
+        'too_large',
+        `This file is ${Math.round((info.file_size ?? 0) / 1048576)} MB; Switchboard shows files up to ${MAX_MEDIA_BYTES / 1048576} MB. Open it on the phone instead.`,
+      );
     const res = await whatsappMedia(graph).download(info.url, token);
     if (!res.ok) throw new DomainError('download_failed', `The file could not be downloaded (HTTP ${res.status}). Try again.`);
     const bytes = Buffer.from(await res.arrayBuffer());
-    if (bytes.length > MAX_MEDIA_BYTES) throw new DomainError('too_large', 'This file is too large to show here. Open it on the phone instead.');
+    if (bytes.length > MAX_MEDIA_BYTES)
+      throw new DomainError('too_large', 'This file is too large to show here. Open it on the phone instead.');
     await mkdir(cacheDir, { recursive: true });
     await writeFile(file, bytes);
     await writeFile(`${file}.json`, JSON.stringify({ mimeType: info.mime_type, sha256: info.sha256 ?? null }));
@@ -251,10 +306,24 @@ export class MessagingService {
       duration_seconds: typeof i.data['durationSeconds'] === 'number' ? String(i.data['durationSeconds']) : '',
       whatsapp_id: i.metaId ?? '',
     }));
-    if (format === 'json') return { filename: `${name}.json`, mimeType: 'application/json', content: JSON.stringify({ customer: contact, exportedAt: this.clock().toISOString(), items: rows }, null, 2) };
-    const cell = (v: string) => (/[",\r\n]/.test(v) || /^[=+\-@]/.test(v) ? `"${(/^[=+\-@]/.test(v) ? `'${v}` : v).replaceAll('"', '""')}"` : v);
-    const header = Object.keys(rows[0] ?? { at: '', kind: '', direction: '', type: '', status: '', text: '', duration_seconds: '', whatsapp_id: '' });
-    return { filename: `${name}.csv`, mimeType: 'text/csv', content: [header.join(','), ...rows.map((r) => header.map((h) => cell((r as Record<string, string>)[h] ?? '')).join(','))].join('\r\n') + '\r\n' };
+    if (format === 'json')
+      return {
+        filename: `${name}.json`,
+        mimeType: 'application/json',
+        content: JSON.stringify({ customer: contact, exportedAt: this.clock().toISOString(), items: rows }, null, 2),
+      };
+    const cell = (v: string) =>
+      /[",\r\n]/.test(v) || /^[=+\-@]/.test(v) ? `"${(/^[=+\-@]/.test(v) ? `'${v}` : v).replaceAll('"', '""')}"` : v;
+    const header = Object.keys(
+      rows[0] ?? { at: '', kind: '', direction: '', type: '', status: '', text: '', duration_seconds: '', whatsapp_id: '' },
+    );
+    return {
+      filename: `${name}.csv`,
+      mimeType: 'text/csv',
+      content:
+        [header.join(','), ...rows.map((r) => header.map((h) => cell((r as Record<string, string>)[h] ?? '')).join(','))].join('\r\n') +
+        '\r\n',
+    };
   }
 
   /** Marks the thread read here and on WhatsApp (best effort: a failure is logged, not shown). */

@@ -25,7 +25,12 @@ export function messageText(raw: Record<string, unknown>): string | null {
       return [s(part['name']), s(part['address'])].filter(Boolean).join(', ') || null;
     case 'contacts': {
       const list = Array.isArray(raw['contacts']) ? (raw['contacts'] as Array<{ name?: { formatted_name?: string } }>) : [];
-      return list.map((c) => c.name?.formatted_name).filter(Boolean).join(', ') || null;
+      return (
+        list
+          .map((c) => c.name?.formatted_name)
+          .filter(Boolean)
+          .join(', ') || null
+      );
     }
     case 'interactive': {
       const i = part as { button_reply?: { title?: string }; list_reply?: { title?: string; description?: string } };
@@ -40,7 +45,10 @@ export function messageText(raw: Record<string, unknown>): string | null {
 
 /** (Re-)indexes a contact's names and numbers for search. */
 export function indexContact(db: Database, id: number): void {
-  const c = db.prepare('SELECT wa_id, user_id, profile_name, username, owner_name FROM contacts WHERE id = ?').get(id) as Record<string, string | null>;
+  const c = db.prepare('SELECT wa_id, user_id, profile_name, username, owner_name FROM contacts WHERE id = ?').get(id) as Record<
+    string,
+    string | null
+  >;
   const name = [c['owner_name'], c['profile_name'], c['username'], c['wa_id'], c['user_id']].filter(Boolean).join(' ');
   db.prepare('DELETE FROM contacts_fts WHERE rowid = ?').run(id);
   db.prepare('INSERT INTO contacts_fts (rowid, name) VALUES (?, ?)').run(id, name);
@@ -69,7 +77,9 @@ export function searchItems(db: Database, query: string, limit = 50): SearchHit[
 export function searchContacts(db: Database, query: string, limit = 20): number[] {
   const match = toFtsQuery(query);
   if (!match) return [];
-  return (db.prepare('SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ? LIMIT ?').all(match, limit) as Array<{ rowid: number }>).map((r) => Number(r.rowid));
+  return (
+    db.prepare('SELECT rowid FROM contacts_fts WHERE contacts_fts MATCH ? LIMIT ?').all(match, limit) as Array<{ rowid: number }>
+  ).map((r) => Number(r.rowid));
 }
 
 /**

@@ -27,7 +27,16 @@ export type { Contact, Cursor, ThreadSummary, TimelineItem } from './thread-type
 export const CUSTOMER_SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /** Call statuses: ringing → answered → a final outcome. */
-export const CALL_STATUS_RANK: Record<string, number> = { ringing: 1, answered: 2, completed: 3, missed: 3, declined: 3, no_answer: 3, cancelled: 3, failed: 3 };
+export const CALL_STATUS_RANK: Record<string, number> = {
+  ringing: 1,
+  answered: 2,
+  completed: 3,
+  missed: 3,
+  declined: 3,
+  no_answer: 3,
+  cancelled: 3,
+  failed: 3,
+};
 
 export class ThreadStore {
   private readonly db: Database;
@@ -58,8 +67,13 @@ export class ThreadStore {
    * projection was off). Idempotent; returns how many events it looked at.
    */
   catchUp(): number {
-    const cursor = Number((this.db.prepare("SELECT value FROM kv WHERE key = 'threads.cursor'").get() as { value: string } | undefined)?.value ?? 0);
-    const rows = this.db.prepare('SELECT id, payload FROM domain_events WHERE id > ? ORDER BY id').all(cursor) as Array<{ id: number; payload: string }>;
+    const cursor = Number(
+      (this.db.prepare("SELECT value FROM kv WHERE key = 'threads.cursor'").get() as { value: string } | undefined)?.value ?? 0,
+    );
+    const rows = this.db.prepare('SELECT id, payload FROM domain_events WHERE id > ? ORDER BY id').all(cursor) as Array<{
+      id: number;
+      payload: string;
+    }>;
     if (rows.length === 0) return 0;
     transaction(this.db, () => {
       for (const r of rows) this.apply(JSON.parse(r.payload) as DomainEvent, Number(r.id));
@@ -77,11 +91,17 @@ export class ThreadStore {
         this.onMessageStatus(e.wamid, e.status, e.occurredAt ?? this.now(), e.errors);
         break;
       case 'call.connect':
-        this.onCall(e.callId, e.user, e.direction, e.occurredAt ?? this.now(), { status: 'ringing', connect: { ctaPayload: e.ctaPayload, deeplinkPayload: e.deeplinkPayload, bizOpaque: e.bizOpaque } });
+        this.onCall(e.callId, e.user, e.direction, e.occurredAt ?? this.now(), {
+          status: 'ringing',
+          connect: { ctaPayload: e.ctaPayload, deeplinkPayload: e.deeplinkPayload, bizOpaque: e.bizOpaque },
+        });
         break;
       case 'call.status': {
         const map: Record<string, string> = { RINGING: 'ringing', ACCEPTED: 'answered', REJECTED: 'declined' };
-        this.onCall(e.callId, e.user, 'BUSINESS_INITIATED', e.occurredAt ?? this.now(), { status: map[e.status] ?? null, statusName: e.status });
+        this.onCall(e.callId, e.user, 'BUSINESS_INITIATED', e.occurredAt ?? this.now(), {
+          status: map[e.status] ?? null,
+          statusName: e.status,
+        });
         break;
       }
       case 'call.terminate':
@@ -96,7 +116,11 @@ export class ThreadStore {
       default:
         break; // settings / account / unknown: not thread items
     }
-    this.db.prepare("INSERT INTO kv (key, value) VALUES ('threads.cursor', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value WHERE CAST(excluded.value AS INTEGER) > CAST(kv.value AS INTEGER)").run(String(eventId));
+    this.db
+      .prepare(
+        "INSERT INTO kv (key, value) VALUES ('threads.cursor', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value WHERE CAST(excluded.value AS INTEGER) > CAST(kv.value AS INTEGER)",
+      )
+      .run(String(eventId));
   }
 
   private now(): string {
@@ -108,8 +132,14 @@ export class ThreadStore {
     const now = this.now();
     // An empty string is no id (Meta's earlier username shape sent `""` for a missing number).
     const ref: ContactRef = { ...given, waId: given.waId?.trim() || null, userId: given.userId?.trim() || null };
-    const byUser = ref.userId ? (this.db.prepare('SELECT id, wa_id FROM contacts WHERE user_id = ?').get(ref.userId) as { id: number; wa_id: string | null } | undefined) : undefined;
-    const byPhone = ref.waId ? (this.db.prepare('SELECT id, user_id FROM contacts WHERE wa_id = ?').get(ref.waId) as { id: number; user_id: string | null } | undefined) : undefined;
+    const byUser = ref.userId
+      ? (this.db.prepare('SELECT id, wa_id FROM contacts WHERE user_id = ?').get(ref.userId) as
+          { id: number; wa_id: string | null } | undefined)
+      : undefined;
+    const byPhone = ref.waId
+      ? (this.db.prepare('SELECT id, user_id FROM contacts WHERE wa_id = ?').get(ref.waId) as
+          { id: number; user_id: string | null } | undefined)
+      : undefined;
     let id: number;
     if (byUser && byPhone && byUser.id !== byPhone.id) {
       id = this.merge(Math.min(Number(byUser.id), Number(byPhone.id)), Math.max(Number(byUser.id), Number(byPhone.id)));
@@ -117,7 +147,9 @@ export class ThreadStore {
       id = Number((byUser ?? byPhone)!.id);
     } else {
       const r = this.db
-        .prepare('INSERT INTO contacts (wa_id, user_id, parent_user_id, profile_name, username, country, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .prepare(
+          'INSERT INTO contacts (wa_id, user_id, parent_user_id, profile_name, username, country, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        )
         .run(ref.waId, ref.userId, ref.parentUserId, ref.profileName, ref.username, ref.waId ? this.countryOf(ref.waId) : null, now, now);
       id = Number(r.lastInsertRowid);
       this.db.prepare('INSERT INTO threads (contact_id, created_at) VALUES (?, ?)').run(id, now);
@@ -138,10 +170,16 @@ export class ThreadStore {
   private merge(keep: number, drop: number): number {
     const keepThread = this.threadIdOf(keep);
     const dropThread = this.threadIdOf(drop);
-    const dropRow = this.db.prepare('SELECT wa_id, user_id, parent_user_id, profile_name, username, owner_name, notes, country FROM contacts WHERE id = ?').get(drop) as Record<string, string | null>;
+    const dropRow = this.db
+      .prepare('SELECT wa_id, user_id, parent_user_id, profile_name, username, owner_name, notes, country FROM contacts WHERE id = ?')
+      .get(drop) as Record<string, string | null>;
     // The counters the owner sees carry over as they stand (a missed call already seen stays seen;
     // unread messages of either thread stay unread), and the 24-hour window is the later of the two.
-    const d = this.db.prepare('SELECT unread_count, missed_calls, window_expires_at FROM threads WHERE id = ?').get(dropThread) as { unread_count: number; missed_calls: number; window_expires_at: string | null };
+    const d = this.db.prepare('SELECT unread_count, missed_calls, window_expires_at FROM threads WHERE id = ?').get(dropThread) as {
+      unread_count: number;
+      missed_calls: number;
+      window_expires_at: string | null;
+    };
     this.db
       .prepare(
         `UPDATE threads SET unread_count = unread_count + ?, missed_calls = missed_calls + ?,
@@ -158,7 +196,17 @@ export class ThreadStore {
         `UPDATE contacts SET wa_id = COALESCE(wa_id, ?), user_id = COALESCE(user_id, ?), parent_user_id = COALESCE(parent_user_id, ?), profile_name = COALESCE(profile_name, ?),
          username = COALESCE(username, ?), owner_name = COALESCE(owner_name, ?), notes = COALESCE(notes, ?), country = COALESCE(country, ?) WHERE id = ?`,
       )
-      .run(dropRow['wa_id'] ?? null, dropRow['user_id'] ?? null, dropRow['parent_user_id'] ?? null, dropRow['profile_name'] ?? null, dropRow['username'] ?? null, dropRow['owner_name'] ?? null, dropRow['notes'] ?? null, dropRow['country'] ?? null, keep);
+      .run(
+        dropRow['wa_id'] ?? null,
+        dropRow['user_id'] ?? null,
+        dropRow['parent_user_id'] ?? null,
+        dropRow['profile_name'] ?? null,
+        dropRow['username'] ?? null,
+        dropRow['owner_name'] ?? null,
+        dropRow['notes'] ?? null,
+        dropRow['country'] ?? null,
+        keep,
+      );
     this.refreshThread(keepThread);
     return keep;
   }
@@ -174,16 +222,37 @@ export class ThreadStore {
   /** Inserts an item unless one with the same (kind, meta_id) exists; returns its id and whether it is new. */
   private insertItem(item: Omit<TimelineItem, 'id' | 'data'> & { data: Record<string, unknown> }): { id: number; created: boolean } {
     if (item.metaId) {
-      const existing = this.db.prepare('SELECT id FROM items WHERE kind = ? AND meta_id = ?').get(item.kind, item.metaId) as { id: number } | undefined;
+      const existing = this.db.prepare('SELECT id FROM items WHERE kind = ? AND meta_id = ?').get(item.kind, item.metaId) as
+        { id: number } | undefined;
       if (existing) return { id: Number(existing.id), created: false };
     }
-    const rank = item.kind === 'message' ? (messageStatusRank(item.status) ?? 0) : item.kind === 'call' ? (CALL_STATUS_RANK[item.status ?? ''] ?? 0) : 0;
+    const rank =
+      item.kind === 'message'
+        ? (messageStatusRank(item.status) ?? 0)
+        : item.kind === 'call'
+          ? (CALL_STATUS_RANK[item.status ?? ''] ?? 0)
+          : 0;
     const r = this.db
-      .prepare('INSERT INTO items (thread_id, kind, meta_id, direction, at, type, body, status, status_rank, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(item.threadId, item.kind, item.metaId, item.direction, item.at, item.type, item.body, item.status, rank, JSON.stringify(item.data));
+      .prepare(
+        'INSERT INTO items (thread_id, kind, meta_id, direction, at, type, body, status, status_rank, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        item.threadId,
+        item.kind,
+        item.metaId,
+        item.direction,
+        item.at,
+        item.type,
+        item.body,
+        item.status,
+        rank,
+        JSON.stringify(item.data),
+      );
     const id = Number(r.lastInsertRowid);
     this.db
-      .prepare('UPDATE threads SET last_item_id = ?, last_item_at = ? WHERE id = ? AND (last_item_at IS NULL OR last_item_at < ? OR (last_item_at = ? AND last_item_id < ?))')
+      .prepare(
+        'UPDATE threads SET last_item_id = ?, last_item_at = ? WHERE id = ? AND (last_item_at IS NULL OR last_item_at < ? OR (last_item_at = ? AND last_item_id < ?))',
+      )
       .run(id, item.at, item.threadId, item.at, item.at, id);
     if (item.kind === 'message' && item.metaId && item.type !== 'reaction') this.settleEarlyReaction(item.metaId, id);
     this.touched(item.threadId);
@@ -192,7 +261,9 @@ export class ThreadStore {
 
   private openWindow(threadId: number, at: string): void {
     const until = new Date(Date.parse(at) + CUSTOMER_SERVICE_WINDOW_MS).toISOString();
-    this.db.prepare('UPDATE threads SET window_expires_at = ? WHERE id = ? AND (window_expires_at IS NULL OR window_expires_at < ?)').run(until, threadId, until);
+    this.db
+      .prepare('UPDATE threads SET window_expires_at = ? WHERE id = ? AND (window_expires_at IS NULL OR window_expires_at < ?)')
+      .run(until, threadId, until);
   }
 
   private onMessage(e: Extract<DomainEvent, { kind: 'message.received' }>): void {
@@ -208,14 +279,26 @@ export class ThreadStore {
     }
     if (e.type === 'reaction') {
       const r = (raw['reaction'] ?? {}) as { message_id?: string; emoji?: string };
-      const target = r.message_id ? (this.db.prepare("SELECT id FROM items WHERE kind = 'message' AND meta_id = ?").get(r.message_id) as { id: number } | undefined) : undefined;
+      const target = r.message_id
+        ? (this.db.prepare("SELECT id FROM items WHERE kind = 'message' AND meta_id = ?").get(r.message_id) as { id: number } | undefined)
+        : undefined;
       if (target) {
         this.react(Number(target.id), r.emoji);
         this.openWindow(threadId, at);
         return;
       }
     }
-    const { id, created } = this.insertItem({ threadId, kind: 'message', metaId: e.wamid, direction: 'in', at, type: e.type, body: messageText(raw), status: null, data: { message: raw } });
+    const { id, created } = this.insertItem({
+      threadId,
+      kind: 'message',
+      metaId: e.wamid,
+      direction: 'in',
+      at,
+      type: e.type,
+      body: messageText(raw),
+      status: null,
+      data: { message: raw },
+    });
     if (created) this.db.prepare('UPDATE threads SET unread_count = unread_count + 1 WHERE id = ?').run(threadId);
     if (created && e.type === 'reaction') this.rememberEarlyReaction(id, threadId, raw);
     this.openWindow(threadId, at);
@@ -242,7 +325,9 @@ export class ThreadStore {
     const key = `reaction.early:${target}`;
     const previous = this.db.prepare('SELECT value FROM kv WHERE key = ?').get(key) as { value: string } | undefined;
     if (previous) this.removeEarlyReaction(Number((JSON.parse(previous.value) as { itemId: number }).itemId));
-    this.db.prepare('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, JSON.stringify({ itemId, threadId }));
+    this.db
+      .prepare('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
+      .run(key, JSON.stringify({ itemId, threadId }));
   }
 
   /**
@@ -255,7 +340,8 @@ export class ThreadStore {
     if (!row) return;
     this.db.prepare('DELETE FROM kv WHERE key = ?').run(key);
     const { itemId } = JSON.parse(row.value) as { itemId: number };
-    const early = this.db.prepare("SELECT data FROM items WHERE id = ? AND kind = 'message' AND type = 'reaction'").get(itemId) as { data: string } | undefined;
+    const early = this.db.prepare("SELECT data FROM items WHERE id = ? AND kind = 'message' AND type = 'reaction'").get(itemId) as
+      { data: string } | undefined;
     if (!early) return;
     const emoji = (JSON.parse(early.data) as { message?: { reaction?: { emoji?: string } } }).message?.reaction?.emoji;
     this.react(targetId, emoji);
@@ -264,13 +350,16 @@ export class ThreadStore {
 
   /** Deletes an early reaction's own item: its unread mark goes, and the thread's last item is fixed. */
   private removeEarlyReaction(itemId: number): void {
-    const row = this.db.prepare("SELECT thread_id FROM items WHERE id = ? AND kind = 'message' AND type = 'reaction'").get(itemId) as { thread_id: number } | undefined;
+    const row = this.db.prepare("SELECT thread_id FROM items WHERE id = ? AND kind = 'message' AND type = 'reaction'").get(itemId) as
+      { thread_id: number } | undefined;
     if (!row) return;
     const threadId = Number(row.thread_id);
     this.db.prepare('DELETE FROM items WHERE id = ?').run(itemId);
     this.db.prepare('UPDATE threads SET unread_count = MAX(0, unread_count - 1) WHERE id = ?').run(threadId);
     this.db
-      .prepare('UPDATE threads SET (last_item_id, last_item_at) = (SELECT id, at FROM items WHERE thread_id = ?1 ORDER BY at DESC, id DESC LIMIT 1) WHERE id = ?1 AND last_item_id = ?2')
+      .prepare(
+        'UPDATE threads SET (last_item_id, last_item_at) = (SELECT id, at FROM items WHERE thread_id = ?1 ORDER BY at DESC, id DESC LIMIT 1) WHERE id = ?1 AND last_item_id = ?2',
+      )
       .run(threadId, itemId);
     this.touched(threadId);
   }
@@ -283,7 +372,8 @@ export class ThreadStore {
   private onMessageStatus(wamid: string, status: string, at: string, errors: unknown[]): void {
     const rank = messageStatusRank(status);
     if (rank === null) return;
-    const item = this.db.prepare("SELECT id, data FROM items WHERE kind = 'message' AND meta_id = ?").get(wamid) as { id: number; data: string } | undefined;
+    const item = this.db.prepare("SELECT id, data FROM items WHERE kind = 'message' AND meta_id = ?").get(wamid) as
+      { id: number; data: string } | undefined;
     if (!item) return; // a status for a message sent elsewhere (or not recorded yet): the inbox keeps it
     const data = JSON.parse(item.data) as { statusHistory?: Array<{ status: string; at: string }>; error?: unknown };
     const history = data.statusHistory ?? [];
@@ -298,7 +388,13 @@ export class ThreadStore {
     return this.insertItem({ threadId, kind: 'call', metaId: callId, direction, at, type: 'call', body: null, status: null, data: {} }).id;
   }
 
-  private onCall(callId: string, user: ContactRef, directionName: string | null, at: string, change: { status: string | null; connect?: Record<string, unknown>; statusName?: string }): void {
+  private onCall(
+    callId: string,
+    user: ContactRef,
+    directionName: string | null,
+    at: string,
+    change: { status: string | null; connect?: Record<string, unknown>; statusName?: string },
+  ): void {
     const direction = (directionName ?? '').toUpperCase() === 'BUSINESS_INITIATED' ? 'out' : 'in';
     const threadId = this.threadIdOf(this.contactFor(user));
     const id = this.ensureCall(callId, threadId, direction, at);
@@ -326,7 +422,8 @@ export class ThreadStore {
     else outcome = error ? 'failed' : 'no_answer';
     const becameFinal = this.advanceCall(id, outcome);
     this.patchData(id, { endedAt: at, durationSeconds: e.durationSeconds, terminateStatus: e.status, ...(error ? { error } : {}) });
-    if (becameFinal && outcome === 'missed') this.db.prepare('UPDATE threads SET missed_calls = missed_calls + 1 WHERE id = ?').run(threadId);
+    if (becameFinal && outcome === 'missed')
+      this.db.prepare('UPDATE threads SET missed_calls = missed_calls + 1 WHERE id = ?').run(threadId);
     if (direction === 'in') this.openWindow(threadId, at);
   }
 
@@ -334,7 +431,9 @@ export class ThreadStore {
   advanceCall(itemId: number, status: string): boolean {
     const rank = CALL_STATUS_RANK[status];
     if (rank === undefined) return false;
-    const r = this.db.prepare('UPDATE items SET status = ?, status_rank = ? WHERE id = ? AND status_rank < ?').run(status, rank, itemId, rank);
+    const r = this.db
+      .prepare('UPDATE items SET status = ?, status_rank = ? WHERE id = ? AND status_rank < ?')
+      .run(status, rank, itemId, rank);
     const changed = Number(r.changes) > 0;
     if (changed) {
       const t = this.db.prepare('SELECT thread_id FROM items WHERE id = ?').get(itemId) as { thread_id: number } | undefined;
@@ -348,7 +447,9 @@ export class ThreadStore {
     const t = this.db.prepare('SELECT contact_id FROM threads WHERE id = ?').get(threadId) as { contact_id: number } | undefined;
     if (!t) throw new Error('no such thread');
     const clean = (v: string | null) => (v && v.trim() ? v.trim() : null);
-    this.db.prepare('UPDATE contacts SET owner_name = ?, notes = ?, updated_at = ? WHERE id = ?').run(clean(patch.ownerName), clean(patch.notes), this.now(), t.contact_id);
+    this.db
+      .prepare('UPDATE contacts SET owner_name = ?, notes = ?, updated_at = ? WHERE id = ?')
+      .run(clean(patch.ownerName), clean(patch.notes), this.now(), t.contact_id);
     this.indexContact(Number(t.contact_id));
     this.touched(threadId);
   }
@@ -359,20 +460,24 @@ export class ThreadStore {
   }
 
   notesOf(threadId: number): string | null {
-    const r = this.db.prepare('SELECT c.notes FROM threads t JOIN contacts c ON c.id = t.contact_id WHERE t.id = ?').get(threadId) as { notes: string | null } | undefined;
+    const r = this.db.prepare('SELECT c.notes FROM threads t JOIN contacts c ON c.id = t.contact_id WHERE t.id = ?').get(threadId) as
+      { notes: string | null } | undefined;
     return r?.notes ?? null;
   }
 
   /** The 24-hour customer-service window of a thread: open now, and until when (null: no such thread). */
   windowOf(threadId: number): { open: boolean; expiresAt: string | null } | null {
-    const row = this.db.prepare('SELECT window_expires_at FROM threads WHERE id = ?').get(threadId) as { window_expires_at: string | null } | undefined;
+    const row = this.db.prepare('SELECT window_expires_at FROM threads WHERE id = ?').get(threadId) as
+      { window_expires_at: string | null } | undefined;
     if (!row) return null;
     const expiresAt = row.window_expires_at;
     return { open: expiresAt !== null && Date.parse(expiresAt) > this.clock().getTime(), expiresAt };
   }
 
   contactOfThread(threadId: number): { waId: string | null; userId: string | null } | null {
-    const r = this.db.prepare('SELECT c.wa_id, c.user_id FROM threads t JOIN contacts c ON c.id = t.contact_id WHERE t.id = ?').get(threadId) as { wa_id: string | null; user_id: string | null } | undefined;
+    const r = this.db
+      .prepare('SELECT c.wa_id, c.user_id FROM threads t JOIN contacts c ON c.id = t.contact_id WHERE t.id = ?')
+      .get(threadId) as { wa_id: string | null; user_id: string | null } | undefined;
     return r ? { waId: r.wa_id, userId: r.user_id } : null;
   }
 
@@ -388,7 +493,8 @@ export class ThreadStore {
       const became = this.advanceCall(itemId, outcome);
       if (reason) this.patchData(itemId, { reason });
       const item = this.item(itemId);
-      if (became && outcome === 'missed' && item) this.db.prepare('UPDATE threads SET missed_calls = missed_calls + 1 WHERE id = ?').run(item.threadId);
+      if (became && outcome === 'missed' && item)
+        this.db.prepare('UPDATE threads SET missed_calls = missed_calls + 1 WHERE id = ?').run(item.threadId);
       if (item) this.touched(item.threadId);
     });
   }
@@ -397,7 +503,17 @@ export class ThreadStore {
     const at = e.occurredAt ?? this.now();
     const threadId = this.threadIdOf(this.contactFor(e.user));
     const type = e.response === 'accept' ? 'permission_granted' : e.source === 'automatic' ? 'permission_revoked' : 'permission_declined';
-    this.insertItem({ threadId, kind: 'system', metaId: e.wamid, direction: 'in', at, type, body: null, status: null, data: { isPermanent: e.isPermanent, expiresAt: e.expiresAt, source: e.source, contextId: e.contextId } });
+    this.insertItem({
+      threadId,
+      kind: 'system',
+      metaId: e.wamid,
+      direction: 'in',
+      at,
+      type,
+      body: null,
+      status: null,
+      data: { isPermanent: e.isPermanent, expiresAt: e.expiresAt, source: e.source, contextId: e.contextId },
+    });
   }
 
   /**
@@ -413,35 +529,77 @@ export class ThreadStore {
       const r = this.db.prepare(`SELECT id FROM contacts WHERE ${column} = ?`).get(value) as { id: number } | undefined;
       return r && Number(r.id) !== contactId ? Number(r.id) : null;
     };
-    for (const [column, value] of [['wa_id', e.newWaId], ['user_id', e.newUserId]] as const) {
+    for (const [column, value] of [
+      ['wa_id', e.newWaId],
+      ['user_id', e.newUserId],
+    ] as const) {
       const twin = other(column, value);
       if (twin !== null) contactId = this.merge(Math.min(contactId, twin), Math.max(contactId, twin));
     }
     if (e.newWaId || e.newUserId) {
       this.db
-        .prepare('UPDATE contacts SET wa_id = COALESCE(?, wa_id), user_id = COALESCE(?, user_id), country = COALESCE(?, country), updated_at = ? WHERE id = ?')
+        .prepare(
+          'UPDATE contacts SET wa_id = COALESCE(?, wa_id), user_id = COALESCE(?, user_id), country = COALESCE(?, country), updated_at = ? WHERE id = ?',
+        )
         .run(e.newWaId, e.newUserId, e.newWaId ? this.countryOf(e.newWaId) : null, this.now(), contactId);
       this.indexContact(contactId);
     }
     const threadId = this.threadIdOf(contactId);
-    const type = e.change === 'user_changed_number' ? 'customer_changed_number' : e.change === 'user_changed_user_id' ? 'customer_changed_user_id' : 'customer_changed';
-    this.insertItem({ threadId, kind: 'system', metaId: e.wamid, direction: 'in', at, type, body: e.body, status: null, data: { newWaId: e.newWaId, newUserId: e.newUserId, oldWaId: e.from.waId, oldUserId: e.from.userId } });
+    const type =
+      e.change === 'user_changed_number'
+        ? 'customer_changed_number'
+        : e.change === 'user_changed_user_id'
+          ? 'customer_changed_user_id'
+          : 'customer_changed';
+    this.insertItem({
+      threadId,
+      kind: 'system',
+      metaId: e.wamid,
+      direction: 'in',
+      at,
+      type,
+      body: e.body,
+      status: null,
+      data: { newWaId: e.newWaId, newUserId: e.newUserId, oldWaId: e.from.waId, oldUserId: e.from.userId },
+    });
   }
 
   /** Records a message the business sent (status moves forward as status webhooks arrive). */
-  addOutgoingMessage(m: { contact: ContactRef; wamid: string; type: string; body: string | null; at?: string; status?: string; data?: Record<string, unknown> }): TimelineItem {
+  addOutgoingMessage(m: {
+    contact: ContactRef;
+    wamid: string;
+    type: string;
+    body: string | null;
+    at?: string;
+    status?: string;
+    data?: Record<string, unknown>;
+  }): TimelineItem {
     return transaction(this.db, () => {
       const threadId = this.threadIdOf(this.contactFor(m.contact));
-      const { id } = this.insertItem({ threadId, kind: 'message', metaId: m.wamid, direction: 'out', at: m.at ?? this.now(), type: m.type, body: m.body, status: m.status ?? 'sent', data: m.data ?? {} });
+      const { id } = this.insertItem({
+        threadId,
+        kind: 'message',
+        metaId: m.wamid,
+        direction: 'out',
+        at: m.at ?? this.now(),
+        type: m.type,
+        body: m.body,
+        status: m.status ?? 'sent',
+        data: m.data ?? {},
+      });
       // A status that arrived before we recorded the message (the inbox keeps the newest) applies now.
-      const early = this.db.prepare('SELECT status, updated_at FROM message_status WHERE wamid = ?').get(m.wamid) as { status: string; updated_at: string } | undefined;
+      const early = this.db.prepare('SELECT status, updated_at FROM message_status WHERE wamid = ?').get(m.wamid) as
+        { status: string; updated_at: string } | undefined;
       if (early) this.onMessageStatus(m.wamid, early.status, early.updated_at, []);
       return this.item(id)!;
     });
   }
 
   private dataOf(itemId: number): Record<string, unknown> {
-    return JSON.parse((this.db.prepare('SELECT data FROM items WHERE id = ?').get(itemId) as { data: string }).data) as Record<string, unknown>;
+    return JSON.parse((this.db.prepare('SELECT data FROM items WHERE id = ?').get(itemId) as { data: string }).data) as Record<
+      string,
+      unknown
+    >;
   }
 
   private patchData(itemId: number, patch: Record<string, unknown>): void {
@@ -452,7 +610,8 @@ export class ThreadStore {
 
   /** The thread's last item again (after items moved in from a merged twin). */
   private refreshThread(threadId: number): void {
-    const last = this.db.prepare('SELECT id, at FROM items WHERE thread_id = ? ORDER BY at DESC, id DESC LIMIT 1').get(threadId) as { id: number; at: string } | undefined;
+    const last = this.db.prepare('SELECT id, at FROM items WHERE thread_id = ? ORDER BY at DESC, id DESC LIMIT 1').get(threadId) as
+      { id: number; at: string } | undefined;
     this.db.prepare('UPDATE threads SET last_item_id = ?, last_item_at = ? WHERE id = ?').run(last?.id ?? null, last?.at ?? null, threadId);
   }
 
@@ -482,9 +641,25 @@ export class ThreadStore {
       .all(...args, limit) as Array<Record<string, string | number | null>>;
     return rows.map((r) => ({
       id: Number(r['id']),
-      contact: { id: Number(r['cid']), waId: r['wa_id'] as string | null, userId: r['user_id'] as string | null, profileName: r['profile_name'] as string | null, username: r['username'] as string | null, ownerName: r['owner_name'] as string | null, country: r['country'] as string | null },
+      contact: {
+        id: Number(r['cid']),
+        waId: r['wa_id'] as string | null,
+        userId: r['user_id'] as string | null,
+        profileName: r['profile_name'] as string | null,
+        username: r['username'] as string | null,
+        ownerName: r['owner_name'] as string | null,
+        country: r['country'] as string | null,
+      },
       lastItemAt: r['last_item_at'] as string | null,
-      lastItem: r['li_kind'] ? { kind: String(r['li_kind']), type: String(r['li_type']), direction: r['li_direction'] as string | null, body: r['li_body'] as string | null, status: r['li_status'] as string | null } : null,
+      lastItem: r['li_kind']
+        ? {
+            kind: String(r['li_kind']),
+            type: String(r['li_type']),
+            direction: r['li_direction'] as string | null,
+            body: r['li_body'] as string | null,
+            status: r['li_status'] as string | null,
+          }
+        : null,
       unreadCount: Number(r['unread_count']),
       missedCalls: Number(r['missed_calls']),
       windowExpiresAt: r['window_expires_at'] as string | null,
@@ -495,14 +670,22 @@ export class ThreadStore {
   timeline(threadId: number, opts: { limit?: number; before?: Cursor | null } = {}): TimelineItem[] {
     const limit = Math.min(opts.limit ?? 50, 500);
     const rows = opts.before
-      ? (this.db.prepare('SELECT * FROM items WHERE thread_id = ? AND (at, id) < (?, ?) ORDER BY at DESC, id DESC LIMIT ?').all(threadId, opts.before.at, opts.before.id, limit) as unknown as ItemRow[])
-      : (this.db.prepare('SELECT * FROM items WHERE thread_id = ? ORDER BY at DESC, id DESC LIMIT ?').all(threadId, limit) as unknown as ItemRow[]);
+      ? (this.db
+          .prepare('SELECT * FROM items WHERE thread_id = ? AND (at, id) < (?, ?) ORDER BY at DESC, id DESC LIMIT ?')
+          .all(threadId, opts.before.at, opts.before.id, limit) as unknown as ItemRow[])
+      : (this.db
+          .prepare('SELECT * FROM items WHERE thread_id = ? ORDER BY at DESC, id DESC LIMIT ?')
+          .all(threadId, limit) as unknown as ItemRow[]);
     return rows.map(toItem);
   }
 
   /** Items newer than `after`, oldest first (scrolling down after jumping to a search hit). */
   timelineAfter(threadId: number, after: Cursor, limit = 50): TimelineItem[] {
-    return (this.db.prepare('SELECT * FROM items WHERE thread_id = ? AND (at, id) > (?, ?) ORDER BY at ASC, id ASC LIMIT ?').all(threadId, after.at, after.id, Math.min(limit, 500)) as unknown as ItemRow[]).map(toItem);
+    return (
+      this.db
+        .prepare('SELECT * FROM items WHERE thread_id = ? AND (at, id) > (?, ?) ORDER BY at ASC, id ASC LIMIT ?')
+        .all(threadId, after.at, after.id, Math.min(limit, 500)) as unknown as ItemRow[]
+    ).map(toItem);
   }
 
   item(id: number): TimelineItem | null {
@@ -524,13 +707,17 @@ export class ThreadStore {
   markRead(threadId: number): string | null {
     // Opening the thread shows its messages and its missed calls: both badges clear.
     this.db.prepare('UPDATE threads SET unread_count = 0, missed_calls = 0 WHERE id = ?').run(threadId);
-    const last = this.db.prepare("SELECT meta_id FROM items WHERE thread_id = ? AND kind = 'message' AND direction = 'in' ORDER BY at DESC, id DESC LIMIT 1").get(threadId) as { meta_id: string } | undefined;
+    const last = this.db
+      .prepare("SELECT meta_id FROM items WHERE thread_id = ? AND kind = 'message' AND direction = 'in' ORDER BY at DESC, id DESC LIMIT 1")
+      .get(threadId) as { meta_id: string } | undefined;
     return last?.meta_id ?? null;
   }
 
   /** The dock/taskbar badge: unread messages and missed calls not yet seen, over every thread (the same counters the thread list shows). */
   badgeTotals(): { unread: number; missed: number } {
-    const r = this.db.prepare('SELECT COALESCE(SUM(unread_count), 0) AS unread, COALESCE(SUM(missed_calls), 0) AS missed FROM threads').get() as { unread: number; missed: number };
+    const r = this.db
+      .prepare('SELECT COALESCE(SUM(unread_count), 0) AS unread, COALESCE(SUM(missed_calls), 0) AS missed FROM threads')
+      .get() as { unread: number; missed: number };
     return { unread: Number(r.unread), missed: Number(r.missed) };
   }
 
@@ -542,7 +729,11 @@ export class ThreadStore {
 
   /** Customers' messages that arrived after `afterItemId`, oldest first (new-message notifications). */
   inboundMessagesAfter(afterItemId: number, limit = 50): TimelineItem[] {
-    return (this.db.prepare("SELECT * FROM items WHERE id > ? AND kind = 'message' AND direction = 'in' ORDER BY id ASC LIMIT ?").all(afterItemId, Math.min(limit, 500)) as unknown as ItemRow[]).map(toItem);
+    return (
+      this.db
+        .prepare("SELECT * FROM items WHERE id > ? AND kind = 'message' AND direction = 'in' ORDER BY id ASC LIMIT ?")
+        .all(afterItemId, Math.min(limit, 500)) as unknown as ItemRow[]
+    ).map(toItem);
   }
 }
 
@@ -558,4 +749,3 @@ function withPlainReason(error: unknown): unknown {
   if (!known) return error;
   return { ...error, plain: known.fix ? `${known.message} ${known.fix}` : known.message };
 }
-

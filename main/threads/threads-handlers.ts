@@ -31,7 +31,8 @@ export function threadHandlers(d: ThreadHandlerDeps): HandlersFor<ThreadRequests
       const window = messaging.windowOf(p.threadId);
       if (p.aroundItemId !== null) {
         const centre = threads.item(p.aroundItemId);
-        if (!centre || centre.threadId !== p.threadId) throw new DomainError('not_found', 'That message is no longer in this conversation.');
+        if (!centre || centre.threadId !== p.threadId)
+          throw new DomainError('not_found', 'That message is no longer in this conversation.');
         const half = Math.max(1, Math.floor(p.limit / 2));
         const older = threads.timeline(p.threadId, { before: centre, limit: half });
         const newer = threads.timelineAfter(p.threadId, centre, half);

@@ -46,7 +46,17 @@ const Message = z.looseObject({
   type: optStr,
   // Meta's system-messages reference: `wa_id` (new number; `new_wa_id` before v12), `user_id` (new
   // BSUID) and `previous_user_id` (Aug 2026); no contacts array.
-  system: z.looseObject({ body: optStr, type: optStr, wa_id: optStr, new_wa_id: optStr, user_id: optStr, new_user_id: optStr, previous_user_id: optStr }).optional(),
+  system: z
+    .looseObject({
+      body: optStr,
+      type: optStr,
+      wa_id: optStr,
+      new_wa_id: optStr,
+      user_id: optStr,
+      new_user_id: optStr,
+      previous_user_id: optStr,
+    })
+    .optional(),
   context: z.looseObject({ from: optStr, id: optStr }).optional(),
   interactive: z
     .looseObject({
@@ -99,7 +109,6 @@ const CallEvent = z.looseObject({
 
 const Metadata = z.looseObject({ display_phone_number: optStr, phone_number_id: optStr });
 
-
 export interface ContactRef {
   waId: string | null;
   userId: string | null;
@@ -121,16 +130,72 @@ interface Base {
 export type DomainEvent = Base &
   (
     | { kind: 'message.received'; wamid: string; from: ContactRef; type: string; raw: Record<string, unknown> }
-    | { kind: 'message.status'; wamid: string; status: string; recipient: ContactRef; errors: Array<{ code?: number | undefined; title?: string | undefined; message?: string | undefined }>; raw: Record<string, unknown> }
-    | { kind: 'call.connect'; callId: string; direction: string | null; user: ContactRef; session: { sdpType: string; sdp: string } | null; ctaPayload: string | null; deeplinkPayload: string | null; bizOpaque: string | null; raw: Record<string, unknown> }
+    | {
+        kind: 'message.status';
+        wamid: string;
+        status: string;
+        recipient: ContactRef;
+        errors: Array<{ code?: number | undefined; title?: string | undefined; message?: string | undefined }>;
+        raw: Record<string, unknown>;
+      }
+    | {
+        kind: 'call.connect';
+        callId: string;
+        direction: string | null;
+        user: ContactRef;
+        session: { sdpType: string; sdp: string } | null;
+        ctaPayload: string | null;
+        deeplinkPayload: string | null;
+        bizOpaque: string | null;
+        raw: Record<string, unknown>;
+      }
     | { kind: 'call.status'; callId: string; status: string; user: ContactRef; bizOpaque: string | null; raw: Record<string, unknown> }
-    | { kind: 'call.terminate'; callId: string; direction: string | null; user: ContactRef; status: string | null; durationSeconds: number | null; errors: Array<{ code?: number | undefined; message?: string | undefined }>; bizOpaque: string | null; raw: Record<string, unknown> }
+    | {
+        kind: 'call.terminate';
+        callId: string;
+        direction: string | null;
+        user: ContactRef;
+        status: string | null;
+        durationSeconds: number | null;
+        errors: Array<{ code?: number | undefined; message?: string | undefined }>;
+        bizOpaque: string | null;
+        raw: Record<string, unknown>;
+      }
     | { kind: 'call.other'; callId: string; event: string; raw: Record<string, unknown> }
-    | { kind: 'permission.reply'; wamid: string; user: ContactRef; response: 'accept' | 'reject'; isPermanent: boolean; expiresAt: string | null; source: string | null; contextId: string | null; raw: Record<string, unknown> }
+    | {
+        kind: 'permission.reply';
+        wamid: string;
+        user: ContactRef;
+        response: 'accept' | 'reject';
+        isPermanent: boolean;
+        expiresAt: string | null;
+        source: string | null;
+        contextId: string | null;
+        raw: Record<string, unknown>;
+      }
     | { kind: 'settings.changed'; calling: unknown; raw: unknown }
     | { kind: 'account.update'; event: string | null; raw: unknown }
-    | { kind: 'webhook.error'; field: string; errors: Array<{ code?: number | undefined; title?: string | undefined; message?: string | undefined; details?: string | undefined }>; raw: unknown }
-    | { kind: 'customer.changed'; wamid: string; from: ContactRef; change: string; newWaId: string | null; newUserId: string | null; body: string | null; raw: Record<string, unknown> }
+    | {
+        kind: 'webhook.error';
+        field: string;
+        errors: Array<{
+          code?: number | undefined;
+          title?: string | undefined;
+          message?: string | undefined;
+          details?: string | undefined;
+        }>;
+        raw: unknown;
+      }
+    | {
+        kind: 'customer.changed';
+        wamid: string;
+        from: ContactRef;
+        change: string;
+        newWaId: string | null;
+        newUserId: string | null;
+        body: string | null;
+        raw: Record<string, unknown>;
+      }
     | { kind: 'unreadable'; field: string; where: string; reason: string; raw: unknown }
     | { kind: 'other_number'; originalKind: string; originalKey: string; raw: unknown }
     | { kind: 'unknown'; field: string; raw: unknown }
@@ -139,7 +204,11 @@ export type DomainEvent = Base &
 export type DomainEventKind = DomainEvent['kind'];
 
 const iso = (unix: number): string => new Date(unix * 1000).toISOString();
-const hash = (v: unknown): string => createHash('sha256').update(JSON.stringify(v) ?? 'undefined').digest('hex').slice(0, 24);
+const hash = (v: unknown): string =>
+  createHash('sha256')
+    .update(JSON.stringify(v) ?? 'undefined')
+    .digest('hex')
+    .slice(0, 24);
 
 /** A usable id: a non-empty string (Meta's earlier username shape sent `""` for a missing number). */
 export function present(v: unknown): string | null {
@@ -162,13 +231,19 @@ function realName(name: unknown): string | null {
   return n && !/^\+?[\d\s().-]+$/.test(n) ? n : null;
 }
 
-function contactFor(contacts: Array<z.infer<typeof Contact>>, ids: { waId?: unknown; userId?: unknown; parentUserId?: unknown }, business: string | null): ContactRef {
+function contactFor(
+  contacts: Array<z.infer<typeof Contact>>,
+  ids: { waId?: unknown; userId?: unknown; parentUserId?: unknown },
+  business: string | null,
+): ContactRef {
   const userId = present(ids.userId);
   const waId = customerNumber(ids.waId, business);
   const c =
     contacts.find((x) => (userId && present(x.user_id) === userId) || (waId && customerNumber(x.wa_id, business) === waId)) ??
     // One contact in the change: it is this item's customer unless it names someone else.
-    (contacts.length === 1 && !(userId && present(contacts[0]!.user_id) && present(contacts[0]!.user_id) !== userId) ? contacts[0] : undefined);
+    (contacts.length === 1 && !(userId && present(contacts[0]!.user_id) && present(contacts[0]!.user_id) !== userId)
+      ? contacts[0]
+      : undefined);
   return {
     waId: waId ?? customerNumber(c?.wa_id, business),
     userId: userId ?? present(c?.user_id),
@@ -192,7 +267,12 @@ function parseItem<T extends z.ZodType>(schema: T, item: unknown, where: string)
 function normaliseStatus(s: string | string[] | undefined): string | null {
   if (s === undefined) return null;
   const v = Array.isArray(s) ? s[0] : s;
-  return v ? v.replace(/^\[|\]$/g, '').trim().toUpperCase() : null;
+  return v
+    ? v
+        .replace(/^\[|\]$/g, '')
+        .trim()
+        .toUpperCase()
+    : null;
 }
 
 /** Meta's call directions; a connect without one is recognised by its shape. */
@@ -210,21 +290,33 @@ function callDirection(call: z.infer<typeof CallEvent>, business: string | null)
   return null;
 }
 
-type CallErrors = Array<{ code?: number | undefined; title?: string | undefined; message?: string | undefined; details?: string | undefined }>;
+type CallErrors = Array<{
+  code?: number | undefined;
+  title?: string | undefined;
+  message?: string | undefined;
+  details?: string | undefined;
+}>;
 
 /** Meta's error items, kept to what the app shows (code, title, message, details). */
 function errorsOf(v: unknown): CallErrors {
   if (!Array.isArray(v)) return [];
-  return v.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null).map((x) => {
-    const data = (typeof x['error_data'] === 'object' && x['error_data'] !== null ? x['error_data'] : {}) as Record<string, unknown>;
-    const code = typeof x['code'] === 'number' ? x['code'] : typeof x['code'] === 'string' && /^\d+$/.test(x['code']) ? Number(x['code']) : undefined;
-    return {
-      ...(code !== undefined ? { code } : {}),
-      ...(typeof x['title'] === 'string' ? { title: x['title'] } : {}),
-      ...(typeof x['message'] === 'string' ? { message: x['message'] } : {}),
-      ...(typeof data['details'] === 'string' ? { details: data['details'] } : {}),
-    };
-  });
+  return v
+    .filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null)
+    .map((x) => {
+      const data = (typeof x['error_data'] === 'object' && x['error_data'] !== null ? x['error_data'] : {}) as Record<string, unknown>;
+      const code =
+        typeof x['code'] === 'number'
+          ? x['code']
+          : typeof x['code'] === 'string' && /^\d+$/.test(x['code'])
+            ? Number(x['code'])
+            : undefined;
+      return {
+        ...(code !== undefined ? { code } : {}),
+        ...(typeof x['title'] === 'string' ? { title: x['title'] } : {}),
+        ...(typeof x['message'] === 'string' ? { message: x['message'] } : {}),
+        ...(typeof data['details'] === 'string' ? { details: data['details'] } : {}),
+      };
+    });
 }
 
 /** One change of one entry, as the per-field readers below need it. */
@@ -251,7 +343,11 @@ function messagesChange(x: ChangeContext): void {
   messages.forEach((m, i) =>
     each(`${where}.value.messages[${i}]`, m, () => {
       const msg = parseItem(Message, m, `${where}.value.messages[${i}]`);
-      const from = contactFor(contacts, { waId: msg.from, userId: msg.from_user_id ?? msg.system?.previous_user_id, parentUserId: msg.from_parent_user_id }, business);
+      const from = contactFor(
+        contacts,
+        { waId: msg.from, userId: msg.from_user_id ?? msg.system?.previous_user_id, parentUserId: msg.from_parent_user_id },
+        business,
+      );
       const interactiveType = msg.interactive?.type;
       const reply = msg.interactive?.call_permission_reply;
       if (reply && (msg.type === undefined || msg.type === 'interactive' || interactiveType === 'call_permission_reply')) {
@@ -285,7 +381,16 @@ function messagesChange(x: ChangeContext): void {
           raw: msg,
         });
       } else {
-        out.push({ ...base, kind: 'message.received', key: `msg:${msg.id}`, occurredAt: iso(msg.timestamp), wamid: msg.id, from, type: msg.type ?? (msg.interactive ? 'interactive' : 'unknown'), raw: msg });
+        out.push({
+          ...base,
+          kind: 'message.received',
+          key: `msg:${msg.id}`,
+          occurredAt: iso(msg.timestamp),
+          wamid: msg.id,
+          from,
+          type: msg.type ?? (msg.interactive ? 'interactive' : 'unknown'),
+          raw: msg,
+        });
       }
     }),
   );
@@ -307,7 +412,15 @@ function messagesChange(x: ChangeContext): void {
     }),
   );
   if (valueErrors.length && messages.length === 0 && statuses.length === 0) {
-    out.push({ ...base, kind: 'webhook.error', key: `error:${base.wabaId}:${hash(value)}`, occurredAt: null, field, errors: valueErrors, raw: value });
+    out.push({
+      ...base,
+      kind: 'webhook.error',
+      key: `error:${base.wabaId}:${hash(value)}`,
+      occurredAt: null,
+      field,
+      errors: valueErrors,
+      raw: value,
+    });
   }
 }
 
@@ -323,7 +436,11 @@ function callsChange(x: ChangeContext): void {
       // Business-initiated: Meta's pages put the customer in `to`; an older sample has the business there.
       const user = userInitiated
         ? contactFor(contacts, { waId: call.from, userId: call.from_user_id }, business)
-        : contactFor(contacts, { waId: customerNumber(call.to, business) ?? call.from, userId: call.to_user_id ?? call.from_user_id }, business);
+        : contactFor(
+            contacts,
+            { waId: customerNumber(call.to, business) ?? call.from, userId: call.to_user_id ?? call.from_user_id },
+            business,
+          );
       const event = call.event.toLowerCase();
       const common = { ...base, occurredAt: iso(call.timestamp), callId: call.id, raw: call };
       if (event === 'connect') {
@@ -376,7 +493,15 @@ function callsChange(x: ChangeContext): void {
   );
   // A `calls` change with only errors (131044: no payment method, …) is an event of its own.
   if (valueErrors.length && calls.length === 0 && statuses.length === 0) {
-    out.push({ ...base, kind: 'webhook.error', key: `error:${base.wabaId}:${hash(value)}`, occurredAt: typeof value['timestamp'] === 'string' || typeof value['timestamp'] === 'number' ? iso(Number(value['timestamp'])) : null, field, errors: valueErrors, raw: value });
+    out.push({
+      ...base,
+      kind: 'webhook.error',
+      key: `error:${base.wabaId}:${hash(value)}`,
+      occurredAt: typeof value['timestamp'] === 'string' || typeof value['timestamp'] === 'number' ? iso(Number(value['timestamp'])) : null,
+      field,
+      errors: valueErrors,
+      raw: value,
+    });
   }
 }
 
@@ -388,10 +513,23 @@ export function parseEnvelope(rawBody: Buffer | string): DomainEvent[] {
     throw new MalformedWebhookError('body is not valid JSON');
   }
   const top = z.looseObject({ object: z.literal('whatsapp_business_account'), entry: z.array(z.unknown()) }).safeParse(json);
-  if (!top.success) throw new MalformedWebhookError(`envelope: ${top.error.issues[0]?.path.join('.') || '(body)'} ${top.error.issues[0]?.message ?? 'invalid'}`);
+  if (!top.success)
+    throw new MalformedWebhookError(
+      `envelope: ${top.error.issues[0]?.path.join('.') || '(body)'} ${top.error.issues[0]?.message ?? 'invalid'}`,
+    );
   const out: DomainEvent[] = [];
   const unreadable = (where: string, field: string, reason: string, raw: unknown, wabaId: string, phoneNumberId: string | null): void => {
-    out.push({ kind: 'unreadable', key: `unreadable:${hash([where, raw])}`, occurredAt: null, phoneNumberId, wabaId, field, where, reason, raw });
+    out.push({
+      kind: 'unreadable',
+      key: `unreadable:${hash([where, raw])}`,
+      occurredAt: null,
+      phoneNumberId,
+      wabaId,
+      field,
+      where,
+      reason,
+      raw,
+    });
   };
   /** Runs one item; an item that cannot be read becomes an `unreadable` event, never a lost body. */
   const each = (where: string, field: string, raw: unknown, wabaId: string, phoneNumberId: string | null, fn: () => void): void => {
@@ -404,9 +542,18 @@ export function parseEnvelope(rawBody: Buffer | string): DomainEvent[] {
   };
 
   top.data.entry.forEach((rawEntry, ei) => {
-    const entryParsed = z.looseObject({ id: z.union([str, z.number()]).transform(String), time: z.number().optional(), changes: z.array(z.unknown()) }).safeParse(rawEntry);
+    const entryParsed = z
+      .looseObject({ id: z.union([str, z.number()]).transform(String), time: z.number().optional(), changes: z.array(z.unknown()) })
+      .safeParse(rawEntry);
     if (!entryParsed.success) {
-      unreadable(`entry[${ei}]`, '', `entry[${ei}]: ${entryParsed.error.issues[0]?.path.join('.') || '(entry)'} ${entryParsed.error.issues[0]?.message ?? 'invalid'}`, rawEntry, '', null);
+      unreadable(
+        `entry[${ei}]`,
+        '',
+        `entry[${ei}]: ${entryParsed.error.issues[0]?.path.join('.') || '(entry)'} ${entryParsed.error.issues[0]?.message ?? 'invalid'}`,
+        rawEntry,
+        '',
+        null,
+      );
       return;
     }
     const entry = entryParsed.data;
@@ -414,7 +561,14 @@ export function parseEnvelope(rawBody: Buffer | string): DomainEvent[] {
       const where = `entry[${ei}].changes[${ci}]`;
       const ch = z.looseObject({ field: str, value: z.unknown() }).safeParse(rawChange);
       if (!ch.success) {
-        unreadable(where, '', `${where}: ${ch.error.issues[0]?.path.join('.') || '(change)'} ${ch.error.issues[0]?.message ?? 'invalid'}`, rawChange, entry.id, null);
+        unreadable(
+          where,
+          '',
+          `${where}: ${ch.error.issues[0]?.path.join('.') || '(change)'} ${ch.error.issues[0]?.message ?? 'invalid'}`,
+          rawChange,
+          entry.id,
+          null,
+        );
         return;
       }
       const change = ch.data;
@@ -426,11 +580,25 @@ export function parseEnvelope(rawBody: Buffer | string): DomainEvent[] {
       const base = { phoneNumberId, wabaId: entry.id };
       const contacts: Array<z.infer<typeof Contact>> = [];
       if (Array.isArray(value['contacts'])) {
-        value['contacts'].forEach((c, i) => each(`${where}.value.contacts[${i}]`, field, c, entry.id, phoneNumberId, () => contacts.push(parseItem(Contact, c, `${where}.value.contacts[${i}]`))));
+        value['contacts'].forEach((c, i) =>
+          each(`${where}.value.contacts[${i}]`, field, c, entry.id, phoneNumberId, () =>
+            contacts.push(parseItem(Contact, c, `${where}.value.contacts[${i}]`)),
+          ),
+        );
       }
       const valueErrors = errorsOf(value['errors']);
 
-      const x: ChangeContext = { out, where, field, value, base, business, contacts, valueErrors, each: (w, raw, fn) => each(w, field, raw, entry.id, phoneNumberId, fn) };
+      const x: ChangeContext = {
+        out,
+        where,
+        field,
+        value,
+        base,
+        business,
+        contacts,
+        valueErrors,
+        each: (w, raw, fn) => each(w, field, raw, entry.id, phoneNumberId, fn),
+      };
       if (field === 'messages') {
         messagesChange(x);
       } else if (field === 'calls') {

@@ -26,7 +26,6 @@ import type { Logger } from '../core/log.ts';
 import { messageStatusRank } from '../../common/rules/message-status.ts';
 import { MalformedWebhookError, parseEnvelope, type DomainEvent } from './envelope.ts';
 
-
 export interface StoreResult {
   id: number;
   duplicate: boolean;
@@ -70,12 +69,18 @@ export class WebhookInbox {
     this.log = log;
     this.clock = clock;
     this.stmt = {
-      insertRaw: db.prepare('INSERT INTO inbox (received_at, body, body_sha256) VALUES (?, ?, ?) ON CONFLICT(body_sha256) DO UPDATE SET deliveries = deliveries + 1 RETURNING id, deliveries'),
+      insertRaw: db.prepare(
+        'INSERT INTO inbox (received_at, body, body_sha256) VALUES (?, ?, ?) ON CONFLICT(body_sha256) DO UPDATE SET deliveries = deliveries + 1 RETURNING id, deliveries',
+      ),
       pending: db.prepare("SELECT id, body, received_at FROM inbox WHERE state = 'pending' ORDER BY id LIMIT ?"),
       markMalformed: db.prepare("UPDATE inbox SET state = 'malformed', error = ?, processed_at = ? WHERE id = ?"),
       markProcessed: db.prepare("UPDATE inbox SET state = 'processed', processed_at = ?, error = NULL WHERE id = ?"),
-      insertEvent: db.prepare('INSERT INTO domain_events (event_key, kind, occurred_at, inbox_id, payload, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(event_key) DO NOTHING'),
-      advanceStatus: db.prepare('INSERT INTO message_status (wamid, status, rank, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(wamid) DO UPDATE SET status = excluded.status, rank = excluded.rank, updated_at = excluded.updated_at WHERE excluded.rank > message_status.rank'),
+      insertEvent: db.prepare(
+        'INSERT INTO domain_events (event_key, kind, occurred_at, inbox_id, payload, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(event_key) DO NOTHING',
+      ),
+      advanceStatus: db.prepare(
+        'INSERT INTO message_status (wamid, status, rank, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT(wamid) DO UPDATE SET status = excluded.status, rank = excluded.rank, updated_at = excluded.updated_at WHERE excluded.rank > message_status.rank',
+      ),
     };
   }
 
@@ -137,7 +142,17 @@ export class WebhookInbox {
     if (e.occurredAt && e.receivedAt && e.kind !== 'unreadable') this.onTimestamp?.(Date.parse(e.occurredAt), Date.parse(e.receivedAt));
     const own = this.ownNumber();
     if (!own || !e.phoneNumberId || e.phoneNumberId === own || e.kind === 'other_number') return e;
-    return { kind: 'other_number', key: `other:${e.key}`, occurredAt: e.occurredAt, ...(e.receivedAt ? { receivedAt: e.receivedAt } : {}), phoneNumberId: e.phoneNumberId, wabaId: e.wabaId, originalKind: e.kind, originalKey: e.key, raw: 'raw' in e ? e.raw : null };
+    return {
+      kind: 'other_number',
+      key: `other:${e.key}`,
+      occurredAt: e.occurredAt,
+      ...(e.receivedAt ? { receivedAt: e.receivedAt } : {}),
+      phoneNumberId: e.phoneNumberId,
+      wabaId: e.wabaId,
+      originalKind: e.kind,
+      originalKey: e.key,
+      raw: 'raw' in e ? e.raw : null,
+    };
   }
 
   /** Adds a synchronous, transactional applier (see DomainEventApplier). */
@@ -273,7 +288,11 @@ export class WebhookInbox {
 
   /** The most recent domain events, newest first (diagnostics view). */
   recentEvents(limit = 50): Array<{ id: number; key: string; kind: string; occurredAt: string | null; createdAt: string }> {
-    return (this.db.prepare('SELECT id, event_key, kind, occurred_at, created_at FROM domain_events ORDER BY id DESC LIMIT ?').all(limit) as Array<{ id: number; event_key: string; kind: string; occurred_at: string | null; created_at: string }>).map((r) => ({
+    return (
+      this.db
+        .prepare('SELECT id, event_key, kind, occurred_at, created_at FROM domain_events ORDER BY id DESC LIMIT ?')
+        .all(limit) as Array<{ id: number; event_key: string; kind: string; occurred_at: string | null; created_at: string }>
+    ).map((r) => ({
       id: Number(r.id),
       key: r.event_key,
       kind: r.kind,
@@ -299,7 +318,11 @@ export class WebhookInbox {
   }
 
   eventCount(kind?: string): number {
-    const row = (kind ? this.db.prepare('SELECT COUNT(*) AS n FROM domain_events WHERE kind = ?').get(kind) : this.db.prepare('SELECT COUNT(*) AS n FROM domain_events').get()) as { n: number };
+    const row = (
+      kind
+        ? this.db.prepare('SELECT COUNT(*) AS n FROM domain_events WHERE kind = ?').get(kind)
+        : this.db.prepare('SELECT COUNT(*) AS n FROM domain_events').get()
+    ) as { n: number };
     return Number(row.n);
   }
 }

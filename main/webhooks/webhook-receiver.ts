@@ -79,7 +79,12 @@ export const MAX_SLOW_SENDERS = 2;
 export const MAX_CONNECTIONS = 256;
 
 function send(res: ServerResponse, status: number, body = '', type = 'text/plain; charset=utf-8'): void {
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.writeHead(status, {
+    'content-type': type,
+    'content-length': Buffer.byteLength(body),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+  });
   res.end(body);
 }
 
@@ -87,7 +92,12 @@ function send(res: ServerResponse, status: number, body = '', type = 'text/plain
  * Watches every connection for slow senders and cuts the oldest beyond MAX_SLOW_SENDERS. `track`
  * is called for each request; `idleBytes` is what a connection had read when its last answer went.
  */
-function watchSlowSenders(server: Server, stats: ReceiverStats, log: Logger, checkEveryMs: number): { track: (req: IncomingMessage, res: ServerResponse) => void; idleBytes: (socket: Socket) => number | undefined; stop: () => void } {
+function watchSlowSenders(
+  server: Server,
+  stats: ReceiverStats,
+  log: Logger,
+  checkEveryMs: number,
+): { track: (req: IncomingMessage, res: ServerResponse) => void; idleBytes: (socket: Socket) => number | undefined; stop: () => void } {
   // Per connection: is a request arriving, and since when? A request is arriving while its body is
   // incomplete, or (before Node has its headers) while bytes came in after the last answer.
   interface ConnState {
@@ -162,12 +172,16 @@ function answerRefusedRequests(server: Server, idleBytes: (socket: Socket) => nu
         : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
           ? ['408 Request Timeout', 'Request timeout']
           : ['400 Bad Request', 'Bad request'];
-    socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${text.length}\r\nConnection: close\r\n\r\n${text}`);
+    socket.end(
+      `HTTP/1.1 ${status}\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: ${text.length}\r\nConnection: close\r\n\r\n${text}`,
+    );
     (socket as Socket).setTimeout(5000, () => socket.destroy());
   });
   // CONNECT is not a route either (without this listener Node drops the connection unanswered).
   server.on('connect', (_req, socket) => {
-    socket.end('HTTP/1.1 404 Not Found\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 9\r\nConnection: close\r\n\r\nNot found');
+    socket.end(
+      'HTTP/1.1 404 Not Found\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 9\r\nConnection: close\r\n\r\nNot found',
+    );
   });
 }
 
@@ -175,7 +189,15 @@ export async function startWebhookReceiver(opts: ReceiverOptions): Promise<Webho
   const path = opts.path ?? DEFAULT_WEBHOOK_PATH;
   const clock = opts.clock ?? (() => new Date());
   const log = opts.log;
-  const stats: ReceiverStats = { accepted: 0, duplicates: 0, rejectedSignature: 0, rejectedTooLarge: 0, verifications: 0, slowSendersCut: 0, lastEventAt: null };
+  const stats: ReceiverStats = {
+    accepted: 0,
+    duplicates: 0,
+    rejectedSignature: 0,
+    rejectedTooLarge: 0,
+    verifications: 0,
+    slowSendersCut: 0,
+    lastEventAt: null,
+  };
   const logEvery = opts.signatureLogIntervalMs ?? 10_000;
   let lastSignatureLog = 0;
   let unloggedSignatureFailures = 0;
@@ -184,7 +206,13 @@ export async function startWebhookReceiver(opts: ReceiverOptions): Promise<Webho
     const token = opts.verifyToken();
     const mode = url.searchParams.get('hub.mode');
     const challenge = url.searchParams.get('hub.challenge');
-    if (mode === 'subscribe' && token && challenge !== null && challenge.length <= 512 && secretsMatch(url.searchParams.get('hub.verify_token'), token)) {
+    if (
+      mode === 'subscribe' &&
+      token &&
+      challenge !== null &&
+      challenge.length <= 512 &&
+      secretsMatch(url.searchParams.get('hub.verify_token'), token)
+    ) {
       stats.verifications++;
       send(res, 200, challenge);
     } else {
@@ -260,36 +288,39 @@ export async function startWebhookReceiver(opts: ReceiverOptions): Promise<Webho
   // sockets connected to us between requests; closing one races with the next request the tunnel
   // server sends over it. The limits above apply only once a request has begun.
   const server: Server = createServer(
-    { connectionsCheckingInterval: timeouts.checkEveryMs, headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, keepAliveTimeout: 0 },
+    {
+      connectionsCheckingInterval: timeouts.checkEveryMs,
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      keepAliveTimeout: 0,
+    },
     (req, res) => {
-    watch.track(req, res);
-    const rawPath = (req.url ?? '/').split('?')[0];
-    let url: URL;
-    try {
-      url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    } catch {
-      send(res, 404, 'Not found');
-      return;
-    }
-    // The exact path as sent: no normalisation lets "/x/../webhook" or "//webhook" in.
-    if (rawPath !== path) {
-      send(res, 404, 'Not found');
-      req.resume();
-      return;
-    }
-    if (req.method === 'GET') handleVerify(url, res);
-    else if (req.method === 'POST') handleEvent(req, res);
-    else {
-      send(res, 404, 'Not found');
-      req.resume();
-    }
+      watch.track(req, res);
+      const rawPath = (req.url ?? '/').split('?')[0];
+      let url: URL;
+      try {
+        url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      } catch {
+        send(res, 404, 'Not found');
+        return;
+      }
+      // The exact path as sent: no normalisation lets "/x/../webhook" or "//webhook" in.
+      if (rawPath !== path) {
+        send(res, 404, 'Not found');
+        req.resume();
+        return;
+      }
+      if (req.method === 'GET') handleVerify(url, res);
+      else if (req.method === 'POST') handleEvent(req, res);
+      else {
+        send(res, 404, 'Not found');
+        req.resume();
+      }
     },
   );
   server.maxConnections = MAX_CONNECTIONS;
   const watch = watchSlowSenders(server, stats, log, timeouts.checkEveryMs);
   answerRefusedRequests(server, watch.idleBytes);
-
-
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -10,7 +10,10 @@ const electronDir = path.resolve(import.meta.dirname, '../../node_modules/electr
 export function electronBinary(): { path: string } | { path: null; reason: string } {
   const pathFile = path.join(electronDir, 'path.txt');
   if (!existsSync(pathFile)) {
-    return { path: null, reason: 'no Electron binary is installed (node_modules/electron/path.txt is missing; it cannot be downloaded on this machine)' };
+    return {
+      path: null,
+      reason: 'no Electron binary is installed (node_modules/electron/path.txt is missing; it cannot be downloaded on this machine)',
+    };
   }
   const rel = readFileSync(pathFile, 'utf8').trim();
   const bin = path.join(electronDir, 'dist', rel);

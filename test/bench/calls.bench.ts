@@ -107,10 +107,17 @@ async function main(): Promise<void> {
   const machine = `${machineLine()}, before the run`;
   const wav = path.join(wavDir, 'mic-440hz.wav');
   writeFileSync(wav, encodeWav(toneSamples({ frequency: BUSINESS_TONE, amplitude: 0.5 }, 96_000, 1)));
-  browser = await chromium.launch(chromiumLaunchOptions([`--use-file-for-fake-audio-capture=${wav}`, '--allow-loopback-in-peer-connection']));
+  browser = await chromium.launch(
+    chromiumLaunchOptions([`--use-file-for-fake-audio-capture=${wav}`, '--allow-loopback-in-peer-connection']),
+  );
   app = await startSimApp();
   const { sim, services, creds } = app;
-  host = await startBrowserHost({ services, rendererDir: path.resolve(import.meta.dirname, '../../out/renderer'), port: 0, log: memoryLogger().log });
+  host = await startBrowserHost({
+    services,
+    rendererDir: path.resolve(import.meta.dirname, '../../out/renderer'),
+    port: 0,
+    log: memoryLogger().log,
+  });
   const page: Page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
   await page.addInitScript({ content: PAGE_CLOCK });
   await page.addInitScript({ content: INSTRUMENT });
@@ -127,19 +134,27 @@ async function main(): Promise<void> {
   };
   const callActions = (action: string) => sent.filter((x) => x.kind === 'call-action' && (x.body as { action?: string }).action === action);
   const json = { 'content-type': 'application/json' };
-  const control = async (p: string, body: unknown = {}): Promise<Response> => fetch(`${creds.controlUrl}${p}`, { method: 'POST', headers: json, body: JSON.stringify(body) });
+  const control = async (p: string, body: unknown = {}): Promise<Response> =>
+    fetch(`${creds.controlUrl}${p}`, { method: 'POST', headers: json, body: JSON.stringify(body) });
   const pcsClosed = async () => (await page.evaluate('window.__pcs.every((pc) => pc.connectionState === "closed")')) === true;
 
   // ---- (a) + (b): incoming calls, pre-accept on and off interleaved ----
   const ringMs: number[] = [];
   const ringDomMs: number[] = [];
-  const answer = { on: { customer: [] as number[], app: [] as number[], appPackets: [] as number[], both: [] as number[] }, off: { customer: [] as number[], app: [] as number[], appPackets: [] as number[], both: [] as number[] } };
+  const answer = {
+    on: { customer: [] as number[], app: [] as number[], appPackets: [] as number[], both: [] as number[] },
+    off: { customer: [] as number[], app: [] as number[], appPackets: [] as number[], both: [] as number[] },
+  };
 
   async function incoming(preAccept: boolean, record: boolean): Promise<void> {
     services.config.update((c) => {
       c.preferences.preAccept = preAccept;
     });
-    const customer = createPhonePeer({ label: 'customer', metaShaped: true, source: { kind: 'tone', frequency: CUSTOMER_TONE, amplitude: 0.3 } });
+    const customer = createPhonePeer({
+      label: 'customer',
+      metaShaped: true,
+      source: { kind: 'tone', frequency: CUSTOMER_TONE, amplitude: 0.3 },
+    });
     peers.add(customer);
     let callId = '';
     let emittedAt = 0;
@@ -170,7 +185,10 @@ async function main(): Promise<void> {
     };
     const unsubscribe = sim.ctx.events.subscribe(onEvent);
     try {
-      const appear = page.evaluate('window.__appear(\'[data-testid="incoming-call"]\', 10000)') as Promise<{ dom: number; painted: number } | null>;
+      const appear = page.evaluate('window.__appear(\'[data-testid="incoming-call"]\', 10000)') as Promise<{
+        dom: number;
+        painted: number;
+      } | null>;
       const res = await control(`/users/${ana.wa_id}/call`, { sdp: await customer.createOffer() });
       if (res.status !== 201) throw new Error(`the simulator refused the call: HTTP ${res.status} ${await res.text()}`);
       callId = ((await res.json()) as { id: string }).id;
@@ -201,7 +219,8 @@ async function main(): Promise<void> {
       await page.getByTestId('incoming-answer').click();
       const [a, c] = await Promise.all([appAudio, customerHears]);
       const clickedAt = (await page.evaluate('window.__clicks["incoming-answer"]')) as number;
-      if (a.decoded === null || c === null) throw new Error(`no audio after Answer (app ${String(a.decoded)}, customer ${String(c)}, pre-accept ${String(preAccept)})`);
+      if (a.decoded === null || c === null)
+        throw new Error(`no audio after Answer (app ${String(a.decoded)}, customer ${String(c)}, pre-accept ${String(preAccept)})`);
       if (record) {
         const m = answer[preAccept ? 'on' : 'off'];
         m.customer.push(c - clickedAt);
@@ -211,7 +230,8 @@ async function main(): Promise<void> {
       }
       // The frequency heard is a sanity check that the audio is the other side's.
       const heard = customer.analyze(200);
-      if (Math.abs(heard.frequency - BUSINESS_TONE) > 20) console.warn(`  (customer heard ${heard.frequency.toFixed(0)} Hz, expected ${BUSINESS_TONE})`);
+      if (Math.abs(heard.frequency - BUSINESS_TONE) > 20)
+        console.warn(`  (customer heard ${heard.frequency.toFixed(0)} Hz, expected ${BUSINESS_TONE})`);
       await page.getByTestId('call-hangup').click();
       await page.locator('[data-testid="call-ended"]').waitFor({ timeout: 10_000 });
       await until('peer connection closed', pcsClosed);
@@ -271,16 +291,28 @@ async function main(): Promise<void> {
   // ---- the table ----
   console.log(machine);
   const ms = (x: number) => `${x.toFixed(1).padStart(8)}`;
-  const row = (label: string, s: Stat, target = '', verdict = '') => console.log(`${label.padEnd(50)}${String(s.n).padStart(5)}${ms(s.p50)}${ms(s.p95)}   ${target.padEnd(22)}${verdict}`);
+  const row = (label: string, s: Stat, target = '', verdict = '') =>
+    console.log(`${label.padEnd(50)}${String(s.n).padStart(5)}${ms(s.p50)}${ms(s.p95)}   ${target.padEnd(22)}${verdict}`);
   const met = (ok: boolean) => (ok ? 'MET' : 'MISSED');
   console.log(`${'measure (ms)'.padEnd(50)}${'runs'.padStart(5)}${'p50'.padStart(8)}${'p95'.padStart(8)}   ${'target'.padEnd(22)}result`);
   const ring = stat(ringMs);
   row('(a) connect webhook → ringing card in DOM', stat(ringDomMs));
   row('(a) connect webhook → ringing card painted', ring, 'p95 < 150', met(ring.p95 < 150));
-  const on = { customer: stat(answer.on.customer), app: stat(answer.on.app), appPackets: stat(answer.on.appPackets), both: stat(answer.on.both) };
-  const off = { customer: stat(answer.off.customer), app: stat(answer.off.app), appPackets: stat(answer.off.appPackets), both: stat(answer.off.both) };
+  const on = {
+    customer: stat(answer.on.customer),
+    app: stat(answer.on.app),
+    appPackets: stat(answer.on.appPackets),
+    both: stat(answer.on.both),
+  };
+  const off = {
+    customer: stat(answer.off.customer),
+    app: stat(answer.off.app),
+    appPackets: stat(answer.off.appPackets),
+    both: stat(answer.off.both),
+  };
   console.log(`${'(b) Answer click → first audio'.padEnd(38)}${'with pre-accept'.padEnd(27)}|  without (baseline)`);
-  const pair = (label: string, a: Stat, b: Stat) => console.log(`    ${label.padEnd(34)}p50 ${ms(a.p50)} p95 ${ms(a.p95)}  |  p50 ${ms(b.p50)} p95 ${ms(b.p95)}`);
+  const pair = (label: string, a: Stat, b: Stat) =>
+    console.log(`    ${label.padEnd(34)}p50 ${ms(a.p50)} p95 ${ms(a.p95)}  |  p50 ${ms(b.p50)} p95 ${ms(b.p95)}`);
   pair('customer hears the business', on.customer, off.customer);
   pair('app: first packet', on.appPackets, off.appPackets);
   pair('app: first decoded audio', on.app, off.app);
@@ -289,7 +321,9 @@ async function main(): Promise<void> {
   row('(b) both ends, without pre-accept', off.both);
   const speedP50 = off.both.p50 / on.both.p50;
   const speedP95 = off.both.p95 / on.both.p95;
-  console.log(`${'(b) speed-up from pre-accept (without ÷ with)'.padEnd(50)}${''.padStart(5)}${`${speedP50.toFixed(1)}×`.padStart(8)}${`${speedP95.toFixed(1)}×`.padStart(8)}   ${'≥ 2× (on p50)'.padEnd(22)}${met(speedP50 >= 2)}`);
+  console.log(
+    `${'(b) speed-up from pre-accept (without ÷ with)'.padEnd(50)}${''.padStart(5)}${`${speedP50.toFixed(1)}×`.padStart(8)}${`${speedP95.toFixed(1)}×`.padStart(8)}   ${'≥ 2× (on p50)'.padEnd(22)}${met(speedP50 >= 2)}`,
+  );
   const conn = stat(connectMs);
   row('(c) Call → connect received by the simulator', conn, 'p95 < 1500', met(conn.p95 < 1500));
 }

@@ -41,7 +41,11 @@ import { chromiumLaunchOptions } from '../support/chromium.ts';
 import { memoryLogger } from '../support/test-log.ts';
 import { PAGE_CLOCK, machineLine, stat, type Stat } from './page-clock.ts';
 
-const values = cliOptions('usage: node test/bench/threads-ui.bench.ts [--data-dir DIR] [--runs 20] [--scroll 20000]', { 'data-dir': { type: 'string' }, runs: { type: 'string', default: '20' }, scroll: { type: 'string', default: '20000' } });
+const values = cliOptions('usage: node test/bench/threads-ui.bench.ts [--data-dir DIR] [--runs 20] [--scroll 20000]', {
+  'data-dir': { type: 'string' },
+  runs: { type: 'string', default: '20' },
+  scroll: { type: 'string', default: '20000' },
+});
 const RUNS = cliNumber('runs', values.runs, 1);
 const SCROLL = cliNumber('scroll', values.scroll, 1);
 const dir = path.resolve(values['data-dir'] ?? path.join(tmpdir(), 'switchboard-bench-1m'));
@@ -50,24 +54,44 @@ const MB = 1024 * 1024;
 if (!existsSync(path.join(dir, 'switchboard.db'))) {
   mkdirSync(dir, { recursive: true });
   console.log(`seeding ${dir} with test/bench/threads.bench.ts (1,000,000 items; about a minute or two)…`);
-  const r = spawnSync(process.execPath, [path.join(import.meta.dirname, 'threads.bench.ts'), '--data-dir', dir, '--runs', '5'], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [path.join(import.meta.dirname, 'threads.bench.ts'), '--data-dir', dir, '--runs', '5'], {
+    stdio: 'inherit',
+  });
   if (r.status !== 0) throw new Error('seeding failed');
   console.log('');
 }
 
 // The two threads, their newest page and the item 20,000 back in the long one.
 const ro = new DatabaseSync(path.join(dir, 'switchboard.db'), { readOnly: true });
-const counts = ro.prepare('SELECT thread_id AS id, COUNT(*) AS n FROM items GROUP BY thread_id ORDER BY n DESC').all() as Array<{ id: number; n: number }>;
+const counts = ro.prepare('SELECT thread_id AS id, COUNT(*) AS n FROM items GROUP BY thread_id ORDER BY n DESC').all() as Array<{
+  id: number;
+  n: number;
+}>;
 const big = counts[0]!;
 const small = counts.find((c) => Number(c.n) === 100) ?? counts.at(-1)!;
-const newest = (threadId: number): number[] => (ro.prepare('SELECT id FROM items WHERE thread_id = ? ORDER BY at DESC, id DESC LIMIT 60').all(threadId) as Array<{ id: number }>).map((r) => Number(r.id));
-const nameOf = (threadId: number): string => String((ro.prepare('SELECT c.profile_name AS name FROM threads t JOIN contacts c ON c.id = t.contact_id WHERE t.id = ?').get(threadId) as { name: string }).name);
+const newest = (threadId: number): number[] =>
+  (ro.prepare('SELECT id FROM items WHERE thread_id = ? ORDER BY at DESC, id DESC LIMIT 60').all(threadId) as Array<{ id: number }>).map(
+    (r) => Number(r.id),
+  );
+const nameOf = (threadId: number): string =>
+  String(
+    (
+      ro.prepare('SELECT c.profile_name AS name FROM threads t JOIN contacts c ON c.id = t.contact_id WHERE t.id = ?').get(threadId) as {
+        name: string;
+      }
+    ).name,
+  );
 const names = { big: nameOf(Number(big.id)), small: nameOf(Number(small.id)) };
 const bigIds = newest(Number(big.id));
 const smallIds = newest(Number(small.id));
-const deep = ro.prepare('SELECT at, id FROM items WHERE thread_id = ? ORDER BY at DESC, id DESC LIMIT 1 OFFSET ?').get(big.id, SCROLL - 1) as { at: string; id: number };
+const deep = ro
+  .prepare('SELECT at, id FROM items WHERE thread_id = ? ORDER BY at DESC, id DESC LIMIT 1 OFFSET ?')
+  .get(big.id, SCROLL - 1) as { at: string; id: number };
 const totalItems = Number((ro.prepare('SELECT COUNT(*) AS n FROM items').get() as { n: number }).n);
-const oldestId = Number((ro.prepare("SELECT id FROM items WHERE thread_id = ? AND type = 'text' ORDER BY at ASC, id ASC LIMIT 1").get(big.id) as { id: number }).id);
+const oldestId = Number(
+  (ro.prepare("SELECT id FROM items WHERE thread_id = ? AND type = 'text' ORDER BY at ASC, id ASC LIMIT 1").get(big.id) as { id: number })
+    .id,
+);
 const recentId = bigIds[30]!;
 ro.close();
 // Unique words for the jump measurement (idempotent; the FTS update trigger re-indexes them).
@@ -87,7 +111,16 @@ let browser = null as Browser | null;
 async function main(): Promise<void> {
   const machine = `${machineLine()}, before the run`;
   const { log } = memoryLogger();
-  services = await startAppServices({ dataDir: dir, version: '0.0.0-bench', host: 'browser-host', log, secrets: new MemorySecrets(), configStore: confFactory, webhookPort: 0, localtunnelHost: 'http://127.0.0.1:1' });
+  services = await startAppServices({
+    dataDir: dir,
+    version: '0.0.0-bench',
+    host: 'browser-host',
+    log,
+    secrets: new MemorySecrets(),
+    configStore: confFactory,
+    webhookPort: 0,
+    localtunnelHost: 'http://127.0.0.1:1',
+  });
   await services.connection.stop();
   host = await startBrowserHost({ services, rendererDir: path.resolve(import.meta.dirname, '../../out/renderer'), port: 0, log });
   browser = await chromium.launch(chromiumLaunchOptions(['--enable-precise-memory-info']));
@@ -114,7 +147,14 @@ async function main(): Promise<void> {
       await page.waitForTimeout(300); // the debounced search has settled
     }
     const sel = ids.map((i) => `[data-testid="timeline"] [data-testid="item-${i}"]`).join(', ');
-    const appear = page.evaluate(([s]) => (globalThis as unknown as { __appear: (s: string, t: number) => Promise<{ dom: number; painted: number } | null> }).__appear(s!, 10_000), [sel]);
+    const appear = page.evaluate(
+      ([s]) =>
+        (globalThis as unknown as { __appear: (s: string, t: number) => Promise<{ dom: number; painted: number } | null> }).__appear(
+          s!,
+          10_000,
+        ),
+      [sel],
+    );
     await row.click();
     const shown = await appear;
     const clicked = (await page.evaluate(`window.__clicks["thread-row-${id}"]`)) as number;
@@ -142,7 +182,9 @@ async function main(): Promise<void> {
   }
   // Strictly alternating, so every open replaces the other thread's timeline.
   async function series(via: Via): Promise<void> {
-    process.stdout.write(`opening threads from the ${via === 'search' ? 'search results (one row listed)' : 'full thread list (2,000 rows)'}: ${RUNS}× each, alternating `);
+    process.stdout.write(
+      `opening threads from the ${via === 'search' ? 'search results (one row listed)' : 'full thread list (2,000 rows)'}: ${RUNS}× each, alternating `,
+    );
     await open('big', via, false);
     await open('small', via, false);
     for (let i = 0; i < RUNS; i++) {
@@ -187,7 +229,13 @@ async function main(): Promise<void> {
   const scrolled = (await page.evaluate(
     async ([deepId, timeoutMs]) => {
       // Runs in the page: scroll the timeline to its top until the item SCROLL back is rendered.
-      const g = globalThis as unknown as { document: { querySelector: (s: string) => { scrollTop: number; querySelectorAll: (s: string) => ArrayLike<{ dataset: Record<string, string> }> } | null } };
+      const g = globalThis as unknown as {
+        document: {
+          querySelector: (
+            s: string,
+          ) => { scrollTop: number; querySelectorAll: (s: string) => ArrayLike<{ dataset: Record<string, string> }> } | null;
+        };
+      };
       const el = g.document.querySelector('[data-testid="timeline"]')!;
       const end = Date.now() + timeoutMs!;
       let minId = Infinity;
@@ -208,7 +256,11 @@ async function main(): Promise<void> {
     [Number(deep.id), 300_000],
   )) as { ok: boolean; minId: number; steps: number };
   const scrollSeconds = (performance.now() - t0) / 1000;
-  process.stdout.write(scrolled.ok ? `done in ${scrollSeconds.toFixed(1)} s\n` : `gave up after ${scrollSeconds.toFixed(1)} s (oldest item on screen ${scrolled.minId})\n`);
+  process.stdout.write(
+    scrolled.ok
+      ? `done in ${scrollSeconds.toFixed(1)} s\n`
+      : `gave up after ${scrollSeconds.toFixed(1)} s (oldest item on screen ${scrolled.minId})\n`,
+  );
   await page.waitForTimeout(500);
   const after = await heap();
   await cdp.detach();
@@ -249,7 +301,11 @@ async function main(): Promise<void> {
   console.log(`${'open thread: click → first items (ms)'.padEnd(52)}${'runs'.padStart(5)}${'p50'.padStart(8)}${'p95'.padStart(8)}`);
   for (const via of ['search', 'list'] as const) {
     const o = openMs[via];
-    console.log(via === 'search' ? '  from the search results (one row listed)' : `  from the full thread list (${listedRows.toLocaleString('en')} rows)`);
+    console.log(
+      via === 'search'
+        ? '  from the search results (one row listed)'
+        : `  from the full thread list (${listedRows.toLocaleString('en')} rows)`,
+    );
     const b = stat(o.big);
     const s = stat(o.small);
     row(`    ${Number(big.n).toLocaleString('en')}-item thread, in DOM`, stat(o.bigDom));
@@ -257,20 +313,29 @@ async function main(): Promise<void> {
     row(`    ${Number(big.n).toLocaleString('en')}-item thread, painted`, b);
     row(`    ${Number(small.n).toLocaleString('en')}-item thread, painted (baseline)`, s);
     const r50 = b.p50 / s.p50;
-    console.log(`    long ÷ short (painted): p50 ${r50.toFixed(2)}×, p95 ${(b.p95 / s.p95).toFixed(2)}×   target ≤ 1.5× (p50)   ${r50 <= 1.5 ? 'MET' : 'MISSED'}`);
+    console.log(
+      `    long ÷ short (painted): p50 ${r50.toFixed(2)}×, p95 ${(b.p95 / s.p95).toFixed(2)}×   target ≤ 1.5× (p50)   ${r50 <= 1.5 ? 'MET' : 'MISSED'}`,
+    );
   }
-  const heapRow = (label: string, h: { perf: number; cdpUsed: number; afterGc: number }) => console.log(`${label.padEnd(40)}${mb(h.perf).padStart(22)}${mb(h.cdpUsed).padStart(14)}${mb(h.afterGc).padStart(18)}`);
-  console.log(`${'JS heap, long thread + full list open'.padEnd(40)}${'performance.memory'.padStart(22)}${'CDP used'.padStart(14)}${'after forced GC'.padStart(18)}`);
+  const heapRow = (label: string, h: { perf: number; cdpUsed: number; afterGc: number }) =>
+    console.log(`${label.padEnd(40)}${mb(h.perf).padStart(22)}${mb(h.cdpUsed).padStart(14)}${mb(h.afterGc).padStart(18)}`);
+  console.log(
+    `${'JS heap, long thread + full list open'.padEnd(40)}${'performance.memory'.padStart(22)}${'CDP used'.padStart(14)}${'after forced GC'.padStart(18)}`,
+  );
   heapRow('  after opening it (baseline)', before);
   heapRow(`  after scrolling up ${SCROLL.toLocaleString('en')} items`, after);
   const worst = Math.max(after.perf, after.cdpUsed);
   const jo = stat(jumps.old);
   const jr = stat(jumps.recent);
-  console.log(`${'jump to a search hit: click → item in DOM (ms)'.padEnd(52)}${'runs'.padStart(5)}${'p50'.padStart(8)}${'p95'.padStart(8)}`);
+  console.log(
+    `${'jump to a search hit: click → item in DOM (ms)'.padEnd(52)}${'runs'.padStart(5)}${'p50'.padStart(8)}${'p95'.padStart(8)}`,
+  );
   row(`  the oldest of ${Number(big.n).toLocaleString('en')} items`, jo);
   row('  one on the newest page (baseline)', jr);
   console.log(`  old ÷ recent: p50 ${(jo.p50 / jr.p50).toFixed(2)}×   target ≤ 2× (p50)   ${jo.p50 / jr.p50 <= 2 ? 'MET' : 'MISSED'}`);
-  console.log(`  scrolled ${scrolled.ok ? SCROLL.toLocaleString('en') : `only to item ${scrolled.minId}`} items in ${scrollSeconds.toFixed(1)} s (${scrolled.steps} scrolls to the top); heap before GC ${(worst / MB).toFixed(1)} MB   target < 200 MB   ${scrolled.ok && worst < 200 * MB ? 'MET' : 'MISSED'}`);
+  console.log(
+    `  scrolled ${scrolled.ok ? SCROLL.toLocaleString('en') : `only to item ${scrolled.minId}`} items in ${scrollSeconds.toFixed(1)} s (${scrolled.steps} scrolls to the top); heap before GC ${(worst / MB).toFixed(1)} MB   target < 200 MB   ${scrolled.ok && worst < 200 * MB ? 'MET' : 'MISSED'}`,
+  );
 }
 
 async function cleanup(): Promise<void> {

@@ -19,7 +19,11 @@ import { cliNumber, cliOptions } from '../support/cli.ts';
 import { openDatabase, transaction } from '../../main/storage/database.ts';
 import { ThreadStore } from '../../main/threads/thread-store.ts';
 
-const values = cliOptions('usage: node test/bench/threads.bench.ts [--items 1000000] [--data-dir DIR] [--runs 50]', { items: { type: 'string', default: '1000000' }, 'data-dir': { type: 'string' }, runs: { type: 'string', default: '50' } });
+const values = cliOptions('usage: node test/bench/threads.bench.ts [--items 1000000] [--data-dir DIR] [--runs 50]', {
+  items: { type: 'string', default: '1000000' },
+  'data-dir': { type: 'string' },
+  runs: { type: 'string', default: '50' },
+});
 const TOTAL = cliNumber('items', values.items, 1000);
 const RUNS = cliNumber('runs', values.runs, 1);
 const CUSTOMERS = 2000;
@@ -28,10 +32,14 @@ const fresh = !existsSync(path.join(dir, 'switchboard.db'));
 const db = openDatabase(dir);
 const store = new ThreadStore(db);
 
-const WORDS = 'pão queijo entrega amanhã horário pedido obrigado bolo café aberto fechado sábado domingo preço troco pix cartão encomenda festa aniversário'.split(' ');
+const WORDS =
+  'pão queijo entrega amanhã horário pedido obrigado bolo café aberto fechado sábado domingo preço troco pix cartão encomenda festa aniversário'.split(
+    ' ',
+  );
 let rnd = 42;
-const random = (): number => ((rnd = (rnd * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-const sentence = (i: number): string => Array.from({ length: 6 + (i % 8) }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' ') + ` #${i}`;
+const random = (): number => (rnd = (rnd * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+const sentence = (i: number): string =>
+  Array.from({ length: 6 + (i % 8) }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' ') + ` #${i}`;
 
 if (fresh) {
   const t0 = performance.now();
@@ -39,13 +47,21 @@ if (fresh) {
   const threadIds: number[] = [];
   transaction(db, () => {
     for (let c = 0; c < CUSTOMERS; c++) {
-      const contactId = store.contactFor({ waId: `55119${String(c).padStart(8, '0')}`, userId: null, parentUserId: null, profileName: `Customer ${c}`, username: null });
+      const contactId = store.contactFor({
+        waId: `55119${String(c).padStart(8, '0')}`,
+        userId: null,
+        parentUserId: null,
+        profileName: `Customer ${c}`,
+        username: null,
+      });
       threadIds.push(store.threadIdOf(contactId));
     }
   });
   // Thread 0: 100,000 items; thread 1: 100 items; the rest share what is left.
   const plan = (n: number): number => (n < 100_000 ? 0 : n < 100_100 ? 1 : 2 + ((n - 100_100) % (CUSTOMERS - 2)));
-  const insert = db.prepare("INSERT INTO items (thread_id, kind, meta_id, direction, at, type, body, status, status_rank, data) VALUES (?, 'message', ?, ?, ?, 'text', ?, NULL, 0, '{}')");
+  const insert = db.prepare(
+    "INSERT INTO items (thread_id, kind, meta_id, direction, at, type, body, status, status_rank, data) VALUES (?, 'message', ?, ?, ?, 'text', ?, NULL, 0, '{}')",
+  );
   const BATCH = 20_000;
   for (let start = 0; start < TOTAL; start += BATCH) {
     transaction(db, () => {
@@ -54,9 +70,13 @@ if (fresh) {
       }
     });
   }
-  db.exec('UPDATE threads SET last_item_at = (SELECT MAX(at) FROM items WHERE items.thread_id = threads.id), last_item_id = (SELECT MAX(id) FROM items WHERE items.thread_id = threads.id)');
+  db.exec(
+    'UPDATE threads SET last_item_at = (SELECT MAX(at) FROM items WHERE items.thread_id = threads.id), last_item_id = (SELECT MAX(id) FROM items WHERE items.thread_id = threads.id)',
+  );
   db.exec('ANALYZE');
-  console.log(`seeded ${TOTAL.toLocaleString('en')} items for ${CUSTOMERS} customers in ${((performance.now() - t0) / 1000).toFixed(1)} s (${dir})`);
+  console.log(
+    `seeded ${TOTAL.toLocaleString('en')} items for ${CUSTOMERS} customers in ${((performance.now() - t0) / 1000).toFixed(1)} s (${dir})`,
+  );
 } else {
   console.log(`reusing ${dir}`);
 }
@@ -70,16 +90,25 @@ function measure(fn: () => unknown): { p50: number; p95: number; mean: number } 
     t.push(performance.now() - s);
   }
   t.sort((a, b) => a - b);
-  return { p50: t[Math.floor(t.length * 0.5)]!, p95: t[Math.min(t.length - 1, Math.floor(t.length * 0.95))]!, mean: t.reduce((a, b) => a + b, 0) / t.length };
+  return {
+    p50: t[Math.floor(t.length * 0.5)]!,
+    p95: t[Math.min(t.length - 1, Math.floor(t.length * 0.95))]!,
+    mean: t.reduce((a, b) => a + b, 0) / t.length,
+  };
 }
 
-const counts = db.prepare('SELECT thread_id, COUNT(*) AS n FROM items GROUP BY thread_id ORDER BY n DESC').all() as Array<{ thread_id: number; n: number }>;
+const counts = db.prepare('SELECT thread_id, COUNT(*) AS n FROM items GROUP BY thread_id ORDER BY n DESC').all() as Array<{
+  thread_id: number;
+  n: number;
+}>;
 const big = counts[0]!;
 const small = counts.find((c) => Number(c.n) === 100) ?? counts.at(-1)!;
 const pageBig = measure(() => store.timeline(Number(big.thread_id), { limit: 50 }));
 const pageSmall = measure(() => store.timeline(Number(small.thread_id), { limit: 50 }));
 // A page deep in the long thread (keyset cursor from the middle).
-const mid = db.prepare('SELECT at, id FROM items WHERE thread_id = ? ORDER BY at DESC, id DESC LIMIT 1 OFFSET 50000').get(big.thread_id) as { at: string; id: number };
+const mid = db
+  .prepare('SELECT at, id FROM items WHERE thread_id = ? ORDER BY at DESC, id DESC LIMIT 1 OFFSET 50000')
+  .get(big.thread_id) as { at: string; id: number };
 const pageDeep = measure(() => store.timeline(Number(big.thread_id), { limit: 50, before: { at: mid.at, id: Number(mid.id) } }));
 
 // What an owner searches for: something specific from months ago (here: the number a message
@@ -109,5 +138,7 @@ console.log(`search LIKE '%…%', specific term     ${f(like)}`);
 console.log(`search FTS5, common word             ${f(ftsCommon)}`);
 console.log(`search LIKE '%…%', common word       ${f(likeCommon)}`);
 const speedup = like.p50 / fts.p50;
-console.log(`  FTS speed-up ${speedup.toFixed(0)}× (target ≥ 50×) ${speedup >= 50 ? 'MET' : 'MISSED'}; FTS p95 ${fts.p95.toFixed(2)} ms (target < 50 ms) ${fts.p95 < 50 ? 'MET' : 'MISSED'}`);
+console.log(
+  `  FTS speed-up ${speedup.toFixed(0)}× (target ≥ 50×) ${speedup >= 50 ? 'MET' : 'MISSED'}; FTS p95 ${fts.p95.toFixed(2)} ms (target < 50 ms) ${fts.p95 < 50 ? 'MET' : 'MISSED'}`,
+);
 db.close();

@@ -18,7 +18,11 @@ import { cliNumber, cliOptions } from '../support/cli.ts';
 import { DatabaseSync } from 'node:sqlite';
 import { signBody } from '../../main/webhooks/signature.ts';
 
-const values = cliOptions('usage: node test/bench/webhook-receiver.bench.ts [--seconds 5] [--rate 2000] [--concurrency 64]', { seconds: { type: 'string', default: '5' }, rate: { type: 'string', default: '2000' }, concurrency: { type: 'string', default: '64' } });
+const values = cliOptions('usage: node test/bench/webhook-receiver.bench.ts [--seconds 5] [--rate 2000] [--concurrency 64]', {
+  seconds: { type: 'string', default: '5' },
+  rate: { type: 'string', default: '2000' },
+  concurrency: { type: 'string', default: '64' },
+});
 const SECONDS = cliNumber('seconds', values.seconds, 1, { integer: false });
 const RATE = cliNumber('rate', values.rate, 1);
 const CONCURRENCY = cliNumber('concurrency', values.concurrency, 1);
@@ -43,7 +47,30 @@ function nextBody(): { body: Buffer; sig: string } {
   const i = seq++;
   const payload = {
     object: 'whatsapp_business_account',
-    entry: [{ id: '1000', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '5511900000000', phone_number_id: '2000' }, contacts: [{ profile: { name: 'Bench' }, wa_id: '5511987654321' }], messages: [{ from: '5511987654321', id: `wamid.BENCH${i}`, timestamp: String(1_700_000_000 + i), type: 'text', text: { body: `message number ${i} from the benchmark` } }] } }] }],
+    entry: [
+      {
+        id: '1000',
+        changes: [
+          {
+            field: 'messages',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: '5511900000000', phone_number_id: '2000' },
+              contacts: [{ profile: { name: 'Bench' }, wa_id: '5511987654321' }],
+              messages: [
+                {
+                  from: '5511987654321',
+                  id: `wamid.BENCH${i}`,
+                  timestamp: String(1_700_000_000 + i),
+                  type: 'text',
+                  text: { body: `message number ${i} from the benchmark` },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
   };
   const body = Buffer.from(JSON.stringify(payload));
   return { body, sig: signBody(body, SECRET) };
@@ -53,10 +80,20 @@ function send(agent: Agent, port: number): Promise<number> {
   const { body, sig } = nextBody();
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/webhook', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length, 'x-hub-signature-256': sig } }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve(performance.now() - t0) : reject(new Error(`HTTP ${res.statusCode}`))));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/webhook',
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': body.length, 'x-hub-signature-256': sig },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve(performance.now() - t0) : reject(new Error(`HTTP ${res.statusCode}`))));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -89,7 +126,12 @@ async function fixedRate(port: number): Promise<Result> {
     const due = start + (i * 1000) / RATE;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    pending.push(send(agent, port).then((ms) => void lat.push(ms), () => void errors++));
+    pending.push(
+      send(agent, port).then(
+        (ms) => void lat.push(ms),
+        () => void errors++,
+      ),
+    );
   }
   await Promise.all(pending);
   agent.destroy();
@@ -117,13 +159,16 @@ async function saturation(port: number): Promise<Result> {
   return summarise(lat, errors, (performance.now() - start) / 1000);
 }
 
-const fmt = (r: Result) => `${r.throughput.toFixed(0).padStart(6)} req/s   p50 ${r.p50.toFixed(2).padStart(6)} ms   p99 ${r.p99.toFixed(2).padStart(6)} ms   (${r.ok} ok, ${r.errors} errors)`;
+const fmt = (r: Result) =>
+  `${r.throughput.toFixed(0).padStart(6)} req/s   p50 ${r.p50.toFixed(2).padStart(6)} ms   p99 ${r.p99.toFixed(2).padStart(6)} ms   (${r.ok} ok, ${r.errors} errors)`;
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'sb-bench-'));
 const bare = await startProcess([path.join(here, 'bare-server.ts'), '0']);
 const real = await startProcess([path.join(here, '../support/receiver-process.ts'), dataDir, '0', SECRET]);
 
-console.log(`Webhook receiver benchmark — ${SECONDS} s per phase, ${RATE} req/s offered, ${CONCURRENCY} connections, node ${process.version}`);
+console.log(
+  `Webhook receiver benchmark — ${SECONDS} s per phase, ${RATE} req/s offered, ${CONCURRENCY} connections, node ${process.version}`,
+);
 const seqBefore = seq;
 const bareFixed = await fixedRate(bare.port);
 const bareSat = await saturation(bare.port);
@@ -150,7 +195,11 @@ console.log(`saturation   receiver ${fmt(realSat)}`);
 console.log('');
 const ratio = realSat.throughput / bareSat.throughput;
 console.log(`receiver/bare throughput at saturation: ${ratio.toFixed(2)} (target ≥ 0.50) ${ratio >= 0.5 ? 'MET' : 'MISSED'}`);
-console.log(`receiver p99 at ${RATE} req/s offered: ${realFixed.p99.toFixed(2)} ms (target < 25 ms) ${realFixed.p99 < 25 ? 'MET' : 'MISSED'}`);
+console.log(
+  `receiver p99 at ${RATE} req/s offered: ${realFixed.p99.toFixed(2)} ms (target < 25 ms) ${realFixed.p99 < 25 ? 'MET' : 'MISSED'}`,
+);
 const acked = realFixed.ok + realSat.ok;
-console.log(`inbox: ${inboxRows} rows, ${distinct} distinct, ${acked} acknowledged of ${sentToReal} sent; integrity ${integrity} — ${inboxRows === acked && distinct === inboxRows ? 'every acknowledged event present exactly once' : 'MISMATCH'}`);
+console.log(
+  `inbox: ${inboxRows} rows, ${distinct} distinct, ${acked} acknowledged of ${sentToReal} sent; integrity ${integrity} — ${inboxRows === acked && distinct === inboxRows ? 'every acknowledged event present exactly once' : 'MISMATCH'}`,
+);
 void sentToBare;

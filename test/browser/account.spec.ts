@@ -82,7 +82,8 @@ test('the check shows each step as it runs, and "Save anyway" saves a failing ac
   await expect(page.getByTestId('connect-steps').locator('li')).toHaveCount(6);
   await expect(page.getByTestId('connect-step-webhooks')).toHaveAttribute('data-state', 'failed');
   await expect(page.getByTestId('connect-step-webhooks')).toContainText('No WhatsApp Business Account with id 2999999999999999');
-  for (const id of ['token', 'phone', 'app', 'settings', 'health']) await expect(page.getByTestId(`connect-step-${id}`)).toHaveAttribute('data-state', 'ok');
+  for (const id of ['token', 'phone', 'app', 'settings', 'health'])
+    await expect(page.getByTestId(`connect-step-${id}`)).toHaveAttribute('data-state', 'ok');
   await page.getByTestId('connect-save-anyway').click();
   await expect(page.getByTestId('account-connected')).toBeVisible();
 });

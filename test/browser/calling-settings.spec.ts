@@ -117,11 +117,17 @@ test('every calling setting changed through the UI is exactly what the server th
       ],
     },
     audio: { additional_codecs: ['PCMA', 'PCMU'] },
-    voicemail: { status: 'ENABLED', triggers: ['TIMEOUT'], audio: { default: { timeout_seconds: 25, announcement_media_id: expect.any(Number) as unknown as number } } },
+    voicemail: {
+      status: 'ENABLED',
+      triggers: ['TIMEOUT'],
+      audio: { default: { timeout_seconds: 25, announcement_media_id: expect.any(Number) as unknown as number } },
+    },
     sip: { status: 'DISABLED' },
   });
   // The uploaded greeting is Ogg/Opus, 3 s, stored for the voicemail use case.
-  const mediaId = String(((calling['voicemail'] as { audio: { default: { announcement_media_id: number } } }).audio.default.announcement_media_id));
+  const mediaId = String(
+    (calling['voicemail'] as { audio: { default: { announcement_media_id: number } } }).audio.default.announcement_media_id,
+  );
   const media = h.sim.media.get(mediaId)!;
   expect(media).toMatchObject({ mimeType: 'audio/ogg', useCase: 'call_voicemail_announcement' });
   expect(oggOpusInfo(media.bytes)?.durationS).toBeCloseTo(3, 1);

@@ -23,7 +23,9 @@ import { until } from '../support/until.ts';
 const BUSINESS_TONE = 440;
 const CUSTOMER_TONE = 1000;
 const TOL = 15;
-const seed = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../sim/seed.default.json'), 'utf8')) as { users: Array<{ wa_id?: string; name: string }> };
+const seed = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../sim/seed.default.json'), 'utf8')) as {
+  users: Array<{ wa_id?: string; name: string }>;
+};
 const ana = seed.users[0]!;
 const shotsDir = path.resolve(import.meta.dirname, '../screenshots/calls');
 
@@ -36,7 +38,9 @@ test.beforeAll(async () => {
   const wav = path.join(wavDir, 'mic-440hz.wav');
   // 2 s of 440 Hz is a whole number of cycles: Chromium loops the file without a click.
   writeFileSync(wav, encodeWav(toneSamples({ frequency: BUSINESS_TONE, amplitude: 0.5 }, 96_000, 1)));
-  browser = await chromium.launch(chromiumLaunchOptions([`--use-file-for-fake-audio-capture=${wav}`, '--allow-loopback-in-peer-connection']));
+  browser = await chromium.launch(
+    chromiumLaunchOptions([`--use-file-for-fake-audio-capture=${wav}`, '--allow-loopback-in-peer-connection']),
+  );
   mkdirSync(shotsDir, { recursive: true });
 });
 test.afterAll(async () => {
@@ -140,13 +144,26 @@ async function setup(): Promise<{ controlUrl: string; page: Page }> {
   const c = sim.credentials();
   const { log } = memoryLogger();
   services = await startAppServices({ ...testServiceOptions(log), localtunnelHost: 'http://127.0.0.1:1' });
-  const res = await services.dispatch('connectAccount', { graphBaseUrl: c.graphBaseUrl, apiVersion: c.apiVersion, accessToken: c.accessToken, appSecret: c.appSecret, appId: c.appId, wabaId: c.wabaId, phoneNumberId: c.phoneNumberId });
+  const res = await services.dispatch('connectAccount', {
+    graphBaseUrl: c.graphBaseUrl,
+    apiVersion: c.apiVersion,
+    accessToken: c.accessToken,
+    appSecret: c.appSecret,
+    appId: c.appId,
+    wabaId: c.wabaId,
+    phoneNumberId: c.phoneNumberId,
+  });
   expect(res).toMatchObject({ ok: true, result: { saved: true } });
   await services.connection.stop();
   const set = await fetch(`${c.graphBaseUrl}/${c.apiVersion}/${c.phoneNumberId}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${c.accessToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ webhook_configuration: { override_callback_uri: `http://127.0.0.1:${services.receiver.port}/webhook`, verify_token: services.account.verifyToken() } }),
+    body: JSON.stringify({
+      webhook_configuration: {
+        override_callback_uri: `http://127.0.0.1:${services.receiver.port}/webhook`,
+        verify_token: services.account.verifyToken(),
+      },
+    }),
   });
   expect(set.status).toBe(200);
   host = await startBrowserHost({ services, rendererDir: 'out/renderer', port: 0, log });
@@ -160,12 +177,17 @@ async function setup(): Promise<{ controlUrl: string; page: Page }> {
 }
 
 async function placeCall(controlUrl: string, body: Record<string, unknown>): Promise<string> {
-  const res = await fetch(`${controlUrl}/users/${ana.wa_id}/call`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${controlUrl}/users/${ana.wa_id}/call`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   expect(res.status).toBe(201);
   return ((await res.json()) as { id: string }).id;
 }
 
-const callActions = () => sim!.ctx.sent.filter((x) => x.kind === 'call-action').map((x) => `${String((x.body as { action?: string }).action)}:${x.status}`);
+const callActions = () =>
+  sim!.ctx.sent.filter((x) => x.kind === 'call-action').map((x) => `${String((x.body as { action?: string }).action)}:${x.status}`);
 
 async function shoot(p: Page, name: string): Promise<void> {
   for (const scheme of ['light', 'dark'] as const) {
@@ -178,7 +200,11 @@ async function shoot(p: Page, name: string): Promise<void> {
 
 /** Customer calls with a 1000 Hz phone; the owner answers in the UI; both tones are measured. */
 async function answeredCall(controlUrl: string, p: Page, opts: { screenshots?: boolean } = {}) {
-  const customer = createPhonePeer({ label: 'customer', metaShaped: true, source: { kind: 'tone', frequency: CUSTOMER_TONE, amplitude: 0.3 } });
+  const customer = createPhonePeer({
+    label: 'customer',
+    metaShaped: true,
+    source: { kind: 'tone', frequency: CUSTOMER_TONE, amplitude: 0.3 },
+  });
   peers.push(customer);
   const callId = await placeCall(controlUrl, { sdp: await customer.createOffer() });
 
@@ -205,16 +231,26 @@ async function answeredCall(controlUrl: string, p: Page, opts: { screenshots?: b
   await customer.applyAnswer(answer.sdp);
   await customer.waitForConnected(15_000);
   customer.startSending();
-  await fetch(`${controlUrl}/calls/${callId}/media`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ receiving: true }) });
+  await fetch(`${controlUrl}/calls/${callId}/media`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ receiving: true }),
+  });
 
-  await customer.waitFor(() => Math.abs(customer.analyze(400).frequency - BUSINESS_TONE) <= TOL && customer.analyze(400).rms > 0.01, 15_000, 'customer hears 440 Hz');
+  await customer.waitFor(
+    () => Math.abs(customer.analyze(400).frequency - BUSINESS_TONE) <= TOL && customer.analyze(400).rms > 0.01,
+    15_000,
+    'customer hears 440 Hz',
+  );
   const heardByCustomer = customer.analyze(400);
   const inPage = await until('the app hears 1000 Hz', async () => {
     const m = await measure(p);
     return m && m.packetsReceived > 25 && Math.abs(m.frequency - CUSTOMER_TONE) <= TOL ? m : null;
   });
   expect(inPage.pcs).toBe(1);
-  console.log(`[calls] customer heard ${heardByCustomer.frequency.toFixed(1)} Hz (rms ${heardByCustomer.rms.toFixed(3)}); app heard ${inPage.frequency.toFixed(1)} Hz (${inPage.packetsReceived} packets)`);
+  console.log(
+    `[calls] customer heard ${heardByCustomer.frequency.toFixed(1)} Hz (rms ${heardByCustomer.rms.toFixed(3)}); app heard ${inPage.frequency.toFixed(1)} Hz (${inPage.packetsReceived} packets)`,
+  );
   return { customer, callId };
 }
 
@@ -253,7 +289,10 @@ test('an incoming call is answered with audio both ways, muted, sent DTMF, and h
   await expect(p.getByTestId('call-ended')).toHaveAttribute('data-outcome', 'completed');
   await until('terminate sent', () => callActions().includes('terminate:200'));
   expect(callActions()).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
-  await until('peer connection closed', async () => (await p.evaluate('window.__pcs.every((pc) => pc.connectionState === "closed")')) === true);
+  await until(
+    'peer connection closed',
+    async () => (await p.evaluate('window.__pcs.every((pc) => pc.connectionState === "closed")')) === true,
+  );
 });
 
 test('no audio from the customer: "Reconnecting…" with the seconds, and the call ends only after WhatsApp\'s 30 s (media watchdog)', async () => {
@@ -279,7 +318,11 @@ test('an outgoing call: Calling… → Ringing… → connected with audio both 
   const { controlUrl, page: p } = await setup();
   const json = { 'content-type': 'application/json' };
   await fetch(`${controlUrl}/users/${ana.wa_id}/messages`, { method: 'POST', headers: json, body: JSON.stringify({ text: 'Me liga?' }) });
-  await fetch(`${controlUrl}/users/${ana.wa_id}/permission`, { method: 'POST', headers: json, body: JSON.stringify({ response: 'accept', source: 'profile' }) });
+  await fetch(`${controlUrl}/users/${ana.wa_id}/permission`, {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ response: 'accept', source: 'profile' }),
+  });
   const threadId = await until('thread', () => services!.threads.listThreads()[0]?.id);
   await until('permission', async () => {
     const r = await services!.dispatch('getCallPermission', { threadId });
@@ -310,12 +353,18 @@ test('an outgoing call: Calling… → Ringing… → connected with audio both 
   await customer.waitForConnected(15_000);
   customer.startSending();
   await fetch(`${controlUrl}/calls/${callId}/media`, { method: 'POST', headers: json, body: JSON.stringify({ receiving: true }) });
-  await customer.waitFor(() => Math.abs(customer.analyze(400).frequency - BUSINESS_TONE) <= TOL && customer.analyze(400).rms > 0.01, 15_000, 'customer hears 440 Hz');
+  await customer.waitFor(
+    () => Math.abs(customer.analyze(400).frequency - BUSINESS_TONE) <= TOL && customer.analyze(400).rms > 0.01,
+    15_000,
+    'customer hears 440 Hz',
+  );
   const inPage = await until('the app hears 1000 Hz', async () => {
     const m = await measure(p);
     return m && m.packetsReceived > 25 && Math.abs(m.frequency - CUSTOMER_TONE) <= TOL ? m : null;
   });
-  console.log(`[calls] outgoing: customer heard ${customer.analyze(400).frequency.toFixed(1)} Hz; app heard ${inPage.frequency.toFixed(1)} Hz`);
+  console.log(
+    `[calls] outgoing: customer heard ${customer.analyze(400).frequency.toFixed(1)} Hz; app heard ${inPage.frequency.toFixed(1)} Hz`,
+  );
 
   // The customer hangs up.
   await fetch(`${controlUrl}/calls/${callId}/hangup`, { method: 'POST', headers: json, body: '{}' });
@@ -328,9 +377,15 @@ test('an outgoing call whose ACCEPTED status never comes: the customer hears the
   const { controlUrl, page: p } = await setup();
   const json = { 'content-type': 'application/json' };
   // Meta describes ACCEPTED as arriving after the call is established, for auditing; here it never does.
-  expect((await fetch(`${controlUrl}/config`, { method: 'PUT', headers: json, body: JSON.stringify({ acceptedStatus: 'missing' }) })).status).toBe(200);
+  expect(
+    (await fetch(`${controlUrl}/config`, { method: 'PUT', headers: json, body: JSON.stringify({ acceptedStatus: 'missing' }) })).status,
+  ).toBe(200);
   await fetch(`${controlUrl}/users/${ana.wa_id}/messages`, { method: 'POST', headers: json, body: JSON.stringify({ text: 'Me liga?' }) });
-  await fetch(`${controlUrl}/users/${ana.wa_id}/permission`, { method: 'POST', headers: json, body: JSON.stringify({ response: 'accept', source: 'profile' }) });
+  await fetch(`${controlUrl}/users/${ana.wa_id}/permission`, {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ response: 'accept', source: 'profile' }),
+  });
   const threadId = await until('thread', () => services!.threads.listThreads()[0]?.id);
   await until('permission', async () => {
     const r = await services!.dispatch('getCallPermission', { threadId });
@@ -353,7 +408,11 @@ test('an outgoing call whose ACCEPTED status never comes: the customer hears the
   await fetch(`${controlUrl}/calls/${callId}/pickup`, { method: 'POST', headers: json, body: '{}' });
   customer.startSending();
   await expect(p.getByTestId('call-state')).toHaveAttribute('data-state', 'active', { timeout: 10_000 });
-  await customer.waitFor(() => Math.abs(customer.analyze(400).frequency - BUSINESS_TONE) <= TOL && customer.analyze(400).rms > 0.01, 15_000, 'customer hears 440 Hz');
+  await customer.waitFor(
+    () => Math.abs(customer.analyze(400).frequency - BUSINESS_TONE) <= TOL && customer.analyze(400).rms > 0.01,
+    15_000,
+    'customer hears 440 Hz',
+  );
   const statuses = (await (await fetch(`${controlUrl}/webhooks`)).json()) as { posts: Array<{ body: unknown }> };
   expect(statuses.posts.some((x) => JSON.stringify(x.body).includes('ACCEPTED'))).toBe(false);
   console.log(`[calls] no ACCEPTED: customer heard ${customer.analyze(400).frequency.toFixed(1)} Hz`);
@@ -363,8 +422,16 @@ test('an outgoing call whose ACCEPTED status never comes: the customer hears the
 
 async function outgoingRinging(controlUrl: string, p: Page): Promise<{ callId: string }> {
   const json = { 'content-type': 'application/json' };
-  await fetch(`${controlUrl}/users/${ana.wa_id}/messages`, { method: 'POST', headers: json, body: JSON.stringify({ text: 'Pode me ligar' }) });
-  await fetch(`${controlUrl}/users/${ana.wa_id}/permission`, { method: 'POST', headers: json, body: JSON.stringify({ response: 'accept', source: 'profile' }) });
+  await fetch(`${controlUrl}/users/${ana.wa_id}/messages`, {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ text: 'Pode me ligar' }),
+  });
+  await fetch(`${controlUrl}/users/${ana.wa_id}/permission`, {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ response: 'accept', source: 'profile' }),
+  });
   const threadId = await until('thread', () => services!.threads.listThreads()[0]?.id);
   await until('permission', async () => {
     const r = await services!.dispatch('getCallPermission', { threadId });
@@ -406,9 +473,38 @@ async function deliverCallEvent(callId: string, event: 'connect' | 'terminate', 
   const extra = event === 'connect' ? { session: { sdp_type: 'offer', sdp: metaOfferSdp(randomMetaOfferParams()) } } : { status: 'FAILED' };
   const body = JSON.stringify({
     object: 'whatsapp_business_account',
-    entry: [{ id: sim!.business.wabaId, changes: [{ field: 'calls', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: sim!.business.phoneNumberId }, contacts: [{ profile: { name: ana.name }, wa_id: ana.wa_id }], calls: [{ id: callId, from: ana.wa_id, to: sim!.business.displayPhoneNumber, event, timestamp: String(Math.floor(Date.now() / 1000) - ageSeconds), direction: 'USER_INITIATED', ...extra }] } }] }],
+    entry: [
+      {
+        id: sim!.business.wabaId,
+        changes: [
+          {
+            field: 'calls',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { phone_number_id: sim!.business.phoneNumberId },
+              contacts: [{ profile: { name: ana.name }, wa_id: ana.wa_id }],
+              calls: [
+                {
+                  id: callId,
+                  from: ana.wa_id,
+                  to: sim!.business.displayPhoneNumber,
+                  event,
+                  timestamp: String(Math.floor(Date.now() / 1000) - ageSeconds),
+                  direction: 'USER_INITIATED',
+                  ...extra,
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
   });
-  const res = await fetch(`http://127.0.0.1:${services!.receiver.port}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, sim!.business.appSecret) }, body });
+  const res = await fetch(`http://127.0.0.1:${services!.receiver.port}/webhook`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, sim!.business.appSecret) },
+    body,
+  });
   expect(res.status).toBe(200);
 }
 
@@ -427,7 +523,9 @@ test('a terminate that arrives before its connect is respected: missed, never ri
   const { page: p } = await setup();
   await deliverCallEvent('wacid.EARLYEND', 'terminate', 0);
   await deliverCallEvent('wacid.EARLYEND', 'connect', 1);
-  const known = await until('the late connect reached the controller', () => services!.calls.list().find((c) => c.callId === 'wacid.EARLYEND'));
+  const known = await until('the late connect reached the controller', () =>
+    services!.calls.list().find((c) => c.callId === 'wacid.EARLYEND'),
+  );
   expect(known).toMatchObject({ state: 'ended', outcome: 'missed' });
   expect(services!.threads.callItem('wacid.EARLYEND')?.status).toBe('missed');
   await p.waitForTimeout(500);
@@ -439,7 +537,11 @@ test('a second call while one is live waits without ringing; Decline rejects onl
   const { controlUrl, page: p } = await setup();
   await answeredCall(controlUrl, p);
   const jonas = seed.users[1]!;
-  const res = await fetch(`${controlUrl}/users/${jonas.wa_id}/call`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  const res = await fetch(`${controlUrl}/users/${jonas.wa_id}/call`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
   expect(res.status).toBe(201);
   const waiting = p.getByTestId('waiting-call');
   await expect(waiting).toBeVisible();

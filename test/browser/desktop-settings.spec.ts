@@ -89,14 +89,18 @@ test.describe('do not disturb', () => {
     await app.close();
   });
 
-  test('for 1 hour: shown in the status bar; a customer\'s call is recorded but does not ring', async ({ page }) => {
+  test("for 1 hour: shown in the status bar; a customer's call is recorded but does not ring", async ({ page }) => {
     const rings: boolean[] = [];
     app.services.events.subscribe((event, payload) => {
       if (event === 'mediaCommand' && (payload as { command: string }).command === 'ring') rings.push((payload as { on: boolean }).on);
     });
     const ana = defaultSeed.users.find((u) => u.wa_id)!;
     const call = async (): Promise<string> => {
-      const res = await fetch(`${app.creds.controlUrl}/users/${ana.wa_id}/call`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+      const res = await fetch(`${app.creds.controlUrl}/users/${ana.wa_id}/call`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      });
       expect(res.status).toBe(201);
       return ((await res.json()) as { id: string }).id;
     };

@@ -14,7 +14,6 @@ import type { GraphFault } from '../sim/graph-faults.ts';
 import { defaultSeed as seed, startSimApp, until, type SimApp } from '../support/sim-app.ts';
 import { memoryLogger } from '../support/test-log.ts';
 
-
 const root = path.resolve(import.meta.dirname, '..', '..');
 const ana = seed.users[0]!;
 let app: SimApp;
@@ -25,7 +24,12 @@ const previousTimeout = process.env['SWITCHBOARD_GRAPH_TIMEOUT_MS'];
 test.beforeEach(async () => {
   process.env['SWITCHBOARD_GRAPH_TIMEOUT_MS'] = '2500';
   app = await startSimApp({ timeFactor: 1 });
-  host = await startBrowserHost({ services: app.services, rendererDir: path.join(root, 'out', 'renderer'), port: 0, log: memoryLogger().log });
+  host = await startBrowserHost({
+    services: app.services,
+    rendererDir: path.join(root, 'out', 'renderer'),
+    port: 0,
+    log: memoryLogger().log,
+  });
 });
 test.afterEach(async () => {
   await host.close();
@@ -35,11 +39,19 @@ test.afterEach(async () => {
 });
 
 async function control(method: string, pathname: string, body?: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(`${app.creds.controlUrl}${pathname}`, { method, headers: { 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const res = await fetch(`${app.creds.controlUrl}${pathname}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
   expect(res.status, pathname).toBeLessThan(300);
   return (await res.json()) as Record<string, unknown>;
 }
-async function inject(match: { method?: 'GET' | 'POST'; path: string; action?: string; type?: string }, fault: GraphFault, opts: { after?: boolean; count?: number } = {}): Promise<void> {
+async function inject(
+  match: { method?: 'GET' | 'POST'; path: string; action?: string; type?: string },
+  fault: GraphFault,
+  opts: { after?: boolean; count?: number } = {},
+): Promise<void> {
   await control('PUT', '/graph-faults', { rules: [{ match, fault, ...opts }] });
 }
 /** The table's words for a code: the message, then the next step. */
@@ -49,7 +61,8 @@ const said = (code: number): string => {
 };
 
 /** Text messages the business sent to the simulator (answered or not), mark-as-read excluded. */
-const textSends = (): number => app.sim.ctx.sent.filter((s) => s.kind === 'message' && (s.body as { type?: string }).type === 'text').length;
+const textSends = (): number =>
+  app.sim.ctx.sent.filter((s) => s.kind === 'message' && (s.body as { type?: string }).type === 'text').length;
 
 async function openAna(page: Page): Promise<void> {
   await page.goto(host.url);
@@ -93,13 +106,17 @@ test('sending a message → 131047, 130429, no answer: the bubble says why and R
 
   await inject({ method: 'POST', path: '/messages', type: 'text' }, { hang: true });
   const lost = await send('Obrigado!');
-  await expect(lost.getByTestId('message-failed')).toContainText('did not answer within 2.5 s. WhatsApp may have carried it out anyway: check before trying again.');
+  await expect(lost.getByTestId('message-failed')).toContainText(
+    'did not answer within 2.5 s. WhatsApp may have carried it out anyway: check before trying again.',
+  );
   expect(textSends()).toBe(1 + 4 + 1);
 
   // Retry: a new send, once.
   await expect(throttled.getByTestId('message-retry')).toBeVisible();
   await throttled.getByTestId('message-retry').click();
-  await expect(page.locator('[data-kind="message"]').filter({ hasText: 'Pode buscar às 17h.' }).getByTestId('message-status')).toHaveAttribute('data-status', /sent|delivered|read/);
+  await expect(
+    page.locator('[data-kind="message"]').filter({ hasText: 'Pode buscar às 17h.' }).getByTestId('message-status'),
+  ).toHaveAttribute('data-status', /sent|delivered|read/);
   expect(textSends()).toBe(7);
   expect(app.sim.messaging.outbound.filter((m) => JSON.stringify(m.body).includes('Pode buscar às 17h.'))).toHaveLength(1);
 });

@@ -34,7 +34,12 @@ test.beforeAll(async () => {
       outDir: dir,
       emptyOutDir: true,
       minify: false,
-      lib: { entry: path.resolve(import.meta.dirname, '../../renderer/src/media/media-engine.ts'), name: 'SB', formats: ['iife'], fileName: () => 'engine.js' },
+      lib: {
+        entry: path.resolve(import.meta.dirname, '../../renderer/src/media/media-engine.ts'),
+        name: 'SB',
+        formats: ['iife'],
+        fileName: () => 'engine.js',
+      },
     },
   });
   const js = readFileSync(path.join(dir, 'engine.js'));
@@ -102,7 +107,10 @@ test('accepts Meta’s real offer shape: one m=audio, Opus + telephone-event/800
   expect(reports[0]).toMatchObject({ type: 'done', requestId: 'r1' });
   const sdp = reports[0]!.sdp!;
   expect(sdp.match(/^m=.*$/gm)).toEqual([expect.stringMatching(/^m=audio \d+ UDP\/TLS\/RTP\/SAVPF 111 126\r?$/)]);
-  expect([...rtpmapOf(sdp).entries()]).toEqual([[111, 'opus/48000/2'], [126, 'telephone-event/8000']]);
+  expect([...rtpmapOf(sdp).entries()]).toEqual([
+    [111, 'opus/48000/2'],
+    [126, 'telephone-event/8000'],
+  ]);
   expect(sdp).toMatch(/^a=setup:active\r?$/m);
   expect(sdp).toMatch(/^a=sendrecv\r?$/m);
   expect(sdp).toMatch(/^a=fingerprint:sha-256 /m);
@@ -113,12 +121,17 @@ test('accepts Meta’s real offer shape: one m=audio, Opus + telephone-event/800
   expect(took).toBeLessThan(5000); // gathering is bounded
 
   // The microphone is open but not on the sender until attachMicrophone; then it is.
-  const senderTrack = () => page.evaluate(() => (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.map((pc) => pc.getSenders().map((s) => s.track?.kind ?? null)));
+  const senderTrack = () =>
+    page.evaluate(() =>
+      (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.map((pc) => pc.getSenders().map((s) => s.track?.kind ?? null)),
+    );
   expect(await senderTrack()).toEqual([[null]]);
   expect((await run({ requestId: 'r2', localId: 'call-1', command: 'attachMicrophone' }))[1]).toEqual({ type: 'done', requestId: 'r2' });
   expect(await senderTrack()).toEqual([['audio']]);
   await run({ requestId: 'r3', localId: 'call-1', command: 'close' });
-  expect(await page.evaluate(() => (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.map((pc) => pc.connectionState))).toEqual(['closed']);
+  expect(await page.evaluate(() => (window as unknown as { __pcs: RTCPeerConnection[] }).__pcs.map((pc) => pc.connectionState))).toEqual([
+    'closed',
+  ]);
 });
 
 test('prepareOffer offers one m=audio with only Opus/48000 and telephone-event/8000; an actpass answer is taken as active', async () => {

@@ -18,7 +18,9 @@ import { startSimApp, type SimApp } from '../support/sim-app.ts';
 import { memoryLogger } from '../support/test-log.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
-const seed = JSON.parse(readFileSync(path.join(root, 'test/sim/seed.default.json'), 'utf8')) as { users: Array<{ wa_id?: string; name: string }> };
+const seed = JSON.parse(readFileSync(path.join(root, 'test/sim/seed.default.json'), 'utf8')) as {
+  users: Array<{ wa_id?: string; name: string }>;
+};
 const shotsDir = path.join(root, 'test/screenshots/outgoing');
 
 let app: SimApp;
@@ -42,7 +44,11 @@ test.afterEach(async () => {
 });
 
 async function control(pathname: string, body: unknown): Promise<void> {
-  const res = await fetch(`${creds.controlUrl}${pathname}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${creds.controlUrl}${pathname}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   expect(res.status).toBeLessThan(300);
 }
 
@@ -125,12 +131,16 @@ test('outside the 24-hour window the composer sends an approved template with it
   await picker.getByTestId('template-param-1').fill('your cake order');
   await expect(picker.getByTestId('template-preview')).toHaveText('We would like to call you about your cake order regarding {{2}}.');
   await picker.getByTestId('template-param-2').fill('the delivery time');
-  await expect(picker.getByTestId('template-preview')).toHaveText('We would like to call you about your cake order regarding the delivery time.');
+  await expect(picker.getByTestId('template-preview')).toHaveText(
+    'We would like to call you about your cake order regarding the delivery time.',
+  );
   await shoot(page, 'template-picker');
 
   await picker.getByTestId('template-send').click();
   await expect(picker).toHaveCount(0);
-  const bubble = page.locator('[data-kind="message"]').filter({ hasText: 'We would like to call you about your cake order regarding the delivery time.' });
+  const bubble = page
+    .locator('[data-kind="message"]')
+    .filter({ hasText: 'We would like to call you about your cake order regarding the delivery time.' });
   await expect(bubble.getByTestId('message-status')).toHaveAttribute('data-status', /sent|delivered|read/);
   const inbox = (await (await fetch(`${creds.controlUrl}/users/${jonas.wa_id}/inbox`)).json()) as { data: unknown[] };
   expect(JSON.stringify(inbox.data)).toContain('sample_cpr_template');

@@ -24,7 +24,12 @@ let host: BrowserHost;
 
 test.beforeEach(async () => {
   app = await startSimApp({ timeFactor: 100 });
-  host = await startBrowserHost({ services: app.services, rendererDir: path.join(root, 'out', 'renderer'), port: 0, log: memoryLogger().log });
+  host = await startBrowserHost({
+    services: app.services,
+    rendererDir: path.join(root, 'out', 'renderer'),
+    port: 0,
+    log: memoryLogger().log,
+  });
 });
 
 test.afterEach(async () => {
@@ -37,13 +42,19 @@ async function watchPage(page: Page): Promise<void> {
   await page.addInitScript(() => {
     const w = window as unknown as { __watch: { violations: string[]; added: string[] } };
     w.__watch = { violations: [], added: [] };
-    document.addEventListener('securitypolicyviolation', (e) => w.__watch.violations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample} at ${e.sourceFile}:${e.lineNumber}:${e.columnNumber}`));
+    document.addEventListener('securitypolicyviolation', (e) =>
+      w.__watch.violations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sample} at ${e.sourceFile}:${e.lineNumber}:${e.columnNumber}`),
+    );
     const suspicious = (el: Element): string | null => {
       const tag = el.tagName.toLowerCase();
       if (['script', 'iframe', 'object', 'embed', 'frame', 'base', 'meta'].includes(tag)) return `<${tag}>`;
       for (const a of el.getAttributeNames()) {
         if (a.startsWith('on')) return `<${tag} ${a}>`;
-        if (['href', 'src', 'action', 'formaction', 'xlink:href'].includes(a) && /^\s*(javascript|data|vbscript):/i.test(el.getAttribute(a) ?? '')) return `<${tag} ${a}=${el.getAttribute(a)}>`;
+        if (
+          ['href', 'src', 'action', 'formaction', 'xlink:href'].includes(a) &&
+          /^\s*(javascript|data|vbscript):/i.test(el.getAttribute(a) ?? '')
+        )
+          return `<${tag} ${a}=${el.getAttribute(a)}>`;
       }
       if (tag === 'img' && el.getAttribute('src') === 'x') return '<img src=x>';
       return null;
@@ -76,14 +87,23 @@ async function watched(page: Page): Promise<{ violations: string[]; added: strin
 }
 
 async function control(pathname: string, body: unknown): Promise<Record<string, unknown>> {
-  const res = await fetch(`${app.creds.controlUrl}${pathname}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${app.creds.controlUrl}${pathname}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const text = await res.text();
   expect(res.status, `${pathname}: ${text}`).toBeLessThan(300);
   return JSON.parse(text) as Record<string, unknown>;
 }
 
 async function webhook(field: string, value: Record<string, unknown>): Promise<void> {
-  const res = await postSigned(app.services.receiver.port, '/webhook', envelope(field, value, app.creds.wabaId, { phoneNumberId: app.creds.phoneNumberId, displayPhoneNumber: app.creds.displayPhoneNumber }), app.creds.appSecret);
+  const res = await postSigned(
+    app.services.receiver.port,
+    '/webhook',
+    envelope(field, value, app.creds.wabaId, { phoneNumberId: app.creds.phoneNumberId, displayPhoneNumber: app.creds.displayPhoneNumber }),
+    app.creds.appSecret,
+  );
   expect(res.status).toBe(200);
 }
 
@@ -138,13 +158,17 @@ test('the CSP blocks inline script, inline handlers, javascript: URLs and eval i
     const timerResult = results['timer'];
     return {
       violations,
-      sideEffects: ['__cspImg', '__cspSvg', '__cspScript', '__cspHref', '__cspEval', '__cspFn', '__cspTimer'].filter((k) => w[k] !== undefined),
+      sideEffects: ['__cspImg', '__cspSvg', '__cspScript', '__cspHref', '__cspEval', '__cspFn', '__cspTimer'].filter(
+        (k) => w[k] !== undefined,
+      ),
       evalResult,
       fnResult,
       timerResult,
     };
   });
-  console.log(`CSP: tried 7 ways to run injected code (img onerror, svg onbegin, inline <script>, javascript: link, eval, new Function, setTimeout(string)); side effects: ${result.sideEffects.length}; violations reported: ${result.violations.length} (${[...new Set(result.violations)].join(', ')}); eval → ${result.evalResult}, new Function → ${result.fnResult}`);
+  console.log(
+    `CSP: tried 7 ways to run injected code (img onerror, svg onbegin, inline <script>, javascript: link, eval, new Function, setTimeout(string)); side effects: ${result.sideEffects.length}; violations reported: ${result.violations.length} (${[...new Set(result.violations)].join(', ')}); eval → ${result.evalResult}, new Function → ${result.fnResult}`,
+  );
   expect(result.sideEffects).toEqual([]);
   expect(result.evalResult).toBe('EvalError');
   expect(result.fnResult).toBe('EvalError');
@@ -155,33 +179,109 @@ test('the CSP blocks inline script, inline handlers, javascript: URLs and eval i
 
 test('hostile strings from a customer show as text everywhere, and nothing runs', async ({ page }) => {
   await watchPage(page);
-  const hostile = (n: number): string => `<img src=x onerror="window.__pwned=${n}"><script>window.__pwned=${n}</script>{{ constructor.constructor('window.__pwned=${n}')() }} javascript:window.__pwned=${n} \u202Eevil.exe\u202C z\u200Bw\u200Dj\uFEFF`;
+  const hostile = (n: number): string =>
+    `<img src=x onerror="window.__pwned=${n}"><script>window.__pwned=${n}</script>{{ constructor.constructor('window.__pwned=${n}')() }} javascript:window.__pwned=${n} \u202Eevil.exe\u202C z\u200Bw\u200Dj\uFEFF`;
   const big = 'W'.repeat(10_000);
   const waId = '5511900000666';
   await control('/users', { wa_id: waId, name: hostile(1), country: 'BR' });
   const text = (await control(`/users/${waId}/messages`, { text: `${hostile(2)} ${big}` })) as { message: { id: string } };
-  await control(`/users/${waId}/messages`, { type: 'image', data_base64: Buffer.from('\x89PNG\r\n\x1a\nhostile').toString('base64'), mime_type: 'image/png', caption: hostile(3) });
+  await control(`/users/${waId}/messages`, {
+    type: 'image',
+    data_base64: Buffer.from('\x89PNG\r\n\x1a\nhostile').toString('base64'),
+    mime_type: 'image/png',
+    caption: hostile(3),
+  });
   // Wait until the simulator's webhooks are in, so the reaction finds its message.
-  const threadId = await until('the customer\'s thread with both messages', () => {
+  const threadId = await until("the customer's thread with both messages", () => {
     const t = app.services.threads.listThreads({ filter: 'all', after: null, limit: 50 }).find((x) => x.contact.waId === waId);
     return t && app.services.threads.timeline(t.id, { before: null, limit: 10 }).length >= 2 ? t.id : null;
   });
   const contacts = [{ profile: { name: hostile(1) }, wa_id: waId }];
   const ts = (): string => String(Math.floor(Date.now() / 1000));
-  await webhook('messages', { contacts, messages: [{ from: waId, id: 'wamid.hostile-reaction', timestamp: ts(), type: 'reaction', reaction: { message_id: text.message.id, emoji: hostile(4) } }] });
-  await webhook('messages', { contacts, messages: [{ from: waId, id: 'wamid.hostile-button', timestamp: ts(), type: 'interactive', interactive: { type: 'button_reply', button_reply: { id: hostile(5), title: hostile(5) } } }] });
-  await webhook('messages', { contacts, messages: [{ from: waId, id: 'wamid.hostile-permission', timestamp: ts(), type: 'interactive', interactive: { type: 'call_permission_reply', call_permission_reply: { response: 'accept', is_permanent: false, expiration_timestamp: Math.floor(Date.now() / 1000) + 86400, response_source: hostile(6) } } }] });
+  await webhook('messages', {
+    contacts,
+    messages: [
+      {
+        from: waId,
+        id: 'wamid.hostile-reaction',
+        timestamp: ts(),
+        type: 'reaction',
+        reaction: { message_id: text.message.id, emoji: hostile(4) },
+      },
+    ],
+  });
+  await webhook('messages', {
+    contacts,
+    messages: [
+      {
+        from: waId,
+        id: 'wamid.hostile-button',
+        timestamp: ts(),
+        type: 'interactive',
+        interactive: { type: 'button_reply', button_reply: { id: hostile(5), title: hostile(5) } },
+      },
+    ],
+  });
+  await webhook('messages', {
+    contacts,
+    messages: [
+      {
+        from: waId,
+        id: 'wamid.hostile-permission',
+        timestamp: ts(),
+        type: 'interactive',
+        interactive: {
+          type: 'call_permission_reply',
+          call_permission_reply: {
+            response: 'accept',
+            is_permanent: false,
+            expiration_timestamp: Math.floor(Date.now() / 1000) + 86400,
+            response_source: hostile(6),
+          },
+        },
+      },
+    ],
+  });
   // A call from a deep link with a hostile payload, which the customer then hangs up.
   const call = (await control(`/users/${waId}/deeplink`, { biz_payload: hostile(7).slice(0, 200) })) as { id: string };
   await control(`/calls/${call.id}/hangup`, {});
   // The owner sends a template whose parameters are hostile (they come back in the timeline).
-  const sent = await app.services.dispatch('sendTemplate', { threadId, name: 'sample_cpr_template', language: 'en', parameters: [hostile(8), hostile(8)] });
+  const sent = await app.services.dispatch('sendTemplate', {
+    threadId,
+    name: 'sample_cpr_template',
+    language: 'en',
+    parameters: [hostile(8), hostile(8)],
+  });
   expect(sent.ok, JSON.stringify(sent)).toBe(true);
   // A call that ends with a hostile error text as its reason.
-  await webhook('calls', { contacts, calls: [{ id: 'wacid.hostile-reason', from: '5511955550100', to: waId, event: 'terminate', direction: 'BUSINESS_INITIATED', timestamp: ts(), status: 'FAILED', errors: [{ code: 138021, message: hostile(9), title: hostile(9) }] }] });
+  await webhook('calls', {
+    contacts,
+    calls: [
+      {
+        id: 'wacid.hostile-reason',
+        from: '5511955550100',
+        to: waId,
+        event: 'terminate',
+        direction: 'BUSINESS_INITIATED',
+        timestamp: ts(),
+        status: 'FAILED',
+        errors: [{ code: 138021, message: hostile(9), title: hostile(9) }],
+      },
+    ],
+  });
   // The template "fails" with a hostile error text (a code the error table does not know, so Meta's own details are what the bubble shows).
   const wamid = (sent as { result: { metaId: string } }).result.metaId;
-  await webhook('messages', { statuses: [{ id: wamid, status: 'failed', timestamp: ts(), recipient_id: waId, errors: [{ code: 131999, title: hostile(10), message: hostile(10), error_data: { details: hostile(10) } }] }] });
+  await webhook('messages', {
+    statuses: [
+      {
+        id: wamid,
+        status: 'failed',
+        timestamp: ts(),
+        recipient_id: waId,
+        errors: [{ code: 131999, title: hostile(10), message: hostile(10), error_data: { details: hostile(10) } }],
+      },
+    ],
+  });
 
   await page.goto(host.url);
   const row = page.getByTestId(`thread-row-${threadId}`);
@@ -197,7 +297,16 @@ test('hostile strings from a customer show as text everywhere, and nothing runs'
     [5, 'interactive reply title'],
     [8, 'template parameter'],
   ] as const) {
-    await expect.poll(() => timeline.evaluate((el, t) => el.textContent?.includes(t) ?? false, `<img src=x onerror="window.__pwned=${n}"><script>window.__pwned=${n}</script>{{ constructor.constructor('window.__pwned=${n}')() }} javascript:window.__pwned=${n}`), { message: what }).toBe(true);
+    await expect
+      .poll(
+        () =>
+          timeline.evaluate(
+            (el, t) => el.textContent?.includes(t) ?? false,
+            `<img src=x onerror="window.__pwned=${n}"><script>window.__pwned=${n}</script>{{ constructor.constructor('window.__pwned=${n}')() }} javascript:window.__pwned=${n}`,
+          ),
+        { message: what },
+      )
+      .toBe(true);
     shown.push(what);
   }
   await expect(timeline.getByTestId('call-payload').first()).toContainText('<img src=x onerror="window.__pwned=7">');
@@ -218,7 +327,9 @@ test('hostile strings from a customer show as text everywhere, and nothing runs'
   await page.waitForTimeout(500);
   const w = await watched(page);
   const imgs = await page.locator('img[src="x"]').count();
-  console.log(`hostile strings: delivered in 11 places (profile name, text, caption, reaction, interactive reply, call-permission reply, deep-link payload, template parameters, call end reason, message failure reason, a 10 kB word); shown as literal text in ${shown.length + 1} checked places; injected elements/attributes: ${w.added.length}; CSP violations: ${w.violations.length}; window.__pwned: ${String(w.pwned)}`);
+  console.log(
+    `hostile strings: delivered in 11 places (profile name, text, caption, reaction, interactive reply, call-permission reply, deep-link payload, template parameters, call end reason, message failure reason, a 10 kB word); shown as literal text in ${shown.length + 1} checked places; injected elements/attributes: ${w.added.length}; CSP violations: ${w.violations.length}; window.__pwned: ${String(w.pwned)}`,
+  );
   expect(w.added).toEqual([]);
   expect(w.violations).toEqual([]);
   expect(w.pwned).toBeUndefined();
@@ -252,7 +363,20 @@ test('a hostile SDP offer is handled without markup reaching the page', async ({
     '',
   ].join('\r\n');
   const ts = String(Math.floor(Date.now() / 1000));
-  await webhook('calls', { contacts: [{ profile: { name: 'Ana Souza' }, wa_id: waId }], calls: [{ id: 'wacid.hostile-sdp', from: waId, to: '5511955550100', event: 'connect', direction: 'USER_INITIATED', timestamp: ts, session: { sdp_type: 'offer', sdp } }] });
+  await webhook('calls', {
+    contacts: [{ profile: { name: 'Ana Souza' }, wa_id: waId }],
+    calls: [
+      {
+        id: 'wacid.hostile-sdp',
+        from: waId,
+        to: '5511955550100',
+        event: 'connect',
+        direction: 'USER_INITIATED',
+        timestamp: ts,
+        session: { sdp_type: 'offer', sdp },
+      },
+    ],
+  });
   // Whatever the media engine makes of it (it cannot be answered), the call is shown and ends
   // with a plain reason; the SDP is never rendered.
   await expect.poll(() => app.services.calls.list().length, { timeout: 20_000 }).toBeGreaterThan(0);
@@ -266,31 +390,54 @@ test('a hostile SDP offer is handled without markup reaching the page', async ({
   expect(outcome[0]!.reason!.length).toBeLessThan(600);
   const w = await watched(page);
   const body = await page.locator('body').innerHTML();
-  console.log(`hostile SDP: ${sdp.length} bytes with markup in s=, a= and ice-ufrag lines; the call is "${outcome.map((c) => `${c.state}: ${c.reason}`).join(', ')}"; injected elements/attributes: ${w.added.length}; window.__pwned: ${String(w.pwned)}; SDP text in the page: ${body.includes('ice-lite')}`);
+  console.log(
+    `hostile SDP: ${sdp.length} bytes with markup in s=, a= and ice-ufrag lines; the call is "${outcome.map((c) => `${c.state}: ${c.reason}`).join(', ')}"; injected elements/attributes: ${w.added.length}; window.__pwned: ${String(w.pwned)}; SDP text in the page: ${body.includes('ice-lite')}`,
+  );
   expect(w.added).toEqual([]);
   expect(w.pwned).toBeUndefined();
   expect(body).not.toContain('ice-lite');
 });
 
-test('links in customer messages: only https is clickable, it opens outside the app, the app never navigates', async ({ page, context }) => {
+test('links in customer messages: only https is clickable, it opens outside the app, the app never navigates', async ({
+  page,
+  context,
+}) => {
   await watchPage(page);
-  await context.route('https://example.com/**', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: '<title>outside</title>outside' }));
+  await context.route('https://example.com/**', (route) =>
+    route.fulfill({ status: 200, contentType: 'text/html', body: '<title>outside</title>outside' }),
+  );
   const dialogs: string[] = [];
   page.on('dialog', (d) => {
     dialogs.push(d.message());
     void d.dismiss();
   });
   const waId = '4915112340002';
-  const links = ['https://example.com/a', 'http://example.com', 'javascript:alert(1)', 'file:///etc/passwd', 'data:text/html,<script>alert(1)</script>', 'app://switchboard/index.html', '//evil.com', 'https://user:pw@example.com/x', 'JaVaScRiPt:alert(2)'];
+  const links = [
+    'https://example.com/a',
+    'http://example.com',
+    'javascript:alert(1)',
+    'file:///etc/passwd',
+    'data:text/html,<script>alert(1)</script>',
+    'app://switchboard/index.html',
+    '//evil.com',
+    'https://user:pw@example.com/x',
+    'JaVaScRiPt:alert(2)',
+  ];
   await control(`/users/${waId}/messages`, { text: `Links: ${links.join(' ')}` });
   await page.goto(host.url);
   const appUrl = page.url();
   await page.locator('[data-testid^="thread-row-"][data-thread-id]').filter({ hasText: 'Jonas Weber' }).click();
   const bubble = page.locator('[data-kind="message"]').filter({ hasText: 'Links:' });
   await expect(bubble).toContainText(links.join(' '));
-  const anchors = await page.locator('a[href]').evaluateAll((els) => els.map((a) => ({ href: a.getAttribute('href'), target: a.getAttribute('target'), rel: a.getAttribute('rel'), text: a.textContent })));
+  const anchors = await page
+    .locator('a[href]')
+    .evaluateAll((els) =>
+      els.map((a) => ({ href: a.getAttribute('href'), target: a.getAttribute('target'), rel: a.getAttribute('rel'), text: a.textContent })),
+    );
   const messageLinks = anchors.filter((a) => a.href !== null && !a.href.startsWith('#'));
-  expect(messageLinks).toEqual([{ href: 'https://example.com/a', target: '_blank', rel: 'noopener noreferrer', text: 'https://example.com/a' }]);
+  expect(messageLinks).toEqual([
+    { href: 'https://example.com/a', target: '_blank', rel: 'noopener noreferrer', text: 'https://example.com/a' },
+  ]);
 
   // Clicking the https link opens it in a new browsing context (the OS browser in Electron), with no opener.
   const [popup] = await Promise.all([context.waitForEvent('page'), bubble.getByTestId('message-link').click()]);
@@ -307,5 +454,7 @@ test('links in customer messages: only https is clickable, it opens outside the 
   expect(dialogs).toEqual([]);
   const w = await watched(page);
   expect(w.added).toEqual([]);
-  console.log(`links: ${links.length} URLs in one message; clickable: ${messageLinks.length} (${messageLinks.map((a) => a.href).join(', ')}), opened in a new context without opener; the app's URL unchanged; dialogs: ${dialogs.length}`);
+  console.log(
+    `links: ${links.length} URLs in one message; clickable: ${messageLinks.length} (${messageLinks.map((a) => a.href).join(', ')}), opened in a new context without opener; the app's URL unchanged; dialogs: ${dialogs.length}`,
+  );
 });

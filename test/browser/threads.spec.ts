@@ -18,7 +18,9 @@ import { memoryLogger } from '../support/test-log.ts';
 import { seedThreads } from '../support/thread-seed.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
-const seed = JSON.parse(readFileSync(path.join(root, 'test/sim/seed.default.json'), 'utf8')) as { users: Array<{ wa_id?: string; name: string }> };
+const seed = JSON.parse(readFileSync(path.join(root, 'test/sim/seed.default.json'), 'utf8')) as {
+  users: Array<{ wa_id?: string; name: string }>;
+};
 
 let app: SimApp;
 let services: AppServices;
@@ -26,7 +28,10 @@ let host: BrowserHost;
 let creds: Credentials;
 
 test.beforeEach(async () => {
-  app = await startSimApp({ timeFactor: 100, config: { messageStatuses: { enabled: true, sentAfterMs: 0, deliveredAfterMs: 60_000, readAfterMs: 120_000 } } });
+  app = await startSimApp({
+    timeFactor: 100,
+    config: { messageStatuses: { enabled: true, sentAfterMs: 0, deliveredAfterMs: 60_000, readAfterMs: 120_000 } },
+  });
   ({ services, creds } = app);
   host = await startBrowserHost({ services, rendererDir: path.join(root, 'out', 'renderer'), port: 0, log: memoryLogger().log });
 });
@@ -37,7 +42,11 @@ test.afterEach(async () => {
 });
 
 async function control(pathname: string, body: unknown): Promise<void> {
-  const res = await fetch(`${creds.controlUrl}${pathname}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await fetch(`${creds.controlUrl}${pathname}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   expect(res.status).toBeLessThan(300);
 }
 

@@ -55,7 +55,11 @@ test.describe('Electron desktop life', () => {
       await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.show());
       await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.close());
       // Still running, window alive but hidden: it carries call media.
-      expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().map((w) => ({ destroyed: w.isDestroyed(), visible: w.isVisible() })))).toEqual([{ destroyed: false, visible: false }]);
+      expect(
+        await app.evaluate(({ BrowserWindow }) =>
+          BrowserWindow.getAllWindows().map((w) => ({ destroyed: w.isDestroyed(), visible: w.isVisible() })),
+        ),
+      ).toEqual([{ destroyed: false, visible: false }]);
     } finally {
       await app.close();
     }
@@ -92,14 +96,18 @@ test.describe('Electron desktop life', () => {
     }
   });
 
-  test('a whatsapp-call: link given to a second launch opens that customer\'s thread in the first', async () => {
+  test("a whatsapp-call: link given to a second launch opens that customer's thread in the first", async () => {
     const userData = mkdtempSync(path.join(tmpdir(), 'sb-electron-'));
     const app = await electron.launch({ executablePath: bin.path!, args: [root, `--user-data-dir=${userData}`], cwd: root, env: testEnv });
     try {
       const win = await app.firstWindow();
       await win.getByTestId('app-version').waitFor();
       // The second instance finds the first holding the lock, hands over its argv and exits.
-      const second = spawn(bin.path!, [root, `--user-data-dir=${userData}`, 'whatsapp-call:+5511987650077'], { cwd: root, env: testEnv, stdio: 'ignore' });
+      const second = spawn(bin.path!, [root, `--user-data-dir=${userData}`, 'whatsapp-call:+5511987650077'], {
+        cwd: root,
+        env: testEnv,
+        stdio: 'ignore',
+      });
       const code = await new Promise<number | null>((resolve) => second.on('exit', resolve));
       expect(code).toBe(0);
       await expect(win.getByTestId('thread-header')).toBeVisible();
@@ -126,27 +134,55 @@ test.describe('Electron desktop life', () => {
     test('closing the window during a call hides it, and the call goes on', async () => {
       const userData = mkdtempSync(path.join(tmpdir(), 'sb-electron-'));
       // The app's tunnel goes through the loopback tunnel server, so the simulator reaches it.
-      writeFileSync(path.join(userData, 'config.json'), JSON.stringify({ version: 1, tunnel: { provider: 'localtunnel', host: tunnel.url } }));
+      writeFileSync(
+        path.join(userData, 'config.json'),
+        JSON.stringify({ version: 1, tunnel: { provider: 'localtunnel', host: tunnel.url } }),
+      );
       // A fake microphone: the call's audio must work on a machine without one.
       const media = ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'];
-      const app = await electron.launch({ executablePath: bin.path!, args: [root, `--user-data-dir=${userData}`, ...media], cwd: root, env: testEnv });
+      const app = await electron.launch({
+        executablePath: bin.path!,
+        args: [root, `--user-data-dir=${userData}`, ...media],
+        cwd: root,
+        env: testEnv,
+      });
       try {
         const win = await app.firstWindow();
         const creds = sim.credentials();
-        const harness = { sim, creds, graphBaseUrl: creds.graphBaseUrl, requests: [], settingsPosts: () => [], serverCalling: async () => ({}), close: async () => undefined } satisfies SimHarness;
+        const harness = {
+          sim,
+          creds,
+          graphBaseUrl: creds.graphBaseUrl,
+          requests: [],
+          settingsPosts: () => [],
+          serverCalling: async () => ({}),
+          close: async () => undefined,
+        } satisfies SimHarness;
         await connectThroughUi(win, await win.evaluate(() => location.href), harness);
         await expect(win.getByTestId('reachability-state')).toHaveAttribute('data-state', 'connected', { timeout: 30_000 });
         const ana = defaultSeed.users.find((u) => u.wa_id)!;
-        const placed = await fetch(`${creds.controlUrl}/users/${ana.wa_id}/call`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+        const placed = await fetch(`${creds.controlUrl}/users/${ana.wa_id}/call`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: '{}',
+        });
         expect(placed.status).toBe(201);
         const callId = ((await placed.json()) as { id: string }).id;
         await win.getByTestId('incoming-answer').click();
         await expect(win.getByTestId('call-state')).toHaveAttribute('data-state', 'active');
-        await fetch(`${creds.controlUrl}/calls/${callId}/media`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ receiving: true }) });
+        await fetch(`${creds.controlUrl}/calls/${callId}/media`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ receiving: true }),
+        });
         expect((await trayOf(app)).state).toBe('on-call');
 
         await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.close());
-        expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().map((w) => ({ destroyed: w.isDestroyed(), visible: w.isVisible() })))).toEqual([{ destroyed: false, visible: false }]);
+        expect(
+          await app.evaluate(({ BrowserWindow }) =>
+            BrowserWindow.getAllWindows().map((w) => ({ destroyed: w.isDestroyed(), visible: w.isVisible() })),
+          ),
+        ).toEqual([{ destroyed: false, visible: false }]);
         // Still talking five seconds later: the page (and its media) lives on, hidden.
         await new Promise((r) => setTimeout(r, 5_000));
         const state = (await (await fetch(`${creds.controlUrl}/calls/${callId}`)).json()) as { state: string };

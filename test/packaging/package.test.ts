@@ -48,7 +48,18 @@ describe('packaged app (linux dir, stub Electron)', () => {
 
   it('ships only runtime dependencies (no build or test tooling)', () => {
     const modules = new Set(files.filter((f) => f.startsWith('/node_modules/')).map((f) => f.split('/')[2]));
-    for (const dev of ['electron', 'vite', 'vitest', 'vue', 'typescript', 'playwright', '@playwright', 'electron-builder', 'eslint', 'werift']) {
+    for (const dev of [
+      'electron',
+      'vite',
+      'vitest',
+      'vue',
+      'typescript',
+      'playwright',
+      '@playwright',
+      'electron-builder',
+      'eslint',
+      'werift',
+    ]) {
       expect(modules.has(dev), dev).toBe(false);
     }
     for (const dep of ['zod', 'electron-store', 'keytar', 'localtunnel']) expect(modules.has(dep), dep).toBe(true);
@@ -60,8 +71,10 @@ describe('packaged app (linux dir, stub Electron)', () => {
     }
   });
 
-  it('unpacks keytar\'s native binary outside the asar', () => {
-    expect(existsSync(path.join(appDir, 'resources', 'app.asar.unpacked', 'node_modules', 'keytar', 'build', 'Release', 'keytar.node'))).toBe(true);
+  it("unpacks keytar's native binary outside the asar", () => {
+    expect(
+      existsSync(path.join(appDir, 'resources', 'app.asar.unpacked', 'node_modules', 'keytar', 'build', 'Release', 'keytar.node')),
+    ).toBe(true);
   });
 
   it('flips the Electron fuses: no RunAsNode, no NODE_OPTIONS, no inspect, asar integrity and asar-only on', async () => {

@@ -51,7 +51,16 @@ export interface CrashBurstReport {
   seed: number;
   eventsTarget: number;
   eventsEmitted: number;
-  actions: { texts: number; reactions: number; calls: number; callsRefused: number; replies: number; repliesConfirmed: number; repliesInterrupted: number; faultRules: number };
+  actions: {
+    texts: number;
+    reactions: number;
+    calls: number;
+    callsRefused: number;
+    replies: number;
+    repliesConfirmed: number;
+    repliesInterrupted: number;
+    faultRules: number;
+  };
   kills: Array<{ atEvent: number; downMs: number }>;
   restarts: number;
   posts: number;
@@ -92,7 +101,8 @@ export async function runCrashBurst(opts: CrashBurstOptions): Promise<CrashBurst
   const unexpectedExits: string[] = [];
   const watch = (a: AppProcess): void => {
     void a.exited.then(({ code, signal }) => {
-      if (signal !== 'SIGKILL' && !(code === 0 && stopping)) unexpectedExits.push(`the app exited on its own (code ${code}, signal ${signal}): ${a.output().slice(-1500)}`);
+      if (signal !== 'SIGKILL' && !(code === 0 && stopping))
+        unexpectedExits.push(`the app exited on its own (code ${code}, signal ${signal}): ${a.output().slice(-1500)}`);
     });
   };
   let stopping = false;
@@ -103,19 +113,31 @@ export async function runCrashBurst(opts: CrashBurstOptions): Promise<CrashBurst
     const port = app.webhookPort;
     const graph = `${creds.graphBaseUrl}/${creds.apiVersion}`;
     const auth = { authorization: `Bearer ${creds.accessToken}`, 'content-type': 'application/json' };
-    const set = await fetch(`${graph}/${creds.phoneNumberId}`, { method: 'POST', headers: auth, body: JSON.stringify({ webhook_configuration: { override_callback_uri: `http://127.0.0.1:${port}/webhook`, verify_token: verifyToken } }) });
+    const set = await fetch(`${graph}/${creds.phoneNumberId}`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({
+        webhook_configuration: { override_callback_uri: `http://127.0.0.1:${port}/webhook`, verify_token: verifyToken },
+      }),
+    });
     if (set.status !== 200) throw new Error(`the simulator refused the callback override: HTTP ${set.status} ${await set.text()}`);
 
     // ---- customers (through the control API) ----
     const control = async (method: string, p: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> => {
-      const res = await fetch(`${creds.controlUrl}${p}`, { method, headers: { 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+      const res = await fetch(`${creds.controlUrl}${p}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
       return { status: res.status, json: (await res.json()) as Record<string, unknown> };
     };
     const nCustomers = opts.customers ?? 200;
     const customers: SimUser[] = [];
     for (let i = 0; i < nCustomers; i++) {
       const bsuidOnly = i % 10 === 9;
-      const body = bsuidOnly ? { user_id: `MX.${String(30_000_000_000_000_000_000n + BigInt(i))}`, name: `Cliente ${i}`, country: 'MX' } : { wa_id: `55119${String(10_000_000 + i)}`, name: `Cliente ${i}`, country: 'BR' };
+      const body = bsuidOnly
+        ? { user_id: `MX.${String(30_000_000_000_000_000_000n + BigInt(i))}`, name: `Cliente ${i}`, country: 'MX' }
+        : { wa_id: `55119${String(10_000_000 + i)}`, name: `Cliente ${i}`, country: 'BR' };
       const r = await control('POST', '/users', body);
       if (r.status !== 201) throw new Error(`could not create customer ${i}: ${JSON.stringify(r.json)}`);
       customers.push(sim.ctx.users.all().find((u) => u.userId === r.json['user_id'])!);
@@ -132,7 +154,9 @@ export async function runCrashBurst(opts: CrashBurstOptions): Promise<CrashBurst
         const postId = Number(e.data['postId']);
         if (postById.size < sim.webhooks.posts.length) for (const p of sim.webhooks.posts) postById.set(p.postId, p.body);
         const body = postById.get(postId);
-        if (body) for (const m of body.matchAll(/"id":"(wamid\.[^"]+)"/g)) if (!firstDelivered.has(m[1]!)) firstDelivered.set(m[1]!, firstDelivered.size);
+        if (body)
+          for (const m of body.matchAll(/"id":"(wamid\.[^"]+)"/g))
+            if (!firstDelivered.has(m[1]!)) firstDelivered.set(m[1]!, firstDelivered.size);
       }
     });
     const texts = new Map<string, { userId: string; body: string }>(); // wamid → customer
@@ -143,7 +167,16 @@ export async function runCrashBurst(opts: CrashBurstOptions): Promise<CrashBurst
     const confirmedReplies = new Map<string, { userId: string; itemId: number }>(); // wamid → item
     const repliesByUser = new Map<string, string[]>();
     const threadOf = new Map<string, number>(); // sim userId → app thread id
-    const actions = { texts: 0, reactions: 0, calls: 0, callsRefused: 0, replies: 0, repliesConfirmed: 0, repliesInterrupted: 0, faultRules: 0 };
+    const actions = {
+      texts: 0,
+      reactions: 0,
+      calls: 0,
+      callsRefused: 0,
+      replies: 0,
+      repliesConfirmed: 0,
+      repliesInterrupted: 0,
+      faultRules: 0,
+    };
     const inflightReplies = new Set<Promise<void>>();
 
     // ---- kills: at seeded points of the emitted-event count ----
@@ -170,9 +203,12 @@ export async function runCrashBurst(opts: CrashBurstOptions): Promise<CrashBurst
     const refreshThreads = async (): Promise<void> => {
       let after: unknown = null;
       for (;;) {
-        const page: { threads: Array<{ id: number; contact: { userId: string | null; waId: string | null } }>; next: unknown } = await app!.dispatch('listThreads', { filter: 'all', after, limit: 200 });
+        const page: { threads: Array<{ id: number; contact: { userId: string | null; waId: string | null } }>; next: unknown } =
+          await app!.dispatch('listThreads', { filter: 'all', after, limit: 200 });
         for (const t of page.threads) {
-          const u = customers.find((c) => (t.contact.userId && c.userId === t.contact.userId) || (t.contact.waId && c.waId === t.contact.waId));
+          const u = customers.find(
+            (c) => (t.contact.userId && c.userId === t.contact.userId) || (t.contact.waId && c.waId === t.contact.waId),
+          );
           if (u) threadOf.set(u.userId, t.id);
         }
         if (!page.next) return;
@@ -192,7 +228,13 @@ export async function runCrashBurst(opts: CrashBurstOptions): Promise<CrashBurst
       // Now and then a few duplicated and reordered posts (the simulator's fault switches).
       if (action - lastFaults >= 150) {
         lastFaults = action;
-        const r = await control('PUT', '/faults', { next: [{ faults: { duplicate: true }, count: 3 }, { faults: { reorder: true }, count: 2 }, { faults: { delayMs: 200 }, count: 2 }] });
+        const r = await control('PUT', '/faults', {
+          next: [
+            { faults: { duplicate: true }, count: 3 },
+            { faults: { reorder: true }, count: 2 },
+            { faults: { delayMs: 200 }, count: 2 },
+          ],
+        });
         if (r.status !== 200) throw new Error(`fault switch refused: ${JSON.stringify(r.json)}`);
         actions.faultRules += 3;
       }
@@ -210,7 +252,10 @@ export async function runCrashBurst(opts: CrashBurstOptions): Promise<CrashBurst
       if (kind === 'call' && openCalls.some((c) => c.userId === u.userId)) kind = 'text';
       if (kind === 'reply' && !(alive && !restarting && threadOf.has(u.userId))) kind = 'text';
       // A reaction goes to one of this customer's older messages (or a reply they got), at most one each.
-      const candidates = kind === 'reaction' ? [...(textsByUser.get(u.userId) ?? []).slice(0, -5), ...(repliesByUser.get(u.userId) ?? [])].filter((w) => !reactions.has(w)) : [];
+      const candidates =
+        kind === 'reaction'
+          ? [...(textsByUser.get(u.userId) ?? []).slice(0, -5), ...(repliesByUser.get(u.userId) ?? [])].filter((w) => !reactions.has(w))
+          : [];
       if (kind === 'reaction' && candidates.length === 0) kind = 'text';
       const key = encodeURIComponent(u.waId ?? u.userId);
       if (kind === 'call') {
@@ -227,7 +272,10 @@ export async function runCrashBurst(opts: CrashBurstOptions): Promise<CrashBurst
         const threadId = threadOf.get(u.userId)!;
         actions.replies++;
         const p = app!
-          .dispatch<{ id: number; metaId: string | null; status: string | null }>('sendTextMessage', { threadId, text: `Reply ${action} to ${u.name}` })
+          .dispatch<{ id: number; metaId: string | null; status: string | null }>('sendTextMessage', {
+            threadId,
+            text: `Reply ${action} to ${u.name}`,
+          })
           .then(
             (item) => {
               if (item.metaId && item.status !== 'failed') {
@@ -283,7 +331,9 @@ export async function runCrashBurst(opts: CrashBurstOptions): Promise<CrashBurst
           lastCount = n;
           quietSince = Date.now();
         }
-        return sim.webhooks.pendingCount() === 0 && sim.webhooks.posts.every((p) => p.state === 'delivered') && Date.now() - quietSince > 4000;
+        return (
+          sim.webhooks.pendingCount() === 0 && sim.webhooks.posts.every((p) => p.state === 'delivered') && Date.now() - quietSince > 4000
+        );
       },
       180_000,
       100,
@@ -302,14 +352,19 @@ export async function runCrashBurst(opts: CrashBurstOptions): Promise<CrashBurst
       const retries = posts.reduce((n, p) => n + Math.max(0, p.attempts - 1), 0);
       const bodies = new Map<string, string>(); // sha256 → body
       for (const p of posts) bodies.set(createHash('sha256').update(p.body).digest('hex'), p.body);
-      const inbox = db.prepare('SELECT body_sha256 AS sha, state, deliveries FROM inbox').all() as Array<{ sha: string; state: string; deliveries: number }>;
+      const inbox = db.prepare('SELECT body_sha256 AS sha, state, deliveries FROM inbox').all() as Array<{
+        sha: string;
+        state: string;
+        deliveries: number;
+      }>;
       const inboxSha = new Set(inbox.map((r) => r.sha));
       const missingBodies = [...bodies.keys()].filter((s) => !inboxSha.has(s));
       const strayBodies = inbox.filter((r) => !bodies.has(r.sha));
       if (missingBodies.length) failures.push(`${missingBodies.length} webhook bodies the simulator delivered are not in the inbox`);
       if (strayBodies.length) failures.push(`${strayBodies.length} inbox rows match no body the simulator sent`);
       const notProcessed = inbox.filter((r) => r.state !== 'processed');
-      if (notProcessed.length) failures.push(`${notProcessed.length} inbox rows are not processed (${[...new Set(notProcessed.map((r) => r.state))].join(', ')})`);
+      if (notProcessed.length)
+        failures.push(`${notProcessed.length} inbox rows are not processed (${[...new Set(notProcessed.map((r) => r.state))].join(', ')})`);
       const duplicatesAbsorbed = inbox.reduce((n, r) => n + Number(r.deliveries) - 1, 0);
 
       // Domain events: exactly the keys the bodies carry.
@@ -320,12 +375,15 @@ export async function runCrashBurst(opts: CrashBurstOptions): Promise<CrashBurst
       const missingEvents = [...expectedKeys].filter((k) => !keySet.has(k));
       const extraEvents = keys.filter((k) => !expectedKeys.has(k));
       if (keys.length !== keySet.size) failures.push(`${keys.length - keySet.size} domain events recorded twice`);
-      if (missingEvents.length) failures.push(`${missingEvents.length} domain events missing, e.g. ${missingEvents.slice(0, 3).join(', ')}`);
+      if (missingEvents.length)
+        failures.push(`${missingEvents.length} domain events missing, e.g. ${missingEvents.slice(0, 3).join(', ')}`);
       if (extraEvents.length) failures.push(`${extraEvents.length} unexpected domain events, e.g. ${extraEvents.slice(0, 3).join(', ')}`);
 
       // Threads: one per customer who did something, matched by BSUID / phone number.
       const contactThread = new Map<string, { threadId: number; unread: number; missed: number }>();
-      for (const row of db.prepare('SELECT t.id, t.unread_count, t.missed_calls, c.wa_id, c.user_id FROM threads t JOIN contacts c ON c.id = t.contact_id').all() as Array<{ id: number; unread_count: number; missed_calls: number; wa_id: string | null; user_id: string | null }>) {
+      for (const row of db
+        .prepare('SELECT t.id, t.unread_count, t.missed_calls, c.wa_id, c.user_id FROM threads t JOIN contacts c ON c.id = t.contact_id')
+        .all() as Array<{ id: number; unread_count: number; missed_calls: number; wa_id: string | null; user_id: string | null }>) {
         const u = customers.find((c) => (row.user_id && c.userId === row.user_id) || (row.wa_id && c.waId === row.wa_id));
         if (!u) {
           failures.push(`thread ${row.id} belongs to no simulated customer (${row.wa_id ?? row.user_id})`);
@@ -334,20 +392,35 @@ export async function runCrashBurst(opts: CrashBurstOptions): Promise<CrashBurst
         if (contactThread.has(u.userId)) failures.push(`customer ${u.userId} has two threads`);
         contactThread.set(u.userId, { threadId: Number(row.id), unread: Number(row.unread_count), missed: Number(row.missed_calls) });
       }
-      const itemStmt = db.prepare("SELECT id, thread_id, kind, type, direction, status, status_rank, data FROM items WHERE kind = ? AND meta_id = ?");
-      type ItemRow = { id: number; thread_id: number; kind: string; type: string; direction: string; status: string | null; status_rank: number; data: string };
+      const itemStmt = db.prepare(
+        'SELECT id, thread_id, kind, type, direction, status, status_rank, data FROM items WHERE kind = ? AND meta_id = ?',
+      );
+      type ItemRow = {
+        id: number;
+        thread_id: number;
+        kind: string;
+        type: string;
+        direction: string;
+        status: string | null;
+        status_rank: number;
+        data: string;
+      };
       const threadOfUser = (userId: string): number | undefined => contactThread.get(userId)?.threadId;
 
       let messagesVerified = 0;
       for (const [wamid, t] of texts) {
         const rows = itemStmt.all('message', wamid) as ItemRow[];
         if (rows.length !== 1) failures.push(`customer message ${wamid} is in the threads ${rows.length} times`);
-        else if (Number(rows[0]!.thread_id) !== threadOfUser(t.userId)) failures.push(`customer message ${wamid} is in thread ${rows[0]!.thread_id}, not its customer's (${threadOfUser(t.userId)})`);
+        else if (Number(rows[0]!.thread_id) !== threadOfUser(t.userId))
+          failures.push(`customer message ${wamid} is in thread ${rows[0]!.thread_id}, not its customer's (${threadOfUser(t.userId)})`);
         else messagesVerified++;
       }
       // Per-thread counts: inbound messages and unread counts equal what each customer sent.
       const inboundPerThread = new Map<number, number>();
-      for (const r of db.prepare("SELECT thread_id, COUNT(*) AS n FROM items WHERE kind = 'message' AND direction = 'in' GROUP BY thread_id").all() as Array<{ thread_id: number; n: number }>) inboundPerThread.set(Number(r.thread_id), Number(r.n));
+      for (const r of db
+        .prepare("SELECT thread_id, COUNT(*) AS n FROM items WHERE kind = 'message' AND direction = 'in' GROUP BY thread_id")
+        .all() as Array<{ thread_id: number; n: number }>)
+        inboundPerThread.set(Number(r.thread_id), Number(r.n));
       for (const u of customers) {
         const sent = textsByUser.get(u.userId)?.length ?? 0;
         const th = contactThread.get(u.userId);
@@ -359,10 +432,15 @@ export async function runCrashBurst(opts: CrashBurstOptions): Promise<CrashBurst
         if (got !== sent) failures.push(`thread ${th.threadId} holds ${got} customer messages, the customer sent ${sent}`);
         if (th.unread !== sent) failures.push(`thread ${th.threadId} counts ${th.unread} unread, the customer sent ${sent}`);
       }
-      const standaloneReactions = Number((db.prepare("SELECT COUNT(*) AS n FROM items WHERE kind = 'message' AND type = 'reaction'").get() as { n: number }).n);
-      if (standaloneReactions) failures.push(`${standaloneReactions} reactions became messages of their own instead of sitting on the message they react to`);
+      const standaloneReactions = Number(
+        (db.prepare("SELECT COUNT(*) AS n FROM items WHERE kind = 'message' AND type = 'reaction'").get() as { n: number }).n,
+      );
+      if (standaloneReactions)
+        failures.push(`${standaloneReactions} reactions became messages of their own instead of sitting on the message they react to`);
       let reactionsVerified = 0;
-      const earlyReactions = [...reactions].filter(([target, re]) => (firstDelivered.get(re.id) ?? Infinity) < (firstDelivered.get(target) ?? Infinity)).length;
+      const earlyReactions = [...reactions].filter(
+        ([target, re]) => (firstDelivered.get(re.id) ?? Infinity) < (firstDelivered.get(target) ?? Infinity),
+      ).length;
       for (const [target, re] of reactions) {
         const row = itemStmt.get('message', target) as ItemRow | undefined;
         const got = row ? (JSON.parse(row.data) as { reactions?: { customer?: string } }).reactions?.customer : undefined;
@@ -378,21 +456,25 @@ export async function runCrashBurst(opts: CrashBurstOptions): Promise<CrashBurst
           continue;
         }
         const row = rows[0]!;
-        if (Number(row.thread_id) !== threadOfUser(userId)) failures.push(`call ${wacid} is in thread ${row.thread_id}, not its customer's`);
+        if (Number(row.thread_id) !== threadOfUser(userId))
+          failures.push(`call ${wacid} is in thread ${row.thread_id}, not its customer's`);
         else if (Number(row.status_rank) !== 3) failures.push(`call ${wacid} ended at status ${row.status}, not a final one`);
         else callsVerified++;
         if (row.status === 'missed') missedPerThread.set(Number(row.thread_id), (missedPerThread.get(Number(row.thread_id)) ?? 0) + 1);
       }
       for (const [userId, th] of contactThread) {
         const want = missedPerThread.get(th.threadId) ?? 0;
-        if (th.missed !== want) failures.push(`thread ${th.threadId} (${userId}) counts ${th.missed} missed calls, its call items say ${want}`);
+        if (th.missed !== want)
+          failures.push(`thread ${th.threadId} (${userId}) counts ${th.missed} missed calls, its call items say ${want}`);
       }
       // Statuses: confirmed replies read in the thread; every status the simulator sent at its final value.
       let statusesVerified = 0;
       const finalStatus = new Map<string, string>();
       const rank: Record<string, number> = { sent: 1, delivered: 2, failed: 3, read: 4, played: 5 };
       for (const body of bodies.values())
-        for (const e of parseEnvelope(Buffer.from(body))) if (e.kind === 'message.status' && (rank[e.status] ?? 0) > (rank[finalStatus.get(e.wamid) ?? ''] ?? 0)) finalStatus.set(e.wamid, e.status);
+        for (const e of parseEnvelope(Buffer.from(body)))
+          if (e.kind === 'message.status' && (rank[e.status] ?? 0) > (rank[finalStatus.get(e.wamid) ?? ''] ?? 0))
+            finalStatus.set(e.wamid, e.status);
       const statusStmt = db.prepare('SELECT status FROM message_status WHERE wamid = ?');
       for (const [wamid, want] of finalStatus) {
         const got = (statusStmt.get(wamid) as { status: string } | undefined)?.status;
@@ -403,16 +485,26 @@ export async function runCrashBurst(opts: CrashBurstOptions): Promise<CrashBurst
         const row = itemStmt.get('message', wamid) as ItemRow | undefined;
         if (!row) failures.push(`reply ${wamid} is not in the thread`);
         else if (Number(row.thread_id) !== threadOfUser(r.userId)) failures.push(`reply ${wamid} is in the wrong thread`);
-        else if (row.status !== (finalStatus.get(wamid) ?? 'read')) failures.push(`reply ${wamid} shows ${row.status}, the last status sent was ${finalStatus.get(wamid) ?? 'none'}`);
+        else if (row.status !== (finalStatus.get(wamid) ?? 'read'))
+          failures.push(`reply ${wamid} shows ${row.status}, the last status sent was ${finalStatus.get(wamid) ?? 'none'}`);
       }
       const stuckSending = Number((db.prepare("SELECT COUNT(*) AS n FROM items WHERE status = 'sending'").get() as { n: number }).n);
       // A reply cut off by a kill becomes failed ("may or may not have been delivered") at the next start; none stays "sending".
       if (stuckSending > 0) failures.push(`${stuckSending} replies left "sending" after the restarts`);
-      const interruptedFailed = Number((db.prepare("SELECT COUNT(*) AS n FROM items WHERE status = 'failed' AND json_extract(data, '$.error.code') = 'interrupted'").get() as { n: number }).n);
-      if (interruptedFailed > actions.repliesInterrupted) failures.push(`${interruptedFailed} replies marked interrupted, more than the ${actions.repliesInterrupted} the kills interrupted`);
+      const interruptedFailed = Number(
+        (
+          db
+            .prepare("SELECT COUNT(*) AS n FROM items WHERE status = 'failed' AND json_extract(data, '$.error.code') = 'interrupted'")
+            .get() as { n: number }
+        ).n,
+      );
+      if (interruptedFailed > actions.repliesInterrupted)
+        failures.push(`${interruptedFailed} replies marked interrupted, more than the ${actions.repliesInterrupted} the kills interrupted`);
 
       // Structure: integrity, foreign keys, FTS, orphans, the projection cursor.
-      const integrity = (db.prepare('PRAGMA integrity_check').all() as Array<{ integrity_check: string }>).map((r) => r.integrity_check).join('; ');
+      const integrity = (db.prepare('PRAGMA integrity_check').all() as Array<{ integrity_check: string }>)
+        .map((r) => r.integrity_check)
+        .join('; ');
       if (integrity !== 'ok') failures.push(`integrity_check: ${integrity}`);
       const fk = db.prepare('PRAGMA foreign_key_check').all();
       if (fk.length) failures.push(`${fk.length} foreign key violations`);
@@ -427,16 +519,22 @@ export async function runCrashBurst(opts: CrashBurstOptions): Promise<CrashBurst
         'items without a thread': 'SELECT COUNT(*) AS n FROM items i LEFT JOIN threads t ON t.id = i.thread_id WHERE t.id IS NULL',
         'threads without a contact': 'SELECT COUNT(*) AS n FROM threads t LEFT JOIN contacts c ON c.id = t.contact_id WHERE c.id IS NULL',
         'contacts without a thread': 'SELECT COUNT(*) AS n FROM contacts c LEFT JOIN threads t ON t.contact_id = c.id WHERE t.id IS NULL',
-        'domain events without their inbox row': 'SELECT COUNT(*) AS n FROM domain_events d LEFT JOIN inbox i ON i.id = d.inbox_id WHERE i.id IS NULL',
-        'contact index rows without a contact': 'SELECT COUNT(*) AS n FROM contacts_fts f LEFT JOIN contacts c ON c.id = f.rowid WHERE c.id IS NULL',
-        'contacts missing from the contact index': 'SELECT COUNT(*) AS n FROM contacts c WHERE c.id NOT IN (SELECT rowid FROM contacts_fts)',
-        'threads whose last item is elsewhere': 'SELECT COUNT(*) AS n FROM threads t WHERE t.last_item_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM items i WHERE i.id = t.last_item_id AND i.thread_id = t.id)',
+        'domain events without their inbox row':
+          'SELECT COUNT(*) AS n FROM domain_events d LEFT JOIN inbox i ON i.id = d.inbox_id WHERE i.id IS NULL',
+        'contact index rows without a contact':
+          'SELECT COUNT(*) AS n FROM contacts_fts f LEFT JOIN contacts c ON c.id = f.rowid WHERE c.id IS NULL',
+        'contacts missing from the contact index':
+          'SELECT COUNT(*) AS n FROM contacts c WHERE c.id NOT IN (SELECT rowid FROM contacts_fts)',
+        'threads whose last item is elsewhere':
+          'SELECT COUNT(*) AS n FROM threads t WHERE t.last_item_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM items i WHERE i.id = t.last_item_id AND i.thread_id = t.id)',
       };
       for (const [what, sql] of Object.entries(orphans)) {
         const n = Number((db.prepare(sql).get() as { n: number }).n);
         if (n) failures.push(`${n} ${what}`);
       }
-      const cursor = Number((db.prepare("SELECT value FROM kv WHERE key = 'threads.cursor'").get() as { value: string } | undefined)?.value ?? 0);
+      const cursor = Number(
+        (db.prepare("SELECT value FROM kv WHERE key = 'threads.cursor'").get() as { value: string } | undefined)?.value ?? 0,
+      );
       const maxEvent = Number((db.prepare('SELECT COALESCE(MAX(id), 0) AS m FROM domain_events').get() as { m: number }).m);
       if (cursor !== maxEvent) failures.push(`the thread projection cursor is at ${cursor}, the newest domain event is ${maxEvent}`);
 
@@ -490,7 +588,12 @@ export function formatCrashBurst(r: CrashBurstReport): string {
 }
 
 if (process.argv[1] && process.argv[1].endsWith('crash-burst.ts')) {
-  const values = cliOptions('usage: node test/reliability/crash-burst.ts [--events 10000] [--kills 8] [--seed 1] [--customers 200]', { events: { type: 'string', default: '10000' }, kills: { type: 'string', default: '8' }, seed: { type: 'string', default: '1' }, customers: { type: 'string', default: '200' } });
+  const values = cliOptions('usage: node test/reliability/crash-burst.ts [--events 10000] [--kills 8] [--seed 1] [--customers 200]', {
+    events: { type: 'string', default: '10000' },
+    kills: { type: 'string', default: '8' },
+    seed: { type: 'string', default: '1' },
+    customers: { type: 'string', default: '200' },
+  });
   const num = (name: string, v: string, min: number): number => cliNumber(name, v, min);
   const r = await runCrashBurst({
     events: num('events', values.events, 100),

@@ -46,7 +46,8 @@ const rows: Row[] = [];
 afterAll(() => {
   const w = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n));
   console.log(`\nGraph failures: ${rows.length} cases`);
-  for (const r of rows) console.log(`  ${w(r.endpoint, 22)} ${w(r.injected, 34)} requests=${r.requests}  state=${w(r.state, 18)} saw: ${r.saw}`);
+  for (const r of rows)
+    console.log(`  ${w(r.endpoint, 22)} ${w(r.injected, 34)} requests=${r.requests}  state=${w(r.state, 18)} saw: ${r.saw}`);
   const byEndpoint = new Map<string, number>();
   for (const r of rows) byEndpoint.set(r.endpoint, (byEndpoint.get(r.endpoint) ?? 0) + 1);
   // A row is recorded only after every assertion of its case passed.
@@ -67,13 +68,27 @@ function fakeMediaEngine(a: SimApp): void {
     if (event !== 'mediaCommand') return;
     const c = payload as { requestId: string; command: string };
     if (c.command === 'close' || c.command === 'ring') return;
-    const sdp = c.command === 'prepareOffer' ? businessLikeSdp('offer') : c.command === 'prepareAnswer' ? businessLikeSdp('answer', { mid: 'audio' }) : undefined;
+    const sdp =
+      c.command === 'prepareOffer'
+        ? businessLikeSdp('offer')
+        : c.command === 'prepareAnswer'
+          ? businessLikeSdp('answer', { mid: 'audio' })
+          : undefined;
     setTimeout(() => void a.services.dispatch('mediaReport', { type: 'done', requestId: c.requestId, ...(sdp ? { sdp } : {}) }), 5);
   });
 }
 
-async function control(a: SimApp, method: string, pathname: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(`${a.creds.controlUrl}${pathname}`, { method, headers: { 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+async function control(
+  a: SimApp,
+  method: string,
+  pathname: string,
+  body?: unknown,
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(`${a.creds.controlUrl}${pathname}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
@@ -90,7 +105,9 @@ async function inject(a: SimApp, rule: Inject): Promise<void> {
 
 /** Requests of this kind that reached the simulator, counted from its own log (text sends only for /messages). */
 const reached = (a: SimApp, method: string, pathEnd: string, action?: string): number =>
-  pathEnd === '/messages' ? a.sim.ctx.sent.filter((x) => x.kind === 'message' && (x.body as { type?: string }).type === 'text').length : a.sim.graphFaults.count(method, pathEnd, action);
+  pathEnd === '/messages'
+    ? a.sim.ctx.sent.filter((x) => x.kind === 'message' && (x.body as { type?: string }).type === 'text').length
+    : a.sim.graphFaults.count(method, pathEnd, action);
 
 async function threadWithCustomer(a: SimApp, permission = false): Promise<number> {
   await customerWrites(a, ana.wa_id!, 'Olá!');
@@ -112,7 +129,8 @@ async function dispatchError(a: SimApp, name: string, params: unknown): Promise<
 }
 
 const callOf = (a: SimApp, localId: string): CallView => a.services.calls.get(localId)!;
-const ended = (a: SimApp, localId: string, ms = 10_000) => until(`call ${localId} ended`, () => (callOf(a, localId).state === 'ended' ? callOf(a, localId) : null), ms);
+const ended = (a: SimApp, localId: string, ms = 10_000) =>
+  until(`call ${localId} ended`, () => (callOf(a, localId).state === 'ended' ? callOf(a, localId) : null), ms);
 
 /** A customer calls; resolves once the app rings and its pre_accept reached the simulator and was answered. */
 async function incomingCall(a: SimApp): Promise<{ localId: string; callId: string }> {
@@ -139,7 +157,8 @@ const GENERIC = /error \d+\)|returned an error|without an error description|not 
 function record(endpoint: string, injected: string, saw: string, requests: number, state: string): void {
   rows.push({ endpoint, injected, saw, requests, state });
 }
-const faultText = (i: Inject): string => `${JSON.stringify(i.fault).replace(/[{}"]/g, '')}${i.after ? ' after' : ''}${(i.count ?? 1) > 1 ? ` ×${i.count}` : ''}`;
+const faultText = (i: Inject): string =>
+  `${JSON.stringify(i.fault).replace(/[{}"]/g, '')}${i.after ? ' after' : ''}${(i.count ?? 1) > 1 ? ` ×${i.count}` : ''}`;
 
 // --------------------------------------------------------------------------- the code table
 
@@ -150,9 +169,14 @@ const permissionsGet: Inject['match'] = { method: 'GET', path: '/call_permission
 const settingsPost: Inject['match'] = { method: 'POST', path: '/settings' };
 
 /** Where each code occurs (the simulator's 138012 says calls are allowed again in an hour, in error_data.details). Second-scale throttling codes are retried by design (nothing happened), so they are injected on every attempt; the hour-scale 4 and 80007 are not retried. */
-const CODE_CASES: Array<{ code: number; at: 'connect' | 'accept' | 'messages' | 'permission_request' | 'call_permissions' | 'settings'; count?: number; details?: string }> = [
+const CODE_CASES: Array<{
+  code: number;
+  at: 'connect' | 'accept' | 'messages' | 'permission_request' | 'call_permissions' | 'settings';
+  count?: number;
+  details?: string;
+}> = [
   { code: 100, at: 'accept', details: 'session.sdp_type must be "answer" for action accept' },
-  { code: 100, at: 'messages', details: 'Param text[\'body\'] must be at most 4096 characters long' },
+  { code: 100, at: 'messages', details: "Param text['body'] must be at most 4096 characters long" },
   { code: 613, at: 'call_permissions', count: 4 },
   { code: 131009, at: 'messages' },
   { code: 131030, at: 'connect' },
@@ -271,14 +295,36 @@ describe('every Graph error code shows its own message where it happens', { time
 // ----------------------------------------------------------- lost answers: never done twice
 
 describe('a state-changing request whose answer was lost is never repeated', { timeout: 45_000 }, () => {
-  const CALL_ACCEPT = / WhatsApp may have connected the call anyway, so Switchboard ended it rather than leave the customer in a silent call\. Call them back if needed\.$/;
-  const CALL_CONNECT = / The call may have reached the customer's phone anyway; if it did, Switchboard ends it there\. Try calling again\.$/;
+  const CALL_ACCEPT =
+    / WhatsApp may have connected the call anyway, so Switchboard ended it rather than leave the customer in a silent call\. Call them back if needed\.$/;
+  const CALL_CONNECT =
+    / The call may have reached the customer's phone anyway; if it did, Switchboard ends it there\. Try calling again\.$/;
   const lost: Array<{ name: string; fault: GraphFault; after: boolean; saw: RegExp }> = [
-    { name: '500 HTML after the action', fault: { http: 500, body: 'html' }, after: true, saw: /server had a problem \(HTTP 500\) and answered with an error page.*may have carried it out/ },
-    { name: '502 empty after the action', fault: { http: 502, body: 'empty' }, after: true, saw: /server had a problem \(HTTP 502\) and gave no details.*may have carried it out/ },
+    {
+      name: '500 HTML after the action',
+      fault: { http: 500, body: 'html' },
+      after: true,
+      saw: /server had a problem \(HTTP 500\) and answered with an error page.*may have carried it out/,
+    },
+    {
+      name: '502 empty after the action',
+      fault: { http: 502, body: 'empty' },
+      after: true,
+      saw: /server had a problem \(HTTP 502\) and gave no details.*may have carried it out/,
+    },
     { name: '503 HTML before the action', fault: { http: 503, body: 'html' }, after: false, saw: /HTTP 503/ },
-    { name: 'hang (client timeout)', fault: { hang: true }, after: false, saw: /did not answer within 2\.5 s\. WhatsApp may have carried it out/ },
-    { name: 'reset after the action', fault: { reset: true }, after: true, saw: /connection to WhatsApp .* broke before it answered.*may have carried it out/ },
+    {
+      name: 'hang (client timeout)',
+      fault: { hang: true },
+      after: false,
+      saw: /did not answer within 2\.5 s\. WhatsApp may have carried it out/,
+    },
+    {
+      name: 'reset after the action',
+      fault: { reset: true },
+      after: true,
+      saw: /connection to WhatsApp .* broke before it answered.*may have carried it out/,
+    },
   ];
 
   for (const l of lost) {
@@ -337,7 +383,9 @@ describe('a state-changing request whose answer was lost is never repeated', { t
     await dispatchOk(a, 'declineCall', { localId: first.localId });
     const declined = await ended(a, first.localId);
     expect(declined.outcome).toBe('declined');
-    expect(declined.reason).toBe("WhatsApp's server had a problem (HTTP 500) and answered with an error page instead of a result. The call was declined here; if the customer's phone keeps ringing, it stops when WhatsApp's answer window closes.");
+    expect(declined.reason).toBe(
+      "WhatsApp's server had a problem (HTTP 500) and answered with an error page instead of a result. The call was declined here; if the customer's phone keeps ringing, it stops when WhatsApp's answer window closes.",
+    );
     expect(reached(a, 'POST', '/calls', 'reject')).toBe(1);
     expect(simCall(a, first.callId)?.state).toBe('ended');
     record('reject', faultText(rejectRule), declined.reason!, 1, `ended ${declined.outcome}`);
@@ -350,7 +398,9 @@ describe('a state-changing request whose answer was lost is never repeated', { t
     await dispatchOk(a, 'hangUpCall', { localId: second.localId });
     const hung = await ended(a, second.localId);
     expect(hung.outcome).toBe('completed');
-    expect(hung.reason).toBe("WhatsApp's server had a problem (HTTP 500) and gave no details. The call has ended here; if WhatsApp kept it open, it ends by itself within 30 seconds because no audio reaches it.");
+    expect(hung.reason).toBe(
+      "WhatsApp's server had a problem (HTTP 500) and gave no details. The call has ended here; if WhatsApp kept it open, it ends by itself within 30 seconds because no audio reaches it.",
+    );
     expect(reached(a, 'POST', '/calls', 'terminate')).toBe(1);
     expect(simCall(a, second.callId)?.state).toBe('ended');
     record('terminate', faultText(termRule), hung.reason ?? '(none)', 1, `ended ${hung.outcome}`);
@@ -429,7 +479,9 @@ describe('idempotent reads are retried through 5xx, throttling, hangs and resets
     const before = reached(a, 'GET', '/settings');
     await inject(a, { match: { method: 'GET', path: '/settings' }, fault: { http: 503, body: 'html' }, count: 4 });
     const e = await dispatchError(a, 'getCallingSettings', {});
-    expect(e.message).toBe("WhatsApp's server had a problem (HTTP 503) and answered with an error page instead of a result. Try again in a moment.");
+    expect(e.message).toBe(
+      "WhatsApp's server had a problem (HTTP 503) and answered with an error page instead of a result. Try again in a moment.",
+    );
     expect(reached(a, 'GET', '/settings') - before).toBe(4);
     record('GET settings', '503 html ×4', e.message, 4, `refused ${e.code}`);
   });

@@ -43,7 +43,11 @@ export interface ReachabilitySoakReport {
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-export async function runReachabilitySoak(opts: { minutes: number; seed?: number; gapMs?: [number, number] }): Promise<ReachabilitySoakReport> {
+export async function runReachabilitySoak(opts: {
+  minutes: number;
+  seed?: number;
+  gapMs?: [number, number];
+}): Promise<ReachabilitySoakReport> {
   const random = prng(opts.seed ?? 1);
   const [gapMin, gapMax] = opts.gapMs ?? [20_000, 60_000];
   const sim = createSimulator({ seed: defaultSeed });
@@ -65,7 +69,15 @@ export async function runReachabilitySoak(opts: { minutes: number; seed?: number
   let sent = 0;
   try {
     const c = sim.credentials();
-    const res = await services.dispatch('connectAccount', { graphBaseUrl: c.graphBaseUrl, apiVersion: c.apiVersion, accessToken: c.accessToken, appSecret: c.appSecret, appId: c.appId, wabaId: c.wabaId, phoneNumberId: c.phoneNumberId });
+    const res = await services.dispatch('connectAccount', {
+      graphBaseUrl: c.graphBaseUrl,
+      apiVersion: c.apiVersion,
+      accessToken: c.accessToken,
+      appSecret: c.appSecret,
+      appId: c.appId,
+      wabaId: c.wabaId,
+      phoneNumberId: c.phoneNumberId,
+    });
     if (!res.ok) throw new Error(res.error.message);
     await until('the first registration', () => urls.size >= 1, 30_000);
     const users = sim.ctx.users.all().filter((u) => u.waId);
@@ -77,11 +89,20 @@ export async function runReachabilitySoak(opts: { minutes: number; seed?: number
       sim.messaging.userSends(users[sent % users.length]!, 'text', { body: `soak ${sent}` });
       sent++;
     }
-    await until('every message webhook settled', () => sim.webhooks.posts.filter((p) => p.fields.includes('messages')).every((p) => p.state === 'delivered' || p.state === 'dropped' || p.state === 'expired'), 120_000).catch((err: unknown) => failures.push((err as Error).message));
+    await until(
+      'every message webhook settled',
+      () =>
+        sim.webhooks.posts
+          .filter((p) => p.fields.includes('messages'))
+          .every((p) => p.state === 'delivered' || p.state === 'dropped' || p.state === 'expired'),
+      120_000,
+    ).catch((err: unknown) => failures.push((err as Error).message));
     while ((await services.inbox.drain()) > 0) {
       /* finish processing */
     }
-    const bodies = (services.db.prepare("SELECT payload FROM domain_events WHERE kind = 'message.received'").all() as Array<{ payload: string }>)
+    const bodies = (
+      services.db.prepare("SELECT payload FROM domain_events WHERE kind = 'message.received'").all() as Array<{ payload: string }>
+    )
       .map((r) => (JSON.parse(r.payload) as { raw: { text?: { body?: string } } }).raw.text?.body ?? '')
       .filter((b) => b.startsWith('soak '));
     const posts = sim.webhooks.posts.filter((p) => p.fields.includes('messages'));
@@ -107,7 +128,8 @@ export async function runReachabilitySoak(opts: { minutes: number; seed?: number
     };
     if (report.restarts !== 0) failures.push(`${report.restarts} tunnel restarts`);
     if (report.unreachableSpells !== 0) failures.push(`${report.unreachableSpells} unreachable spells`);
-    if (report.messagesReceived !== sent || bodies.length !== sent) failures.push(`${sent} messages sent, ${bodies.length} received (${report.messagesReceived} distinct)`);
+    if (report.messagesReceived !== sent || bodies.length !== sent)
+      failures.push(`${sent} messages sent, ${bodies.length} received (${report.messagesReceived} distinct)`);
     if (report.undelivered !== 0) failures.push(`${report.undelivered} webhooks undelivered`);
     if (report.callbackUrls !== 1) failures.push(`${report.callbackUrls} callback URLs registered`);
     return report;

@@ -33,13 +33,24 @@ describe('webhook receiver: requests Node refuses still get a plain answer', () 
   it('answers 400 to bad bytes and smuggling headers, 431 to huge headers, 404 to CONNECT — no banner, no stack', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'sb-sec-'));
     const { log } = memoryLogger();
-    receiver = await startWebhookReceiver({ inbox: new WebhookInbox(openDatabase(dir), log), port: 0, appSecret: () => 'app-secret-0123456789', verifyToken: () => 'verify-0123456789', log });
+    receiver = await startWebhookReceiver({
+      inbox: new WebhookInbox(openDatabase(dir), log),
+      port: 0,
+      appSecret: () => 'app-secret-0123456789',
+      verifyToken: () => 'verify-0123456789',
+      log,
+    });
     const port = receiver.port;
     const h = `Host: 127.0.0.1:${port}\r\nConnection: close\r\n`;
     const cases: [string, string | Buffer, number, string][] = [
       ['NUL in the path', Buffer.from(`GET /web\0hook HTTP/1.1\r\n${h}\r\n`, 'latin1'), 400, 'Bad request'],
       ['raw UTF-8 in the path', Buffer.from(`GET /webhooké HTTP/1.1\r\n${h}\r\n`, 'utf8'), 400, 'Bad request'],
-      ['Content-Length with Transfer-Encoding', `POST /webhook HTTP/1.1\r\n${h}Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`, 400, 'Bad request'],
+      [
+        'Content-Length with Transfer-Encoding',
+        `POST /webhook HTTP/1.1\r\n${h}Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
+        400,
+        'Bad request',
+      ],
       ['an unknown method', `FOO /webhook HTTP/1.1\r\n${h}\r\n`, 400, 'Bad request'],
       ['a 32 kB header', `GET /webhook HTTP/1.1\r\n${h}X-Big: ${'a'.repeat(32 * 1024)}\r\n\r\n`, 431, 'Request header fields too large'],
       ['CONNECT', `CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\n\r\n`, 404, 'Not found'],
@@ -51,7 +62,10 @@ describe('webhook receiver: requests Node refuses still get a plain answer', () 
       expect(Object.keys(r.headers).filter((k) => k.startsWith('access-control-'))).toEqual([]);
     }
     // And it still serves its route afterwards.
-    expect((await rawRequest(port, `GET /webhook?hub.mode=subscribe&hub.challenge=ok&hub.verify_token=verify-0123456789 HTTP/1.1\r\n${h}\r\n`)).body).toBe('ok');
+    expect(
+      (await rawRequest(port, `GET /webhook?hub.mode=subscribe&hub.challenge=ok&hub.verify_token=verify-0123456789 HTTP/1.1\r\n${h}\r\n`))
+        .body,
+    ).toBe('ok');
   });
 });
 
@@ -64,7 +78,13 @@ describe('secrets never reach the renderer or a log, in any encoding', () => {
     r.add(TOKEN);
     r.add(SECRET);
     r.add('turn-credential-xyz', { rendererMayKnow: true });
-    const forms = [TOKEN, encodeURIComponent(TOKEN), Buffer.from(TOKEN).toString('base64'), Buffer.from(TOKEN).toString('base64url'), SECRET];
+    const forms = [
+      TOKEN,
+      encodeURIComponent(TOKEN),
+      Buffer.from(TOKEN).toString('base64'),
+      Buffer.from(TOKEN).toString('base64url'),
+      SECRET,
+    ];
     const text = `a ${forms.join(' b ')} c turn-credential-xyz`;
     expect(r.redact(text)).toBe('a [redacted] b [redacted] b [redacted] b [redacted] b [redacted] c [redacted]');
     expect(r.redactForRenderer(text)).toBe('a [redacted] b [redacted] b [redacted] b [redacted] b [redacted] c turn-credential-xyz');
@@ -80,9 +100,17 @@ describe('secrets never reach the renderer or a log, in any encoding', () => {
     const { log, events } = memoryLogger();
     const handlers = {
       getCallingSettings: () => {
-        throw new DomainError('graph_131000', `Graph said: request failed for ${SECRET}`, { details: `https://graph.facebook.com/me?access_token=${encodeURIComponent(TOKEN)}` });
+        throw new DomainError('graph_131000', `Graph said: request failed for ${SECRET}`, {
+          details: `https://graph.facebook.com/me?access_token=${encodeURIComponent(TOKEN)}`,
+        });
       },
-      getAppInfo: () => ({ name: `Switchboard ${Buffer.from(TOKEN).toString('base64')}`, version: '1', host: 'browser-host', platform: 'linux', versions: { node: '24', electron: null, chrome: null } }),
+      getAppInfo: () => ({
+        name: `Switchboard ${Buffer.from(TOKEN).toString('base64')}`,
+        version: '1',
+        host: 'browser-host',
+        platform: 'linux',
+        versions: { node: '24', electron: null, chrome: null },
+      }),
     } as unknown as BridgeHandlers;
     const dispatch = createDispatcher(handlers, log, { redact: (t) => r.redactForRenderer(t) });
     const failed = await dispatch('getCallingSettings', {});
@@ -96,8 +124,18 @@ describe('secrets never reach the renderer or a log, in any encoding', () => {
     const bus = new BridgeEventBus({ redact: (t) => r.redactForRenderer(t) });
     const got: unknown[] = [];
     bus.subscribe((_e, p) => got.push(p));
-    bus.emit('status', { startedAt: 'now', account: { state: 'error', detail: `token ${TOKEN} refused` }, reachability: { state: 'unknown', since: null, detail: null } });
-    expect(got).toEqual([{ startedAt: 'now', account: { state: 'error', detail: 'token [redacted] refused' }, reachability: { state: 'unknown', since: null, detail: null } }]);
+    bus.emit('status', {
+      startedAt: 'now',
+      account: { state: 'error', detail: `token ${TOKEN} refused` },
+      reachability: { state: 'unknown', since: null, detail: null },
+    });
+    expect(got).toEqual([
+      {
+        startedAt: 'now',
+        account: { state: 'error', detail: 'token [redacted] refused' },
+        reachability: { state: 'unknown', since: null, detail: null },
+      },
+    ]);
   });
 });
 
@@ -108,7 +146,16 @@ describe('TURN credentials are kept with the secrets, not in config.json', () =>
     for (const s of opened.splice(0)) await s.close();
   });
   const start = async (dataDir: string, secrets: MemorySecrets): Promise<AppServices> => {
-    const s = await startAppServices({ dataDir, version: '0.0.0-test', host: 'browser-host', log: memoryLogger().log, secrets, configStore: confFactory, webhookPort: 0, localtunnelHost: 'http://127.0.0.1:1' });
+    const s = await startAppServices({
+      dataDir,
+      version: '0.0.0-test',
+      host: 'browser-host',
+      log: memoryLogger().log,
+      secrets,
+      configStore: confFactory,
+      webhookPort: 0,
+      localtunnelHost: 'http://127.0.0.1:1',
+    });
     opened.push(s);
     return s;
   };
@@ -154,7 +201,10 @@ describe('TURN credentials are kept with the secrets, not in config.json', () =>
       throw new KeychainUnavailableError(`cannot store ${name}`, 'linux');
     };
     const res = await s.dispatch('setCallPreferences', { turnServers: [turn] });
-    expect(res).toMatchObject({ ok: false, error: { code: 'keychain_unavailable', message: expect.stringContaining('No keychain is available') } });
+    expect(res).toMatchObject({
+      ok: false,
+      error: { code: 'keychain_unavailable', message: expect.stringContaining('No keychain is available') },
+    });
     expect(s.config.get().preferences.turnServers).toEqual([]);
     expect(readFileSync(path.join(dataDir, 'config.json'), 'utf8')).not.toContain(CREDENTIAL);
   });
@@ -163,7 +213,8 @@ describe('TURN credentials are kept with the secrets, not in config.json', () =>
 describe('links in message text (renderer linkify)', () => {
   it('makes only well-formed https URLs links; every other scheme stays text', async () => {
     const { linkParts } = await import('../../renderer/src/components/conversations/linkify.ts');
-    const text = 'see https://example.com/a, http://example.com javascript:alert(1) file:///etc/passwd data:text/html,<b>x</b> app://switchboard/x //evil.com https://user:pw@example.com/ https://localhost/ javascript:https://example.com/b (https://en.wikipedia.org/wiki/Foo_(bar)). HTTPS://EXAMPLE.ORG/Up\u200Bhidden';
+    const text =
+      'see https://example.com/a, http://example.com javascript:alert(1) file:///etc/passwd data:text/html,<b>x</b> app://switchboard/x //evil.com https://user:pw@example.com/ https://localhost/ javascript:https://example.com/b (https://en.wikipedia.org/wiki/Foo_(bar)). HTTPS://EXAMPLE.ORG/Up\u200Bhidden';
     const links = linkParts(text).filter((p) => p.href);
     expect(links).toEqual([
       { text: 'https://example.com/a', href: 'https://example.com/a' },
@@ -171,6 +222,10 @@ describe('links in message text (renderer linkify)', () => {
       { text: 'HTTPS://EXAMPLE.ORG/Up', href: 'https://example.org/Up' },
     ]);
     // Nothing is lost or added: the parts put together are the text.
-    expect(linkParts(text).map((p) => p.text).join('')).toBe(text);
+    expect(
+      linkParts(text)
+        .map((p) => p.text)
+        .join(''),
+    ).toBe(text);
   });
 });

@@ -8,7 +8,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { formatReport, runSecuritySuite, type Check, type SecurityReport } from './security.ts';
 
 let report: SecurityReport;
-const failures = (area: Check['area']): string[] => report.checks.filter((c) => c.area === area && !c.held).map((c) => `${c.name}: ${c.detail}`);
+const failures = (area: Check['area']): string[] =>
+  report.checks.filter((c) => c.area === area && !c.held).map((c) => `${c.name}: ${c.detail}`);
 
 beforeAll(async () => {
   report = await runSecuritySuite();

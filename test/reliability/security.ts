@@ -45,7 +45,15 @@ export interface Check {
 export interface SecurityReport {
   checks: Check[];
   /** What the secrets scan looked at. */
-  scanned: { files: string[]; bytes: number; framesFromMain: number; framesToMain: number; outputBytes: number; diagnosticsBytes: number; needles: number };
+  scanned: {
+    files: string[];
+    bytes: number;
+    framesFromMain: number;
+    framesToMain: number;
+    outputBytes: number;
+    diagnosticsBytes: number;
+    needles: number;
+  };
   /** What the run did with the app before scanning (so a reader can see it was used for real). */
   usage: string[];
 }
@@ -128,7 +136,10 @@ async function startGraphProxy(target: string, secrets: { accessToken: string; a
             type: 'OAuthException',
             code: 131000,
             error_user_msg: `Token ${secrets.accessToken} rejected`,
-            error_data: { messaging_product: 'whatsapp', details: `Request ${tokenUrl} failed for ${secrets.appSecret} / ${Buffer.from(secrets.accessToken).toString('base64')}` },
+            error_data: {
+              messaging_product: 'whatsapp',
+              details: `Request ${tokenUrl} failed for ${secrets.appSecret} / ${Buffer.from(secrets.accessToken).toString('base64')}`,
+            },
             fbtrace_id: `trace-${secrets.accessToken}`,
           },
         };
@@ -185,7 +196,10 @@ class BridgeClient {
   constructor(appUrl: string, extra: { origin?: string } = {}) {
     const u = new URL(appUrl);
     const secret = new URLSearchParams(u.hash.slice(1)).get('secret') ?? '';
-    this.ws = new WebSocket(`ws://${u.host}/bridge?secret=${encodeURIComponent(secret)}`, { headers: { Origin: extra.origin ?? u.origin }, maxPayload: 64 * 1024 * 1024 });
+    this.ws = new WebSocket(`ws://${u.host}/bridge?secret=${encodeURIComponent(secret)}`, {
+      headers: { Origin: extra.origin ?? u.origin },
+      maxPayload: 64 * 1024 * 1024,
+    });
     this.opened = new Promise((resolve, reject) => {
       this.ws.once('open', () => resolve());
       this.ws.once('error', reject);
@@ -223,7 +237,10 @@ class BridgeClient {
   request(name: string, params: unknown = {}, opts: { carriesTypedSecrets?: boolean; timeoutMs?: number } = {}): Promise<BridgeResponse> {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${name}: no answer within ${(opts.timeoutMs ?? 30_000) / 1000} s`)), opts.timeoutMs ?? 30_000);
+      const timer = setTimeout(
+        () => reject(new Error(`${name}: no answer within ${(opts.timeoutMs ?? 30_000) / 1000} s`)),
+        opts.timeoutMs ?? 30_000,
+      );
       this.pending.set(id, (r) => {
         clearTimeout(timer);
         this.pending.delete(id);
@@ -261,11 +278,35 @@ const LEAKS = /\bat [\w.<>]+ \(|node:internal|\/work\/|\.ts:\d+|Error:|stack|Exp
 function webhookProbes(port: number, verifyToken: string, appSecret: string): Probe[] {
   const h = `Host: 127.0.0.1:${port}\r\nConnection: close`;
   const get = (target: string, extra = ''): string => `GET ${target} HTTP/1.1\r\n${h}\r\n${extra}\r\n`;
-  const verify = (token: string, challenge = 'c123', mode = 'subscribe'): string => `/webhook?hub.mode=${mode}&hub.challenge=${encodeURIComponent(challenge)}&hub.verify_token=${encodeURIComponent(token)}`;
+  const verify = (token: string, challenge = 'c123', mode = 'subscribe'): string =>
+    `/webhook?hub.mode=${mode}&hub.challenge=${encodeURIComponent(challenge)}&hub.verify_token=${encodeURIComponent(token)}`;
   const event = (tag: string): string =>
     JSON.stringify({
       object: 'whatsapp_business_account',
-      entry: [{ id: '2000000000000002', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: '5511955550100', phone_number_id: '3000000000000003' }, contacts: [{ profile: { name: 'Probe' }, wa_id: '5511900000009' }], messages: [{ from: '5511900000009', id: `wamid.probe-${tag}`, timestamp: String(Math.floor(Date.now() / 1000)), type: 'text', text: { body: `probe ${tag}` } }] } }] }],
+      entry: [
+        {
+          id: '2000000000000002',
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: '5511955550100', phone_number_id: '3000000000000003' },
+                contacts: [{ profile: { name: 'Probe' }, wa_id: '5511900000009' }],
+                messages: [
+                  {
+                    from: '5511900000009',
+                    id: `wamid.probe-${tag}`,
+                    timestamp: String(Math.floor(Date.now() / 1000)),
+                    type: 'text',
+                    text: { body: `probe ${tag}` },
+                  },
+                ],
+              },
+            },
+          ],
+        },
+      ],
     });
   const post = (target: string, body: string, signature: string | null, extra = ''): string =>
     `POST ${target} HTTP/1.1\r\n${h}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${signature ? `X-Hub-Signature-256: ${signature}\r\n` : ''}${extra}\r\n${body}`;
@@ -275,15 +316,66 @@ function webhookProbes(port: number, verifyToken: string, appSecret: string): Pr
     // The two routes, done right: these must answer.
     { name: 'GET verification with the right token', bytes: get(verify(verifyToken)), expect: 'ok', body: 'c123' },
     { name: 'POST with a valid signature', bytes: post('/webhook', good, sign(good, appSecret)), expect: 'ok', body: 'OK' },
-    { name: 'POST chunked with a valid signature', bytes: `POST /webhook HTTP/1.1\r\n${h}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nX-Hub-Signature-256: ${sign(chunkedBody, appSecret)}\r\n\r\n${Buffer.byteLength(chunkedBody).toString(16)}\r\n${chunkedBody}\r\n0\r\n\r\n`, expect: 'ok', body: 'OK' },
-    { name: 'GET verification with a markup challenge (echoed as text/plain, nosniff)', bytes: get(verify(verifyToken, '<script>alert(1)</script>')), expect: 'ok', body: '<script>alert(1)</script>' },
+    {
+      name: 'POST chunked with a valid signature',
+      bytes: `POST /webhook HTTP/1.1\r\n${h}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nX-Hub-Signature-256: ${sign(chunkedBody, appSecret)}\r\n\r\n${Buffer.byteLength(chunkedBody).toString(16)}\r\n${chunkedBody}\r\n0\r\n\r\n`,
+      expect: 'ok',
+      body: 'OK',
+    },
+    {
+      name: 'GET verification with a markup challenge (echoed as text/plain, nosniff)',
+      bytes: get(verify(verifyToken, '<script>alert(1)</script>')),
+      expect: 'ok',
+      body: '<script>alert(1)</script>',
+    },
   ];
   // Other paths.
-  for (const p of ['/', '/webhook/', '/webhook/.', '/%77ebhook', '/WEBHOOK', '/Webhook', '//webhook', '/webhook/../webhook', '/x/../webhook', '/./webhook', '/webhook%2F', '/webhook%00', '/webhook;x', '/webhook#frag', '/_sim', '/_sim/state', '/admin', '/.env', '/debug', '/debug/pprof', '/bridge', '/index.html', '/favicon.ico', '/webhook.json', '/api', '/server-status', '/.git/config', '/../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd', '/w%C3%A9bhook', '/webhook%20', '/webhook\u00e9']) {
-    probes.push({ name: `GET ${JSON.stringify(p)}`, bytes: Buffer.from(get(p), p.includes('\u00e9') ? 'utf8' : 'latin1'), expect: 'refused' });
+  for (const p of [
+    '/',
+    '/webhook/',
+    '/webhook/.',
+    '/%77ebhook',
+    '/WEBHOOK',
+    '/Webhook',
+    '//webhook',
+    '/webhook/../webhook',
+    '/x/../webhook',
+    '/./webhook',
+    '/webhook%2F',
+    '/webhook%00',
+    '/webhook;x',
+    '/webhook#frag',
+    '/_sim',
+    '/_sim/state',
+    '/admin',
+    '/.env',
+    '/debug',
+    '/debug/pprof',
+    '/bridge',
+    '/index.html',
+    '/favicon.ico',
+    '/webhook.json',
+    '/api',
+    '/server-status',
+    '/.git/config',
+    '/../../etc/passwd',
+    '/%2e%2e/%2e%2e/etc/passwd',
+    '/w%C3%A9bhook',
+    '/webhook%20',
+    '/webhook\u00e9',
+  ]) {
+    probes.push({
+      name: `GET ${JSON.stringify(p)}`,
+      bytes: Buffer.from(get(p), p.includes('\u00e9') ? 'utf8' : 'latin1'),
+      expect: 'refused',
+    });
   }
   probes.push(
-    { name: `GET ${'/x'.repeat(300)}?${'hub.verify_token=x&'.repeat(50)}`, bytes: get(`${'/x'.repeat(300)}?${'hub.verify_token=x&'.repeat(50)}`), expect: 'refused' },
+    {
+      name: `GET ${'/x'.repeat(300)}?${'hub.verify_token=x&'.repeat(50)}`,
+      bytes: get(`${'/x'.repeat(300)}?${'hub.verify_token=x&'.repeat(50)}`),
+      expect: 'refused',
+    },
     // The real path, but not the verification.
     { name: 'GET /webhook with no query', bytes: get('/webhook'), expect: 'refused' },
     { name: 'GET /webhook?x', bytes: get('/webhook?x'), expect: 'refused' },
@@ -292,13 +384,37 @@ function webhookProbes(port: number, verifyToken: string, appSecret: string): Pr
     { name: 'GET verification with the token plus a character', bytes: get(verify(`${verifyToken}x`)), expect: 'refused' },
     { name: 'GET verification with mode=unsubscribe', bytes: get(verify(verifyToken, 'c', 'unsubscribe')), expect: 'refused' },
     { name: 'GET verification with a 513-character challenge', bytes: get(verify(verifyToken, 'c'.repeat(513))), expect: 'refused' },
-    { name: 'GET verification with a wrong token first and the right one second', bytes: get(`/webhook?hub.mode=subscribe&hub.challenge=c&hub.verify_token=wrong&hub.verify_token=${encodeURIComponent(verifyToken)}`), expect: 'refused' },
-    { name: 'GET verification, right token, on /webhook/', bytes: get(verify(verifyToken).replace('/webhook?', '/webhook/?')), expect: 'refused' },
-    { name: 'GET verification, right token, absolute-form target', bytes: get(`http://127.0.0.1:${port}${verify(verifyToken)}`), expect: 'refused' },
+    {
+      name: 'GET verification with a wrong token first and the right one second',
+      bytes: get(`/webhook?hub.mode=subscribe&hub.challenge=c&hub.verify_token=wrong&hub.verify_token=${encodeURIComponent(verifyToken)}`),
+      expect: 'refused',
+    },
+    {
+      name: 'GET verification, right token, on /webhook/',
+      bytes: get(verify(verifyToken).replace('/webhook?', '/webhook/?')),
+      expect: 'refused',
+    },
+    {
+      name: 'GET verification, right token, absolute-form target',
+      bytes: get(`http://127.0.0.1:${port}${verify(verifyToken)}`),
+      expect: 'refused',
+    },
     { name: 'GET absolute-form target on a foreign host', bytes: get(`http://evil.example/webhook`), expect: 'refused' },
-    { name: 'GET / with Host: evil.example', bytes: `GET / HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n`, expect: 'refused' },
-    { name: 'GET wrong token with Host: localhost', bytes: `GET ${verify('nope')} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`, expect: 'refused' },
-    { name: 'GET / with two Host headers', bytes: `GET / HTTP/1.1\r\nHost: a.example\r\nHost: b.example\r\nConnection: close\r\n\r\n`, expect: 'refused' },
+    {
+      name: 'GET / with Host: evil.example',
+      bytes: `GET / HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n`,
+      expect: 'refused',
+    },
+    {
+      name: 'GET wrong token with Host: localhost',
+      bytes: `GET ${verify('nope')} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`,
+      expect: 'refused',
+    },
+    {
+      name: 'GET / with two Host headers',
+      bytes: `GET / HTTP/1.1\r\nHost: a.example\r\nHost: b.example\r\nConnection: close\r\n\r\n`,
+      expect: 'refused',
+    },
     { name: 'GET / HTTP/1.1 without Host', bytes: `GET / HTTP/1.1\r\nConnection: close\r\n\r\n`, expect: 'refused' },
     { name: 'GET / HTTP/1.0', bytes: `GET / HTTP/1.0\r\n\r\n`, expect: 'refused' },
     { name: 'GET /webhook HTTP/1.0 with a wrong token', bytes: `GET ${verify('nope')} HTTP/1.0\r\n\r\n`, expect: 'refused' },
@@ -309,30 +425,78 @@ function webhookProbes(port: number, verifyToken: string, appSecret: string): Pr
     { name: 'a 32 kB header', bytes: get('/webhook', `X-Big: ${'a'.repeat(32 * 1024)}\r\n`), expect: 'refused' },
     { name: 'a 100 kB request target', bytes: get(`/webhook?${'a'.repeat(100 * 1024)}`), expect: 'refused' },
     { name: '2,000 small headers', bytes: get('/', Array.from({ length: 2000 }, (_, i) => `X-H${i}: v\r\n`).join('')), expect: 'refused' },
-    { name: 'Upgrade: websocket on /webhook', bytes: get('/webhook', 'Upgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n'), expect: 'refused' },
+    {
+      name: 'Upgrade: websocket on /webhook',
+      bytes: get('/webhook', 'Upgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n'),
+      expect: 'refused',
+    },
   );
   // Other methods on the real route.
   for (const m of ['HEAD', 'OPTIONS', 'PUT', 'DELETE', 'PATCH', 'TRACE', 'PROPFIND', 'FOO']) {
-    probes.push({ name: `${m} /webhook`, bytes: `${m} /webhook HTTP/1.1\r\n${h}\r\nOrigin: https://evil.example\r\nAccess-Control-Request-Method: POST\r\nContent-Length: 0\r\n\r\n`, expect: 'refused' });
+    probes.push({
+      name: `${m} /webhook`,
+      bytes: `${m} /webhook HTTP/1.1\r\n${h}\r\nOrigin: https://evil.example\r\nAccess-Control-Request-Method: POST\r\nContent-Length: 0\r\n\r\n`,
+      expect: 'refused',
+    });
   }
   probes.push(
     { name: 'OPTIONS *', bytes: `OPTIONS * HTTP/1.1\r\n${h}\r\n\r\n`, expect: 'refused' },
     { name: 'CONNECT 127.0.0.1:22', bytes: `CONNECT 127.0.0.1:22 HTTP/1.1\r\nHost: 127.0.0.1:22\r\n\r\n`, expect: 'refused' },
-    { name: `CONNECT 127.0.0.1:${port}`, bytes: `CONNECT 127.0.0.1:${port} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`, expect: 'refused' },
+    {
+      name: `CONNECT 127.0.0.1:${port}`,
+      bytes: `CONNECT 127.0.0.1:${port} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`,
+      expect: 'refused',
+    },
     // POSTs that are not from Meta.
     { name: 'POST without a signature', bytes: post('/webhook', event('unsigned'), null), expect: 'refused' },
     { name: 'POST with a wrong signature', bytes: post('/webhook', event('wrong'), sign('x', appSecret)), expect: 'refused' },
-    { name: 'POST signed with another secret', bytes: post('/webhook', event('other'), sign(event('other'), 'not-the-app-secret')), expect: 'refused' },
-    { name: 'POST with a sha1= signature', bytes: post('/webhook', event('sha1'), `sha1=${createHmac('sha1', appSecret).update(event('sha1')).digest('hex')}`), expect: 'refused' },
-    { name: 'POST with a truncated signature', bytes: post('/webhook', event('trunc'), sign(event('trunc'), appSecret).slice(0, 40)), expect: 'refused' },
+    {
+      name: 'POST signed with another secret',
+      bytes: post('/webhook', event('other'), sign(event('other'), 'not-the-app-secret')),
+      expect: 'refused',
+    },
+    {
+      name: 'POST with a sha1= signature',
+      bytes: post('/webhook', event('sha1'), `sha1=${createHmac('sha1', appSecret).update(event('sha1')).digest('hex')}`),
+      expect: 'refused',
+    },
+    {
+      name: 'POST with a truncated signature',
+      bytes: post('/webhook', event('trunc'), sign(event('trunc'), appSecret).slice(0, 40)),
+      expect: 'refused',
+    },
     { name: 'POST a signed body to /webhook/', bytes: post('/webhook/', good, sign(good, appSecret)), expect: 'refused' },
     { name: 'POST a signed body to //webhook', bytes: post('//webhook', good, sign(good, appSecret)), expect: 'refused' },
-    { name: 'POST a signed body, absolute-form target', bytes: post(`http://127.0.0.1:${port}/webhook`, good, sign(good, appSecret)), expect: 'refused' },
-    { name: 'POST declaring 4 MB', bytes: `POST /webhook HTTP/1.1\r\n${h}\r\nContent-Length: ${4 * 1024 * 1024}\r\n\r\n{}`, expect: 'refused' },
-    { name: 'POST with Content-Length and Transfer-Encoding (smuggling)', bytes: `POST /webhook HTTP/1.1\r\n${h}\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`, expect: 'refused' },
-    { name: 'POST with two different Content-Lengths', bytes: `POST /webhook HTTP/1.1\r\n${h}\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}`, expect: 'refused' },
-    { name: 'POST with a negative Content-Length', bytes: `POST /webhook HTTP/1.1\r\n${h}\r\nContent-Length: -1\r\n\r\n`, expect: 'refused' },
-    { name: 'POST with a broken chunk size', bytes: `POST /webhook HTTP/1.1\r\n${h}\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n`, expect: 'refused' },
+    {
+      name: 'POST a signed body, absolute-form target',
+      bytes: post(`http://127.0.0.1:${port}/webhook`, good, sign(good, appSecret)),
+      expect: 'refused',
+    },
+    {
+      name: 'POST declaring 4 MB',
+      bytes: `POST /webhook HTTP/1.1\r\n${h}\r\nContent-Length: ${4 * 1024 * 1024}\r\n\r\n{}`,
+      expect: 'refused',
+    },
+    {
+      name: 'POST with Content-Length and Transfer-Encoding (smuggling)',
+      bytes: `POST /webhook HTTP/1.1\r\n${h}\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
+      expect: 'refused',
+    },
+    {
+      name: 'POST with two different Content-Lengths',
+      bytes: `POST /webhook HTTP/1.1\r\n${h}\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}`,
+      expect: 'refused',
+    },
+    {
+      name: 'POST with a negative Content-Length',
+      bytes: `POST /webhook HTTP/1.1\r\n${h}\r\nContent-Length: -1\r\n\r\n`,
+      expect: 'refused',
+    },
+    {
+      name: 'POST with a broken chunk size',
+      bytes: `POST /webhook HTTP/1.1\r\n${h}\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n`,
+      expect: 'refused',
+    },
   );
   return probes;
 }
@@ -342,8 +506,10 @@ function judgeProbe(p: Probe, r: RawResponse): Check {
   const isHead = p.name.startsWith('HEAD');
   if (p.expect === 'ok') {
     if (r.status !== 200) problems.push(`expected 200, got ${r.status ?? 'no answer'}`);
-    if (p.body !== undefined && r.body !== p.body) problems.push(`body ${JSON.stringify(r.body.slice(0, 80))} instead of ${JSON.stringify(p.body.slice(0, 80))}`);
-    if (!(r.headers['content-type'] ?? '').startsWith('text/plain')) problems.push(`content-type ${r.headers['content-type'] ?? 'missing'}`);
+    if (p.body !== undefined && r.body !== p.body)
+      problems.push(`body ${JSON.stringify(r.body.slice(0, 80))} instead of ${JSON.stringify(p.body.slice(0, 80))}`);
+    if (!(r.headers['content-type'] ?? '').startsWith('text/plain'))
+      problems.push(`content-type ${r.headers['content-type'] ?? 'missing'}`);
     if (r.headers['x-content-type-options'] !== 'nosniff') problems.push('no nosniff');
   } else {
     if (r.status === null) problems.push('connection dropped with no answer (expected a plain 4xx)');
@@ -355,7 +521,12 @@ function judgeProbe(p: Probe, r: RawResponse): Check {
     if (k === 'server' || k === 'x-powered-by' || k === 'via') problems.push(`banner header ${k}: ${r.headers[k]}`);
     if (k.startsWith('access-control-')) problems.push(`CORS header ${k}`);
   }
-  return { area: 'webhook', name: p.name, held: problems.length === 0, detail: problems.length ? problems.join('; ') : `${r.status ?? 'no answer'}${r.body ? ` "${r.body.slice(0, 40)}"` : ''}` };
+  return {
+    area: 'webhook',
+    name: p.name,
+    held: problems.length === 0,
+    detail: problems.length ? problems.join('; ') : `${r.status ?? 'no answer'}${r.body ? ` "${r.body.slice(0, 40)}"` : ''}`,
+  };
 }
 
 // ---- 2. the bridge WebSocket ------------------------------------------------------------------
@@ -384,7 +555,13 @@ async function bridgeChecks(appUrl: string, client: BridgeClient, checks: Check[
   const flipped = secret.slice(0, -1) + (secret.endsWith('A') ? 'B' : 'A');
   const cases: { name: string; target: string; host: string; origin: string | null; want: number }[] = [
     { name: 'the right secret, Host and Origin (control: must be accepted)', target: q(secret), host, origin, want: 101 },
-    { name: 'localhost Host and Origin with the secret (control: accepted)', target: q(secret), host: `localhost:${port}`, origin: `http://localhost:${port}`, want: 101 },
+    {
+      name: 'localhost Host and Origin with the secret (control: accepted)',
+      target: q(secret),
+      host: `localhost:${port}`,
+      origin: `http://localhost:${port}`,
+      want: 101,
+    },
     { name: 'no secret', target: '/bridge', host, origin, want: 401 },
     { name: 'an empty secret', target: q(''), host, origin, want: 401 },
     { name: 'a wrong secret of the right length', target: q(flipped), host, origin, want: 401 },
@@ -392,14 +569,32 @@ async function bridgeChecks(appUrl: string, client: BridgeClient, checks: Check[
     { name: 'the secret plus one character', target: q(`${secret}x`), host, origin, want: 401 },
     { name: 'a 4 kB secret', target: q('a'.repeat(4096)), host, origin, want: 401 },
     { name: 'the secret in upper case', target: q(secret.toUpperCase()), host, origin, want: secret.toUpperCase() === secret ? 101 : 401 },
-    { name: 'a wrong secret first, the right one second', target: `/bridge?secret=nope&secret=${encodeURIComponent(secret)}`, host, origin, want: 401 },
+    {
+      name: 'a wrong secret first, the right one second',
+      target: `/bridge?secret=nope&secret=${encodeURIComponent(secret)}`,
+      host,
+      origin,
+      want: 401,
+    },
     { name: 'the secret with a foreign Origin', target: q(secret), host, origin: 'https://evil.example', want: 403 },
     { name: 'the secret with Origin: null', target: q(secret), host, origin: 'null', want: 403 },
     { name: 'the secret with no Origin', target: q(secret), host, origin: null, want: 403 },
     { name: 'the secret with an https Origin on our port', target: q(secret), host, origin: `https://127.0.0.1:${port}`, want: 403 },
     { name: 'the secret with an Origin on another port', target: q(secret), host, origin: `http://127.0.0.1:${port + 1}`, want: 403 },
-    { name: 'the secret with Origin http://127.0.0.1:PORT.evil.example', target: q(secret), host, origin: `http://127.0.0.1:${port}.evil.example`, want: 403 },
-    { name: 'DNS rebinding: Host evil.example with a matching Origin', target: q(secret), host: `evil.example:${port}`, origin: `http://evil.example:${port}`, want: 403 },
+    {
+      name: 'the secret with Origin http://127.0.0.1:PORT.evil.example',
+      target: q(secret),
+      host,
+      origin: `http://127.0.0.1:${port}.evil.example`,
+      want: 403,
+    },
+    {
+      name: 'DNS rebinding: Host evil.example with a matching Origin',
+      target: q(secret),
+      host: `evil.example:${port}`,
+      origin: `http://evil.example:${port}`,
+      want: 403,
+    },
     { name: 'DNS rebinding: Host evil.example, our Origin', target: q(secret), host: `evil.example:${port}`, origin, want: 403 },
     { name: 'Host without the port', target: q(secret), host: '127.0.0.1', origin, want: 403 },
     { name: 'Host 0.0.0.0', target: q(secret), host: `0.0.0.0:${port}`, origin: `http://0.0.0.0:${port}`, want: 403 },
@@ -409,7 +604,12 @@ async function bridgeChecks(appUrl: string, client: BridgeClient, checks: Check[
   for (const c of cases) {
     const r = await rawRequest(port, upgradeRequest(c), 1500);
     const held = r.status === c.want && (c.want !== 101 || /upgrade: websocket/i.test(r.raw));
-    checks.push({ area: 'bridge', name: `upgrade with ${c.name}`, held, detail: held ? `${r.status}` : `expected ${c.want}, got ${r.status ?? 'no answer'}` });
+    checks.push({
+      area: 'bridge',
+      name: `upgrade with ${c.name}`,
+      held,
+      detail: held ? `${r.status}` : `expected ${c.want}, got ${r.status ?? 'no answer'}`,
+    });
   }
 
   // A connected client sending garbage: each frame gets its specific error, the socket stays open.
@@ -429,15 +629,51 @@ async function bridgeChecks(appUrl: string, client: BridgeClient, checks: Check[
   await frame('JSON null', () => client.sendRaw('null'), 'unknown_request', /Unknown bridge request/);
   await frame('a JSON array', () => client.sendRaw('[1,2,3]'), 'unknown_request', /Unknown bridge request/);
   for (const name of ['noSuchRequest', '__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
-    await frame(`unknown request name ${JSON.stringify(name)}`, () => client.request(name, {}), 'unknown_request', /Unknown bridge request/);
+    await frame(
+      `unknown request name ${JSON.stringify(name)}`,
+      () => client.request(name, {}),
+      'unknown_request',
+      /Unknown bridge request/,
+    );
   }
-  await frame('schema-violating params (string for a number)', () => client.request('getTimeline', { threadId: 'one' }), 'invalid_params', /threadId/);
-  await frame('extra params on a strict request', () => client.request('sendTextMessage', { threadId: 1, text: 'x', admin: true }), 'invalid_params', /Invalid parameters for "sendTextMessage"/);
-  await frame('params that are not an object', () => client.request('getAppInfo', 'x'), 'invalid_params', /Invalid parameters for "getAppInfo"/);
-  await frame('prototype pollution in params', () => client.sendRaw('{"id":null,"name":"setCallPreferences","params":{"__proto__":{"isAdmin":true},"constructor":{"prototype":{"x":1}}}}'), 'invalid_params', /Invalid parameters/);
-  await frame('an over-long text (4097 characters)', () => client.request('sendTextMessage', { threadId: 1, text: 'x'.repeat(4097) }), 'invalid_params', /text/);
+  await frame(
+    'schema-violating params (string for a number)',
+    () => client.request('getTimeline', { threadId: 'one' }),
+    'invalid_params',
+    /threadId/,
+  );
+  await frame(
+    'extra params on a strict request',
+    () => client.request('sendTextMessage', { threadId: 1, text: 'x', admin: true }),
+    'invalid_params',
+    /Invalid parameters for "sendTextMessage"/,
+  );
+  await frame(
+    'params that are not an object',
+    () => client.request('getAppInfo', 'x'),
+    'invalid_params',
+    /Invalid parameters for "getAppInfo"/,
+  );
+  await frame(
+    'prototype pollution in params',
+    () =>
+      client.sendRaw('{"id":null,"name":"setCallPreferences","params":{"__proto__":{"isAdmin":true},"constructor":{"prototype":{"x":1}}}}'),
+    'invalid_params',
+    /Invalid parameters/,
+  );
+  await frame(
+    'an over-long text (4097 characters)',
+    () => client.request('sendTextMessage', { threadId: 1, text: 'x'.repeat(4097) }),
+    'invalid_params',
+    /text/,
+  );
   const still = await client.request('getAppInfo');
-  checks.push({ area: 'bridge', name: 'the same connection still answers after the garbage', held: still.ok && client.closedWith === null, detail: still.ok ? 'getAppInfo ok' : JSON.stringify(still.error) });
+  checks.push({
+    area: 'bridge',
+    name: 'the same connection still answers after the garbage',
+    held: still.ok && client.closedWith === null,
+    detail: still.ok ? 'getAppInfo ok' : JSON.stringify(still.error),
+  });
 
   // A huge frame (over the 1 MB limit) closes that one connection with 1009; others keep working.
   const victim = new BridgeClient(appUrl);
@@ -445,13 +681,23 @@ async function bridgeChecks(appUrl: string, client: BridgeClient, checks: Check[
   const closed = new Promise<number>((resolve) => victim.ws.once('close', (code) => resolve(code)));
   victim.ws.send(JSON.stringify({ id: 1, name: 'sendTextMessage', params: { threadId: 1, text: 'x'.repeat(2 * 1024 * 1024) } }));
   const code = await Promise.race([closed, new Promise<number>((r) => setTimeout(() => r(-1), 5000))]);
-  checks.push({ area: 'bridge', name: 'frame: a 2 MB frame closes that connection with 1009 (message too big)', held: code === 1009, detail: `close code ${code}` });
+  checks.push({
+    area: 'bridge',
+    name: 'frame: a 2 MB frame closes that connection with 1009 (message too big)',
+    held: code === 1009,
+    detail: `close code ${code}`,
+  });
   const after = await client.request('getAppInfo');
   const fresh = new BridgeClient(appUrl);
   await fresh.opened;
   const freshInfo = await fresh.request('getAppInfo');
   fresh.close();
-  checks.push({ area: 'bridge', name: 'after the huge frame, the host serves other connections and new ones', held: after.ok && freshInfo.ok, detail: `existing ${after.ok}, new ${freshInfo.ok}` });
+  checks.push({
+    area: 'bridge',
+    name: 'after the huge frame, the host serves other connections and new ones',
+    held: after.ok && freshInfo.ok,
+    detail: `existing ${after.ok}, new ${freshInfo.ok}`,
+  });
 }
 
 // ---- 3. the secrets scan ----------------------------------------------------------------------
@@ -460,10 +706,16 @@ async function bridgeChecks(appUrl: string, client: BridgeClient, checks: Check[
 export function encodedForms(value: string): { form: string; text: string }[] {
   const out = new Map<string, string>();
   out.set(value, 'raw');
-  for (const [text, form] of [[encodeURIComponent(value), 'url-encoded'], [Buffer.from(value).toString('hex'), 'hex']] as const) if (!out.has(text)) out.set(text, form);
+  for (const [text, form] of [
+    [encodeURIComponent(value), 'url-encoded'],
+    [Buffer.from(value).toString('hex'), 'hex'],
+  ] as const)
+    if (!out.has(text)) out.set(text, form);
   for (const enc of ['base64', 'base64url'] as const) {
     for (let k = 0; k < 3; k++) {
-      const b = Buffer.concat([Buffer.alloc(k, 0x20), Buffer.from(value)]).toString(enc).replace(/=+$/, '');
+      const b = Buffer.concat([Buffer.alloc(k, 0x20), Buffer.from(value)])
+        .toString(enc)
+        .replace(/=+$/, '');
       // Drop the characters that depend on the bytes before and after the value.
       const inner = b.slice(k === 0 ? 0 : 4, b.length - 4);
       if (inner.length >= 12 && !out.has(inner)) out.set(inner, `${enc}@${k}`);
@@ -507,13 +759,21 @@ export async function runSecuritySuite(opts: { keep?: boolean; say?: (line: stri
   let host: WebHostProcess | undefined;
   let client: BridgeClient | undefined;
   try {
-    sim = createSimulator({ seed: { ...defaultSeed, business: { ...(defaultSeed['business'] as object), accessToken: SECRETS.accessToken, appSecret: SECRETS.appSecret } }, timeFactor: 100 });
+    sim = createSimulator({
+      seed: {
+        ...defaultSeed,
+        business: { ...(defaultSeed['business'] as object), accessToken: SECRETS.accessToken, appSecret: SECRETS.appSecret },
+      },
+      timeFactor: 100,
+    });
     await sim.listen(0);
     const creds = sim.credentials();
     proxy = await startGraphProxy(creds.graphBaseUrl, SECRETS);
     tunnel = await startTunnelServer();
     const webhookPort = await freePort();
-    host = await startWebHost({ extraArgs: ['--secrets', 'memory', '--tunnel-host', tunnel.url, '--webhook-port', String(webhookPort), '--log-level', 'debug'] });
+    host = await startWebHost({
+      extraArgs: ['--secrets', 'memory', '--tunnel-host', tunnel.url, '--webhook-port', String(webhookPort), '--log-level', 'debug'],
+    });
     say(`host ${host.origin}, webhook port ${webhookPort}, data dir ${host.dataDir}`);
     client = new BridgeClient(host.url);
     await client.opened;
@@ -521,7 +781,15 @@ export async function runSecuritySuite(opts: { keep?: boolean; say?: (line: stri
     // Use the app for real.
     const connect = await client.ok<{ saved: boolean }>(
       'connectAccount',
-      { graphBaseUrl: proxy.url, apiVersion: creds.apiVersion, accessToken: SECRETS.accessToken, appSecret: SECRETS.appSecret, appId: creds.appId, wabaId: creds.wabaId, phoneNumberId: creds.phoneNumberId },
+      {
+        graphBaseUrl: proxy.url,
+        apiVersion: creds.apiVersion,
+        accessToken: SECRETS.accessToken,
+        appSecret: SECRETS.appSecret,
+        appId: creds.appId,
+        wabaId: creds.wabaId,
+        phoneNumberId: creds.phoneNumberId,
+      },
       { carriesTypedSecrets: true, timeoutMs: 60_000 },
     );
     if (!connect.saved) throw new Error('connectAccount did not save');
@@ -529,26 +797,55 @@ export async function runSecuritySuite(opts: { keep?: boolean; say?: (line: stri
     const routed = await until('the app to register its callback with the simulator', () => sim!.webhooks.routing.phoneOverride, 30_000);
     const verifyToken = routed.verifyToken;
     usage.push(`tunnel up, callback registered (${routed.url})`);
-    await client.ok('setCallPreferences', { turnServers: [{ urls: 'turn:turn.example.com:3478', username: 'switchboard', credential: SECRETS.turnCredential }] });
+    await client.ok('setCallPreferences', {
+      turnServers: [{ urls: 'turn:turn.example.com:3478', username: 'switchboard', credential: SECRETS.turnCredential }],
+    });
     await client.ok('getCallPreferences');
     usage.push('saved a TURN server with a credential');
 
     const control = async (p: string, body: unknown): Promise<Record<string, unknown>> => {
-      const res = await fetch(`${creds.controlUrl}${p}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${creds.controlUrl}${p}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       if (res.status >= 300) throw new Error(`control ${p}: HTTP ${res.status} ${await res.text()}`);
       return (await res.json()) as Record<string, unknown>;
     };
     const ana = '5511987650001';
     await control(`/users/${ana}/messages`, { text: 'Olá! Meu pedido chegou?' });
-    await control(`/users/${ana}/messages`, { type: 'image', data_base64: Buffer.from('\x89PNG\r\n\x1a\nsecurity-suite').toString('base64'), mime_type: 'image/png', caption: 'foto do pedido' });
-    const threadId = await until('the thread to appear', async () => {
-      const r = await client!.ok<{ threads: { id: number; lastItemAt: string | null }[] }>('listThreads', { filter: 'all', after: null, limit: 50 });
-      return r.threads[0]?.id;
-    }, 20_000);
-    const timeline = await until('both messages in the timeline', async () => {
-      const r = await client!.ok<{ items: { id: number; type: string }[] }>('getTimeline', { threadId, before: null, after: null, aroundItemId: null, limit: 50 });
-      return r.items.length >= 2 && r.items;
-    }, 20_000);
+    await control(`/users/${ana}/messages`, {
+      type: 'image',
+      data_base64: Buffer.from('\x89PNG\r\n\x1a\nsecurity-suite').toString('base64'),
+      mime_type: 'image/png',
+      caption: 'foto do pedido',
+    });
+    const threadId = await until(
+      'the thread to appear',
+      async () => {
+        const r = await client!.ok<{ threads: { id: number; lastItemAt: string | null }[] }>('listThreads', {
+          filter: 'all',
+          after: null,
+          limit: 50,
+        });
+        return r.threads[0]?.id;
+      },
+      20_000,
+    );
+    const timeline = await until(
+      'both messages in the timeline',
+      async () => {
+        const r = await client!.ok<{ items: { id: number; type: string }[] }>('getTimeline', {
+          threadId,
+          before: null,
+          after: null,
+          aroundItemId: null,
+          limit: 50,
+        });
+        return r.items.length >= 2 && r.items;
+      },
+      20_000,
+    );
     await client.ok('openThread', { threadId });
     await client.ok('sendTextMessage', { threadId, text: 'Chegou sim, obrigado!' });
     usage.push('received a text and a photo by webhook, opened the thread, replied');
@@ -575,7 +872,9 @@ export async function runSecuritySuite(opts: { keep?: boolean; say?: (line: stri
       photo ? client.request('getMedia', { itemId: photo.id + 1000 }) : Promise.resolve(null),
     ]);
     proxy.hostile = false;
-    usage.push(`${proxy.hostileAnswers} Graph answers echoed the secrets back (errors with the token, app secret and access_token= URLs); ${hostile.filter((r) => r && !r.ok).length} requests failed as expected`);
+    usage.push(
+      `${proxy.hostileAnswers} Graph answers echoed the secrets back (errors with the token, app secret and access_token= URLs); ${hostile.filter((r) => r && !r.ok).length} requests failed as expected`,
+    );
     const diagnostics = await client.ok<{ text: string }>('getDiagnosticsBundle');
     await client.ok('getDiagnostics');
     usage.push(`made the diagnostics bundle (${diagnostics.text.length} characters)`);
@@ -586,7 +885,12 @@ export async function runSecuritySuite(opts: { keep?: boolean; say?: (line: stri
     for (const p of probes) checks.push(judgeProbe(p, await rawRequest(webhookPort, p.bytes)));
     const afterCount = (await client.ok<{ receiver: { accepted: number } }>('getDiagnostics')).receiver.accepted;
     const okProbes = probes.filter((p) => p.expect === 'ok' && p.name.startsWith('POST')).length;
-    checks.push({ area: 'webhook', name: 'exactly the correctly signed POSTs were stored', held: afterCount - before === okProbes, detail: `${afterCount - before} accepted during the probes, ${okProbes} signed` });
+    checks.push({
+      area: 'webhook',
+      name: 'exactly the correctly signed POSTs were stored',
+      held: afterCount - before === okProbes,
+      detail: `${afterCount - before} accepted during the probes, ${okProbes} signed`,
+    });
 
     // 2. The bridge.
     await bridgeChecks(host.url, client, checks);
@@ -609,13 +913,28 @@ export async function runSecuritySuite(opts: { keep?: boolean; say?: (line: stri
       bytes += buf.length;
       // SQLite keeps TEXT as UTF-8; latin1 maps every byte to one character, so UTF-8 needles still match.
       const hits = findIn(buf.toString('latin1'), needles);
-      checks.push({ area: 'secrets', name: `data dir file ${name}`, held: hits.length === 0, detail: hits.length ? `contains ${hits.join(', ')}` : `${buf.length} bytes clean` });
+      checks.push({
+        area: 'secrets',
+        name: `data dir file ${name}`,
+        held: hits.length === 0,
+        detail: hits.length ? `contains ${hits.join(', ')}` : `${buf.length} bytes clean`,
+      });
     }
     const output = host.output();
     const outHits = findIn(output, needles);
-    checks.push({ area: 'secrets', name: 'host stdout/stderr (the log)', held: outHits.length === 0, detail: outHits.length ? `contains ${outHits.join(', ')}` : `${output.length} characters clean` });
+    checks.push({
+      area: 'secrets',
+      name: 'host stdout/stderr (the log)',
+      held: outHits.length === 0,
+      detail: outHits.length ? `contains ${outHits.join(', ')}` : `${output.length} characters clean`,
+    });
     const diagHits = findIn(diagnostics.text, needles);
-    checks.push({ area: 'secrets', name: 'diagnostics bundle', held: diagHits.length === 0, detail: diagHits.length ? `contains ${diagHits.join(', ')}` : 'clean' });
+    checks.push({
+      area: 'secrets',
+      name: 'diagnostics bundle',
+      held: diagHits.length === 0,
+      detail: diagHits.length ? `contains ${diagHits.join(', ')}` : 'clean',
+    });
     let frameHits = 0;
     const frameHitNames = new Set<string>();
     for (const f of client.fromMain) {
@@ -625,16 +944,45 @@ export async function runSecuritySuite(opts: { keep?: boolean; say?: (line: stri
         hits.forEach((h) => frameHitNames.add(h));
       }
     }
-    checks.push({ area: 'secrets', name: `every frame main sent over the bridge (${client.fromMain.length})`, held: frameHits === 0, detail: frameHits ? `${frameHits} frames contain ${[...frameHitNames].join(', ')}` : 'clean' });
-    const turnFrames = client.fromMain.filter((f) => findIn(f, needles.filter((n) => n.secret === 'turnCredential')).length > 0);
+    checks.push({
+      area: 'secrets',
+      name: `every frame main sent over the bridge (${client.fromMain.length})`,
+      held: frameHits === 0,
+      detail: frameHits ? `${frameHits} frames contain ${[...frameHitNames].join(', ')}` : 'clean',
+    });
+    const turnFrames = client.fromMain.filter(
+      (f) =>
+        findIn(
+          f,
+          needles.filter((n) => n.secret === 'turnCredential'),
+        ).length > 0,
+    );
     const turnOnlyInPrefs = turnFrames.every((f) => /"turnServers"/.test(f));
-    checks.push({ area: 'secrets', name: 'the TURN credential reaches the renderer only in call preferences', held: turnOnlyInPrefs, detail: `${turnFrames.length} frames carry it, all call preferences: ${turnOnlyInPrefs}` });
+    checks.push({
+      area: 'secrets',
+      name: 'the TURN credential reaches the renderer only in call preferences',
+      held: turnOnlyInPrefs,
+      detail: `${turnFrames.length} frames carry it, all call preferences: ${turnOnlyInPrefs}`,
+    });
     const sentHits = client.toMain.filter((f) => !f.carriesTypedSecrets && findIn(f.text, notTurn).length > 0).length;
-    checks.push({ area: 'secrets', name: `frames the client sent (${client.toMain.length}; the connect form's own frame excepted)`, held: sentHits === 0, detail: sentHits ? `${sentHits} frames` : 'clean' });
+    checks.push({
+      area: 'secrets',
+      name: `frames the client sent (${client.toMain.length}; the connect form's own frame excepted)`,
+      held: sentHits === 0,
+      detail: sentHits ? `${sentHits} frames` : 'clean',
+    });
     const report: SecurityReport = {
       checks,
       usage,
-      scanned: { files, bytes, framesFromMain: client.fromMain.length, framesToMain: client.toMain.length, outputBytes: output.length, diagnosticsBytes: diagnostics.text.length, needles: needles.length },
+      scanned: {
+        files,
+        bytes,
+        framesFromMain: client.fromMain.length,
+        framesToMain: client.toMain.length,
+        outputBytes: output.length,
+        diagnosticsBytes: diagnostics.text.length,
+        needles: needles.length,
+      },
     };
     return report;
   } finally {
@@ -655,11 +1003,18 @@ export function formatReport(r: SecurityReport): string {
   lines.push(`  used the app: ${r.usage.join('; ')}`);
   for (const area of ['webhook', 'bridge', 'secrets'] as const) {
     const cs = r.checks.filter((c) => c.area === area);
-    const label = area === 'webhook' ? 'webhook port: requests tried' : area === 'bridge' ? 'bridge WebSocket: upgrades and frames tried' : 'secrets: places scanned';
+    const label =
+      area === 'webhook'
+        ? 'webhook port: requests tried'
+        : area === 'bridge'
+          ? 'bridge WebSocket: upgrades and frames tried'
+          : 'secrets: places scanned';
     lines.push(`  ${label} ${cs.length}, held ${cs.filter((c) => c.held).length}`);
     for (const c of cs.filter((x) => !x.held)) lines.push(`    FAILED ${c.name}: ${c.detail}`);
   }
-  lines.push(`  scanned ${r.scanned.files.length} data-dir files (${r.scanned.bytes} bytes: ${r.scanned.files.join(', ')}), ${r.scanned.outputBytes} characters of host output, ${r.scanned.framesFromMain} frames from main and ${r.scanned.framesToMain} to main, the ${r.scanned.diagnosticsBytes}-character diagnostics bundle, for ${r.scanned.needles} encodings of 4 secrets`);
+  lines.push(
+    `  scanned ${r.scanned.files.length} data-dir files (${r.scanned.bytes} bytes: ${r.scanned.files.join(', ')}), ${r.scanned.outputBytes} characters of host output, ${r.scanned.framesFromMain} frames from main and ${r.scanned.framesToMain} to main, the ${r.scanned.diagnosticsBytes}-character diagnostics bundle, for ${r.scanned.needles} encodings of 4 secrets`,
+  );
   const failed = r.checks.filter((c) => !c.held).length;
   lines.push(`  ${r.checks.length} checks, ${r.checks.length - failed} held, ${failed} failed`);
   return lines.join('\n');

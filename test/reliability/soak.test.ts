@@ -24,7 +24,9 @@ describe.skipIf(reason !== null)('soak (smoke)', () => {
     expect(r.samples.length).toBeGreaterThanOrEqual(6);
     expect(r.counts.customerMessages).toBeGreaterThan(0);
     expect(r.counts.incomingAnswered).toBeGreaterThan(0);
-    expect(r.trend.map((t) => t.metric)).toEqual(expect.arrayContaining(['app heapUsed (after GC)', 'app open fds', 'app handles (not timers)', 'page JS heap (after GC)']));
+    expect(r.trend.map((t) => t.metric)).toEqual(
+      expect.arrayContaining(['app heapUsed (after GC)', 'app open fds', 'app handles (not timers)', 'page JS heap (after GC)']),
+    );
     // Every sample saw a live process: a heap, descriptors, the listening sockets.
     for (const s of r.samples) {
       expect(s.heapUsed).toBeGreaterThan(1e6);

@@ -80,7 +80,22 @@ export interface SoakTrend {
 
 export interface SoakReport {
   minutes: number;
-  counts: { warmUpCalls: number; customerMessages: number; replies: number; repliesFailed: number; incomingCalls: number; incomingAnswered: number; outgoingCalls: number; outgoingConnected: number; hangupsByCustomer: number; hangupsByOwner: number; faultRules: number; webhookPosts: number; retries: number; duplicatePosts: number };
+  counts: {
+    warmUpCalls: number;
+    customerMessages: number;
+    replies: number;
+    repliesFailed: number;
+    incomingCalls: number;
+    incomingAnswered: number;
+    outgoingCalls: number;
+    outgoingConnected: number;
+    hangupsByCustomer: number;
+    hangupsByOwner: number;
+    faultRules: number;
+    webhookPosts: number;
+    retries: number;
+    duplicatePosts: number;
+  };
   samples: SoakSample[];
   trend: SoakTrend[];
   failures: string[];
@@ -99,7 +114,12 @@ export function soakTrend(samples: SoakSample[]): SoakTrend[] {
   const b = Math.floor((2 * n) / 3);
   const second = samples.slice(a, b);
   const last = samples.slice(b);
-  const row = (metric: string, get: (s: SoakSample) => number | null, check: (s: number, l: number) => boolean, limit: string): SoakTrend | null => {
+  const row = (
+    metric: string,
+    get: (s: SoakSample) => number | null,
+    check: (s: number, l: number) => boolean,
+    limit: string,
+  ): SoakTrend | null => {
     const sv = second.map(get).filter((v): v is number => v !== null);
     const lv = last.map(get).filter((v): v is number => v !== null);
     if (!sv.length || !lv.length) return null;
@@ -108,14 +128,49 @@ export function soakTrend(samples: SoakSample[]): SoakTrend[] {
     return { metric, second: s, last: l, change: l - s, ratio: s ? l / s : 1, limit, ok: check(s, l) };
   };
   return [
-    row('app heapUsed (after GC)', (s) => s.heapUsed, (s, l) => l <= s * 1.2, '≤ +20%'),
-    row('app RSS', (s) => s.rss, (s, l) => l <= s * 1.2, '≤ +20%'),
-    row('app handles (not timers)', (s) => s.handles - s.timers, (s, l) => l <= s + 2, '≤ +2'),
+    row(
+      'app heapUsed (after GC)',
+      (s) => s.heapUsed,
+      (s, l) => l <= s * 1.2,
+      '≤ +20%',
+    ),
+    row(
+      'app RSS',
+      (s) => s.rss,
+      (s, l) => l <= s * 1.2,
+      '≤ +20%',
+    ),
+    row(
+      'app handles (not timers)',
+      (s) => s.handles - s.timers,
+      (s, l) => l <= s + 2,
+      '≤ +2',
+    ),
     // Ended calls are remembered for 10 minutes (one timer each), so timers follow the call rate.
-    row('app timers', (s) => s.timers, (s, l) => l <= s + 4, '≤ +4'),
-    row('app open fds', (s) => s.fds, (s, l) => l <= s + 3, '≤ +3'),
-    row('page JS heap (after GC)', (s) => s.pageHeap, (s, l) => l <= s * 1.2, '≤ +20%'),
-    row('database bytes', (s) => s.dbBytes, () => true, '(grows with data)'),
+    row(
+      'app timers',
+      (s) => s.timers,
+      (s, l) => l <= s + 4,
+      '≤ +4',
+    ),
+    row(
+      'app open fds',
+      (s) => s.fds,
+      (s, l) => l <= s + 3,
+      '≤ +3',
+    ),
+    row(
+      'page JS heap (after GC)',
+      (s) => s.pageHeap,
+      (s, l) => l <= s * 1.2,
+      '≤ +20%',
+    ),
+    row(
+      'database bytes',
+      (s) => s.dbBytes,
+      () => true,
+      '(grows with data)',
+    ),
   ].filter((r): r is SoakTrend => r !== null);
 }
 
@@ -126,7 +181,22 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
   const progress = opts.progress ?? (() => {});
   const jitter = (ms: number) => Math.round((ms / speed) * (0.6 + 0.8 * rnd()));
   const failures: string[] = [];
-  const counts: SoakReport['counts'] = { warmUpCalls: 0, customerMessages: 0, replies: 0, repliesFailed: 0, incomingCalls: 0, incomingAnswered: 0, outgoingCalls: 0, outgoingConnected: 0, hangupsByCustomer: 0, hangupsByOwner: 0, faultRules: 0, webhookPosts: 0, retries: 0, duplicatePosts: 0 };
+  const counts: SoakReport['counts'] = {
+    warmUpCalls: 0,
+    customerMessages: 0,
+    replies: 0,
+    repliesFailed: 0,
+    incomingCalls: 0,
+    incomingAnswered: 0,
+    outgoingCalls: 0,
+    outgoingConnected: 0,
+    hangupsByCustomer: 0,
+    hangupsByOwner: 0,
+    faultRules: 0,
+    webhookPosts: 0,
+    retries: 0,
+    duplicatePosts: 0,
+  };
   const samples: SoakSample[] = [];
   const sim = createSimulator({ seed: defaultSeed, timeFactor: 20, webhookConcurrency: 2 });
   await sim.listen(0);
@@ -139,15 +209,31 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
   let stop = false;
   try {
     const useBrowser = opts.browser ?? true;
-    app = await startAppProcess({ dataDir, credentials: creds, exposeGc: true, logLevel: 'error', ...(useBrowser ? { ui: { port: 0, rendererDir: path.resolve(import.meta.dirname, '../../out/renderer') } } : {}) });
+    app = await startAppProcess({
+      dataDir,
+      credentials: creds,
+      exposeGc: true,
+      logLevel: 'error',
+      ...(useBrowser ? { ui: { port: 0, rendererDir: path.resolve(import.meta.dirname, '../../out/renderer') } } : {}),
+    });
     void app.exited.then(({ code, signal }) => {
       if (!stop) failures.push(`the app exited during the soak (code ${code}, signal ${signal}): ${app!.output().slice(-1500)}`);
     });
     const graph = `${creds.graphBaseUrl}/${creds.apiVersion}`;
-    const set = await fetch(`${graph}/${creds.phoneNumberId}`, { method: 'POST', headers: { authorization: `Bearer ${creds.accessToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ webhook_configuration: { override_callback_uri: `http://127.0.0.1:${app.webhookPort}/webhook`, verify_token: app.verifyToken } }) });
+    const set = await fetch(`${graph}/${creds.phoneNumberId}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${creds.accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        webhook_configuration: { override_callback_uri: `http://127.0.0.1:${app.webhookPort}/webhook`, verify_token: app.verifyToken },
+      }),
+    });
     if (set.status !== 200) throw new Error(`the simulator refused the callback override: HTTP ${set.status}`);
     const control = async (method: string, p: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> => {
-      const res = await fetch(`${creds.controlUrl}${p}`, { method, headers: { 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+      const res = await fetch(`${creds.controlUrl}${p}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      });
       return { status: res.status, json: (await res.json()) as Record<string, unknown> };
     };
 
@@ -161,7 +247,11 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     }
     const pickCustomer = () => customers[Math.floor(rnd() * customers.length)]!;
     const threadIdOf = async (waId: string): Promise<number | null> => {
-      const page: { threads: Array<{ id: number; contact: { waId: string | null } }> } = await app!.dispatch('listThreads', { filter: 'all', after: null, limit: 200 });
+      const page: { threads: Array<{ id: number; contact: { waId: string | null } }> } = await app!.dispatch('listThreads', {
+        filter: 'all',
+        after: null,
+        limit: 200,
+      });
       return page.threads.find((t) => t.contact.waId === waId)?.id ?? null;
     };
 
@@ -170,7 +260,11 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     if (useBrowser) {
       const wav = path.join(wavDir, 'mic-440hz.wav');
       writeFileSync(wav, encodeWav(toneSamples({ frequency: 440, amplitude: 0.5 }, 96_000, 1)));
-      browser = await chromium.launch({ ...chromiumLaunchOptions([`--use-file-for-fake-audio-capture=${wav}`, '--allow-loopback-in-peer-connection']), handleSIGINT: false, handleSIGTERM: false });
+      browser = await chromium.launch({
+        ...chromiumLaunchOptions([`--use-file-for-fake-audio-capture=${wav}`, '--allow-loopback-in-peer-connection']),
+        handleSIGINT: false,
+        handleSIGTERM: false,
+      });
       page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
       await page.goto(app.uiUrl!);
       await page.getByTestId('app-frame').waitFor({ timeout: 20_000 });
@@ -187,9 +281,23 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
         const { metrics } = await cdp.send('Performance.getMetrics');
         pageHeap = metrics.find((x) => x.name === 'JSHeapUsedSize')?.value ?? null;
       }
-      const s: SoakSample = { t: Math.round((Date.now() - measuredFrom) / 1000), rss: m.rss, heapUsed: m.heapUsed, external: m.external, handles: m.resourcesTotal, timers: (m.resources['Timeout'] ?? 0) + (m.resources['Immediate'] ?? 0), resources: m.resources, fds: m.fds, dbBytes: m.dbBytes, calls: m.calls, pageHeap };
+      const s: SoakSample = {
+        t: Math.round((Date.now() - measuredFrom) / 1000),
+        rss: m.rss,
+        heapUsed: m.heapUsed,
+        external: m.external,
+        handles: m.resourcesTotal,
+        timers: (m.resources['Timeout'] ?? 0) + (m.resources['Immediate'] ?? 0),
+        resources: m.resources,
+        fds: m.fds,
+        dbBytes: m.dbBytes,
+        calls: m.calls,
+        pageHeap,
+      };
       samples.push(s);
-      progress(`t=${s.t}s heap ${(s.heapUsed / 1e6).toFixed(1)} MB, rss ${(s.rss / 1e6).toFixed(1)} MB, handles ${s.handles} (${s.timers} timers), fds ${s.fds}, db ${(s.dbBytes / 1e3).toFixed(0)} kB, page heap ${pageHeap === null ? '—' : `${(pageHeap / 1e6).toFixed(1)} MB`}; ${counts.customerMessages} messages, ${counts.incomingCalls}+${counts.outgoingCalls} calls`);
+      progress(
+        `t=${s.t}s heap ${(s.heapUsed / 1e6).toFixed(1)} MB, rss ${(s.rss / 1e6).toFixed(1)} MB, handles ${s.handles} (${s.timers} timers), fds ${s.fds}, db ${(s.dbBytes / 1e3).toFixed(0)} kB, page heap ${pageHeap === null ? '—' : `${(pageHeap / 1e6).toFixed(1)} MB`}; ${counts.customerMessages} messages, ${counts.incomingCalls}+${counts.outgoingCalls} calls`,
+      );
     };
 
     // ---- traffic ----
@@ -210,7 +318,9 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
         await nap(jitter(20_000));
         if (!running()) break;
         const waId = pickCustomer();
-        const r = await control('POST', `/users/${waId}/messages`, { text: `Olá! Pedido ${counts.customerMessages + 1}, vocês entregam hoje?` });
+        const r = await control('POST', `/users/${waId}/messages`, {
+          text: `Olá! Pedido ${counts.customerMessages + 1}, vocês entregam hoje?`,
+        });
         if (r.status !== 201) failures.push(`the simulator refused a message: ${JSON.stringify(r.json)}`);
         counts.customerMessages++;
         if (rnd() < 0.5) {
@@ -220,7 +330,9 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
             continue;
           }
           counts.replies++;
-          const item = await app!.dispatch<{ status: string | null }>('sendTextMessage', { threadId, text: 'Entregamos sim, até as 18h.' }).catch((err: Error) => ({ status: `error ${err.message}` }));
+          const item = await app!
+            .dispatch<{ status: string | null }>('sendTextMessage', { threadId, text: 'Entregamos sim, até as 18h.' })
+            .catch((err: Error) => ({ status: `error ${err.message}` }));
           if (item.status !== 'sent' && item.status !== 'delivered' && item.status !== 'read') {
             counts.repliesFailed++;
             failures.push(`a reply was not sent: ${item.status}`);
@@ -271,10 +383,14 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
         await page!.getByTestId('incoming-answer').waitFor({ timeout: 15_000 });
         await sleep(1000 + rnd() * 3000);
         await page!.getByTestId('incoming-answer').click();
-        await until('the call accepted', async () => {
-          await apply();
-          return simEvents.some((e) => e.type === 'call.accepted' && e.data['callId'] === callId) && applied;
-        }, 15_000);
+        await until(
+          'the call accepted',
+          async () => {
+            await apply();
+            return simEvents.some((e) => e.type === 'call.accepted' && e.data['callId'] === callId) && applied;
+          },
+          15_000,
+        );
         await customer.waitForConnected(15_000);
         customer.startSending();
         await control('POST', `/calls/${callId}/media`, { receiving: true });
@@ -297,14 +413,23 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       counts.customerMessages++;
       await control('POST', `/users/${waId}/permission`, { response: 'accept', source: 'profile' });
       const threadId = await until('the thread', () => threadIdOf(waId), 15_000, 200);
-      await until('call permission', async () => (await app!.dispatch<{ canCall: boolean }>('getCallPermission', { threadId })).canCall, 15_000, 300);
+      await until(
+        'call permission',
+        async () => (await app!.dispatch<{ canCall: boolean }>('getCallPermission', { threadId })).canCall,
+        15_000,
+        300,
+      );
       const phone = createPhonePeer({ label: 'customer-bic', source: { kind: 'tone', frequency: 1000, amplitude: 0.3 } });
       peers.add(phone);
       try {
         counts.outgoingCalls++;
         const since = simEvents.at(-1)?.seq ?? 0;
         await app!.dispatch('placeCall', { threadId });
-        const incomingEvent = await until('the call reaching the customer', () => simEvents.find((e) => e.seq > since && e.type === 'call.incoming' && e.data['waId'] === waId), 20_000);
+        const incomingEvent = await until(
+          'the call reaching the customer',
+          () => simEvents.find((e) => e.seq > since && e.type === 'call.incoming' && e.data['waId'] === waId),
+          20_000,
+        );
         const callId = String(incomingEvent.data['callId']);
         await sleep(1000 + rnd() * 3000);
         const answer = await phone.acceptOffer(String(incomingEvent.data['sdp']));
@@ -327,8 +452,14 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
 
     /** The owner closes the "call ended" card (it would go by itself after a few seconds). */
     const dismissEnded = async (): Promise<void> => {
-      await page!.getByTestId('call-dismiss').click({ timeout: 2000 }).catch(() => undefined);
-      await page!.locator('[data-testid="call-ended"]').waitFor({ state: 'detached', timeout: 20_000 }).catch(() => undefined);
+      await page!
+        .getByTestId('call-dismiss')
+        .click({ timeout: 2000 })
+        .catch(() => undefined);
+      await page!
+        .locator('[data-testid="call-ended"]')
+        .waitFor({ state: 'detached', timeout: 20_000 })
+        .catch(() => undefined);
     };
 
     const callLoop = async (every: number, what: string, f: () => Promise<void>): Promise<void> => {
@@ -341,14 +472,23 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
             await f();
           } catch (err) {
             // What each side thought of the call, to tell an app fault from a harness one.
-            const appCalls = await app!.dispatch<{ calls: Array<{ callId: string | null; direction: string; state: string; outcome: string | null; reason: string | null }> }>('listCalls', {}).catch(() => ({ calls: [] }));
-            const live = appCalls.calls.slice(-2).map((c) => `${c.direction} ${c.callId ?? '?'} ${c.state}${c.outcome ? `/${c.outcome}` : ''}${c.reason ? ` (${c.reason})` : ''}`);
+            const appCalls = await app!
+              .dispatch<{
+                calls: Array<{ callId: string | null; direction: string; state: string; outcome: string | null; reason: string | null }>;
+              }>('listCalls', {})
+              .catch(() => ({ calls: [] }));
+            const live = appCalls.calls
+              .slice(-2)
+              .map(
+                (c) => `${c.direction} ${c.callId ?? '?'} ${c.state}${c.outcome ? `/${c.outcome}` : ''}${c.reason ? ` (${c.reason})` : ''}`,
+              );
             const simCalls = [...sim.calls.calls.values()].slice(-2).map((c) => `${c.id} ${c.state}`);
             const message = `${(err as Error).message.split('\n')[0]} [app: ${live.join('; ') || 'no calls'}; simulator: ${simCalls.join('; ')}]`;
             failures.push(`${what}: ${message}`);
             progress(`${what} FAILED: ${message}`);
             // Leave nothing ringing or connected behind for the next call.
-            for (const c of [...sim.calls.calls.values()]) if (c.state !== 'ended') await control('POST', `/calls/${c.id}/hangup`).catch(() => undefined);
+            for (const c of [...sim.calls.calls.values()])
+              if (c.state !== 'ended') await control('POST', `/calls/${c.id}/hangup`).catch(() => undefined);
           }
           await dismissEnded();
         });
@@ -357,7 +497,13 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
 
     const faults = async (): Promise<void> => {
       while (running()) {
-        const r = await control('PUT', '/faults', { next: [{ faults: { duplicate: true }, count: 2 }, { faults: { reorder: true }, count: 1 }, { faults: { delayMs: 5000 }, count: 1 }] });
+        const r = await control('PUT', '/faults', {
+          next: [
+            { faults: { duplicate: true }, count: 2 },
+            { faults: { reorder: true }, count: 1 },
+            { faults: { delayMs: 5000 }, count: 1 },
+          ],
+        });
         if (r.status === 200) counts.faultRules += 3;
         await nap(60_000 / speed);
       }
@@ -373,7 +519,10 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     // Warm-up, not measured: one call each way and a reply load every code path the traffic uses
     // (the page's call code, the media engine), so the samples show growth rather than first use.
     if (useBrowser) {
-      for (const [what, f] of [['warm-up incoming call', () => incoming(2000)], ['warm-up outgoing call', () => outgoing(2000)]] as const) {
+      for (const [what, f] of [
+        ['warm-up incoming call', () => incoming(2000)],
+        ['warm-up outgoing call', () => outgoing(2000)],
+      ] as const) {
         await withCallLock(async () => {
           try {
             await f();
@@ -388,13 +537,25 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     measuredFrom = Date.now();
     endAt = measuredFrom + opts.minutes * 60_000;
     progress(`warm-up done in ${((measuredFrom - t0) / 1000).toFixed(0)} s; measuring for ${opts.minutes} min`);
-    await Promise.all([sampler(), messages(), faults(), ...(useBrowser ? [callLoop(120_000, 'incoming call', () => incoming()), callLoop(360_000, 'outgoing call', () => outgoing())] : [])]);
+    await Promise.all([
+      sampler(),
+      messages(),
+      faults(),
+      ...(useBrowser ? [callLoop(120_000, 'incoming call', () => incoming()), callLoop(360_000, 'outgoing call', () => outgoing())] : []),
+    ]);
     await callBusy;
     stop = true;
     offSim();
     // Everything the simulator sent must have arrived, and the app must have processed it.
-    await until('every webhook delivered', () => sim.webhooks.pendingCount() === 0 && sim.webhooks.posts.every((p) => p.state === 'delivered'), 60_000, 200).catch((err: Error) => failures.push(err.message));
-    await until('the inbox processed', async () => (await app!.metrics()).inbox.pending === 0, 20_000, 200).catch((err: Error) => failures.push(err.message));
+    await until(
+      'every webhook delivered',
+      () => sim.webhooks.pendingCount() === 0 && sim.webhooks.posts.every((p) => p.state === 'delivered'),
+      60_000,
+      200,
+    ).catch((err: Error) => failures.push(err.message));
+    await until('the inbox processed', async () => (await app!.metrics()).inbox.pending === 0, 20_000, 200).catch((err: Error) =>
+      failures.push(err.message),
+    );
     await sample();
     const m = await app.metrics();
     if (m.inbox.malformed > 0) failures.push(`${m.inbox.malformed} webhook bodies marked malformed`);
@@ -403,7 +564,8 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     counts.retries = posts.reduce((n, p) => n + Math.max(0, p.attempts - 1), 0);
     counts.duplicatePosts = posts.filter((p) => p.duplicateOf !== undefined).length;
     const trend = soakTrend(samples);
-    for (const t of trend) if (!t.ok) failures.push(`${t.metric} grew from ${fmt(t.metric, t.second)} to ${fmt(t.metric, t.last)} (limit ${t.limit})`);
+    for (const t of trend)
+      if (!t.ok) failures.push(`${t.metric} grew from ${fmt(t.metric, t.second)} to ${fmt(t.metric, t.last)} (limit ${t.limit})`);
     if (samples.length < 3) failures.push(`only ${samples.length} samples: run longer or sample more often for a trend`);
     return { minutes: opts.minutes, counts, samples, trend, failures, seconds: (Date.now() - t0) / 1000 };
   } finally {
@@ -431,17 +593,36 @@ export function formatSoak(r: SoakReport): string {
     `soak: ${r.minutes} min measured (${r.seconds.toFixed(0)} s in all, after a warm-up of ${c.warmUpCalls} calls, counted below): ${c.customerMessages} customer messages, ${c.replies} replies (${c.repliesFailed} failed), ${c.incomingCalls} incoming calls (${c.incomingAnswered} answered), ${c.outgoingCalls} outgoing (${c.outgoingConnected} connected), hung up by the customer ${c.hangupsByCustomer} / the owner ${c.hangupsByOwner}; faults: ${c.faultRules} fault rules, ${c.duplicatePosts} duplicated posts, ${c.retries} retries over ${c.webhookPosts} webhook posts`,
     '',
     `${'t (s)'.padStart(6)} ${'rss MB'.padStart(7)} ${'heap MB'.padStart(8)} ${'handles'.padStart(8)} ${'timers'.padStart(7)} ${'fds'.padStart(5)} ${'db kB'.padStart(7)} ${'calls'.padStart(6)} ${'page MB'.padStart(8)}  resources`,
-    ...r.samples.map((s) => `${String(s.t).padStart(6)} ${mb(s.rss).padStart(7)} ${mb(s.heapUsed).padStart(8)} ${String(s.handles).padStart(8)} ${String(s.timers).padStart(7)} ${String(s.fds).padStart(5)} ${(s.dbBytes / 1e3).toFixed(0).padStart(7)} ${String(s.calls).padStart(6)} ${mb(s.pageHeap).padStart(8)}  ${Object.entries(s.resources).map(([k, v]) => `${k}:${v}`).join(' ')}`),
+    ...r.samples.map(
+      (s) =>
+        `${String(s.t).padStart(6)} ${mb(s.rss).padStart(7)} ${mb(s.heapUsed).padStart(8)} ${String(s.handles).padStart(8)} ${String(s.timers).padStart(7)} ${String(s.fds).padStart(5)} ${(s.dbBytes / 1e3).toFixed(0).padStart(7)} ${String(s.calls).padStart(6)} ${mb(s.pageHeap).padStart(8)}  ${Object.entries(
+          s.resources,
+        )
+          .map(([k, v]) => `${k}:${v}`)
+          .join(' ')}`,
+    ),
     '',
     `trend (mean of the last third vs the second third; the first third is warm-up):`,
-    ...r.trend.map((t) => `  ${t.metric.padEnd(28)} ${fmt(t.metric, t.second).padStart(10)} → ${fmt(t.metric, t.last).padStart(10)}  (${t.change >= 0 ? '+' : ''}${/heap|RSS|bytes/.test(t.metric) ? `${((t.ratio - 1) * 100).toFixed(1)}%` : t.change.toFixed(1)})  limit ${t.limit}  ${t.ok ? 'ok' : 'GREW'}`),
+    ...r.trend.map(
+      (t) =>
+        `  ${t.metric.padEnd(28)} ${fmt(t.metric, t.second).padStart(10)} → ${fmt(t.metric, t.last).padStart(10)}  (${t.change >= 0 ? '+' : ''}${/heap|RSS|bytes/.test(t.metric) ? `${((t.ratio - 1) * 100).toFixed(1)}%` : t.change.toFixed(1)})  limit ${t.limit}  ${t.ok ? 'ok' : 'GREW'}`,
+    ),
     r.failures.length === 0 ? 'every invariant held' : `FAILED (${r.failures.length}):\n  ${r.failures.slice(0, 30).join('\n  ')}`,
   ];
   return lines.join('\n');
 }
 
 if (process.argv[1] && process.argv[1].endsWith('soak.ts')) {
-  const values = cliOptions('usage: node test/reliability/soak.ts [--minutes 60] [--sample-seconds 30] [--speed 1] [--seed 9] [--no-browser]', { minutes: { type: 'string', default: '60' }, 'sample-seconds': { type: 'string', default: '30' }, speed: { type: 'string', default: '1' }, seed: { type: 'string', default: '9' }, 'no-browser': { type: 'boolean', default: false } });
+  const values = cliOptions(
+    'usage: node test/reliability/soak.ts [--minutes 60] [--sample-seconds 30] [--speed 1] [--seed 9] [--no-browser]',
+    {
+      minutes: { type: 'string', default: '60' },
+      'sample-seconds': { type: 'string', default: '30' },
+      speed: { type: 'string', default: '1' },
+      seed: { type: 'string', default: '9' },
+      'no-browser': { type: 'boolean', default: false },
+    },
+  );
   const num = (name: string, v: string, min: number): number => cliNumber(name, v, min, { integer: false });
   const abort = new AbortController();
   const onSignal = (): void => {

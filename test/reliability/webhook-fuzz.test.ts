@@ -11,6 +11,8 @@ describe('webhook pipeline under fuzzed input', () => {
     expect(report.malformed).toBeGreaterThan(0);
     expect(report.processed).toBeGreaterThan(0);
     expect(report.statuses['unsigned 200'] ?? 0).toBe(0);
-    console.log(`fuzz: ${JSON.stringify(report.statuses)}; stored ${report.stored}, processed ${report.processed}, malformed ${report.malformed}`);
+    console.log(
+      `fuzz: ${JSON.stringify(report.statuses)}; stored ${report.stored}, processed ${report.processed}, malformed ${report.malformed}`,
+    );
   }, 120_000);
 });

@@ -44,23 +44,79 @@ function rng(seed: number): () => number {
   };
 }
 
-const WEIRD_STRINGS = ['', ' ', '\u0000', '\uFFFF', '\uD800', '😀'.repeat(50), 'ℌ𝔢𝔩𝔩𝔬', '<script>alert(1)</script>', "'; DROP TABLE items; --", '${process.exit()}', '../../etc/passwd', 'a'.repeat(100_000), '\u202Eevil', 'null', '[object Object]'];
-const WEIRD_VALUES: unknown[] = [null, true, false, 0, -1, 1e308, Number.MAX_SAFE_INTEGER + 2, [], {}, [[[]]], { __proto__: { polluted: true } }, ...WEIRD_STRINGS];
+const WEIRD_STRINGS = [
+  '',
+  ' ',
+  '\u0000',
+  '\uFFFF',
+  '\uD800',
+  '😀'.repeat(50),
+  'ℌ𝔢𝔩𝔩𝔬',
+  '<script>alert(1)</script>',
+  "'; DROP TABLE items; --",
+  '${process.exit()}',
+  '../../etc/passwd',
+  'a'.repeat(100_000),
+  '\u202Eevil',
+  'null',
+  '[object Object]',
+];
+const WEIRD_VALUES: unknown[] = [
+  null,
+  true,
+  false,
+  0,
+  -1,
+  1e308,
+  Number.MAX_SAFE_INTEGER + 2,
+  [],
+  {},
+  [[[]]],
+  { __proto__: { polluted: true } },
+  ...WEIRD_STRINGS,
+];
 
 function validBody(r: () => number, i: number): Record<string, unknown> {
   const kinds = ['text', 'status', 'connect', 'terminate', 'permission', 'settings', 'unknown'];
   const kind = kinds[Math.floor(r() * kinds.length)]!;
   const wa = `55119${String(Math.floor(r() * 1e8)).padStart(8, '0')}`;
   const ts = String(1_767_000_000 + i);
-  const value: Record<string, unknown> = { messaging_product: 'whatsapp', metadata: { display_phone_number: '5511955550100', phone_number_id: '3000' }, contacts: [{ profile: { name: 'Fuzz' }, wa_id: wa, user_id: `BR.${wa}` }] };
+  const value: Record<string, unknown> = {
+    messaging_product: 'whatsapp',
+    metadata: { display_phone_number: '5511955550100', phone_number_id: '3000' },
+    contacts: [{ profile: { name: 'Fuzz' }, wa_id: wa, user_id: `BR.${wa}` }],
+  };
   let field = 'messages';
   if (kind === 'text') value['messages'] = [{ from: wa, id: `wamid.F${i}`, timestamp: ts, type: 'text', text: { body: `fuzz ${i}` } }];
-  if (kind === 'status') value['statuses'] = [{ id: `wamid.F${i}`, status: ['sent', 'delivered', 'read', 'failed'][i % 4], timestamp: ts, recipient_id: wa }];
+  if (kind === 'status')
+    value['statuses'] = [{ id: `wamid.F${i}`, status: ['sent', 'delivered', 'read', 'failed'][i % 4], timestamp: ts, recipient_id: wa }];
   if (kind === 'connect' || kind === 'terminate') {
     field = 'calls';
-    value['calls'] = [{ id: `wacid.F${i}`, from: wa, to: '5511955550100', event: kind, timestamp: ts, direction: 'USER_INITIATED', ...(kind === 'connect' ? { session: { sdp_type: 'offer', sdp: 'v=0\r\n' } } : { status: 'FAILED' }) }];
+    value['calls'] = [
+      {
+        id: `wacid.F${i}`,
+        from: wa,
+        to: '5511955550100',
+        event: kind,
+        timestamp: ts,
+        direction: 'USER_INITIATED',
+        ...(kind === 'connect' ? { session: { sdp_type: 'offer', sdp: 'v=0\r\n' } } : { status: 'FAILED' }),
+      },
+    ];
   }
-  if (kind === 'permission') value['messages'] = [{ from: wa, id: `wamid.P${i}`, timestamp: ts, type: 'interactive', interactive: { type: 'call_permission_reply', call_permission_reply: { response: 'accept', is_permanent: false, expiration_timestamp: 1_767_600_000 } } }];
+  if (kind === 'permission')
+    value['messages'] = [
+      {
+        from: wa,
+        id: `wamid.P${i}`,
+        timestamp: ts,
+        type: 'interactive',
+        interactive: {
+          type: 'call_permission_reply',
+          call_permission_reply: { response: 'accept', is_permanent: false, expiration_timestamp: 1_767_600_000 },
+        },
+      },
+    ];
   if (kind === 'settings') {
     field = 'account_settings_update';
     value['phone_number_settings'] = { phone_number_id: '3000', calling: { status: 'ENABLED' } };
@@ -92,7 +148,33 @@ export function fuzzBody(r: () => number, i: number): Buffer {
   const roll = r();
   if (roll < 0.1) return Buffer.from(Array.from({ length: Math.floor(r() * 2000) }, () => Math.floor(r() * 256)));
   if (roll < 0.13) return Buffer.from(deepNest(2000 + Math.floor(r() * 50_000)));
-  if (roll < 0.16) return Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '1', changes: [{ field: 'messages', value: { messages: [{ from: '1', id: 'wamid.x', timestamp: '1', type: 'text', text: { body: WEIRD_STRINGS[Math.floor(r() * WEIRD_STRINGS.length)] } }] } }] }] }));
+  if (roll < 0.16)
+    return Buffer.from(
+      JSON.stringify({
+        object: 'whatsapp_business_account',
+        entry: [
+          {
+            id: '1',
+            changes: [
+              {
+                field: 'messages',
+                value: {
+                  messages: [
+                    {
+                      from: '1',
+                      id: 'wamid.x',
+                      timestamp: '1',
+                      type: 'text',
+                      text: { body: WEIRD_STRINGS[Math.floor(r() * WEIRD_STRINGS.length)] },
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        ],
+      }),
+    );
   if (roll < 0.2) return Buffer.from(JSON.stringify(validBody(r, i)).slice(0, Math.floor(r() * 200))); // truncated
   if (roll < 0.3) return Buffer.from(JSON.stringify(validBody(r, i)));
   return Buffer.from(JSON.stringify(mutate(r, validBody(r, i))) ?? 'undefined');
@@ -100,10 +182,24 @@ export function fuzzBody(r: () => number, i: number): Buffer {
 
 function post(agent: Agent, port: number, body: Buffer, signature: string | null): Promise<number> {
   return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path: '/webhook', method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': body.length, ...(signature ? { 'x-hub-signature-256': signature } : {}) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/webhook',
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': body.length,
+          ...(signature ? { 'x-hub-signature-256': signature } : {}),
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
     req.on('error', () => resolve(-1));
     req.end(body);
   });
@@ -116,10 +212,28 @@ export async function runWebhookFuzz(opts: { bodies: number; seed: number; dataD
   const inbox = new WebhookInbox(db, log);
   const threads = new ThreadStore(db);
   inbox.addApplier((e, id) => threads.apply(e, id));
-  const receiver = await startWebhookReceiver({ inbox, port: 0, appSecret: () => SECRET, verifyToken: () => 'v', log, signatureLogIntervalMs: 60_000 });
+  const receiver = await startWebhookReceiver({
+    inbox,
+    port: 0,
+    appSecret: () => SECRET,
+    verifyToken: () => 'v',
+    log,
+    signatureLogIntervalMs: 60_000,
+  });
   const agent = new Agent({ keepAlive: true, maxSockets: opts.concurrency ?? 16 });
   const r = rng(opts.seed);
-  const report: FuzzReport = { bodies: 0, signed: 0, unsigned: 0, statuses: {}, stored: 0, processed: 0, malformed: 0, canaries: 0, canariesProcessed: 0, crashes: 0 };
+  const report: FuzzReport = {
+    bodies: 0,
+    signed: 0,
+    unsigned: 0,
+    statuses: {},
+    stored: 0,
+    processed: 0,
+    malformed: 0,
+    canaries: 0,
+    canariesProcessed: 0,
+    crashes: 0,
+  };
   const signedHashes = new Set<string>();
   let crashed = 0;
   const onCrash = () => void crashed++;
@@ -132,20 +246,54 @@ export async function runWebhookFuzz(opts: { bodies: number; seed: number; dataD
           const n = i + k;
           const body = fuzzBody(r, n);
           const signed = r() < 0.5;
-          const status = await post(agent, receiver.port, body, signed ? signBody(body, SECRET) : r() < 0.5 ? null : signBody(body, 'wrong-secret'));
+          const status = await post(
+            agent,
+            receiver.port,
+            body,
+            signed ? signBody(body, SECRET) : r() < 0.5 ? null : signBody(body, 'wrong-secret'),
+          );
           report.bodies++;
           if (signed) report.signed++;
           else report.unsigned++;
-          report.statuses[`${signed ? 'signed' : 'unsigned'} ${status}`] = (report.statuses[`${signed ? 'signed' : 'unsigned'} ${status}`] ?? 0) + 1;
+          report.statuses[`${signed ? 'signed' : 'unsigned'} ${status}`] =
+            (report.statuses[`${signed ? 'signed' : 'unsigned'} ${status}`] ?? 0) + 1;
           if (signed) signedHashes.add(createHash('sha256').update(body).digest('hex'));
         }),
       );
       if (i % 1000 < BATCH) {
         // A canary: a valid, signed message must still go all the way through.
-        const canary = Buffer.from(JSON.stringify({ object: 'whatsapp_business_account', entry: [{ id: '2000', changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: '3000' }, messages: [{ from: '5511900000001', id: `wamid.CANARY${i}`, timestamp: String(1_767_000_000 + i), type: 'text', text: { body: `canary ${i}` } }] } }] }] }));
+        const canary = Buffer.from(
+          JSON.stringify({
+            object: 'whatsapp_business_account',
+            entry: [
+              {
+                id: '2000',
+                changes: [
+                  {
+                    field: 'messages',
+                    value: {
+                      messaging_product: 'whatsapp',
+                      metadata: { phone_number_id: '3000' },
+                      messages: [
+                        {
+                          from: '5511900000001',
+                          id: `wamid.CANARY${i}`,
+                          timestamp: String(1_767_000_000 + i),
+                          type: 'text',
+                          text: { body: `canary ${i}` },
+                        },
+                      ],
+                    },
+                  },
+                ],
+              },
+            ],
+          }),
+        );
         report.canaries++;
         signedHashes.add(createHash('sha256').update(canary).digest('hex'));
-        if ((await post(agent, receiver.port, canary, signBody(canary, SECRET))) !== 200) throw new Error(`the receiver stopped accepting valid events after ${i} bodies`);
+        if ((await post(agent, receiver.port, canary, signBody(canary, SECRET))) !== 200)
+          throw new Error(`the receiver stopped accepting valid events after ${i} bodies`);
       }
     }
     while ((await inbox.drain()) > 0) {
@@ -155,14 +303,17 @@ export async function runWebhookFuzz(opts: { bodies: number; seed: number; dataD
     report.stored = counts.total;
     report.processed = counts.processed;
     report.malformed = counts.malformed;
-    report.canariesProcessed = Number((db.prepare("SELECT COUNT(*) AS n FROM domain_events WHERE event_key LIKE 'msg:wamid.CANARY%'").get() as { n: number }).n);
+    report.canariesProcessed = Number(
+      (db.prepare("SELECT COUNT(*) AS n FROM domain_events WHERE event_key LIKE 'msg:wamid.CANARY%'").get() as { n: number }).n,
+    );
     // Every stored body is one that was signed correctly.
     const stored = db.prepare('SELECT body_sha256 FROM inbox').all() as Array<{ body_sha256: string }>;
     const unsignedStored = stored.filter((row) => !signedHashes.has(row.body_sha256)).length;
     report.crashes = crashed;
     if (unsignedStored > 0) throw new Error(`${unsignedStored} bodies without a valid signature reached the inbox`);
     if (counts.pending !== 0) throw new Error(`${counts.pending} signed bodies were left unprocessed`);
-    if (report.canariesProcessed !== report.canaries) throw new Error(`only ${report.canariesProcessed} of ${report.canaries} canaries were processed`);
+    if (report.canariesProcessed !== report.canaries)
+      throw new Error(`only ${report.canariesProcessed} of ${report.canaries} canaries were processed`);
     if (crashed) throw new Error(`${crashed} uncaught exceptions`);
     const integrity = (db.prepare('PRAGMA integrity_check').get() as { integrity_check: string }).integrity_check;
     if (integrity !== 'ok') throw new Error(`integrity check failed: ${integrity}`);
@@ -177,9 +328,14 @@ export async function runWebhookFuzz(opts: { bodies: number; seed: number; dataD
 }
 
 if (process.argv[1] && process.argv[1].endsWith('webhook-fuzz.ts')) {
-  const values = cliOptions('usage: node test/reliability/webhook-fuzz.ts [--bodies 100000] [--seed 1]', { bodies: { type: 'string', default: '100000' }, seed: { type: 'string', default: '1' } });
+  const values = cliOptions('usage: node test/reliability/webhook-fuzz.ts [--bodies 100000] [--seed 1]', {
+    bodies: { type: 'string', default: '100000' },
+    seed: { type: 'string', default: '1' },
+  });
   const t0 = performance.now();
   const rep = await runWebhookFuzz({ bodies: cliNumber('bodies', values.bodies, 1), seed: cliNumber('seed', values.seed, 0) });
   console.log(JSON.stringify(rep, null, 2));
-  console.log(`webhook fuzz: ${rep.bodies} bodies (${rep.signed} signed, ${rep.unsigned} unsigned) in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${rep.stored} stored (${rep.processed} processed, ${rep.malformed} malformed and applied not at all); 0 unsigned stored; ${rep.canariesProcessed}/${rep.canaries} canaries through; 0 crashes`);
+  console.log(
+    `webhook fuzz: ${rep.bodies} bodies (${rep.signed} signed, ${rep.unsigned} unsigned) in ${((performance.now() - t0) / 1000).toFixed(1)} s; ${rep.stored} stored (${rep.processed} processed, ${rep.malformed} malformed and applied not at all); 0 unsigned stored; ${rep.canariesProcessed}/${rep.canaries} canaries through; 0 crashes`,
+  );
 }

@@ -142,7 +142,9 @@ describe('settings', () => {
   });
 
   it('About shows the version and the runtime', async () => {
-    const w = await mountApp({ getAppInfo: () => sampleInfo({ host: 'electron', versions: { node: '24.1.0', electron: '45.5.0', chrome: '140.0.0.0' } }) });
+    const w = await mountApp({
+      getAppInfo: () => sampleInfo({ host: 'electron', versions: { node: '24.1.0', electron: '45.5.0', chrome: '140.0.0.0' } }),
+    });
     await byTestId(w, 'nav-settings').trigger('click');
     await byTestId(w, 'settings-nav-about').trigger('click');
     expect(byTestId(w, 'about-version').text()).toBe('Version 0.1.0');
@@ -186,7 +188,10 @@ describe('one number, two computers', () => {
     await flushPromises();
     expect(fake.calls.map((c) => c.name)).toContain('takeOverCallback');
     // Once the owner chose to leave it there, no banner — the status bar still says so.
-    fake.emit('status', sampleStatus({ account: { state: 'connected' }, reachability: { state: 'connected', elsewhere: { ...elsewhere, left: true } } }));
+    fake.emit(
+      'status',
+      sampleStatus({ account: { state: 'connected' }, reachability: { state: 'connected', elsewhere: { ...elsewhere, left: true } } }),
+    );
     await flushPromises();
     expect(has(w, 'elsewhere-banner')).toBe(false);
     expect(byTestId(w, 'reachability-state').attributes('data-state')).toBe('elsewhere');
@@ -196,10 +201,24 @@ describe('one number, two computers', () => {
 describe('warnings from WhatsApp', () => {
   it('shows what WhatsApp says is wrong with the number, with until when, in a banner and the status bar', async () => {
     const warnings = [
-      { kind: 'restriction' as const, key: 'restriction:RESTRICTED_USER_INITIATED_CALLING', text: 'WhatsApp has paused customers’ calls to this number.', until: '2026-12-13T10:00:00.000Z', at: '2026-12-06T10:00:00.000Z' },
-      { kind: 'webhook_error' as const, key: 'webhook:131044', text: 'Calls need a valid payment method on the WhatsApp Business Account. Add a payment method in WhatsApp Manager → Account tools → Payment methods.', until: null, at: '2026-12-06T10:00:00.000Z' },
+      {
+        kind: 'restriction' as const,
+        key: 'restriction:RESTRICTED_USER_INITIATED_CALLING',
+        text: 'WhatsApp has paused customers’ calls to this number.',
+        until: '2026-12-13T10:00:00.000Z',
+        at: '2026-12-06T10:00:00.000Z',
+      },
+      {
+        kind: 'webhook_error' as const,
+        key: 'webhook:131044',
+        text: 'Calls need a valid payment method on the WhatsApp Business Account. Add a payment method in WhatsApp Manager → Account tools → Payment methods.',
+        until: null,
+        at: '2026-12-06T10:00:00.000Z',
+      },
     ];
-    const w = await mountApp({ getStatus: () => ({ ...sampleStatus({ account: { state: 'connected' }, reachability: { state: 'connected' } }), warnings }) });
+    const w = await mountApp({
+      getStatus: () => ({ ...sampleStatus({ account: { state: 'connected' }, reachability: { state: 'connected' } }), warnings }),
+    });
     const banner = byTestId(w, 'warnings-banner');
     expect(banner.text()).toContain('WhatsApp reports 2 problems with this number');
     expect(banner.text()).toContain('paused customers’ calls');
@@ -213,13 +232,24 @@ describe('warnings from WhatsApp', () => {
 
 describe('the laptop clock', () => {
   it('the status bar says when this computer’s clock is off from WhatsApp’s', async () => {
-    const w = await mountApp({ getStatus: () => ({ ...sampleStatus({ account: { state: 'connected' }, reachability: { state: 'connected' } }), clock: { offsetMs: 125_000, warn: true } }) });
+    const w = await mountApp({
+      getStatus: () => ({
+        ...sampleStatus({ account: { state: 'connected' }, reachability: { state: 'connected' } }),
+        clock: { offsetMs: 125_000, warn: true },
+      }),
+    });
     expect(byTestId(w, 'clock-warning').attributes('aria-label')).toBe('Your computer’s clock is 2 min fast: calls may be missed');
     expect(byTestId(w, 'clock-warning').text()).toBe('Clock 2 min fast');
-    fake.emit('status', { ...sampleStatus({ account: { state: 'connected' }, reachability: { state: 'connected' } }), clock: { offsetMs: -45_000, warn: true } });
+    fake.emit('status', {
+      ...sampleStatus({ account: { state: 'connected' }, reachability: { state: 'connected' } }),
+      clock: { offsetMs: -45_000, warn: true },
+    });
     await flushPromises();
     expect(byTestId(w, 'clock-warning').attributes('aria-label')).toBe('Your computer’s clock is 45 s slow: calls may be missed');
-    fake.emit('status', { ...sampleStatus({ account: { state: 'connected' }, reachability: { state: 'connected' } }), clock: { offsetMs: 2_000, warn: false } });
+    fake.emit('status', {
+      ...sampleStatus({ account: { state: 'connected' }, reachability: { state: 'connected' } }),
+      clock: { offsetMs: 2_000, warn: false },
+    });
     await flushPromises();
     expect(has(w, 'clock-warning')).toBe(false);
   });

@@ -38,12 +38,23 @@ describe('user-initiated calls', () => {
     expect(id).toMatch(/^wacid\.[A-Za-z0-9+/]+==$/);
 
     const answer = businessLikeSdp('answer');
-    const pre = await h.graph('POST', `${PNID}/calls`, { messaging_product: 'whatsapp', call_id: id, action: 'pre_accept', session: { sdp_type: 'answer', sdp: answer } });
+    const pre = await h.graph('POST', `${PNID}/calls`, {
+      messaging_product: 'whatsapp',
+      call_id: id,
+      action: 'pre_accept',
+      session: { sdp_type: 'answer', sdp: answer },
+    });
     expect(pre).toEqual({ status: 200, json: { messaging_product: 'whatsapp', success: true } });
     const poll = await h.control('GET', `calls/${id}/answer`);
     expect(poll.json['sdp']).toBe(answer);
 
-    const acc = await h.graph('POST', `${PNID}/calls`, { messaging_product: 'whatsapp', call_id: id, action: 'accept', session: { sdp_type: 'answer', sdp: answer }, biz_opaque_callback_data: 'abc' });
+    const acc = await h.graph('POST', `${PNID}/calls`, {
+      messaging_product: 'whatsapp',
+      call_id: id,
+      action: 'accept',
+      session: { sdp_type: 'answer', sdp: answer },
+      biz_opaque_callback_data: 'abc',
+    });
     expect(acc.status).toBe(200);
     await h.control('POST', `calls/${id}/media`, { receiving: true });
     h.sim.clock.advance(65_000);
@@ -58,12 +69,27 @@ describe('user-initiated calls', () => {
 
   it('refuses an accept SDP that differs from the pre_accept one, and sdp_type offer', async () => {
     const id = await userCalls('5511987650001');
-    await h.graph('POST', `${PNID}/calls`, { messaging_product: 'whatsapp', call_id: id, action: 'pre_accept', session: { sdp_type: 'answer', sdp: businessLikeSdp('answer') } });
-    const diff = await h.graph('POST', `${PNID}/calls`, { messaging_product: 'whatsapp', call_id: id, action: 'accept', session: { sdp_type: 'answer', sdp: businessLikeSdp('answer') } });
+    await h.graph('POST', `${PNID}/calls`, {
+      messaging_product: 'whatsapp',
+      call_id: id,
+      action: 'pre_accept',
+      session: { sdp_type: 'answer', sdp: businessLikeSdp('answer') },
+    });
+    const diff = await h.graph('POST', `${PNID}/calls`, {
+      messaging_product: 'whatsapp',
+      call_id: id,
+      action: 'accept',
+      session: { sdp_type: 'answer', sdp: businessLikeSdp('answer') },
+    });
     expect(diff.status).toBe(400);
     expect(err(diff.json).code).toBe(100);
     expect(err(diff.json).error_data.details).toMatch(/identical/);
-    const offer = await h.graph('POST', `${PNID}/calls`, { messaging_product: 'whatsapp', call_id: id, action: 'accept', session: { sdp_type: 'offer', sdp: businessLikeSdp('answer') } });
+    const offer = await h.graph('POST', `${PNID}/calls`, {
+      messaging_product: 'whatsapp',
+      call_id: id,
+      action: 'accept',
+      session: { sdp_type: 'offer', sdp: businessLikeSdp('answer') },
+    });
     expect(err(offer.json).code).toBe(100);
     expect(err(offer.json).error_data.details).toMatch(/sdp_type must be "answer"/);
   });
@@ -75,7 +101,12 @@ describe('user-initiated calls', () => {
     expect((t['calls'] as Array<Record<string, unknown>>)[0]?.['status']).toBe('FAILED');
     const again = await h.graph('POST', `${PNID}/calls`, { messaging_product: 'whatsapp', call_id: id, action: 'terminate' });
     expect(err(again.json).code).toBe(100);
-    const unknown = await h.graph('POST', `${PNID}/calls`, { messaging_product: 'whatsapp', call_id: 'wacid.nope', action: 'accept', session: { sdp_type: 'answer', sdp: businessLikeSdp('answer') } });
+    const unknown = await h.graph('POST', `${PNID}/calls`, {
+      messaging_product: 'whatsapp',
+      call_id: 'wacid.nope',
+      action: 'accept',
+      session: { sdp_type: 'answer', sdp: businessLikeSdp('answer') },
+    });
     expect(unknown.status).toBe(400);
     expect(err(unknown.json).code).toBe(100);
   });
@@ -87,13 +118,23 @@ describe('user-initiated calls', () => {
     h.sim.clock.advance(2_000);
     const t = await waitFor(() => callEvent(h.rx, id, 'terminate'), 'terminate');
     expect((t['calls'] as Array<Record<string, unknown>>)[0]?.['status']).toBe('FAILED');
-    const late = await h.graph('POST', `${PNID}/calls`, { messaging_product: 'whatsapp', call_id: id, action: 'accept', session: { sdp_type: 'answer', sdp: businessLikeSdp('answer') } });
+    const late = await h.graph('POST', `${PNID}/calls`, {
+      messaging_product: 'whatsapp',
+      call_id: id,
+      action: 'accept',
+      session: { sdp_type: 'answer', sdp: businessLikeSdp('answer') },
+    });
     expect(err(late.json).code).toBe(100);
   });
 
   it('no media 20 s after accept → terminate with 138021 in calls[0].errors and value.errors', async () => {
     const id = await userCalls('5511987650001');
-    await h.graph('POST', `${PNID}/calls`, { messaging_product: 'whatsapp', call_id: id, action: 'accept', session: { sdp_type: 'answer', sdp: businessLikeSdp('answer') } });
+    await h.graph('POST', `${PNID}/calls`, {
+      messaging_product: 'whatsapp',
+      call_id: id,
+      action: 'accept',
+      session: { sdp_type: 'answer', sdp: businessLikeSdp('answer') },
+    });
     h.sim.clock.advance(21_000);
     const t = await waitFor(() => callEvent(h.rx, id, 'terminate'), 'terminate');
     const c = (t['calls'] as Array<Record<string, unknown>>)[0] ?? {};
@@ -105,7 +146,12 @@ describe('user-initiated calls', () => {
 
   it('media stopping mid-call ends the call after 30 s', async () => {
     const id = await userCalls('5511987650001');
-    await h.graph('POST', `${PNID}/calls`, { messaging_product: 'whatsapp', call_id: id, action: 'accept', session: { sdp_type: 'answer', sdp: businessLikeSdp('answer') } });
+    await h.graph('POST', `${PNID}/calls`, {
+      messaging_product: 'whatsapp',
+      call_id: id,
+      action: 'accept',
+      session: { sdp_type: 'answer', sdp: businessLikeSdp('answer') },
+    });
     await h.control('POST', `calls/${id}/media`, { receiving: true });
     h.sim.clock.advance(120_000);
     expect(h.sim.calls.get(id)?.state).toBe('accepted');
@@ -157,7 +203,9 @@ describe('user-initiated calls refused on the phone (no webhook)', () => {
     h.sim.ctx.state.settings.callback_permission_status = 'ENABLED';
     r = await h.control('POST', 'users/5511987650001/call', { via: 'call_button' });
     expect(r.json).toMatchObject({ refused: true, reason: 'outside_call_hours', callback_request_available: true });
-    expect(h.rx.changes('calls').filter((c) => (c.value['calls'] as Array<Record<string, unknown>>)[0]?.['event'] === 'connect')).toHaveLength(2);
+    expect(
+      h.rx.changes('calls').filter((c) => (c.value['calls'] as Array<Record<string, unknown>>)[0]?.['event'] === 'connect'),
+    ).toHaveLength(2);
 
     // A holiday entry is special opening hours for its date (Meta: an override of the weekly
     // schedule with opening and closing times): open within them even on a closed weekday…
@@ -166,7 +214,10 @@ describe('user-initiated calls refused on the phone (no webhook)', () => {
     const hhmm = (d: Date): string => `${String(d.getUTCHours()).padStart(2, '0')}${String(d.getUTCMinutes()).padStart(2, '0')}`;
     const from = new Date(Math.max(now.getTime() - 3_600_000, Date.parse(`${today}T00:00:00Z`)));
     const to = new Date(Math.min(now.getTime() + 3_600_000, Date.parse(`${today}T23:58:00Z`)));
-    h.sim.ctx.state.settings.call_hours = { ...h.sim.ctx.state.settings.call_hours, holiday_schedule: [{ date: today, start_time: hhmm(from), end_time: hhmm(to) }] };
+    h.sim.ctx.state.settings.call_hours = {
+      ...h.sim.ctx.state.settings.call_hours,
+      holiday_schedule: [{ date: today, start_time: hhmm(from), end_time: hhmm(to) }],
+    };
     r = await h.control('POST', 'users/5511987650001/call', { via: 'call_button' });
     expect(r.status).toBe(201);
     await h.control('POST', `calls/${r.json['id'] as string}/hangup`);
@@ -174,7 +225,11 @@ describe('user-initiated calls refused on the phone (no webhook)', () => {
     h.sim.ctx.state.settings.call_hours = {
       status: 'ENABLED',
       timezone_id: 'UTC',
-      weekly_operating_hours: (['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'] as const).map((d) => ({ day_of_week: d, open_time: '0000', close_time: '2359' })),
+      weekly_operating_hours: (['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'] as const).map((d) => ({
+        day_of_week: d,
+        open_time: '0000',
+        close_time: '2359',
+      })),
       holiday_schedule: [{ date: today, start_time: '0000', end_time: '0001' }],
     };
     r = await h.control('POST', 'users/5511987650001/call', { via: 'call_button' });
@@ -188,12 +243,20 @@ describe('business-initiated calls', () => {
   });
 
   const connect = (to: string, extra: Record<string, unknown> = {}): Promise<{ status: number; json: Record<string, unknown> }> =>
-    h.graph('POST', `${PNID}/calls`, { messaging_product: 'whatsapp', to, action: 'connect', session: { sdp_type: 'offer', sdp: businessLikeSdp('offer') }, ...extra });
+    h.graph('POST', `${PNID}/calls`, {
+      messaging_product: 'whatsapp',
+      to,
+      action: 'connect',
+      session: { sdp_type: 'offer', sdp: businessLikeSdp('offer') },
+      ...extra,
+    });
 
   it('permission request → grant → connect → phone answers → connect webhook (answer) + RINGING → ACCEPTED → terminate', async () => {
     await h.control('POST', 'users/5511987650001/messages', { text: 'hi' });
     const req = await h.graph('POST', `${PNID}/messages`, {
-      messaging_product: 'whatsapp', to: '5511987650001', type: 'interactive',
+      messaging_product: 'whatsapp',
+      to: '5511987650001',
+      type: 'interactive',
       interactive: { type: 'call_permission_request', action: { name: 'call_permission_request' }, body: { text: 'May we call?' } },
     });
     expect(req.status).toBe(200);
@@ -204,12 +267,27 @@ describe('business-initiated calls', () => {
 
     const g = await h.control('POST', 'users/5511987650001/permission', { response: 'accept' });
     expect(g.status).toBe(201);
-    const reply = await waitFor(() => h.rx.changes('messages').find((c) => ((c.value['messages'] as Array<Record<string, unknown>> | undefined)?.[0]?.['interactive'] as Record<string, unknown> | undefined)?.['type'] === 'call_permission_reply'), 'permission reply');
+    const reply = await waitFor(
+      () =>
+        h.rx
+          .changes('messages')
+          .find(
+            (c) =>
+              (
+                (c.value['messages'] as Array<Record<string, unknown>> | undefined)?.[0]?.['interactive'] as
+                  Record<string, unknown> | undefined
+              )?.['type'] === 'call_permission_reply',
+          ),
+      'permission reply',
+    );
     const m = (reply.value['messages'] as Array<Record<string, unknown>>)[0] ?? {};
     expect(m['context']).toEqual({ from: '5511955550100', id: reqId });
     // As on Meta's permissions page: no `type` on the message, no `is_permanent` for a temporary grant.
     expect(m['type']).toBeUndefined();
-    expect((m['interactive'] as Record<string, unknown>)['call_permission_reply']).toMatchObject({ response: 'accept', response_source: 'user_action' });
+    expect((m['interactive'] as Record<string, unknown>)['call_permission_reply']).toMatchObject({
+      response: 'accept',
+      response_source: 'user_action',
+    });
     expect((m['interactive'] as Record<string, Record<string, unknown>>)['call_permission_reply']!['is_permanent']).toBeUndefined();
 
     const perm = await h.graph('GET', `${PNID}/call_permissions?user_wa_id=5511987650001`);
@@ -228,20 +306,35 @@ describe('business-initiated calls', () => {
     await h.control('POST', `calls/${id}/answer`, {});
     const cw = await waitFor(() => callEvent(h.rx, id, 'connect'), 'connect webhook');
     const cc = (cw['calls'] as Array<Record<string, unknown>>)[0] ?? {};
-    expect(cc).toMatchObject({ from: '5511955550100', to: '5511987650001', to_user_id: 'BR.10000000000000000001', direction: 'BUSINESS_INITIATED', biz_opaque_callback_data: 'tracking-1' });
+    expect(cc).toMatchObject({
+      from: '5511955550100',
+      to: '5511987650001',
+      to_user_id: 'BR.10000000000000000001',
+      direction: 'BUSINESS_INITIATED',
+      biz_opaque_callback_data: 'tracking-1',
+    });
     expect((cc['session'] as Record<string, unknown>)['sdp_type']).toBe('answer');
     await waitFor(() => callStatus(h.rx, id, 'RINGING'), 'RINGING');
     expect(callStatus(h.rx, id, 'ACCEPTED')).toBeUndefined();
     await h.control('POST', `calls/${id}/pickup`);
     const acc = await waitFor(() => callStatus(h.rx, id, 'ACCEPTED'), 'ACCEPTED');
-    expect((acc['statuses'] as Array<Record<string, unknown>>)[0]).toMatchObject({ type: 'call', recipient_id: '5511987650001', recipient_user_id: 'BR.10000000000000000001', biz_opaque_callback_data: 'tracking-1' });
+    expect((acc['statuses'] as Array<Record<string, unknown>>)[0]).toMatchObject({
+      type: 'call',
+      recipient_id: '5511987650001',
+      recipient_user_id: 'BR.10000000000000000001',
+      biz_opaque_callback_data: 'tracking-1',
+    });
     await h.control('POST', `calls/${id}/media`, { receiving: true });
     await h.control('POST', `calls/${id}/hangup`);
     const t = await waitFor(() => callEvent(h.rx, id, 'terminate'), 'terminate');
     expect((t['calls'] as Array<Record<string, unknown>>)[0]?.['status']).toBe('COMPLETED');
     const after = await h.graph('GET', `${PNID}/call_permissions?user_wa_id=5511987650001`);
     const start = (after.json['actions'] as Array<Record<string, unknown>>).find((a) => a['action_name'] === 'start_call');
-    expect((start?.['limits'] as Array<Record<string, unknown>>)[0]).toMatchObject({ time_period: 'PT24H', max_allowed: 100, current_usage: 1 });
+    expect((start?.['limits'] as Array<Record<string, unknown>>)[0]).toMatchObject({
+      time_period: 'PT24H',
+      max_allowed: 100,
+      current_usage: 1,
+    });
   });
 
   it('declined: REJECTED then terminate; 4 unanswered in a row revoke the permission automatically', async () => {
@@ -256,12 +349,24 @@ describe('business-initiated calls', () => {
       if (i === 0) expect(callStatus(h.rx, id, 'REJECTED')).toBeDefined();
     }
     const revoked = await waitFor(
-      () => h.rx.changes('messages').find((c) => ((c.value['messages'] as Array<Record<string, unknown>> | undefined)?.[0]?.['interactive'] as Record<string, unknown> | undefined)?.['call_permission_reply'] !== undefined && JSON.stringify(c.value).includes('"automatic"')),
+      () =>
+        h.rx
+          .changes('messages')
+          .find(
+            (c) =>
+              (
+                (c.value['messages'] as Array<Record<string, unknown>> | undefined)?.[0]?.['interactive'] as
+                  Record<string, unknown> | undefined
+              )?.['call_permission_reply'] !== undefined && JSON.stringify(c.value).includes('"automatic"'),
+          ),
       'automatic revocation',
     );
     const m = (revoked.value['messages'] as Array<Record<string, unknown>>)[0] ?? {};
     expect(m['context']).toBeUndefined();
-    expect((m['interactive'] as Record<string, unknown>)['call_permission_reply']).toMatchObject({ response: 'reject', response_source: 'automatic' });
+    expect((m['interactive'] as Record<string, unknown>)['call_permission_reply']).toMatchObject({
+      response: 'reject',
+      response_source: 'automatic',
+    });
     expect(err((await connect('4915112340002')).json).code).toBe(138006);
   });
 
@@ -289,7 +394,9 @@ describe('business-initiated calls', () => {
     let r = await connect('5511987650001', { session: { sdp_type: 'offer', sdp: noVideo } });
     expect(err(r.json).code).toBe(100);
     expect(err(r.json).error_data.details).toMatch(/only one media section/);
-    r = await connect('5511987650001', { session: { sdp_type: 'offer', sdp: businessLikeSdp('offer').replace('opus/48000/2', 'G722/8000') } });
+    r = await connect('5511987650001', {
+      session: { sdp_type: 'offer', sdp: businessLikeSdp('offer').replace('opus/48000/2', 'G722/8000') },
+    });
     expect(err(r.json).error_data.details).toMatch(/opus/);
     r = await connect('5511987650001', { session: { sdp_type: 'offer', sdp: businessLikeSdp('offer').replace(/\r\n/g, '\n') } });
     expect(err(r.json).error_data.details).toMatch(/CRLF/);
@@ -297,7 +404,9 @@ describe('business-initiated calls', () => {
     const fp = /a=fingerprint:[^\r]+\r\n/.exec(sdp)?.[0] ?? '';
     r = await connect('5511987650001', { session: { sdp_type: 'offer', sdp: sdp.replace(fp, fp + fp.replace('sha-256', 'sha-384')) } });
     expect(err(r.json).code).toBe(138008);
-    r = await connect('5511987650001', { session: { sdp_type: 'offer', sdp: businessLikeSdp('offer').replace(/a=ice-pwd:[^\r]+\r\n/, '') } });
+    r = await connect('5511987650001', {
+      session: { sdp_type: 'offer', sdp: businessLikeSdp('offer').replace(/a=ice-pwd:[^\r]+\r\n/, '') },
+    });
     expect(err(r.json).error_data.details).toMatch(/ice-pwd/);
 
     h.sim.ctx.state.settings.status = 'DISABLED';
@@ -322,10 +431,18 @@ describe('business-initiated calls', () => {
     expect(busy.status).toBe(429);
     expect(err(busy.json).code).toBe(138002);
     expect((await h.control('POST', 'users/MX.10000000000000000004/call', {})).json['reason']).toBe('concurrent_limit');
-    await h.graph('POST', `${PNID}/calls`, { messaging_product: 'whatsapp', call_id: ((first.json['calls'] as Array<Record<string, unknown>>)[0] ?? {})['id'], action: 'terminate' });
+    await h.graph('POST', `${PNID}/calls`, {
+      messaging_product: 'whatsapp',
+      call_id: ((first.json['calls'] as Array<Record<string, unknown>>)[0] ?? {})['id'],
+      action: 'terminate',
+    });
     const second = await connect('4915112340002');
     expect(second.status).toBe(200);
-    await h.graph('POST', `${PNID}/calls`, { messaging_product: 'whatsapp', call_id: ((second.json['calls'] as Array<Record<string, unknown>>)[0] ?? {})['id'], action: 'terminate' });
+    await h.graph('POST', `${PNID}/calls`, {
+      messaging_product: 'whatsapp',
+      call_id: ((second.json['calls'] as Array<Record<string, unknown>>)[0] ?? {})['id'],
+      action: 'terminate',
+    });
     const third = await connect('4915112340002');
     expect(third.status).toBe(429);
     expect(err(third.json).code).toBe(138005);
@@ -333,7 +450,12 @@ describe('business-initiated calls', () => {
 
   it('action omitted with a session defaults to connect', async () => {
     await grant('5511987650001');
-    const r = await h.graph('POST', `${PNID}/calls`, { messaging_product: 'whatsapp', to: '5511987650001', type: 'audio', session: { sdp_type: 'offer', sdp: businessLikeSdp('offer') } });
+    const r = await h.graph('POST', `${PNID}/calls`, {
+      messaging_product: 'whatsapp',
+      to: '5511987650001',
+      type: 'audio',
+      session: { sdp_type: 'offer', sdp: businessLikeSdp('offer') },
+    });
     expect(r.status).toBe(200);
     expect(((r.json['calls'] as Array<Record<string, unknown>>)[0] ?? {})['id']).toMatch(/^wacid\./);
   });
@@ -342,16 +464,24 @@ describe('business-initiated calls', () => {
 describe('voicemail and callback permission', () => {
   it('a rejected caller leaves a voicemail: audio messages webhook whose id is the wacid; the caller gets an automatic temporary permission', async () => {
     h = await startHarness({
-      seed: { calling: { status: 'ENABLED', callback_permission_status: 'ENABLED', voicemail: { status: 'ENABLED', triggers: ['REJECT'] } } },
+      seed: {
+        calling: { status: 'ENABLED', callback_permission_status: 'ENABLED', voicemail: { status: 'ENABLED', triggers: ['REJECT'] } },
+      },
     });
     const id = await userCalls('5511987650001');
     await h.graph('POST', `${PNID}/calls`, { messaging_product: 'whatsapp', call_id: id, action: 'reject' });
-    const auto = await waitFor(() => h.rx.changes('messages').find((c) => JSON.stringify(c.value).includes('call_permission_reply')), 'auto permission');
+    const auto = await waitFor(
+      () => h.rx.changes('messages').find((c) => JSON.stringify(c.value).includes('call_permission_reply')),
+      'auto permission',
+    );
     const am = (auto.value['messages'] as Array<Record<string, unknown>>)[0] ?? {};
     expect(am['context']).toEqual({ from: '5511955550100', id });
     const vm = await h.control('POST', `calls/${id}/voicemail`);
     expect(vm.status).toBe(201);
-    const ch = await waitFor(() => h.rx.changes('messages').find((c) => (c.value['messages'] as Array<Record<string, unknown>> | undefined)?.[0]?.['id'] === id), 'voicemail webhook');
+    const ch = await waitFor(
+      () => h.rx.changes('messages').find((c) => (c.value['messages'] as Array<Record<string, unknown>> | undefined)?.[0]?.['id'] === id),
+      'voicemail webhook',
+    );
     const msg = (ch.value['messages'] as Array<Record<string, unknown>>)[0] ?? {};
     expect(msg['type']).toBe('audio');
     const mediaId = (msg['audio'] as Record<string, unknown>)['id'] as string;

@@ -89,8 +89,20 @@ const callsBody = z.object({
   recipient: z.string().min(1).optional(),
   session: sessionSchema.optional(),
   biz_opaque_callback_data: z.string().max(512, 'biz_opaque_callback_data must be at most 512 characters').optional(),
-  recording: z.object({ status: z.enum(['ENABLED', 'DISABLED']), purpose: z.string().max(250).optional(), announcement_language: z.string().optional() }).optional(),
-  transcription: z.object({ status: z.enum(['ENABLED', 'DISABLED']), purpose: z.string().max(250).optional(), announcement_language: z.string().optional() }).optional(),
+  recording: z
+    .object({
+      status: z.enum(['ENABLED', 'DISABLED']),
+      purpose: z.string().max(250).optional(),
+      announcement_language: z.string().optional(),
+    })
+    .optional(),
+  transcription: z
+    .object({
+      status: z.enum(['ENABLED', 'DISABLED']),
+      purpose: z.string().max(250).optional(),
+      announcement_language: z.string().optional(),
+    })
+    .optional(),
   type: z.string().optional(),
 });
 
@@ -180,7 +192,8 @@ export class Calls {
       case 'pre_accept':
       case 'accept': {
         if (call.direction !== 'USER_INITIATED') throw invalidParam(`Action ${b.action} only applies to user-initiated calls`);
-        if (call.state !== 'ringing' && call.state !== 'pre_accepted') throw invalidParam(`Cannot ${b.action} a call in state ${call.state}`);
+        if (call.state !== 'ringing' && call.state !== 'pre_accepted')
+          throw invalidParam(`Cannot ${b.action} a call in state ${call.state}`);
         if (!b.session) throw invalidParam(`The parameter session is required for action ${b.action}`);
         if (b.session.sdp_type !== 'answer') throw invalidParam(`session.sdp_type must be "answer" for action ${b.action}`);
         const check = validateSdp(b.session.sdp, 'answer', { lineEndings: this.ctx.config.sdpLineEndings });
@@ -223,17 +236,22 @@ export class Calls {
     if (!b.to && !b.recipient) throw invalidParam('The parameter to (or recipient) is required for action connect');
     if (!b.session) throw invalidParam('The parameter session is required for action connect');
     // Meta's own "New call" sample sends sdp_type "answer" on connect; we accept both here.
-    if (b.session.sdp_type !== 'offer' && b.session.sdp_type !== 'answer') throw invalidParam('session.sdp_type must be "offer" for action connect');
+    if (b.session.sdp_type !== 'offer' && b.session.sdp_type !== 'answer')
+      throw invalidParam('session.sdp_type must be "offer" for action connect');
     const check = validateSdp(b.session.sdp, 'offer', { lineEndings: this.ctx.config.sdpLineEndings });
     if (!check.ok) throw new GraphError(check.code, check.details);
     if (this.ctx.config.bicUnavailableCountries.includes(this.ctx.business.country)) {
-      throw new GraphError(138013, `Business initiated calling is not available for business phone numbers from ${this.ctx.business.country}`);
+      throw new GraphError(
+        138013,
+        `Business initiated calling is not available for business phone numbers from ${this.ctx.business.country}`,
+      );
     }
     if (hasRestriction(this.ctx, 'RESTRICTED_BUSINESS_INITIATED_CALLING')) {
       throw new GraphError(138014, 'Business initiated calling is temporarily disabled for this phone number');
     }
     const user = b.to ? this.ctx.users.find(b.to) : this.ctx.users.byUserId(b.recipient ?? '');
-    if (b.to && !/^\d{6,15}$/.test(b.to) && !/^\+\d{6,15}$/.test(b.to)) throw invalidParam('to must be the callee phone number, digits only');
+    if (b.to && !/^\d{6,15}$/.test(b.to) && !/^\+\d{6,15}$/.test(b.to))
+      throw invalidParam('to must be the callee phone number, digits only');
     if (!user) throw new GraphError(138001, 'Receiver is uncallable: not a WhatsApp user');
     if (this.ongoingWith(user.userId)) throw new GraphError(138003, 'A call with this user is already ongoing');
     this.permissions.checkStartCall(user);
@@ -243,7 +261,10 @@ export class Calls {
     const now = this.ctx.clock.now();
     this.connectTimes = this.connectTimes.filter((t) => t > now - 24 * 3600_000);
     if (this.connectTimes.length >= this.ctx.config.maxConnectsPerDay) {
-      throw new GraphError(138005, `Call rate limit of ${this.ctx.config.maxConnectsPerDay} calls per 24 hours exceeded for this phone number`);
+      throw new GraphError(
+        138005,
+        `Call rate limit of ${this.ctx.config.maxConnectsPerDay} calls per 24 hours exceeded for this phone number`,
+      );
     }
     this.connectTimes.push(now);
     const call = this.newCall('BUSINESS_INITIATED', user, b.session.sdp);
@@ -251,7 +272,13 @@ export class Calls {
     call.bizOpaque = b.biz_opaque_callback_data;
     call.actions.push({ action: 'connect', at: call.createdAt });
     this.timer(call, 'ring', this.ctx.config.bicRingTimeoutMs, () => this.ringOut(call.id));
-    this.ctx.events.emit('call.incoming', { callId: call.id, userId: user.userId, waId: user.waId ?? null, sdp: b.session.sdp, direction: 'BUSINESS_INITIATED' });
+    this.ctx.events.emit('call.incoming', {
+      callId: call.id,
+      userId: user.userId,
+      waId: user.waId ?? null,
+      sdp: b.session.sdp,
+      direction: 'BUSINESS_INITIATED',
+    });
     return { messaging_product: 'whatsapp', calls: [{ id: call.id }] };
   }
 
@@ -306,7 +333,8 @@ export class Calls {
       };
     }
     if (via === 'call_icon') {
-      if (s.call_icon_visibility !== 'DEFAULT') return { ok: false, reason: 'call_icon_hidden', details: `call_icon_visibility is ${s.call_icon_visibility}` };
+      if (s.call_icon_visibility !== 'DEFAULT')
+        return { ok: false, reason: 'call_icon_hidden', details: `call_icon_visibility is ${s.call_icon_visibility}` };
       if (hasRestriction(this.ctx, 'RESTRICTED_USER_INITIATED_CALLING_CALL_BUTTON_HIDDEN')) {
         return { ok: false, reason: 'call_icon_hidden', details: 'The call button is hidden (low pickup rate restriction)' };
       }
@@ -318,13 +346,29 @@ export class Calls {
     if (!this.ctx.config.paymentMethod) {
       // calling-api.md §2.2: 131044 is "sent as error webhook on UIC" — a `calls` change with only
       // `errors` (no call item), and the customer's call does not go through.
-      const error = { code: 131044, title: 'Business eligibility payment issue', message: 'Business eligibility payment issue', error_data: { details: 'No valid payment method is attached to the WhatsApp Business Account' }, href: '/documentation/business-messaging/whatsapp/support/error-codes' };
-      this.ctx.webhooks.emit('calls', { messaging_product: 'whatsapp', metadata: metadata(this.ctx), errors: [error], timestamp: String(this.ctx.clock.nowSeconds()) });
+      const error = {
+        code: 131044,
+        title: 'Business eligibility payment issue',
+        message: 'Business eligibility payment issue',
+        error_data: { details: 'No valid payment method is attached to the WhatsApp Business Account' },
+        href: '/documentation/business-messaging/whatsapp/support/error-codes',
+      };
+      this.ctx.webhooks.emit('calls', {
+        messaging_product: 'whatsapp',
+        metadata: metadata(this.ctx),
+        errors: [error],
+        timestamp: String(this.ctx.clock.nowSeconds()),
+      });
       return { ok: false, reason: 'payment_method', details: 'The business cannot receive calls (no valid payment method)' };
     }
-    if (this.ongoingWith(user.userId)) return { ok: false, reason: 'already_in_call', details: 'This user already has a call with the business' };
+    if (this.ongoingWith(user.userId))
+      return { ok: false, reason: 'already_in_call', details: 'This user already has a call with the business' };
     if (this.ongoingCount() >= this.ctx.config.maxConcurrentCalls) {
-      return { ok: false, reason: 'concurrent_limit', details: "The call can't be placed (the business number is at its concurrent call limit)" };
+      return {
+        ok: false,
+        reason: 'concurrent_limit',
+        details: "The call can't be placed (the business number is at its concurrent call limit)",
+      };
     }
     // A number set to SDES gets SDES offers from WhatsApp, whatever the phone sent (no browser can answer them).
     const offer = s.srtp_key_exchange_protocol === 'SDES' ? metaLikeOffer({ sdes: true }) : (opts.sdp ?? metaLikeOffer());
@@ -386,9 +430,19 @@ export class Calls {
     if (user.waId) c['to'] = user.waId;
     c['to_user_id'] = user.userId;
     if (user.parentUserId) c['to_parent_user_id'] = user.parentUserId;
-    Object.assign(c, { event: 'connect', timestamp: String(this.ctx.clock.nowSeconds()), direction: 'BUSINESS_INITIATED', session: { sdp_type: 'answer', sdp: answer } });
+    Object.assign(c, {
+      event: 'connect',
+      timestamp: String(this.ctx.clock.nowSeconds()),
+      direction: 'BUSINESS_INITIATED',
+      session: { sdp_type: 'answer', sdp: answer },
+    });
     if (call.bizOpaque !== undefined) c['biz_opaque_callback_data'] = call.bizOpaque;
-    this.ctx.webhooks.emit('calls', { messaging_product: 'whatsapp', metadata: metadata(this.ctx), contacts: [contactOf(user)], calls: [c] });
+    this.ctx.webhooks.emit('calls', {
+      messaging_product: 'whatsapp',
+      metadata: metadata(this.ctx),
+      contacts: [contactOf(user)],
+      calls: [c],
+    });
     this.emitStatus(call, 'RINGING');
     this.ctx.events.emit('call.answer_sdp', { callId: call.id, userId: call.userId, sdp: answer });
     return call;
@@ -400,7 +454,8 @@ export class Calls {
     if (call.state !== 'ringing') throw new Error(`call is ${call.state}; cannot pick up`);
     const when = this.ctx.config.acceptedStatus;
     if (when === 'prompt') this.emitStatus(call, 'ACCEPTED');
-    else if (when === 'late') this.timer(call, 'accepted-status', 10_000, () => call.state === 'accepted' && this.emitStatus(call, 'ACCEPTED'));
+    else if (when === 'late')
+      this.timer(call, 'accepted-status', 10_000, () => call.state === 'accepted' && this.emitStatus(call, 'ACCEPTED'));
     openWindow(this.ctx, this.user(call));
     this.markAccepted(call);
     this.ctx.events.emit('call.picked_up', { callId: call.id, userId: call.userId });
@@ -509,7 +564,12 @@ export class Calls {
     st['recipient_user_id'] = user.userId;
     if (user.parentUserId) st['recipient_parent_user_id'] = user.parentUserId;
     if (call.bizOpaque !== undefined) st['biz_opaque_callback_data'] = call.bizOpaque;
-    this.ctx.webhooks.emit('calls', { messaging_product: 'whatsapp', metadata: metadata(this.ctx), contacts: [contactOf(user)], statuses: [st] });
+    this.ctx.webhooks.emit('calls', {
+      messaging_product: 'whatsapp',
+      metadata: metadata(this.ctx),
+      contacts: [contactOf(user)],
+      statuses: [st],
+    });
     this.ctx.events.emit('call.status', { callId: call.id, status });
   }
 
@@ -552,7 +612,12 @@ export class Calls {
     if (call.bizOpaque !== undefined) c['biz_opaque_callback_data'] = call.bizOpaque;
     if (call.deeplinkPayload !== undefined) c['deeplink_payload'] = call.deeplinkPayload;
     if (call.ctaPayload !== undefined) c['cta_payload'] = call.ctaPayload;
-    const value: Record<string, unknown> = { messaging_product: 'whatsapp', metadata: metadata(this.ctx), contacts: [contactOf(user)], calls: [c] };
+    const value: Record<string, unknown> = {
+      messaging_product: 'whatsapp',
+      metadata: metadata(this.ctx),
+      contacts: [contactOf(user)],
+      calls: [c],
+    };
     if (o.errorCode) {
       const err = {
         code: o.errorCode,
@@ -565,9 +630,20 @@ export class Calls {
       value['errors'] = [err];
     }
     this.ctx.webhooks.emit('calls', value);
-    this.ctx.events.emit('call.ended', { callId: call.id, userId: call.userId, status: o.status, reason: o.reason, errorCode: o.errorCode ?? null, voicemailAvailable: call.voicemailEligible });
+    this.ctx.events.emit('call.ended', {
+      callId: call.id,
+      userId: call.userId,
+      status: o.status,
+      reason: o.reason,
+      errorCode: o.errorCode ?? null,
+      voicemailAvailable: call.voicemailEligible,
+    });
     // Callback permission (§1.2, §4.1): a user who called gets an automatic temporary permission.
-    if (call.direction === 'USER_INITIATED' && s.callback_permission_status === 'ENABLED' && this.permissions.get(user).status === 'no_permission') {
+    if (
+      call.direction === 'USER_INITIATED' &&
+      s.callback_permission_status === 'ENABLED' &&
+      this.permissions.get(user).status === 'no_permission'
+    ) {
       this.permissions.grant(user, { response: 'accept', permanent: false, source: 'automatic', contextId: call.id });
     }
   }

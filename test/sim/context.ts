@@ -125,9 +125,7 @@ export function activeRestrictions(ctx: SimContext): typeof ctx.state.restrictio
 }
 
 export function hasRestriction(ctx: SimContext, type: string): boolean {
-  return activeRestrictions(ctx).some(
-    (r) => r.type === type || r.type === 'RESTRICTED_BIZ_INITIATED_AND_USER_INITIATED_CALLING',
-  );
+  return activeRestrictions(ctx).some((r) => r.type === type || r.type === 'RESTRICTED_BIZ_INITIATED_AND_USER_INITIATED_CALLING');
 }
 
 /** Opens or refreshes the user's 24 h customer-service window (§7). */

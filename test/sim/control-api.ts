@@ -219,7 +219,8 @@ export class ControlApi {
       case 'POST users/:1/change-number': {
         const u = this.user(b);
         const next = str(body['wa_id']);
-        if (!next || !/^\d{6,15}$/.test(next.replace(/^\+/, ''))) throw new ControlError(400, 'wa_id (the new phone number, digits) is required');
+        if (!next || !/^\d{6,15}$/.test(next.replace(/^\+/, '')))
+          throw new ControlError(400, 'wa_id (the new phone number, digits) is required');
         if (ctx.users.byWaId(next.replace(/^\+/, ''))) throw new ControlError(409, `a user with wa_id ${next} already exists`);
         return { status: 201, json: { messages: messaging.userChangesNumber(u, next.replace(/^\+/, '')) } };
       }
@@ -253,15 +254,29 @@ export class ControlApi {
         return this.userCall(u, { ...body, via: 'call_button', cta_payload: payload ?? undefined }, m.id);
       }
       case 'POST users/:1/deeplink':
-        return this.userCall(this.user(b), { ...body, via: 'deeplink', deeplink_payload: str(body['biz_payload']) ?? str(body['deeplink_payload']) ?? '' }, undefined);
+        return this.userCall(
+          this.user(b),
+          { ...body, via: 'deeplink', deeplink_payload: str(body['biz_payload']) ?? str(body['deeplink_payload']) ?? '' },
+          undefined,
+        );
       case 'POST users/:1/permission': {
         const u = this.user(b);
-        const response = body['response'] === 'reject' ? 'reject' : body['response'] === 'accept' || body['response'] === undefined ? 'accept' : null;
+        const response =
+          body['response'] === 'reject' ? 'reject' : body['response'] === 'accept' || body['response'] === undefined ? 'accept' : null;
         if (!response) throw new ControlError(400, 'response must be accept or reject');
         const fromProfile = body['source'] === 'profile';
         const contextId = fromProfile ? undefined : (str(body['message_id']) ?? permissions.get(u).lastRequestMessageId);
-        if (!fromProfile && !contextId) throw new ControlError(409, 'the business has not requested permission from this user (use source:"profile" to grant from the business profile)');
-        const msg = permissions.grant(u, { response, permanent: body['permanent'] === true || (fromProfile && body['permanent'] !== false), source: 'user_action', contextId });
+        if (!fromProfile && !contextId)
+          throw new ControlError(
+            409,
+            'the business has not requested permission from this user (use source:"profile" to grant from the business profile)',
+          );
+        const msg = permissions.grant(u, {
+          response,
+          permanent: body['permanent'] === true || (fromProfile && body['permanent'] !== false),
+          source: 'user_action',
+          contextId,
+        });
         return { status: 201, json: { message: msg, permission: renderUser(u, permissions)['permission'] } };
       }
       case 'GET calls':
@@ -357,7 +372,8 @@ export class ControlApi {
       case 'PUT health': {
         const pn = (body['phone_number'] ?? {}) as Record<string, unknown>;
         const can = str(pn['can_send_message']) ?? 'AVAILABLE';
-        if (can !== 'AVAILABLE' && can !== 'LIMITED' && can !== 'BLOCKED') throw new ControlError(400, 'can_send_message must be AVAILABLE, LIMITED or BLOCKED');
+        if (can !== 'AVAILABLE' && can !== 'LIMITED' && can !== 'BLOCKED')
+          throw new ControlError(400, 'can_send_message must be AVAILABLE, LIMITED or BLOCKED');
         const info = Array.isArray(pn['additional_info']) ? pn['additional_info'].map(String) : [];
         ctx.state.phoneHealth = { canSendMessage: can, additionalInfo: info };
         return { json: { phone_number: { can_send_message: can, additional_info: info } } };
@@ -371,7 +387,9 @@ export class ControlApi {
           if (!type) throw new ControlError(400, 'each restriction needs a type');
           return {
             type,
-            reason: str(o['reason']) ?? 'Calling capability has been temporarily disabled for this phone number due to high negative feedback from users.',
+            reason:
+              str(o['reason']) ??
+              'Calling capability has been temporarily disabled for this phone number due to high negative feedback from users.',
             expiration: typeof o['expiration'] === 'number' ? o['expiration'] : ctx.clock.nowSeconds() + 7 * 24 * 3600,
           };
         });
@@ -387,7 +405,24 @@ export class ControlApi {
       }
       case 'PUT config':
       case 'PATCH config': {
-        const allowed: Array<keyof SimConfig> = ['acceptWindowMs', 'bicRingTimeoutMs', 'enforceMedia', 'mediaStartTimeoutMs', 'mediaMidCallTimeoutMs', 'messageStatuses', 'sdpLineEndings', 'bicUnavailableCountries', 'mediaUrlTtlMs', 'customerServiceWindowMs', 'temporaryPermissionMs', 'callPermissionsPerSecond', 'maxConcurrentCalls', 'maxConnectsPerDay', 'paymentMethod', 'acceptedStatus'];
+        const allowed: Array<keyof SimConfig> = [
+          'acceptWindowMs',
+          'bicRingTimeoutMs',
+          'enforceMedia',
+          'mediaStartTimeoutMs',
+          'mediaMidCallTimeoutMs',
+          'messageStatuses',
+          'sdpLineEndings',
+          'bicUnavailableCountries',
+          'mediaUrlTtlMs',
+          'customerServiceWindowMs',
+          'temporaryPermissionMs',
+          'callPermissionsPerSecond',
+          'maxConcurrentCalls',
+          'maxConnectsPerDay',
+          'paymentMethod',
+          'acceptedStatus',
+        ];
         for (const [k, v] of Object.entries(body)) {
           if (k === 'windowEnforcement') {
             if (v !== 'sync' && v !== 'webhook') throw new ControlError(400, 'windowEnforcement must be sync or webhook');
@@ -395,10 +430,13 @@ export class ControlApi {
             continue;
           }
           if (!(allowed as string[]).includes(k)) throw new ControlError(400, `unknown config key ${k}`);
-          if (k === 'acceptedStatus' && v !== 'prompt' && v !== 'late' && v !== 'missing') throw new ControlError(400, 'acceptedStatus must be prompt, late or missing');
+          if (k === 'acceptedStatus' && v !== 'prompt' && v !== 'late' && v !== 'missing')
+            throw new ControlError(400, 'acceptedStatus must be prompt, late or missing');
           const cur = (ctx.config as unknown as Record<string, unknown>)[k];
-          if (typeof cur !== typeof v || (Array.isArray(cur) && !Array.isArray(v))) throw new ControlError(400, `config ${k} has the wrong type`);
-          (ctx.config as unknown as Record<string, unknown>)[k] = typeof v === 'object' && v !== null && !Array.isArray(v) ? { ...(cur as object), ...v } : v;
+          if (typeof cur !== typeof v || (Array.isArray(cur) && !Array.isArray(v)))
+            throw new ControlError(400, `config ${k} has the wrong type`);
+          (ctx.config as unknown as Record<string, unknown>)[k] =
+            typeof v === 'object' && v !== null && !Array.isArray(v) ? { ...(cur as object), ...v } : v;
         }
         return { json: { config: ctx.config, windowEnforcement: messaging.windowEnforcement } };
       }
@@ -406,14 +444,18 @@ export class ControlApi {
         // Control-side settings change: same validation as Graph, but no webhook and no
         // enable-calling prerequisites (e.g. to start a scenario from a given state).
         const patch = parseSettingsPost(body, ctx.clock.now());
-        ctx.state.settings = applySettingsPatch(ctx.state.settings, patch, { appId: ctx.business.appId, randomPassword: () => 'sim-sip-password' });
+        ctx.state.settings = applySettingsPatch(ctx.state.settings, patch, {
+          appId: ctx.business.appId,
+          randomPassword: () => 'sim-sip-password',
+        });
         return { json: { calling: renderCalling(ctx.state.settings) } };
       }
       case 'POST users/:1/request-callback': {
         // Outside call hours with callback permission enabled the user may ask for a callback:
         // an automatic temporary permission (our reading of §1.3/§4.1; UNCONFIRMED).
         const u = this.user(b);
-        if (ctx.state.settings.callback_permission_status !== 'ENABLED') throw new ControlError(409, 'callback_permission_status is not ENABLED');
+        if (ctx.state.settings.callback_permission_status !== 'ENABLED')
+          throw new ControlError(409, 'callback_permission_status is not ENABLED');
         const msg = permissions.grant(u, { response: 'accept', permanent: false, source: 'automatic' });
         return { status: 201, json: { message: msg } };
       }
@@ -435,9 +477,17 @@ export class ControlApi {
     const allowed = ['call_icon', 'call_button', 'deeplink', 'contact', 'call_log'] as const;
     const v = allowed.find((x) => x === via);
     if (via !== undefined && !v) throw new ControlError(400, `via must be one of ${allowed.join(', ')}`);
-    const r = this.d.calls.userCalls(u, { sdp: str(body['sdp']), via: v, ctaPayload: str(body['cta_payload']), deeplinkPayload: str(body['deeplink_payload']) });
+    const r = this.d.calls.userCalls(u, {
+      sdp: str(body['sdp']),
+      via: v,
+      ctaPayload: str(body['cta_payload']),
+      deeplinkPayload: str(body['deeplink_payload']),
+    });
     if (!r.ok || !r.call) {
-      return { status: 409, json: { refused: true, reason: r.reason, details: r.details, callback_request_available: r.callbackRequestAvailable ?? false } };
+      return {
+        status: 409,
+        json: { refused: true, reason: r.reason, details: r.details, callback_request_available: r.callbackRequestAvailable ?? false },
+      };
     }
     return { status: 201, json: { ...renderCall(r.call), via_message: viaMessage ?? null } };
   }
@@ -498,7 +548,12 @@ function parseFaults(v: unknown): EventFaults {
         break;
       case 'asPhoneNumber': {
         const o2 = val as Record<string, unknown> | null;
-        if (typeof o2 !== 'object' || o2 === null || typeof o2['phone_number_id'] !== 'string' || typeof o2['display_phone_number'] !== 'string') {
+        if (
+          typeof o2 !== 'object' ||
+          o2 === null ||
+          typeof o2['phone_number_id'] !== 'string' ||
+          typeof o2['display_phone_number'] !== 'string'
+        ) {
           throw new ControlError(400, 'asPhoneNumber must be {phone_number_id, display_phone_number} (strings)');
         }
         out.asPhoneNumber = { phone_number_id: o2['phone_number_id'], display_phone_number: o2['display_phone_number'] };

@@ -52,7 +52,9 @@ describe('control API', () => {
     h = await startHarness();
     await h.control('POST', 'users/5511987650001/call', {});
     const c = await h.control('GET', 'clock');
-    expect((c.json['pending'] as Array<Record<string, unknown>>).some((p) => String(p['label']).startsWith('call accept-window'))).toBe(true);
+    expect((c.json['pending'] as Array<Record<string, unknown>>).some((p) => String(p['label']).startsWith('call accept-window'))).toBe(
+      true,
+    );
     const before = c.json['now'] as number;
     const a = await h.control('POST', 'clock/advance', { seconds: 3600 });
     expect((a.json['now'] as number) - before).toBeGreaterThanOrEqual(3600_000);
@@ -60,7 +62,14 @@ describe('control API', () => {
   });
 
   it('voicemail on TIMEOUT uses timeout_seconds as the ring time', async () => {
-    h = await startHarness({ seed: { calling: { status: 'ENABLED', voicemail: { status: 'ENABLED', triggers: ['TIMEOUT'], audio: { default: { timeout_seconds: 10 } } } } } });
+    h = await startHarness({
+      seed: {
+        calling: {
+          status: 'ENABLED',
+          voicemail: { status: 'ENABLED', triggers: ['TIMEOUT'], audio: { default: { timeout_seconds: 10 } } },
+        },
+      },
+    });
     const id = (await h.control('POST', 'users/5511987650001/call', {})).json['id'] as string;
     expect((await h.control('POST', `calls/${id}/voicemail`)).status).toBe(409);
     h.sim.clock.advance(11_000);
@@ -72,7 +81,12 @@ describe('control API', () => {
     h = await startHarness();
     const s = await h.control('POST', 'settings', { calling: { sip: { status: 'ENABLED', servers: [{ hostname: 'sip.example.com' }] } } });
     expect(s.status).toBe(200);
-    const r = await h.graph('POST', `${PNID}/calls`, { messaging_product: 'whatsapp', to: '5511987650001', action: 'connect', session: { sdp_type: 'offer', sdp: businessLikeSdp('offer') } });
+    const r = await h.graph('POST', `${PNID}/calls`, {
+      messaging_product: 'whatsapp',
+      to: '5511987650001',
+      action: 'connect',
+      session: { sdp_type: 'offer', sdp: businessLikeSdp('offer') },
+    });
     expect(err(r.json).code).toBe(131055);
     expect((await h.control('POST', 'settings', { calling: { status: 'MAYBE' } })).status).toBe(400);
     expect(h.rx.changes('account_settings_update')).toHaveLength(0);

@@ -19,7 +19,10 @@ describe.skipIf(!built)('npm run demo', () => {
   });
 
   it('prints both URLs, serves the phone page, delivers the history to Switchboard, and exits 0 on SIGINT', async () => {
-    const proc = spawn(process.execPath, [path.join(root, 'scripts/demo.ts'), '--port', '0', '--app-port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, [path.join(root, 'scripts/demo.ts'), '--port', '0', '--app-port', '0'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child = proc;
     let out = '';
     proc.stdout.on('data', (d: Buffer) => (out += d.toString()));

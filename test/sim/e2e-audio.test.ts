@@ -35,7 +35,13 @@ const ANA = '5511987650001';
 const executable = chromiumExecutable();
 if (!executable) console.warn('[e2e-audio] skipping: no Chromium');
 
-type CallEntry = Record<string, unknown> & { id: string; event: string; direction?: string; session?: { sdp_type: string; sdp: string }; status?: unknown };
+type CallEntry = Record<string, unknown> & {
+  id: string;
+  event: string;
+  direction?: string;
+  session?: { sdp_type: string; sdp: string };
+  status?: unknown;
+};
 
 describe.skipIf(!executable)('phone page ↔ werift business through the simulator (audio both ways, signed webhooks)', () => {
   let dir = '';
@@ -81,7 +87,7 @@ describe.skipIf(!executable)('phone page ↔ werift business through the simulat
     let f = 0;
     const deadline = Date.now() + 15_000;
     while (Date.now() < deadline) {
-      f = (await page.evaluate('window.phone.measure()') as { frequency: number }).frequency;
+      f = ((await page.evaluate('window.phone.measure()')) as { frequency: number }).frequency;
       if (Math.abs(f - hz) <= TOL) break;
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -91,10 +97,16 @@ describe.skipIf(!executable)('phone page ↔ werift business through the simulat
   async function twoWayAudio(biz: PhonePeer, businessTone: number, tag: string): Promise<void> {
     await biz.waitForConnected(15_000);
     biz.startSending();
-    await biz.waitFor(() => biz.receiveStats().audioPackets > 25 && Math.abs(biz.analyze(400).frequency - CUSTOMER_TONE) <= TOL, 15_000, `business hears ${CUSTOMER_TONE} Hz`);
+    await biz.waitFor(
+      () => biz.receiveStats().audioPackets > 25 && Math.abs(biz.analyze(400).frequency - CUSTOMER_TONE) <= TOL,
+      15_000,
+      `business hears ${CUSTOMER_TONE} Hz`,
+    );
     const atBusiness = biz.analyze(400);
     const atPage = await pageHears(businessTone);
-    console.info(`[e2e-audio ${tag}] business measured ${atBusiness.frequency.toFixed(1)} Hz (rms ${atBusiness.rms.toFixed(3)}); page measured ${atPage.toFixed(1)} Hz`);
+    console.info(
+      `[e2e-audio ${tag}] business measured ${atBusiness.frequency.toFixed(1)} Hz (rms ${atBusiness.rms.toFixed(3)}); page measured ${atPage.toFixed(1)} Hz`,
+    );
     expect(Math.abs(atBusiness.frequency - CUSTOMER_TONE)).toBeLessThanOrEqual(TOL);
     expect(Math.abs(atPage - businessTone)).toBeLessThanOrEqual(TOL);
   }
@@ -107,7 +119,9 @@ describe.skipIf(!executable)('phone page ↔ werift business through the simulat
     await sim.listen(0);
     rx = await startReceiver('business-verify-token');
     // The business registers its webhook receiver as the phone-number override (verified first).
-    const reg = await graph('POST', sim.business.phoneNumberId, { webhook_configuration: { override_callback_uri: rx.url, verify_token: rx.verifyToken } });
+    const reg = await graph('POST', sim.business.phoneNumberId, {
+      webhook_configuration: { override_callback_uri: rx.url, verify_token: rx.verifyToken },
+    });
     expect(reg.status).toBe(200);
     expect(rx.verifications.some((v) => v.mode === 'subscribe' && v.token === rx.verifyToken)).toBe(true);
     browser = await chromium.launch({
@@ -133,7 +147,11 @@ describe.skipIf(!executable)('phone page ↔ werift business through the simulat
     await page.fill('[data-testid=call-payload]', 'order-42');
     await page.click('[data-testid=call-button]');
 
-    const connect = await waitFor(() => callEntries().find((c) => c.event === 'connect' && c.direction === 'USER_INITIATED'), 'connect webhook', 15_000);
+    const connect = await waitFor(
+      () => callEntries().find((c) => c.event === 'connect' && c.direction === 'USER_INITIATED'),
+      'connect webhook',
+      15_000,
+    );
     expect(connect['cta_payload']).toBe('order-42');
     expect(connect['from']).toBe(ANA);
     expect(connect.session?.sdp_type).toBe('offer');
@@ -143,9 +161,19 @@ describe.skipIf(!executable)('phone page ↔ werift business through the simulat
     peers.push(biz);
     const answer = await biz.acceptOffer(onlyTelephoneEvent8k(keepCandidatesOn(connect.session?.sdp ?? '', LOOPBACK)));
     const session = { sdp_type: 'answer', sdp: answer };
-    const pre = await graph('POST', `${sim.business.phoneNumberId}/calls`, { messaging_product: 'whatsapp', call_id: connect.id, action: 'pre_accept', session });
+    const pre = await graph('POST', `${sim.business.phoneNumberId}/calls`, {
+      messaging_product: 'whatsapp',
+      call_id: connect.id,
+      action: 'pre_accept',
+      session,
+    });
     expect(pre).toEqual({ status: 200, json: { messaging_product: 'whatsapp', success: true } });
-    const acc = await graph('POST', `${sim.business.phoneNumberId}/calls`, { messaging_product: 'whatsapp', call_id: connect.id, action: 'accept', session });
+    const acc = await graph('POST', `${sim.business.phoneNumberId}/calls`, {
+      messaging_product: 'whatsapp',
+      call_id: connect.id,
+      action: 'accept',
+      session,
+    });
     expect(acc).toEqual({ status: 200, json: { messaging_product: 'whatsapp', success: true } });
 
     await phaseIs('connected');
@@ -162,7 +190,11 @@ describe.skipIf(!executable)('phone page ↔ werift business through the simulat
     await page.click('[data-testid=hangup-button]');
     await phaseIs('ended');
     expect(await page.textContent('[data-testid=call-end-reason]')).toBe('Call ended');
-    const terminate = await waitFor(() => callEntries().find((c) => c.id === connect.id && c.event === 'terminate'), 'terminate webhook', 10_000);
+    const terminate = await waitFor(
+      () => callEntries().find((c) => c.id === connect.id && c.event === 'terminate'),
+      'terminate webhook',
+      10_000,
+    );
     expect(terminate.status).toBe('COMPLETED');
     expect(terminate['duration']).toEqual(expect.any(Number));
     expectAllSigned();
@@ -173,7 +205,12 @@ describe.skipIf(!executable)('phone page ↔ werift business through the simulat
     await page.fill('[data-testid=message-input]', 'Can you call me back?');
     await page.click('[data-testid=send-message]');
     await waitFor(
-      () => rx.changes('messages').find((c) => (c.value['messages'] as Array<{ text?: { body: string } }> | undefined)?.[0]?.text?.body === 'Can you call me back?'),
+      () =>
+        rx
+          .changes('messages')
+          .find(
+            (c) => (c.value['messages'] as Array<{ text?: { body: string } }> | undefined)?.[0]?.text?.body === 'Can you call me back?',
+          ),
       'text message webhook',
       10_000,
     );
@@ -183,14 +220,21 @@ describe.skipIf(!executable)('phone page ↔ werift business through the simulat
       recipient_type: 'individual',
       to: ANA,
       type: 'interactive',
-      interactive: { type: 'call_permission_request', action: { name: 'call_permission_request' }, body: { text: 'May we call you about your order?' } },
+      interactive: {
+        type: 'call_permission_request',
+        action: { name: 'call_permission_request' },
+        body: { text: 'May we call you about your order?' },
+      },
     });
     expect(req.status).toBe(200);
     const requestId = (req.json['messages'] as Array<{ id: string }>)[0]?.id;
     await page.click(`[data-message-id="${requestId}"] [data-testid=permission-allow]`);
     const reply = await waitFor(
       () =>
-        rx.changes('messages').flatMap((c) => (c.value['messages'] as Array<Record<string, unknown>> | undefined) ?? []).find((m) => (m['interactive'] as { type?: string } | undefined)?.type === 'call_permission_reply'),
+        rx
+          .changes('messages')
+          .flatMap((c) => (c.value['messages'] as Array<Record<string, unknown>> | undefined) ?? [])
+          .find((m) => (m['interactive'] as { type?: string } | undefined)?.type === 'call_permission_reply'),
       'call_permission_reply webhook',
       10_000,
     );
@@ -200,13 +244,22 @@ describe.skipIf(!executable)('phone page ↔ werift business through the simulat
     const biz = createPhonePeer({ label: 'business-bic', source: { kind: 'tone', frequency: BUSINESS_TONE_BIC, amplitude: 0.3 } });
     peers.push(biz);
     const offer = await biz.createOffer();
-    const conn = await graph('POST', `${sim.business.phoneNumberId}/calls`, { messaging_product: 'whatsapp', to: ANA, action: 'connect', session: { sdp_type: 'offer', sdp: offer } });
+    const conn = await graph('POST', `${sim.business.phoneNumberId}/calls`, {
+      messaging_product: 'whatsapp',
+      to: ANA,
+      action: 'connect',
+      session: { sdp_type: 'offer', sdp: offer },
+    });
     expect(conn.status).toBe(200);
     const callId = (conn.json['calls'] as Array<{ id: string }>)[0]?.id ?? '';
 
     await phaseIs('incoming');
     await page.click('[data-testid=answer-button]');
-    const connect = await waitFor(() => callEntries().find((c) => c.id === callId && c.event === 'connect'), 'connect webhook with the answer', 15_000);
+    const connect = await waitFor(
+      () => callEntries().find((c) => c.id === callId && c.event === 'connect'),
+      'connect webhook with the answer',
+      15_000,
+    );
     expect(connect.session?.sdp_type).toBe('answer');
     await biz.applyAnswer(keepCandidatesOn(connect.session?.sdp ?? '', LOOPBACK));
     await phaseIs('connected');
@@ -215,11 +268,19 @@ describe.skipIf(!executable)('phone page ↔ werift business through the simulat
     await waitFor(() => callStatuses(callId).includes('ACCEPTED'), 'ACCEPTED status', 5000);
     expect(callStatuses(callId)).toEqual(['RINGING', 'ACCEPTED']);
 
-    const term = await graph('POST', `${sim.business.phoneNumberId}/calls`, { messaging_product: 'whatsapp', call_id: callId, action: 'terminate' });
+    const term = await graph('POST', `${sim.business.phoneNumberId}/calls`, {
+      messaging_product: 'whatsapp',
+      call_id: callId,
+      action: 'terminate',
+    });
     expect(term.status).toBe(200);
     await phaseIs('ended');
     expect(await page.textContent('[data-testid=call-end-reason]')).toBe('Ended by the business');
-    const terminate = await waitFor(() => callEntries().find((c) => c.id === callId && c.event === 'terminate'), 'terminate webhook', 10_000);
+    const terminate = await waitFor(
+      () => callEntries().find((c) => c.id === callId && c.event === 'terminate'),
+      'terminate webhook',
+      10_000,
+    );
     expect(terminate.status).toBe('COMPLETED');
     expectAllSigned();
   }, 90_000);

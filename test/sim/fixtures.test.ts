@@ -85,7 +85,9 @@ const post = (path: string, body: unknown): Promise<{ status: number; json: Reco
 
 describe('request samples from Meta docs', () => {
   it('lists the samples this suite covers (fails when a new request sample appears)', () => {
-    const all = readdirSync(DIR).filter((f) => f.startsWith('request-') || f.startsWith('curl-')).sort();
+    const all = readdirSync(DIR)
+      .filter((f) => f.startsWith('request-') || f.startsWith('curl-'))
+      .sort();
     expect(all).toEqual([
       'curl-calls-samples-accept-call.txt',
       'curl-calls-samples-legacy-connection-param.txt',
@@ -119,7 +121,11 @@ describe('request samples from Meta docs', () => {
       .replace('<SIP_SERVER_HOSTNAME>', '"sip.example.com"')
       .replace('SIP_SERVER_PORT', '5061');
     // The sample's announcement id must name a real voicemail-announcement upload (Meta's rule, and the simulator's).
-    const greeting = h.sim.media.add(Buffer.from(muxOggOpus([new Uint8Array([0xf8, 0xff, 0xfe])], 960)), 'audio/ogg', 'call_voicemail_announcement');
+    const greeting = h.sim.media.add(
+      Buffer.from(muxOggOpus([new Uint8Array([0xf8, 0xff, 0xfe])], 960)),
+      'audio/ogg',
+      'call_voicemail_announcement',
+    );
     let r = await post(`${PNID}/settings`, parseJsonc(full.replace('938884519013664', greeting.id)));
     expect(r).toEqual({ status: 200, json: { success: true } });
     const got = await h.graph('GET', `${PNID}/settings`);
@@ -146,7 +152,9 @@ describe('request samples from Meta docs', () => {
       .replace('"DTLS (default) | SDES"', '"SDES"');
     r = await post(`${PNID}/settings`, parseJsonc(srtp));
     expect(r.json).toEqual({ success: true });
-    expect(((await h.graph('GET', `${PNID}/settings`)).json['calling'] as Record<string, unknown>)['srtp_key_exchange_protocol']).toBe('SDES');
+    expect(((await h.graph('GET', `${PNID}/settings`)).json['calling'] as Record<string, unknown>)['srtp_key_exchange_protocol']).toBe(
+      'SDES',
+    );
 
     const sip = read('request-settings-post-sip.jsonc')
       .replace('...', '')
@@ -159,14 +167,34 @@ describe('request samples from Meta docs', () => {
     expect(server).toMatchObject({ hostname: 'sip.example.com', port: 5061, app_id: '1000000000000001' });
     expect(typeof server['sip_user_password']).toBe('string');
     // Back to Graph signalling for the call samples below.
-    r = await post(`${PNID}/settings`, { calling: { sip: { status: 'DISABLED' }, srtp_key_exchange_protocol: 'DTLS', call_hours: { status: 'DISABLED', timezone_id: 'UTC', weekly_operating_hours: [{ day_of_week: 'MONDAY', open_time: '0000', close_time: '2359' }] }, call_icons: { restrict_to_user_countries: [] }, voicemail: { status: 'DISABLED' } } });
+    r = await post(`${PNID}/settings`, {
+      calling: {
+        sip: { status: 'DISABLED' },
+        srtp_key_exchange_protocol: 'DTLS',
+        call_hours: {
+          status: 'DISABLED',
+          timezone_id: 'UTC',
+          weekly_operating_hours: [{ day_of_week: 'MONDAY', open_time: '0000', close_time: '2359' }],
+        },
+        call_icons: { restrict_to_user_countries: [] },
+        voicemail: { status: 'DISABLED' },
+      },
+    });
     expect(r.json).toEqual({ success: true });
   });
 
   it('webhook overrides: phone number and WABA', async () => {
-    const phone = JSON.parse(read('request-phone-number-webhook-override.json').replace('<PHONE_ALT_CALLBACK_URL>', `${h.rx.url}?phone`).replace('<PHONE_ALT_CALLBACK_URL_TOKEN>', h.rx.verifyToken)) as unknown;
+    const phone = JSON.parse(
+      read('request-phone-number-webhook-override.json')
+        .replace('<PHONE_ALT_CALLBACK_URL>', `${h.rx.url}?phone`)
+        .replace('<PHONE_ALT_CALLBACK_URL_TOKEN>', h.rx.verifyToken),
+    ) as unknown;
     expect(await post(PNID, phone)).toEqual({ status: 200, json: { success: true } });
-    const waba = JSON.parse(read('request-subscribed-apps-override-callback.json').replace('<WABA_ALT_CALLBACK_URL>', `${h.rx.url}?waba`).replace('<WABA_ALT_CALLBACK_URL_TOKEN>', h.rx.verifyToken)) as unknown;
+    const waba = JSON.parse(
+      read('request-subscribed-apps-override-callback.json')
+        .replace('<WABA_ALT_CALLBACK_URL>', `${h.rx.url}?waba`)
+        .replace('<WABA_ALT_CALLBACK_URL_TOKEN>', h.rx.verifyToken),
+    ) as unknown;
     expect(await post(`${WABA}/subscribed_apps`, waba)).toEqual({ status: 200, json: { success: true } });
     const cfg = await h.graph('GET', `${PNID}?fields=webhook_configuration`);
     expect(cfg.json).toEqual({
@@ -176,11 +204,20 @@ describe('request samples from Meta docs', () => {
   });
 
   it('templates: create both calling templates', async () => {
-    const cpr = JSON.parse(read('request-template-create-call-permission-request.json').replace('"[MARKETING|UTILITY]"', '"MARKETING"').replace('sample_cpr_template', 'sample_cpr_template_2')) as unknown;
+    const cpr = JSON.parse(
+      read('request-template-create-call-permission-request.json')
+        .replace('"[MARKETING|UTILITY]"', '"MARKETING"')
+        .replace('sample_cpr_template', 'sample_cpr_template_2'),
+    ) as unknown;
     let r = await post(`${WABA}/message_templates`, cpr);
     expect(r.status).toBe(200);
     expect(r.json).toMatchObject({ status: 'APPROVED', category: 'MARKETING' });
-    const vc = JSON.parse(read('request-template-create-voice-call-button.json').replace('<NAME>', 'call_now_button').replace('<CATEGORY>', 'UTILITY').replace('<LANGUAGE>', 'en')) as unknown;
+    const vc = JSON.parse(
+      read('request-template-create-voice-call-button.json')
+        .replace('<NAME>', 'call_now_button')
+        .replace('<CATEGORY>', 'UTILITY')
+        .replace('<LANGUAGE>', 'en'),
+    ) as unknown;
     r = await post(`${WABA}/message_templates`, vc);
     expect(r.json).toMatchObject({ status: 'APPROVED', category: 'UTILITY' });
     const list = await h.graph('GET', `${WABA}/message_templates`);
@@ -188,7 +225,8 @@ describe('request samples from Meta docs', () => {
   });
 
   it('messages: text (cURL), common syntax, interactive + template permission requests, call buttons, mark as read', async () => {
-    for (const wa of [US_USER, '13287759822', '16505551234', '14085550000']) await h.control('POST', `users/${wa}/messages`, { text: 'hello' });
+    for (const wa of [US_USER, '13287759822', '16505551234', '14085550000'])
+      await h.control('POST', `users/${wa}/messages`, { text: 'hello' });
     const shape = (r: { status: number; json: Record<string, unknown> }): void => {
       expect(r.status).toBe(200);
       expect(r.json['messaging_product']).toBe('whatsapp');
@@ -201,10 +239,18 @@ describe('request samples from Meta docs', () => {
     shape(t);
     expect((t.json['contacts'] as Array<Record<string, unknown>>)[0]).toMatchObject({ input: '+16505551234', wa_id: '16505551234' });
 
-    const common = parseJsonc(read('request-messages-common-syntax.jsonc').replace('{<MESSAGE_CONTENTS>}', '{"body": "hi"}').replace(/<MESSAGE_TYPE>/g, 'text').replace('<RECIPIENT_TYPE>', 'individual').replace('<WHATSAPP_USER_PHONE_NUMBER>', '14085550000'));
+    const common = parseJsonc(
+      read('request-messages-common-syntax.jsonc')
+        .replace('{<MESSAGE_CONTENTS>}', '{"body": "hi"}')
+        .replace(/<MESSAGE_TYPE>/g, 'text')
+        .replace('<RECIPIENT_TYPE>', 'individual')
+        .replace('<WHATSAPP_USER_PHONE_NUMBER>', '14085550000'),
+    );
     shape(await post(`${PNID}/messages`, common));
 
-    const cpr = JSON.parse(read('request-messages-call-permission-request-interactive.json').replace('<PHONE_NUMBER_ID> or <WHATSAPP_ID>', US_USER)) as unknown;
+    const cpr = JSON.parse(
+      read('request-messages-call-permission-request-interactive.json').replace('<PHONE_NUMBER_ID> or <WHATSAPP_ID>', US_USER),
+    ) as unknown;
     const cprRes = await post(`${PNID}/messages`, cpr);
     shape(cprRes);
     expect((cprRes.json['contacts'] as Array<Record<string, unknown>>)[0]).toEqual({ input: US_USER, wa_id: US_USER, user_id: US_BSUID });
@@ -228,7 +274,9 @@ describe('request samples from Meta docs', () => {
     for (const u of [US_USER, '14085550000']) {
       await h.control('POST', `users/${u}/permission`, { response: 'accept', source: 'profile' });
     }
-    const connect = JSON.parse(read('request-calls-connect.json').replace('<<RFC 8866 SDP>>', businessLikeSdp('offer').replace(/\r\n/g, '\\r\\n'))) as unknown;
+    const connect = JSON.parse(
+      read('request-calls-connect.json').replace('<<RFC 8866 SDP>>', businessLikeSdp('offer').replace(/\r\n/g, '\\r\\n')),
+    ) as unknown;
     const c1 = await post(`${PNID}/calls`, connect);
     expect(c1.status).toBe(200);
     const id1 = ((c1.json['calls'] as Array<Record<string, unknown>>)[0] ?? {})['id'] as string;
@@ -254,9 +302,16 @@ describe('request samples from Meta docs', () => {
     const uic = (await h.control('POST', 'users/5511987650001/call', {})).json['id'] as string;
     await waitFor(() => callEvent(h.rx, uic, 'connect'), 'connect');
     const answer = businessLikeSdp('answer').replace(/\r\n/g, '\\r\\n');
-    const sub = (name: string): unknown => JSON.parse(read(name).replace('wacid.ABGGFjFVU2AfAgo6V-Hc5eCgK5Gh', uic).replace('<<RFC 8866 SDP>>', answer));
-    expect(await post(`${PNID}/calls`, sub('request-calls-pre-accept.json'))).toEqual({ status: 200, json: { messaging_product: 'whatsapp', success: true } });
-    expect(await post(`${PNID}/calls`, sub('request-calls-accept.json'))).toEqual({ status: 200, json: { messaging_product: 'whatsapp', success: true } });
+    const sub = (name: string): unknown =>
+      JSON.parse(read(name).replace('wacid.ABGGFjFVU2AfAgo6V-Hc5eCgK5Gh', uic).replace('<<RFC 8866 SDP>>', answer));
+    expect(await post(`${PNID}/calls`, sub('request-calls-pre-accept.json'))).toEqual({
+      status: 200,
+      json: { messaging_product: 'whatsapp', success: true },
+    });
+    expect(await post(`${PNID}/calls`, sub('request-calls-accept.json'))).toEqual({
+      status: 200,
+      json: { messaging_product: 'whatsapp', success: true },
+    });
     expect(h.sim.calls.get(uic)?.bizOpaque).toBe('random_string');
     expect((await terminate(uic)).status).toBe(200);
 
@@ -267,6 +322,9 @@ describe('request samples from Meta docs', () => {
     const uic3 = (await h.control('POST', 'users/5511987650001/call', {})).json['id'] as string;
     const acc = curl('curl-calls-samples-accept-call.txt');
     acc.body['call_id'] = uic3;
-    expect(await h.graph('POST', `${PNID}/calls`, acc.body, { version: 'v14.0' })).toEqual({ status: 200, json: { messaging_product: 'whatsapp', success: true } });
+    expect(await h.graph('POST', `${PNID}/calls`, acc.body, { version: 'v14.0' })).toEqual({
+      status: 200,
+      json: { messaging_product: 'whatsapp', success: true },
+    });
   });
 });

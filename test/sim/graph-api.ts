@@ -40,13 +40,26 @@ export interface GraphDeps {
 }
 
 const PHONE_DEFAULT_FIELDS = ['code_verification_status', 'display_phone_number', 'id', 'quality_rating', 'verified_name'];
-const PHONE_FIELDS = new Set([...PHONE_DEFAULT_FIELDS, 'name_status', 'health_status', 'webhook_configuration', 'platform_type', 'throughput', 'messaging_limit_tier', 'is_official_business_account']);
+const PHONE_FIELDS = new Set([
+  ...PHONE_DEFAULT_FIELDS,
+  'name_status',
+  'health_status',
+  'webhook_configuration',
+  'platform_type',
+  'throughput',
+  'messaging_limit_tier',
+  'is_official_business_account',
+]);
 
 function unsupported(method: string, id: string): GraphError {
-  return new GraphError(100, `Unsupported ${method.toLowerCase()} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`, {
-    subcode: 33,
-    text: `Unsupported ${method.toLowerCase()} request`,
-  });
+  return new GraphError(
+    100,
+    `Unsupported ${method.toLowerCase()} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+    {
+      subcode: 33,
+      text: `Unsupported ${method.toLowerCase()} request`,
+    },
+  );
 }
 
 export class GraphApi {
@@ -65,7 +78,10 @@ export class GraphApi {
     const [id = '', edge, ...rest] = req.segments;
     const appToken = `${b.appId}|${b.appSecret}`;
     const isAppEdge = id === b.appId && edge === 'subscriptions';
-    if (!req.token) throw new GraphError(190, 'An access token is required to request this resource', { text: 'An active access token must be used to query information' });
+    if (!req.token)
+      throw new GraphError(190, 'An access token is required to request this resource', {
+        text: 'An active access token must be used to query information',
+      });
     if (req.token !== b.accessToken && !(isAppEdge && req.token === appToken)) {
       throw new GraphError(190, 'Invalid OAuth access token', { text: 'Invalid OAuth access token - Cannot parse access token' });
     }
@@ -114,7 +130,14 @@ export class GraphApi {
   recordRefusal(req: GraphRequest, status: number, json: unknown): void {
     const edge = req.segments[1];
     if (req.segments[0] !== this.ctx.business.phoneNumberId || (edge !== 'messages' && edge !== 'calls')) return;
-    this.ctx.sent.push({ kind: edge === 'messages' ? 'message' : 'call-action', at: this.ctx.clock.now(), path: req.segments.join('/'), body: req.body, response: json, status });
+    this.ctx.sent.push({
+      kind: edge === 'messages' ? 'message' : 'call-action',
+      at: this.ctx.clock.now(),
+      path: req.segments.join('/'),
+      body: req.body,
+      response: json,
+      status,
+    });
   }
 
   // ------------------------------------------------------------ phone number
@@ -122,9 +145,15 @@ export class GraphApi {
   private fields(query: URLSearchParams, defaults: string[], allowed: Set<string>, nodeType: string): string[] {
     const f = query.get('fields');
     if (!f) return defaults;
-    const list = f.split(',').map((s) => s.trim()).filter(Boolean);
+    const list = f
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     for (const x of list) {
-      if (!allowed.has(x)) throw new GraphError(100, `Tried accessing nonexisting field (${x}) on node type (${nodeType})`, { text: `Tried accessing nonexisting field (${x}) on node type (${nodeType})` });
+      if (!allowed.has(x))
+        throw new GraphError(100, `Tried accessing nonexisting field (${x}) on node type (${nodeType})`, {
+          text: `Tried accessing nonexisting field (${x}) on node type (${nodeType})`,
+        });
     }
     return list.includes('id') ? list : [...list, 'id'];
   }
@@ -133,7 +162,11 @@ export class GraphApi {
     const b = this.ctx.business;
     const s = this.ctx.state.settings;
     const sipOk = s.sip.status === 'ENABLED' && (s.sip.servers?.length ?? 0) > 0;
-    const sipErr = (code: number, description: string, solution: string): Record<string, unknown> => ({ error_code: code, error_description: description, possible_solution: solution });
+    const sipErr = (code: number, description: string, solution: string): Record<string, unknown> => ({
+      error_code: code,
+      error_description: description,
+      possible_solution: solution,
+    });
     const ph = this.ctx.state.phoneHealth ?? { canSendMessage: 'AVAILABLE' as const, additionalInfo: [] };
     return {
       health_status: {
@@ -146,7 +179,17 @@ export class GraphApi {
             // As Meta's health-status page: a LIMITED entity explains itself in additional_info.
             ...(ph.canSendMessage === 'LIMITED' && ph.additionalInfo.length ? { additional_info: ph.additionalInfo } : {}),
             can_receive_call_sip: sipOk ? 'AVAILABLE' : 'BLOCKED',
-            ...(sipOk ? {} : { errors: [sipErr(138024, 'WhatsApp Business calling cannot use SIP because it is not enabled', 'Configure SIP using {PHONE_NUMBER_ID}/settings API')] }),
+            ...(sipOk
+              ? {}
+              : {
+                  errors: [
+                    sipErr(
+                      138024,
+                      'WhatsApp Business calling cannot use SIP because it is not enabled',
+                      'Configure SIP using {PHONE_NUMBER_ID}/settings API',
+                    ),
+                  ],
+                }),
           },
           { entity_type: 'WABA', id: b.wabaId, can_send_message: 'AVAILABLE' },
           { entity_type: 'BUSINESS', id: `9${b.wabaId.slice(1)}`, can_send_message: 'AVAILABLE' },
@@ -155,7 +198,17 @@ export class GraphApi {
             id: b.appId,
             can_send_message: 'AVAILABLE',
             can_receive_call_sip: sipOk ? 'AVAILABLE' : 'BLOCKED',
-            ...(sipOk ? {} : { errors: [sipErr(138025, 'This app cannot use SIP for WhatsApp Business calling because it has not configured a SIP server for this business phone number', 'Configure SIP server using {PHONE_NUMBER_ID}/settings API')] }),
+            ...(sipOk
+              ? {}
+              : {
+                  errors: [
+                    sipErr(
+                      138025,
+                      'This app cannot use SIP for WhatsApp Business calling because it has not configured a SIP server for this business phone number',
+                      'Configure SIP server using {PHONE_NUMBER_ID}/settings API',
+                    ),
+                  ],
+                }),
           },
         ],
       },
@@ -176,7 +229,14 @@ export class GraphApi {
       name_status: () => 'APPROVED',
       platform_type: () => 'CLOUD_API',
       throughput: () => ({ level: 'STANDARD' }),
-      messaging_limit_tier: () => (b.messagingLimit >= 100_000 ? 'TIER_100K' : b.messagingLimit >= 10_000 ? 'TIER_10K' : b.messagingLimit >= 2_000 ? 'TIER_2K' : 'TIER_250'),
+      messaging_limit_tier: () =>
+        b.messagingLimit >= 100_000
+          ? 'TIER_100K'
+          : b.messagingLimit >= 10_000
+            ? 'TIER_10K'
+            : b.messagingLimit >= 2_000
+              ? 'TIER_2K'
+              : 'TIER_250',
       is_official_business_account: () => false,
       health_status: () => this.healthStatus(b.phoneNumberId)['health_status'],
       webhook_configuration: () => ({
@@ -215,7 +275,8 @@ export class GraphApi {
     if (uri === '') {
       r.phoneOverride = undefined;
     } else {
-      if (typeof token !== 'string' || token === '') throw invalidParam('webhook_configuration.verify_token is required with override_callback_uri');
+      if (typeof token !== 'string' || token === '')
+        throw invalidParam('webhook_configuration.verify_token is required with override_callback_uri');
       const cb = { url: uri, verifyToken: token };
       await this.verifyOrThrow(cb);
       r.phoneOverride = cb;
@@ -233,7 +294,14 @@ export class GraphApi {
       restrictions: activeRestrictions(this.ctx),
     });
     const f = query.get('fields');
-    if (f && !f.split(',').map((s) => s.trim()).includes('calling')) return {};
+    if (
+      f &&
+      !f
+        .split(',')
+        .map((s) => s.trim())
+        .includes('calling')
+    )
+      return {};
     return { calling };
   }
 
@@ -253,7 +321,8 @@ export class GraphApi {
       if (!/^audio\/ogg\b/.test(type)) throw invalidParam('A voicemail announcement must be audio/ogg (Opus)');
       const info = oggOpusInfo(file.bytes);
       if (!info) throw invalidParam('A voicemail announcement must be Ogg/Opus audio');
-      if (info.durationS >= 60) throw invalidParam(`A voicemail announcement must be shorter than 60 seconds (this one is ${Math.round(info.durationS)} s)`);
+      if (info.durationS >= 60)
+        throw invalidParam(`A voicemail announcement must be shorter than 60 seconds (this one is ${Math.round(info.durationS)} s)`);
     }
     if (file.bytes.length > 16 * 1024 * 1024) throw invalidParam('The file is larger than 16 MB');
     const item = this.d.media.add(file.bytes, type, useCase);
@@ -270,21 +339,33 @@ export class GraphApi {
       if (id === undefined) throw invalidParam('voicemail.audio.default.announcement_media_id is required when voicemail is ENABLED');
       if (typeof id !== 'number') throw invalidParam('voicemail.audio.default.announcement_media_id must be an integer');
       const media = this.d.media.get(String(id));
-      if (!media || media.useCase !== 'call_voicemail_announcement') throw invalidParam(`voicemail.audio.default.announcement_media_id ${id} is not a media uploaded with use_case=call_voicemail_announcement`);
+      if (!media || media.useCase !== 'call_voicemail_announcement')
+        throw invalidParam(
+          `voicemail.audio.default.announcement_media_id ${id} is not a media uploaded with use_case=call_voicemail_announcement`,
+        );
     }
     const before = ctx.state.settings;
     if (patch.status === 'ENABLED' && before.status !== 'ENABLED') {
       const forced = ctx.state.enableCallingError;
       if (forced === 138015 || (ctx.business.messagingLimit < 2000 && !ctx.business.sandbox)) {
-        throw new GraphError(138015, `Calling cannot be enabled: the business messaging limit (${ctx.business.messagingLimit}) is below 2000`);
+        throw new GraphError(
+          138015,
+          `Calling cannot be enabled: the business messaging limit (${ctx.business.messagingLimit}) is below 2000`,
+        );
       }
       const r = ctx.webhooks.routing;
       const sipOn = (patch.sip?.status ?? before.sip.status) === 'ENABLED';
       if (forced === 138018 || (!sipOn && !(r.wabaSubscribed && r.app.active && r.app.fields.has('calls')))) {
-        throw new GraphError(138018, 'Calling cannot be enabled: no app is subscribed to the calls webhook field and SIP is not configured');
+        throw new GraphError(
+          138018,
+          'Calling cannot be enabled: no app is subscribed to the calls webhook field and SIP is not configured',
+        );
       }
     }
-    const after = applySettingsPatch(before, patch, { appId: ctx.business.appId, randomPassword: () => randomBytes(16).toString('base64url') });
+    const after = applySettingsPatch(before, patch, {
+      appId: ctx.business.appId,
+      randomPassword: () => randomBytes(16).toString('base64url'),
+    });
     ctx.state.settings = after;
     ctx.events.emit('settings.changed', { calling: renderCalling(after) });
     if (reportableChange(before, after)) {
@@ -292,7 +373,10 @@ export class GraphApi {
         messaging_product: 'whatsapp',
         timestamp: String(ctx.clock.nowSeconds()),
         type: 'PHONE_NUMBER_SETTINGS',
-        phone_number_settings: { phone_number_id: ctx.business.phoneNumberId, calling: renderCalling(after, { restrictions: activeRestrictions(ctx) }) },
+        phone_number_settings: {
+          phone_number_id: ctx.business.phoneNumberId,
+          calling: renderCalling(after, { restrictions: activeRestrictions(ctx) }),
+        },
       });
     }
     return { success: true };
@@ -336,7 +420,10 @@ export class GraphApi {
       else if (x === 'health_status') out['health_status'] = this.healthStatus(b.wabaId)['health_status'];
       else if (x === 'currency') out['currency'] = 'USD';
       else if (x === 'timezone_id') out['timezone_id'] = '1';
-      else throw new GraphError(100, `Tried accessing nonexisting field (${x}) on node type (WhatsAppBusinessAccount)`, { text: `Tried accessing nonexisting field (${x}) on node type (WhatsAppBusinessAccount)` });
+      else
+        throw new GraphError(100, `Tried accessing nonexisting field (${x}) on node type (WhatsAppBusinessAccount)`, {
+          text: `Tried accessing nonexisting field (${x}) on node type (WhatsAppBusinessAccount)`,
+        });
     }
     out['id'] = b.wabaId;
     return out;
@@ -344,14 +431,25 @@ export class GraphApi {
 
   private listPhoneNumbers(): Record<string, unknown> {
     const b = this.ctx.business;
-    return { data: [{ verified_name: b.verifiedName, display_phone_number: b.displayPhoneNumber, id: b.phoneNumberId, quality_rating: b.qualityRating }] };
+    return {
+      data: [
+        { verified_name: b.verifiedName, display_phone_number: b.displayPhoneNumber, id: b.phoneNumberId, quality_rating: b.qualityRating },
+      ],
+    };
   }
 
   private listTemplates(query: URLSearchParams): Record<string, unknown> {
     const name = query.get('name');
     const data = this.d.messaging.templates
       .filter((t) => !name || t.name === name)
-      .map((t) => ({ name: t.name, language: t.language, status: t.status, category: t.category, id: t.id, components: structuredClone(t.components) }));
+      .map((t) => ({
+        name: t.name,
+        language: t.language,
+        status: t.status,
+        category: t.category,
+        id: t.id,
+        components: structuredClone(t.components),
+      }));
     return { data };
   }
 
@@ -364,24 +462,29 @@ export class GraphApi {
     const language = body['language'];
     const category = body['category'];
     const components = body['components'];
-    if (typeof name !== 'string' || !/^[a-z0-9_]{1,512}$/.test(name)) throw invalidParam('name must be lowercase letters, digits and underscores');
+    if (typeof name !== 'string' || !/^[a-z0-9_]{1,512}$/.test(name))
+      throw invalidParam('name must be lowercase letters, digits and underscores');
     if (typeof language !== 'string' || language === '') throw invalidParam('The parameter language is required');
-    if (category !== 'MARKETING' && category !== 'UTILITY' && category !== 'AUTHENTICATION') throw invalidParam('category must be MARKETING, UTILITY or AUTHENTICATION');
+    if (category !== 'MARKETING' && category !== 'UTILITY' && category !== 'AUTHENTICATION')
+      throw invalidParam('category must be MARKETING, UTILITY or AUTHENTICATION');
     if (!Array.isArray(components) || components.length === 0) throw invalidParam('The parameter components is required');
     const comps = components as Array<Record<string, unknown>>;
     const type = (c: Record<string, unknown>): string => String(c['type']).toUpperCase();
     const bodyComp = comps.find((c) => type(c) === 'BODY');
-    if (!bodyComp || typeof bodyComp['text'] !== 'string' || bodyComp['text'].trim() === '') throw invalidParam('A non-empty BODY component is required');
+    if (!bodyComp || typeof bodyComp['text'] !== 'string' || bodyComp['text'].trim() === '')
+      throw invalidParam('A non-empty BODY component is required');
     if (comps.some((c) => type(c) === 'CALL_PERMISSION_REQUEST')) {
       if (category === 'AUTHENTICATION') throw invalidParam('call_permission_request templates must be MARKETING or UTILITY');
-      if (comps.some((c) => type(c) === 'BUTTONS')) throw invalidParam('call_permission_request cannot be combined with other interactive components');
+      if (comps.some((c) => type(c) === 'BUTTONS'))
+        throw invalidParam('call_permission_request cannot be combined with other interactive components');
     }
     for (const c of comps.filter((x) => type(x) === 'BUTTONS')) {
       const buttons = Array.isArray(c['buttons']) ? (c['buttons'] as Array<Record<string, unknown>>) : [];
       for (const btn of buttons) {
         if (btn['type'] === 'voice_call') {
           const ttl = btn['ttl_minutes'];
-          if (ttl !== undefined && (typeof ttl !== 'number' || ttl < 1440 || ttl > 43200)) throw invalidParam('voice_call button ttl_minutes must be between 1440 and 43200');
+          if (ttl !== undefined && (typeof ttl !== 'number' || ttl < 1440 || ttl > 43200))
+            throw invalidParam('voice_call button ttl_minutes must be between 1440 and 43200');
         }
       }
     }
@@ -459,10 +562,25 @@ export class GraphApi {
     const fields = Array.isArray(fieldsRaw)
       ? fieldsRaw.map(String)
       : typeof fieldsRaw === 'string'
-        ? fieldsRaw.split(',').map((s) => s.trim()).filter(Boolean)
+        ? fieldsRaw
+            .split(',')
+            .map((s) => s.trim())
+            .filter(Boolean)
         : [];
     if (fields.length === 0) throw invalidParam('The parameter fields is required');
-    const known = new Set(['messages', 'calls', 'account_settings_update', 'account_update', 'account_alerts', 'message_template_status_update', 'phone_number_quality_update', 'business_capability_update', 'history', 'smb_message_echoes', 'user_preferences']);
+    const known = new Set([
+      'messages',
+      'calls',
+      'account_settings_update',
+      'account_update',
+      'account_alerts',
+      'message_template_status_update',
+      'phone_number_quality_update',
+      'business_capability_update',
+      'history',
+      'smb_message_echoes',
+      'user_preferences',
+    ]);
     for (const f of fields) if (!known.has(f)) throw invalidParam(`Invalid field "${f}" for object whatsapp_business_account`);
     const cb = { url, verifyToken: token };
     if (url.length > 1000) throw invalidParam('callback_url is too long');

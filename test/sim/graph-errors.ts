@@ -62,11 +62,7 @@ export class GraphError extends Error {
   readonly extraData: Record<string, unknown>;
   readonly textOverride: string | undefined;
 
-  constructor(
-    code: GraphErrorCode,
-    details: string,
-    opts: { subcode?: number; extraData?: Record<string, unknown>; text?: string } = {},
-  ) {
+  constructor(code: GraphErrorCode, details: string, opts: { subcode?: number; extraData?: Record<string, unknown>; text?: string } = {}) {
     super(`(#${code}) ${opts.text ?? GRAPH_ERRORS[code].text}: ${details}`);
     this.name = 'GraphError';
     this.code = code;

@@ -21,10 +21,15 @@ async function raw(method: string, path: string, body?: unknown): Promise<{ stat
 }
 
 describe('Graph fault injection', () => {
-  it('answers the next matching request with Meta\'s envelope for the code and its HTTP status, then is used up', async () => {
+  it("answers the next matching request with Meta's envelope for the code and its HTTP status, then is used up", async () => {
     h = await startHarness({ seed: { users: [{ wa_id: '5511987650001', name: 'Ana', country: 'BR' }] } });
     await h.control('POST', 'users/5511987650001/messages', { text: 'oi' });
-    const put = await h.control('PUT', 'graph-faults', { rules: [{ match: { method: 'POST', path: '/messages' }, fault: { error: 130429 }, count: 2 }, { match: { path: '/calls', action: 'connect' }, fault: { error: 138006 } }] });
+    const put = await h.control('PUT', 'graph-faults', {
+      rules: [
+        { match: { method: 'POST', path: '/messages' }, fault: { error: 130429 }, count: 2 },
+        { match: { path: '/calls', action: 'connect' }, fault: { error: 138006 } },
+      ],
+    });
     expect(put.status).toBe(200);
     expect((await h.control('GET', 'graph-faults')).json['rules']).toHaveLength(2);
     for (let i = 0; i < 2; i++) {
@@ -36,14 +41,25 @@ describe('Graph fault injection', () => {
     }
     expect((await h.graph('POST', `${PNID}/messages`, text)).status).toBe(200);
     // The connect rule matches only connect: a terminate of an unknown call gets the real 100.
-    expect(err((await h.graph('POST', `${PNID}/calls`, { messaging_product: 'whatsapp', call_id: 'wacid.x', action: 'terminate' })).json).code).toBe(100);
-    const c = await h.graph('POST', `${PNID}/calls`, { messaging_product: 'whatsapp', to: '5511987650001', action: 'connect', session: { sdp_type: 'offer', sdp: 'v=0' } });
+    expect(
+      err((await h.graph('POST', `${PNID}/calls`, { messaging_product: 'whatsapp', call_id: 'wacid.x', action: 'terminate' })).json).code,
+    ).toBe(100);
+    const c = await h.graph('POST', `${PNID}/calls`, {
+      messaging_product: 'whatsapp',
+      to: '5511987650001',
+      action: 'connect',
+      session: { sdp_type: 'offer', sdp: 'v=0' },
+    });
     expect(c.status).toBe(401);
     expect(err(c.json).code).toBe(138006);
     expect((await h.control('GET', 'graph-faults')).json['rules']).toEqual([]);
     // Every request is logged with what was injected; /sent shows the faults too.
     const log = (await h.control('GET', 'graph-faults')).json['requests'] as Array<{ path: string; status: number; fault: string | null }>;
-    expect(log.filter((x) => x.path.endsWith('/messages')).map((x) => [x.status, x.fault !== null])).toEqual([[400, true], [400, true], [200, false]]);
+    expect(log.filter((x) => x.path.endsWith('/messages')).map((x) => [x.status, x.fault !== null])).toEqual([
+      [400, true],
+      [400, true],
+      [200, false],
+    ]);
     const sent = (await h.control('GET', 'sent?kind=message')).json['data'] as Array<{ status: number; fault?: { error: number } }>;
     expect(sent.map((s) => s.fault?.error ?? null)).toEqual([130429, 130429, null]);
     expect(h.sim.graphFaults.count('POST', '/calls', 'connect')).toBe(1);
@@ -65,18 +81,30 @@ describe('Graph fault injection', () => {
     // All three messages reached the customer even though no answer said so.
     expect((h.sim.messaging.outbound as Array<{ body: unknown }>).filter((m) => JSON.stringify(m.body).includes('"oi"'))).toHaveLength(3);
     const sent = (await h.control('GET', 'sent?kind=message')).json['data'] as Array<{ status: number; fault?: { after: boolean } }>;
-    expect(sent.map((s) => [s.status, s.fault?.after])).toEqual([[502, true], [500, true], [0, true]]);
+    expect(sent.map((s) => [s.status, s.fault?.after])).toEqual([
+      [502, true],
+      [500, true],
+      [0, true],
+    ]);
   });
 
   it('before the action a fault does nothing at WhatsApp; a hang never answers', async () => {
     h = await startHarness({ seed: { users: [{ wa_id: '5511987650001', name: 'Ana', country: 'BR' }] } });
     await h.control('POST', 'users/5511987650001/messages', { text: 'oi' });
-    await h.control('PUT', 'graph-faults', { rules: [{ match: { path: '/messages' }, fault: { http: 503, body: 'json' } }, { match: { method: 'GET', path: '/settings' }, fault: { hang: true } }] });
+    await h.control('PUT', 'graph-faults', {
+      rules: [
+        { match: { path: '/messages' }, fault: { http: 503, body: 'json' } },
+        { match: { method: 'GET', path: '/settings' }, fault: { hang: true } },
+      ],
+    });
     const r = await h.graph('POST', `${PNID}/messages`, text);
     expect(r.status).toBe(503);
     expect(err(r.json).code).toBe(2);
     expect(h.sim.messaging.outbound).toHaveLength(0);
-    const hung = await fetch(`${h.sim.url}/v25.0/${PNID}/settings`, { headers: { Authorization: `Bearer ${h.sim.business.accessToken}` }, signal: AbortSignal.timeout(300) }).then(
+    const hung = await fetch(`${h.sim.url}/v25.0/${PNID}/settings`, {
+      headers: { Authorization: `Bearer ${h.sim.business.accessToken}` },
+      signal: AbortSignal.timeout(300),
+    }).then(
       () => 'answered',
       (e: Error) => e.name,
     );

@@ -84,10 +84,17 @@ export function errorSpec(code: number): GraphErrorSpec | undefined {
 }
 
 /** Meta's envelope for an injected error code. */
-export function faultErrorBody(f: { error: number; details?: string; subcode?: number }, traceId: string): { status: number; json: unknown } {
+export function faultErrorBody(
+  f: { error: number; details?: string; subcode?: number },
+  traceId: string,
+): { status: number; json: unknown } {
   const spec = errorSpec(f.error)!;
   // 138012's next allowed call time is in error_data.details (calling-api.md), not a field of its own.
-  const details = f.details ?? (f.error === 138012 ? `${spec.text}; next call allowed at ${new Date((Math.floor(Date.now() / 1000) + 3600) * 1000).toISOString()}` : spec.text);
+  const details =
+    f.details ??
+    (f.error === 138012
+      ? `${spec.text}; next call allowed at ${new Date((Math.floor(Date.now() / 1000) + 3600) * 1000).toISOString()}`
+      : spec.text);
   const extra: Record<string, unknown> = {};
   return {
     status: spec.http,
@@ -104,7 +111,8 @@ export function faultErrorBody(f: { error: number; details?: string; subcode?: n
   };
 }
 
-export const HTML_ERROR_PAGE = '<!DOCTYPE html>\n<html><head><title>Error</title></head><body><h1>Sorry, something went wrong.</h1><p>We\'re working on getting this fixed as soon as we can.</p></body></html>\n';
+export const HTML_ERROR_PAGE =
+  "<!DOCTYPE html>\n<html><head><title>Error</title></head><body><h1>Sorry, something went wrong.</h1><p>We're working on getting this fixed as soon as we can.</p></body></html>\n";
 
 export class GraphFaultError extends Error {
   override name = 'GraphFaultError';
@@ -116,27 +124,47 @@ function parseFault(v: unknown, where: string): GraphFault {
   if (!obj(v)) throw new GraphFaultError(`${where}.fault must be an object`);
   const keys = Object.keys(v);
   const kind = keys.filter((k) => ['error', 'http', 'delayMs', 'hang', 'reset'].includes(k));
-  if (kind.length !== 1) throw new GraphFaultError(`${where}.fault needs exactly one of error, http, delayMs, hang, reset (got ${keys.join(', ') || 'nothing'})`);
-  const allowed: Record<string, string[]> = { error: ['error', 'details', 'subcode'], http: ['http', 'body'], delayMs: ['delayMs'], hang: ['hang'], reset: ['reset'] };
-  for (const k of keys) if (!allowed[kind[0]!]!.includes(k)) throw new GraphFaultError(`${where}.fault: unknown key ${k} for a ${kind[0]} fault`);
+  if (kind.length !== 1)
+    throw new GraphFaultError(
+      `${where}.fault needs exactly one of error, http, delayMs, hang, reset (got ${keys.join(', ') || 'nothing'})`,
+    );
+  const allowed: Record<string, string[]> = {
+    error: ['error', 'details', 'subcode'],
+    http: ['http', 'body'],
+    delayMs: ['delayMs'],
+    hang: ['hang'],
+    reset: ['reset'],
+  };
+  for (const k of keys)
+    if (!allowed[kind[0]!]!.includes(k)) throw new GraphFaultError(`${where}.fault: unknown key ${k} for a ${kind[0]} fault`);
   if ('error' in v) {
     const code = v['error'];
-    if (typeof code !== 'number' || !Number.isInteger(code)) throw new GraphFaultError(`${where}.fault.error must be an integer error code`);
-    if (!errorSpec(code)) throw new GraphFaultError(`${where}.fault.error ${code} is not a code the simulator knows (see graph-errors.ts and graph-faults.ts)`);
-    if (v['details'] !== undefined && typeof v['details'] !== 'string') throw new GraphFaultError(`${where}.fault.details must be a string`);
-    if (v['subcode'] !== undefined && typeof v['subcode'] !== 'number') throw new GraphFaultError(`${where}.fault.subcode must be a number`);
-    return { error: code, ...(typeof v['details'] === 'string' ? { details: v['details'] } : {}), ...(typeof v['subcode'] === 'number' ? { subcode: v['subcode'] } : {}) };
+    if (typeof code !== 'number' || !Number.isInteger(code))
+      throw new GraphFaultError(`${where}.fault.error must be an integer error code`);
+    if (!errorSpec(code))
+      throw new GraphFaultError(`${where}.fault.error ${code} is not a code the simulator knows (see graph-errors.ts and graph-faults.ts)`);
+    if (v['details'] !== undefined && typeof v['details'] !== 'string')
+      throw new GraphFaultError(`${where}.fault.details must be a string`);
+    if (v['subcode'] !== undefined && typeof v['subcode'] !== 'number')
+      throw new GraphFaultError(`${where}.fault.subcode must be a number`);
+    return {
+      error: code,
+      ...(typeof v['details'] === 'string' ? { details: v['details'] } : {}),
+      ...(typeof v['subcode'] === 'number' ? { subcode: v['subcode'] } : {}),
+    };
   }
   if ('http' in v) {
     const s = v['http'];
     if (s !== 500 && s !== 502 && s !== 503) throw new GraphFaultError(`${where}.fault.http must be 500, 502 or 503`);
     const b = v['body'];
-    if (b !== undefined && b !== 'html' && b !== 'empty' && b !== 'json') throw new GraphFaultError(`${where}.fault.body must be "html", "empty" or "json"`);
+    if (b !== undefined && b !== 'html' && b !== 'empty' && b !== 'json')
+      throw new GraphFaultError(`${where}.fault.body must be "html", "empty" or "json"`);
     return { http: s, ...(b ? { body: b } : {}) };
   }
   if ('delayMs' in v) {
     const ms = v['delayMs'];
-    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > 600_000) throw new GraphFaultError(`${where}.fault.delayMs must be a number of ms between 0 and 600000`);
+    if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0 || ms > 600_000)
+      throw new GraphFaultError(`${where}.fault.delayMs must be a number of ms between 0 and 600000`);
     return { delayMs: ms };
   }
   if ('hang' in v) {
@@ -151,7 +179,9 @@ function parseMatch(v: unknown, where: string): GraphFaultMatch {
   if (v === undefined) return {};
   if (!obj(v)) throw new GraphFaultError(`${where}.match must be an object`);
   const out: GraphFaultMatch = {};
-  for (const k of Object.keys(v)) if (!['method', 'path', 'action', 'type'].includes(k)) throw new GraphFaultError(`${where}.match: unknown key ${k} (method, path, action, type)`);
+  for (const k of Object.keys(v))
+    if (!['method', 'path', 'action', 'type'].includes(k))
+      throw new GraphFaultError(`${where}.match: unknown key ${k} (method, path, action, type)`);
   const m = v['method'];
   if (m !== undefined) {
     if (m !== 'GET' && m !== 'POST' && m !== 'DELETE') throw new GraphFaultError(`${where}.match.method must be GET, POST or DELETE`);
@@ -159,7 +189,8 @@ function parseMatch(v: unknown, where: string): GraphFaultMatch {
   }
   const p = v['path'];
   if (p !== undefined) {
-    if (typeof p !== 'string' || (p !== '*' && !p.startsWith('/'))) throw new GraphFaultError(`${where}.match.path must start with "/" (e.g. "/calls") or be "*"`);
+    if (typeof p !== 'string' || (p !== '*' && !p.startsWith('/')))
+      throw new GraphFaultError(`${where}.match.path must start with "/" (e.g. "/calls") or be "*"`);
     out.path = p;
   }
   const a = v['action'];
@@ -193,11 +224,21 @@ export class GraphFaults {
     const parsed = list.map((r: unknown, i: number): GraphFaultRule => {
       const where = `rules[${i}]`;
       if (!obj(r)) throw new GraphFaultError(`${where} must be an object`);
-      for (const k of Object.keys(r)) if (!['match', 'fault', 'after', 'count'].includes(k)) throw new GraphFaultError(`${where}: unknown key ${k} (match, fault, after, count)`);
+      for (const k of Object.keys(r))
+        if (!['match', 'fault', 'after', 'count'].includes(k))
+          throw new GraphFaultError(`${where}: unknown key ${k} (match, fault, after, count)`);
       const count = r['count'] ?? 1;
-      if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) throw new GraphFaultError(`${where}.count must be a positive integer`);
+      if (typeof count !== 'number' || !Number.isInteger(count) || count < 1)
+        throw new GraphFaultError(`${where}.count must be a positive integer`);
       if (r['after'] !== undefined && typeof r['after'] !== 'boolean') throw new GraphFaultError(`${where}.after must be a boolean`);
-      return { id: 0, match: parseMatch(r['match'], where), fault: parseFault(r['fault'], where), after: r['after'] === true, remaining: count, used: 0 };
+      return {
+        id: 0,
+        match: parseMatch(r['match'], where),
+        fault: parseFault(r['fault'], where),
+        after: r['after'] === true,
+        remaining: count,
+        used: 0,
+      };
     });
     for (const r of parsed) {
       r.id = this.nextId++;
@@ -241,6 +282,8 @@ export class GraphFaults {
 
   /** How many logged requests match (e.g. `count('POST', '/calls', 'accept')`). */
   count(method: string, pathEnd: string, action?: string): number {
-    return this.requests.filter((r) => r.method === method && (r.path === pathEnd || r.path.endsWith(pathEnd)) && (action === undefined || r.action === action)).length;
+    return this.requests.filter(
+      (r) => r.method === method && (r.path === pathEnd || r.path.endsWith(pathEnd)) && (action === undefined || r.action === action),
+    ).length;
   }
 }

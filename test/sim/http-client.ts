@@ -9,7 +9,13 @@ export interface HttpResult {
 
 export function httpRequest(
   url: string,
-  opts: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: Buffer; timeoutMs: number; agents?: { http: http.Agent; https: https.Agent } },
+  opts: {
+    method: 'GET' | 'POST';
+    headers?: Record<string, string>;
+    body?: Buffer;
+    timeoutMs: number;
+    agents?: { http: http.Agent; https: https.Agent };
+  },
 ): Promise<HttpResult> {
   return new Promise((resolve, reject) => {
     let u: URL;

@@ -77,10 +77,7 @@ export function fakeOggOpus(label: string): Buffer {
 
 /** A 1x1 PNG. */
 export function fakePng(): Buffer {
-  return Buffer.from(
-    'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
-    'base64',
-  );
+  return Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
 }
 
 /**
@@ -104,4 +101,3 @@ export function oggOpusInfo(bytes: Buffer): { durationS: number } | null {
   const granule = Number(bytes.readBigUInt64LE(last + 6));
   return { durationS: Math.max(0, granule - preSkip) / 48_000 };
 }
-

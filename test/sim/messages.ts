@@ -81,7 +81,8 @@ const voiceCallSchema = z.strictObject({
       .optional(),
   }),
 });
-const mediaRef = z.object({ id: z.string().optional(), link: z.string().url().optional(), caption: z.string().optional(), filename: z.string().optional() })
+const mediaRef = z
+  .object({ id: z.string().optional(), link: z.string().url().optional(), caption: z.string().optional(), filename: z.string().optional() })
   .refine((m) => Boolean(m.id) !== Boolean(m.link), 'exactly one of id or link is required');
 
 const templateSchema = z.object({
@@ -149,7 +150,10 @@ export class Messaging {
           const r = voiceCallSchema.safeParse(payload);
           if (!r.success) throw invalidParam(zodDetails(r.error, 'interactive'));
           minAppVersion = '2.24.1';
-        } else if (typeof it !== 'string' || !['button', 'list', 'cta_url', 'flow', 'product', 'product_list', 'location_request_message', 'address_message'].includes(it)) {
+        } else if (
+          typeof it !== 'string' ||
+          !['button', 'list', 'cta_url', 'flow', 'product', 'product_list', 'location_request_message', 'address_message'].includes(it)
+        ) {
           throw invalidParam(`interactive.type "${String(it)}" is not supported`);
         }
         break;
@@ -185,7 +189,11 @@ export class Messaging {
       if (this.windowEnforcement === 'sync') {
         throw new GraphError(131047, 'More than 24 hours have passed since the recipient last replied to the sender number');
       }
-      failure = { code: 131047, title: 'Re-engagement message', details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.' };
+      failure = {
+        code: 131047,
+        title: 'Re-engagement message',
+        details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+      };
     }
     if (isPermissionRequest && !failure) {
       if (this.ctx.config.bicUnavailableCountries.includes(this.ctx.business.country)) {
@@ -198,7 +206,11 @@ export class Messaging {
     }
     if (!user && !failure) failure = { code: 131026, title: 'Message undeliverable', details: 'The recipient is not a WhatsApp user' };
     if (user && !failure && minAppVersion && !versionAtLeast(user.appVersion, minAppVersion)) {
-      failure = { code: 131026, title: 'Message undeliverable', details: `The recipient's WhatsApp version ${user.appVersion} does not support this message` };
+      failure = {
+        code: 131026,
+        title: 'Message undeliverable',
+        details: `The recipient's WhatsApp version ${user.appVersion} does not support this message`,
+      };
     }
 
     const msg: OutboundMessage = {
@@ -230,12 +242,18 @@ export class Messaging {
     const bodyComp = components.find((c) => String(c['type']).toLowerCase() === 'body');
     const params = Array.isArray(bodyComp?.['parameters']) ? bodyComp['parameters'].length : 0;
     if (params !== expected) {
-      throw new GraphError(132000, `body: number of localizable_params (${params}) does not match the expected number of params (${expected})`);
+      throw new GraphError(
+        132000,
+        `body: number of localizable_params (${params}) does not match the expected number of params (${expected})`,
+      );
     }
     for (const c of components) {
       if (String(c['type']).toLowerCase() === 'button' && c['sub_type'] === 'voice_call') {
         const hasButton = t.components.some(
-          (d) => String(d['type']).toUpperCase() === 'BUTTONS' && Array.isArray(d['buttons']) && d['buttons'].some((x: unknown) => (x as Record<string, unknown>)?.['type'] === 'voice_call'),
+          (d) =>
+            String(d['type']).toUpperCase() === 'BUTTONS' &&
+            Array.isArray(d['buttons']) &&
+            d['buttons'].some((x: unknown) => (x as Record<string, unknown>)?.['type'] === 'voice_call'),
         );
         if (!hasButton) throw invalidParam(`Template ${t.name} has no voice_call button`);
         for (const p of Array.isArray(c['parameters']) ? (c['parameters'] as Array<Record<string, unknown>>) : []) {
@@ -276,7 +294,15 @@ export class Messaging {
     if (failure) {
       this.ctx.clock.schedule(cfg.sentAfterMs, `status failed ${msg.id}`, () =>
         emit('failed', {
-          errors: [{ code: failure.code, title: failure.title, message: failure.title, error_data: { details: failure.details }, href: '/documentation/business-messaging/whatsapp/support/error-codes' }],
+          errors: [
+            {
+              code: failure.code,
+              title: failure.title,
+              message: failure.title,
+              error_data: { details: failure.details },
+              href: '/documentation/business-messaging/whatsapp/support/error-codes',
+            },
+          ],
         }),
       );
       return;
@@ -338,8 +364,19 @@ export class Messaging {
     const shareable = previous.waId !== undefined;
     if (shareable) msg['from'] = previous.waId;
     const system: Record<string, unknown> = shareable
-      ? { body: `User ${user.name} changed from ${previous.waId} to ${newWaId}`, wa_id: newWaId, user_id: newUserId, previous_user_id: previous.userId, type: 'user_changed_number' }
-      : { body: `User ${user.name}'s account changed`, user_id: newUserId, previous_user_id: previous.userId, type: 'user_changed_user_id' };
+      ? {
+          body: `User ${user.name} changed from ${previous.waId} to ${newWaId}`,
+          wa_id: newWaId,
+          user_id: newUserId,
+          previous_user_id: previous.userId,
+          type: 'user_changed_number',
+        }
+      : {
+          body: `User ${user.name}'s account changed`,
+          user_id: newUserId,
+          previous_user_id: previous.userId,
+          type: 'user_changed_user_id',
+        };
     if (previous.parentUserId) system['previous_parent_user_id'] = previous.parentUserId;
     Object.assign(msg, { id: wamid(), timestamp: String(this.ctx.clock.nowSeconds()), type: 'system', system });
     this.ctx.webhooks.emit('messages', { messaging_product: 'whatsapp', metadata: metadata(this.ctx), messages: [msg] });
@@ -348,9 +385,20 @@ export class Messaging {
     return [msg];
   }
 
-  userSendsMedia(user: SimUser, kind: 'image' | 'audio', bytes: Buffer, mimeType: string, opts: { voice?: boolean; caption?: string; id?: string } = {}): Record<string, unknown> {
+  userSendsMedia(
+    user: SimUser,
+    kind: 'image' | 'audio',
+    bytes: Buffer,
+    mimeType: string,
+    opts: { voice?: boolean; caption?: string; id?: string } = {},
+  ): Record<string, unknown> {
     const item = this.media.add(bytes, mimeType);
-    const content: Record<string, unknown> = { mime_type: mimeType, sha256: item.sha256, id: item.id, url: this.media.issueUrl(item.id, this.ctx.baseUrl()) };
+    const content: Record<string, unknown> = {
+      mime_type: mimeType,
+      sha256: item.sha256,
+      id: item.id,
+      url: this.media.issueUrl(item.id, this.ctx.baseUrl()),
+    };
     if (kind === 'audio') content['voice'] = opts.voice ?? true;
     if (kind === 'image' && opts.caption) content['caption'] = opts.caption;
     return this.userSends(user, kind, content, opts.id);

@@ -47,7 +47,14 @@ export class Permissions {
   get(user: SimUser): PermissionRecord {
     let r = this.records.get(user.userId);
     if (!r) {
-      r = { status: 'no_permission', expiresAt: undefined, requestTimes: [], connectedBicTimes: [], consecutiveUnanswered: 0, lastRequestMessageId: undefined };
+      r = {
+        status: 'no_permission',
+        expiresAt: undefined,
+        requestTimes: [],
+        connectedBicTimes: [],
+        consecutiveUnanswered: 0,
+        lastRequestMessageId: undefined,
+      };
       this.records.set(user.userId, r);
     }
     const now = this.ctx.clock.now();

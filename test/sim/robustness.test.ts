@@ -14,7 +14,12 @@ afterAll(async () => {
 });
 
 const BODIES: unknown[] = [
-  'null', '[]', '"x"', '1', '{}', '{"messaging_product":"whatsapp"}',
+  'null',
+  '[]',
+  '"x"',
+  '1',
+  '{}',
+  '{"messaging_product":"whatsapp"}',
   { messaging_product: 'whatsapp', to: 5, type: 'text', text: null },
   { messaging_product: 'whatsapp', to: '5511987650001', type: 'interactive', interactive: null },
   { messaging_product: 'whatsapp', to: '5511987650001', type: 'template', template: { name: 'hello_world', language: 'en' } },
@@ -29,7 +34,15 @@ const BODIES: unknown[] = [
   { object: 'whatsapp_business_account', callback_url: 'ftp://x', verify_token: 't', fields: ['messages'] },
   { name: 'Bad Name', language: 'en', category: 'X', components: 'no' },
 ];
-const PATHS = [`${PNID}/messages`, `${PNID}/calls`, `${PNID}/settings`, PNID, `${WABA}/subscribed_apps`, '1000000000000001/subscriptions', `${WABA}/message_templates`];
+const PATHS = [
+  `${PNID}/messages`,
+  `${PNID}/calls`,
+  `${PNID}/settings`,
+  PNID,
+  `${WABA}/subscribed_apps`,
+  '1000000000000001/subscriptions',
+  `${WABA}/message_templates`,
+];
 
 describe('malformed input', () => {
   it('malformed bodies on every POST route get a Graph 4xx error, never a 5xx', async () => {

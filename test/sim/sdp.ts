@@ -28,9 +28,7 @@ export interface SdpInfo {
   codecs: string[];
 }
 
-export type SdpCheck =
-  | { ok: true; info: SdpInfo }
-  | { ok: false; code: 100 | 138008; details: string };
+export type SdpCheck = { ok: true; info: SdpInfo } | { ok: false; code: 100 | 138008; details: string };
 
 export interface SdpOptions {
   lineEndings?: 'crlf' | 'tolerant';
@@ -62,8 +60,7 @@ export function validateSdp(sdp: unknown, kind: SdpKind, opts: SdpOptions = {}):
   if (m[1] !== 'audio') return fail(`Invalid SDP: media type ${m[1]} is not supported; only audio`);
   const formats = (m[4] ?? '').trim().split(/\s+/);
   const all = lines;
-  const attr = (name: string): string[] =>
-    all.filter((l) => l.startsWith(`a=${name}:`)).map((l) => l.slice(name.length + 3).trim());
+  const attr = (name: string): string[] => all.filter((l) => l.startsWith(`a=${name}:`)).map((l) => l.slice(name.length + 3).trim());
 
   const rtpmaps = attr('rtpmap');
   const codecs: string[] = [];
@@ -147,7 +144,9 @@ export function metaLikeOffer(opts: { address?: string; port?: number; sdes?: bo
     `a=candidate:1652262791 1 udp 2113939711 ${metaIpv6()} ${port} typ host generation 0 network-cost 50`,
     `a=ice-ufrag:${ufrag}`,
     `a=ice-pwd:${pwd}`,
-    ...(opts.sdes ? [`a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:${randomBytes(30).toString('base64')}`] : [`a=fingerprint:sha-256 ${randomFingerprint()}`, 'a=setup:actpass']),
+    ...(opts.sdes
+      ? [`a=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:${randomBytes(30).toString('base64')}`]
+      : [`a=fingerprint:sha-256 ${randomFingerprint()}`, 'a=setup:actpass']),
     'a=mid:audio',
     'a=sendrecv',
     'a=rtcp-mux',

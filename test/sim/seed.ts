@@ -41,9 +41,15 @@ export const seedSchema = z.strictObject({
       wabaId: z.string().regex(/^\d+$/).optional(),
       wabaName: z.string().optional(),
       phoneNumberId: z.string().regex(/^\d+$/).optional(),
-      displayPhoneNumber: z.string().regex(/^\d{6,15}$/).optional(),
+      displayPhoneNumber: z
+        .string()
+        .regex(/^\d{6,15}$/)
+        .optional(),
       verifiedName: z.string().optional(),
-      country: z.string().regex(/^[A-Z]{2}$/).optional(),
+      country: z
+        .string()
+        .regex(/^[A-Z]{2}$/)
+        .optional(),
       qualityRating: z.enum(['GREEN', 'YELLOW', 'RED', 'NA', 'UNKNOWN']).optional(),
       messagingLimit: z.number().int().nonnegative().optional(),
       sandbox: z.boolean().optional(),

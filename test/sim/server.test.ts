@@ -29,9 +29,23 @@ describe('server CLI', () => {
   it('prints one JSON line with the credentials and serves the Graph API; SIGTERM exits 0', async () => {
     const r = await run(['--port', '0', '--time-factor', '10']);
     const info = JSON.parse(r.line) as Record<string, string>;
-    expect(Object.keys(info)).toEqual(expect.arrayContaining(['graphBaseUrl', 'apiVersion', 'accessToken', 'appSecret', 'appId', 'wabaId', 'phoneNumberId', 'displayPhoneNumber', 'controlUrl']));
+    expect(Object.keys(info)).toEqual(
+      expect.arrayContaining([
+        'graphBaseUrl',
+        'apiVersion',
+        'accessToken',
+        'appSecret',
+        'appId',
+        'wabaId',
+        'phoneNumberId',
+        'displayPhoneNumber',
+        'controlUrl',
+      ]),
+    );
     expect(info['apiVersion']).toBe('v25.0');
-    const res = await fetch(`${info['graphBaseUrl']}/v25.0/${info['phoneNumberId']}`, { headers: { Authorization: `Bearer ${info['accessToken']}` } });
+    const res = await fetch(`${info['graphBaseUrl']}/v25.0/${info['phoneNumberId']}`, {
+      headers: { Authorization: `Bearer ${info['accessToken']}` },
+    });
     expect(res.status).toBe(200);
     const users = (await (await fetch(`${info['controlUrl']}/users`)).json()) as { data: unknown[] };
     expect(users.data.length).toBeGreaterThanOrEqual(3);

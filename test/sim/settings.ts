@@ -252,8 +252,5 @@ export function isOpenAt(s: CallingSettings, ms: number): boolean {
   const local = localParts(ms, ch.timezone_id);
   const holiday = (ch.holiday_schedule ?? []).find((h) => h.date === local.date);
   if (holiday) return local.hhmm >= holiday.start_time && local.hhmm < holiday.end_time;
-  return ch.weekly_operating_hours.some(
-    (w) => w.day_of_week === local.day && local.hhmm >= w.open_time && local.hhmm < w.close_time,
-  );
+  return ch.weekly_operating_hours.some((w) => w.day_of_week === local.day && local.hhmm >= w.open_time && local.hhmm < w.close_time);
 }
-

@@ -113,7 +113,9 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       },
       wabaSubscribed: wh.wabaSubscribed ?? true,
       wabaOverride: undefined,
-      phoneOverride: wh.phoneOverrideUrl ? { url: wh.phoneOverrideUrl, verifyToken: wh.phoneOverrideVerifyToken ?? verifyToken } : undefined,
+      phoneOverride: wh.phoneOverrideUrl
+        ? { url: wh.phoneOverrideUrl, verifyToken: wh.phoneOverrideVerifyToken ?? verifyToken }
+        : undefined,
     },
     timeFactor: opts.timeFactor ?? 1,
     responseTimeoutMs: opts.webhookTimeoutMs ?? 20_000,
@@ -217,15 +219,35 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
     const vm = /^\/v(\d+)\.0(\/.*)?$/.exec(url.pathname);
     if (!vm) {
       if (url.pathname === '/' && method === 'GET') {
-        sendJson(res, 200, { simulator: 'WhatsApp Cloud API simulator', graphBaseUrl: baseUrl, apiVersion: API_VERSION, controlUrl: `${baseUrl}/_sim`, phoneUrl: `${baseUrl}/phone` });
+        sendJson(res, 200, {
+          simulator: 'WhatsApp Cloud API simulator',
+          graphBaseUrl: baseUrl,
+          apiVersion: API_VERSION,
+          controlUrl: `${baseUrl}/_sim`,
+          phoneUrl: `${baseUrl}/phone`,
+        });
         return;
       }
-      sendJson(res, 400, graphErrorBody(new GraphError(100, `Unknown path ${url.pathname}; Graph requests look like /${API_VERSION}/{node-id}/{edge}`, { text: 'Unknown path components' })));
+      sendJson(
+        res,
+        400,
+        graphErrorBody(
+          new GraphError(100, `Unknown path ${url.pathname}; Graph requests look like /${API_VERSION}/{node-id}/{edge}`, {
+            text: 'Unknown path components',
+          }),
+        ),
+      );
       return;
     }
     const segments = (vm[2] ?? '').split('/').filter(Boolean);
     let body: Record<string, unknown> = {};
-    const gr: GraphRequest = { method, segments, query: url.searchParams, body, token: bearer(req) ?? url.searchParams.get('access_token') ?? undefined };
+    const gr: GraphRequest = {
+      method,
+      segments,
+      query: url.searchParams,
+      body,
+      token: bearer(req) ?? url.searchParams.get('access_token') ?? undefined,
+    };
     const logEntry = { method, path: `/${segments.join('/')}`, action: null as string | null, fault: null as string | null, after: false };
     let rule: GraphFaultRule | undefined;
     const sentBefore = ctx.sent.length;
@@ -298,9 +320,18 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
       const kind = fault.body ?? 'html';
       if (kind === 'json') {
         const code = fault.http === 503 ? 2 : 1;
-        sendJson(res, fault.http, graphErrorBody(new GraphError(code, code === 2 ? 'Service temporarily unavailable' : 'An unknown error occurred')));
+        sendJson(
+          res,
+          fault.http,
+          graphErrorBody(new GraphError(code, code === 2 ? 'Service temporarily unavailable' : 'An unknown error occurred')),
+        );
       } else if (kind === 'html') {
-        res.writeHead(fault.http, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': String(Buffer.byteLength(HTML_ERROR_PAGE)) }).end(HTML_ERROR_PAGE);
+        res
+          .writeHead(fault.http, {
+            'Content-Type': 'text/html; charset=utf-8',
+            'Content-Length': String(Buffer.byteLength(HTML_ERROR_PAGE)),
+          })
+          .end(HTML_ERROR_PAGE);
       } else {
         res.writeHead(fault.http, { 'Content-Length': '0' }).end();
       }
@@ -424,7 +455,9 @@ function parseMultipart(raw: Buffer, contentType: string): Record<string, unknow
       const name = /name="([^"]*)"/i.exec(head)?.[1];
       const filename = /filename="([^"]*)"/i.exec(head)?.[1];
       const ct = /content-type:\s*([^\r\n]+)/i.exec(head)?.[1]?.trim() ?? 'application/octet-stream';
-      if (name) out[name] = filename !== undefined ? ({ filename, contentType: ct, bytes: Buffer.from(body) } satisfies UploadedFile) : body.toString('utf8');
+      if (name)
+        out[name] =
+          filename !== undefined ? ({ filename, contentType: ct, bytes: Buffer.from(body) } satisfies UploadedFile) : body.toString('utf8');
     }
     pos = next;
   }
@@ -440,7 +473,7 @@ export function parseBody(raw: Buffer, contentType: string | undefined): Record<
     const out: Record<string, unknown> = {};
     for (const [k, v] of new URLSearchParams(text)) {
       // Graph accepts JSON-encoded values in form params.
-      out[k] = /^[[{]/.test(v) ? safeJson(v) ?? v : v;
+      out[k] = /^[[{]/.test(v) ? (safeJson(v) ?? v) : v;
     }
     return out;
   }

@@ -43,10 +43,11 @@ export async function startReceiver(verifyToken = 'test-verify-token'): Promise<
     changes(field?: string) {
       return r.posts.flatMap((p) => p.json.entry.flatMap((e) => e.changes)).filter((c) => !field || c.field === field);
     },
-    close: () => new Promise<void>((res) => {
-      server.close(() => res());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((res) => {
+        server.close(() => res());
+        server.closeAllConnections();
+      }),
   };
   let count = 0;
   const server = http.createServer((req, res) => {
@@ -55,7 +56,12 @@ export async function startReceiver(verifyToken = 'test-verify-token'): Promise<
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       if (req.method === 'GET') {
-        const v = { path: u.pathname, mode: u.searchParams.get('hub.mode'), token: u.searchParams.get('hub.verify_token'), challenge: u.searchParams.get('hub.challenge') };
+        const v = {
+          path: u.pathname,
+          mode: u.searchParams.get('hub.mode'),
+          token: u.searchParams.get('hub.verify_token'),
+          challenge: u.searchParams.get('hub.challenge'),
+        };
         r.verifications.push(v);
         if (v.mode === 'subscribe' && v.token === r.verifyToken) res.writeHead(200).end(v.challenge ?? '');
         else res.writeHead(403).end('forbidden');
@@ -67,7 +73,12 @@ export async function startReceiver(verifyToken = 'test-verify-token'): Promise<
       if (status === 0) return; // hang: never answer (the simulator must time out)
       if (status === 200) {
         const sig = req.headers['x-hub-signature-256'];
-        r.posts.push({ raw, json: JSON.parse(raw.toString('utf8')) as WebhookBody, signature: typeof sig === 'string' ? sig : undefined, path: u.pathname });
+        r.posts.push({
+          raw,
+          json: JSON.parse(raw.toString('utf8')) as WebhookBody,
+          signature: typeof sig === 'string' ? sig : undefined,
+          path: u.pathname,
+        });
       }
       res.writeHead(status).end();
     });
@@ -106,14 +117,17 @@ export const TEST_SEED: Seed = {
 export interface Harness {
   sim: Simulator;
   rx: Receiver;
-  graph(method: string, path: string, body?: unknown, opts?: { token?: string | null; version?: string }): Promise<{ status: number; json: Record<string, unknown> }>;
+  graph(
+    method: string,
+    path: string,
+    body?: unknown,
+    opts?: { token?: string | null; version?: string },
+  ): Promise<{ status: number; json: Record<string, unknown> }>;
   control(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }>;
   close(): Promise<void>;
 }
 
-export async function startHarness(
-  opts: { seed?: Partial<Seed>; sim?: SimulatorOptions; statuses?: boolean } = {},
-): Promise<Harness> {
+export async function startHarness(opts: { seed?: Partial<Seed>; sim?: SimulatorOptions; statuses?: boolean } = {}): Promise<Harness> {
   const rx = await startReceiver();
   const seed: Seed = {
     ...TEST_SEED,
@@ -163,7 +177,14 @@ export function waitFor<T>(fn: () => T | undefined | null | false, what = 'condi
 }
 
 /** The Graph error object of a response. */
-export function err(json: Record<string, unknown>): { code: number; message: string; type: string; error_subcode?: number; error_data: { details: string; messaging_product: string } & Record<string, unknown>; fbtrace_id: string } {
+export function err(json: Record<string, unknown>): {
+  code: number;
+  message: string;
+  type: string;
+  error_subcode?: number;
+  error_data: { details: string; messaging_product: string } & Record<string, unknown>;
+  fbtrace_id: string;
+} {
   return json['error'] as ReturnType<typeof err>;
 }
 

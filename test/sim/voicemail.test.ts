@@ -18,13 +18,20 @@ function ogg(seconds: number): Uint8Array {
   return muxOggOpus(packets, Math.round(seconds * 48_000));
 }
 
-async function upload(bytes: Uint8Array, o: { type?: string; useCase?: string | null } = {}): Promise<{ status: number; json: Record<string, unknown> }> {
+async function upload(
+  bytes: Uint8Array,
+  o: { type?: string; useCase?: string | null } = {},
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const form = new FormData();
   form.set('messaging_product', 'whatsapp');
   form.set('type', o.type ?? 'audio/ogg');
   if (o.useCase !== null) form.set('use_case', o.useCase ?? 'call_voicemail_announcement');
   form.set('file', new Blob([bytes.slice().buffer], { type: o.type ?? 'audio/ogg' }), 'greeting.ogg');
-  const res = await fetch(`${h.sim.url}/v25.0/${h.sim.business.phoneNumberId}/media`, { method: 'POST', headers: { Authorization: `Bearer ${h.sim.business.accessToken}` }, body: form });
+  const res = await fetch(`${h.sim.url}/v25.0/${h.sim.business.phoneNumberId}/media`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${h.sim.business.accessToken}` },
+    body: form,
+  });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
@@ -75,7 +82,11 @@ describe('voicemail announcement', () => {
   it('an announcement must be Ogg/Opus and under 60 s', async () => {
     h = await startHarness();
     expect(err((await upload(ogg(61))).json).error_data.details).toContain('shorter than 60 seconds');
-    expect(err((await upload(new TextEncoder().encode('RIFF....WAVEfmt '), { type: 'audio/wav' })).json).error_data.details).toContain('must be audio/ogg');
-    expect(err((await upload(new TextEncoder().encode('not an ogg file at all, just text that is long enough'))).json).error_data.details).toContain('Ogg/Opus');
+    expect(err((await upload(new TextEncoder().encode('RIFF....WAVEfmt '), { type: 'audio/wav' })).json).error_data.details).toContain(
+      'must be audio/ogg',
+    );
+    expect(
+      err((await upload(new TextEncoder().encode('not an ogg file at all, just text that is long enough'))).json).error_data.details,
+    ).toContain('Ogg/Opus');
   });
 });

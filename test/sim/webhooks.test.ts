@@ -104,7 +104,12 @@ describe('webhook delivery', () => {
     await waitFor(() => h.sim.webhooks.log.filter((a) => a.error).length >= 2, 'failed attempts');
     expect(h.rx.posts).toHaveLength(0);
     // Re-point the app to a live receiver: everything queued is delivered.
-    const r = await h.graph('POST', `1000000000000001/subscriptions`, { object: 'whatsapp_business_account', callback_url: h.rx.url, verify_token: h.rx.verifyToken, fields: 'messages,calls' });
+    const r = await h.graph('POST', `1000000000000001/subscriptions`, {
+      object: 'whatsapp_business_account',
+      callback_url: h.rx.url,
+      verify_token: h.rx.verifyToken,
+      fields: 'messages,calls',
+    });
     expect(r.json).toEqual({ success: true });
     await waitFor(() => h.rx.posts.length === 2, 'queued events delivered');
   });
@@ -139,7 +144,14 @@ describe('webhook delivery', () => {
     await h.control('POST', 'users/4915112340002/messages', { text: 'first' });
     await h.control('POST', 'users/4915112340002/messages', { text: 'second' });
     await waitFor(() => h.rx.posts.length === n + 2, 'two posts');
-    const bodies = h.rx.posts.slice(n).map((p) => ((p.json.entry[0]?.changes[0]?.value['messages'] as Array<Record<string, unknown>>)[0]?.['text'] as Record<string, unknown>)['body']);
+    const bodies = h.rx.posts
+      .slice(n)
+      .map(
+        (p) =>
+          ((p.json.entry[0]?.changes[0]?.value['messages'] as Array<Record<string, unknown>>)[0]?.['text'] as Record<string, unknown>)[
+            'body'
+          ],
+      );
     expect(bodies).toEqual(['second', 'first']);
   });
 

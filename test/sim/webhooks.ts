@@ -118,10 +118,7 @@ export function signBody(secret: string, body: Buffer | string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
-export async function verifyCallback(
-  cb: Callback,
-  timeoutMs: number,
-): Promise<{ ok: boolean; status: number | null; details: string }> {
+export async function verifyCallback(cb: Callback, timeoutMs: number): Promise<{ ok: boolean; status: number | null; details: string }> {
   const challenge = randomBytes(9).toString('hex');
   const u = new URL(cb.url);
   u.searchParams.set('hub.mode', 'subscribe');
@@ -148,7 +145,8 @@ export function emptyPhoneNumbers(value: Record<string, unknown>): Record<string
   const v = omitPhoneNumbers(value);
   for (const [key, fields] of Object.entries(PHONE_FIELDS_BY_KEY)) {
     const arr = v[key];
-    if (Array.isArray(arr)) for (const item of arr) for (const f of fields) if (item && typeof item === 'object') (item as Record<string, unknown>)[f] = '';
+    if (Array.isArray(arr))
+      for (const item of arr) for (const f of fields) if (item && typeof item === 'object') (item as Record<string, unknown>)[f] = '';
   }
   const calls = v['calls'];
   if (Array.isArray(calls)) {
@@ -181,7 +179,8 @@ export function omitPhoneNumbers(value: Record<string, unknown>): Record<string,
   const v = structuredClone(value);
   for (const [key, fields] of Object.entries(PHONE_FIELDS_BY_KEY)) {
     const arr = v[key];
-    if (Array.isArray(arr)) for (const item of arr) for (const f of fields) if (item && typeof item === 'object') delete (item as Record<string, unknown>)[f];
+    if (Array.isArray(arr))
+      for (const item of arr) for (const f of fields) if (item && typeof item === 'object') delete (item as Record<string, unknown>)[f];
   }
   const calls = v['calls'];
   if (Array.isArray(calls)) {
@@ -213,7 +212,10 @@ export class WebhookDispatcher {
    * (`Connection: keep-alive`, reused): a receiver or tunnel that mishandles an idle kept-alive
    * connection is caught here. Verification GETs use a fresh connection each.
    */
-  private readonly agents = { http: new http.Agent({ keepAlive: true, maxSockets: 8 }), https: new https.Agent({ keepAlive: true, maxSockets: 8 }) };
+  private readonly agents = {
+    http: new http.Agent({ keepAlive: true, maxSockets: 8 }),
+    https: new https.Agent({ keepAlive: true, maxSockets: 8 }),
+  };
 
   constructor(opts: WebhookOptions) {
     this.opts = opts;
@@ -426,7 +428,15 @@ export class WebhookDispatcher {
       this.inFlight++;
       void this.attempt(item)
         .catch((err: unknown) => {
-          this.record({ postId: item.post.postId, attempt: item.post.attempts, at: this.opts.clock.now(), url: undefined, kind: 'post', status: null, error: `internal: ${(err as Error)?.message ?? String(err)}` });
+          this.record({
+            postId: item.post.postId,
+            attempt: item.post.attempts,
+            at: this.opts.clock.now(),
+            url: undefined,
+            kind: 'post',
+            status: null,
+            error: `internal: ${(err as Error)?.message ?? String(err)}`,
+          });
         })
         .finally(() => {
           this.inFlight--;
@@ -444,13 +454,29 @@ export class WebhookDispatcher {
     post.attempts++;
     post.state = 'in-flight';
     if (!cb) {
-      this.record({ postId: post.postId, attempt: post.attempts, at: now, url: undefined, kind: 'post', status: null, error: 'no callback URL configured' });
+      this.record({
+        postId: post.postId,
+        attempt: post.attempts,
+        at: now,
+        url: undefined,
+        kind: 'post',
+        status: null,
+        error: 'no callback URL configured',
+      });
       this.scheduleRetry(item);
       return;
     }
     if (this.verified.get(cb.url) !== cb.verifyToken) {
       const v = await verifyCallback(cb, this.timeoutMs);
-      this.record({ postId: post.postId, attempt: post.attempts, at: this.opts.clock.now(), url: cb.url, kind: 'verify', status: v.status, ...(v.ok ? {} : { error: v.details }) });
+      this.record({
+        postId: post.postId,
+        attempt: post.attempts,
+        at: this.opts.clock.now(),
+        url: cb.url,
+        kind: 'verify',
+        status: v.status,
+        ...(v.ok ? {} : { error: v.details }),
+      });
       if (!v.ok) {
         this.scheduleRetry(item);
         return;
@@ -476,7 +502,15 @@ export class WebhookDispatcher {
       error = (err as Error).message;
     }
     if (this.closed) return;
-    this.record({ postId: post.postId, attempt: post.attempts, at: this.opts.clock.now(), url: cb.url, kind: 'post', status, ...(error ? { error } : {}) });
+    this.record({
+      postId: post.postId,
+      attempt: post.attempts,
+      at: this.opts.clock.now(),
+      url: cb.url,
+      kind: 'post',
+      status,
+      ...(error ? { error } : {}),
+    });
     if (status === 200) {
       post.state = 'delivered';
       post.deliveredTo = cb.url;

@@ -50,11 +50,13 @@ export interface AppMetrics {
   inbox: { pending: number; processed: number; malformed: number; total: number };
 }
 
-export type AppRequest = { id: number; type: 'metrics' } | { id: number; type: 'dispatch'; name: string; params: unknown } | { type: 'events'; names: string[] };
+export type AppRequest =
+  { id: number; type: 'metrics' } | { id: number; type: 'dispatch'; name: string; params: unknown } | { type: 'events'; names: string[] };
 export type AppReply = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string };
 export type AppEvent = { type: 'event'; name: string; payload: unknown };
 
-const USAGE = 'usage: app-process.ts --data-dir DIR --credentials JSON [--webhook-port N] [--verify-token T] [--ui-port N --renderer-dir DIR] [--log-level debug|info|warn|error]';
+const USAGE =
+  'usage: app-process.ts --data-dir DIR --credentials JSON [--webhook-port N] [--verify-token T] [--ui-port N --renderer-dir DIR] [--log-level debug|info|warn|error]';
 
 function fail(message: string): never {
   process.stderr.write(`app-process: ${message}\n`);
@@ -71,7 +73,15 @@ interface SimCredentials {
   phoneNumberId: string;
 }
 
-function parse(): { dataDir: string; creds: SimCredentials; webhookPort: number; verifyToken: string | null; uiPort: number | null; rendererDir: string | null; logLevel: LogLevel } {
+function parse(): {
+  dataDir: string;
+  creds: SimCredentials;
+  webhookPort: number;
+  verifyToken: string | null;
+  uiPort: number | null;
+  rendererDir: string | null;
+  logLevel: LogLevel;
+} {
   let values;
   try {
     ({ values } = parseArgs({
@@ -155,12 +165,22 @@ async function main(): Promise<void> {
   await services.connection.stop();
   if (!services.account.account()) {
     const c = args.creds;
-    const res = await services.dispatch('connectAccount', { graphBaseUrl: c.graphBaseUrl, apiVersion: c.apiVersion, accessToken: c.accessToken, appSecret: c.appSecret, appId: c.appId, wabaId: c.wabaId, phoneNumberId: c.phoneNumberId });
-    if (!res.ok || !(res.result as { saved: boolean }).saved) fail(`could not connect to the simulator: ${JSON.stringify(res).slice(0, 500)}`);
+    const res = await services.dispatch('connectAccount', {
+      graphBaseUrl: c.graphBaseUrl,
+      apiVersion: c.apiVersion,
+      accessToken: c.accessToken,
+      appSecret: c.appSecret,
+      appId: c.appId,
+      wabaId: c.wabaId,
+      phoneNumberId: c.phoneNumberId,
+    });
+    if (!res.ok || !(res.result as { saved: boolean }).saved)
+      fail(`could not connect to the simulator: ${JSON.stringify(res).slice(0, 500)}`);
     await services.connection.stop();
   }
   let host: BrowserHost | null = null;
-  if (args.uiPort !== null && args.rendererDir) host = await startBrowserHost({ services, rendererDir: args.rendererDir, port: args.uiPort, log: log.child('host') });
+  if (args.uiPort !== null && args.rendererDir)
+    host = await startBrowserHost({ services, rendererDir: args.rendererDir, port: args.uiPort, log: log.child('host') });
 
   const dbFile = path.join(args.dataDir, 'switchboard.db');
   const metrics = (): AppMetrics => {
@@ -202,7 +222,12 @@ async function main(): Promise<void> {
       if (raw.type === 'metrics') return reply({ id: raw.id, ok: true, result: metrics() });
       if (raw.type === 'dispatch') {
         services.dispatch(raw.name as never, raw.params as never).then(
-          (res) => reply(res.ok ? { id: raw.id, ok: true, result: res.result } : { id: raw.id, ok: false, error: `${res.error.code}: ${res.error.message}` }),
+          (res) =>
+            reply(
+              res.ok
+                ? { id: raw.id, ok: true, result: res.result }
+                : { id: raw.id, ok: false, error: `${res.error.code}: ${res.error.message}` },
+            ),
           (err: unknown) => reply({ id: raw.id, ok: false, error: (err as Error).message }),
         );
       }
@@ -211,7 +236,9 @@ async function main(): Promise<void> {
 
   // The verify token is the one the account generated on its first connect (throwaway: the
   // simulator's); the parent hands it back with --verify-token at the next start, as the keychain would.
-  process.stdout.write(`ready ${JSON.stringify({ webhookPort: services.receiver.port, uiUrl: host?.url ?? null, pid: process.pid, verifyToken: services.account.verifyToken() })}\n`);
+  process.stdout.write(
+    `ready ${JSON.stringify({ webhookPort: services.receiver.port, uiUrl: host?.url ?? null, pid: process.pid, verifyToken: services.account.verifyToken() })}\n`,
+  );
 
   let stopping = false;
   const stop = (): void => {
@@ -261,7 +288,16 @@ export async function startAppProcess(opts: {
   exposeGc?: boolean;
   startTimeoutMs?: number;
 }): Promise<AppProcess> {
-  const argv = ['--data-dir', opts.dataDir, '--credentials', JSON.stringify(opts.credentials), '--webhook-port', String(opts.webhookPort ?? 0), '--log-level', opts.logLevel ?? 'error'];
+  const argv = [
+    '--data-dir',
+    opts.dataDir,
+    '--credentials',
+    JSON.stringify(opts.credentials),
+    '--webhook-port',
+    String(opts.webhookPort ?? 0),
+    '--log-level',
+    opts.logLevel ?? 'error',
+  ];
   // `--name=value`: a generated token may start with "-", which parseArgs would read as an option.
   if (opts.verifyToken) argv.push(`--verify-token=${opts.verifyToken}`);
   if (opts.ui) argv.push('--ui-port', String(opts.ui.port), '--renderer-dir', opts.ui.rendererDir);
@@ -269,9 +305,14 @@ export async function startAppProcess(opts: {
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
   child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20_000)));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const ready = await new Promise<{ webhookPort: number; uiUrl: string | null; pid: number; verifyToken: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the app process did not start within ${opts.startTimeoutMs ?? 30_000} ms:\n${out}`)), opts.startTimeoutMs ?? 30_000);
+    const timer = setTimeout(
+      () => reject(new Error(`the app process did not start within ${opts.startTimeoutMs ?? 30_000} ms:\n${out}`)),
+      opts.startTimeoutMs ?? 30_000,
+    );
     const check = (): void => {
       const m = /^ready (\{.*\})$/m.exec(out);
       if (m) {
@@ -307,7 +348,8 @@ export async function startAppProcess(opts: {
   });
   const ask = <T>(req: { type: 'metrics' } | { type: 'dispatch'; name: string; params: unknown }): Promise<T> =>
     new Promise<T>((resolve, reject) => {
-      if (child.exitCode !== null || child.signalCode !== null || !child.connected) return reject(new Error('the app process is not running'));
+      if (child.exitCode !== null || child.signalCode !== null || !child.connected)
+        return reject(new Error('the app process is not running'));
       const id = nextId++;
       waiting.set(id, { resolve: resolve as (v: unknown) => void, reject });
       child.send({ ...req, id } satisfies AppRequest);

@@ -25,7 +25,9 @@ export function cliNumber(name: string, value: string, min: number, opts: { inte
   const n = Number(value);
   const ok = opts.integer === false ? Number.isFinite(n) : Number.isInteger(n);
   if (!ok || n < min) {
-    process.stderr.write(`--${name} must be ${opts.integer === false ? 'a number' : 'a whole number'} of at least ${min}, got "${value}"\n`);
+    process.stderr.write(
+      `--${name} must be ${opts.integer === false ? 'a number' : 'a whole number'} of at least ${min}, got "${value}"\n`,
+    );
     process.exit(2);
   }
   return n;

@@ -11,7 +11,15 @@ import type { Logger } from '../../main/core/log.ts';
 
 /** Options for startAppServices in tests: a temp data dir, memory secrets, conf-backed config. */
 export function testServiceOptions(log: Logger, version = '0.0.0-test') {
-  return { dataDir: mkdtempSync(path.join(tmpdir(), 'sb-data-')), version, host: 'browser-host' as const, log, secrets: new MemorySecrets(), configStore: confFactory, webhookPort: 0 };
+  return {
+    dataDir: mkdtempSync(path.join(tmpdir(), 'sb-data-')),
+    version,
+    host: 'browser-host' as const,
+    log,
+    secrets: new MemorySecrets(),
+    configStore: confFactory,
+    webhookPort: 0,
+  };
 }
 
 export function fakeRendererDir(): string {
@@ -22,9 +30,19 @@ export function fakeRendererDir(): string {
   return dir;
 }
 
-export async function startTestHost(opts: { rendererDir?: string } = {}): Promise<{ host: BrowserHost; services: AppServices; close: () => Promise<void>; logEvents: () => string[] }> {
+export async function startTestHost(
+  opts: { rendererDir?: string } = {},
+): Promise<{ host: BrowserHost; services: AppServices; close: () => Promise<void>; logEvents: () => string[] }> {
   const { log, events } = memoryLogger();
   const services = await startAppServices(testServiceOptions(log));
   const host = await startBrowserHost({ services, rendererDir: opts.rendererDir ?? fakeRendererDir(), port: 0, log });
-  return { host, services, logEvents: events, close: async () => { await host.close(); await services.close(); } };
+  return {
+    host,
+    services,
+    logEvents: events,
+    close: async () => {
+      await host.close();
+      await services.close();
+    },
+  };
 }

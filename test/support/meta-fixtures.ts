@@ -32,7 +32,11 @@ export function stripJsonc(text: string): string {
   return out.replace(/,(\s*[}\]])/g, '$1');
 }
 
-export function loadMetaFixture<T = unknown>(name: string, placeholders: Record<string, string> = {}, pseudo: Record<string, string> = {}): T {
+export function loadMetaFixture<T = unknown>(
+  name: string,
+  placeholders: Record<string, string> = {},
+  pseudo: Record<string, string> = {},
+): T {
   let text = stripJsonc(readFileSync(path.join(META_FIXTURES, name), 'utf8'));
   for (const [from, to] of Object.entries(pseudo)) text = text.split(from).join(to);
   text = text.replace(/<([A-Z0-9_]+)>/g, (m, key: string) => (key in placeholders ? placeholders[key]! : m));
@@ -47,7 +51,10 @@ export function loadMetaFixture<T = unknown>(name: string, placeholders: Record<
  * envelope. `phone_number_id`s are set to `phoneNumberId` (the samples are meant as ours); the
  * sample's own `display_phone_number` is kept (some samples put the business number in `to`).
  */
-export function loadMetaWebhook(name: string, ctx: { wabaId: string; phoneNumberId: string; values?: Record<string, string> }): { body: Record<string, unknown>; fragment: boolean } {
+export function loadMetaWebhook(
+  name: string,
+  ctx: { wabaId: string; phoneNumberId: string; values?: Record<string, string> },
+): { body: Record<string, unknown>; fragment: boolean } {
   let text = readFileSync(path.join(META_FIXTURES, name), 'utf8');
   text = text.replace(/<!--[\s\S]*?-->/g, '').replace(/^\s*\. \. \.\s*$/gm, '');
   text = stripJsonc(text);
@@ -55,7 +62,12 @@ export function loadMetaWebhook(name: string, ctx: { wabaId: string; phoneNumber
   if (name.includes('permission-reply-fragment')) text = text.replace(/\}\s*\}\s*\]/, '} } } ]');
   text = text.replace(/"\[([A-Za-z_]+)\s*(?:\|[^"\]]*)?\]"/g, '"$1"');
   text = text.replace(/:\s*\[\s*([A-Z_]+)\s*\|[^\]]*\]/g, ': "$1"');
-  const values: Record<string, string> = { WHATSAPP_BUSINESS_ACCOUNT_ID: ctx.wabaId, PHONE_NUMBER_ID: ctx.phoneNumberId, BUSINESS_PHONE_NUMBER_ID: ctx.phoneNumberId, ...ctx.values };
+  const values: Record<string, string> = {
+    WHATSAPP_BUSINESS_ACCOUNT_ID: ctx.wabaId,
+    PHONE_NUMBER_ID: ctx.phoneNumberId,
+    BUSINESS_PHONE_NUMBER_ID: ctx.phoneNumberId,
+    ...ctx.values,
+  };
   text = text.replace(/"<<[^"]*>>"/g, '"sample"');
   text = text.replace(/"<([A-Z0-9_]+)>"|"\{([a-z_]+)\}"/g, (_m, a?: string, b?: string) => JSON.stringify(values[(a ?? b)!] ?? 'sample'));
   text = text.replace(/<([A-Z0-9_]+)>/g, (_m, key: string) => values[key] ?? '0');
@@ -68,7 +80,24 @@ export function loadMetaWebhook(name: string, ctx: { wabaId: string; phoneNumber
   let json = Array.isArray(parsed) ? parsed[0]! : parsed;
   const fragment = json['object'] === undefined;
   if (fragment) {
-    json = { object: 'whatsapp_business_account', entry: [{ id: ctx.wabaId, changes: [{ field: 'messages', value: { messaging_product: 'whatsapp', metadata: { display_phone_number: values['BUSINESS_DISPLAY_PHONE_NUMBER'] ?? '0', phone_number_id: ctx.phoneNumberId }, ...json } }] }] };
+    json = {
+      object: 'whatsapp_business_account',
+      entry: [
+        {
+          id: ctx.wabaId,
+          changes: [
+            {
+              field: 'messages',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { display_phone_number: values['BUSINESS_DISPLAY_PHONE_NUMBER'] ?? '0', phone_number_id: ctx.phoneNumberId },
+                ...json,
+              },
+            },
+          ],
+        },
+      ],
+    };
   }
   for (const entry of (json['entry'] as Array<Record<string, unknown>>) ?? []) {
     for (const change of (entry['changes'] as Array<Record<string, unknown>>) ?? []) {

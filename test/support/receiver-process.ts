@@ -14,5 +14,11 @@ if (!dataDir || !port || !secret) {
 }
 const log = stderrLogger('error');
 const inbox = new WebhookInbox(openDatabase(dataDir), log);
-const receiver = await startWebhookReceiver({ inbox, port: Number(port), appSecret: () => secret, verifyToken: () => 'unused-verify-token', log });
+const receiver = await startWebhookReceiver({
+  inbox,
+  port: Number(port),
+  appSecret: () => secret,
+  verifyToken: () => 'unused-verify-token',
+  log,
+});
 process.stdout.write(`ready ${receiver.port}\n`);

@@ -11,7 +11,9 @@ export interface Recorded {
 
 export type Reply = { status: number; json?: unknown; text?: string; delayMs?: number } | 'hang' | 'destroy';
 
-export async function startScriptedServer(handler: (req: Recorded, n: number) => Reply): Promise<{ url: string; requests: Recorded[]; close: () => Promise<void> }> {
+export async function startScriptedServer(
+  handler: (req: Recorded, n: number) => Reply,
+): Promise<{ url: string; requests: Recorded[]; close: () => Promise<void> }> {
   const requests: Recorded[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -37,9 +39,10 @@ export async function startScriptedServer(handler: (req: Recorded, n: number) =>
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     requests,
-    close: () => new Promise<void>((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

@@ -16,7 +16,9 @@ export interface SeedUser {
   name: string;
 }
 
-export const defaultSeed = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../sim/seed.default.json'), 'utf8')) as { users: SeedUser[] } & Record<string, unknown>;
+export const defaultSeed = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../sim/seed.default.json'), 'utf8')) as {
+  users: SeedUser[];
+} & Record<string, unknown>;
 
 export interface SimApp {
   sim: Simulator;
@@ -25,12 +27,23 @@ export interface SimApp {
   close(): Promise<void>;
 }
 
-export async function startSimApp(opts: { timeFactor?: number; config?: SimulatorOptions['config']; recentProblems?: { lines: string[] }; startAtMs?: number } = {}): Promise<SimApp> {
-  const sim = createSimulator({ seed: defaultSeed, timeFactor: opts.timeFactor ?? 50, ...(opts.config ? { config: opts.config } : {}), ...(opts.startAtMs !== undefined ? { startAtMs: opts.startAtMs } : {}) });
+export async function startSimApp(
+  opts: { timeFactor?: number; config?: SimulatorOptions['config']; recentProblems?: { lines: string[] }; startAtMs?: number } = {},
+): Promise<SimApp> {
+  const sim = createSimulator({
+    seed: defaultSeed,
+    timeFactor: opts.timeFactor ?? 50,
+    ...(opts.config ? { config: opts.config } : {}),
+    ...(opts.startAtMs !== undefined ? { startAtMs: opts.startAtMs } : {}),
+  });
   await sim.listen(0);
   const creds = sim.credentials();
   // The tunnel is not wanted here: its server address leads nowhere.
-  const services = await startAppServices({ ...testServiceOptions(memoryLogger().log), localtunnelHost: 'http://127.0.0.1:1', ...(opts.recentProblems ? { recentProblems: opts.recentProblems } : {}) });
+  const services = await startAppServices({
+    ...testServiceOptions(memoryLogger().log),
+    localtunnelHost: 'http://127.0.0.1:1',
+    ...(opts.recentProblems ? { recentProblems: opts.recentProblems } : {}),
+  });
   const res = await services.dispatch('connectAccount', {
     graphBaseUrl: creds.graphBaseUrl,
     apiVersion: creds.apiVersion,
@@ -45,7 +58,12 @@ export async function startSimApp(opts: { timeFactor?: number; config?: Simulato
   const set = await fetch(`${creds.graphBaseUrl}/${creds.apiVersion}/${creds.phoneNumberId}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${creds.accessToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ webhook_configuration: { override_callback_uri: `http://127.0.0.1:${services.receiver.port}/webhook`, verify_token: services.account.verifyToken() } }),
+    body: JSON.stringify({
+      webhook_configuration: {
+        override_callback_uri: `http://127.0.0.1:${services.receiver.port}/webhook`,
+        verify_token: services.account.verifyToken(),
+      },
+    }),
   });
   if (set.status !== 200) throw new Error(`the simulator refused the callback override: HTTP ${set.status}`);
   return {
@@ -63,6 +81,10 @@ export { until } from './until.ts';
 
 /** A simulated customer sends a text message. */
 export async function customerWrites(app: SimApp, waId: string, text: string): Promise<void> {
-  const res = await fetch(`${app.creds.controlUrl}/users/${waId}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+  const res = await fetch(`${app.creds.controlUrl}/users/${waId}/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ text }),
+  });
   if (res.status !== 201) throw new Error(`the simulator refused the message: HTTP ${res.status}`);
 }

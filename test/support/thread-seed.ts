@@ -19,7 +19,11 @@ export interface SeededThreads {
 }
 
 type Raw = Record<string, unknown>;
-type EventBody = DomainEvent extends infer E ? (E extends DomainEvent ? Omit<E, 'key' | 'occurredAt' | 'phoneNumberId' | 'wabaId'> : never) : never;
+type EventBody = DomainEvent extends infer E
+  ? E extends DomainEvent
+    ? Omit<E, 'key' | 'occurredAt' | 'phoneNumberId' | 'wabaId'>
+    : never
+  : never;
 
 const CUSTOMERS: Array<{ waId: string; name: string | null; username?: string }> = [
   { waId: '5511987650001', name: 'Ana Souza' },
@@ -71,35 +75,118 @@ export function seedThreads(s: AppServices, opts: { now?: Date; longThreadItems?
   let seq = 0;
   let eventId = 1_000_000;
   const iso = (ms: number): string => new Date(ms).toISOString();
-  const ref = (c: { waId: string; name: string | null; username?: string }): ContactRef => ({ waId: c.waId, userId: null, parentUserId: null, profileName: c.name, username: c.username ?? null });
+  const ref = (c: { waId: string; name: string | null; username?: string }): ContactRef => ({
+    waId: c.waId,
+    userId: null,
+    parentUserId: null,
+    profileName: c.name,
+    username: c.username ?? null,
+  });
   const apply = (e: EventBody, at: number): void => {
     s.threads.apply({ ...e, key: `seed-${++seq}`, occurredAt: iso(at), phoneNumberId: null, wabaId: 'seed' } as DomainEvent, ++eventId);
   };
 
   const inbound = (c: ContactRef, at: number, type: string, part: Raw, extra: Raw = {}): string => {
     const wamid = `wamid.seed.in.${++seq}`;
-    apply({ kind: 'message.received', wamid, from: c, type, raw: { from: c.waId, id: wamid, timestamp: String(Math.floor(at / 1000)), type, [type]: part, ...extra } }, at);
+    apply(
+      {
+        kind: 'message.received',
+        wamid,
+        from: c,
+        type,
+        raw: { from: c.waId, id: wamid, timestamp: String(Math.floor(at / 1000)), type, [type]: part, ...extra },
+      },
+      at,
+    );
     return wamid;
   };
   const text = (c: ContactRef, at: number, body: string): string => inbound(c, at, 'text', { body });
   const outbound = (c: ContactRef, at: number, body: string, status: string, data: Raw = {}): string => {
     const wamid = `wamid.seed.out.${++seq}`;
-    s.threads.addOutgoingMessage({ contact: c, wamid, type: 'text', body, at: iso(at), status, data: { text: { body }, statusHistory: [{ status, at: iso(at) }], ...data } });
+    s.threads.addOutgoingMessage({
+      contact: c,
+      wamid,
+      type: 'text',
+      body,
+      at: iso(at),
+      status,
+      data: { text: { body }, statusHistory: [{ status, at: iso(at) }], ...data },
+    });
     return wamid;
   };
-  const call = (c: ContactRef, at: number, o: { out?: boolean; outcome: 'completed' | 'missed' | 'declined' | 'no_answer' | 'failed'; seconds?: number; cta?: string; voicemail?: boolean }): void => {
+  const call = (
+    c: ContactRef,
+    at: number,
+    o: {
+      out?: boolean;
+      outcome: 'completed' | 'missed' | 'declined' | 'no_answer' | 'failed';
+      seconds?: number;
+      cta?: string;
+      voicemail?: boolean;
+    },
+  ): void => {
     const callId = `wacid.seed.${++seq}`;
     const direction = o.out ? 'BUSINESS_INITIATED' : 'USER_INITIATED';
-    apply({ kind: 'call.connect', callId, direction, user: c, session: null, ctaPayload: o.cta ?? null, deeplinkPayload: null, bizOpaque: null, raw: {} }, at);
-    if (o.outcome === 'completed' || o.outcome === 'failed') apply({ kind: 'call.status', callId, status: 'ACCEPTED', user: c, bizOpaque: null, raw: {} }, at + 4000);
+    apply(
+      {
+        kind: 'call.connect',
+        callId,
+        direction,
+        user: c,
+        session: null,
+        ctaPayload: o.cta ?? null,
+        deeplinkPayload: null,
+        bizOpaque: null,
+        raw: {},
+      },
+      at,
+    );
+    if (o.outcome === 'completed' || o.outcome === 'failed')
+      apply({ kind: 'call.status', callId, status: 'ACCEPTED', user: c, bizOpaque: null, raw: {} }, at + 4000);
     if (o.outcome === 'declined') apply({ kind: 'call.status', callId, status: 'REJECTED', user: c, bizOpaque: null, raw: {} }, at + 6000);
     const end = at + (o.seconds ?? 20) * 1000;
     const errors = o.outcome === 'failed' ? [{ code: 138006, message: 'The call dropped: the customer’s connection was lost.' }] : [];
-    apply({ kind: 'call.terminate', callId, direction, user: c, status: o.outcome === 'completed' ? 'COMPLETED' : 'FAILED', durationSeconds: o.outcome === 'completed' ? (o.seconds ?? 0) : null, errors, bizOpaque: null, raw: {} }, end);
-    if (o.voicemail) apply({ kind: 'message.received', wamid: callId, from: c, type: 'audio', raw: { id: callId, type: 'audio', audio: { id: `media-${seq}`, mime_type: 'audio/ogg', voice: true } } }, end + 30_000);
+    apply(
+      {
+        kind: 'call.terminate',
+        callId,
+        direction,
+        user: c,
+        status: o.outcome === 'completed' ? 'COMPLETED' : 'FAILED',
+        durationSeconds: o.outcome === 'completed' ? (o.seconds ?? 0) : null,
+        errors,
+        bizOpaque: null,
+        raw: {},
+      },
+      end,
+    );
+    if (o.voicemail)
+      apply(
+        {
+          kind: 'message.received',
+          wamid: callId,
+          from: c,
+          type: 'audio',
+          raw: { id: callId, type: 'audio', audio: { id: `media-${seq}`, mime_type: 'audio/ogg', voice: true } },
+        },
+        end + 30_000,
+      );
   };
   const permission = (c: ContactRef, at: number, response: 'accept' | 'reject', permanent = false): void => {
-    apply({ kind: 'permission.reply', wamid: `wamid.seed.perm.${++seq}`, user: c, response, isPermanent: permanent, expiresAt: response === 'accept' && !permanent ? iso(at + 7 * DAY) : null, source: null, contextId: null, raw: {} }, at);
+    apply(
+      {
+        kind: 'permission.reply',
+        wamid: `wamid.seed.perm.${++seq}`,
+        user: c,
+        response,
+        isPermanent: permanent,
+        expiresAt: response === 'accept' && !permanent ? iso(at + 7 * DAY) : null,
+        source: null,
+        contextId: null,
+        raw: {},
+      },
+      at,
+    );
   };
 
   const threadOf = (c: ContactRef): number => s.threads.threadIdOf(s.threads.contactFor(c));
@@ -115,7 +202,8 @@ export function seedThreads(s: AppServices, opts: { now?: Date; longThreadItems?
       const at = start + Math.floor((span * i) / longItems) + (i % 7) * MIN;
       const pick = i % 23;
       if (pick === 5) call(ana, at, { outcome: i % 460 === 5 ? 'missed' : 'completed', seconds: 60 + (i % 300) });
-      else if (pick === 11) inbound(ana, at, 'image', { id: `m${i}`, mime_type: 'image/jpeg', caption: i % 2 ? 'This one, please' : undefined });
+      else if (pick === 11)
+        inbound(ana, at, 'image', { id: `m${i}`, mime_type: 'image/jpeg', caption: i % 2 ? 'This one, please' : undefined });
       else if (pick === 17) last = outbound(ana, at, BUSINESS_LINES[i % BUSINESS_LINES.length]!, 'read');
       else if (i % 3 === 0) last = outbound(ana, at, BUSINESS_LINES[(i * 7) % BUSINESS_LINES.length]!, 'read');
       else text(ana, at, `${CUSTOMER_LINES[(i * 5) % CUSTOMER_LINES.length]!}${i % 4 === 1 ? ` (#${i})` : ''}`);
@@ -128,8 +216,21 @@ export function seedThreads(s: AppServices, opts: { now?: Date; longThreadItems?
     const y = now - DAY - 5 * HOUR;
     text(ana, y, 'Hi! I’d like to order a birthday cake for Saturday 🎂');
     const cakeOffer = outbound(ana, y + 6 * MIN, 'Happy to! Chocolate with strawberries for 20 people is R$ 160. Shall I book it?', 'read');
-    apply({ kind: 'message.received', wamid: `wamid.seed.react.${++seq}`, from: ana, type: 'reaction', raw: { type: 'reaction', reaction: { message_id: cakeOffer, emoji: '❤️' } } }, y + 9 * MIN);
-    inbound(ana, y + 12 * MIN, 'image', { id: 'img-cake', mime_type: 'image/jpeg', caption: 'Something like this one, with the name Sofia on top' });
+    apply(
+      {
+        kind: 'message.received',
+        wamid: `wamid.seed.react.${++seq}`,
+        from: ana,
+        type: 'reaction',
+        raw: { type: 'reaction', reaction: { message_id: cakeOffer, emoji: '❤️' } },
+      },
+      y + 9 * MIN,
+    );
+    inbound(ana, y + 12 * MIN, 'image', {
+      id: 'img-cake',
+      mime_type: 'image/jpeg',
+      caption: 'Something like this one, with the name Sofia on top',
+    });
     inbound(ana, y + 14 * MIN, 'document', { id: 'doc-1', mime_type: 'application/pdf', filename: 'Guest list and allergies.pdf' });
     outbound(ana, y + 20 * MIN, 'Got it. Booked for Saturday 10am ✅', 'read');
     call(ana, y + 3 * HOUR, { outcome: 'missed', voicemail: true });
@@ -138,9 +239,20 @@ export function seedThreads(s: AppServices, opts: { now?: Date; longThreadItems?
     permission(ana, t0 - 30 * MIN, 'accept');
     call(ana, t0, { outcome: 'completed', seconds: 272, cta: 'order-status' });
     inbound(ana, t0 + 12 * MIN, 'audio', { id: 'voice-1', mime_type: 'audio/ogg', voice: true });
-    inbound(ana, t0 + 13 * MIN, 'location', { latitude: -23.561, longitude: -46.656, name: 'Av. Paulista, 1578', address: 'Bela Vista, São Paulo' });
+    inbound(ana, t0 + 13 * MIN, 'location', {
+      latitude: -23.561,
+      longitude: -46.656,
+      name: 'Av. Paulista, 1578',
+      address: 'Bela Vista, São Paulo',
+    });
     outbound(ana, t0 + 20 * MIN, 'Delivery address saved. See you Saturday!', 'delivered');
-    outbound(ana, t0 + 22 * MIN, 'The total with delivery is R$ 168.', 'failed', { error: { code: 131026, message: 'Message undeliverable', error_data: { details: 'WhatsApp couldn’t deliver this message to the customer’s phone.' } } });
+    outbound(ana, t0 + 22 * MIN, 'The total with delivery is R$ 168.', 'failed', {
+      error: {
+        code: 131026,
+        message: 'Message undeliverable',
+        error_data: { details: 'WhatsApp couldn’t deliver this message to the customer’s phone.' },
+      },
+    });
     inbound(ana, t0 + 40 * MIN, 'unsupported', { id: 'x' }, { errors: [{ code: 131051, title: 'Message type unknown' }] });
     // The owner read everything up to the last two messages.
     s.threads.markRead(threadOf(ana));

@@ -269,7 +269,18 @@ export async function startTunnelServer(opts: TunnelServerOptions = {}): Promise
   async function createTunnel(requested: string | undefined): Promise<Tunnel> {
     const id = newId(requested);
     issued.add(id);
-    const t: Tunnel = { id, port: 0, tcp: net.createServer(), live: new Set(), idle: [], waiters: [], used: new WeakSet(), agent: null, grace: null, closed: false };
+    const t: Tunnel = {
+      id,
+      port: 0,
+      tcp: net.createServer(),
+      live: new Set(),
+      idle: [],
+      waiters: [],
+      used: new WeakSet(),
+      agent: null,
+      grace: null,
+      closed: false,
+    };
     t.tcp.on('connection', (s) => onClientSocket(t, s));
     t.tcp.on('error', () => undefined);
     if (mode === 'real') t.agent = makeAgent(t);

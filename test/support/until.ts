@@ -11,7 +11,12 @@ export interface UntilOptions {
 
 type Falsy = null | undefined | false | 0 | '';
 
-export async function until<T>(what: string, check: () => T | Falsy | Promise<T | Falsy>, ms = 15_000, opts: number | UntilOptions = {}): Promise<T> {
+export async function until<T>(
+  what: string,
+  check: () => T | Falsy | Promise<T | Falsy>,
+  ms = 15_000,
+  opts: number | UntilOptions = {},
+): Promise<T> {
   const { every = 50, retryErrors = false } = typeof opts === 'number' ? { every: opts } : opts;
   const end = Date.now() + ms;
   let lastError: unknown;

@@ -20,10 +20,14 @@ export interface WebHostProcess {
 
 export async function startWebHost(opts: { dataDir?: string; extraArgs?: string[] } = {}): Promise<WebHostProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'sb-e2e-'));
-  const child = spawn(process.execPath, [path.join(repoRoot, 'main/host/web-host.ts'), '--data-dir', dataDir, '--port', '0', ...(opts.extraArgs ?? [])], {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(repoRoot, 'main/host/web-host.ts'), '--data-dir', dataDir, '--port', '0', ...(opts.extraArgs ?? [])],
+    {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let out = '';
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (out += d.toString()));

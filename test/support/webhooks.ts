@@ -3,10 +3,29 @@ import { request } from 'node:http';
 import { signBody } from '../../main/webhooks/signature.ts';
 
 /** One change in an envelope; `business` is the number it is for (an app connected to another number keeps it aside). */
-export function envelope(field: string, value: Record<string, unknown>, wabaId = '1000', business: { phoneNumberId: string; displayPhoneNumber: string } = { phoneNumberId: '2000', displayPhoneNumber: '5511900000000' }): Record<string, unknown> {
+export function envelope(
+  field: string,
+  value: Record<string, unknown>,
+  wabaId = '1000',
+  business: { phoneNumberId: string; displayPhoneNumber: string } = { phoneNumberId: '2000', displayPhoneNumber: '5511900000000' },
+): Record<string, unknown> {
   return {
     object: 'whatsapp_business_account',
-    entry: [{ id: wabaId, changes: [{ field, value: { messaging_product: 'whatsapp', metadata: { display_phone_number: business.displayPhoneNumber, phone_number_id: business.phoneNumberId }, ...value } }] }],
+    entry: [
+      {
+        id: wabaId,
+        changes: [
+          {
+            field,
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: { display_phone_number: business.displayPhoneNumber, phone_number_id: business.phoneNumberId },
+              ...value,
+            },
+          },
+        ],
+      },
+    ],
   };
 }
 
@@ -29,11 +48,20 @@ export interface PostResult {
 export function post(port: number, path: string, body: Buffer | string, headers: Record<string, string> = {}): Promise<PostResult> {
   return new Promise((resolve, reject) => {
     const buf = typeof body === 'string' ? Buffer.from(body) : body;
-    const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': 'application/json', 'content-length': buf.length, ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': buf.length, ...headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+      },
+    );
     req.on('error', reject);
     req.end(buf);
   });

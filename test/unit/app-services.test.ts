@@ -19,7 +19,7 @@ async function setup() {
 }
 
 describe('app services', () => {
-  it('turns a customer\'s message into a thread', async () => {
+  it("turns a customer's message into a thread", async () => {
     const { s } = await setup();
     const user = seed.users[0]!;
     await customerWrites(app!, user.wa_id!, 'Bom dia!');
@@ -35,12 +35,20 @@ describe('app services', () => {
     const sent = await s.messaging.sendText(thread.id, 'Sim, entregamos no bairro.');
     expect(sent).toMatchObject({ status: 'sent', direction: 'out', body: 'Sim, entregamos no bairro.' });
     expect(sent.metaId).toMatch(/^wamid\./);
-    const inbox = (await (await fetch(`${c.controlUrl}/users/${ana.wa_id}/inbox`)).json()) as { data: Array<{ type?: string; text?: { body?: string } }> };
+    const inbox = (await (await fetch(`${c.controlUrl}/users/${ana.wa_id}/inbox`)).json()) as {
+      data: Array<{ type?: string; text?: { body?: string } }>;
+    };
     expect(inbox.data.some((m) => JSON.stringify(m).includes('Sim, entregamos no bairro.'))).toBe(true);
     await until('read status', () => s.threads.item(sent.id)?.status === 'read', 15_000);
 
     // A customer who never wrote: no window, nothing sent.
-    const other = s.threads.addOutgoingMessage({ contact: { waId: jonas.wa_id!, userId: null, parentUserId: null, profileName: null, username: null }, wamid: 'wamid.old', type: 'text', body: 'old', at: '2025-01-01T00:00:00.000Z' });
+    const other = s.threads.addOutgoingMessage({
+      contact: { waId: jonas.wa_id!, userId: null, parentUserId: null, profileName: null, username: null },
+      wamid: 'wamid.old',
+      type: 'text',
+      body: 'old',
+      at: '2025-01-01T00:00:00.000Z',
+    });
     const before = sim!.ctx.sent.length;
     await expect(s.messaging.sendText(other.threadId, 'Hello?')).rejects.toThrow(/24 hours/);
     expect(sim!.ctx.sent.length).toBe(before);
@@ -53,7 +61,9 @@ describe('app services', () => {
     const thread = await until('thread', () => s.threads.listThreads()[0]);
     await s.messaging.markRead(thread.id);
     expect(s.threads.listThreads()[0]!.unreadCount).toBe(0);
-    expect(sim!.ctx.sent.some((x) => x.kind === 'message' && (x.body as { status?: string }).status === 'read' && x.status === 200)).toBe(true);
+    expect(sim!.ctx.sent.some((x) => x.kind === 'message' && (x.body as { status?: string }).status === 'read' && x.status === 200)).toBe(
+      true,
+    );
   });
 
   it('serves threads over the bridge: list, timeline pages, search, send, open; pushes threadsChanged', async () => {
@@ -67,11 +77,20 @@ describe('app services', () => {
     const { threads } = list.result as { threads: Array<{ id: number; unreadCount: number }> };
     expect(threads).toHaveLength(1);
     const page1 = await s.dispatch('getTimeline', { threadId: threads[0]!.id, limit: 2 });
-    expect(page1).toMatchObject({ ok: true, result: { items: [{ body: 'Tem pão de queijo?' }, { body: 'Segunda mensagem' }], window: { open: true } } });
+    expect(page1).toMatchObject({
+      ok: true,
+      result: { items: [{ body: 'Tem pão de queijo?' }, { body: 'Segunda mensagem' }], window: { open: true } },
+    });
     const next = (page1 as { result: { next: { at: string; id: number } } }).result.next;
-    expect(await s.dispatch('getTimeline', { threadId: threads[0]!.id, limit: 2, before: next })).toMatchObject({ ok: true, result: { items: [{ body: 'Primeira mensagem' }], next: null } });
+    expect(await s.dispatch('getTimeline', { threadId: threads[0]!.id, limit: 2, before: next })).toMatchObject({
+      ok: true,
+      result: { items: [{ body: 'Primeira mensagem' }], next: null },
+    });
     expect(await s.dispatch('search', { query: 'queijo' })).toMatchObject({ ok: true, result: { hits: [{ threadId: threads[0]!.id }] } });
-    expect(await s.dispatch('sendTextMessage', { threadId: threads[0]!.id, text: 'Tem sim!' })).toMatchObject({ ok: true, result: { status: 'sent', body: 'Tem sim!' } });
+    expect(await s.dispatch('sendTextMessage', { threadId: threads[0]!.id, text: 'Tem sim!' })).toMatchObject({
+      ok: true,
+      result: { status: 'sent', body: 'Tem sim!' },
+    });
     expect(await s.dispatch('openThread', { threadId: threads[0]!.id })).toEqual({ ok: true, result: { opened: true } });
     expect(s.threads.listThreads()[0]!.unreadCount).toBe(0);
     expect(await s.dispatch('getTimeline', { threadId: 99999 })).toMatchObject({ ok: false, error: { code: 'not_found' } });
@@ -79,18 +98,30 @@ describe('app services', () => {
     // Jumping to an old item: a page centred on it, with cursors both ways.
     const middle = s.threads.timeline(threads[0]!.id).find((i) => i.body === 'Segunda mensagem')!;
     const around = await s.dispatch('getTimeline', { threadId: threads[0]!.id, aroundItemId: middle.id, limit: 2 });
-    expect(around).toMatchObject({ ok: true, result: { items: [{ body: 'Tem pão de queijo?' }, { body: 'Segunda mensagem' }, { body: 'Primeira mensagem' }] } });
+    expect(around).toMatchObject({
+      ok: true,
+      result: { items: [{ body: 'Tem pão de queijo?' }, { body: 'Segunda mensagem' }, { body: 'Primeira mensagem' }] },
+    });
 
     // The owner names the customer and keeps a note; search finds the new name.
-    expect(await s.dispatch('updateContact', { threadId: threads[0]!.id, ownerName: 'Ana (bakery orders)', notes: 'Prefers calls after 5 pm' })).toMatchObject({ ok: true, result: { thread: { contact: { ownerName: 'Ana (bakery orders)' } }, notes: 'Prefers calls after 5 pm' } });
+    expect(
+      await s.dispatch('updateContact', { threadId: threads[0]!.id, ownerName: 'Ana (bakery orders)', notes: 'Prefers calls after 5 pm' }),
+    ).toMatchObject({ ok: true, result: { thread: { contact: { ownerName: 'Ana (bakery orders)' } }, notes: 'Prefers calls after 5 pm' } });
     expect(s.threads.searchContacts('bakery')).toHaveLength(1);
-    expect(await s.dispatch('updateContact', { threadId: threads[0]!.id, ownerName: '  ', notes: null })).toMatchObject({ ok: true, result: { thread: { contact: { ownerName: null } }, notes: null } });
+    expect(await s.dispatch('updateContact', { threadId: threads[0]!.id, ownerName: '  ', notes: null })).toMatchObject({
+      ok: true,
+      result: { thread: { contact: { ownerName: null } }, notes: null },
+    });
   });
 
   it('sends a template outside the window, downloads media once, and exports the thread', async () => {
     const { s } = await setup();
     const ana = seed.users[0]!;
-    const image = await fetch(`${app!.creds.controlUrl}/users/${ana.wa_id}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ type: 'image', caption: '=HYPERLINK("http://x")' }) });
+    const image = await fetch(`${app!.creds.controlUrl}/users/${ana.wa_id}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'image', caption: '=HYPERLINK("http://x")' }),
+    });
     expect(image.status).toBe(201);
     const thread = await until('thread', () => s.threads.listThreads()[0]);
     const item = s.threads.timeline(thread.id)[0]!;
@@ -106,7 +137,12 @@ describe('app services', () => {
     const t = templates[0]!;
     const wrong = await s.dispatch('sendTemplate', { threadId: thread.id, name: t.name, language: t.language, parameters: [] });
     if (t.parameterCount > 0) expect(wrong).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
-    const sent = await s.dispatch('sendTemplate', { threadId: thread.id, name: t.name, language: t.language, parameters: Array.from({ length: t.parameterCount }, (_, i) => `value ${i + 1}`) });
+    const sent = await s.dispatch('sendTemplate', {
+      threadId: thread.id,
+      name: t.name,
+      language: t.language,
+      parameters: Array.from({ length: t.parameterCount }, (_, i) => `value ${i + 1}`),
+    });
     expect(sent).toMatchObject({ ok: true, result: { type: 'template', status: 'sent' } });
 
     const csv = await s.dispatch('exportThread', { threadId: thread.id, format: 'csv' });
@@ -124,19 +160,35 @@ describe('app services', () => {
     expect(await s.dispatch('getMedia', { itemId: item.id })).toMatchObject({ ok: true, result: { mimeType: 'image/png' } });
   });
 
-  it('keeps this computer\'s call preferences, and refuses a bad TURN address with the reason', async () => {
+  it("keeps this computer's call preferences, and refuses a bad TURN address with the reason", async () => {
     const { s } = await setup();
-    expect(await s.dispatch('getCallPreferences', {})).toEqual({ ok: true, result: { preAccept: true, ringDeviceId: null, turnServers: [], stunServer: null } });
-    expect(await s.dispatch('setCallPreferences', { preAccept: false, turnServers: [{ urls: 'turns:turn.example.com:443?transport=tcp', username: 'shop', credential: 'pw' }] })).toMatchObject({
+    expect(await s.dispatch('getCallPreferences', {})).toEqual({
+      ok: true,
+      result: { preAccept: true, ringDeviceId: null, turnServers: [], stunServer: null },
+    });
+    expect(
+      await s.dispatch('setCallPreferences', {
+        preAccept: false,
+        turnServers: [{ urls: 'turns:turn.example.com:443?transport=tcp', username: 'shop', credential: 'pw' }],
+      }),
+    ).toMatchObject({
       ok: true,
       result: { preAccept: false, turnServers: [{ urls: 'turns:turn.example.com:443?transport=tcp', username: 'shop' }] },
     });
-    const bad = await s.dispatch('setCallPreferences', { turnServers: [{ urls: 'http://turn.example.com', username: null, credential: null }] });
+    const bad = await s.dispatch('setCallPreferences', {
+      turnServers: [{ urls: 'http://turn.example.com', username: null, credential: null }],
+    });
     expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_params', message: 'A TURN address starts with turn: or turns:' } });
     expect(s.config.get().preferences.turnServers).toHaveLength(1);
     // STUN: off by default, a stun: address is kept, anything else refused with the reason.
-    expect(await s.dispatch('setCallPreferences', { stunServer: 'stun:stun.example.com:3478' })).toMatchObject({ ok: true, result: { stunServer: 'stun:stun.example.com:3478' } });
-    expect(await s.dispatch('setCallPreferences', { stunServer: 'https://stun.example.com' })).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
+    expect(await s.dispatch('setCallPreferences', { stunServer: 'stun:stun.example.com:3478' })).toMatchObject({
+      ok: true,
+      result: { stunServer: 'stun:stun.example.com:3478' },
+    });
+    expect(await s.dispatch('setCallPreferences', { stunServer: 'https://stun.example.com' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_params' },
+    });
     expect(s.config.get().preferences.stunServer).toBe('stun:stun.example.com:3478');
   });
 

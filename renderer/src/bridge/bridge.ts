@@ -126,7 +126,10 @@ export function createIpcTransport(api: SwitchboardApi): BridgeTransport {
     call(name, params) {
       const fn = api[name] as ((p: unknown) => Promise<BridgeResponse<unknown>>) | undefined;
       if (typeof fn !== 'function') {
-        return Promise.resolve({ ok: false, error: { code: 'unknown_request', message: `This version of Switchboard has no "${name}" request.` } });
+        return Promise.resolve({
+          ok: false,
+          error: { code: 'unknown_request', message: `This version of Switchboard has no "${name}" request.` },
+        });
       }
       return fn(params);
     },

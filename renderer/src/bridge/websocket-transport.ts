@@ -179,10 +179,13 @@ export function createWebSocketTransport(opts: WebSocketTransportOptions): Bridg
     if (stopped || reconnectTimer) return;
     setConnection('connecting', wasOpen ? 'lost' : failures >= unreachableAfter ? 'unreachable' : connection.reason);
     const delay = Math.min(backoffMaxMs, backoffInitialMs * 2 ** Math.max(0, failures - 1));
-    reconnectTimer = setTimeout(() => {
-      reconnectTimer = null;
-      connect();
-    }, wasOpen ? 0 : delay);
+    reconnectTimer = setTimeout(
+      () => {
+        reconnectTimer = null;
+        connect();
+      },
+      wasOpen ? 0 : delay,
+    );
   }
 
   function handleFrame(data: unknown): void {
@@ -224,7 +227,8 @@ export function createWebSocketTransport(opts: WebSocketTransportOptions): Bridg
           flush();
         } else {
           p.timer = setTimeout(
-            () => settle(id, unavailable('Switchboard is not reachable right now. Check that `npm run web` is still running, then try again.')),
+            () =>
+              settle(id, unavailable('Switchboard is not reachable right now. Check that `npm run web` is still running, then try again.')),
             connectTimeoutMs,
           );
         }

@@ -14,8 +14,12 @@ export function useClockWarning(): ComputedRef<{ text: string; short: string } |
     const c = app.status?.clock;
     if (!c?.warn || c.offsetMs === null) return null;
     const abs = Math.abs(c.offsetMs);
-    const amount = abs >= 90_000 ? t('status.clock.minutes', { n: Math.round(abs / 60_000) }) : t('status.clock.seconds', { n: Math.round(abs / 1000) });
+    const amount =
+      abs >= 90_000 ? t('status.clock.minutes', { n: Math.round(abs / 60_000) }) : t('status.clock.seconds', { n: Math.round(abs / 1000) });
     const fast = c.offsetMs > 0;
-    return { text: t(fast ? 'status.clock.fast' : 'status.clock.slow', { amount }), short: t(fast ? 'status.clock.fastShort' : 'status.clock.slowShort', { amount }) };
+    return {
+      text: t(fast ? 'status.clock.fast' : 'status.clock.slow', { amount }),
+      short: t(fast ? 'status.clock.fastShort' : 'status.clock.slowShort', { amount }),
+    };
   });
 }

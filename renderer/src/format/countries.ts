@@ -27,4 +27,3 @@ export function countries(locale: string): Country[] {
   }
   return COUNTRY_CODES.map((code) => ({ code, name: names?.of(code) ?? code })).sort((a, b) => a.name.localeCompare(b.name, locale));
 }
-

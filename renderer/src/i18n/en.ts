@@ -196,7 +196,8 @@ const en = {
       sent: 'Request sent — you’ll see their answer here.',
       failed: 'The request wasn’t sent: {reason}',
       blocked: 'Can’t ask right now: {reason}',
-      templateIntro: 'More than 24 hours since they last wrote: the request goes out as an approved template with a call-permission button.',
+      templateIntro:
+        'More than 24 hours since they last wrote: the request goes out as an approved template with a call-permission button.',
       templateLabel: 'Template',
       valueLabel: 'Template value {n}',
       valuesMissing: 'Fill in every value of the template.',
@@ -355,7 +356,8 @@ const en = {
       label: 'Calls go to another computer',
       title: 'This computer isn’t receiving this number’s calls',
       body: 'Since {since}, WhatsApp sends this number’s calls and messages to another address ({url}) — most likely Switchboard on another computer. Take over to receive them here; the other computer then stops ringing.',
-      bodyNoSince: 'WhatsApp sends this number’s calls and messages to another address ({url}) — most likely Switchboard on another computer. Take over to receive them here; the other computer then stops ringing.',
+      bodyNoSince:
+        'WhatsApp sends this number’s calls and messages to another address ({url}) — most likely Switchboard on another computer. Take over to receive them here; the other computer then stops ringing.',
       left: 'You chose to leave this number’s calls with {url}. This computer will not ring.',
       takeOver: 'Take over',
       leave: 'Leave it there',
@@ -490,7 +492,8 @@ const en = {
         failed: 'No — WhatsApp couldn’t be pointed here',
         elsewhere: 'No — another address holds this number (see below)',
       },
-      callbackFix: 'To fix: make sure your access token can manage this phone number (the whatsapp_business_management permission) and that the number still belongs to your WhatsApp Business account, then restart the tunnel. Switchboard also retries by itself.',
+      callbackFix:
+        'To fix: make sure your access token can manage this phone number (the whatsapp_business_management permission) and that the number still belongs to your WhatsApp Business account, then restart the tunnel. Switchboard also retries by itself.',
       lastEvent: 'Last event received',
       never: 'None yet',
       eventsToday: 'Events today',
@@ -599,7 +602,8 @@ const en = {
       defaultOutput: 'The default speaker',
       output: 'Speaker {n}',
       stun: 'STUN server (optional, off)',
-      stunHint: 'Usually not needed: WhatsApp’s relay learns this computer’s address from the call’s own connection checks. Try one if calls connect and then end after about 20 seconds. A STUN server learns this computer’s public address and when you make calls.',
+      stunHint:
+        'Usually not needed: WhatsApp’s relay learns this computer’s address from the call’s own connection checks. Try one if calls connect and then end after about 20 seconds. A STUN server learns this computer’s public address and when you make calls.',
       stunUrl: 'STUN server address',
       stunSave: 'Save',
       turn: 'TURN server (optional)',
@@ -647,7 +651,8 @@ const en = {
         connect: 'Connect',
         connecting: 'Checking…',
         saveAnyway: 'Save anyway',
-        saveAnywayHint: 'Fix the problems above and check again, or choose “Save anyway” to keep these details now. Calls may not work until the problems are fixed.',
+        saveAnywayHint:
+          'Fix the problems above and check again, or choose “Save anyway” to keep these details now. Calls may not work until the problems are fixed.',
         tryAgain: 'Check again',
         labels: {
           graphBaseUrl: 'Graph API base URL',
@@ -661,7 +666,8 @@ const en = {
         hints: {
           graphBaseUrl: 'Leave as it is for WhatsApp. Change it only to use a test server.',
           apiVersion: 'The Graph API version to use, like v25.0. Calling needs v17.0 or later.',
-          accessToken: 'Business Settings → Users → System users → Generate new token (with whatsapp_business_messaging and whatsapp_business_management).',
+          accessToken:
+            'Business Settings → Users → System users → Generate new token (with whatsapp_business_messaging and whatsapp_business_management).',
           appSecret: 'App Dashboard → App settings → Basic → App secret (click Show).',
           appId: 'App Dashboard, at the top left under your app’s name.',
           wabaId: 'App Dashboard → WhatsApp → API Setup, under “WhatsApp Business Account ID”.',
@@ -704,7 +710,8 @@ const en = {
         backend: 'Kept in',
         verifyToken: 'Webhook verify token',
         verifyTokenHelp: 'Paste this into App Dashboard → WhatsApp → Configuration if you set up the webhook yourself.',
-        verifyTokenHelpNoCopy: 'Switchboard registers its own webhook, so you rarely need this. For safety it never leaves the background service; copy it from the desktop app if you do.',
+        verifyTokenHelpNoCopy:
+          'Switchboard registers its own webhook, so you rarely need this. For safety it never leaves the background service; copy it from the desktop app if you do.',
         masked: 'Ends in {hint}',
         copy: 'Copy',
         copied: 'Copied',
@@ -719,7 +726,8 @@ const en = {
         body: 'Removes the access token, app secret and verify token from your keychain and forgets this number. Calls will stop ringing here.',
         action: 'Disconnect…',
         confirmTitle: 'Disconnect {number}?',
-        confirmBody: 'Switchboard will stop receiving calls and messages for this number. Your conversation history stays on this computer. You can connect again at any time.',
+        confirmBody:
+          'Switchboard will stop receiving calls and messages for this number. Your conversation history stays on this computer. You can connect again at any time.',
         confirm: 'Disconnect',
         cancel: 'Cancel',
         working: 'Disconnecting…',
@@ -733,7 +741,8 @@ const en = {
       loading: 'Reading your calling settings from WhatsApp…',
       loadFailed: 'Couldn’t read your calling settings',
       retry: 'Try again',
-      propagation: 'Changes apply at once, but WhatsApp on customers’ phones can take up to 7 days to show them. Opening your business’s chat info refreshes it sooner.',
+      propagation:
+        'Changes apply at once, but WhatsApp on customers’ phones can take up to 7 days to show them. Opening your business’s chat info refreshes it sooner.',
       transport: {
         title: 'Calls to this number can’t reach Switchboard',
         sip: 'SIP is on: WhatsApp sends this number’s calls to your SIP server instead (and refuses to place calls from here).',
@@ -789,7 +798,8 @@ const en = {
         removePeriod: 'Remove {day} {from}–{to}',
         copyMonday: 'Copy Monday to weekdays',
         holidays: 'Special hours',
-        holidaysHelp: 'On these dates these hours replace your weekly hours: customers can call only between the times given (for example 24 Dec, open 09:00–13:00). WhatsApp has no “closed all day” entry — to close for a day, give it the shortest hours (00:00–00:01). Up to 20.',
+        holidaysHelp:
+          'On these dates these hours replace your weekly hours: customers can call only between the times given (for example 24 Dec, open 09:00–13:00). WhatsApp has no “closed all day” entry — to close for a day, give it the shortest hours (00:00–00:01). Up to 20.',
         holidayDate: 'Date',
         holidayFrom: 'Open from',
         holidayTo: 'until',
@@ -823,7 +833,8 @@ const en = {
         always: 'Always on',
         PCMA: 'G.711 A-law (PCMA)',
         PCMU: 'G.711 μ-law (PCMU)',
-        g711Hint: 'Only for phone systems that can’t use Opus. WhatsApp then converts the audio, which adds delay and uses more data (64 kbps).',
+        g711Hint:
+          'Only for phone systems that can’t use Opus. WhatsApp then converts the audio, which adds delay and uses more data (64 kbps).',
       },
       voicemail: {
         title: 'Voicemail',
@@ -845,8 +856,10 @@ const en = {
         greetingStop: 'Stop',
         greetingChoose: 'Choose a file…',
         greetingNoMic: 'The microphone could not be used. Allow it, or choose a file instead.',
-        greetingHelp: 'Customers hear this before they leave a message. Under a minute; Switchboard turns it into the format WhatsApp needs (Ogg/Opus).',
-        hoursConflict: 'WhatsApp advises turning call hours off while voicemail is on: outside your hours calls never ring, so they can’t reach voicemail.',
+        greetingHelp:
+          'Customers hear this before they leave a message. Under a minute; Switchboard turns it into the format WhatsApp needs (Ogg/Opus).',
+        hoursConflict:
+          'WhatsApp advises turning call hours off while voicemail is on: outside your hours calls never ring, so they can’t reach voicemail.',
       },
       save: {
         action: 'Save changes',
@@ -878,8 +891,10 @@ const en = {
       },
     },
     desktop: {
-      description: 'How Switchboard behaves on this computer: when it starts, when it stays quiet, and the keys that answer a call from any app.',
-      browserHost: 'You are using Switchboard in a browser. These settings are kept, and take effect in the desktop app: a browser has no tray, login item or global shortcuts.',
+      description:
+        'How Switchboard behaves on this computer: when it starts, when it stays quiet, and the keys that answer a call from any app.',
+      browserHost:
+        'You are using Switchboard in a browser. These settings are kept, and take effect in the desktop app: a browser has no tray, login item or global shortcuts.',
       startTitle: 'Start',
       openAtLogin: 'Open Switchboard when I log in',
       openAtLoginHint: 'So customers’ calls ring from the moment the computer is on.',
@@ -888,7 +903,8 @@ const en = {
       dndTitle: 'Do not disturb',
       dndHint: 'Calls are still recorded and show as missed in their conversation, but nothing rings and no notifications appear.',
       dndDeclineAtOnce: 'Decline calls at once',
-      dndDeclineAtOnceHint: 'Off: a call keeps ringing on the customer’s phone until WhatsApp ends it, so your voicemail can take it. On: it is declined right away (your voicemail then answers only if it is set to answer declined calls).',
+      dndDeclineAtOnceHint:
+        'Off: a call keeps ringing on the customer’s phone until WhatsApp ends it, so your voicemail can take it. On: it is declined right away (your voicemail then answers only if it is set to answer declined calls).',
       dndOff: 'Off',
       dndOffHint: 'Calls ring',
       dndHour: 'For 1 hour',
@@ -898,7 +914,8 @@ const en = {
       dndOnUntil: 'On until {time}',
       dndIsOff: 'Off — calls ring',
       shortcutsTitle: 'Keyboard shortcuts',
-      shortcutsHint: 'These work in every app, even when Switchboard is hidden. Click a shortcut and press the new keys; Backspace turns it off, Escape cancels.',
+      shortcutsHint:
+        'These work in every app, even when Switchboard is hidden. Click a shortcut and press the new keys; Backspace turns it off, Escape cancels.',
       shortcutsReset: 'Reset to defaults',
       recorderPlaceholder: 'Press keys…',
       recorderOff: 'Off',

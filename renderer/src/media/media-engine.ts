@@ -121,10 +121,19 @@ interface Session {
   silentForMs: number | null;
 }
 
-const DEFAULTS = { gatherTimeoutMs: 3000, commandTimeoutMs: 12_000, noAudioAtStartMs: 22_000, noAudioMidCallMs: 32_000, silenceShownAfterMs: 3000, statsIntervalMs: 1000, audioProcessing: true };
+const DEFAULTS = {
+  gatherTimeoutMs: 3000,
+  commandTimeoutMs: 12_000,
+  noAudioAtStartMs: 22_000,
+  noAudioMidCallMs: 32_000,
+  silenceShownAfterMs: 3000,
+  statsIntervalMs: 1000,
+  audioProcessing: true,
+};
 
 function message(err: unknown): string {
-  if (err instanceof DOMException && (err.name === 'NotAllowedError' || err.name === 'SecurityError')) return 'microphone access was refused';
+  if (err instanceof DOMException && (err.name === 'NotAllowedError' || err.name === 'SecurityError'))
+    return 'microphone access was refused';
   if (err instanceof DOMException && err.name === 'NotFoundError') return 'no microphone was found';
   if (err instanceof DOMException && err.name === 'NotReadableError') return 'the microphone is in use by another app or not working';
   return errorText(err);
@@ -239,7 +248,12 @@ export class MediaEngine {
     const md = this.devices();
     if (!md?.getUserMedia) throw new Error('this window cannot use a microphone');
     const processing = this.o.audioProcessing;
-    const base: MediaTrackConstraints = { echoCancellation: processing, noiseSuppression: processing, autoGainControl: processing, channelCount: 1 };
+    const base: MediaTrackConstraints = {
+      echoCancellation: processing,
+      noiseSuppression: processing,
+      autoGainControl: processing,
+      channelCount: 1,
+    };
     if (this.inputDeviceId) {
       try {
         return await md.getUserMedia({ audio: { ...base, deviceId: { exact: this.inputDeviceId } } });
@@ -564,7 +578,12 @@ export class MediaEngine {
 
   private async sample(s: Session): Promise<void> {
     if (!this.sessions.has(s.localId)) return;
-    const res = await sampleCall(s, () => this.now(), this.o, () => this.firstAudio(s));
+    const res = await sampleCall(
+      s,
+      () => this.now(),
+      this.o,
+      () => this.firstAudio(s),
+    );
     if (!res) return; // closed meanwhile
     if (res.lost) this.lose(s, res.lost);
     this.changed();

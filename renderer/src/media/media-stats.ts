@@ -61,7 +61,12 @@ async function readAudioStats(pc: RTCPeerConnection): Promise<RawAudioStats | nu
         sent = num('packetsSent');
       } else if (r['type'] === 'remote-inbound-rtp' && typeof r['roundTripTime'] === 'number') {
         rtt = (r['roundTripTime'] as number) * 1000;
-      } else if (r['type'] === 'candidate-pair' && r['nominated'] === true && typeof r['currentRoundTripTime'] === 'number' && rtt === null) {
+      } else if (
+        r['type'] === 'candidate-pair' &&
+        r['nominated'] === true &&
+        typeof r['currentRoundTripTime'] === 'number' &&
+        rtt === null
+      ) {
         rtt = (r['currentRoundTripTime'] as number) * 1000;
       }
     });

@@ -79,4 +79,3 @@ export function muxOggOpus(packets: readonly Uint8Array[], samples: number, seri
   }
   return out;
 }
-

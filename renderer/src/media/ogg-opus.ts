@@ -32,7 +32,11 @@ export async function toOggOpus(input: Blob | ArrayBuffer): Promise<{ bytes: Uin
     throw new AnnouncementError('undecodable', 'That file is not audio this computer can read.');
   }
   if (decoded.duration < 0.5) throw new AnnouncementError('empty', 'The recording is too short.');
-  if (decoded.duration >= ANNOUNCEMENT_MAX_S) throw new AnnouncementError('too_long', `The greeting must be shorter than ${ANNOUNCEMENT_MAX_S} seconds (this one is ${Math.round(decoded.duration)} s).`);
+  if (decoded.duration >= ANNOUNCEMENT_MAX_S)
+    throw new AnnouncementError(
+      'too_long',
+      `The greeting must be shorter than ${ANNOUNCEMENT_MAX_S} seconds (this one is ${Math.round(decoded.duration)} s).`,
+    );
   const frames = Math.ceil(decoded.duration * RATE);
   const mix = new OfflineAudioContext(1, frames, RATE);
   const src = mix.createBufferSource();
@@ -57,7 +61,14 @@ export async function toOggOpus(input: Blob | ArrayBuffer): Promise<{ bytes: Uin
   const step = RATE; // one second per AudioData
   for (let i = 0; i < pcm.length; i += step) {
     const slice = pcm.slice(i, Math.min(pcm.length, i + step));
-    const data = new AudioData({ format: 'f32', sampleRate: RATE, numberOfFrames: slice.length, numberOfChannels: 1, timestamp: Math.round((i / RATE) * 1e6), data: slice });
+    const data = new AudioData({
+      format: 'f32',
+      sampleRate: RATE,
+      numberOfFrames: slice.length,
+      numberOfChannels: 1,
+      timestamp: Math.round((i / RATE) * 1e6),
+      data: slice,
+    });
     encoder.encode(data);
     data.close();
   }

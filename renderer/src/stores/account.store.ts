@@ -101,5 +101,22 @@ export const useAccountStore = defineStore('account', () => {
     }
   }
 
-  return { view, loadError, connecting, steps, result, fieldErrors, connectError, disconnecting, disconnectNote, connected, failed, load, connect, resetCheck, disconnect, copyVerifyToken };
+  return {
+    view,
+    loadError,
+    connecting,
+    steps,
+    result,
+    fieldErrors,
+    connectError,
+    disconnecting,
+    disconnectNote,
+    connected,
+    failed,
+    load,
+    connect,
+    resetCheck,
+    disconnect,
+    copyVerifyToken,
+  };
 });

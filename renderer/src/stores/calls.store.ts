@@ -27,14 +27,22 @@ export type CallMediaEngine = Pick<
 
 /** TURN (and an optional STUN) server from this computer's call preferences, read by the engine for every new call. */
 let iceServers: RTCIceServer[] = [];
-export function setIceServers(servers: ReadonlyArray<{ urls: string; username: string | null; credential: string | null }>, stun: string | null = null): void {
+export function setIceServers(
+  servers: ReadonlyArray<{ urls: string; username: string | null; credential: string | null }>,
+  stun: string | null = null,
+): void {
   iceServers = [
     ...(stun ? [{ urls: stun }] : []),
-    ...servers.map((t) => ({ urls: t.urls, ...(t.username ? { username: t.username } : {}), ...(t.credential ? { credential: t.credential } : {}) })),
+    ...servers.map((t) => ({
+      urls: t.urls,
+      ...(t.username ? { username: t.username } : {}),
+      ...(t.credential ? { credential: t.credential } : {}),
+    })),
   ];
 }
 
-const realEngine = (report: (r: MediaReportParams) => unknown): CallMediaEngine => new MediaEngine({ report, iceServers: () => iceServers });
+const realEngine = (report: (r: MediaReportParams) => unknown): CallMediaEngine =>
+  new MediaEngine({ report, iceServers: () => iceServers });
 let engineFactory: (report: (r: MediaReportParams) => unknown) => CallMediaEngine = realEngine;
 
 /** Tests: replace how the store makes its media engine (`null` restores the real one). */
@@ -62,7 +70,15 @@ export const ENDED_LINGER_MS = 6000;
 /** Ended calls are forgotten after this long (main's call controller does the same). */
 export const PRUNE_MS = 10 * 60_000;
 
-const EMPTY_MEDIA: MediaEngineState = { calls: {}, ringing: false, inputs: [], outputs: [], inputDeviceId: '', outputDeviceId: '', ringDeviceId: '' };
+const EMPTY_MEDIA: MediaEngineState = {
+  calls: {},
+  ringing: false,
+  inputs: [],
+  outputs: [],
+  inputDeviceId: '',
+  outputDeviceId: '',
+  ringDeviceId: '',
+};
 
 type CommandKind = 'answer' | 'decline' | 'hangup';
 const REQUEST = { answer: 'answerCall', decline: 'declineCall', hangup: 'hangUpCall' } as const;
@@ -97,7 +113,9 @@ export const useCallsStore = defineStore('calls', () => {
   /** The last call that ended, while it lingers on screen (only when no call is live). */
   const recentEnded = computed<CallView | null>(() => {
     if (current.value) return null;
-    const ended = sorted.value.filter((c) => c.state === 'ended' && !dismissed.value[c.localId] && now.value - (endedAt.value[c.localId] ?? 0) < ENDED_LINGER_MS);
+    const ended = sorted.value.filter(
+      (c) => c.state === 'ended' && !dismissed.value[c.localId] && now.value - (endedAt.value[c.localId] ?? 0) < ENDED_LINGER_MS,
+    );
     return ended[ended.length - 1] ?? null;
   });
 
@@ -132,7 +150,8 @@ export const useCallsStore = defineStore('calls', () => {
     const cutoff = Date.now() - PRUNE_MS;
     const old = Object.keys(calls.value).filter((id) => calls.value[id]!.state === 'ended' && (endedAt.value[id] ?? 0) < cutoff);
     if (old.length === 0) return;
-    const without = <T>(r: Record<string, T>): Record<string, T> => Object.fromEntries(Object.entries(r).filter(([id]) => !old.includes(id)));
+    const without = <T>(r: Record<string, T>): Record<string, T> =>
+      Object.fromEntries(Object.entries(r).filter(([id]) => !old.includes(id)));
     calls.value = without(calls.value);
     activeSince.value = without(activeSince.value);
     endedAt.value = without(endedAt.value);
@@ -146,9 +165,11 @@ export const useCallsStore = defineStore('calls', () => {
     const before = calls.value[view.localId];
     // A new call ringing while the owner talks: main does not ring it; a discreet chime says it waits.
     const busy = Object.values(calls.value).some((c) => c.localId !== view.localId && c.state !== 'ringing' && c.state !== 'ended');
-    if (!before && !fromSnapshot && view.state === 'ringing' && busy) (engine as (CallMediaEngine & { notifyWaiting?: () => void }) | null)?.notifyWaiting?.();
+    if (!before && !fromSnapshot && view.state === 'ringing' && busy)
+      (engine as (CallMediaEngine & { notifyWaiting?: () => void }) | null)?.notifyWaiting?.();
     calls.value = { ...calls.value, [view.localId]: view };
-    if (view.state === 'active' && activeSince.value[view.localId] === undefined) activeSince.value = { ...activeSince.value, [view.localId]: Date.now() };
+    if (view.state === 'active' && activeSince.value[view.localId] === undefined)
+      activeSince.value = { ...activeSince.value, [view.localId]: Date.now() };
     if (view.state === 'ended' && before?.state !== 'ended') {
       endedAt.value = { ...endedAt.value, [view.localId]: fromSnapshot ? 0 : Date.now() };
     }
@@ -194,7 +215,11 @@ export const useCallsStore = defineStore('calls', () => {
     }
   }
 
-  function applyPreferences(p: { ringDeviceId: string | null; turnServers: ReadonlyArray<{ urls: string; username: string | null; credential: string | null }>; stunServer?: string | null }): void {
+  function applyPreferences(p: {
+    ringDeviceId: string | null;
+    turnServers: ReadonlyArray<{ urls: string; username: string | null; credential: string | null }>;
+    stunServer?: string | null;
+  }): void {
     setIceServers(p.turnServers, p.stunServer ?? null);
     const ring = (engine as (CallMediaEngine & { setRingDevice?: (id: string) => Promise<void> }) | null)?.setRingDevice;
     if (ring) void ring.call(engine, p.ringDeviceId ?? '');
@@ -206,7 +231,11 @@ export const useCallsStore = defineStore('calls', () => {
     const bridge = useBridge();
     engine = engineFactory((r) => bridge.request('mediaReport', r).catch(() => undefined));
     // This computer's call preferences: TURN servers for new calls, and where the ringtone plays.
-    const loadPreferences = () => void bridge.request('getCallPreferences', {}).then((p) => applyPreferences(p), () => undefined);
+    const loadPreferences = () =>
+      void bridge.request('getCallPreferences', {}).then(
+        (p) => applyPreferences(p),
+        () => undefined,
+      );
     stops.push(
       engine.onChange((s) => {
         media.value = s;
@@ -215,7 +244,8 @@ export const useCallsStore = defineStore('calls', () => {
       bridge.on('mediaCommand', (cmd) => void engine?.handle(cmd)),
       bridge.on('threadsChanged', (e) => {
         // A call's thread may be created just after the call event: fill in the caller then.
-        if (live.value.some((c) => c.threadId !== null && e.threadIds.includes(c.threadId) && !callers.value[c.threadId])) void loadCallers();
+        if (live.value.some((c) => c.threadId !== null && e.threadIds.includes(c.threadId) && !callers.value[c.threadId]))
+          void loadCallers();
       }),
       bridge.onConnectionChange((c) => {
         if (c.state !== 'open') return;
@@ -345,5 +375,11 @@ export const useCallsStore = defineStore('calls', () => {
 
 function callerFromThread(t: ThreadSummary): CallerInfo {
   const c = t.contact;
-  return { name: customerName(c), title: customerDisplayName(c, formatPhone), initials: customerInitials(c), number: c.waId, country: c.country ?? (c.waId ? phoneCountry(c.waId) : null) };
+  return {
+    name: customerName(c),
+    title: customerDisplayName(c, formatPhone),
+    initials: customerInitials(c),
+    number: c.waId,
+    country: c.country ?? (c.waId ? phoneCountry(c.waId) : null),
+  };
 }

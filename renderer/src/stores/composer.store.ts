@@ -53,7 +53,11 @@ export const useComposerStore = defineStore('threads-composer', () => {
         return false;
       }
       // Never reached main (or main refused): keep the text as a failed bubble that can be retried.
-      const failed: TimelineItem = { ...pending, status: 'failed', data: { error: { code: err instanceof BridgeCallError ? err.code : 'unavailable', message: errorText(err) } } };
+      const failed: TimelineItem = {
+        ...pending,
+        status: 'failed',
+        data: { error: { code: err instanceof BridgeCallError ? err.code : 'unavailable', message: errorText(err) } },
+      };
       timeline.replaceItem(pending.id, failed);
       return false;
     } finally {
@@ -76,7 +80,10 @@ export const useComposerStore = defineStore('threads-composer', () => {
       list.patchSummary(next.threadId, next);
     } catch (err) {
       if (err instanceof BridgeCallError && err.code === 'window_closed') timeline.windowState = { ...timeline.windowState, open: false };
-      timeline.replaceItem(itemId, { ...item, data: { ...item.data, error: { code: err instanceof BridgeCallError ? err.code : 'unavailable', message: errorText(err) } } });
+      timeline.replaceItem(itemId, {
+        ...item,
+        data: { ...item.data, error: { code: err instanceof BridgeCallError ? err.code : 'unavailable', message: errorText(err) } },
+      });
     }
   }
 
@@ -120,7 +127,13 @@ export const useComposerStore = defineStore('threads-composer', () => {
 
   /** Sends a "call us" button (a WhatsApp voice-call button message) to a thread. */
   async function sendCallButton(threadId: number, f: { body: string; label: string; payload: string }): Promise<void> {
-    await useBridge().request('sendCallButton', { threadId, body: f.body.trim(), displayText: f.label.trim(), ttlMinutes: 10_080, payload: f.payload.trim() || null });
+    await useBridge().request('sendCallButton', {
+      threadId,
+      body: f.body.trim(),
+      displayText: f.label.trim(),
+      ttlMinutes: 10_080,
+      payload: f.payload.trim() || null,
+    });
   }
 
   /** The business's call link; `copied` says main has put it on the clipboard already. */

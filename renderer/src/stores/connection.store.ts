@@ -40,7 +40,9 @@ function parseUrl(value: string): URL | null {
 }
 
 /** Normalises the form and returns either the `setTunnel` params or the problems by field. */
-export function validateTunnelForm(form: TunnelForm): { params: ParamsOf<'setTunnel'>; errors: null } | { params: null; errors: TunnelFieldErrors } {
+export function validateTunnelForm(
+  form: TunnelForm,
+): { params: ParamsOf<'setTunnel'>; errors: null } | { params: null; errors: TunnelFieldErrors } {
   const errors: TunnelFieldErrors = {};
   if (form.provider === 'public-url') {
     const publicUrl = form.publicUrl.trim();
@@ -54,7 +56,8 @@ export function validateTunnelForm(form: TunnelForm): { params: ParamsOf<'setTun
   if (subdomain && !SUBDOMAIN.test(subdomain)) errors.subdomain = { kind: 'invalid' };
   if (host) {
     const url = parseUrl(host);
-    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || !url.hostname || host.length > 300) errors.host = { kind: 'invalid' };
+    if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || !url.hostname || host.length > 300)
+      errors.host = { kind: 'invalid' };
   }
   if (Object.keys(errors).length) return { params: null, errors };
   return { params: { provider: 'localtunnel', subdomain: subdomain || null, host: host || null }, errors: null };

@@ -14,7 +14,13 @@ import { changedLast, checkShortcuts, SHORTCUT_ACTIONS, type ShortcutAction } fr
 import { BridgeCallError, useBridge } from '../bridge/bridge.ts';
 import { errorText } from '../format/error-text.ts';
 
-export type DesktopPatch = { openAtLogin?: boolean; openAtLoginHidden?: boolean; dnd?: 'hour' | 'tomorrow' | 'off'; dndDeclineAtOnce?: boolean; shortcuts?: Partial<Record<ShortcutAction, string | null>> };
+export type DesktopPatch = {
+  openAtLogin?: boolean;
+  openAtLoginHidden?: boolean;
+  dnd?: 'hour' | 'tomorrow' | 'off';
+  dndDeclineAtOnce?: boolean;
+  shortcuts?: Partial<Record<ShortcutAction, string | null>>;
+};
 
 export const useDesktopStore = defineStore('desktop', () => {
   const prefs = shallowRef<DesktopPreferences | null>(null);
@@ -87,7 +93,8 @@ export const useDesktopStore = defineStore('desktop', () => {
     const merged = { ...prefs.value.shortcuts, ...changes };
     const changed = SHORTCUT_ACTIONS.filter((a) => a in changes);
     const out: Partial<Record<ShortcutAction, string>> = {};
-    for (const p of checkShortcuts(merged, prefs.value.platform, changedLast(changed))) if (changed.includes(p.action)) out[p.action] ??= p.message;
+    for (const p of checkShortcuts(merged, prefs.value.platform, changedLast(changed)))
+      if (changed.includes(p.action)) out[p.action] ??= p.message;
     return out;
   }
 
@@ -107,7 +114,10 @@ export const useDesktopStore = defineStore('desktop', () => {
       adopt(await useBridge().request('setDesktopPreferences', patch));
       return true;
     } catch (err) {
-      const fe = err instanceof BridgeCallError ? (err.details as { fieldErrors?: Partial<Record<ShortcutAction, string>> } | undefined)?.fieldErrors : undefined;
+      const fe =
+        err instanceof BridgeCallError
+          ? (err.details as { fieldErrors?: Partial<Record<ShortcutAction, string>> } | undefined)?.fieldErrors
+          : undefined;
       if (fe && patch.shortcuts) {
         fieldErrors.value = { ...fieldErrors.value, ...fe };
         attempted.value = { ...attempted.value, ...patch.shortcuts };
@@ -129,5 +139,22 @@ export const useDesktopStore = defineStore('desktop', () => {
     return save({ shortcuts: { ...prefs.value.defaultShortcuts } });
   }
 
-  return { prefs, loadError, saving, saveError, fieldErrors, attempted, now, dndActive, dndUntil, start, stop, load, save, setShortcut, resetShortcuts, clearRowError };
+  return {
+    prefs,
+    loadError,
+    saving,
+    saveError,
+    fieldErrors,
+    attempted,
+    now,
+    dndActive,
+    dndUntil,
+    start,
+    stop,
+    load,
+    save,
+    setShortcut,
+    resetShortcuts,
+    clearRowError,
+  };
 });

@@ -20,10 +20,10 @@ export const useSearchStore = defineStore('threads-search', () => {
   let searchSeq = 0;
 
   const searchActive = computed(() => query.value.trim().length > 0);
-  const contactResults = computed(() => contactThreadIds.value.map((id) => list.known.get(id)).filter((t): t is ThreadSummary => t !== undefined));
-  const messageResults = computed(() =>
-    hits.value.map((hit) => ({ hit, thread: list.known.get(hit.threadId) ?? null })),
+  const contactResults = computed(() =>
+    contactThreadIds.value.map((id) => list.known.get(id)).filter((t): t is ThreadSummary => t !== undefined),
   );
+  const messageResults = computed(() => hits.value.map((hit) => ({ hit, thread: list.known.get(hit.threadId) ?? null })));
 
   function setQuery(next: string): void {
     query.value = next;

@@ -38,7 +38,11 @@ export function defaultCallHours(timeZone = localTimeZone()): CallHours {
   return {
     status: 'ENABLED',
     timezone_id: timeZone,
-    weekly_operating_hours: (['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY'] as const).map((d) => ({ day_of_week: d, open_time: '0900', close_time: '1700' })),
+    weekly_operating_hours: (['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY'] as const).map((d) => ({
+      day_of_week: d,
+      open_time: '0900',
+      close_time: '1700',
+    })),
     holiday_schedule: [],
   };
 }
@@ -194,11 +198,17 @@ export const useSettingsStore = defineStore('settings', () => {
     if (idx.length >= MAX_PERIODS_PER_DAY) return;
     const last = idx.length ? h.weekly_operating_hours[idx[idx.length - 1]!]! : null;
     const period = last
-      ? { day_of_week: day, open_time: last.close_time < '2200' ? String(Number(last.close_time.slice(0, 2)) + 1).padStart(2, '0') + '00' : '2200', close_time: '2300' }
+      ? {
+          day_of_week: day,
+          open_time: last.close_time < '2200' ? String(Number(last.close_time.slice(0, 2)) + 1).padStart(2, '0') + '00' : '2200',
+          close_time: '2300',
+        }
       : { day_of_week: day, open_time: '0900', close_time: '1700' };
     if (last && period.open_time >= period.close_time) period.close_time = '2359';
     // Keep the list in week order: insert after the day's last period (or before the next day's).
-    const at = idx.length ? idx[idx.length - 1]! + 1 : h.weekly_operating_hours.findIndex((w) => DAYS.indexOf(w.day_of_week) > DAYS.indexOf(day));
+    const at = idx.length
+      ? idx[idx.length - 1]! + 1
+      : h.weekly_operating_hours.findIndex((w) => DAYS.indexOf(w.day_of_week) > DAYS.indexOf(day));
     h.weekly_operating_hours.splice(at < 0 ? h.weekly_operating_hours.length : at, 0, period);
     touched();
   }
@@ -215,7 +225,9 @@ export const useSettingsStore = defineStore('settings', () => {
     const monday = h.weekly_operating_hours.filter((w) => w.day_of_week === 'MONDAY');
     const rest = h.weekly_operating_hours.filter((w) => !['TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY'].includes(w.day_of_week));
     const copies = (['TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY'] as const).flatMap((d) => monday.map((m) => ({ ...m, day_of_week: d })));
-    h.weekly_operating_hours = [...rest, ...copies].sort((a, b) => DAYS.indexOf(a.day_of_week) - DAYS.indexOf(b.day_of_week) || a.open_time.localeCompare(b.open_time));
+    h.weekly_operating_hours = [...rest, ...copies].sort(
+      (a, b) => DAYS.indexOf(a.day_of_week) - DAYS.indexOf(b.day_of_week) || a.open_time.localeCompare(b.open_time),
+    );
     touched();
   }
 

@@ -87,7 +87,12 @@ export const useThreadsListStore = defineStore('threads-list', () => {
       const last = res.threads.at(-1);
       const tail =
         res.next && last
-          ? threads.value.filter((t) => !fresh.has(t.id) && t.lastItemAt !== null && (t.lastItemAt < last.lastItemAt! || (t.lastItemAt === last.lastItemAt && t.id < last.id)))
+          ? threads.value.filter(
+              (t) =>
+                !fresh.has(t.id) &&
+                t.lastItemAt !== null &&
+                (t.lastItemAt < last.lastItemAt! || (t.lastItemAt === last.lastItemAt && t.id < last.id)),
+            )
           : [];
       threads.value = [...res.threads, ...tail];
       if (!res.next) listNext.value = null;
@@ -114,7 +119,11 @@ export const useThreadsListStore = defineStore('threads-list', () => {
   function patchSummary(threadId: number, item: TimelineItem): void {
     const t = known.value.get(threadId);
     if (!t) return;
-    const next: ThreadSummary = { ...t, lastItemAt: item.at, lastItem: { kind: item.kind, type: item.type, direction: item.direction, body: item.body, status: item.status } };
+    const next: ThreadSummary = {
+      ...t,
+      lastItemAt: item.at,
+      lastItem: { kind: item.kind, type: item.type, direction: item.direction, body: item.body, status: item.status },
+    };
     remember([next]);
     threads.value = [next, ...threads.value.filter((x) => x.id !== threadId)];
   }

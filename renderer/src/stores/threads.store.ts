@@ -27,8 +27,19 @@ export const useThreadsStore = defineStore('threads', () => {
 
   const { filter, threads, listNext, listLoading, listLoaded, listError, known } = storeToRefs(list);
   const { query, searching, searchError, searchActive, hits, contactResults, messageResults } = storeToRefs(search);
-  const { selectedId, selected, items, hasOlder, hasNewer, timelineLoading, olderLoading, newerLoading, timelineError, windowState, focusItemId } =
-    storeToRefs(timeline);
+  const {
+    selectedId,
+    selected,
+    items,
+    hasOlder,
+    hasNewer,
+    timelineLoading,
+    olderLoading,
+    newerLoading,
+    timelineError,
+    windowState,
+    focusItemId,
+  } = storeToRefs(timeline);
   const { sending, templates, templatesLoaded, templatesLoading, templatesError } = storeToRefs(composer);
   const { permission: callPermission, permissionLoading, permissionError, askState, askError } = storeToRefs(permission);
 

@@ -49,10 +49,13 @@ export async function startSimHarness(): Promise<SimHarness> {
         body = raw.toString('utf8');
       }
       requests.push({ method: req.method ?? 'GET', path: new URL(req.url ?? '/', 'http://x').pathname, body });
-      const up = http.request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (upRes) => {
-        res.writeHead(upRes.statusCode ?? 502, upRes.headers);
-        upRes.pipe(res);
-      });
+      const up = http.request(
+        { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+        (upRes) => {
+          res.writeHead(upRes.statusCode ?? 502, upRes.headers);
+          upRes.pipe(res);
+        },
+      );
       up.on('error', () => res.writeHead(502).end());
       up.end(raw);
     });
@@ -66,7 +69,9 @@ export async function startSimHarness(): Promise<SimHarness> {
     requests,
     settingsPosts: () => requests.filter((r) => r.method === 'POST' && r.path.endsWith(`/${creds.phoneNumberId}/settings`)),
     serverCalling: async () => {
-      const res = await fetch(`${creds.graphBaseUrl}/${creds.apiVersion}/${creds.phoneNumberId}/settings`, { headers: { Authorization: `Bearer ${creds.accessToken}` } });
+      const res = await fetch(`${creds.graphBaseUrl}/${creds.apiVersion}/${creds.phoneNumberId}/settings`, {
+        headers: { Authorization: `Bearer ${creds.accessToken}` },
+      });
       return ((await res.json()) as { calling: Record<string, unknown> }).calling;
     },
     close: async () => {
@@ -77,11 +82,22 @@ export async function startSimHarness(): Promise<SimHarness> {
   };
 }
 
-export type ConnectFields = Record<'graphBaseUrl' | 'apiVersion' | 'accessToken' | 'appSecret' | 'appId' | 'wabaId' | 'phoneNumberId', string>;
+export type ConnectFields = Record<
+  'graphBaseUrl' | 'apiVersion' | 'accessToken' | 'appSecret' | 'appId' | 'wabaId' | 'phoneNumberId',
+  string
+>;
 
 export function goodFields(h: SimHarness): ConnectFields {
   const c = h.creds;
-  return { graphBaseUrl: h.graphBaseUrl, apiVersion: c.apiVersion, accessToken: c.accessToken, appSecret: c.appSecret, appId: c.appId, wabaId: c.wabaId, phoneNumberId: c.phoneNumberId };
+  return {
+    graphBaseUrl: h.graphBaseUrl,
+    apiVersion: c.apiVersion,
+    accessToken: c.accessToken,
+    appSecret: c.appSecret,
+    appId: c.appId,
+    wabaId: c.wabaId,
+    phoneNumberId: c.phoneNumberId,
+  };
 }
 
 export async function fillConnectForm(page: Page, fields: ConnectFields): Promise<void> {

@@ -60,7 +60,9 @@ describe('createBridge', () => {
   });
 
   it('throws BridgeCallError with the code and the plain message of an error envelope', async () => {
-    const b = createBridge(createFakeTransport({ getStatus: () => ({ error: { code: 'invalid_params', message: 'params: unexpected key "x"' } }) }));
+    const b = createBridge(
+      createFakeTransport({ getStatus: () => ({ error: { code: 'invalid_params', message: 'params: unexpected key "x"' } }) }),
+    );
     const err = await b.request('getStatus', {}).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BridgeCallError);
     expect(err).toMatchObject({ code: 'invalid_params', message: 'params: unexpected key "x"' });
@@ -69,7 +71,9 @@ describe('createBridge', () => {
   it('turns a transport that throws into code "unavailable"', async () => {
     const t = createFakeTransport();
     t.call = () => Promise.reject(new Error("Error invoking remote method 'sb:req:getStatus'"));
-    const err = await createBridge(t).request('getStatus', {}).catch((e: unknown) => e);
+    const err = await createBridge(t)
+      .request('getStatus', {})
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'BridgeCallError', code: 'unavailable' });
     expect((err as Error).message).not.toContain('sb:req');
   });

@@ -5,7 +5,13 @@ import { createPinia, setActivePinia, type Pinia } from 'pinia';
 import CallArea from '../../../renderer/src/components/calls/CallArea.vue';
 import { createBridge, setBridge } from '../../../renderer/src/bridge/bridge.ts';
 import { createAppI18n } from '../../../renderer/src/i18n/index.ts';
-import { ENDED_LINGER_MS, PRUNE_MS, setMediaEngineFactory, useCallsStore, type CallMediaEngine } from '../../../renderer/src/stores/calls.store.ts';
+import {
+  ENDED_LINGER_MS,
+  PRUNE_MS,
+  setMediaEngineFactory,
+  useCallsStore,
+  type CallMediaEngine,
+} from '../../../renderer/src/stores/calls.store.ts';
 import type { CallMediaState, MediaEngineState, MediaReportParams } from '../../../renderer/src/media/media-engine.ts';
 import type { CallView, MediaCommand, ThreadSummary } from '../../../common/bridge-contract.ts';
 import { createFakeTransport, type FakeHandlers, type FakeTransport } from '../support/fake-bridge.ts';
@@ -41,9 +47,30 @@ const thread = (id: number, name: string, waId: string, country: string): Thread
 function fakeEngine() {
   const handled: MediaCommand[] = [];
   const listeners = new Set<(s: MediaEngineState) => void>();
-  let state: MediaEngineState = { calls: {}, ringing: false, inputs: [{ deviceId: 'usb', label: 'USB headset' }], outputs: [], inputDeviceId: '', outputDeviceId: '', ringDeviceId: '' };
+  let state: MediaEngineState = {
+    calls: {},
+    ringing: false,
+    inputs: [{ deviceId: 'usb', label: 'USB headset' }],
+    outputs: [],
+    inputDeviceId: '',
+    outputDeviceId: '',
+    ringDeviceId: '',
+  };
   let report: ((r: MediaReportParams) => unknown) | null = null;
-  const media = (id: string): CallMediaState => state.calls[id] ?? { localId: id, ice: 'connected', connection: 'connected', micAttached: true, muted: false, firstAudioAt: 1, stats: null, quality: null, qualityWarning: false, lost: null, silentForMs: null };
+  const media = (id: string): CallMediaState =>
+    state.calls[id] ?? {
+      localId: id,
+      ice: 'connected',
+      connection: 'connected',
+      micAttached: true,
+      muted: false,
+      firstAudioAt: 1,
+      stats: null,
+      quality: null,
+      qualityWarning: false,
+      lost: null,
+      silentForMs: null,
+    };
   const set = (id: string, patch: Partial<CallMediaState>) => {
     state = { ...state, calls: { ...state.calls, [id]: { ...media(id), ...patch } } };
     for (const l of listeners) l(state);
@@ -80,7 +107,10 @@ let engine: ReturnType<typeof fakeEngine>;
 async function start(handlers: FakeHandlers = {}) {
   fake = createFakeTransport({
     listCalls: () => ({ calls: [] }),
-    listThreads: () => ({ threads: [thread(7, 'Ana Souza', '5511987650001', 'BR'), thread(8, 'Jonas Weber', '4915112340002', 'DE')], next: null }),
+    listThreads: () => ({
+      threads: [thread(7, 'Ana Souza', '5511987650001', 'BR'), thread(8, 'Jonas Weber', '4915112340002', 'DE')],
+      next: null,
+    }),
     answerCall: (p) => call({ localId: p.localId, state: 'answering' }),
     declineCall: (p) => call({ localId: p.localId, state: 'ending' }),
     hangUpCall: (p) => call({ localId: p.localId, state: 'ending' }),
@@ -132,7 +162,10 @@ describe('calls store', () => {
 
   it('places a call for a thread, and keeps main’s refusal in plain words', async () => {
     const store = await start({
-      placeCall: (p) => (p.threadId === 7 ? call({ direction: 'outgoing', state: 'preparing', answerDeadline: null }) : { error: { code: 'no_permission', message: 'Jonas Weber has not given permission to be called.' } }),
+      placeCall: (p) =>
+        p.threadId === 7
+          ? call({ direction: 'outgoing', state: 'preparing', answerDeadline: null })
+          : { error: { code: 'no_permission', message: 'Jonas Weber has not given permission to be called.' } },
     });
     expect(await store.placeCall(8)).toBeNull();
     expect(store.dialError).toBe('Jonas Weber has not given permission to be called.');
@@ -165,7 +198,7 @@ describe('incoming call card', () => {
     expect(byTestId('incoming-countdown').text()).toBe('25s left to answer');
   });
 
-  it('says where the customer called from (a call button\'s payload)', async () => {
+  it("says where the customer called from (a call button's payload)", async () => {
     await start();
     await push(call({ origin: { ctaPayload: 'spring-promo', deeplinkPayload: null } }));
     expect(byTestId('incoming-origin').text()).toBe('Called from: spring-promo');
@@ -241,7 +274,11 @@ describe('call panel', () => {
 
     await byTestId('call-keypad-toggle').trigger('click');
     for (const k of ['1', '2', '#']) await byTestId(`call-key-${k}`).trigger('click');
-    expect(vi.mocked(engine.engine.sendDtmf).mock.calls).toEqual([['call-1', '1'], ['call-1', '2'], ['call-1', '#']]);
+    expect(vi.mocked(engine.engine.sendDtmf).mock.calls).toEqual([
+      ['call-1', '1'],
+      ['call-1', '2'],
+      ['call-1', '#'],
+    ]);
     expect(byTestId('call-dtmf-sent').text()).toBe('12#');
 
     await byTestId('call-devices-toggle').trigger('click');
@@ -256,7 +293,11 @@ describe('call panel', () => {
   it('shows the quality from the engine and the poor-connection warning', async () => {
     await start();
     await push(call({ state: 'active' }));
-    engine.set('call-1', { quality: 'poor', qualityWarning: true, stats: { rttMs: 420, jitterMs: 40, lossPct: 9, mos: 2.4, packetsReceived: 500, packetsSent: 500 } });
+    engine.set('call-1', {
+      quality: 'poor',
+      qualityWarning: true,
+      stats: { rttMs: 420, jitterMs: 40, lossPct: 9, mos: 2.4, packetsReceived: 500, packetsSent: 500 },
+    });
     await flushPromises();
     expect(byTestId('call-quality').attributes('data-level')).toBe('poor');
     expect(byTestId('call-quality').attributes('title')).toContain('MOS 2.4');
@@ -309,7 +350,9 @@ describe('call panel', () => {
     await push(call({ state: 'ending' }));
     await store.endAndAnswer('call-2');
     await flushPromises();
-    expect(fake.calls.filter((c) => c.name === 'hangUpCall' || c.name === 'answerCall')).toEqual([{ name: 'answerCall', params: { localId: 'call-2' } }]);
+    expect(fake.calls.filter((c) => c.name === 'hangUpCall' || c.name === 'answerCall')).toEqual([
+      { name: 'answerCall', params: { localId: 'call-2' } },
+    ]);
   });
 
   it('forgets calls ten minutes after they ended, as main does (a softphone open for weeks stays bounded)', async () => {
@@ -327,7 +370,13 @@ describe('call panel', () => {
   it('shows the outcome and reason briefly after the call ends', async () => {
     const store = await start();
     await push(call({ state: 'active' }));
-    await push(call({ state: 'ended', outcome: 'failed', reason: 'No audio has arrived from the customer for 32 seconds — the connection was lost.' }));
+    await push(
+      call({
+        state: 'ended',
+        outcome: 'failed',
+        reason: 'No audio has arrived from the customer for 32 seconds — the connection was lost.',
+      }),
+    );
     expect(byTestId('call-ended').attributes('data-outcome')).toBe('failed');
     expect(byTestId('call-outcome').text()).toContain('Call failed');
     expect(byTestId('call-reason').text()).toContain('No audio has arrived');
@@ -339,8 +388,12 @@ describe('call panel', () => {
 });
 
 describe('after a call ends', () => {
-  it('offers to call back a missed call, and shows main\'s refusal in plain words', async () => {
-    await start({ placeCall: () => ({ error: { code: 'no_permission', message: 'This customer has not given permission to be called. Ask them first.' } }) });
+  it("offers to call back a missed call, and shows main's refusal in plain words", async () => {
+    await start({
+      placeCall: () => ({
+        error: { code: 'no_permission', message: 'This customer has not given permission to be called. Ask them first.' },
+      }),
+    });
     await push(call({ state: 'ringing' }));
     await push(call({ state: 'ended', outcome: 'missed' }));
     await byTestId('call-back').trigger('click');

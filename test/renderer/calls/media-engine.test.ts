@@ -12,7 +12,15 @@ import { renderRingCycle } from '../../../renderer/src/media/ringtone.ts';
 const log: string[] = [];
 
 function fakeTrack() {
-  return { kind: 'audio', enabled: true, readyState: 'live', stop: vi.fn(function (this: { readyState: string }) { this.readyState = 'ended'; }), addEventListener: vi.fn() };
+  return {
+    kind: 'audio',
+    enabled: true,
+    readyState: 'live',
+    stop: vi.fn(function (this: { readyState: string }) {
+      this.readyState = 'ended';
+    }),
+    addEventListener: vi.fn(),
+  };
 }
 type FakeTrack = ReturnType<typeof fakeTrack>;
 
@@ -216,7 +224,9 @@ describe('media engine', () => {
     await t.engine.handle({ requestId: 'r2', localId: 'c', command: 'attachMicrophone' });
     t.engine.setMuted('c', true);
     await t.engine.setInputDevice('usb-headset');
-    expect(t.mediaDevices.getUserMedia).toHaveBeenLastCalledWith({ audio: expect.objectContaining({ deviceId: { exact: 'usb-headset' } }) });
+    expect(t.mediaDevices.getUserMedia).toHaveBeenLastCalledWith({
+      audio: expect.objectContaining({ deviceId: { exact: 'usb-headset' } }),
+    });
     const next = t.streams[1]!.track;
     expect(t.pcs[0]!.transceivers[0]!.sender.track).toBe(next);
     expect(next.enabled).toBe(false); // still muted
@@ -244,7 +254,9 @@ describe('media engine', () => {
     t.pcs[0]!.iceConnectionState = 'failed';
     t.pcs[0]!.dispatchEvent(new Event('iceconnectionstatechange'));
     t.pcs[0]!.dispatchEvent(new Event('iceconnectionstatechange'));
-    expect(t.reports.filter((r) => r.type === 'lost')).toEqual([{ type: 'lost', localId: 'c', reason: expect.stringContaining('network connection to WhatsApp failed') }]);
+    expect(t.reports.filter((r) => r.type === 'lost')).toEqual([
+      { type: 'lost', localId: 'c', reason: expect.stringContaining('network connection to WhatsApp failed') },
+    ]);
   });
 });
 
@@ -278,7 +290,9 @@ describe('sdp and ringtone', () => {
   it('reads a=setup:actpass in an answer as active and leaves others alone', () => {
     expect(fixAnswerSetup('v=0\r\na=setup:actpass\r\na=mid:0\r\n')).toBe('v=0\r\na=setup:active\r\na=mid:0\r\n');
     expect(fixAnswerSetup('a=setup:passive\n')).toBe('a=setup:passive\n');
-    const s = summarizeSdp('m=audio 9 UDP/TLS/RTP/SAVPF 111 126\r\na=rtpmap:111 opus/48000/2\r\na=rtpmap:126 telephone-event/8000\r\na=setup:active\r\n');
+    const s = summarizeSdp(
+      'm=audio 9 UDP/TLS/RTP/SAVPF 111 126\r\na=rtpmap:111 opus/48000/2\r\na=rtpmap:126 telephone-event/8000\r\na=setup:active\r\n',
+    );
     expect([...s.codecs.values()]).toEqual(['opus/48000/2', 'telephone-event/8000']);
     expect(s.setup).toBe('active');
   });

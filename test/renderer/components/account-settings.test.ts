@@ -46,7 +46,12 @@ describe('Settings → Account', () => {
 
   it('shows field errors next to their fields', async () => {
     const w = await mountAccount(sampleAccount(), {
-      connectAccount: (): ConnectAccountResult => ({ saved: false, fieldErrors: { phoneNumberId: 'The phone number id is a number' }, steps: [], phone: null }),
+      connectAccount: (): ConnectAccountResult => ({
+        saved: false,
+        fieldErrors: { phoneNumberId: 'The phone number id is a number' },
+        steps: [],
+        phone: null,
+      }),
     });
     await byTestId(w, 'connect-form').trigger('submit');
     await flushPromises();
@@ -67,7 +72,12 @@ describe('Settings → Account', () => {
           fieldErrors: {},
           steps: [
             { id: 'token', state: 'ok', message: 'The access token works.', fix: null },
-            { id: 'phone', state: 'failed', message: 'No phone number with id 1 is visible to this token.', fix: 'Copy the Phone number ID.' },
+            {
+              id: 'phone',
+              state: 'failed',
+              message: 'No phone number with id 1 is visible to this token.',
+              fix: 'Copy the Phone number ID.',
+            },
           ],
           phone: null,
         };
@@ -83,13 +93,19 @@ describe('Settings → Account', () => {
     expect(byTestId(w, 'connect-failed').text()).toContain('nothing was saved');
     await byTestId(w, 'connect-save-anyway').trigger('click');
     await flushPromises();
-    expect(fake.calls.filter((c) => c.name === 'connectAccount').map((c) => (c.params as { saveAnyway: boolean }).saveAnyway)).toEqual([false, true]);
+    expect(fake.calls.filter((c) => c.name === 'connectAccount').map((c) => (c.params as { saveAnyway: boolean }).saveAnyway)).toEqual([
+      false,
+      true,
+    ]);
   });
 
   it('shows the connected number, masked verify token and keychain problems', async () => {
-    const w = await mountAccount(connectedAccount({ canCopyVerifyToken: true, keychainProblem: 'No Secret Service is running. Install gnome-keyring.' }), {
-      copyVerifyToken: () => ({ copied: true, reason: null }),
-    });
+    const w = await mountAccount(
+      connectedAccount({ canCopyVerifyToken: true, keychainProblem: 'No Secret Service is running. Install gnome-keyring.' }),
+      {
+        copyVerifyToken: () => ({ copied: true, reason: null }),
+      },
+    );
     expect(byTestId(w, 'account-number').text()).toBe('+55 11 95555 0100');
     expect(byTestId(w, 'account-verified-name').text()).toBe('Padaria Aurora');
     expect(byTestId(w, 'account-verify-token').text()).toContain('••••••••x9Qa');
@@ -105,7 +121,10 @@ describe('Settings → Account', () => {
       getAccount: () => (connected ? connectedAccount() : sampleAccount()),
       disconnectAccount: () => {
         connected = false;
-        return { disconnected: true as const, callback: { state: 'cleared' as const, message: 'WhatsApp no longer sends this number’s events to this computer.' } };
+        return {
+          disconnected: true as const,
+          callback: { state: 'cleared' as const, message: 'WhatsApp no longer sends this number’s events to this computer.' },
+        };
       },
     });
     await byTestId(w, 'account-disconnect').trigger('click');

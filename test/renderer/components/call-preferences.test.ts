@@ -20,7 +20,8 @@ async function mountCard(): Promise<VueWrapper> {
   fake = createFakeTransport({
     getCallPreferences: () => prefs,
     setCallPreferences: (p: Partial<CallPreferences>) => {
-      if (p.turnServers?.some((t) => !t.urls.startsWith('turn'))) return { error: { code: 'invalid_params', message: 'A TURN address starts with turn: or turns:' } };
+      if (p.turnServers?.some((t) => !t.urls.startsWith('turn')))
+        return { error: { code: 'invalid_params', message: 'A TURN address starts with turn: or turns:' } };
       prefs = { ...prefs, ...p };
       return prefs;
     },
@@ -55,11 +56,14 @@ describe('call preferences of this computer', () => {
     await turnForm(w).trigger('submit');
     await flushPromises();
     const sets = fake.calls.filter((c) => c.name === 'setCallPreferences').map((c) => c.params);
-    expect(sets).toEqual([{ preAccept: false }, { turnServers: [{ urls: 'turns:turn.example.com:443', username: null, credential: null }] }]);
+    expect(sets).toEqual([
+      { preAccept: false },
+      { turnServers: [{ urls: 'turns:turn.example.com:443', username: null, credential: null }] },
+    ]);
     expect(w.get('[data-testid="call-prefs-note"]').text()).toBe('Saved.');
   });
 
-  it('shows main\'s reason when a TURN address is refused', async () => {
+  it("shows main's reason when a TURN address is refused", async () => {
     const w = await mountCard();
     await w.get('[data-testid="turn-url"]').setValue('http://nope');
     await turnForm(w).trigger('submit');

@@ -99,7 +99,9 @@ describe('Settings → Calling', () => {
 
   it('shows Graph’s refusal in plain words', async () => {
     const w = await mountCalling(sampleCalling({ status: 'DISABLED' }), {
-      updateCallingSettings: () => ({ error: { code: 'graph_138018', message: 'Calling can’t be turned on: no app receives the calls webhook.' } }),
+      updateCallingSettings: () => ({
+        error: { code: 'graph_138018', message: 'Calling can’t be turned on: no app receives the calls webhook.' },
+      }),
     });
     await byTestId(w, 'calling-status').trigger('click');
     await byTestId(w, 'calling-form').trigger('submit');

@@ -35,7 +35,12 @@ function basePrefs(over: Partial<DesktopPreferences> = {}): DesktopPreferences {
   };
 }
 
-type SetParams = { openAtLogin?: boolean; openAtLoginHidden?: boolean; dnd?: 'hour' | 'tomorrow' | 'off'; shortcuts?: Record<string, string | null> };
+type SetParams = {
+  openAtLogin?: boolean;
+  openAtLoginHidden?: boolean;
+  dnd?: 'hour' | 'tomorrow' | 'off';
+  shortcuts?: Record<string, string | null>;
+};
 
 async function mountSettings(start: DesktopPreferences = basePrefs(), refuse?: (p: SetParams) => Record<string, string> | null) {
   let prefs = start;
@@ -52,7 +57,8 @@ async function mountSettings(start: DesktopPreferences = basePrefs(), refuse?: (
         ...(p.shortcuts ? { shortcuts: { ...prefs.shortcuts, ...p.shortcuts } as DesktopPreferences['shortcuts'] } : {}),
       };
       // As main does: a shortcut turned off is reported "off", a new one registered.
-      for (const [a, v] of Object.entries(p.shortcuts ?? {})) prefs.shortcutStatus = { ...prefs.shortcutStatus, [a]: v === null ? 'off' : 'active' };
+      for (const [a, v] of Object.entries(p.shortcuts ?? {}))
+        prefs.shortcutStatus = { ...prefs.shortcutStatus, [a]: v === null ? 'off' : 'active' };
       return prefs;
     },
   });
@@ -67,7 +73,16 @@ async function mountSettings(start: DesktopPreferences = basePrefs(), refuse?: (
 }
 
 const key = (code: string, mods: { ctrl?: boolean; shift?: boolean; alt?: boolean; meta?: boolean } = {}, k?: string) =>
-  new KeyboardEvent('keydown', { code, key: k ?? (code.startsWith('Key') ? code.slice(3).toLowerCase() : code), ctrlKey: !!mods.ctrl, shiftKey: !!mods.shift, altKey: !!mods.alt, metaKey: !!mods.meta, bubbles: true, cancelable: true });
+  new KeyboardEvent('keydown', {
+    code,
+    key: k ?? (code.startsWith('Key') ? code.slice(3).toLowerCase() : code),
+    ctrlKey: !!mods.ctrl,
+    shiftKey: !!mods.shift,
+    altKey: !!mods.alt,
+    metaKey: !!mods.meta,
+    bubbles: true,
+    cancelable: true,
+  });
 
 async function press(w: VueWrapper, testid: string, ev: KeyboardEvent): Promise<void> {
   const el = w.get(`[data-testid="${testid}"]`).element as HTMLInputElement;
@@ -91,7 +106,12 @@ describe('This computer: start at login', () => {
   });
 
   it('says in the browser host that these take effect in the desktop app', async () => {
-    const { w } = await mountSettings(basePrefs({ desktop: false, shortcutStatus: { answer: 'desktop-only', declineOrHangUp: 'desktop-only', toggleMute: 'desktop-only', showWindow: 'desktop-only' } }));
+    const { w } = await mountSettings(
+      basePrefs({
+        desktop: false,
+        shortcutStatus: { answer: 'desktop-only', declineOrHangUp: 'desktop-only', toggleMute: 'desktop-only', showWindow: 'desktop-only' },
+      }),
+    );
     expect(w.get('[data-testid="desktop-browser-note"]').text()).toContain('take effect in the desktop app');
     expect(w.get('[data-testid="shortcut-answer-status"]').text()).toBe('Only in the desktop app');
   });
@@ -119,7 +139,7 @@ describe('This computer: shortcut recorder', () => {
     expect((w.get('[data-testid="shortcut-answer"]').element as HTMLInputElement).value).toBe('Ctrl+Shift+A');
   });
 
-  it('refuses a combination without a modifier with main\'s wording', async () => {
+  it("refuses a combination without a modifier with main's wording", async () => {
     const { w, sets } = await mountSettings();
     await press(w, 'shortcut-showWindow', key('KeyQ', { ctrl: true }));
     expect(w.get('[data-testid="shortcut-showWindow-error"]').text()).toBe('Ctrl+Q is used by the system or every app; choose another.');
@@ -143,14 +163,17 @@ describe('This computer: shortcut recorder', () => {
   });
 
   it('shows main\'s refusal on its row, and "taken by another app" for a shortcut the OS refused', async () => {
-    const { w, sets } = await mountSettings(basePrefs({ shortcutStatus: { answer: 'active', declineOrHangUp: 'active', toggleMute: 'active', showWindow: 'taken' } }), (p) =>
-      p.shortcuts?.['declineOrHangUp'] ? { declineOrHangUp: 'Ctrl+Alt+H is already the shortcut for "Show Switchboard".' } : null,
+    const { w, sets } = await mountSettings(
+      basePrefs({ shortcutStatus: { answer: 'active', declineOrHangUp: 'active', toggleMute: 'active', showWindow: 'taken' } }),
+      (p) => (p.shortcuts?.['declineOrHangUp'] ? { declineOrHangUp: 'Ctrl+Alt+H is already the shortcut for "Show Switchboard".' } : null),
     );
     expect(w.get('[data-testid="shortcut-showWindow-status"]').text()).toBe('Taken by another app — choose another');
     expect(w.get('[data-testid="shortcut-showWindow-status"]').attributes('data-state')).toBe('taken');
     await press(w, 'shortcut-declineOrHangUp', key('KeyH', { ctrl: true, alt: true }));
     expect(sets()).toHaveLength(1);
-    expect(w.get('[data-testid="shortcut-declineOrHangUp-error"]').text()).toBe('Ctrl+Alt+H is already the shortcut for "Show Switchboard".');
+    expect(w.get('[data-testid="shortcut-declineOrHangUp-error"]').text()).toBe(
+      'Ctrl+Alt+H is already the shortcut for "Show Switchboard".',
+    );
   });
 
   it('resets every shortcut to the defaults', async () => {

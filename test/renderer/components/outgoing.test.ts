@@ -33,10 +33,32 @@ const NONE: Permission = {
   requestBlockedReason: null,
   requestNeedsTemplate: false,
 };
-const GRANTED: Permission = { ...NONE, status: 'temporary', expiresAt: '2026-12-02T14:00:00.000Z', canCall: true, callBlockedReason: null, canRequest: false, requestBlockedReason: 'WhatsApp allows 1 permission requests a day; the limit is reached.' };
+const GRANTED: Permission = {
+  ...NONE,
+  status: 'temporary',
+  expiresAt: '2026-12-02T14:00:00.000Z',
+  canCall: true,
+  callBlockedReason: null,
+  canRequest: false,
+  requestBlockedReason: 'WhatsApp allows 1 permission requests a day; the limit is reached.',
+};
 const TEMPLATES: Templates = [
-  { name: 'order_update', language: 'en', category: 'UTILITY', body: 'Hi {{1}}, your order {{2}} is ready.', parameterCount: 2, buttons: [] },
-  { name: 'may_we_call', language: 'en', category: 'MARKETING', body: 'May we call you about your order?', parameterCount: 0, buttons: ['CALL_PERMISSION_REQUEST'] },
+  {
+    name: 'order_update',
+    language: 'en',
+    category: 'UTILITY',
+    body: 'Hi {{1}}, your order {{2}} is ready.',
+    parameterCount: 2,
+    buttons: [],
+  },
+  {
+    name: 'may_we_call',
+    language: 'en',
+    category: 'MARKETING',
+    body: 'May we call you about your order?',
+    parameterCount: 0,
+    buttons: ['CALL_PERMISSION_REQUEST'],
+  },
   { name: 'call_us', language: 'pt_BR', category: 'UTILITY', body: 'Ligue para nós!', parameterCount: 0, buttons: ['VOICE_CALL'] },
 ];
 
@@ -84,7 +106,18 @@ describe('thread header: call permission and Call', () => {
       getCallPermission: () => permission,
       getTimeline: pageTimeline(() => items),
       requestCallPermission: () => ({ wamid: 'wamid.ask' }),
-      placeCall: (p) => ({ localId: 'c1', callId: null, direction: 'outgoing', state: 'preparing', outcome: null, reason: null, threadId: p.threadId, startedAt: '2026-11-25T12:00:00.000Z', answerDeadline: null }) as ResultOf<'placeCall'>,
+      placeCall: (p) =>
+        ({
+          localId: 'c1',
+          callId: null,
+          direction: 'outgoing',
+          state: 'preparing',
+          outcome: null,
+          reason: null,
+          threadId: p.threadId,
+          startedAt: '2026-11-25T12:00:00.000Z',
+          answerDeadline: null,
+        }) as ResultOf<'placeCall'>,
     });
     expect(requests('getCallPermission')).toEqual([{ threadId: 1 }]);
     expect(w.get('[data-testid="call-permission"]').text()).toContain('No permission to call');
@@ -106,7 +139,9 @@ describe('thread header: call permission and Call', () => {
 
     // The customer accepts: the reply lands in the thread and the header asks main again.
     permission = GRANTED;
-    items.push(item(2, { kind: 'system', type: 'permission_granted', direction: 'in', body: null, data: { expiresAt: GRANTED.expiresAt } }));
+    items.push(
+      item(2, { kind: 'system', type: 'permission_granted', direction: 'in', body: null, data: { expiresAt: GRANTED.expiresAt } }),
+    );
     const before = requests('getCallPermission').length;
     fake.emit('threadsChanged', { threadIds: [1] });
     await flushPromises();
@@ -130,7 +165,11 @@ describe('thread header: call permission and Call', () => {
   it('a declined request: "Request sent" gives way to why asking again is not possible', async () => {
     let permission = NONE;
     const items: TimelineItem[] = [item(1)];
-    const w = await openThread({ getCallPermission: () => permission, getTimeline: pageTimeline(() => items), requestCallPermission: () => ({ wamid: 'wamid.ask' }) });
+    const w = await openThread({
+      getCallPermission: () => permission,
+      getTimeline: pageTimeline(() => items),
+      requestCallPermission: () => ({ wamid: 'wamid.ask' }),
+    });
     await w.get('[data-testid="ask-to-call"]').trigger('click');
     await flushPromises();
     expect(w.find('[data-testid="ask-sent"]').exists()).toBe(true);
@@ -145,22 +184,34 @@ describe('thread header: call permission and Call', () => {
 
   it('permanent permission: "Can always call"; a refused call says why in plain words', async () => {
     const w = await openThread({
-      getCallPermission: () => ({ ...GRANTED, status: 'permanent', expiresAt: null, requestBlockedReason: 'The customer has already given permanent permission.' }),
-      placeCall: () => ({ error: { code: 'no_permission', message: 'WhatsApp allows 100 connected calls to the same customer a day; the limit is reached.' } }),
+      getCallPermission: () => ({
+        ...GRANTED,
+        status: 'permanent',
+        expiresAt: null,
+        requestBlockedReason: 'The customer has already given permanent permission.',
+      }),
+      placeCall: () => ({
+        error: { code: 'no_permission', message: 'WhatsApp allows 100 connected calls to the same customer a day; the limit is reached.' },
+      }),
     });
     expect(w.get('[data-testid="call-permission"]').text()).toContain('Can always call');
     expect(w.find('[data-testid="call-strip"]').exists()).toBe(false);
     await w.get('[data-testid="thread-call"]').trigger('click');
     await flushPromises();
-    expect(w.get('[data-testid="call-error"]').text()).toBe('The call couldn’t start: WhatsApp allows 100 connected calls to the same customer a day; the limit is reached.');
+    expect(w.get('[data-testid="call-error"]').text()).toBe(
+      'The call couldn’t start: WhatsApp allows 100 connected calls to the same customer a day; the limit is reached.',
+    );
   });
 
   it('outside the window "Ask to call" offers only templates with a call-permission button', async () => {
-    const w = await openThread({
-      getCallPermission: () => ({ ...NONE, requestNeedsTemplate: true }),
-      listTemplates: () => ({ templates: TEMPLATES }),
-      requestCallPermission: () => ({ wamid: 'wamid.t' }),
-    }, CLOSED);
+    const w = await openThread(
+      {
+        getCallPermission: () => ({ ...NONE, requestNeedsTemplate: true }),
+        listTemplates: () => ({ templates: TEMPLATES }),
+        requestCallPermission: () => ({ wamid: 'wamid.t' }),
+      },
+      CLOSED,
+    );
     await w.get('[data-testid="ask-to-call"]').trigger('click');
     await flushPromises();
     const options = w.findAll('[data-testid="ask-template-select"] option').map((o) => o.text());
@@ -173,23 +224,51 @@ describe('thread header: call permission and Call', () => {
   });
 
   it('asks for the values a permission template needs, and sends them', async () => {
-    const withValues = [{ name: 'call_about_order', language: 'en', category: 'UTILITY', body: 'May we call you about order {{1}}?', parameterCount: 1, buttons: ['CALL_PERMISSION_REQUEST'] }];
-    const w = await openThread({ getCallPermission: () => ({ ...NONE, requestNeedsTemplate: true }), listTemplates: () => ({ templates: withValues }), requestCallPermission: () => ({ wamid: 'wamid.v' }) }, CLOSED);
+    const withValues = [
+      {
+        name: 'call_about_order',
+        language: 'en',
+        category: 'UTILITY',
+        body: 'May we call you about order {{1}}?',
+        parameterCount: 1,
+        buttons: ['CALL_PERMISSION_REQUEST'],
+      },
+    ];
+    const w = await openThread(
+      {
+        getCallPermission: () => ({ ...NONE, requestNeedsTemplate: true }),
+        listTemplates: () => ({ templates: withValues }),
+        requestCallPermission: () => ({ wamid: 'wamid.v' }),
+      },
+      CLOSED,
+    );
     await w.get('[data-testid="ask-to-call"]').trigger('click');
     await flushPromises();
     expect(w.get('[data-testid="ask-template-send"]').attributes('disabled')).toBeDefined();
     await w.get('[data-testid="ask-template-value-1"]').setValue('A-1042');
     await w.get('[data-testid="ask-template-send"]').trigger('click');
     await flushPromises();
-    expect(requests('requestCallPermission')).toEqual([{ threadId: 1, template: { name: 'call_about_order', language: 'en', parameters: ['A-1042'] } }]);
+    expect(requests('requestCallPermission')).toEqual([
+      { threadId: 1, template: { name: 'call_about_order', language: 'en', parameters: ['A-1042'] } },
+    ]);
   });
 
   it('says why asking is not possible, and shows a failed request in plain words', async () => {
-    const w = await openThread({ getCallPermission: () => ({ ...NONE, canRequest: false, requestBlockedReason: 'WhatsApp allows 2 permission requests a week; the limit is reached.' }) });
+    const w = await openThread({
+      getCallPermission: () => ({
+        ...NONE,
+        canRequest: false,
+        requestBlockedReason: 'WhatsApp allows 2 permission requests a week; the limit is reached.',
+      }),
+    });
     expect(w.find('[data-testid="ask-to-call"]').exists()).toBe(false);
-    expect(w.get('[data-testid="ask-blocked"]').text()).toBe('Can’t ask right now: WhatsApp allows 2 permission requests a week; the limit is reached.');
+    expect(w.get('[data-testid="ask-blocked"]').text()).toBe(
+      'Can’t ask right now: WhatsApp allows 2 permission requests a week; the limit is reached.',
+    );
     wrapper!.unmount();
-    const v = await openThread({ requestCallPermission: () => ({ error: { code: 'graph_138009', message: 'Too many requests to this customer.' } }) });
+    const v = await openThread({
+      requestCallPermission: () => ({ error: { code: 'graph_138009', message: 'Too many requests to this customer.' } }),
+    });
     await v.get('[data-testid="ask-to-call"]').trigger('click');
     await flushPromises();
     expect(v.get('[data-testid="ask-failed"]').text()).toBe('The request wasn’t sent: Too many requests to this customer.');
@@ -198,8 +277,12 @@ describe('thread header: call permission and Call', () => {
 
   it('a permission check that fails says so and can be retried', async () => {
     let fail = true;
-    const w = await openThread({ getCallPermission: () => (fail ? { error: { code: 'graph_613', message: 'WhatsApp is busy; try again shortly.' } } : NONE) });
-    expect(w.get('[data-testid="call-permission"]').text()).toContain('Couldn’t check call permission: WhatsApp is busy; try again shortly.');
+    const w = await openThread({
+      getCallPermission: () => (fail ? { error: { code: 'graph_613', message: 'WhatsApp is busy; try again shortly.' } } : NONE),
+    });
+    expect(w.get('[data-testid="call-permission"]').text()).toContain(
+      'Couldn’t check call permission: WhatsApp is busy; try again shortly.',
+    );
     expect(w.get('[data-testid="thread-call"]').attributes('aria-disabled')).toBe('true');
     fail = false;
     await w.get('[data-testid="permission-retry"]').trigger('click');
@@ -211,18 +294,27 @@ describe('thread header: call permission and Call', () => {
 describe('composer outside the window: Send a template', () => {
   it('picks a template, fills its values with a live preview, and sends it', async () => {
     const sent: unknown[] = [];
-    const w = await openThread({
-      listTemplates: () => ({ templates: TEMPLATES }),
-      sendTemplate: (p) => {
-        sent.push(p);
-        return item(5, { direction: 'out', type: 'template', body: 'Hi Ana, your order 42 is ready.', status: 'sent' });
+    const w = await openThread(
+      {
+        listTemplates: () => ({ templates: TEMPLATES }),
+        sendTemplate: (p) => {
+          sent.push(p);
+          return item(5, { direction: 'out', type: 'template', body: 'Hi Ana, your order 42 is ready.', status: 'sent' });
+        },
       },
-    }, CLOSED);
-    expect(w.get('[data-testid="composer-closed"]').text()).toContain('WhatsApp only allows approved template messages until they write again.');
+      CLOSED,
+    );
+    expect(w.get('[data-testid="composer-closed"]').text()).toContain(
+      'WhatsApp only allows approved template messages until they write again.',
+    );
     await w.get('[data-testid="template-open"]').trigger('click');
     await flushPromises();
     const picker = w.get('[data-testid="template-picker"]');
-    expect(picker.findAll('[data-testid="template-select"] option').map((o) => o.text())).toEqual(['order_update · en · utility', 'may_we_call · en · marketing', 'call_us · pt_BR · utility']);
+    expect(picker.findAll('[data-testid="template-select"] option').map((o) => o.text())).toEqual([
+      'order_update · en · utility',
+      'may_we_call · en · marketing',
+      'call_us · pt_BR · utility',
+    ]);
     expect(picker.get('[data-testid="template-preview"]').text()).toBe('Hi {{1}}, your order {{2}} is ready.');
     // Sending with empty values is refused before anything leaves.
     await picker.get('form').trigger('submit');
@@ -242,10 +334,13 @@ describe('composer outside the window: Send a template', () => {
   });
 
   it('shows Graph’s refusal and an empty template list in plain words', async () => {
-    const w = await openThread({
-      listTemplates: () => ({ templates: [TEMPLATES[1]!] }),
-      sendTemplate: () => ({ error: { code: 'graph_132001', message: 'This template doesn’t exist in that language.' } }),
-    }, CLOSED);
+    const w = await openThread(
+      {
+        listTemplates: () => ({ templates: [TEMPLATES[1]!] }),
+        sendTemplate: () => ({ error: { code: 'graph_132001', message: 'This template doesn’t exist in that language.' } }),
+      },
+      CLOSED,
+    );
     await w.get('[data-testid="template-open"]').trigger('click');
     await flushPromises();
     await w.get('[data-testid="template-send"]').trigger('click');
@@ -279,7 +374,19 @@ describe('media on demand', () => {
   const b64 = btoa('OggS fake audio');
 
   it('plays a voicemail inside its call card', async () => {
-    const w = mountRow(CallCard, { item: item(7, { kind: 'call', type: 'call', status: 'missed', body: null, data: { voicemail: { id: 'vm1', mime_type: 'audio/ogg' } } }) }, { getMedia: () => ({ mimeType: 'audio/ogg', base64: b64, bytes: 15 }) });
+    const w = mountRow(
+      CallCard,
+      {
+        item: item(7, {
+          kind: 'call',
+          type: 'call',
+          status: 'missed',
+          body: null,
+          data: { voicemail: { id: 'vm1', mime_type: 'audio/ogg' } },
+        }),
+      },
+      { getMedia: () => ({ mimeType: 'audio/ogg', base64: b64, bytes: 15 }) },
+    );
     expect(w.find('audio').exists()).toBe(false);
     await w.get('[data-testid="play-voicemail"]').trigger('click');
     await flushPromises();
@@ -296,9 +403,15 @@ describe('media on demand', () => {
   });
 
   it('says why a voicemail cannot be played (expired, too large)', async () => {
-    const w = mountRow(CallCard, { item: item(7, { kind: 'call', type: 'call', status: 'missed', body: null, data: { voicemail: { id: 'vm1' } } }) }, {
-      getMedia: () => ({ error: { code: 'graph_100', message: 'WhatsApp no longer has this file (media can be downloaded for 7 days).' } }),
-    });
+    const w = mountRow(
+      CallCard,
+      { item: item(7, { kind: 'call', type: 'call', status: 'missed', body: null, data: { voicemail: { id: 'vm1' } } }) },
+      {
+        getMedia: () => ({
+          error: { code: 'graph_100', message: 'WhatsApp no longer has this file (media can be downloaded for 7 days).' },
+        }),
+      },
+    );
     await w.get('[data-testid="play-voicemail"]').trigger('click');
     await flushPromises();
     expect(w.get('[data-testid="voicemail-error"]').text()).toBe('WhatsApp no longer has this file (media can be downloaded for 7 days).');
@@ -324,13 +437,33 @@ describe('media on demand', () => {
     expect(v.get('[data-testid="media-audio"]').attributes('src')).toMatch(/^blob:/);
     v.unmount();
 
-    const big = mountRow(MessageBubble, { item: photo }, { getMedia: () => ({ error: { code: 'too_large', message: 'This file is 40 MB; Switchboard shows files up to 16 MB. Open it on the phone instead.' } }) });
+    const big = mountRow(
+      MessageBubble,
+      { item: photo },
+      {
+        getMedia: () => ({
+          error: { code: 'too_large', message: 'This file is 40 MB; Switchboard shows files up to 16 MB. Open it on the phone instead.' },
+        }),
+      },
+    );
     await big.get('[data-testid="media-load"]').trigger('click');
     await flushPromises();
-    expect(big.get('[data-testid="media-error"]').text()).toBe('This file is 40 MB; Switchboard shows files up to 16 MB. Open it on the phone instead.');
+    expect(big.get('[data-testid="media-error"]').text()).toBe(
+      'This file is 40 MB; Switchboard shows files up to 16 MB. Open it on the phone instead.',
+    );
     // Outgoing media and other kinds offer nothing to fetch.
     big.unmount();
-    const doc = mountRow(MessageBubble, { item: item(10, { type: 'document', body: 'menu.pdf', data: { message: { type: 'document', document: { id: 'd', filename: 'menu.pdf' } } } }) }, {});
+    const doc = mountRow(
+      MessageBubble,
+      {
+        item: item(10, {
+          type: 'document',
+          body: 'menu.pdf',
+          data: { message: { type: 'document', document: { id: 'd', filename: 'menu.pdf' } } },
+        }),
+      },
+      {},
+    );
     expect(doc.find('[data-testid="media-load"]').exists()).toBe(false);
   });
 });
@@ -342,7 +475,11 @@ describe('Export conversation…', () => {
       clicked.push({ download: this.download, href: this.href });
     });
     const w = await openThread({
-      exportThread: (p) => ({ filename: `switchboard-5511987650001.${p.format}`, mimeType: p.format === 'json' ? 'application/json' : 'text/csv', content: p.format === 'json' ? '{"items":[]}' : 'at,kind\r\n' }),
+      exportThread: (p) => ({
+        filename: `switchboard-5511987650001.${p.format}`,
+        mimeType: p.format === 'json' ? 'application/json' : 'text/csv',
+        content: p.format === 'json' ? '{"items":[]}' : 'at,kind\r\n',
+      }),
     });
     const button = w.get('[data-testid="thread-menu-button"]');
     expect(button.attributes('aria-haspopup')).toBe('menu');
@@ -386,7 +523,7 @@ describe('Export conversation…', () => {
   });
 });
 
-describe('the owner\'s name and notes for a customer', () => {
+describe("the owner's name and notes for a customer", () => {
   it('edits them from the header menu and saves them through main', async () => {
     const w = await openThread({
       getThread: () => ({ thread: null, notes: 'old note' }),
@@ -419,7 +556,9 @@ describe('call button and call link', () => {
     await w.get('[data-testid="call-button-payload"]').setValue('order-42');
     await w.get('[data-testid="call-button-form"]').trigger('submit');
     await flushPromises();
-    expect(requests('sendCallButton')).toEqual([{ threadId: 1, body: 'Tap to call us on WhatsApp.', displayText: 'Call the bakery', ttlMinutes: 10080, payload: 'order-42' }]);
+    expect(requests('sendCallButton')).toEqual([
+      { threadId: 1, body: 'Tap to call us on WhatsApp.', displayText: 'Call the bakery', ttlMinutes: 10080, payload: 'order-42' },
+    ]);
     expect(w.get('[data-testid="call-button-note"]').text()).toBe('Call button sent.');
     await w.get('[data-testid="thread-menu-button"]').trigger('click');
     await flushPromises();

@@ -48,15 +48,37 @@ const t = i18n.global.t as unknown as (key: string, named?: Record<string, unkno
 describe('thread list', () => {
   it('shows each customer with the preview, time and badges', async () => {
     const threads = [
-      thread(1, { unreadCount: 3, lastItem: { kind: 'message', type: 'text', direction: 'in', body: 'Is the\ncake ready?', status: null } }, { ownerName: 'Ana (cakes)' }),
+      thread(
+        1,
+        { unreadCount: 3, lastItem: { kind: 'message', type: 'text', direction: 'in', body: 'Is the\ncake ready?', status: null } },
+        { ownerName: 'Ana (cakes)' },
+      ),
       thread(2, { missedCalls: 2, lastItem: { kind: 'call', type: 'call', direction: 'in', body: null, status: 'missed' } }),
-      thread(3, { lastItem: { kind: 'message', type: 'text', direction: 'out', body: 'See you!', status: 'read' } }, { profileName: null, waId: '4915112340002' }),
-      thread(4, { lastItem: { kind: 'message', type: 'image', direction: 'in', body: null, status: null } }, { profileName: null, waId: null, username: 'carlos.mx' }),
+      thread(
+        3,
+        { lastItem: { kind: 'message', type: 'text', direction: 'out', body: 'See you!', status: 'read' } },
+        { profileName: null, waId: '4915112340002' },
+      ),
+      thread(
+        4,
+        { lastItem: { kind: 'message', type: 'image', direction: 'in', body: null, status: null } },
+        { profileName: null, waId: null, username: 'carlos.mx' },
+      ),
     ];
     const w = await mountView({ listThreads: () => ({ threads, next: null }) });
     const rows = w.findAll('[data-testid^="thread-row-"][data-thread-id]');
-    expect(rows.map((r) => r.get('[data-testid="thread-row-name"]').text())).toEqual(['Ana (cakes)', 'Customer 2', '+49 1511 2340002', '@carlos.mx']);
-    expect(rows.map((r) => r.get('[data-testid="thread-row-preview"]').text())).toEqual(['Is the cake ready?', 'Missed call', 'You: See you!', 'Photo']);
+    expect(rows.map((r) => r.get('[data-testid="thread-row-name"]').text())).toEqual([
+      'Ana (cakes)',
+      'Customer 2',
+      '+49 1511 2340002',
+      '@carlos.mx',
+    ]);
+    expect(rows.map((r) => r.get('[data-testid="thread-row-preview"]').text())).toEqual([
+      'Is the cake ready?',
+      'Missed call',
+      'You: See you!',
+      'Photo',
+    ]);
     expect(rows[0]!.get('[data-testid="unread-badge"]').text()).toBe('3');
     expect(rows[0]!.get('[data-testid="unread-badge"]').attributes('aria-label')).toBe('3 unread messages');
     expect(rows[1]!.get('[data-testid="missed-badge"]').text()).toBe('2');
@@ -68,7 +90,10 @@ describe('thread list', () => {
     const w = await mountView({ listThreads: () => ({ threads: [], next: null }) });
     expect(w.get('[data-testid="threads-empty"]').text()).toContain('No conversations yet');
     wrapper!.unmount();
-    const v = await mountView({ listThreads: () => ({ threads: [thread(1), thread(2), thread(3)], next: null }), getTimeline: pageTimeline(() => [item(1)]) });
+    const v = await mountView({
+      listThreads: () => ({ threads: [thread(1), thread(2), thread(3)], next: null }),
+      getTimeline: pageTimeline(() => [item(1)]),
+    });
     const search = v.get('[data-testid="thread-search"]');
     (search.element as HTMLElement).focus();
     await search.trigger('keydown', { key: 'ArrowDown' });
@@ -118,7 +143,11 @@ describe('timeline rows', () => {
   });
 
   it('says why a message failed, in plain words, and offers Retry', async () => {
-    const w = mountOne(MessageBubble, { item: out('failed', { error: { code: 131026, message: 'Message undeliverable', error_data: { details: 'The customer’s phone can’t receive it.' } } }) });
+    const w = mountOne(MessageBubble, {
+      item: out('failed', {
+        error: { code: 131026, message: 'Message undeliverable', error_data: { details: 'The customer’s phone can’t receive it.' } },
+      }),
+    });
     expect(w.get('[data-testid="message-failed"]').text()).toContain('Not sent: The customer’s phone can’t receive it.');
     await w.get('[data-testid="message-retry"]').trigger('click');
     expect(w.emitted('retry')).toEqual([[1]]);
@@ -128,7 +157,10 @@ describe('timeline rows', () => {
     const cases: Array<[Partial<TimelineItem>, string]> = [
       [{ type: 'image', body: null, data: { message: { type: 'image', image: { id: 'm', caption: 'This one' } } } }, 'Photo'],
       [{ type: 'audio', body: null, data: { message: { type: 'audio', audio: { id: 'a', voice: true } } } }, 'Voice message'],
-      [{ type: 'document', body: 'menu.pdf', data: { message: { type: 'document', document: { id: 'd', filename: 'menu.pdf' } } } }, 'menu.pdf'],
+      [
+        { type: 'document', body: 'menu.pdf', data: { message: { type: 'document', document: { id: 'd', filename: 'menu.pdf' } } } },
+        'menu.pdf',
+      ],
       [{ type: 'unsupported', body: null, data: { message: { type: 'unsupported' } } }, 'can’t be shown here yet (unsupported)'],
     ];
     for (const [over, text] of cases) {
@@ -141,19 +173,24 @@ describe('timeline rows', () => {
   });
 
   it('draws call cards for every outcome', () => {
-    const call = (status: string, over: Partial<TimelineItem> = {}, data: Record<string, unknown> = {}): TimelineItem => item(1, { kind: 'call', type: 'call', body: null, status, data, ...over });
+    const call = (status: string, over: Partial<TimelineItem> = {}, data: Record<string, unknown> = {}): TimelineItem =>
+      item(1, { kind: 'call', type: 'call', body: null, status, data, ...over });
     const text = (i: TimelineItem): string => {
       const w = mountOne(CallCard, { item: i });
       const s = w.text();
       w.unmount();
       return s;
     };
-    expect(text(call('completed', {}, { durationSeconds: 272, ctaPayload: 'order-status' }))).toMatch(/Incoming call.*Lasted 4:32.*Called from: order-status/s);
+    expect(text(call('completed', {}, { durationSeconds: 272, ctaPayload: 'order-status' }))).toMatch(
+      /Incoming call.*Lasted 4:32.*Called from: order-status/s,
+    );
     expect(text(call('completed', { direction: 'out' }, { durationSeconds: 3725 }))).toMatch(/Outgoing call.*Lasted 1:02:05/s);
     expect(text(call('missed', {}, { voicemail: { id: 'v' } }))).toMatch(/Missed call.*Voicemail left/s);
     expect(text(call('declined', { direction: 'out' }))).toContain('Customer declined');
     expect(text(call('no_answer', { direction: 'out' }))).toContain('No answer');
-    expect(text(call('failed', {}, { error: { code: 138006, message: 'The connection was lost.' } }))).toMatch(/Call failed.*The connection was lost\./s);
+    expect(text(call('failed', {}, { error: { code: 138006, message: 'The connection was lost.' } }))).toMatch(
+      /Call failed.*The connection was lost\./s,
+    );
   });
 });
 
@@ -217,10 +254,15 @@ describe('composer', () => {
   });
 
   it('is disabled with the reason outside the 24-hour window', async () => {
-    const w = await mountView({ listThreads: () => ({ threads: [thread(1)], next: null }), getTimeline: pageTimeline(() => [item(1)], { open: false, expiresAt: '2026-11-20T10:00:00.000Z' }) });
+    const w = await mountView({
+      listThreads: () => ({ threads: [thread(1)], next: null }),
+      getTimeline: pageTimeline(() => [item(1)], { open: false, expiresAt: '2026-11-20T10:00:00.000Z' }),
+    });
     await useThreadsStore(pinia).select(1);
     await flushPromises();
-    expect(w.get('[data-testid="composer-closed"]').text()).toContain('More than 24 hours since the customer last wrote — WhatsApp only allows approved template messages until they write again.');
+    expect(w.get('[data-testid="composer-closed"]').text()).toContain(
+      'More than 24 hours since the customer last wrote — WhatsApp only allows approved template messages until they write again.',
+    );
     expect(w.get('[data-testid="composer-input"]').attributes('disabled')).toBeDefined();
     expect(w.get('[data-testid="composer-send"]').attributes('disabled')).toBeDefined();
   });
@@ -237,9 +279,17 @@ describe('composer', () => {
 
 describe('formatting', () => {
   it('names customers and previews last items', () => {
-    expect(contactName({ id: 1, waId: '5511987650001', userId: null, profileName: null, username: null, ownerName: null, country: null })).toBe('+55 11 98765 0001');
+    expect(
+      contactName({ id: 1, waId: '5511987650001', userId: null, profileName: null, username: null, ownerName: null, country: null }),
+    ).toBe('+55 11 98765 0001');
     expect(previewOf({ kind: 'call', type: 'call', direction: 'out', body: null, status: 'no_answer' }, t).text).toBe('No answer');
-    expect(previewOf({ kind: 'message', type: 'document', direction: 'out', body: 'menu.pdf', status: 'sent' }, t).text).toBe('You: Document · menu.pdf');
-    expect(snippetParts('a \u0001b\u0002 c')).toEqual([{ text: 'a ', mark: false }, { text: 'b', mark: true }, { text: ' c', mark: false }]);
+    expect(previewOf({ kind: 'message', type: 'document', direction: 'out', body: 'menu.pdf', status: 'sent' }, t).text).toBe(
+      'You: Document · menu.pdf',
+    );
+    expect(snippetParts('a \u0001b\u0002 c')).toEqual([
+      { text: 'a ', mark: false },
+      { text: 'b', mark: true },
+      { text: ' c', mark: false },
+    ]);
   });
 });

@@ -50,7 +50,11 @@ describe('Settings → Connection', () => {
     expect(get(w, 'events-today').text()).toBe('12');
     expect(get(w, 'last-event').text()).not.toBe('None yet');
     expect(has(w, 'connection-reason')).toBe(false);
-    expect(get(w, 'connection-history').findAll('li').map((li) => li.attributes('data-state'))).toEqual(['connected', 'connecting']);
+    expect(
+      get(w, 'connection-history')
+        .findAll('li')
+        .map((li) => li.attributes('data-state')),
+    ).toEqual(['connected', 'connecting']);
   });
 
   it('says calls will be missed while unreachable, with the reason, since when and the next try', async () => {
@@ -76,7 +80,10 @@ describe('Settings → Connection', () => {
 
   it('follows the connection event', async () => {
     const w = await mountView();
-    fake.emit('connection', sampleConnection({ state: 'connecting', reason: 'Reconnecting the tunnel', publicUrl: null, callbackUrl: null }));
+    fake.emit(
+      'connection',
+      sampleConnection({ state: 'connecting', reason: 'Reconnecting the tunnel', publicUrl: null, callbackUrl: null }),
+    );
     await flushPromises();
     expect(get(w, 'connection-headline').text()).toBe('Connecting…');
     expect(get(w, 'connection-reason').text()).toBe('Reconnecting the tunnel');
@@ -86,7 +93,14 @@ describe('Settings → Connection', () => {
 
   it('shows a failed WhatsApp registration with its reason and the fix', async () => {
     const w = await mountView({
-      getConnection: () => sampleConnection({ callback: { state: 'failed', url: 'https://quiet-owl-42.loca.lt/webhook', reason: 'Could not point WhatsApp at this computer: the token lacks permission.' } }),
+      getConnection: () =>
+        sampleConnection({
+          callback: {
+            state: 'failed',
+            url: 'https://quiet-owl-42.loca.lt/webhook',
+            reason: 'Could not point WhatsApp at this computer: the token lacks permission.',
+          },
+        }),
     });
     expect(get(w, 'callback-state').attributes('data-state')).toBe('failed');
     expect(get(w, 'callback-reason').text()).toContain('the token lacks permission');
@@ -107,7 +121,13 @@ describe('Settings → Connection', () => {
   });
 
   it('Test delivery shows the failure message', async () => {
-    const w = await mountView({ testDelivery: () => ({ ok: false, roundTripMs: null, message: 'The public address answered HTTP 502 instead of accepting the event.' }) });
+    const w = await mountView({
+      testDelivery: () => ({
+        ok: false,
+        roundTripMs: null,
+        message: 'The public address answered HTTP 502 instead of accepting the event.',
+      }),
+    });
     await get(w, 'test-delivery').trigger('click');
     await flushPromises();
     expect(get(w, 'test-result').attributes('data-ok')).toBe('false');
@@ -143,7 +163,9 @@ describe('Settings → Connection', () => {
   });
 
   it('the tunnel form shows main’s refusal next to the field', async () => {
-    const w = await mountView({ setTunnel: () => ({ error: { code: 'invalid_params', message: 'subdomain: That subdomain is reserved.' } }) });
+    const w = await mountView({
+      setTunnel: () => ({ error: { code: 'invalid_params', message: 'subdomain: That subdomain is reserved.' } }),
+    });
     await get(w, 'tunnel-subdomain').setValue('admin');
     await get(w, 'tunnel-form').trigger('submit');
     await flushPromises();
@@ -153,13 +175,23 @@ describe('Settings → Connection', () => {
 
   it('saving the tunnel applies it and says so', async () => {
     const w = await mountView({
-      setTunnel: () => sampleConnection({ state: 'connecting', provider: 'public-url', publicUrl: null, callbackUrl: null, tunnel: { subdomain: null, host: null, publicUrl: 'https://calls.example.com' } }),
+      setTunnel: () =>
+        sampleConnection({
+          state: 'connecting',
+          provider: 'public-url',
+          publicUrl: null,
+          callbackUrl: null,
+          tunnel: { subdomain: null, host: null, publicUrl: 'https://calls.example.com' },
+        }),
     });
     await get(w, 'tunnel-provider-public-url').setValue(true);
     await get(w, 'tunnel-public-url').setValue('https://calls.example.com');
     await get(w, 'tunnel-form').trigger('submit');
     await flushPromises();
-    expect(fake.calls.find((c) => c.name === 'setTunnel')?.params).toEqual({ provider: 'public-url', publicUrl: 'https://calls.example.com' });
+    expect(fake.calls.find((c) => c.name === 'setTunnel')?.params).toEqual({
+      provider: 'public-url',
+      publicUrl: 'https://calls.example.com',
+    });
     expect(get(w, 'tunnel-saved').text()).toContain('Saved');
     expect(get(w, 'connection-status').attributes('data-state')).toBe('connecting');
     expect((get(w, 'tunnel-public-url').element as HTMLInputElement).value).toBe('https://calls.example.com');
@@ -199,7 +231,20 @@ describe('Settings → Connection', () => {
   });
 
   it('without an account, says so and links to Settings → Account', async () => {
-    const w = await mountView({ getConnection: () => sampleConnection({ state: 'stopped', since: null, reason: 'Connect your account first.', publicUrl: null, callbackUrl: null, history: [] }) }, 'not_connected');
+    const w = await mountView(
+      {
+        getConnection: () =>
+          sampleConnection({
+            state: 'stopped',
+            since: null,
+            reason: 'Connect your account first.',
+            publicUrl: null,
+            callbackUrl: null,
+            history: [],
+          }),
+      },
+      'not_connected',
+    );
     expect(has(w, 'connection-status')).toBe(false);
     expect(get(w, 'connection-needs-account').text()).toContain('Connect your number first');
     await get(w, 'connection-go-account').trigger('click');
@@ -212,7 +257,11 @@ describe('Settings → Connection', () => {
 
   it('falls back to the status bar’s reachability when the connection cannot be read', async () => {
     const w = await mountView({
-      getStatus: () => sampleStatus({ account: { state: 'connected' }, reachability: { state: 'unreachable', since: '2026-11-25T14:02:00Z', detail: 'The tunnel server refused the connection' } }),
+      getStatus: () =>
+        sampleStatus({
+          account: { state: 'connected' },
+          reachability: { state: 'unreachable', since: '2026-11-25T14:02:00Z', detail: 'The tunnel server refused the connection' },
+        }),
       getConnection: () => ({ error: { code: 'unavailable', message: 'Switchboard’s background service did not answer.' } }),
     });
     expect(get(w, 'connection-load-error').text()).toContain('did not answer');

@@ -7,7 +7,15 @@ import { createFakeTransport, type FakeTransport } from '../support/fake-bridge.
 import { connectedAccount, sampleAccount } from '../support/calling-fixtures.ts';
 
 let fake: FakeTransport;
-const form: ConnectForm = { graphBaseUrl: 'https://graph.facebook.com', apiVersion: 'v25.0', accessToken: 'EAA' + 'x'.repeat(30), appSecret: 's'.repeat(32), appId: '1000000000000001', wabaId: '2000000000000002', phoneNumberId: '3000000000000003' };
+const form: ConnectForm = {
+  graphBaseUrl: 'https://graph.facebook.com',
+  apiVersion: 'v25.0',
+  accessToken: 'EAA' + 'x'.repeat(30),
+  appSecret: 's'.repeat(32),
+  appId: '1000000000000001',
+  wabaId: '2000000000000002',
+  phoneNumberId: '3000000000000003',
+};
 const step = (id: ConnectStep['id'], state: ConnectStep['state'], message = ''): ConnectStep => ({ id, state, message, fix: null });
 
 beforeEach(() => setActivePinia(createPinia()));
@@ -37,7 +45,14 @@ describe('account store', () => {
     await Promise.resolve();
     await Promise.resolve();
     expect(a.connecting).toBe(true);
-    expect(a.steps.map((s) => `${s.id}:${s.state}`)).toEqual(['token:ok', 'phone:pending', 'app:pending', 'settings:pending', 'health:pending', 'webhooks:pending']);
+    expect(a.steps.map((s) => `${s.id}:${s.state}`)).toEqual([
+      'token:ok',
+      'phone:pending',
+      'app:pending',
+      'settings:pending',
+      'health:pending',
+      'webhooks:pending',
+    ]);
     release();
     expect(await done).toBe(true);
     expect(a.connecting).toBe(false);
@@ -51,7 +66,12 @@ describe('account store', () => {
       connectAccount: (p): ConnectAccountResult =>
         p.appId === 'bad'
           ? { saved: false, fieldErrors: { appId: 'The app id is a number' }, steps: [], phone: null }
-          : { saved: p.saveAnyway === true, fieldErrors: {}, steps: [step('token', 'failed', 'The access token was refused.')], phone: null },
+          : {
+              saved: p.saveAnyway === true,
+              fieldErrors: {},
+              steps: [step('token', 'failed', 'The access token was refused.')],
+              phone: null,
+            },
     });
     setBridge(createBridge(fake));
     const a = useAccountStore();
@@ -71,7 +91,10 @@ describe('account store', () => {
       getAccount: () => (connected ? connectedAccount() : sampleAccount()),
       disconnectAccount: () => {
         connected = false;
-        return { disconnected: true as const, callback: { state: 'cleared' as const, message: 'WhatsApp no longer sends this number’s events to this computer.' } };
+        return {
+          disconnected: true as const,
+          callback: { state: 'cleared' as const, message: 'WhatsApp no longer sends this number’s events to this computer.' },
+        };
       },
       copyVerifyToken: () => ({ copied: false, reason: 'Copying is only available in the desktop app.' }),
     });

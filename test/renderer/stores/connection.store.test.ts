@@ -32,7 +32,9 @@ describe('validateTunnelForm', () => {
     expect(validateTunnelForm(form({ subdomain: 'ab' })).errors).toEqual({ subdomain: { kind: 'invalid' } });
     expect(validateTunnelForm(form({ host: 'ftp://x.example' })).errors).toEqual({ host: { kind: 'invalid' } });
     expect(validateTunnelForm(form({ provider: 'public-url' })).errors).toEqual({ publicUrl: { kind: 'required' } });
-    expect(validateTunnelForm(form({ provider: 'public-url', publicUrl: 'http://calls.example.com' })).errors).toEqual({ publicUrl: { kind: 'invalid' } });
+    expect(validateTunnelForm(form({ provider: 'public-url', publicUrl: 'http://calls.example.com' })).errors).toEqual({
+      publicUrl: { kind: 'invalid' },
+    });
     expect(validateTunnelForm(form({ provider: 'public-url', publicUrl: 'not a url' })).errors).toEqual({ publicUrl: { kind: 'invalid' } });
   });
 
@@ -45,7 +47,9 @@ describe('validateTunnelForm', () => {
 
   it('formFromView reads the saved configuration', () => {
     expect(formFromView(null)).toEqual(form());
-    expect(formFromView(sampleConnection({ provider: 'public-url', tunnel: { subdomain: 'shop', host: null, publicUrl: 'https://x.example' } }))).toEqual({
+    expect(
+      formFromView(sampleConnection({ provider: 'public-url', tunnel: { subdomain: 'shop', host: null, publicUrl: 'https://x.example' } })),
+    ).toEqual({
       provider: 'public-url',
       subdomain: 'shop',
       host: '',
@@ -68,7 +72,9 @@ describe('connection store', () => {
 
   it('keeps a load failure as a plain message, and reloads when the bridge reconnects', async () => {
     let fail = true;
-    const store = setup({ getConnection: () => (fail ? { error: { code: 'unavailable', message: 'Not answering' } } : sampleConnection()) });
+    const store = setup({
+      getConnection: () => (fail ? { error: { code: 'unavailable', message: 'Not answering' } } : sampleConnection()),
+    });
     await store.start();
     expect(store.loadError).toBe('Not answering');
     expect(store.view).toBeNull();
@@ -135,7 +141,10 @@ describe('connection store', () => {
   });
 
   it('saveTunnel sends the normalised choice and takes the new view', async () => {
-    const store = setup({ setTunnel: (p) => sampleConnection({ state: 'connecting', provider: p.provider, tunnel: { subdomain: 'my-shop', host: null, publicUrl: null } }) });
+    const store = setup({
+      setTunnel: (p) =>
+        sampleConnection({ state: 'connecting', provider: p.provider, tunnel: { subdomain: 'my-shop', host: null, publicUrl: null } }),
+    });
     expect(await store.saveTunnel(form({ subdomain: 'My-Shop' }))).toBe(true);
     expect(fake.calls.find((c) => c.name === 'setTunnel')?.params).toEqual({ provider: 'localtunnel', subdomain: 'my-shop', host: null });
     expect(store.saved).toBe(true);
@@ -143,12 +152,16 @@ describe('connection store', () => {
   });
 
   it('puts main’s invalid_params refusal next to its field', async () => {
-    const store = setup({ setTunnel: () => ({ error: { code: 'invalid_params', message: 'publicUrl: That address does not answer over HTTPS.' } }) });
+    const store = setup({
+      setTunnel: () => ({ error: { code: 'invalid_params', message: 'publicUrl: That address does not answer over HTTPS.' } }),
+    });
     expect(await store.saveTunnel(form({ provider: 'public-url', publicUrl: 'https://calls.example.com' }))).toBe(false);
     expect(store.fieldErrors).toEqual({ publicUrl: { kind: 'server', message: 'That address does not answer over HTTPS.' } });
     expect(store.saveError).toBeNull();
 
-    fake.handlers.setTunnel = () => ({ error: { code: 'invalid_params', message: 'Invalid parameters', details: [{ path: ['subdomain'], message: 'Too long' }] } });
+    fake.handlers.setTunnel = () => ({
+      error: { code: 'invalid_params', message: 'Invalid parameters', details: [{ path: ['subdomain'], message: 'Too long' }] },
+    });
     await store.saveTunnel(form({ subdomain: 'shop' }));
     expect(store.fieldErrors.subdomain).toEqual({ kind: 'server', message: 'Too long' });
 
@@ -161,7 +174,10 @@ describe('connection store', () => {
 
   it('loads diagnostics on demand and refreshes them', async () => {
     let accepted = 43;
-    const store = setup({ getDiagnostics: () => sampleDiagnostics({ receiver: { port: 1, accepted: accepted++, rejectedSignature: 0, rejectedTooLarge: 0, slowSendersCut: 0 } }) });
+    const store = setup({
+      getDiagnostics: () =>
+        sampleDiagnostics({ receiver: { port: 1, accepted: accepted++, rejectedSignature: 0, rejectedTooLarge: 0, slowSendersCut: 0 } }),
+    });
     expect(fake.calls.some((c) => c.name === 'getDiagnostics')).toBe(false);
     await store.loadDiagnostics();
     expect(store.diagnostics?.receiver.accepted).toBe(43);

@@ -14,7 +14,11 @@ function setup(initial = sampleCalling()) {
   fake = createFakeTransport({
     getCallingSettings: () => server,
     updateCallingSettings: (p: ParamsOf<'updateCallingSettings'>) => {
-      server = { ...server, calling: { ...server.calling, ...p.changes } as CallingSettingsView['calling'], fetchedAt: '2026-11-25T10:05:00.000Z' };
+      server = {
+        ...server,
+        calling: { ...server.calling, ...p.changes } as CallingSettingsView['calling'],
+        fetchedAt: '2026-11-25T10:05:00.000Z',
+      };
       return server;
     },
   });
@@ -62,7 +66,11 @@ describe('settings store (calling settings)', () => {
   it('shows Graph’s refusal and the field Graph named', async () => {
     const s = setup(sampleCalling({ call_hours: weekdayHours() }));
     fake.handlers.updateCallingSettings = () => ({
-      error: { code: 'graph_100', message: 'WhatsApp refused a value in the request. Check the highlighted value and try again.', details: { field: 'call_hours.holiday_schedule[0].date', message: 'Holiday date is in the past' } },
+      error: {
+        code: 'graph_100',
+        message: 'WhatsApp refused a value in the request. Check the highlighted value and try again.',
+        details: { field: 'call_hours.holiday_schedule[0].date', message: 'Holiday date is in the past' },
+      },
     });
     await s.load();
     s.draft!.call_hours!.weekly_operating_hours[0]!.open_time = '0800';
@@ -124,7 +132,9 @@ describe('settings store (calling settings)', () => {
 
   it('reports a load failure as a plain message', async () => {
     const s = setup();
-    fake.handlers.getCallingSettings = () => ({ error: { code: 'not_connected', message: 'Connect your WhatsApp number first, in Settings → Account.' } });
+    fake.handlers.getCallingSettings = () => ({
+      error: { code: 'not_connected', message: 'Connect your WhatsApp number first, in Settings → Account.' },
+    });
     await s.load();
     expect(s.loadError).toEqual({ code: 'not_connected', message: 'Connect your WhatsApp number first, in Settings → Account.' });
   });

@@ -115,7 +115,10 @@ describe('threads store: overlapping requests', () => {
 describe('threads store: the open thread', () => {
   it('opens a thread: newest page first (drawn oldest first), marks it read, loads older pages', async () => {
     const items = Array.from({ length: 150 }, (_, i) => item(i + 1));
-    const s = setup({ listThreads: () => ({ threads: [thread(1, { unreadCount: 3 })], next: null }), getTimeline: pageTimeline(() => items) });
+    const s = setup({
+      listThreads: () => ({ threads: [thread(1, { unreadCount: 3 })], next: null }),
+      getTimeline: pageTimeline(() => items),
+    });
     await s.start();
     await s.select(1);
     expect(s.items).toHaveLength(60);
@@ -212,7 +215,12 @@ describe('threads store: the open thread', () => {
   });
 
   it('keeps a failed message with its reason and retries it', async () => {
-    const failed = item(2, { direction: 'out', body: 'Total: R$ 40', status: 'failed', data: { error: { code: 131026, message: 'Message undeliverable' } } });
+    const failed = item(2, {
+      direction: 'out',
+      body: 'Total: R$ 40',
+      status: 'failed',
+      data: { error: { code: 131026, message: 'Message undeliverable' } },
+    });
     const s = setup({
       listThreads: () => ({ threads: [thread(1)], next: null }),
       getTimeline: pageTimeline(() => [item(1)]),
@@ -233,7 +241,10 @@ describe('threads store: the open thread', () => {
     const s = setup({
       listThreads: () => ({ threads: [thread(1)], next: null }),
       getTimeline: pageTimeline(() => [item(1)]),
-      sendTextMessage: () => (fail ? { error: { code: 'not_connected', message: 'Connect your WhatsApp number first.' } } : item(5, { direction: 'out', body: 'Hi', status: 'sent' })),
+      sendTextMessage: () =>
+        fail
+          ? { error: { code: 'not_connected', message: 'Connect your WhatsApp number first.' } }
+          : item(5, { direction: 'out', body: 'Hi', status: 'sent' }),
     });
     await s.start();
     await s.select(1);
@@ -269,7 +280,10 @@ describe('threads store: the open thread', () => {
   });
 
   it('closes the window locally when it runs out while the thread is open', async () => {
-    const s = setup({ listThreads: () => ({ threads: [thread(1)], next: null }), getTimeline: pageTimeline(() => [item(1)], { open: true, expiresAt: '2026-11-25T10:00:00.000Z' }) });
+    const s = setup({
+      listThreads: () => ({ threads: [thread(1)], next: null }),
+      getTimeline: pageTimeline(() => [item(1)], { open: true, expiresAt: '2026-11-25T10:00:00.000Z' }),
+    });
     await s.start();
     await s.select(1);
     s.expireWindow(Date.parse('2026-11-25T09:59:00.000Z'));
@@ -285,7 +299,10 @@ describe('threads store: search', () => {
     const all = Array.from({ length: 80 }, (_, i) => thread(i + 1));
     const s = setup({
       listThreads: pageThreads(all),
-      search: (p) => ({ hits: [{ itemId: 900, threadId: 75, at: '2025-11-20T10:00:00.000Z', snippet: `…sugar-free \u0001${p.query}\u0002 for Christmas` }], contactIds: [all[1]!.contact.id] }),
+      search: (p) => ({
+        hits: [{ itemId: 900, threadId: 75, at: '2025-11-20T10:00:00.000Z', snippet: `…sugar-free \u0001${p.query}\u0002 for Christmas` }],
+        contactIds: [all[1]!.contact.id],
+      }),
     });
     await s.start();
     expect(s.threads).toHaveLength(50);
@@ -308,7 +325,10 @@ describe('threads store: search', () => {
 
   it('matches numbers however they are typed', async () => {
     vi.useFakeTimers();
-    const s = setup({ listThreads: pageThreads([thread(1), thread(2, {}, { waId: '4915112340002' })]), search: () => ({ hits: [], contactIds: [] }) });
+    const s = setup({
+      listThreads: pageThreads([thread(1), thread(2, {}, { waId: '4915112340002' })]),
+      search: () => ({ hits: [], contactIds: [] }),
+    });
     await s.start();
     s.setQuery('+49 151 1234');
     await vi.advanceTimersByTimeAsync(250);

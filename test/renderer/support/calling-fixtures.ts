@@ -58,6 +58,10 @@ export function sampleCalling(
 export const weekdayHours = (): NonNullable<CallingSettingsView['calling']['call_hours']> => ({
   status: 'ENABLED',
   timezone_id: 'America/Sao_Paulo',
-  weekly_operating_hours: (['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY'] as const).map((d) => ({ day_of_week: d, open_time: '0900', close_time: '1700' })),
+  weekly_operating_hours: (['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY'] as const).map((d) => ({
+    day_of_week: d,
+    open_time: '0900',
+    close_time: '1700',
+  })),
   holiday_schedule: [{ date: '2099-12-25', start_time: '0000', end_time: '2359' }],
 });

@@ -52,7 +52,13 @@ export function sampleDiagnostics(overrides: Partial<Diagnostics> = {}): Diagnos
     aside: { otherNumber: 3, unreadable: 1 },
     receiver: { port: 45381, accepted: 43, rejectedSignature: 5, rejectedTooLarge: 1, slowSendersCut: 0 },
     recentEvents: [
-      { id: 7, key: 'msg:wamid.HBgM123', kind: 'message.received', occurredAt: '2026-11-25T14:08:00.000Z', createdAt: '2026-11-25T14:08:01.000Z' },
+      {
+        id: 7,
+        key: 'msg:wamid.HBgM123',
+        kind: 'message.received',
+        occurredAt: '2026-11-25T14:08:00.000Z',
+        createdAt: '2026-11-25T14:08:01.000Z',
+      },
       { id: 6, key: 'call:wacid.ABC:connect', kind: 'call.connect', occurredAt: null, createdAt: '2026-11-25T14:07:00.000Z' },
     ],
     ...overrides,

@@ -2,7 +2,17 @@
  * A fake bridge transport for renderer tests: answers requests from handlers the test supplies,
  * records every call, pushes events on demand and lets the test move the connection state.
  */
-import type { AppInfo, AppStatus, BridgeError, BridgeResponse, EventName, ParamsOf, PayloadOf, RequestName, ResultOf } from '../../../common/bridge-contract.ts';
+import type {
+  AppInfo,
+  AppStatus,
+  BridgeError,
+  BridgeResponse,
+  EventName,
+  ParamsOf,
+  PayloadOf,
+  RequestName,
+  ResultOf,
+} from '../../../common/bridge-contract.ts';
 import type { BridgeConnection, BridgeTransport } from '../../../renderer/src/bridge/bridge.ts';
 
 type Handler<N extends RequestName> = (params: ParamsOf<N>) => ResultOf<N> | Promise<ResultOf<N>> | { error: BridgeError };
@@ -27,7 +37,9 @@ export function sampleInfo(overrides: Partial<AppInfo> = {}): AppInfo {
   };
 }
 
-export function sampleStatus(overrides: { account?: Partial<AppStatus['account']>; reachability?: Partial<AppStatus['reachability']> } = {}): AppStatus {
+export function sampleStatus(
+  overrides: { account?: Partial<AppStatus['account']>; reachability?: Partial<AppStatus['reachability']> } = {},
+): AppStatus {
   return {
     startedAt: '2026-11-25T09:00:00.000Z',
     account: { state: 'not_connected', detail: null, ...overrides.account },
@@ -35,14 +47,22 @@ export function sampleStatus(overrides: { account?: Partial<AppStatus['account']
   };
 }
 
-export function createFakeTransport(handlers: FakeHandlers = {}, connection: BridgeConnection = { state: 'open', reason: null }): FakeTransport {
+export function createFakeTransport(
+  handlers: FakeHandlers = {},
+  connection: BridgeConnection = { state: 'open', reason: null },
+): FakeTransport {
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   const connectionListeners = new Set<(c: BridgeConnection) => void>();
   let current = connection;
   const fake: FakeTransport = {
     kind: 'fake',
     calls: [],
-    handlers: { getAppInfo: () => sampleInfo(), getStatus: () => sampleStatus(), listThreads: () => ({ threads: [], next: null }), ...handlers },
+    handlers: {
+      getAppInfo: () => sampleInfo(),
+      getStatus: () => sampleStatus(),
+      listThreads: () => ({ threads: [], next: null }),
+      ...handlers,
+    },
     closed: false,
     async call(name, params): Promise<BridgeResponse<unknown>> {
       fake.calls.push({ name, params });

@@ -4,7 +4,16 @@ import type { ParamsOf, ResultOf, ThreadSummary, TimelineItem } from '../../../c
 export function thread(id: number, over: Partial<ThreadSummary> = {}, contact: Partial<ThreadSummary['contact']> = {}): ThreadSummary {
   return {
     id,
-    contact: { id: 100 + id, waId: `55119876500${String(id).padStart(2, '0')}`, userId: null, profileName: `Customer ${id}`, username: null, ownerName: null, country: 'BR', ...contact },
+    contact: {
+      id: 100 + id,
+      waId: `55119876500${String(id).padStart(2, '0')}`,
+      userId: null,
+      profileName: `Customer ${id}`,
+      username: null,
+      ownerName: null,
+      country: 'BR',
+      ...contact,
+    },
     lastItemAt: new Date(Date.UTC(2026, 10, 25, 12, 0) - id * 60_000).toISOString(),
     lastItem: { kind: 'message', type: 'text', direction: 'in', body: `Hello from ${id}`, status: null },
     unreadCount: 0,
@@ -46,7 +55,10 @@ export function pageThreads(all: ThreadSummary[]) {
 /** getTimeline over items kept oldest first, answering newest first like main. */
 export function pageTimeline(items: () => TimelineItem[], window = { open: true, expiresAt: '2026-11-26T12:00:00.000Z' }) {
   return (p: ParamsOf<'getTimeline'>): ResultOf<'getTimeline'> => {
-    const newestFirst = items().filter((i) => i.threadId === p.threadId).slice().reverse();
+    const newestFirst = items()
+      .filter((i) => i.threadId === p.threadId)
+      .slice()
+      .reverse();
     const cursor = (i: TimelineItem | undefined) => (i ? { at: i.at, id: i.id } : null);
     // A page centred on an item, and pages newer than a cursor: main's semantics (app-services getTimeline).
     if (p.aroundItemId) {
@@ -55,7 +67,12 @@ export function pageTimeline(items: () => TimelineItem[], window = { open: true,
       const half = Math.max(1, Math.floor((p.limit ?? 50) / 2));
       const newer = newestFirst.slice(Math.max(0, at - half), at);
       const older = newestFirst.slice(at + 1, at + 1 + half);
-      return { items: [...newer, newestFirst[at]!, ...older], next: older.length === half ? cursor(older.at(-1)) : null, newer: newer.length === half ? cursor(newer[0]) : null, window };
+      return {
+        items: [...newer, newestFirst[at]!, ...older],
+        next: older.length === half ? cursor(older.at(-1)) : null,
+        newer: newer.length === half ? cursor(newer[0]) : null,
+        window,
+      };
     }
     if (p.after) {
       const from = newestFirst.findIndex((i) => i.id === p.after!.id);

@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  FRAME_SAMPLES,
-  analyzePcm,
-  bufferToPcm,
-  createToneGenerator,
-  encodeWav,
-  pcmToBuffer,
-  silenceFrame,
-  toneSamples,
-} from './audio.ts';
+import { FRAME_SAMPLES, analyzePcm, bufferToPcm, createToneGenerator, encodeWav, pcmToBuffer, silenceFrame, toneSamples } from './audio.ts';
 import { createOpusCodec } from './opus.ts';
 
 function concat(frames: Int16Array[]): Int16Array {

@@ -8,13 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { encodeWav, toneSamples } from './audio.ts';
-import {
-  chromiumAvailable,
-  launchSimChromium,
-  CHROMIUM_PATH,
-  type ChromiumPeer,
-  type SimChromium,
-} from './chromium-harness.ts';
+import { chromiumAvailable, launchSimChromium, CHROMIUM_PATH, type ChromiumPeer, type SimChromium } from './chromium-harness.ts';
 import { metaOfferSdp, randomMetaOfferParams } from './meta-offer.ts';
 import { createPhonePeer, keepCandidatesOn, rtpmapOf, type PhonePeer, type PhonePeerOptions } from './phone-peer.ts';
 

@@ -38,8 +38,7 @@ export const DEFAULT_META_OFFER_PARAMS: MetaOfferParams = {
   ipv4: '157.240.229.134',
   ipv6: '2a03:2880:f2ff:cd:face:b00c:0:699c',
   ssrc: 2_845_612_337,
-  fingerprint:
-    '5B:0E:1D:9C:7A:33:C4:8F:02:6E:B1:7D:55:A9:E0:14:3C:82:F6:4B:D7:19:AE:60:91:28:CB:73:E5:0A:4D:B6',
+  fingerprint: '5B:0E:1D:9C:7A:33:C4:8F:02:6E:B1:7D:55:A9:E0:14:3C:82:F6:4B:D7:19:AE:60:91:28:CB:73:E5:0A:4D:B6',
   sessionId: '6207542215734912834',
   streamId: '8a3c1f52-7e4b-4d0a-9b61-2f5e8c9d0a17',
 };
@@ -51,7 +50,7 @@ export function randomMetaOfferParams(): MetaOfferParams {
   const bytes = randomBytes(16);
   const ufrag = Array.from(randomBytes(16), (b) => ICE_CHARS[b % ICE_CHARS.length] ?? 'A').join('');
   const fp = createHash('sha256').update(randomBytes(32)).digest();
-  const sessionId = (BigInt(`0x${randomBytes(8).toString('hex')}`) % 9_000_000_000_000_000_000n + 1_000_000_000_000_000_000n).toString();
+  const sessionId = ((BigInt(`0x${randomBytes(8).toString('hex')}`) % 9_000_000_000_000_000_000n) + 1_000_000_000_000_000_000n).toString();
   const streamHex = randomBytes(16).toString('hex');
   return {
     ...DEFAULT_META_OFFER_PARAMS,

@@ -71,7 +71,9 @@ describe('werift phone ↔ werift phone (loopback)', () => {
     await b.waitFor(() => b.receiveStats().audioPackets >= 40 && near(b.analyze(400).frequency, 440), 15_000, 'B hears 440 Hz');
     const atA = a.analyze(400);
     const atB = b.analyze(400);
-    console.info(`[peer] A measured ${atA.frequency} Hz rms ${atA.rms.toFixed(3)}; B measured ${atB.frequency} Hz rms ${atB.rms.toFixed(3)}`);
+    console.info(
+      `[peer] A measured ${atA.frequency} Hz rms ${atA.rms.toFixed(3)}; B measured ${atB.frequency} Hz rms ${atB.rms.toFixed(3)}`,
+    );
     expect(near(atA.frequency, 1000)).toBe(true);
     expect(near(atB.frequency, 440)).toBe(true);
     expect(atA.rms).toBeGreaterThan(0.1);

@@ -8,14 +8,7 @@
  * payload type to the first negotiated codec (so PT 126 DTMF could not share the stream).
  * Side effect: werift sends no RTCP sender reports for this stream (receiver reports still flow).
  */
-import {
-  MediaStreamTrack,
-  RTCPeerConnection,
-  RTCRtpCodecParameters,
-  RtpHeader,
-  type RTCRtpTransceiver,
-  type RtpPacket,
-} from 'werift';
+import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, type RTCRtpTransceiver, type RtpPacket } from 'werift';
 import { createOpusCodec } from './opus.ts';
 import {
   FRAME_MS,
@@ -34,8 +27,7 @@ import {
 export const OPUS_PT = 111;
 export const DTMF_PT = 126;
 /** Meta's Opus fmtp (calling-api.md §6.1). */
-export const META_OPUS_FMTP =
-  'maxaveragebitrate=20000;maxplaybackrate=16000;minptime=20;sprop-maxcapturerate=16000;useinbandfec=1';
+export const META_OPUS_FMTP = 'maxaveragebitrate=20000;maxplaybackrate=16000;minptime=20;sprop-maxcapturerate=16000;useinbandfec=1';
 
 const DTMF_CHARS = '0123456789*#ABCD';
 
@@ -213,13 +205,7 @@ export function fixAnswerSetup(sdp: string): string {
 export function metaShapeSdp(sdp: string): string {
   let lines = normalizeCrlf(sdp)
     .split('\r\n')
-    .filter(
-      (l) =>
-        l !== 'a=ice-lite' &&
-        l !== 'a=ice-options:trickle' &&
-        l !== 'a=end-of-candidates' &&
-        !/^a=(ptime|maxptime):/.test(l),
-    );
+    .filter((l) => l !== 'a=ice-lite' && l !== 'a=ice-options:trickle' && l !== 'a=end-of-candidates' && !/^a=(ptime|maxptime):/.test(l));
   const firstM = lines.findIndex((l) => l.startsWith('m='));
   if (firstM >= 0) lines.splice(firstM, 0, 'a=ice-lite');
   const streamId = `${Math.random().toString(16).slice(2, 10)}-meta-sim`;

@@ -39,7 +39,14 @@ async function api(method, path, body) {
 }
 
 const keyOf = (u) => u.wa_id ?? u.user_id;
-const initials = (name) => (name || '?').trim().split(/\s+/).slice(0, 2).map((w) => w[0]).join('').toUpperCase();
+const initials = (name) =>
+  (name || '?')
+    .trim()
+    .split(/\s+/)
+    .slice(0, 2)
+    .map((w) => w[0])
+    .join('')
+    .toUpperCase();
 const clock = (ms) => new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 const duration = (s) => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
 const phoneFmt = (digits) => (digits ? `+${digits}` : '');
@@ -113,7 +120,10 @@ function phoneIcon() {
   const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
   svg.setAttribute('viewBox', '0 0 24 24');
   const path = document.createElementNS('http://www.w3.org/2000/svg', 'path');
-  path.setAttribute('d', 'M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z');
+  path.setAttribute(
+    'd',
+    'M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2a1 1 0 0 1 1-.25 11.4 11.4 0 0 0 3.6.57 1 1 0 0 1 1 1V20a1 1 0 0 1-1 1A17 17 0 0 1 3 4a1 1 0 0 1 1-1h3.5a1 1 0 0 1 1 1c0 1.25.2 2.45.57 3.57a1 1 0 0 1-.25 1z',
+  );
   svg.append(path);
   return svg;
 }
@@ -211,7 +221,8 @@ function onEvent(e, live) {
       break;
     case 'permission.reply':
       for (const m of state.messages) {
-        if (m.userId === d.user && m.dir === 'in' && isPermissionRequest(m.raw) && !state.answered.has(m.id)) state.answered.set(m.id, d.response);
+        if (m.userId === d.user && m.dir === 'in' && isPermissionRequest(m.raw) && !state.answered.has(m.id))
+          state.answered.set(m.id, d.response);
       }
       break;
     case 'user.created':
@@ -225,7 +236,14 @@ function onEvent(e, live) {
     case 'call.ended': {
       const dir = state.callDirections.get(d.callId);
       const missed = d.status !== 'COMPLETED';
-      const label = dir === 'BUSINESS_INITIATED' ? (missed ? 'Missed voice call' : 'Voice call') : missed ? `Voice call · ${endText(d.reason, dir)}` : 'Voice call';
+      const label =
+        dir === 'BUSINESS_INITIATED'
+          ? missed
+            ? 'Missed voice call'
+            : 'Voice call'
+          : missed
+            ? `Voice call · ${endText(d.reason, dir)}`
+            : 'Voice call';
       state.messages.push({ seq: e.seq, userId: d.userId, dir: 'sys', at: e.at, text: `${label} · ${clock(e.at)}` });
       break;
     }
@@ -249,7 +267,21 @@ async function connectEvents() {
   const link = $('sim-link');
   const es = new EventSource(`/_sim/events?since=${state.lastSeq}`);
   const handler = (msg) => onEvent(JSON.parse(msg.data), true);
-  for (const type of ['message.from_user', 'message.to_user', 'permission.reply', 'user.created', 'call.outgoing', 'call.incoming', 'call.pre_accepted', 'call.accepted', 'call.answer_sdp', 'call.status', 'call.picked_up', 'call.media', 'call.ended']) {
+  for (const type of [
+    'message.from_user',
+    'message.to_user',
+    'permission.reply',
+    'user.created',
+    'call.outgoing',
+    'call.incoming',
+    'call.pre_accepted',
+    'call.accepted',
+    'call.answer_sdp',
+    'call.status',
+    'call.picked_up',
+    'call.media',
+    'call.ended',
+  ]) {
     es.addEventListener(type, handler);
   }
   es.onopen = () => {
@@ -333,9 +365,23 @@ function renderTimer() {
 
 function newCall(fields) {
   state.call = {
-    id: null, direction: 'USER_INITIATED', phase: 'calling', pc: null, mic: null, remoteSet: false,
-    connectedAt: null, endedAt: null, endText: '', media: null, lastPackets: 0, stalls: 0,
-    muted: false, dtmf: '', timers: [], audio: null, ...fields,
+    id: null,
+    direction: 'USER_INITIATED',
+    phase: 'calling',
+    pc: null,
+    mic: null,
+    remoteSet: false,
+    connectedAt: null,
+    endedAt: null,
+    endText: '',
+    media: null,
+    lastPackets: 0,
+    stalls: 0,
+    muted: false,
+    dtmf: '',
+    timers: [],
+    audio: null,
+    ...fields,
   };
   $('mute-button').setAttribute('aria-pressed', 'false');
   $('keypad-button').setAttribute('aria-pressed', 'false');
@@ -448,7 +494,7 @@ async function startCall(opts = {}) {
       r = await api('POST', `users/${key}/call`, body);
     }
     if (!r.ok) {
-      finish(c, r.json.refused ? REFUSAL_TEXT[r.json.reason] ?? r.json.details : r.json.error ?? `Call failed (${r.status})`);
+      finish(c, r.json.refused ? (REFUSAL_TEXT[r.json.reason] ?? r.json.details) : (r.json.error ?? `Call failed (${r.status})`));
       return;
     }
     c.id = r.json.id;
@@ -614,7 +660,7 @@ function wire() {
     else body.user_id = `${(String(f.get('country')) || 'US').toUpperCase()}.${String(Date.now()).padStart(20, '0')}`;
     if (f.get('country')) body.country = String(f.get('country')).toUpperCase();
     const r = await api('POST', 'users', body);
-    $('new-user-error').textContent = r.ok ? '' : r.json.error ?? `Failed (${r.status})`;
+    $('new-user-error').textContent = r.ok ? '' : (r.json.error ?? `Failed (${r.status})`);
     if (r.ok) {
       ev.target.reset();
       await loadUsers(r.json.user_id);

@@ -16,7 +16,10 @@ afterEach(async () => {
   sim = null;
 });
 
-const defaultSeed = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../sim/seed.default.json'), 'utf8')) as Record<string, Record<string, unknown>>;
+const defaultSeed = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../sim/seed.default.json'), 'utf8')) as Record<
+  string,
+  Record<string, unknown>
+>;
 
 async function setup(opts: { seed?: Record<string, Record<string, unknown>>; secrets?: SecretsService } = {}) {
   const seed = { ...defaultSeed };
@@ -133,7 +136,10 @@ describe('secrets stay in the keychain', () => {
   const keychain = new KeytarSecrets({ service: `SwitchboardAcctTest-${process.pid}` });
   let reason: string | null = null;
   it('checks for a keychain', async () => {
-    reason = await keychain.check().then(() => null, (e: unknown) => (e as Error).message);
+    reason = await keychain.check().then(
+      () => null,
+      (e: unknown) => (e as Error).message,
+    );
     expect(reason === null || /keychain/i.test(reason)).toBe(true);
   });
 
@@ -144,7 +150,9 @@ describe('secrets stay in the keychain', () => {
     expect(res.saved).toBe(true);
     const verify = s.service.verifyToken()!;
     const secrets = [s.creds.accessToken, s.creds.appSecret, verify];
-    const files = readdirSync(s.dataDir, { recursive: true }).map((f) => path.join(s.dataDir, String(f))).filter((f) => statSync(f).isFile());
+    const files = readdirSync(s.dataDir, { recursive: true })
+      .map((f) => path.join(s.dataDir, String(f)))
+      .filter((f) => statSync(f).isFile());
     expect(files.length).toBeGreaterThan(0);
     for (const f of files) {
       const text = readFileSync(f).toString('latin1');
@@ -153,7 +161,12 @@ describe('secrets stay in the keychain', () => {
     const logs = s.sink.lines.join('\n');
     for (const secret of secrets) expect(logs.includes(secret)).toBe(false);
     // A fresh service (next start) reads them back from the keychain.
-    const again = new AccountService({ config: new ConfigStore(s.dataDir, confFactory), secrets: keychain, log: createLogger({ sink: new MemorySink() }), redactor: new SecretRedactor() });
+    const again = new AccountService({
+      config: new ConfigStore(s.dataDir, confFactory),
+      secrets: keychain,
+      log: createLogger({ sink: new MemorySink() }),
+      redactor: new SecretRedactor(),
+    });
     await again.load();
     expect(again.accessToken()).toBe(s.creds.accessToken);
     await again.disconnect();

@@ -20,7 +20,10 @@ afterEach(async () => {
   sim = null;
 });
 
-const defaultSeed = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../sim/seed.default.json'), 'utf8')) as Record<string, unknown>;
+const defaultSeed = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../sim/seed.default.json'), 'utf8')) as Record<
+  string,
+  unknown
+>;
 const DAY = 86_400_000;
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
@@ -30,18 +33,29 @@ async function setup(opts: { seed?: Record<string, unknown>; simStartAtMs?: numb
   const creds = sim.credentials();
   const redactor = new SecretRedactor();
   const log = createLogger({ sink: new MemorySink(10_000), redactor, level: 'debug' });
-  const account = new AccountService({ config: new ConfigStore(mkdtempSync(path.join(tmpdir(), 'sb-cs-')), confFactory), secrets: new MemorySecrets(), log, redactor });
+  const account = new AccountService({
+    config: new ConfigStore(mkdtempSync(path.join(tmpdir(), 'sb-cs-')), confFactory),
+    secrets: new MemorySecrets(),
+    log,
+    redactor,
+  });
   if (opts.connect !== false) {
     const res = await account.connect({ ...creds, saveAnyway: true });
     expect(res.saved).toBe(true);
   }
-  const service = new CallingSettingsService({ graph: () => account.graph(), phoneNumberId: () => account.account()?.phoneNumberId ?? null, log });
+  const service = new CallingSettingsService({
+    graph: () => account.graph(),
+    phoneNumberId: () => account.account()?.phoneNumberId ?? null,
+    log,
+  });
   const posts: unknown[] = [];
   sim.ctx.events.subscribe((e) => {
     if (e.type === 'settings.changed') posts.push(e.data);
   });
   const serverCalling = async () => {
-    const res = await fetch(`${creds.graphBaseUrl}/${creds.apiVersion}/${creds.phoneNumberId}/settings`, { headers: { Authorization: `Bearer ${creds.accessToken}` } });
+    const res = await fetch(`${creds.graphBaseUrl}/${creds.apiVersion}/${creds.phoneNumberId}/settings`, {
+      headers: { Authorization: `Bearer ${creds.accessToken}` },
+    });
     return ((await res.json()) as { calling: Record<string, unknown> }).calling;
   };
   return { service, creds, posts, serverCalling };
@@ -59,7 +73,10 @@ const hours = (holidays: CallHours['holiday_schedule'] = []): CallHours => ({
 });
 
 async function refusal(p: Promise<unknown>): Promise<DomainError> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(DomainError);
   return err as DomainError;
 }
@@ -85,19 +102,35 @@ describe('calling settings service', () => {
     const s = await setup();
     const holidays = [{ date: isoDay(Date.now() + 10 * DAY), start_time: '0000', end_time: '2359' }];
     // The greeting WhatsApp requires for voicemail: uploaded first (Ogg/Opus), then named by its id.
-    const { mediaId } = await s.service.uploadAnnouncement(Buffer.from(muxOggOpus(Array.from({ length: 150 }, () => new Uint8Array([0xf8, 0xff, 0xfe])), 3 * 48_000)), 'audio/ogg');
+    const { mediaId } = await s.service.uploadAnnouncement(
+      Buffer.from(
+        muxOggOpus(
+          Array.from({ length: 150 }, () => new Uint8Array([0xf8, 0xff, 0xfe])),
+          3 * 48_000,
+        ),
+      ),
+      'audio/ogg',
+    );
     const view = await s.service.update({
       call_icon_visibility: 'DISABLE_ALL',
       call_icons: { restrict_to_user_countries: ['BR', 'PT'] },
       call_hours: hours(holidays),
       callback_permission_status: 'ENABLED',
       audio: { additional_codecs: ['PCMA', 'PCMU'] },
-      voicemail: { status: 'ENABLED', triggers: ['REJECT', 'TIMEOUT'], audio: { default: { timeout_seconds: 25, announcement_media_id: mediaId } } },
+      voicemail: {
+        status: 'ENABLED',
+        triggers: ['REJECT', 'TIMEOUT'],
+        audio: { default: { timeout_seconds: 25, announcement_media_id: mediaId } },
+      },
     });
     expect(view.calling.call_hours).toEqual(hours(holidays));
-    expect(view.calling.voicemail).toEqual({ status: 'ENABLED', triggers: ['REJECT', 'TIMEOUT'], audio: { default: { timeout_seconds: 25, announcement_media_id: mediaId } } });
+    expect(view.calling.voicemail).toEqual({
+      status: 'ENABLED',
+      triggers: ['REJECT', 'TIMEOUT'],
+      audio: { default: { timeout_seconds: 25, announcement_media_id: mediaId } },
+    });
     // Sent (and so stored) as the integer Meta documents.
-    expect((await s.serverCalling())).toMatchObject({ voicemail: { audio: { default: { announcement_media_id: Number(mediaId) } } } });
+    expect(await s.serverCalling()).toMatchObject({ voicemail: { audio: { default: { announcement_media_id: Number(mediaId) } } } });
     const server = await s.serverCalling();
     expect(server).toMatchObject({
       call_icon_visibility: 'DISABLE_ALL',
@@ -122,7 +155,12 @@ describe('calling settings service', () => {
   });
 
   it('turns Graph refusals into plain messages with the Graph code', async () => {
-    const s = await setup({ seed: { calling: { status: 'DISABLED', call_icon_visibility: 'DEFAULT', callback_permission_status: 'DISABLED' }, enableCallingError: 138018 } });
+    const s = await setup({
+      seed: {
+        calling: { status: 'DISABLED', call_icon_visibility: 'DEFAULT', callback_permission_status: 'DISABLED' },
+        enableCallingError: 138018,
+      },
+    });
     const err = await refusal(s.service.update({ status: 'ENABLED' }));
     expect(err.code).toBe('graph_138018');
     expect(err.message).not.toMatch(/EAA|token/i);
@@ -133,7 +171,14 @@ describe('calling settings service', () => {
     // The simulator's clock runs three days ahead of Switchboard's, so it refuses tomorrow.
     const s = await setup({ simStartAtMs: Date.now() + 3 * DAY });
     const tomorrow = isoDay(Date.now() + DAY + 12 * 3600_000);
-    const err = await refusal(s.service.update({ call_hours: hours([{ date: isoDay(Date.now() + 20 * DAY), start_time: '0000', end_time: '2359' }, { date: tomorrow, start_time: '0000', end_time: '2359' }]) }));
+    const err = await refusal(
+      s.service.update({
+        call_hours: hours([
+          { date: isoDay(Date.now() + 20 * DAY), start_time: '0000', end_time: '2359' },
+          { date: tomorrow, start_time: '0000', end_time: '2359' },
+        ]),
+      }),
+    );
     expect(err.code).toBe('graph_100');
     expect(err.details).toMatchObject({ field: 'call_hours.holiday_schedule[1].date' });
   });

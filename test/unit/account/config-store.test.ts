@@ -44,7 +44,10 @@ describe('config store', () => {
 
   it('survives a hand-edited file with a wrong value', () => {
     const d = dir();
-    writeFileSync(path.join(d, 'config.json'), JSON.stringify({ version: 1, account: { ...account, apiVersion: 'latest' }, preferences: { theme: 'purple' } }));
+    writeFileSync(
+      path.join(d, 'config.json'),
+      JSON.stringify({ version: 1, account: { ...account, apiVersion: 'latest' }, preferences: { theme: 'purple' } }),
+    );
     const s = new ConfigStore(d, confFactory);
     expect(s.problem).toMatch(/invalid value/);
     expect(s.get().preferences.theme).toBe('system');

@@ -14,19 +14,22 @@ const availability = await real.check().then(
 );
 
 describe('secrets in the OS keychain', () => {
-  it.skipIf(availability !== null)(`round-trips every secret and deletes them${availability ? ` — skipped: ${availability}` : ''}`, async () => {
-    await real.set('accessToken', 'EAAG-token-abc');
-    await real.set('appSecret', 'app-secret-xyz');
-    await real.set('verifyToken', 'verify-123');
-    const other = new KeytarSecrets({ service });
-    expect(await other.get('accessToken')).toBe('EAAG-token-abc');
-    expect(await other.get('appSecret')).toBe('app-secret-xyz');
-    expect(await other.get('verifyToken')).toBe('verify-123');
-    await real.clear();
-    expect(await other.get('accessToken')).toBeNull();
-    expect(await other.get('appSecret')).toBeNull();
-    expect(await other.get('verifyToken')).toBeNull();
-  });
+  it.skipIf(availability !== null)(
+    `round-trips every secret and deletes them${availability ? ` — skipped: ${availability}` : ''}`,
+    async () => {
+      await real.set('accessToken', 'EAAG-token-abc');
+      await real.set('appSecret', 'app-secret-xyz');
+      await real.set('verifyToken', 'verify-123');
+      const other = new KeytarSecrets({ service });
+      expect(await other.get('accessToken')).toBe('EAAG-token-abc');
+      expect(await other.get('appSecret')).toBe('app-secret-xyz');
+      expect(await other.get('verifyToken')).toBe('verify-123');
+      await real.clear();
+      expect(await other.get('accessToken')).toBeNull();
+      expect(await other.get('appSecret')).toBeNull();
+      expect(await other.get('verifyToken')).toBeNull();
+    },
+  );
 
   it.skipIf(availability !== null)('refuses to store an empty secret', async () => {
     await expect(real.set('accessToken', '')).rejects.toThrow(/empty/);
@@ -47,7 +50,10 @@ describe('no keychain available', () => {
         deletePassword: async () => false,
       }),
     });
-    const err = await broken.check().then(() => null, (e: unknown) => e);
+    const err = await broken.check().then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(KeychainUnavailableError);
     const e = err as KeychainUnavailableError;
     expect(e.message).toMatch(/No keychain is available/);
@@ -56,7 +62,12 @@ describe('no keychain available', () => {
   });
 
   it('reports a keychain module that cannot load', async () => {
-    const noModule = new KeytarSecrets({ service, load: async () => { throw new Error('Cannot find module keytar.node'); } });
+    const noModule = new KeytarSecrets({
+      service,
+      load: async () => {
+        throw new Error('Cannot find module keytar.node');
+      },
+    });
     await expect(noModule.get('appSecret')).rejects.toThrow(/could not be loaded/);
   });
 

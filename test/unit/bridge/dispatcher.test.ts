@@ -6,7 +6,6 @@ import { requestNames, requests } from '../../../common/bridge-contract.ts';
 import { memoryLogger } from '../../support/test-log.ts';
 import { testServiceOptions } from '../../support/host.ts';
 
-
 describe('bridge dispatcher', () => {
   it('answers getAppInfo with the version through the contract', async () => {
     const { log } = memoryLogger();
@@ -40,7 +39,7 @@ describe('bridge dispatcher', () => {
     expect(notAnObject.ok).toBe(false);
   });
 
-  it('passes a handler\'s own error code through and hides unexpected errors', async () => {
+  it("passes a handler's own error code through and hides unexpected errors", async () => {
     const { log, sink } = memoryLogger();
     const handlers = {
       getAppInfo: () => {
@@ -51,7 +50,10 @@ describe('bridge dispatcher', () => {
       },
     } as Partial<BridgeHandlers> as BridgeHandlers;
     const dispatch = createDispatcher(handlers, log);
-    expect(await dispatch('getAppInfo', {})).toEqual({ ok: false, error: { code: 'not_connected', message: 'Connect your account first.' } });
+    expect(await dispatch('getAppInfo', {})).toEqual({
+      ok: false,
+      error: { code: 'not_connected', message: 'Connect your account first.' },
+    });
     const res = await dispatch('getStatus', {});
     expect(res.ok).toBe(false);
     if (!res.ok) {
@@ -72,7 +74,7 @@ describe('bridge dispatcher', () => {
     if (!res.ok) expect(res.error.code).toBe('internal');
   });
 
-  it('declares every request\'s params strictly, so unexpected keys never reach a handler', () => {
+  it("declares every request's params strictly, so unexpected keys never reach a handler", () => {
     for (const name of requestNames) {
       expect(requests[name].params.safeParse({ __unexpected: 1 }).success, name).toBe(false);
     }

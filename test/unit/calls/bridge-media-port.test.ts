@@ -13,7 +13,7 @@ function setup(timeoutMs = 1000) {
 }
 
 describe('media commands over the bridge', () => {
-  it('resolves a command with the engine\'s report for the same request id', async () => {
+  it("resolves a command with the engine's report for the same request id", async () => {
     const { port, sent } = setup();
     const answer = port.prepareAnswer('call-1', 'v=0 offer sdp');
     expect(sent[0]).toMatchObject({ command: 'prepareAnswer', localId: 'call-1', offerSdp: 'v=0 offer sdp' });
@@ -22,7 +22,7 @@ describe('media commands over the bridge', () => {
     await expect(answer).resolves.toBe('v=0 answer sdp');
   });
 
-  it('rejects with the engine\'s words, or when nobody answers in time', async () => {
+  it("rejects with the engine's words, or when nobody answers in time", async () => {
     const { port, sent } = setup(50);
     const mic = port.attachMicrophone('call-1');
     port.report({ type: 'failed', requestId: sent[0]!.requestId, message: 'The microphone is in use by another app.' });

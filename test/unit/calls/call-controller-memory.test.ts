@@ -6,16 +6,43 @@ import type { AccountService } from '../../../main/account/account-service.ts';
 import type { DomainEvent } from '../../../main/webhooks/envelope.ts';
 import { memoryLogger } from '../../support/test-log.ts';
 
-const media: MediaPort = { prepareAnswer: async () => 'sdp', prepareOffer: async () => 'sdp', applyAnswer: async () => {}, attachMicrophone: async () => {}, close: () => {}, ring: () => {} };
+const media: MediaPort = {
+  prepareAnswer: async () => 'sdp',
+  prepareOffer: async () => 'sdp',
+  applyAnswer: async () => {},
+  attachMicrophone: async () => {},
+  close: () => {},
+  ring: () => {},
+};
 
 function staleConnect(callId: string, at: Date): DomainEvent {
-  return { kind: 'call.connect', key: `call:${callId}:connect`, occurredAt: new Date(at.getTime() - 120_000).toISOString(), phoneNumberId: null, wabaId: '1', callId, direction: 'USER_INITIATED', user: { waId: '5511987650001', userId: null, parentUserId: null, profileName: null, username: null }, session: { sdpType: 'offer', sdp: 'v=0' }, ctaPayload: null, deeplinkPayload: null, bizOpaque: null, raw: {} };
+  return {
+    kind: 'call.connect',
+    key: `call:${callId}:connect`,
+    occurredAt: new Date(at.getTime() - 120_000).toISOString(),
+    phoneNumberId: null,
+    wabaId: '1',
+    callId,
+    direction: 'USER_INITIATED',
+    user: { waId: '5511987650001', userId: null, parentUserId: null, profileName: null, username: null },
+    session: { sdpType: 'offer', sdp: 'v=0' },
+    ctaPayload: null,
+    deeplinkPayload: null,
+    bizOpaque: null,
+    raw: {},
+  };
 }
 
 describe('call controller memory', () => {
   it('forgets calls that ended more than ten minutes ago, so a day of calls does not accumulate', () => {
     let now = new Date('2026-11-25T10:00:00Z');
-    const controller = new CallController({ account: { graph: () => null, account: () => null } as unknown as AccountService, threads: new ThreadStore(openDatabase(':memory:')), media, log: memoryLogger().log, clock: () => now });
+    const controller = new CallController({
+      account: { graph: () => null, account: () => null } as unknown as AccountService,
+      threads: new ThreadStore(openDatabase(':memory:')),
+      media,
+      log: memoryLogger().log,
+      clock: () => now,
+    });
     for (let i = 0; i < 50; i++) controller.onDomainEvent(staleConnect(`wacid.OLD${i}`, now));
     expect(controller.list()).toHaveLength(50);
     now = new Date(now.getTime() + 11 * 60_000);

@@ -77,7 +77,15 @@ type Cmd =
 
 const pick = fc.nat(11);
 const cmd: fc.Arbitrary<Cmd> = fc.oneof(
-  { weight: 5, arbitrary: fc.record({ t: fc.constant('connect' as const), n: fc.nat(2), age: fc.constantFrom(0, 0, 0, 0, 2_000, 30_000, 44_000, 46_000, 90_000, 700_000), sdp: fc.oneof({ weight: 9, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }) }) },
+  {
+    weight: 5,
+    arbitrary: fc.record({
+      t: fc.constant('connect' as const),
+      n: fc.nat(2),
+      age: fc.constantFrom(0, 0, 0, 0, 2_000, 30_000, 44_000, 46_000, 90_000, 700_000),
+      sdp: fc.oneof({ weight: 9, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+    }),
+  },
   {
     weight: 3,
     arbitrary: fc.record({
@@ -88,7 +96,14 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
       duration: fc.constantFrom(0, 0, 12),
     }),
   },
-  { weight: 3, arbitrary: fc.record({ t: fc.constant('status' as const), n: fc.nat(2), status: fc.constantFrom('RINGING' as const, 'ACCEPTED' as const, 'REJECTED' as const) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      t: fc.constant('status' as const),
+      n: fc.nat(2),
+      status: fc.constantFrom('RINGING' as const, 'ACCEPTED' as const, 'REJECTED' as const),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ t: fc.constant('remoteAnswer' as const), n: fc.nat(2) }) },
   { weight: 5, arbitrary: fc.record({ t: fc.constant('answer' as const), pick }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('decline' as const), pick }) },
@@ -98,16 +113,51 @@ const cmd: fc.Arbitrary<Cmd> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ t: fc.constant('dial' as const), customer: fc.nat(2) }) },
   { weight: 1, arbitrary: fc.constant({ t: 'endAll' as const }) },
   { weight: 1, arbitrary: fc.record({ t: fc.constantFrom('dnd' as const, 'preAccept' as const), on: fc.boolean() }) },
-  { weight: 1, arbitrary: fc.record({ t: fc.constant('account' as const), on: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      t: fc.constant('account' as const),
+      on: fc.oneof({ weight: 4, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+    }),
+  },
   // A Graph failure is Meta's refusal (a GraphError with its code) or, when `lost`, a request whose
   // answer never came (timeout, broken connection): WhatsApp may have done it anyway.
-  { weight: 9, arbitrary: fc.record({ t: fc.constant('settle' as const), pick, ok: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }), lost: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }), code: fc.constantFrom(138006, 131047, 100) }) },
-  { weight: 3, arbitrary: fc.record({ t: fc.constant('clock' as const), ms: fc.constantFrom(500, 1_000, 5_000, 20_000, ANSWER_WINDOW + 1, RING_TIMEOUT + 1, TOMBSTONE + 1, KEEP_ENDED + 1) }) },
+  {
+    weight: 9,
+    arbitrary: fc.record({
+      t: fc.constant('settle' as const),
+      pick,
+      ok: fc.oneof({ weight: 3, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
+      lost: fc.oneof({ weight: 3, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }),
+      code: fc.constantFrom(138006, 131047, 100),
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      t: fc.constant('clock' as const),
+      ms: fc.constantFrom(500, 1_000, 5_000, 20_000, ANSWER_WINDOW + 1, RING_TIMEOUT + 1, TOMBSTONE + 1, KEEP_ENDED + 1),
+    }),
+  },
 );
 
 // ---- figures --------------------------------------------------------------------------------
 
-const stats = { runs: 0, steps: 0, graphChecked: 0, mediaChecked: 0, callsDriven: 0, waitingCalls: 0, bornEnded: 0, outcomes: {} as Record<string, number>, cardDiffers: {} as Record<string, number>, dialRefused: 0, reborn: 0, orphanTerminates: 0, answerRefusedBusy: 0 };
+const stats = {
+  runs: 0,
+  steps: 0,
+  graphChecked: 0,
+  mediaChecked: 0,
+  callsDriven: 0,
+  waitingCalls: 0,
+  bornEnded: 0,
+  outcomes: {} as Record<string, number>,
+  cardDiffers: {} as Record<string, number>,
+  dialRefused: 0,
+  reborn: 0,
+  orphanTerminates: 0,
+  answerRefusedBusy: 0,
+};
 
 // ---- one run --------------------------------------------------------------------------------
 
@@ -137,7 +187,13 @@ interface Pending {
   fail: (code: number, lost: boolean) => void;
 }
 
-const customer = (n: number): ContactRef => ({ waId: `55119000000${n}`, userId: null, parentUserId: null, profileName: null, username: null });
+const customer = (n: number): ContactRef => ({
+  waId: `55119000000${n}`,
+  userId: null,
+  parentUserId: null,
+  profileName: null,
+  username: null,
+});
 
 async function flush(): Promise<void> {
   for (let i = 0; i < 25; i++) await Promise.resolve();
@@ -152,7 +208,24 @@ async function runOne(cmds: Cmd[]): Promise<void> {
   const track = (localId: string): Track => {
     let t = tracks.get(localId);
     if (!t) {
-      t = { direction: null, bornEnded: null, preAcceptAtStart: false, graph: [], media: [], answerSdp: null, preAcceptSdp: null, acceptSent: false, answerRequested: false, endings: 0, prepared: false, closed: false, ring: false, ended: false, callId: null, outcome: null };
+      t = {
+        direction: null,
+        bornEnded: null,
+        preAcceptAtStart: false,
+        graph: [],
+        media: [],
+        answerSdp: null,
+        preAcceptSdp: null,
+        acceptSent: false,
+        answerRequested: false,
+        endings: 0,
+        prepared: false,
+        closed: false,
+        ring: false,
+        ended: false,
+        callId: null,
+        outcome: null,
+      };
       tracks.set(localId, t);
     }
     return t;
@@ -216,14 +289,24 @@ async function runOne(cmds: Cmd[]): Promise<void> {
       if (t.prepared) fail(`prepareOffer twice for ${localId}`);
       t.prepared = true;
       t.media.push('prepareOffer');
-      return deferred(`prepareOffer ${localId}`, false, () => `OFFER-${++sdpSeq}`, () => new Error('no microphone'));
+      return deferred(
+        `prepareOffer ${localId}`,
+        false,
+        () => `OFFER-${++sdpSeq}`,
+        () => new Error('no microphone'),
+      );
     },
     applyAnswer: (localId) => {
       const t = track(localId);
       stats.mediaChecked++;
       if (t.closed) fail(`applyAnswer after close for ${localId}`);
       t.media.push('applyAnswer');
-      return deferred(`applyAnswer ${localId}`, false, () => undefined, () => new Error('the answer could not be applied'));
+      return deferred(
+        `applyAnswer ${localId}`,
+        false,
+        () => undefined,
+        () => new Error('the answer could not be applied'),
+      );
     },
     attachMicrophone: (localId) => {
       const t = track(localId);
@@ -232,7 +315,12 @@ async function runOne(cmds: Cmd[]): Promise<void> {
       if (viewOf(localId).state !== 'active') fail(`attachMicrophone for ${localId} in ${viewOf(localId).state}`);
       t.media.push('attachMicrophone');
       mic.add(localId);
-      return deferred(`attachMicrophone ${localId}`, false, () => undefined, () => new Error('the microphone is gone'));
+      return deferred(
+        `attachMicrophone ${localId}`,
+        false,
+        () => undefined,
+        () => new Error('the microphone is gone'),
+      );
     },
     close: (localId) => {
       const t = track(localId);
@@ -268,19 +356,26 @@ async function runOne(cmds: Cmd[]): Promise<void> {
         if (orphansTerminated.has(id)) fail(`second terminate for the orphaned call ${id}`);
         orphansTerminated.add(id);
         stats.orphanTerminates++;
-        return deferred(`graph orphan terminate ${id}`, true, () => ({ success: true }), (code) => new GraphError({ code, category: 'calling', message: `WhatsApp refused (${code}).`, httpStatus: 400 }));
+        return deferred(
+          `graph orphan terminate ${id}`,
+          true,
+          () => ({ success: true }),
+          (code) => new GraphError({ code, category: 'calling', message: `WhatsApp refused (${code}).`, httpStatus: 400 }),
+        );
       }
       if (action === 'connect') localId = String(body['biz_opaque_callback_data']);
       else {
         const same = controller.list().filter((c) => c.callId === body['call_id']);
-        localId = (same.find((c) => c.state !== 'ended') ?? same.at(-1) ?? fail(`${action} for unknown call id ${String(body['call_id'])}`)).localId;
+        localId = (same.find((c) => c.state !== 'ended') ?? same.at(-1) ?? fail(`${action} for unknown call id ${String(body['call_id'])}`))
+          .localId;
       }
       const v = viewOf(localId);
       const t = track(localId);
       t.graph.push(`${action}@${v.state}`);
       if (t.ended || v.state === 'ended') fail(`${action} sent for ended call ${localId}`);
       if (t.bornEnded) fail(`${action} sent for stale/tombstoned call ${localId}`);
-      if (action !== 'connect' && (body['call_id'] === null || body['call_id'] !== v.callId)) fail(`${action} with call id ${String(body['call_id'])} for ${localId}`);
+      if (action !== 'connect' && (body['call_id'] === null || body['call_id'] !== v.callId))
+        fail(`${action} with call id ${String(body['call_id'])} for ${localId}`);
       const sdp = (body['session'] as { sdp?: string } | undefined)?.sdp;
       const count = (a: string) => t.graph.filter((g) => g.startsWith(`${a}@`)).length;
       switch (action) {
@@ -306,7 +401,8 @@ async function runOne(cmds: Cmd[]): Promise<void> {
         case 'reject':
         case 'terminate':
           if (v.state !== 'ending') fail(`${action} for ${localId} in ${v.state}`);
-          if (action === 'reject' && (v.direction !== 'incoming' || t.acceptSent)) fail(`reject for ${v.direction} ${localId} after accept=${t.acceptSent}`);
+          if (action === 'reject' && (v.direction !== 'incoming' || t.acceptSent))
+            fail(`reject for ${v.direction} ${localId} after accept=${t.acceptSent}`);
           if (++t.endings > 1) fail(`second reject/terminate for ${localId}: ${t.graph.join(' ')}`);
           break;
         default:
@@ -331,7 +427,10 @@ async function runOne(cmds: Cmd[]): Promise<void> {
       );
     },
   };
-  const account = { graph: () => (settings.account ? graph : null), account: () => (settings.account ? { phoneNumberId: 'PN1' } : null) } as unknown as AccountService;
+  const account = {
+    graph: () => (settings.account ? graph : null),
+    account: () => (settings.account ? { phoneNumberId: 'PN1' } : null),
+  } as unknown as AccountService;
 
   const views = new Map<string, string>(); // localId → last state seen through onChange
   controller = new CallController({
@@ -368,13 +467,29 @@ async function runOne(cmds: Cmd[]): Promise<void> {
     }
     controller.onDomainEvent(e);
   };
-  const base = (callId: string, kind: string) => ({ key: `call:${callId}:${kind}`, occurredAt: new Date().toISOString(), phoneNumberId: 'PN1', wabaId: '1' });
+  const base = (callId: string, kind: string) => ({
+    key: `call:${callId}:${kind}`,
+    occurredAt: new Date().toISOString(),
+    phoneNumberId: 'PN1',
+    wabaId: '1',
+  });
   const knownTo = (callId: string) => controller.list().some((c) => c.callId === callId);
   const terminate = (callId: string, dir: 'in' | 'out', status: string, error: boolean, duration: number): void => {
     if (dir === 'in' && !sentAt.has(callId)) sentAt.set(callId, Date.now());
     if (!knownTo(callId)) tombAt.set(callId, Date.now());
     const n = dir === 'in' ? Number(callId.slice(-1)) : (outCustomer.get(callId) ?? 0);
-    deliver({ ...base(callId, 'terminate'), kind: 'call.terminate', callId, direction: dir === 'in' ? 'USER_INITIATED' : 'BUSINESS_INITIATED', user: customer(n), status, durationSeconds: duration, errors: error ? [{ code: 138021, message: 'The call failed.' }] : [], bizOpaque: dir === 'out' ? (outLocal.get(callId) ?? null) : null, raw: {} });
+    deliver({
+      ...base(callId, 'terminate'),
+      kind: 'call.terminate',
+      callId,
+      direction: dir === 'in' ? 'USER_INITIATED' : 'BUSINESS_INITIATED',
+      user: customer(n),
+      status,
+      durationSeconds: duration,
+      errors: error ? [{ code: 138021, message: 'The call failed.' }] : [],
+      bizOpaque: dir === 'out' ? (outLocal.get(callId) ?? null) : null,
+      raw: {},
+    });
   };
   /** Mostly a call that is still up (the owner acts on what the window shows); sometimes an ended one. */
   const pickCall = (p: number): CallView | null => {
@@ -394,7 +509,19 @@ async function runOne(cmds: Cmd[]): Promise<void> {
         const tomb = tombAt.get(callId);
         const before = new Set(controller.list().map((v) => v.localId));
         const busy = controller.list().some((v) => v.state !== 'ended');
-        deliver({ ...base(callId, 'connect'), occurredAt: new Date(at).toISOString(), kind: 'call.connect', callId, direction: 'USER_INITIATED', user: customer(c.n), session: c.sdp ? { sdpType: 'offer', sdp: `v=0 offer ${callId}` } : null, ctaPayload: null, deeplinkPayload: null, bizOpaque: null, raw: {} });
+        deliver({
+          ...base(callId, 'connect'),
+          occurredAt: new Date(at).toISOString(),
+          kind: 'call.connect',
+          callId,
+          direction: 'USER_INITIATED',
+          user: customer(c.n),
+          session: c.sdp ? { sdpType: 'offer', sdp: `v=0 offer ${callId}` } : null,
+          ctaPayload: null,
+          deeplinkPayload: null,
+          bizOpaque: null,
+          raw: {},
+        });
         const born = controller.list().filter((v) => !before.has(v.localId));
         if (wasKnown) {
           if (born.length) fail(`a duplicate connect for ${callId} made a new call`);
@@ -406,7 +533,8 @@ async function runOne(cmds: Cmd[]): Promise<void> {
         const tombstoned = tomb !== undefined && Date.now() - tomb <= TOMBSTONE;
         const stale = at + ANSWER_WINDOW <= Date.now();
         const shouldEnd = tombstoned || stale || !c.sdp;
-        if (shouldEnd !== (v.state === 'ended')) fail(`connect for ${callId} (tombstoned=${tombstoned} stale=${stale} sdp=${c.sdp}) was born ${v.state}`);
+        if (shouldEnd !== (v.state === 'ended'))
+          fail(`connect for ${callId} (tombstoned=${tombstoned} stale=${stale} sdp=${c.sdp}) was born ${v.state}`);
         if (shouldEnd && v.outcome !== 'missed') fail(`stale connect ${callId} recorded as ${v.outcome}`);
         track(v.localId).preAcceptAtStart = settings.preAccept;
         if (!shouldEnd && busy) stats.waitingCalls++;
@@ -423,13 +551,32 @@ async function runOne(cmds: Cmd[]): Promise<void> {
       case 'status': {
         const callId = outIds[c.n % Math.max(1, outIds.length)];
         if (!callId) break;
-        deliver({ ...base(callId, `status:${c.status}`), kind: 'call.status', callId, status: c.status, user: customer(outCustomer.get(callId) ?? 0), bizOpaque: outLocal.get(callId) ?? null, raw: {} });
+        deliver({
+          ...base(callId, `status:${c.status}`),
+          kind: 'call.status',
+          callId,
+          status: c.status,
+          user: customer(outCustomer.get(callId) ?? 0),
+          bizOpaque: outLocal.get(callId) ?? null,
+          raw: {},
+        });
         break;
       }
       case 'remoteAnswer': {
         const callId = outIds[c.n % Math.max(1, outIds.length)];
         if (!callId) break;
-        deliver({ ...base(callId, 'connect'), kind: 'call.connect', callId, direction: 'BUSINESS_INITIATED', user: customer(outCustomer.get(callId) ?? 0), session: { sdpType: 'answer', sdp: `v=0 answer ${callId}` }, ctaPayload: null, deeplinkPayload: null, bizOpaque: outLocal.get(callId) ?? null, raw: {} });
+        deliver({
+          ...base(callId, 'connect'),
+          kind: 'call.connect',
+          callId,
+          direction: 'BUSINESS_INITIATED',
+          user: customer(outCustomer.get(callId) ?? 0),
+          session: { sdpType: 'answer', sdp: `v=0 answer ${callId}` },
+          ctaPayload: null,
+          deeplinkPayload: null,
+          bizOpaque: outLocal.get(callId) ?? null,
+          raw: {},
+        });
         break;
       }
       case 'answer':
@@ -507,7 +654,8 @@ async function runOne(cmds: Cmd[]): Promise<void> {
           // by design, and becomes missed when the window closes.)
           await flush();
           const state = controller.get(localId!)?.state;
-          if (state !== undefined && state !== 'ending' && state !== 'ended') fail(`${kind} failed for ${localId} and the call is still ${state}`);
+          if (state !== undefined && state !== 'ending' && state !== 'ended')
+            fail(`${kind} failed for ${localId} and the call is still ${state}`);
         }
         break;
       }
@@ -563,7 +711,8 @@ async function runOne(cmds: Cmd[]): Promise<void> {
     where = 'after drain';
     const all = controller.list();
     for (const v of all) {
-      if (v.state !== 'ended' || !v.outcome) fail(`${v.localId} (${v.direction}) is ${v.state}/${v.outcome} after the drain: ${tracks.get(v.localId)?.graph.join(' ')}`);
+      if (v.state !== 'ended' || !v.outcome)
+        fail(`${v.localId} (${v.direction}) is ${v.state}/${v.outcome} after the drain: ${tracks.get(v.localId)?.graph.join(' ')}`);
       stats.outcomes[`${v.direction}:${v.outcome}`] = (stats.outcomes[`${v.direction}:${v.outcome}`] ?? 0) + 1;
     }
     for (const [id, t] of tracks) {
@@ -614,7 +763,8 @@ function wholeNumber(name: string, fallback: number, allowNegative = false): num
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || (!allowNegative && n < 1)) throw new Error(`${name} must be a ${allowNegative ? '' : 'positive '}whole number, got "${raw}"`);
+  if (!Number.isInteger(n) || (!allowNegative && n < 1))
+    throw new Error(`${name} must be a ${allowNegative ? '' : 'positive '}whole number, got "${raw}"`);
   return n;
 }
 
@@ -627,42 +777,47 @@ describe('call controller properties', () => {
   });
 
   // Registered only when asked for, so an ordinary run reports no skipped test.
-  if (process.env['CALL_PROPS_CASE']) it('replays one command list (CALL_PROPS_CASE=<counterexample JSON>)', async () => {
-    await runOne(JSON.parse(process.env['CALL_PROPS_CASE']!) as Cmd[]);
-  });
+  if (process.env['CALL_PROPS_CASE'])
+    it('replays one command list (CALL_PROPS_CASE=<counterexample JSON>)', async () => {
+      await runOne(JSON.parse(process.env['CALL_PROPS_CASE']!) as Cmd[]);
+    });
 
   const numRuns = wholeNumber('CALL_PROPS_RUNS', 1500);
-  it('random webhooks, owner actions, media results, Graph answers and clock jumps keep every invariant', async () => {
-    const seed = process.env['CALL_PROPS_SEED'] ? wholeNumber('CALL_PROPS_SEED', 0, true) : undefined;
-    const started = performance.now();
-    const runsBefore = stats.runs;
-    await fc.assert(
-      fc.asyncProperty(fc.array(cmd, { minLength: 1, maxLength: 60, size: 'max' }), async (cmds) => {
-        await runOne(cmds);
-      }),
-      { numRuns, ...(seed !== undefined ? { seed } : {}) },
-    );
-    const ms = performance.now() - started;
-    console.log(
-      [
-        `call controller properties: ${stats.runs} runs passed (${numRuns} generated), ${stats.steps} steps, ${stats.graphChecked} Graph requests checked, ${stats.mediaChecked} media commands checked, ${stats.callsDriven} calls driven (${stats.waitingCalls} waiting calls, ${stats.bornEnded} born ended: stale/tombstoned/no SDP) in ${(ms / 1000).toFixed(1)} s`,
-        `  held: ≤1 live call and ≤1 microphone at every step; the ringtone never under DND or over another call; Graph actions only from the states that allow them (one each, the same SDP, nothing for ended/stale/tombstoned calls); ended is final; failed audio ends the call; endAll leaves nothing up`,
-        `  held after the drain: every call ended with an outcome, every prepared call closed, ringtone off, no timer, nothing in flight at shutdown, one final card per call id (declined here → declined card), nothing listed after the prune time`,
-        `  outcomes: ${Object.entries(stats.outcomes)
-          .sort()
-          .map(([k, n]) => `${k}=${n}`)
-          .join(' ')}`,
-        `  thread card differs from the controller's outcome (forward-only merge of webhook and controller verdicts; not asserted): ${
-          Object.entries(stats.cardDiffers)
+  it(
+    'random webhooks, owner actions, media results, Graph answers and clock jumps keep every invariant',
+    async () => {
+      const seed = process.env['CALL_PROPS_SEED'] ? wholeNumber('CALL_PROPS_SEED', 0, true) : undefined;
+      const started = performance.now();
+      const runsBefore = stats.runs;
+      await fc.assert(
+        fc.asyncProperty(fc.array(cmd, { minLength: 1, maxLength: 60, size: 'max' }), async (cmds) => {
+          await runOne(cmds);
+        }),
+        { numRuns, ...(seed !== undefined ? { seed } : {}) },
+      );
+      const ms = performance.now() - started;
+      console.log(
+        [
+          `call controller properties: ${stats.runs} runs passed (${numRuns} generated), ${stats.steps} steps, ${stats.graphChecked} Graph requests checked, ${stats.mediaChecked} media commands checked, ${stats.callsDriven} calls driven (${stats.waitingCalls} waiting calls, ${stats.bornEnded} born ended: stale/tombstoned/no SDP) in ${(ms / 1000).toFixed(1)} s`,
+          `  held: ≤1 live call and ≤1 microphone at every step; the ringtone never under DND or over another call; Graph actions only from the states that allow them (one each, the same SDP, nothing for ended/stale/tombstoned calls); ended is final; failed audio ends the call; endAll leaves nothing up`,
+          `  held after the drain: every call ended with an outcome, every prepared call closed, ringtone off, no timer, nothing in flight at shutdown, one final card per call id (declined here → declined card), nothing listed after the prune time`,
+          `  outcomes: ${Object.entries(stats.outcomes)
             .sort()
             .map(([k, n]) => `${k}=${n}`)
-            .join(' ') || 'none'
-        }`,
-        `  duplicate connects replayed after the prune time (a new, missed call; the inbox de-duplicates these in the app): ${stats.reborn}`,
-        `  calls whose connect lost its answer, terminated at WhatsApp when a webhook revealed them: ${stats.orphanTerminates}`,
-        `  refused as designed: ${stats.dialRefused} dials and ${stats.answerRefusedBusy} answers while another call was live`,
-      ].join('\n'),
-    );
-    expect(stats.runs - runsBefore).toBe(numRuns);
-  }, Math.max(120_000, numRuns * 100));
+            .join(' ')}`,
+          `  thread card differs from the controller's outcome (forward-only merge of webhook and controller verdicts; not asserted): ${
+            Object.entries(stats.cardDiffers)
+              .sort()
+              .map(([k, n]) => `${k}=${n}`)
+              .join(' ') || 'none'
+          }`,
+          `  duplicate connects replayed after the prune time (a new, missed call; the inbox de-duplicates these in the app): ${stats.reborn}`,
+          `  calls whose connect lost its answer, terminated at WhatsApp when a webhook revealed them: ${stats.orphanTerminates}`,
+          `  refused as designed: ${stats.dialRefused} dials and ${stats.answerRefusedBusy} answers while another call was live`,
+        ].join('\n'),
+      );
+      expect(stats.runs - runsBefore).toBe(numRuns);
+    },
+    Math.max(120_000, numRuns * 100),
+  );
 });

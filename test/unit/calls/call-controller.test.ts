@@ -70,15 +70,22 @@ async function setup() {
   return { c, s: services, controller: calls, media };
 }
 
-const callActions = () => sim!.ctx.sent.filter((x) => x.kind === 'call-action').map((x) => `${String((x.body as { action?: string }).action)}:${x.status}`);
+const callActions = () =>
+  sim!.ctx.sent.filter((x) => x.kind === 'call-action').map((x) => `${String((x.body as { action?: string }).action)}:${x.status}`);
 
 describe('call controller with real audio through the simulator', () => {
-  it('a call that WhatsApp ends FAILED with 138021 (no media reached the phone) is failed everywhere, with the error table\'s words', async () => {
+  it("a call that WhatsApp ends FAILED with 138021 (no media reached the phone) is failed everywhere, with the error table's words", async () => {
     const { c, s, controller } = await setup();
     const customer = createPhonePeer({ label: 'customer', source: { kind: 'tone', frequency: 1000 } });
     peers.push(customer);
     const waId = seed.users[0]!.wa_id!;
-    const placed = (await (await fetch(`${c.controlUrl}/users/${waId}/call`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sdp: await customer.createOffer() }) })).json()) as { id: string };
+    const placed = (await (
+      await fetch(`${c.controlUrl}/users/${waId}/call`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ sdp: await customer.createOffer() }),
+      })
+    ).json()) as { id: string };
     const ringing = await until('ringing', () => controller.list().find((x) => x.callId === placed.id && x.state === 'ringing'));
     expect(controller.answer(ringing.localId)).toBe(true);
     await until('active', () => controller.get(ringing.localId)?.state === 'active');
@@ -90,7 +97,9 @@ describe('call controller with real audio through the simulator', () => {
     expect(body).toContain('WhatsApp client terminated the call due to not receiving any media for a long time. Please try again');
     expect(ended.outcome).toBe('failed');
     // The controller here has no STUN or TURN server set: it says one may help.
-    expect(ended.reason).toBe('The customer\'s phone received no audio from Switchboard, so the call ended. Check the internet connection; a network that blocks UDP needs a TURN server. Setting a STUN or TURN server (Settings → Calling → On this computer) may help.');
+    expect(ended.reason).toBe(
+      "The customer's phone received no audio from Switchboard, so the call ended. Check the internet connection; a network that blocks UDP needs a TURN server. Setting a STUN or TURN server (Settings → Calling → On this computer) may help.",
+    );
     await until('the thread card says failed', () => s.threads.callItem(placed.id)?.status === 'failed');
   });
 
@@ -100,7 +109,13 @@ describe('call controller with real audio through the simulator', () => {
     peers.push(customer);
     const offer = await customer.createOffer();
     const waId = seed.users[0]!.wa_id!;
-    const placed = (await (await fetch(`${c.controlUrl}/users/${waId}/call`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sdp: offer, via: 'deeplink', deeplink_payload: 'spring-promo' }) })).json()) as { id: string };
+    const placed = (await (
+      await fetch(`${c.controlUrl}/users/${waId}/call`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ sdp: offer, via: 'deeplink', deeplink_payload: 'spring-promo' }),
+      })
+    ).json()) as { id: string };
 
     const ringing = await until('ringing', () => controller.list().find((x) => x.callId === placed.id && x.state === 'ringing'));
     expect(ringing.origin).toEqual({ ctaPayload: null, deeplinkPayload: 'spring-promo' });
@@ -122,13 +137,19 @@ describe('call controller with real audio through the simulator', () => {
     const heardByBusiness = business.analyze(400).frequency!;
     expect(Math.abs(heardByCustomer - 440)).toBeLessThan(15);
     expect(Math.abs(heardByBusiness - 1000)).toBeLessThan(15);
-    await fetch(`${c.controlUrl}/calls/${placed.id}/media`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ receiving: true }) });
+    await fetch(`${c.controlUrl}/calls/${placed.id}/media`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ receiving: true }),
+    });
 
     expect(controller.hangup(ringing.localId)).toBe(true);
     await until('ended', () => controller.get(ringing.localId)?.state === 'ended');
     expect(controller.get(ringing.localId)?.outcome).toBe('completed');
     expect(callActions()).toEqual(['pre_accept:200', 'accept:200', 'terminate:200']);
-    const card = await until('call card completed', () => (s.threads.callItem(placed.id)?.status === 'completed' ? s.threads.callItem(placed.id) : null));
+    const card = await until('call card completed', () =>
+      s.threads.callItem(placed.id)?.status === 'completed' ? s.threads.callItem(placed.id) : null,
+    );
     expect(card.direction).toBe('in');
     expect(controller.liveTimers()).toBe(0);
     expect(media.log.filter((l) => l === 'ring-off').length).toBeGreaterThan(0);
@@ -138,7 +159,9 @@ describe('call controller with real audio through the simulator', () => {
   it('declines with reject and records a declined call; a connect after its terminate never rings', async () => {
     const { c, s, controller, media } = await setup();
     const waId = seed.users[0]!.wa_id!;
-    const placed = (await (await fetch(`${c.controlUrl}/users/${waId}/call`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { id: string };
+    const placed = (await (
+      await fetch(`${c.controlUrl}/users/${waId}/call`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })
+    ).json()) as { id: string };
     const ringing = await until('ringing', () => controller.list().find((x) => x.callId === placed.id && x.state === 'ringing'));
     expect(controller.decline(ringing.localId)).toBe(true);
     await until('ended', () => controller.get(ringing.localId)?.state === 'ended');
@@ -148,8 +171,36 @@ describe('call controller with real audio through the simulator', () => {
 
     // Terminate first, then its connect (webhooks reorder): recorded as missed, no ring.
     const rings = media.log.filter((l) => l === 'ring').length;
-    controller.onDomainEvent({ kind: 'call.terminate', key: 'k1', occurredAt: new Date().toISOString(), phoneNumberId: null, wabaId: '1', callId: 'wacid.LATE', direction: 'USER_INITIATED', user: { waId, userId: null, parentUserId: null, profileName: null, username: null }, status: 'FAILED', durationSeconds: null, errors: [], bizOpaque: null, raw: {} });
-    controller.onDomainEvent({ kind: 'call.connect', key: 'k2', occurredAt: new Date().toISOString(), phoneNumberId: null, wabaId: '1', callId: 'wacid.LATE', direction: 'USER_INITIATED', user: { waId, userId: null, parentUserId: null, profileName: null, username: null }, session: { sdpType: 'offer', sdp: 'v=0' }, ctaPayload: null, deeplinkPayload: null, bizOpaque: null, raw: {} });
+    controller.onDomainEvent({
+      kind: 'call.terminate',
+      key: 'k1',
+      occurredAt: new Date().toISOString(),
+      phoneNumberId: null,
+      wabaId: '1',
+      callId: 'wacid.LATE',
+      direction: 'USER_INITIATED',
+      user: { waId, userId: null, parentUserId: null, profileName: null, username: null },
+      status: 'FAILED',
+      durationSeconds: null,
+      errors: [],
+      bizOpaque: null,
+      raw: {},
+    });
+    controller.onDomainEvent({
+      kind: 'call.connect',
+      key: 'k2',
+      occurredAt: new Date().toISOString(),
+      phoneNumberId: null,
+      wabaId: '1',
+      callId: 'wacid.LATE',
+      direction: 'USER_INITIATED',
+      user: { waId, userId: null, parentUserId: null, profileName: null, username: null },
+      session: { sdpType: 'offer', sdp: 'v=0' },
+      ctaPayload: null,
+      deeplinkPayload: null,
+      bizOpaque: null,
+      raw: {},
+    });
     expect(controller.list().find((x) => x.callId === 'wacid.LATE')).toMatchObject({ state: 'ended', outcome: 'missed' });
     expect(media.log.filter((l) => l === 'ring').length).toBe(rings);
   }, 60_000);
@@ -157,7 +208,11 @@ describe('call controller with real audio through the simulator', () => {
   it('asks for permission, is granted, calls the customer, and they talk (business-initiated)', async () => {
     const { c, s, controller, media } = await setup();
     const waId = seed.users[0]!.wa_id!;
-    await fetch(`${c.controlUrl}/users/${waId}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Me liga?' }) });
+    await fetch(`${c.controlUrl}/users/${waId}/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'Me liga?' }),
+    });
     const thread = await until('thread', () => s.threads.listThreads()[0]);
 
     const before = await s.dispatch('getCallPermission', { threadId: thread.id });
@@ -166,16 +221,35 @@ describe('call controller with real audio through the simulator', () => {
     expect(await s.dispatch('placeCall', { threadId: thread.id })).toMatchObject({ ok: false, error: { code: 'no_permission' } });
 
     // A "call us" button whose payload comes back with the customer's call; and a call link.
-    expect(await s.dispatch('sendCallButton', { threadId: thread.id, body: 'Call us about your order', displayText: 'Call the bakery', payload: 'order-42' })).toMatchObject({ ok: true });
-    expect(await s.dispatch('getCallLink', { payload: 'spring promo' })).toEqual({ ok: true, result: { url: `https://wa.me/call/${c.displayPhoneNumber}?biz_payload=spring%20promo`, copied: false } });
-    expect(await s.dispatch('sendCallButton', { threadId: thread.id, body: 'x', displayText: 'This text is far too long for a button' })).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
+    expect(
+      await s.dispatch('sendCallButton', {
+        threadId: thread.id,
+        body: 'Call us about your order',
+        displayText: 'Call the bakery',
+        payload: 'order-42',
+      }),
+    ).toMatchObject({ ok: true });
+    expect(await s.dispatch('getCallLink', { payload: 'spring promo' })).toEqual({
+      ok: true,
+      result: { url: `https://wa.me/call/${c.displayPhoneNumber}?biz_payload=spring%20promo`, copied: false },
+    });
+    expect(
+      await s.dispatch('sendCallButton', { threadId: thread.id, body: 'x', displayText: 'This text is far too long for a button' }),
+    ).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
 
     expect(await s.dispatch('requestCallPermission', { threadId: thread.id })).toMatchObject({ ok: true });
     expect(s.threads.timeline(thread.id).some((i) => i.type === 'call_permission_request' && i.direction === 'out')).toBe(true);
-    const granted = await fetch(`${c.controlUrl}/users/${waId}/permission`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ response: 'accept' }) });
+    const granted = await fetch(`${c.controlUrl}/users/${waId}/permission`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ response: 'accept' }),
+    });
     expect(granted.status).toBe(201);
     await until('permission recorded in the thread', () => s.threads.timeline(thread.id).some((i) => i.type === 'permission_granted'));
-    expect(await s.dispatch('getCallPermission', { threadId: thread.id })).toMatchObject({ ok: true, result: { status: 'temporary', canCall: true } });
+    expect(await s.dispatch('getCallPermission', { threadId: thread.id })).toMatchObject({
+      ok: true,
+      result: { status: 'temporary', canCall: true },
+    });
 
     const customer = createPhonePeer({ label: 'customer', source: { kind: 'tone', frequency: 1000 } });
     peers.push(customer);
@@ -183,7 +257,11 @@ describe('call controller with real audio through the simulator', () => {
     const callId = await until('call id from connect', () => controller.get(call.localId)?.callId);
     const offer = (await (await fetch(`${c.controlUrl}/calls/${callId}/answer`)).json()) as { sdp: string };
     const answerSdp = await customer.acceptOffer(offer.sdp);
-    await fetch(`${c.controlUrl}/calls/${callId}/answer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sdp: answerSdp, pickup: true }) });
+    await fetch(`${c.controlUrl}/calls/${callId}/answer`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ sdp: answerSdp, pickup: true }),
+    });
     await until('active', () => controller.get(call.localId)?.state === 'active');
     await customer.waitForConnected(15_000);
     customer.startSending();
@@ -203,7 +281,13 @@ describe('call controller with real audio through the simulator', () => {
 
 // ---- Regression tests for what the property suite (call-controller.property.test.ts) found ----
 
-type Deferred = { action: string; callId: unknown; body: Record<string, unknown>; resolve: (v: unknown) => void; reject: (e: unknown) => void };
+type Deferred = {
+  action: string;
+  callId: unknown;
+  body: Record<string, unknown>;
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+};
 
 /** The controller with a Graph and a media engine that answer only when the test says so. */
 function fakeSetup() {
@@ -213,7 +297,9 @@ function fakeSetup() {
   const knobs: { applyAnswerError: Error | null } = { applyAnswerError: null };
   const graph = {
     request: (req: { body: Record<string, unknown> }) =>
-      new Promise((resolve, reject) => requests.push({ action: String(req.body['action']), callId: req.body['call_id'], body: req.body, resolve, reject })),
+      new Promise((resolve, reject) =>
+        requests.push({ action: String(req.body['action']), callId: req.body['call_id'], body: req.body, resolve, reject }),
+      ),
   };
   const account = { graph: () => graph, account: () => ({ phoneNumberId: 'PN1' }) } as unknown as AccountService;
   const port: MediaPort = {
@@ -235,7 +321,22 @@ function fakeSetup() {
     threads.apply(e, ++eventId);
     calls.onDomainEvent(e);
   };
-  const connect = (callId: string, n = 1) => deliver({ kind: 'call.connect', key: `call:${callId}:connect`, occurredAt: new Date().toISOString(), phoneNumberId: null, wabaId: '1', callId, direction: 'USER_INITIATED', user: user(n), session: { sdpType: 'offer', sdp: 'v=0' }, ctaPayload: null, deeplinkPayload: null, bizOpaque: null, raw: {} });
+  const connect = (callId: string, n = 1) =>
+    deliver({
+      kind: 'call.connect',
+      key: `call:${callId}:connect`,
+      occurredAt: new Date().toISOString(),
+      phoneNumberId: null,
+      wabaId: '1',
+      callId,
+      direction: 'USER_INITIATED',
+      user: user(n),
+      session: { sdpType: 'offer', sdp: 'v=0' },
+      ctaPayload: null,
+      deeplinkPayload: null,
+      bizOpaque: null,
+      raw: {},
+    });
   const flush = async () => {
     for (let i = 0; i < 20; i++) await Promise.resolve();
   };
@@ -280,7 +381,21 @@ describe('call controller regressions (found by the property suite)', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'], now: Date.parse('2026-12-01T09:00:00Z') });
     const f = fakeSetup();
     const localId = await f.ringing('wacid.P1');
-    f.deliver({ kind: 'call.terminate', key: 'call:wacid.P1:terminate', occurredAt: new Date().toISOString(), phoneNumberId: null, wabaId: '1', callId: 'wacid.P1', direction: 'USER_INITIATED', user: f.user(1), status: 'COMPLETED', durationSeconds: 0, errors: [], bizOpaque: null, raw: {} });
+    f.deliver({
+      kind: 'call.terminate',
+      key: 'call:wacid.P1:terminate',
+      occurredAt: new Date().toISOString(),
+      phoneNumberId: null,
+      wabaId: '1',
+      callId: 'wacid.P1',
+      direction: 'USER_INITIATED',
+      user: f.user(1),
+      status: 'COMPLETED',
+      durationSeconds: 0,
+      errors: [],
+      bizOpaque: null,
+      raw: {},
+    });
     expect(f.calls.get(localId)?.state).toBe('ended');
     vi.advanceTimersByTime(9 * 60_000);
     expect(f.calls.list()).toHaveLength(1); // the "call ended" card still has it
@@ -292,7 +407,9 @@ describe('call controller regressions (found by the property suite)', () => {
   it('refuses to place a call while another call is live (counterexample: dial, dial → two calls preparing)', async () => {
     const f = fakeSetup();
     const first = f.calls.dial({ waId: '55119000001', userId: null }, null);
-    expect(() => f.calls.dial({ waId: '55119000002', userId: null }, null)).toThrow(expect.objectContaining({ code: 'call_in_progress', message: expect.stringMatching(/already on a call/) }));
+    expect(() => f.calls.dial({ waId: '55119000002', userId: null }, null)).toThrow(
+      expect.objectContaining({ code: 'call_in_progress', message: expect.stringMatching(/already on a call/) }),
+    );
     expect(f.calls.list().map((c) => c.localId)).toEqual([first.localId]);
     // On an answered call too.
     f.calls.hangup(first.localId);
@@ -399,11 +516,25 @@ describe('call controller regressions (found by the property suite)', () => {
     expect(g.calls.get(other.localId)).toMatchObject({ state: 'ended', outcome: 'cancelled' });
   });
 
-  it('a decline stays a decline in the thread when the terminate webhook beats Graph\'s answer to reject (counterexample: connect, decline, terminate, reject fails)', async () => {
+  it("a decline stays a decline in the thread when the terminate webhook beats Graph's answer to reject (counterexample: connect, decline, terminate, reject fails)", async () => {
     const f = fakeSetup();
     const localId = await f.ringing('wacid.P12');
     expect(f.calls.decline(localId)).toBe(true);
-    f.deliver({ kind: 'call.terminate', key: 'call:wacid.P12:terminate', occurredAt: new Date().toISOString(), phoneNumberId: null, wabaId: '1', callId: 'wacid.P12', direction: 'USER_INITIATED', user: f.user(1), status: 'COMPLETED', durationSeconds: 0, errors: [], bizOpaque: null, raw: {} });
+    f.deliver({
+      kind: 'call.terminate',
+      key: 'call:wacid.P12:terminate',
+      occurredAt: new Date().toISOString(),
+      phoneNumberId: null,
+      wabaId: '1',
+      callId: 'wacid.P12',
+      direction: 'USER_INITIATED',
+      user: f.user(1),
+      status: 'COMPLETED',
+      durationSeconds: 0,
+      errors: [],
+      bizOpaque: null,
+      raw: {},
+    });
     f.requests.shift()!.reject(new Error('network down'));
     await f.flush();
     expect(f.calls.get(localId)).toMatchObject({ state: 'ended', outcome: 'declined' });
@@ -412,16 +543,34 @@ describe('call controller regressions (found by the property suite)', () => {
     expect(f.threads.thread(card.threadId)?.missedCalls).toBe(0); // no missed-call badge for a call the owner declined
   });
 
-  it('ends an outgoing call whose audio cannot be set up from the customer\'s answer, instead of ringing on silently (counterexample: dial, settle, settle, remote answer, applyAnswer fails)', async () => {
+  it("ends an outgoing call whose audio cannot be set up from the customer's answer, instead of ringing on silently (counterexample: dial, settle, settle, remote answer, applyAnswer fails)", async () => {
     const f = fakeSetup();
     const call = f.calls.dial({ waId: '55119000001', userId: null }, null);
     f.prepared[0]!.resolve('OFFER');
     await f.flush();
     await f.ok('connect', 'wacid.OUT2');
     f.knobs.applyAnswerError = new Error('the answer could not be applied');
-    f.deliver({ kind: 'call.connect', key: 'call:wacid.OUT2:connect', occurredAt: new Date().toISOString(), phoneNumberId: null, wabaId: '1', callId: 'wacid.OUT2', direction: 'BUSINESS_INITIATED', user: f.user(1), session: { sdpType: 'answer', sdp: 'v=0' }, ctaPayload: null, deeplinkPayload: null, bizOpaque: call.localId, raw: {} });
+    f.deliver({
+      kind: 'call.connect',
+      key: 'call:wacid.OUT2:connect',
+      occurredAt: new Date().toISOString(),
+      phoneNumberId: null,
+      wabaId: '1',
+      callId: 'wacid.OUT2',
+      direction: 'BUSINESS_INITIATED',
+      user: f.user(1),
+      session: { sdpType: 'answer', sdp: 'v=0' },
+      ctaPayload: null,
+      deeplinkPayload: null,
+      bizOpaque: call.localId,
+      raw: {},
+    });
     await f.flush();
-    expect(f.calls.get(call.localId)).toMatchObject({ state: 'ending', outcome: 'failed', reason: expect.stringMatching(/could not be set up: the answer could not be applied/) });
+    expect(f.calls.get(call.localId)).toMatchObject({
+      state: 'ending',
+      outcome: 'failed',
+      reason: expect.stringMatching(/could not be set up: the answer could not be applied/),
+    });
     expect(f.requests.map((r) => `${r.action}:${String(r.callId)}`)).toEqual(['terminate:wacid.OUT2']);
     expect(f.mediaLog).toContain(`close:${call.localId}`);
   });
@@ -458,7 +607,11 @@ describe('an offer whose audio cannot be prepared (found by the security suite: 
     expect(f.calls.get(localId)?.state).toBe('answering');
     f.prepared[0]!.reject(new Error('Failed to parse SessionDescription'));
     await f.flush();
-    expect(f.calls.get(localId)).toMatchObject({ state: 'ending', outcome: 'failed', reason: expect.stringMatching(/could not be prepared/) });
+    expect(f.calls.get(localId)).toMatchObject({
+      state: 'ending',
+      outcome: 'failed',
+      reason: expect.stringMatching(/could not be prepared/),
+    });
     expect(f.requests.map((r) => `${r.action}:${String(r.callId)}`)).toEqual(['reject:wacid.H2']);
     expect(f.mediaLog).toContain(`close:${localId}`);
     expect(f.mediaLog).toContain(`ring-off:${localId}`);
@@ -467,7 +620,7 @@ describe('an offer whose audio cannot be prepared (found by the security suite: 
   });
 });
 
-describe('an outgoing call whose ACCEPTED status beats the webhook with the customer\'s answer (found by the soak)', () => {
+describe("an outgoing call whose ACCEPTED status beats the webhook with the customer's answer (found by the soak)", () => {
   it('applies the answer when it arrives after ACCEPTED (the call had no audio and ended 11 s later), and only once', async () => {
     const f = fakeSetup();
     const call = f.calls.dial({ waId: '55119000001', userId: null }, null);
@@ -475,10 +628,36 @@ describe('an outgoing call whose ACCEPTED status beats the webhook with the cust
     await f.flush();
     await f.ok('connect', 'wacid.OUT9');
     const at = () => new Date().toISOString();
-    f.deliver({ kind: 'call.status', key: 'call:wacid.OUT9:status:ACCEPTED', occurredAt: at(), phoneNumberId: null, wabaId: '1', callId: 'wacid.OUT9', status: 'ACCEPTED', user: f.user(1), bizOpaque: call.localId, raw: {} });
+    f.deliver({
+      kind: 'call.status',
+      key: 'call:wacid.OUT9:status:ACCEPTED',
+      occurredAt: at(),
+      phoneNumberId: null,
+      wabaId: '1',
+      callId: 'wacid.OUT9',
+      status: 'ACCEPTED',
+      user: f.user(1),
+      bizOpaque: call.localId,
+      raw: {},
+    });
     await f.flush();
     expect(f.calls.get(call.localId)?.state).toBe('active');
-    const answer = (key: string) => f.deliver({ kind: 'call.connect', key, occurredAt: at(), phoneNumberId: null, wabaId: '1', callId: 'wacid.OUT9', direction: 'BUSINESS_INITIATED', user: f.user(1), session: { sdpType: 'answer', sdp: 'ANSWER-9' }, ctaPayload: null, deeplinkPayload: null, bizOpaque: call.localId, raw: {} });
+    const answer = (key: string) =>
+      f.deliver({
+        kind: 'call.connect',
+        key,
+        occurredAt: at(),
+        phoneNumberId: null,
+        wabaId: '1',
+        callId: 'wacid.OUT9',
+        direction: 'BUSINESS_INITIATED',
+        user: f.user(1),
+        session: { sdpType: 'answer', sdp: 'ANSWER-9' },
+        ctaPayload: null,
+        deeplinkPayload: null,
+        bizOpaque: call.localId,
+        raw: {},
+      });
     answer('call:wacid.OUT9:connect');
     await f.flush();
     answer('call:wacid.OUT9:connect#again'); // a repeat must not apply it twice (a second setRemoteDescription fails)
@@ -488,4 +667,3 @@ describe('an outgoing call whose ACCEPTED status beats the webhook with the cust
     expect(f.requests).toEqual([]);
   });
 });
-

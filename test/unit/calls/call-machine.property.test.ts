@@ -7,7 +7,14 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { startIncoming, startOutgoing, transition, type CallContext, type CallEffect, type CallEvent } from '../../../main/calls/call-machine.ts';
+import {
+  startIncoming,
+  startOutgoing,
+  transition,
+  type CallContext,
+  type CallEffect,
+  type CallEvent,
+} from '../../../main/calls/call-machine.ts';
 
 const event: fc.Arbitrary<CallEvent> = fc.oneof(
   fc.constant<CallEvent>({ type: 'answer' }),
@@ -22,9 +29,17 @@ const event: fc.Arbitrary<CallEvent> = fc.oneof(
     { type: 'graph_ok', action: 'terminate' },
     { type: 'graph_ok', action: 'connect', callId: 'wacid.x' },
   ),
-  fc.constantFrom<CallEvent>({ type: 'graph_failed', action: 'accept', reason: 'x' }, { type: 'graph_failed', action: 'pre_accept', reason: 'x' }, { type: 'graph_failed', action: 'connect', reason: 'x' }),
+  fc.constantFrom<CallEvent>(
+    { type: 'graph_failed', action: 'accept', reason: 'x' },
+    { type: 'graph_failed', action: 'pre_accept', reason: 'x' },
+    { type: 'graph_failed', action: 'connect', reason: 'x' },
+  ),
   fc.constant<CallEvent>({ type: 'connect_answer', sdp: 'ANSWER' }),
-  fc.constantFrom<CallEvent>({ type: 'status', status: 'RINGING' }, { type: 'status', status: 'ACCEPTED' }, { type: 'status', status: 'REJECTED' }),
+  fc.constantFrom<CallEvent>(
+    { type: 'status', status: 'RINGING' },
+    { type: 'status', status: 'ACCEPTED' },
+    { type: 'status', status: 'REJECTED' },
+  ),
   fc.constant<CallEvent>({ type: 'terminate_webhook' }),
   fc.constant<CallEvent>({ type: 'answer_window_elapsed' }),
   fc.constant<CallEvent>({ type: 'ring_timeout' }),
@@ -38,7 +53,12 @@ function runAll(start: { context: CallContext; effects: CallEffect[] }, events: 
   tried.runs++;
   tried.events += events.length;
   let c = start.context;
-  const effects: Array<{ fx: CallEffect; stateBefore: string; event: string; acceptedBefore: boolean }> = start.effects.map((fx) => ({ fx, stateBefore: 'new', event: 'start', acceptedBefore: false }));
+  const effects: Array<{ fx: CallEffect; stateBefore: string; event: string; acceptedBefore: boolean }> = start.effects.map((fx) => ({
+    fx,
+    stateBefore: 'new',
+    event: 'start',
+    acceptedBefore: false,
+  }));
   let accepted = false; // accept succeeded (incoming) or ACCEPTED (outgoing)
   const states: string[] = [c.state];
   for (const e of events) {
@@ -46,7 +66,11 @@ function runAll(start: { context: CallContext; effects: CallEffect[] }, events: 
     const t = transition(c, e);
     if (before === 'ended') expect(t.accepted).toBe(false);
     for (const fx of t.effects) effects.push({ fx, stateBefore: before, event: e.type, acceptedBefore: accepted });
-    if (t.accepted && ((e.type === 'graph_ok' && e.action === 'accept' && before === 'answering') || (e.type === 'status' && e.status === 'ACCEPTED'))) accepted = true;
+    if (
+      t.accepted &&
+      ((e.type === 'graph_ok' && e.action === 'accept' && before === 'answering') || (e.type === 'status' && e.status === 'ACCEPTED'))
+    )
+      accepted = true;
     c = t.context;
     states.push(c.state);
   }
@@ -55,11 +79,14 @@ function runAll(start: { context: CallContext; effects: CallEffect[] }, events: 
   return { c, effects, states };
 }
 
-const incomingStart = (preAccept: boolean) => startIncoming({ type: 'incoming', callId: 'wacid.1', offerSdp: 'OFFER', stale: false, preAccept });
+const incomingStart = (preAccept: boolean) =>
+  startIncoming({ type: 'incoming', callId: 'wacid.1', offerSdp: 'OFFER', stale: false, preAccept });
 
 describe('call state machine properties', () => {
   afterAll(() => {
-    console.log(`call machine properties: ${tried.runs} event sequences (${tried.events} events, ${tried.effects} effects checked; ${tried.endedRuns} ended); held: ended is final, ≤1 accept with the pre_accept SDP, mic only after accept/ACCEPTED, ≤1 connect/reject/terminate, a terminate webhook always ends the call`);
+    console.log(
+      `call machine properties: ${tried.runs} event sequences (${tried.events} events, ${tried.effects} effects checked; ${tried.endedRuns} ended); held: ended is final, ≤1 accept with the pre_accept SDP, mic only after accept/ACCEPTED, ≤1 connect/reject/terminate, a terminate webhook always ends the call`,
+    );
   });
 
   it('incoming: ended is final, one accept with the pre_accept SDP, mic only after accept, terminate always ends', () => {
@@ -76,7 +103,9 @@ describe('call state machine properties', () => {
         expect(graph.filter((g) => g.action === 'pre_accept').length).toBeLessThanOrEqual(1);
         if (!preAccept) expect(pre).toBeUndefined();
         expect(graph.some((g) => g.action === 'connect')).toBe(false);
-        for (const x of effects) if (x.fx.type === 'media' && x.fx.command === 'attachMicrophone') expect(x.event === 'graph_ok' && x.stateBefore === 'answering').toBe(true);
+        for (const x of effects)
+          if (x.fx.type === 'media' && x.fx.command === 'attachMicrophone')
+            expect(x.event === 'graph_ok' && x.stateBefore === 'answering').toBe(true);
         expect(graph.filter((g) => g.action === 'reject' || g.action === 'terminate').length).toBeLessThanOrEqual(1);
         // Whatever came before, a terminate webhook ends a call that has not ended yet.
         if (c.state !== 'ended') expect(transition(c, { type: 'terminate_webhook' }).context.state).toBe('ended');

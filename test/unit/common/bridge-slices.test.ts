@@ -41,8 +41,10 @@ function mergeProblems(slices: Slices, merged: Record<string, unknown>): string[
   const problems: string[] = [];
   for (const [name, declaredBy] of owners) {
     if (declaredBy.length > 1) problems.push(`${name} is declared in ${declaredBy.join(' and ')}`);
-    if (!Object.prototype.hasOwnProperty.call(merged, name)) problems.push(`${name} (${declaredBy.join(', ')}) is missing from the merged contract`);
-    else if (!declaredBy.some((slice) => slices[slice]![name] === merged[name])) problems.push(`${name} in the merged contract is not the one its slice declares`);
+    if (!Object.prototype.hasOwnProperty.call(merged, name))
+      problems.push(`${name} (${declaredBy.join(', ')}) is missing from the merged contract`);
+    else if (!declaredBy.some((slice) => slices[slice]![name] === merged[name]))
+      problems.push(`${name} in the merged contract is not the one its slice declares`);
   }
   for (const name of Object.keys(merged)) if (!owners.has(name)) problems.push(`${name} is in the merged contract but in no slice`);
   return problems;
@@ -72,7 +74,14 @@ describe('bridge contract slices', () => {
   });
 
   it('says on every request which error codes it can fail with', () => {
-    const files: Record<string, string> = { app: 'app', account: 'account', connection: 'connection', threads: 'threads', calls: 'calls', desktop: 'desktop' };
+    const files: Record<string, string> = {
+      app: 'app',
+      account: 'account',
+      connection: 'connection',
+      threads: 'threads',
+      calls: 'calls',
+      desktop: 'desktop',
+    };
     const undocumented: string[] = [];
     for (const [slice, file] of Object.entries(files)) {
       const source = readFileSync(new URL(`../../../common/bridge/${file}.ts`, import.meta.url), 'utf8');
@@ -80,7 +89,8 @@ describe('bridge contract slices', () => {
       const body = source.slice(start, source.indexOf('} as const;', start));
       // Each request: its doc comment, then `  name: {` at the object's top level.
       const documented = new Set<string>();
-      for (const m of body.matchAll(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*\n {2}'?([\w.]+)'?: \{/g)) if (/Errors: /.test(m[1]!)) documented.add(m[2]!);
+      for (const m of body.matchAll(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*\n {2}'?([\w.]+)'?: \{/g))
+        if (/Errors: /.test(m[1]!)) documented.add(m[2]!);
       for (const name of Object.keys(requestSlices[slice]!)) if (!documented.has(name)) undocumented.push(`${slice}.${name}`);
     }
     expect(undocumented).toEqual([]);

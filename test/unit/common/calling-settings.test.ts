@@ -12,8 +12,18 @@ import {
 } from '../../../common/calling-settings.ts';
 
 const week = (): CallHours['weekly_operating_hours'] =>
-  (['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY'] as const).map((d) => ({ day_of_week: d, open_time: '0900', close_time: '1700' }));
-const hours = (over: Partial<CallHours> = {}): CallHours => ({ status: 'ENABLED', timezone_id: 'America/Sao_Paulo', weekly_operating_hours: week(), holiday_schedule: [], ...over });
+  (['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY'] as const).map((d) => ({
+    day_of_week: d,
+    open_time: '0900',
+    close_time: '1700',
+  }));
+const hours = (over: Partial<CallHours> = {}): CallHours => ({
+  status: 'ENABLED',
+  timezone_id: 'America/Sao_Paulo',
+  weekly_operating_hours: week(),
+  holiday_schedule: [],
+  ...over,
+});
 const base = (): CallingSettings => ({
   status: 'ENABLED',
   call_icon_visibility: 'DEFAULT',
@@ -44,11 +54,23 @@ describe('validateCallHours', () => {
   });
 
   it('allows two periods a day, refuses a third and refuses overlaps', () => {
-    const two = hours({ weekly_operating_hours: [{ day_of_week: 'MONDAY', open_time: '0800', close_time: '1200' }, { day_of_week: 'MONDAY', open_time: '1300', close_time: '1800' }] });
+    const two = hours({
+      weekly_operating_hours: [
+        { day_of_week: 'MONDAY', open_time: '0800', close_time: '1200' },
+        { day_of_week: 'MONDAY', open_time: '1300', close_time: '1800' },
+      ],
+    });
     expect(validateCallHours(two, '2026-11-25')).toEqual([]);
-    const three = hours({ weekly_operating_hours: [...two.weekly_operating_hours, { day_of_week: 'MONDAY', open_time: '1900', close_time: '2000' }] });
+    const three = hours({
+      weekly_operating_hours: [...two.weekly_operating_hours, { day_of_week: 'MONDAY', open_time: '1900', close_time: '2000' }],
+    });
     expect(paths(validateCallHours(three, '2026-11-25'))).toEqual(['call_hours.weekly_operating_hours[2].day_of_week']);
-    const overlap = hours({ weekly_operating_hours: [{ day_of_week: 'MONDAY', open_time: '1100', close_time: '1500' }, { day_of_week: 'MONDAY', open_time: '0800', close_time: '1200' }] });
+    const overlap = hours({
+      weekly_operating_hours: [
+        { day_of_week: 'MONDAY', open_time: '1100', close_time: '1500' },
+        { day_of_week: 'MONDAY', open_time: '0800', close_time: '1200' },
+      ],
+    });
     const errs = validateCallHours(overlap, '2026-11-25');
     expect(paths(errs)).toEqual(['call_hours.weekly_operating_hours[0].open_time']);
     expect(errs[0]!.message).toBe('This period overlaps another one on Monday.');
@@ -78,7 +100,13 @@ describe('validateCallHours', () => {
       'call_hours.holiday_schedule[3].end_time',
     ]);
     expect(errs[0]!.message).toContain('already passed');
-    const many = hours({ holiday_schedule: Array.from({ length: 21 }, (_, i) => ({ date: `2027-01-${String(i + 1).padStart(2, '0')}`, start_time: '0000', end_time: '2359' })) });
+    const many = hours({
+      holiday_schedule: Array.from({ length: 21 }, (_, i) => ({
+        date: `2027-01-${String(i + 1).padStart(2, '0')}`,
+        start_time: '0000',
+        end_time: '2359',
+      })),
+    });
     expect(paths(validateCallHours(many, '2026-11-25'))).toEqual(['call_hours.holiday_schedule']);
   });
 
@@ -89,24 +117,48 @@ describe('validateCallHours', () => {
     expect(todayIn('Asia/Tokyo', now)).toBe('2026-11-25');
     const h = hours({ holiday_schedule: [{ date: '2026-11-24', start_time: '0000', end_time: '2359' }] });
     expect(validateCallingChanges({ call_hours: h }, now)).toEqual([]);
-    expect(paths(validateCallingChanges({ call_hours: { ...h, timezone_id: 'Asia/Tokyo' } }, now))).toEqual(['call_hours.holiday_schedule[0].date']);
+    expect(paths(validateCallingChanges({ call_hours: { ...h, timezone_id: 'Asia/Tokyo' } }, now))).toEqual([
+      'call_hours.holiday_schedule[0].date',
+    ]);
   });
 });
 
 describe('validateCallingChanges', () => {
   it('requires a voicemail trigger, a timeout for the "not answered" trigger, and the greeting (announcement)', () => {
     const greeting = { announcement_media_id: '1002764438271669' };
-    expect(paths(validateCallingChanges({ voicemail: { status: 'ENABLED', triggers: [], audio: { default: greeting } } }, new Date()))).toEqual(['voicemail.triggers']);
-    expect(paths(validateCallingChanges({ voicemail: { status: 'ENABLED', triggers: ['TIMEOUT'], audio: { default: greeting } } }, new Date()))).toEqual(['voicemail.audio.default.timeout_seconds']);
-    expect(paths(validateCallingChanges({ voicemail: { status: 'ENABLED', triggers: ['REJECT'] } }, new Date()))).toEqual(['voicemail.audio.default.announcement_media_id']);
-    expect(validateCallingChanges({ voicemail: { status: 'ENABLED', triggers: ['TIMEOUT'], audio: { default: { timeout_seconds: 20, ...greeting } } } }, new Date())).toEqual([]);
+    expect(
+      paths(validateCallingChanges({ voicemail: { status: 'ENABLED', triggers: [], audio: { default: greeting } } }, new Date())),
+    ).toEqual(['voicemail.triggers']);
+    expect(
+      paths(validateCallingChanges({ voicemail: { status: 'ENABLED', triggers: ['TIMEOUT'], audio: { default: greeting } } }, new Date())),
+    ).toEqual(['voicemail.audio.default.timeout_seconds']);
+    expect(paths(validateCallingChanges({ voicemail: { status: 'ENABLED', triggers: ['REJECT'] } }, new Date()))).toEqual([
+      'voicemail.audio.default.announcement_media_id',
+    ]);
+    expect(
+      validateCallingChanges(
+        { voicemail: { status: 'ENABLED', triggers: ['TIMEOUT'], audio: { default: { timeout_seconds: 20, ...greeting } } } },
+        new Date(),
+      ),
+    ).toEqual([]);
     expect(validateCallingChanges({ voicemail: { status: 'DISABLED', triggers: [] } }, new Date())).toEqual([]);
   });
 
   it('refuses shapes Graph would refuse (timeout over 30 s, unknown codecs and keys)', () => {
-    expect(paths(validateCallingChanges({ voicemail: { status: 'ENABLED', triggers: ['TIMEOUT'], audio: { default: { timeout_seconds: 31, announcement_media_id: '1002764438271669' } } } }, new Date()))).toEqual([
-      'voicemail.audio.default.timeout_seconds',
-    ]);
+    expect(
+      paths(
+        validateCallingChanges(
+          {
+            voicemail: {
+              status: 'ENABLED',
+              triggers: ['TIMEOUT'],
+              audio: { default: { timeout_seconds: 31, announcement_media_id: '1002764438271669' } },
+            },
+          },
+          new Date(),
+        ),
+      ),
+    ).toEqual(['voicemail.audio.default.timeout_seconds']);
     // Only the fixes for SIP/SDES are accepted, never turning SIP on or SDES.
     expect(validateCallingChanges({ audio: { additional_codecs: ['G729'] } }, new Date())).toHaveLength(1);
     expect(validateCallingChanges({ sip: { status: 'ENABLED' } }, new Date())).toHaveLength(1);
@@ -124,12 +176,20 @@ describe('diffCallingSettings', () => {
     const after = base();
     after.callback_permission_status = 'ENABLED';
     after.call_icons.restrict_to_user_countries = ['BR', 'DE'];
-    expect(diffCallingSettings(base(), after)).toEqual({ callback_permission_status: 'ENABLED', call_icons: { restrict_to_user_countries: ['BR', 'DE'] } });
+    expect(diffCallingSettings(base(), after)).toEqual({
+      callback_permission_status: 'ENABLED',
+      call_icons: { restrict_to_user_countries: ['BR', 'DE'] },
+    });
   });
 
   it('sends call_hours whole, with every holiday, when anything in it changed', () => {
     const before = base();
-    before.call_hours = hours({ holiday_schedule: [{ date: '2026-12-25', start_time: '0000', end_time: '2359' }, { date: '2027-01-01', start_time: '0000', end_time: '1200' }] });
+    before.call_hours = hours({
+      holiday_schedule: [
+        { date: '2026-12-25', start_time: '0000', end_time: '2359' },
+        { date: '2027-01-01', start_time: '0000', end_time: '1200' },
+      ],
+    });
     const after = structuredClone(before);
     after.call_hours!.weekly_operating_hours[0]!.close_time = '1800';
     const body = diffCallingSettings(before, after);
@@ -204,14 +264,25 @@ describe('parseSettingsResponse', () => {
         status: 'ENABLED',
         call_icon_visibility: 'DEFAULT',
         callback_permission_status: 'DISABLED',
-        call_hours: { status: 'ENABLED', timezone_id: 'Europe/Berlin', weekly_operating_hours: [{ day_of_week: 'MONDAY', open_time: '09:00', close_time: '1700' }] },
-        restrictions: { restrictions_list: [{ type: 'RESTRICTED_USER_INITIATED_CALLING', reason: 'Low pickup rate', expiration: 1767225600 }] },
+        call_hours: {
+          status: 'ENABLED',
+          timezone_id: 'Europe/Berlin',
+          weekly_operating_hours: [{ day_of_week: 'MONDAY', open_time: '09:00', close_time: '1700' }],
+        },
+        restrictions: {
+          restrictions_list: [{ type: 'RESTRICTED_USER_INITIATED_CALLING', reason: 'Low pickup rate', expiration: 1767225600 }],
+        },
       },
     });
     expect(r.calling.call_icons).toEqual({ restrict_to_user_countries: [] });
     expect(r.calling.audio).toEqual({ additional_codecs: [] });
     expect(r.calling.voicemail).toBeNull();
-    expect(r.calling.call_hours).toEqual({ status: 'ENABLED', timezone_id: 'Europe/Berlin', weekly_operating_hours: [{ day_of_week: 'MONDAY', open_time: '0900', close_time: '1700' }], holiday_schedule: [] });
+    expect(r.calling.call_hours).toEqual({
+      status: 'ENABLED',
+      timezone_id: 'Europe/Berlin',
+      weekly_operating_hours: [{ day_of_week: 'MONDAY', open_time: '0900', close_time: '1700' }],
+      holiday_schedule: [],
+    });
     expect(r.restrictions).toEqual([{ type: 'RESTRICTED_USER_INITIATED_CALLING', reason: 'Low pickup rate', expiration: 1767225600 }]);
   });
 });

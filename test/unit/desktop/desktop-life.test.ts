@@ -7,11 +7,27 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { inflateSync } from 'node:zlib';
 import type { NetworkInterfaceInfo } from 'node:os';
 import { ConfigStore } from '../../../main/account/config-store.ts';
-import { applyRegistration, planRegistration, registrationOutcome, shortcutTarget, DEFAULT_SHORTCUTS, SHORTCUT_ACTIONS, type ShortcutAction } from '../../../main/desktop/shortcuts.ts';
+import {
+  applyRegistration,
+  planRegistration,
+  registrationOutcome,
+  shortcutTarget,
+  DEFAULT_SHORTCUTS,
+  SHORTCUT_ACTIONS,
+  type ShortcutAction,
+} from '../../../main/desktop/shortcuts.ts';
 import { acceleratorFromKey, checkShortcuts, formatAccelerator } from '../../../common/shortcuts.ts';
 import { DesktopPreferencesService, ShortcutConflictError } from '../../../main/desktop/desktop-preferences.ts';
 import { decideClose, decideQuit, decideResume, decideSuspend } from '../../../main/desktop/window-life.ts';
-import { BURST_MS, callNotificationsToClose, decideCallNotification, incomingCallNotification, MessageNotifier, previewOf, type NewMessage } from '../../../main/desktop/message-notifications.ts';
+import {
+  BURST_MS,
+  callNotificationsToClose,
+  decideCallNotification,
+  incomingCallNotification,
+  MessageNotifier,
+  previewOf,
+  type NewMessage,
+} from '../../../main/desktop/message-notifications.ts';
 import { badgeOf, debouncedBadge, dotPng } from '../../../main/desktop/badge.ts';
 import { compareAddresses, externalAddresses, watchNetwork, type InterfacesFn } from '../../../main/desktop/network-watch.ts';
 import { startAppServices, type AppServices } from '../../../main/app-services.ts';
@@ -91,14 +107,31 @@ describe('shortcut registration plan', () => {
     const reg = fakeRegistry();
     const handlers = Object.fromEntries(SHORTCUT_ACTIONS.map((a) => [a, () => undefined])) as Record<ShortcutAction, () => void>;
     const r1 = applyRegistration(reg, {}, D, handlers, 'linux');
-    const r2 = applyRegistration(reg, r1.registered, { answer: null, declineOrHangUp: 'Ctrl+Q', toggleMute: D.toggleMute, showWindow: D.showWindow }, handlers, 'linux');
+    const r2 = applyRegistration(
+      reg,
+      r1.registered,
+      { answer: null, declineOrHangUp: 'Ctrl+Q', toggleMute: D.toggleMute, showWindow: D.showWindow },
+      handlers,
+      'linux',
+    );
     expect(r2.status).toEqual({ answer: 'off', declineOrHangUp: 'invalid', toggleMute: 'active', showWindow: 'active' });
     expect([...reg.held.keys()].sort()).toEqual([D.showWindow, D.toggleMute].sort());
   });
 
   it('counts a registry that throws as refused, with the error', () => {
     const handlers = Object.fromEntries(SHORTCUT_ACTIONS.map((a) => [a, () => undefined])) as Record<ShortcutAction, () => void>;
-    const r = applyRegistration({ register: () => { throw new Error('conversion failed'); }, unregister: () => undefined }, {}, { answer: D.answer }, handlers, 'linux');
+    const r = applyRegistration(
+      {
+        register: () => {
+          throw new Error('conversion failed');
+        },
+        unregister: () => undefined,
+      },
+      {},
+      { answer: D.answer },
+      handlers,
+      'linux',
+    );
     expect(r.status.answer).toBe('taken');
     expect(r.errors).toEqual([{ action: 'answer', error: 'conversion failed' }]);
   });
@@ -114,7 +147,12 @@ describe('which call a call shortcut acts on', () => {
     // A waiting call listed first must not be declined by the key meant to end the current call.
     expect(shortcutTarget('declineOrHangUp', [ringing, active])).toEqual({ localId: 'a', command: 'hangup' });
     expect(shortcutTarget('declineOrHangUp', [{ localId: 'o', state: 'dialing' }])).toEqual({ localId: 'o', command: 'hangup' });
-    expect(shortcutTarget('declineOrHangUp', [{ localId: 'e', state: 'ending' }, { localId: 'x', state: 'ended' }])).toBeNull();
+    expect(
+      shortcutTarget('declineOrHangUp', [
+        { localId: 'e', state: 'ending' },
+        { localId: 'x', state: 'ended' },
+      ]),
+    ).toBeNull();
   });
 });
 
@@ -125,7 +163,12 @@ describe('shortcut rules shared with the settings screen', () => {
     expect(checkShortcuts(map, 'darwin')).toEqual([]);
   });
   it('blames the action that was changed when told which one it was', () => {
-    const p = checkShortcuts({ ...DEFAULT_SHORTCUTS, answer: 'Ctrl+Shift+M' }, 'linux', ['declineOrHangUp', 'toggleMute', 'showWindow', 'answer']);
+    const p = checkShortcuts({ ...DEFAULT_SHORTCUTS, answer: 'Ctrl+Shift+M' }, 'linux', [
+      'declineOrHangUp',
+      'toggleMute',
+      'showWindow',
+      'answer',
+    ]);
     expect(p).toEqual([{ action: 'answer', problem: 'duplicate', message: 'Ctrl+Shift+M is already the shortcut for "Mute or unmute".' }]);
   });
   it('records the physical key with its modifiers, per platform', () => {
@@ -133,7 +176,9 @@ describe('shortcut rules shared with the settings screen', () => {
     expect(acceleratorFromKey(k, false)).toBe('CommandOrControl+Shift+1');
     expect(acceleratorFromKey({ ...k, ctrlKey: false, metaKey: true }, true)).toBe('CommandOrControl+Shift+1');
     expect(acceleratorFromKey({ ...k, code: 'ShiftLeft', key: 'Shift' }, false)).toBeNull();
-    expect(acceleratorFromKey({ key: 'ArrowUp', code: 'ArrowUp', ctrlKey: false, metaKey: false, altKey: true, shiftKey: false }, false)).toBe('Alt+Up');
+    expect(
+      acceleratorFromKey({ key: 'ArrowUp', code: 'ArrowUp', ctrlKey: false, metaKey: false, altKey: true, shiftKey: false }, false),
+    ).toBe('Alt+Up');
     expect(formatAccelerator('CommandOrControl+Shift+A', 'linux')).toBe('Ctrl+Shift+A');
     expect(formatAccelerator('CommandOrControl+Shift+A', 'darwin')).toBe('⌘⇧A');
   });
@@ -143,12 +188,22 @@ describe('desktop preferences service', () => {
   it('stores normalised shortcuts and re-registers through the attached registrar', () => {
     const { config, file } = memoryConfig();
     const svc = new DesktopPreferencesService({ config, platform: 'linux' });
-    expect(svc.view().shortcutStatus).toEqual({ answer: 'desktop-only', declineOrHangUp: 'desktop-only', toggleMute: 'desktop-only', showWindow: 'desktop-only' });
+    expect(svc.view().shortcutStatus).toEqual({
+      answer: 'desktop-only',
+      declineOrHangUp: 'desktop-only',
+      toggleMute: 'desktop-only',
+      showWindow: 'desktop-only',
+    });
     expect(svc.view().desktop).toBe(false);
     const seen: Array<Record<string, string | null>> = [];
     svc.attachRegistrar((s) => {
       seen.push(s);
-      return { answer: 'active', declineOrHangUp: 'active', toggleMute: 'active', showWindow: s.showWindow === 'Alt+Shift+S' ? 'taken' : 'active' };
+      return {
+        answer: 'active',
+        declineOrHangUp: 'active',
+        toggleMute: 'active',
+        showWindow: s.showWindow === 'Alt+Shift+S' ? 'taken' : 'active',
+      };
     });
     const view = svc.update({ shortcuts: { showWindow: 'alt+shift+s', answer: null } });
     expect(view.shortcuts).toEqual({ ...DEFAULT_SHORTCUTS, showWindow: 'Alt+Shift+S', answer: null });
@@ -206,9 +261,19 @@ describe('desktop preferences over the bridge (browser host)', () => {
     const pushed: unknown[] = [];
     services.events.subscribe((e, p) => e === 'desktopPreferences' && pushed.push(p));
     const got = await services.dispatch('getDesktopPreferences', {});
-    expect(got).toMatchObject({ ok: true, result: { openAtLogin: false, openAtLoginHidden: true, dndUntil: null, desktop: false, shortcuts: DEFAULT_SHORTCUTS } });
+    expect(got).toMatchObject({
+      ok: true,
+      result: { openAtLogin: false, openAtLoginHidden: true, dndUntil: null, desktop: false, shortcuts: DEFAULT_SHORTCUTS },
+    });
     const bad = await services.dispatch('setDesktopPreferences', { openAtLogin: true, shortcuts: { toggleMute: 'Ctrl+Shift+A' } });
-    expect(bad).toEqual({ ok: false, error: { code: 'shortcut_conflict', message: 'Ctrl+Shift+A is already the shortcut for "Answer a call".', details: { fieldErrors: { toggleMute: 'Ctrl+Shift+A is already the shortcut for "Answer a call".' } } } });
+    expect(bad).toEqual({
+      ok: false,
+      error: {
+        code: 'shortcut_conflict',
+        message: 'Ctrl+Shift+A is already the shortcut for "Answer a call".',
+        details: { fieldErrors: { toggleMute: 'Ctrl+Shift+A is already the shortcut for "Answer a call".' } },
+      },
+    });
     expect(services.config.get().preferences.openAtLogin).toBe(false);
     expect(pushed).toHaveLength(0);
     const ok = await services.dispatch('setDesktopPreferences', { openAtLogin: true, dnd: 'hour' });
@@ -245,7 +310,15 @@ describe('window life: close, quit, suspend, resume', () => {
 });
 
 describe('new-message notifications', () => {
-  const msg = (id: number, threadId: number, o: Partial<NewMessage> = {}): NewMessage => ({ id, threadId, direction: 'in', kind: 'message', type: 'text', body: `hello ${id}`, ...o });
+  const msg = (id: number, threadId: number, o: Partial<NewMessage> = {}): NewMessage => ({
+    id,
+    threadId,
+    direction: 'in',
+    kind: 'message',
+    type: 'text',
+    body: `hello ${id}`,
+    ...o,
+  });
   const ctx = (o: { visible?: boolean; focused?: boolean; dnd?: boolean; now?: number } = {}) => ({
     window: { visible: o.visible ?? false, focused: o.focused ?? false },
     dnd: o.dnd ?? false,
@@ -253,11 +326,14 @@ describe('new-message notifications', () => {
     nameOf: (id: number) => (id === 1 ? 'Ana Souza' : `Customer ${id}`),
   });
 
-  it('notifies customers\' messages with the name and a one-line preview, not the owner\'s own', () => {
+  it("notifies customers' messages with the name and a one-line preview, not the owner's own", () => {
     const n = new MessageNotifier();
-    expect(n.decide([msg(1, 1, { body: 'Do you\nhave the blue one?' }), msg(2, 2, { direction: 'out' }), msg(3, 3, { kind: 'call', type: 'call' })], ctx())).toEqual([
-      { threadId: 1, title: 'Ana Souza', body: 'Do you have the blue one?', count: 1, replaces: false },
-    ]);
+    expect(
+      n.decide(
+        [msg(1, 1, { body: 'Do you\nhave the blue one?' }), msg(2, 2, { direction: 'out' }), msg(3, 3, { kind: 'call', type: 'call' })],
+        ctx(),
+      ),
+    ).toEqual([{ threadId: 1, title: 'Ana Souza', body: 'Do you have the blue one?', count: 1, replaces: false }]);
   });
   it('stays quiet while the window is in front, and during do-not-disturb', () => {
     const n = new MessageNotifier();
@@ -268,7 +344,13 @@ describe('new-message notifications', () => {
   it('coalesces a burst per thread into one replacing notification', () => {
     const n = new MessageNotifier();
     expect(n.decide([msg(1, 1)], ctx({ now: 0 }))[0]).toMatchObject({ count: 1, replaces: false });
-    expect(n.decide([msg(2, 1), msg(3, 1, { body: 'third' })], ctx({ now: 10_000 }))[0]).toEqual({ threadId: 1, title: 'Ana Souza', body: '3 new messages · third', count: 3, replaces: true });
+    expect(n.decide([msg(2, 1), msg(3, 1, { body: 'third' })], ctx({ now: 10_000 }))[0]).toEqual({
+      threadId: 1,
+      title: 'Ana Souza',
+      body: '3 new messages · third',
+      count: 3,
+      replaces: true,
+    });
     expect(n.decide([msg(4, 2)], ctx({ now: 11_000 }))[0]).toMatchObject({ threadId: 2, count: 1, replaces: false });
     expect(n.decide([msg(5, 1)], ctx({ now: 10_000 + BURST_MS + 1 }))[0]).toMatchObject({ count: 1, replaces: false });
     n.decide([msg(6, 1)], ctx({ now: 10_000 + BURST_MS + 2 }));
@@ -287,16 +369,31 @@ describe('new-message notifications', () => {
     expect(decideCallNotification(ringing, { dnd: false, notified })).toEqual({ kind: 'incoming', key: 'c1' });
     notified.add('c1');
     expect(decideCallNotification(ringing, { dnd: false, notified })).toBeNull();
-    expect(decideCallNotification({ ...ringing, state: 'ended', outcome: 'missed' }, { dnd: false, notified })).toEqual({ kind: 'missed', key: 'missed:c1' });
+    expect(decideCallNotification({ ...ringing, state: 'ended', outcome: 'missed' }, { dnd: false, notified })).toEqual({
+      kind: 'missed',
+      key: 'missed:c1',
+    });
     expect(decideCallNotification({ ...ringing, localId: 'c2' }, { dnd: true, notified })).toBeNull();
     expect(decideCallNotification({ ...ringing, localId: 'c3', direction: 'outgoing' }, { dnd: false, notified })).toBeNull();
   });
   it('names the caller, offers Answer and Decline, and is closed once the call stops ringing', () => {
-    expect(incomingCallNotification('Ana  Souza')).toEqual({ title: 'Incoming WhatsApp call', body: 'Ana Souza is calling.', actions: ['Answer', 'Decline'] });
+    expect(incomingCallNotification('Ana  Souza')).toEqual({
+      title: 'Incoming WhatsApp call',
+      body: 'Ana Souza is calling.',
+      actions: ['Answer', 'Decline'],
+    });
     expect(incomingCallNotification(null).body).toBe('A customer is calling.');
     expect(incomingCallNotification('   ').body).toBe('A customer is calling.');
     // Answered here (c1), ended by the customer (c2, gone from the list), still ringing (c3).
-    expect(callNotificationsToClose(['c1', 'c2', 'c3'], [{ localId: 'c1', state: 'connected' }, { localId: 'c3', state: 'ringing' }])).toEqual(['c1', 'c2']);
+    expect(
+      callNotificationsToClose(
+        ['c1', 'c2', 'c3'],
+        [
+          { localId: 'c1', state: 'connected' },
+          { localId: 'c3', state: 'ringing' },
+        ],
+      ),
+    ).toEqual(['c1', 'c2']);
   });
 });
 
@@ -310,7 +407,11 @@ describe('badge', () => {
     vi.useFakeTimers();
     let totals = { unread: 1, missed: 0 };
     const applied: number[] = [];
-    const b = debouncedBadge(() => totals, (x) => applied.push(x.count), 250);
+    const b = debouncedBadge(
+      () => totals,
+      (x) => applied.push(x.count),
+      250,
+    );
     b.refresh();
     b.refresh();
     vi.advanceTimersByTime(300);
@@ -335,9 +436,15 @@ describe('badge', () => {
 });
 
 describe('network watcher', () => {
-  const iface = (address: string, internal = false, family: 'IPv4' | 'IPv6' = 'IPv4') => ({ address, internal, family, netmask: '', mac: '', cidr: null }) as unknown as NetworkInterfaceInfo;
+  const iface = (address: string, internal = false, family: 'IPv4' | 'IPv6' = 'IPv4') =>
+    ({ address, internal, family, netmask: '', mac: '', cidr: null }) as unknown as NetworkInterfaceInfo;
   it('compares external addresses only', () => {
-    expect(externalAddresses({ lo: [iface('127.0.0.1', true)], eth0: [iface('10.0.0.5'), iface('fe80::1', false, 'IPv6')] } as ReturnType<InterfacesFn>)).toEqual(['eth0 10.0.0.5']);
+    expect(
+      externalAddresses({
+        lo: [iface('127.0.0.1', true)],
+        eth0: [iface('10.0.0.5'), iface('fe80::1', false, 'IPv6')],
+      } as ReturnType<InterfacesFn>),
+    ).toEqual(['eth0 10.0.0.5']);
     expect(compareAddresses([], ['eth0 10.0.0.5'])).toEqual({ kind: 'up', addresses: ['eth0 10.0.0.5'] });
     expect(compareAddresses(['eth0 10.0.0.5'], [])).toEqual({ kind: 'down', addresses: [] });
     expect(compareAddresses(['a'], ['a'])).toBeNull();
@@ -366,7 +473,14 @@ describe('network watcher', () => {
     vi.useFakeTimers();
     let fail = false;
     const changes: string[] = [];
-    const w = watchNetwork({ intervalMs: 1000, interfaces: () => { if (fail) throw new Error('EPERM'); return { eth0: [iface('10.0.0.1')] }; }, onChange: (c) => changes.push(c.kind) });
+    const w = watchNetwork({
+      intervalMs: 1000,
+      interfaces: () => {
+        if (fail) throw new Error('EPERM');
+        return { eth0: [iface('10.0.0.1')] };
+      },
+      onChange: (c) => changes.push(c.kind),
+    });
     fail = true;
     vi.advanceTimersByTime(3000);
     expect(changes).toEqual([]);
@@ -387,7 +501,11 @@ describe('thread store aggregates for the badge and message notifications (throu
       await customerWrites(app, jonas!.wa_id!, 'Anyone there?');
       await until('three new messages', () => app.services.threads.inboundMessagesAfter(start).length === 3);
       expect(app.services.threads.badgeTotals()).toEqual({ unread: before.unread + 3, missed: before.missed });
-      expect(app.services.threads.inboundMessagesAfter(start).map((m) => m.body)).toEqual(['Is the shop open on Sunday?', 'Hello', 'Anyone there?']);
+      expect(app.services.threads.inboundMessagesAfter(start).map((m) => m.body)).toEqual([
+        'Is the shop open on Sunday?',
+        'Hello',
+        'Anyone there?',
+      ]);
       expect(app.services.threads.latestItemId()).toBeGreaterThan(start);
       // Opening a thread clears its part of the badge.
       const threadId = app.services.threads.inboundMessagesAfter(start)[1]!.threadId;
@@ -409,17 +527,34 @@ describe('the network coming back restarts the tunnel at once (services + loopba
     const sim = createSimulator({ seed: defaultSeed });
     await sim.listen(0);
     const tunnel = await startTunnelServer();
-    let addresses: ReturnType<InterfacesFn> = { wlan0: [{ address: '192.168.1.20', internal: false, family: 'IPv4', netmask: '255.255.255.0', mac: '00:00:00:00:00:01', cidr: null }] };
-    const services = await startAppServices({ ...testServiceOptions(memoryLogger().log), localtunnelHost: tunnel.url, networkWatchIntervalMs: 100, networkInterfaces: () => addresses });
+    let addresses: ReturnType<InterfacesFn> = {
+      wlan0: [{ address: '192.168.1.20', internal: false, family: 'IPv4', netmask: '255.255.255.0', mac: '00:00:00:00:00:01', cidr: null }],
+    };
+    const services = await startAppServices({
+      ...testServiceOptions(memoryLogger().log),
+      localtunnelHost: tunnel.url,
+      networkWatchIntervalMs: 100,
+      networkInterfaces: () => addresses,
+    });
     try {
       const c = sim.credentials();
-      const res = await services.dispatch('connectAccount', { graphBaseUrl: c.graphBaseUrl, apiVersion: c.apiVersion, accessToken: c.accessToken, appSecret: c.appSecret, appId: c.appId, wabaId: c.wabaId, phoneNumberId: c.phoneNumberId });
+      const res = await services.dispatch('connectAccount', {
+        graphBaseUrl: c.graphBaseUrl,
+        apiVersion: c.apiVersion,
+        accessToken: c.accessToken,
+        appSecret: c.appSecret,
+        appId: c.appId,
+        wabaId: c.wabaId,
+        phoneNumberId: c.phoneNumberId,
+      });
       expect(res.ok).toBe(true);
       await until('reachable', () => services.connection.view().state === 'connected', 20_000);
       const restarts = services.connection.view().restarts;
       await new Promise((r) => setTimeout(r, 400));
       expect(services.connection.view().restarts).toBe(restarts); // an unchanged network restarts nothing
-      addresses = { wlan0: [{ address: '10.20.30.40', internal: false, family: 'IPv4', netmask: '255.0.0.0', mac: '00:00:00:00:00:01', cidr: null }] };
+      addresses = {
+        wlan0: [{ address: '10.20.30.40', internal: false, family: 'IPv4', netmask: '255.0.0.0', mac: '00:00:00:00:00:01', cidr: null }],
+      };
       await until('a restart', () => services.connection.view().restarts > restarts, 5_000);
       await until('reachable again', () => services.connection.view().state === 'connected', 20_000);
     } finally {

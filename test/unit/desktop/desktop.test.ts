@@ -10,7 +10,11 @@ describe('click-to-call links', () => {
     expect(parseCallLink('whatsapp-call://+55%2011%2098765-0001')).toEqual({ ok: true, waId: '5511987650001', payload: null });
     expect(parseCallLink('tel:+44 7700 900003')).toEqual({ ok: true, waId: '447700900003', payload: null });
     expect(parseCallLink('tel:0044-7700-900003')).toEqual({ ok: true, waId: '447700900003', payload: null });
-    expect(parseCallLink('WhatsApp-Call:+5511987650001?payload=spring-promo')).toEqual({ ok: true, waId: '5511987650001', payload: 'spring-promo' });
+    expect(parseCallLink('WhatsApp-Call:+5511987650001?payload=spring-promo')).toEqual({
+      ok: true,
+      waId: '5511987650001',
+      payload: 'spring-promo',
+    });
   });
 
   it('refuses hostile or malformed input', () => {
@@ -37,14 +41,20 @@ describe('click-to-call links', () => {
     for (const b of bad) expect(parseCallLink(b).ok, String(b)).toBe(false);
   });
 
-  it('finds the link among a second instance\'s arguments', () => {
+  it("finds the link among a second instance's arguments", () => {
     expect(callLinkFromArgv(['/opt/Switchboard/switchboard', '--hidden', 'tel:+5511987650001'])).toBe('tel:+5511987650001');
     expect(callLinkFromArgv(['/opt/Switchboard/switchboard', '--inspect=9229'])).toBeNull();
   });
 });
 
 describe('tray state', () => {
-  const base = { accountConnected: true, reachability: 'connected' as const, callStates: [] as string[], dndUntil: null, now: new Date('2026-11-25T10:00:00Z') };
+  const base = {
+    accountConnected: true,
+    reachability: 'connected' as const,
+    callStates: [] as string[],
+    dndUntil: null,
+    now: new Date('2026-11-25T10:00:00Z'),
+  };
   it('shows the most urgent state first', () => {
     expect(trayState(base)).toBe('ready');
     expect(trayState({ ...base, reachability: 'unreachable' })).toBe('unreachable');
@@ -75,15 +85,31 @@ describe('tray state', () => {
 
 describe('start at login', () => {
   it('uses Electron login items on macOS and Windows', () => {
-    expect(loginItemPlan({ platform: 'darwin', enabled: true, hidden: true, execPath: '/Applications/Switchboard.app', configHome: '/x' })).toEqual({ kind: 'electron-login-item', openAtLogin: true, hidden: true });
-    expect(loginItemPlan({ platform: 'win32', enabled: false, hidden: false, execPath: 'C:\\\\S.exe', configHome: '' }).openAtLogin).toBe(false);
+    expect(
+      loginItemPlan({ platform: 'darwin', enabled: true, hidden: true, execPath: '/Applications/Switchboard.app', configHome: '/x' }),
+    ).toEqual({ kind: 'electron-login-item', openAtLogin: true, hidden: true });
+    expect(loginItemPlan({ platform: 'win32', enabled: false, hidden: false, execPath: 'C:\\\\S.exe', configHome: '' }).openAtLogin).toBe(
+      false,
+    );
   });
   it('writes (or removes) an XDG autostart entry on Linux, quoting the path', () => {
-    const on = loginItemPlan({ platform: 'linux', enabled: true, hidden: true, execPath: '/opt/My Apps/switchboard', configHome: '/home/ana/.config/' });
+    const on = loginItemPlan({
+      platform: 'linux',
+      enabled: true,
+      hidden: true,
+      execPath: '/opt/My Apps/switchboard',
+      configHome: '/home/ana/.config/',
+    });
     expect(on.file).toBe('/home/ana/.config/autostart/switchboard.desktop');
     expect(on.content).toContain('Exec="/opt/My Apps/switchboard" --hidden');
     expect(on.content).toMatch(/^\[Desktop Entry\]\nType=Application\n/);
-    const off = loginItemPlan({ platform: 'linux', enabled: false, hidden: false, execPath: '/opt/switchboard', configHome: '/home/ana/.config' });
+    const off = loginItemPlan({
+      platform: 'linux',
+      enabled: false,
+      hidden: false,
+      execPath: '/opt/switchboard',
+      configHome: '/home/ana/.config',
+    });
     expect(off).toMatchObject({ kind: 'xdg-autostart', content: null });
   });
 });
@@ -92,12 +118,22 @@ describe('global shortcuts', () => {
   it('normalises accelerators and refuses unusable ones', () => {
     expect(normaliseAccelerator('ctrl+shift+a')).toBe('Control+Shift+A');
     expect(normaliseAccelerator('Shift+CmdOrCtrl+m')).toBe('CommandOrControl+Shift+M');
-    for (const bad of ['A', 'Shift+A', 'Ctrl+Ctrl+A', 'Ctrl+Foo', 'Hyper+A', 'Ctrl+Alt+Shift+Super+A']) expect(normaliseAccelerator(bad), bad).toBeNull();
+    for (const bad of ['A', 'Shift+A', 'Ctrl+Ctrl+A', 'Ctrl+Foo', 'Hyper+A', 'Ctrl+Alt+Shift+Super+A'])
+      expect(normaliseAccelerator(bad), bad).toBeNull();
   });
   it('detects duplicates and system-reserved combinations', () => {
     expect(checkShortcuts(DEFAULT_SHORTCUTS)).toEqual([]);
-    const problems = checkShortcuts({ answer: 'Ctrl+Shift+A', declineOrHangUp: 'control+shift+a', toggleMute: 'Ctrl+Q', showWindow: 'nonsense' });
-    expect(problems.map((p) => `${p.action}:${p.problem}`)).toEqual(['declineOrHangUp:duplicate', 'toggleMute:reserved', 'showWindow:invalid']);
+    const problems = checkShortcuts({
+      answer: 'Ctrl+Shift+A',
+      declineOrHangUp: 'control+shift+a',
+      toggleMute: 'Ctrl+Q',
+      showWindow: 'nonsense',
+    });
+    expect(problems.map((p) => `${p.action}:${p.problem}`)).toEqual([
+      'declineOrHangUp:duplicate',
+      'toggleMute:reserved',
+      'showWindow:invalid',
+    ]);
     expect(problems[0]!.message).toMatch(/already the shortcut for "Answer a call"/);
   });
 });

@@ -35,7 +35,13 @@ describe('diagnostics bundle', () => {
       for (const secret of [accessToken, appSecret, verify]) expect(text).not.toContain(secret);
       expect(text).not.toContain('Minha senha');
       expect(text).not.toContain('5511987650001');
-      const bundle = JSON.parse(text) as { app: { version: string }; os: { platform: string }; account: { connected: boolean }; recentProblems: string[]; reachability: unknown };
+      const bundle = JSON.parse(text) as {
+        app: { version: string };
+        os: { platform: string };
+        account: { connected: boolean };
+        recentProblems: string[];
+        reachability: unknown;
+      };
       expect(bundle.app.version).toBe('0.0.0-test');
       expect(bundle.os.platform).toBe(process.platform);
       expect(bundle.account.connected).toBe(true);

@@ -10,7 +10,16 @@ const Ok = z.object({ success: z.literal(true) });
 
 const graphError = (code: number, status: number, extra: Record<string, unknown> = {}): Reply => ({
   status,
-  json: { error: { message: `(#${code}) Something. token=${TOKEN}`, type: 'OAuthException', code, fbtrace_id: 'AbC', error_data: { messaging_product: 'whatsapp', details: `details mention ${TOKEN}` }, ...extra } },
+  json: {
+    error: {
+      message: `(#${code}) Something. token=${TOKEN}`,
+      type: 'OAuthException',
+      code,
+      fbtrace_id: 'AbC',
+      error_data: { messaging_product: 'whatsapp', details: `details mention ${TOKEN}` },
+      ...extra,
+    },
+  },
 });
 
 let closeServer: (() => Promise<void>) | null = null;
@@ -23,7 +32,14 @@ async function client(script: (n: number) => Reply, opts: { timeoutMs?: number }
   const server = await startScriptedServer((_req, n) => script(n));
   closeServer = server.close;
   const mem = memoryLogger();
-  const c = new GraphClient({ baseUrl: server.url, version: 'v25.0', token: () => TOKEN, log: mem.log, backoffMs: () => 1, timeoutMs: opts.timeoutMs ?? 2000 });
+  const c = new GraphClient({
+    baseUrl: server.url,
+    version: 'v25.0',
+    token: () => TOKEN,
+    log: mem.log,
+    backoffMs: () => 1,
+    timeoutMs: opts.timeoutMs ?? 2000,
+  });
   return { c, server, mem };
 }
 
@@ -67,7 +83,9 @@ describe('Graph client', () => {
   });
 
   it('retries a GET after 5xx and throttling, then succeeds', async () => {
-    const { c, server } = await client((n) => (n === 1 ? { status: 500, json: {} } : n === 2 ? graphError(613, 400) : { status: 200, json: { success: true } }));
+    const { c, server } = await client((n) =>
+      n === 1 ? { status: 500, json: {} } : n === 2 ? graphError(613, 400) : { status: 200, json: { success: true } },
+    );
     await expect(c.request({ method: 'GET', path: '/1/settings', schema: Ok })).resolves.toEqual({ success: true });
     expect(server.requests).toHaveLength(3);
   });
@@ -105,8 +123,10 @@ describe('Graph client', () => {
     }
   });
 
-  it('reads 138012\'s next allowed time from error_data.details (ISO or Unix seconds), or a separate field', () => {
-    expect(nextAllowedTime('Business initiated calls limit reached; next call allowed at 2026-12-07T10:15:00.000Z', undefined)?.toISOString()).toBe('2026-12-07T10:15:00.000Z');
+  it("reads 138012's next allowed time from error_data.details (ISO or Unix seconds), or a separate field", () => {
+    expect(
+      nextAllowedTime('Business initiated calls limit reached; next call allowed at 2026-12-07T10:15:00.000Z', undefined)?.toISOString(),
+    ).toBe('2026-12-07T10:15:00.000Z');
     expect(nextAllowedTime('Limit reached. Next call allowed after 1796638500', undefined)?.toISOString()).toBe('2026-12-07T10:15:00.000Z');
     expect(nextAllowedTime('Limit reached.', 1796638500)?.toISOString()).toBe('2026-12-07T10:15:00.000Z');
     expect(nextAllowedTime('Limit reached.', undefined)).toBeNull();
@@ -127,12 +147,16 @@ describe('Graph client', () => {
   it('says a POST whose answer was lost (5xx page, empty 5xx, timeout) may have been carried out; a GET just failed', async () => {
     const html = await client(() => ({ status: 502, text: '<html>Bad gateway</html>' }));
     const e1 = await failure(html.c.request({ method: 'POST', path: '/1/calls', body: { action: 'accept' }, schema: Ok }));
-    expect(e1.userMessage).toBe("WhatsApp's server had a problem (HTTP 502) and answered with an error page instead of a result. WhatsApp may have carried it out anyway: check before trying again.");
+    expect(e1.userMessage).toBe(
+      "WhatsApp's server had a problem (HTTP 502) and answered with an error page instead of a result. WhatsApp may have carried it out anyway: check before trying again.",
+    );
     expect(e1.outcomeUnknown).toBe(true);
     await closeServer?.();
     const empty = await client(() => ({ status: 500, text: '' }));
     const e2 = await failure(empty.c.request({ method: 'POST', path: '/1/messages', body: {}, schema: Ok }));
-    expect(e2.userMessage).toBe("WhatsApp's server had a problem (HTTP 500) and gave no details. WhatsApp may have carried it out anyway: check before trying again.");
+    expect(e2.userMessage).toBe(
+      "WhatsApp's server had a problem (HTTP 500) and gave no details. WhatsApp may have carried it out anyway: check before trying again.",
+    );
     await closeServer?.();
     const get = await client(() => ({ status: 503, text: '' }));
     const e3 = await failure(get.c.request({ method: 'GET', path: '/1/settings', schema: Ok }));
@@ -147,7 +171,17 @@ describe('Graph client', () => {
   });
 
   it('where nothing can be highlighted, an invalid parameter (100) says what Graph said instead', async () => {
-    const { c } = await client(() => ({ status: 400, json: { error: { message: '(#100) Invalid parameter', type: 'OAuthException', code: 100, error_data: { messaging_product: 'whatsapp', details: 'session.sdp_type must be "answer"' } } } }));
+    const { c } = await client(() => ({
+      status: 400,
+      json: {
+        error: {
+          message: '(#100) Invalid parameter',
+          type: 'OAuthException',
+          code: 100,
+          error_data: { messaging_product: 'whatsapp', details: 'session.sdp_type must be "answer"' },
+        },
+      },
+    }));
     const err = await failure(c.request({ method: 'POST', path: '/1/calls', body: {}, schema: Ok }));
     expect(err.userMessage).toBe('WhatsApp refused a value in the request. Check the highlighted value and try again.');
     expect(err.actionMessage).toBe('WhatsApp refused a value in the request. WhatsApp said: session.sdp_type must be "answer".');
@@ -173,7 +207,9 @@ describe('Graph client', () => {
 
   it('reports an answer of the wrong shape, non-JSON and unreachable hosts clearly', async () => {
     const bad = await client(() => ({ status: 200, json: { success: 'yes' } }));
-    expect((await failure(bad.c.request({ method: 'POST', path: '/1/x', body: {}, schema: Ok }))).message).toMatch(/expected shape.*success/);
+    expect((await failure(bad.c.request({ method: 'POST', path: '/1/x', body: {}, schema: Ok }))).message).toMatch(
+      /expected shape.*success/,
+    );
     await closeServer?.();
     const html = await client(() => ({ status: 404, text: '<html>Not here</html>' }));
     const e = await failure(html.c.request({ method: 'POST', path: '/1/x', body: {}, schema: Ok }));
@@ -181,7 +217,14 @@ describe('Graph client', () => {
     expect(e.fix).toMatch(/base URL/);
     await closeServer?.();
     closeServer = null;
-    const nowhere = new GraphClient({ baseUrl: 'http://127.0.0.1:1', version: 'v25.0', token: () => TOKEN, log: memoryLogger().log, backoffMs: () => 1, maxAttempts: 2 });
+    const nowhere = new GraphClient({
+      baseUrl: 'http://127.0.0.1:1',
+      version: 'v25.0',
+      token: () => TOKEN,
+      log: memoryLogger().log,
+      backoffMs: () => 1,
+      maxAttempts: 2,
+    });
     const n = await failure(nowhere.request({ method: 'GET', path: '/1', schema: Ok }));
     expect(n.code).toBe('network');
     expect(n.message).toMatch(/Could not reach 127\.0\.0\.1:1/);

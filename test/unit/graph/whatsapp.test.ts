@@ -28,7 +28,14 @@ function fakeGraph(answer: unknown = { success: true }) {
     });
     return new Response(JSON.stringify(answer), { status: 200, headers: { 'content-type': 'application/json' } });
   }) as typeof fetch;
-  const graph = new GraphClient({ baseUrl: 'https://graph.test', version: 'v25.0', token: () => 'TOKEN-123456', log: memoryLogger().log, fetch: fetchImpl, maxAttempts: 1 });
+  const graph = new GraphClient({
+    baseUrl: 'https://graph.test',
+    version: 'v25.0',
+    token: () => 'TOKEN-123456',
+    log: memoryLogger().log,
+    fetch: fetchImpl,
+    maxAttempts: 1,
+  });
   const last = (): Sent => {
     const s = sent.at(-1);
     if (!s) throw new Error('nothing was sent');
@@ -47,9 +54,13 @@ describe('whatsapp(graph, phoneNumberId).calls', () => {
     const calls = whatsapp(graph, 'PN1').calls;
     await calls.preAccept('wacid.1', 'v=0 answer');
     expect(last()).toMatchObject({ method: 'POST', path: '/PN1/calls' });
-    expect(last().json).toBe('{"messaging_product":"whatsapp","call_id":"wacid.1","action":"pre_accept","session":{"sdp_type":"answer","sdp":"v=0 answer"}}');
+    expect(last().json).toBe(
+      '{"messaging_product":"whatsapp","call_id":"wacid.1","action":"pre_accept","session":{"sdp_type":"answer","sdp":"v=0 answer"}}',
+    );
     await calls.accept('wacid.1', 'v=0 answer');
-    expect(last().json).toBe('{"messaging_product":"whatsapp","call_id":"wacid.1","action":"accept","session":{"sdp_type":"answer","sdp":"v=0 answer"}}');
+    expect(last().json).toBe(
+      '{"messaging_product":"whatsapp","call_id":"wacid.1","action":"accept","session":{"sdp_type":"answer","sdp":"v=0 answer"}}',
+    );
     await calls.reject('wacid.2');
     expect(last()).toMatchObject({ method: 'POST', path: '/PN1/calls' });
     expect(last().json).toBe('{"messaging_product":"whatsapp","call_id":"wacid.2","action":"reject"}');
@@ -62,9 +73,13 @@ describe('whatsapp(graph, phoneNumberId).calls', () => {
     const res = await whatsapp(graph, 'PN1').calls.connect(ANA, 'v=0 offer', 'local-1');
     expect(res.calls?.[0]?.id).toBe('wacid.OUT');
     expect(last()).toMatchObject({ method: 'POST', path: '/PN1/calls' });
-    expect(last().json).toBe('{"messaging_product":"whatsapp","to":"5511987650001","action":"connect","session":{"sdp_type":"offer","sdp":"v=0 offer"},"biz_opaque_callback_data":"local-1"}');
+    expect(last().json).toBe(
+      '{"messaging_product":"whatsapp","to":"5511987650001","action":"connect","session":{"sdp_type":"offer","sdp":"v=0 offer"},"biz_opaque_callback_data":"local-1"}',
+    );
     await whatsapp(graph, 'PN1').calls.connect(BSUID, 'v=0 offer', 'local-2');
-    expect(last().json).toBe('{"messaging_product":"whatsapp","recipient":"BR.abc123","action":"connect","session":{"sdp_type":"offer","sdp":"v=0 offer"},"biz_opaque_callback_data":"local-2"}');
+    expect(last().json).toBe(
+      '{"messaging_product":"whatsapp","recipient":"BR.abc123","action":"connect","session":{"sdp_type":"offer","sdp":"v=0 offer"},"biz_opaque_callback_data":"local-2"}',
+    );
   });
 });
 
@@ -76,9 +91,13 @@ describe('whatsapp(graph, phoneNumberId).messages', () => {
     const res = await whatsapp(graph, 'PN1').messages.sendText(ANA, 'Olá!', Wamid);
     expect(res.messages[0]!.id).toBe('wamid.1');
     expect(last()).toMatchObject({ method: 'POST', path: '/PN1/messages' });
-    expect(last().json).toBe('{"messaging_product":"whatsapp","recipient_type":"individual","to":"+5511987650001","type":"text","text":{"body":"Olá!","preview_url":false}}');
+    expect(last().json).toBe(
+      '{"messaging_product":"whatsapp","recipient_type":"individual","to":"+5511987650001","type":"text","text":{"body":"Olá!","preview_url":false}}',
+    );
     await whatsapp(graph, 'PN1').messages.sendText(BSUID, 'Hi', Wamid);
-    expect(last().json).toBe('{"messaging_product":"whatsapp","recipient_type":"individual","recipient":"BR.abc123","type":"text","text":{"body":"Hi","preview_url":false}}');
+    expect(last().json).toBe(
+      '{"messaging_product":"whatsapp","recipient_type":"individual","recipient":"BR.abc123","type":"text","text":{"body":"Hi","preview_url":false}}',
+    );
   });
 
   it('template: body parameters as components, none when there are none', async () => {
@@ -88,7 +107,9 @@ describe('whatsapp(graph, phoneNumberId).messages', () => {
       '{"messaging_product":"whatsapp","recipient_type":"individual","to":"+5511987650001","type":"template","template":{"name":"order_ready","language":{"code":"pt_BR"},"components":[{"type":"body","parameters":[{"type":"text","text":"Ana"},{"type":"text","text":"42"}]}]}}',
     );
     await whatsapp(graph, 'PN1').messages.sendTemplate(ANA, { name: 'hello', language: 'en', parameters: [] }, Wamid);
-    expect(last().json).toBe('{"messaging_product":"whatsapp","recipient_type":"individual","to":"+5511987650001","type":"template","template":{"name":"hello","language":{"code":"en"}}}');
+    expect(last().json).toBe(
+      '{"messaging_product":"whatsapp","recipient_type":"individual","to":"+5511987650001","type":"template","template":{"name":"hello","language":{"code":"en"}}}',
+    );
   });
 
   it('interactive: the call button (payload only when given) and the call-permission request', async () => {
@@ -121,7 +142,13 @@ describe('whatsapp(graph, phoneNumberId): permissions, settings, media, the numb
   it('call permissions by wa_id or by BSUID', async () => {
     const { graph, last } = fakeGraph({ permission: { status: 'none' } });
     await whatsapp(graph, 'PN1').callPermissions.get(ANA, Any);
-    expect(last()).toEqual({ method: 'GET', path: '/PN1/call_permissions', query: { user_wa_id: '5511987650001' }, json: null, form: null });
+    expect(last()).toEqual({
+      method: 'GET',
+      path: '/PN1/call_permissions',
+      query: { user_wa_id: '5511987650001' },
+      json: null,
+      form: null,
+    });
     await whatsapp(graph, 'PN1').callPermissions.get(BSUID, Any);
     expect(last().query).toEqual({ recipient: 'BR.abc123' });
   });
@@ -138,7 +165,12 @@ describe('whatsapp(graph, phoneNumberId): permissions, settings, media, the numb
   it('media upload: multipart with the product, type, use case and the file; answers the id as a string', async () => {
     const { graph, last } = fakeGraph({ id: 1234567890 });
     const bytes = new Uint8Array([0x4f, 0x67, 0x67, 0x53, 1, 2, 3]);
-    const res = await whatsapp(graph, 'PN1').media.upload({ bytes, type: 'audio/ogg', filename: 'voicemail-announcement.ogg', useCase: 'call_voicemail_announcement' });
+    const res = await whatsapp(graph, 'PN1').media.upload({
+      bytes,
+      type: 'audio/ogg',
+      filename: 'voicemail-announcement.ogg',
+      useCase: 'call_voicemail_announcement',
+    });
     expect(res).toEqual({ id: '1234567890' });
     expect(last()).toMatchObject({ method: 'POST', path: '/PN1/media', json: null });
     const form = last().form!;
@@ -208,9 +240,15 @@ describe('media objects, the WABA and the app', () => {
     const app = metaApp(graph, 'APP1');
     await app.subscriptions.list(Any);
     expect(last()).toEqual({ method: 'GET', path: '/APP1/subscriptions', query: {}, json: null, form: null });
-    await app.subscriptions.subscribeWhatsApp({ callbackUrl: 'https://a.example/webhook', verifyToken: 'verify-1', fields: ['calls', 'messages'] });
+    await app.subscriptions.subscribeWhatsApp({
+      callbackUrl: 'https://a.example/webhook',
+      verifyToken: 'verify-1',
+      fields: ['calls', 'messages'],
+    });
     expect(last()).toMatchObject({ method: 'POST', path: '/APP1/subscriptions' });
-    expect(last().json).toBe('{"object":"whatsapp_business_account","callback_url":"https://a.example/webhook","verify_token":"verify-1","fields":"calls,messages"}');
+    expect(last().json).toBe(
+      '{"object":"whatsapp_business_account","callback_url":"https://a.example/webhook","verify_token":"verify-1","fields":"calls,messages"}',
+    );
   });
 
   it('nothing else is sent: one request per call', async () => {

@@ -11,7 +11,11 @@ afterEach(async () => {
   started = null;
 });
 
-function get(port: number, urlPath: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
+function get(
+  port: number,
+  urlPath: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path: urlPath, headers: { host: `127.0.0.1:${port}`, ...headers } }, (res) => {
       const chunks: Buffer[] = [];
@@ -33,7 +37,10 @@ function connect(url: string, origin: string | undefined): Promise<{ ws: WebSock
   });
 }
 
-function call(ws: WebSocket, frame: unknown): Promise<{ id: unknown; response: { ok: boolean; result?: unknown; error?: { code: string; message: string } } }> {
+function call(
+  ws: WebSocket,
+  frame: unknown,
+): Promise<{ id: unknown; response: { ok: boolean; result?: unknown; error?: { code: string; message: string } } }> {
   return new Promise((resolve) => {
     ws.once('message', (data) => resolve(JSON.parse(String(data))));
     ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame));

@@ -22,7 +22,11 @@ function run(args: string[], untilUrl = false): Promise<{ code: number | null; s
   });
 }
 
-const oneLine = (s: string) => s.trim().split('\n').filter((l) => l.startsWith('switchboard web:'));
+const oneLine = (s: string) =>
+  s
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('switchboard web:'));
 
 describe('npm run web (browser host command line)', () => {
   it('prints the URL with its secret, and stops cleanly on SIGTERM', async () => {
@@ -34,7 +38,12 @@ describe('npm run web (browser host command line)', () => {
   });
 
   it('exits 2 with one line for a bad flag, a bad port, and a missing --data-dir', async () => {
-    for (const args of [['--data-dir', '/tmp', '--bogus'], ['--data-dir', '/tmp', '--port', 'eighty'], ['--data-dir', '/tmp', '--port', '70000'], []]) {
+    for (const args of [
+      ['--data-dir', '/tmp', '--bogus'],
+      ['--data-dir', '/tmp', '--port', 'eighty'],
+      ['--data-dir', '/tmp', '--port', '70000'],
+      [],
+    ]) {
       const res = await run(args);
       expect(res.code, args.join(' ')).toBe(2);
       expect(oneLine(res.stderr), args.join(' ')).toHaveLength(1);
@@ -54,7 +63,14 @@ describe('npm run web (browser host command line)', () => {
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const res = await run(['--data-dir', mkdtempSync(path.join(tmpdir(), 'sb-cli-')), '--port', String(port), '--renderer-dir', fakeRendererDir()]);
+      const res = await run([
+        '--data-dir',
+        mkdtempSync(path.join(tmpdir(), 'sb-cli-')),
+        '--port',
+        String(port),
+        '--renderer-dir',
+        fakeRendererDir(),
+      ]);
       expect(res.code).toBe(2);
       expect(res.stderr).toContain(`port ${port} is already in use`);
     } finally {
@@ -63,7 +79,12 @@ describe('npm run web (browser host command line)', () => {
   });
 
   it('exits 2 when the renderer has not been built', async () => {
-    const res = await run(['--data-dir', mkdtempSync(path.join(tmpdir(), 'sb-cli-')), '--renderer-dir', mkdtempSync(path.join(tmpdir(), 'sb-empty-'))]);
+    const res = await run([
+      '--data-dir',
+      mkdtempSync(path.join(tmpdir(), 'sb-cli-')),
+      '--renderer-dir',
+      mkdtempSync(path.join(tmpdir(), 'sb-empty-')),
+    ]);
     expect(res.code).toBe(2);
     expect(res.stderr).toMatch(/renderer is not built/);
   });

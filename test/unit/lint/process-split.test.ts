@@ -20,14 +20,20 @@ describe('lint enforces the process split', () => {
 
   it('allows electron in main/shell and preload, and type-only imports elsewhere', async () => {
     expect(await ruleIdsFor('main/shell/x.ts', "import { app } from 'electron';\nexport const a = app;\n")).not.toContain(RULE);
-    expect(await ruleIdsFor('preload/x.ts', "import { ipcRenderer } from 'electron';\nexport const a = ipcRenderer;\n")).not.toContain(RULE);
-    expect(await ruleIdsFor('main/x.ts', "import type { WebContents } from 'electron';\nexport type A = WebContents;\n")).not.toContain(RULE);
+    expect(await ruleIdsFor('preload/x.ts', "import { ipcRenderer } from 'electron';\nexport const a = ipcRenderer;\n")).not.toContain(
+      RULE,
+    );
+    expect(await ruleIdsFor('main/x.ts', "import type { WebContents } from 'electron';\nexport type A = WebContents;\n")).not.toContain(
+      RULE,
+    );
   });
 
   it('refuses Node built-ins and electron in renderer code', async () => {
     expect(await ruleIdsFor('renderer/src/x.ts', "import fs from 'node:fs';\nexport const a = fs;\n")).toContain(RULE);
     expect(await ruleIdsFor('renderer/src/x.ts', "import fs from 'fs';\nexport const a = fs;\n")).toContain(RULE);
-    expect(await ruleIdsFor('renderer/src/x.ts', "import { ipcRenderer } from 'electron';\nexport const a = ipcRenderer;\n")).toContain(RULE);
+    expect(await ruleIdsFor('renderer/src/x.ts', "import { ipcRenderer } from 'electron';\nexport const a = ipcRenderer;\n")).toContain(
+      RULE,
+    );
     expect(await ruleIdsFor('renderer/src/x.ts', "import { ref } from 'vue';\nexport const a = ref(1);\n")).not.toContain(RULE);
   });
 
@@ -39,7 +45,14 @@ describe('lint enforces the process split', () => {
     const bridgeImport = "import { createDispatcher } from '../bridge/dispatcher.ts';\nexport const a = createDispatcher;\n";
     expect(await ruleIdsFor('main/calls/x.ts', bridgeImport)).toContain(RULE);
     expect(await ruleIdsFor('main/threads/x.ts', bridgeImport)).toContain(RULE);
-    expect(await ruleIdsFor('main/app-services.ts', "import { createDispatcher } from './bridge/dispatcher.ts';\nexport const a = createDispatcher;\n")).not.toContain(RULE);
-    expect(await ruleIdsFor('main/calls/x.ts', "import { DomainError } from '../core/domain-error.ts';\nexport const a = DomainError;\n")).not.toContain(RULE);
+    expect(
+      await ruleIdsFor(
+        'main/app-services.ts',
+        "import { createDispatcher } from './bridge/dispatcher.ts';\nexport const a = createDispatcher;\n",
+      ),
+    ).not.toContain(RULE);
+    expect(
+      await ruleIdsFor('main/calls/x.ts', "import { DomainError } from '../core/domain-error.ts';\nexport const a = DomainError;\n"),
+    ).not.toContain(RULE);
   });
 });

@@ -10,7 +10,9 @@ import { signBody } from '../../../main/webhooks/signature.ts';
 import { loadMetaWebhook, META_FIXTURES } from '../../support/meta-fixtures.ts';
 import { startSimApp, type SimApp } from '../../support/sim-app.ts';
 
-const SAMPLES = readdirSync(META_FIXTURES).filter((f) => f.startsWith('webhook-')).sort();
+const SAMPLES = readdirSync(META_FIXTURES)
+  .filter((f) => f.startsWith('webhook-'))
+  .sort();
 const CUSTOMER = '5511987650001';
 
 // A fresh app for each sample: several samples share ids (Meta reuses its examples), which the
@@ -34,7 +36,11 @@ function landing(name: string): 'thread-message' | 'thread-call' | 'thread-syste
 
 async function post(body: Record<string, unknown>): Promise<number> {
   const raw = Buffer.from(JSON.stringify(body));
-  const res = await fetch(`http://127.0.0.1:${app.services.receiver.port}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(raw, app.creds.appSecret) }, body: raw });
+  const res = await fetch(`http://127.0.0.1:${app.services.receiver.port}/webhook`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(raw, app.creds.appSecret) },
+    body: raw,
+  });
   return res.status;
 }
 
@@ -88,12 +94,20 @@ describe('Meta’s documented webhook samples', () => {
       }
       const kind = where === 'thread-message' ? 'message' : where === 'thread-call' ? 'call' : 'system';
       const metaIds = new Set(fresh.map((e) => e.key.split(':')[1]));
-      const holders = s.threads.listThreads().filter((t) => s.threads.timeline(t.id, { limit: 200 }).some((i) => i.kind === kind && i.metaId !== null && metaIds.has(i.metaId)));
+      const holders = s.threads
+        .listThreads()
+        .filter((t) => s.threads.timeline(t.id, { limit: 200 }).some((i) => i.kind === kind && i.metaId !== null && metaIds.has(i.metaId)));
       expect(holders.length, `no ${kind} item in a thread for ${[...metaIds].join(', ')}`).toBe(1);
       // …in the customer's thread: never one named by the business's own number, never by "".
-      const business = ((body['entry'] as Array<{ changes: Array<{ value: { metadata?: { display_phone_number?: string } } }> }>)[0]?.changes[0]?.value.metadata?.display_phone_number ?? '').replace(/\D/g, '');
+      const business = (
+        (body['entry'] as Array<{ changes: Array<{ value: { metadata?: { display_phone_number?: string } } }> }>)[0]?.changes[0]?.value
+          .metadata?.display_phone_number ?? ''
+      ).replace(/\D/g, '');
       const contact = holders[0]!.contact;
-      expect(contact.waId === null || (contact.waId !== '' && contact.waId.replace(/\D/g, '') !== business), `the thread is named by the business's number ${contact.waId}`).toBe(true);
+      expect(
+        contact.waId === null || (contact.waId !== '' && contact.waId.replace(/\D/g, '') !== business),
+        `the thread is named by the business's number ${contact.waId}`,
+      ).toBe(true);
       expect(contact.waId ?? contact.userId).toBeTruthy();
     });
   }

@@ -17,7 +17,11 @@ afterEach(async () => {
 const OTHER = { phone_number_id: '3999999999999999', display_phone_number: '5511955559999' };
 
 async function control(method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(`${app!.creds.controlUrl}/${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  const res = await fetch(`${app!.creds.controlUrl}/${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
   return { status: res.status, json: (await res.json().catch(() => ({}))) as Record<string, unknown> };
 }
 
@@ -78,7 +82,11 @@ describe('webhooks as Meta sends them', () => {
     await customerWrites(app, 'BR.11110000000000000003', 'oi, sou a Clara'); // the current shape: no number at all
     await until('three threads', () => s.threads.listThreads().length === 3);
     const threads = s.threads.listThreads();
-    expect(threads.map((t) => t.contact.userId).sort()).toEqual(['BR.11110000000000000001', 'BR.11110000000000000002', 'BR.11110000000000000003']);
+    expect(threads.map((t) => t.contact.userId).sort()).toEqual([
+      'BR.11110000000000000001',
+      'BR.11110000000000000002',
+      'BR.11110000000000000003',
+    ]);
     for (const t of threads) expect(t.contact.waId).toBeNull();
     const raw = app.sim.webhooks.posts.filter((p) => p.fields.includes('messages')).map((p) => p.body);
     expect(raw[0]).toContain('"from":""'); // the test really sent the earlier shape
@@ -107,12 +115,23 @@ describe('webhooks as Meta sends them', () => {
                 ],
               },
             },
-            { field: 'calls', value: { messaging_product: 'whatsapp', metadata: { phone_number_id: app.creds.phoneNumberId }, calls: [{ event: 'connect' }] } },
+            {
+              field: 'calls',
+              value: {
+                messaging_product: 'whatsapp',
+                metadata: { phone_number_id: app.creds.phoneNumberId },
+                calls: [{ event: 'connect' }],
+              },
+            },
           ],
         },
       ],
     });
-    const res = await fetch(`http://127.0.0.1:${s.receiver.port}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(Buffer.from(body), app.creds.appSecret) }, body });
+    const res = await fetch(`http://127.0.0.1:${s.receiver.port}/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(Buffer.from(body), app.creds.appSecret) },
+      body,
+    });
     expect(res.status).toBe(200);
     await settle();
     const thread = await until('the thread', () => s.threads.listThreads()[0]);
@@ -131,7 +150,9 @@ describe('webhooks as Meta sends them', () => {
     const asked = await s.dispatch('requestCallPermission', { threadId: thread.id });
     expect(asked.ok).toBe(true);
     expect((await control('POST', `users/${ana.wa_id}/permission`, { response: 'accept' })).status).toBe(201);
-    const reply = await until('the reply delivered', () => app!.sim.webhooks.posts.find((p) => p.body.includes('call_permission_reply') && p.state === 'delivered'));
+    const reply = await until('the reply delivered', () =>
+      app!.sim.webhooks.posts.find((p) => p.body.includes('call_permission_reply') && p.state === 'delivered'),
+    );
     expect(reply.body).not.toContain('"type":"interactive"');
     expect(reply.body).not.toContain('is_permanent');
     await settle();
@@ -181,14 +202,27 @@ describe('the laptop clock', () => {
                 messaging_product: 'whatsapp',
                 metadata: { display_phone_number: app.creds.displayPhoneNumber, phone_number_id: app.creds.phoneNumberId },
                 contacts: [{ profile: { name: '5511987650001' }, wa_id: '5511987650001' }],
-                calls: [{ id: 'wacid.HBgLMTIxMTU1NTc5NDcVAgARGCAy+ODRQODNC/QzYwRjVDNzM3RkU1MTUzNTlGQkY5NkYy==', from: '5511987650001', to: app.creds.displayPhoneNumber, event: 'connect', timestamp: String(sent), session: { sdp_type: 'offer', sdp: 'v=0\r\n' } }],
+                calls: [
+                  {
+                    id: 'wacid.HBgLMTIxMTU1NTc5NDcVAgARGCAy+ODRQODNC/QzYwRjVDNzM3RkU1MTUzNTlGQkY5NkYy==',
+                    from: '5511987650001',
+                    to: app.creds.displayPhoneNumber,
+                    event: 'connect',
+                    timestamp: String(sent),
+                    session: { sdp_type: 'offer', sdp: 'v=0\r\n' },
+                  },
+                ],
               },
             },
           ],
         },
       ],
     });
-    const res = await fetch(`http://127.0.0.1:${s.receiver.port}/webhook`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(Buffer.from(body), app.creds.appSecret) }, body });
+    const res = await fetch(`http://127.0.0.1:${s.receiver.port}/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(Buffer.from(body), app.creds.appSecret) },
+      body,
+    });
     expect(res.status).toBe(200);
     const call = await until('the call recorded', () => calls.at(-1));
     expect(call.state).toBe('ended');
@@ -208,7 +242,9 @@ describe('a customer who changes number', () => {
     const thread = await until('thread', () => s.threads.listThreads()[0]);
     const changed = await control('POST', `users/${ana.wa_id}/change-number`, { wa_id: '5511912340000' });
     expect(changed.status).toBe(201);
-    await until('the system message delivered', () => app!.sim.webhooks.posts.some((p) => p.body.includes('"type":"system"') && p.state === 'delivered'));
+    await until('the system message delivered', () =>
+      app!.sim.webhooks.posts.some((p) => p.body.includes('"type":"system"') && p.state === 'delivered'),
+    );
     await settle();
     await customerWrites(app, '5511912340000', 'depois');
     await until('the new message', () => s.threads.listThreads().some((t) => t.lastItem?.body === 'depois'));
@@ -235,7 +271,9 @@ describe('a username customer whose BSUID changes', () => {
     const thread = await until('thread', () => s.threads.listThreads()[0]);
     // The control route needs a new number even for a username user; it is not shared with the business.
     expect((await control('POST', 'users/BR.22220000000000000001/change-number', { wa_id: '5511900001111' })).status).toBe(201);
-    await until('the system message delivered', () => app!.sim.webhooks.posts.some((p) => p.body.includes('user_changed_user_id') && p.state === 'delivered'));
+    await until('the system message delivered', () =>
+      app!.sim.webhooks.posts.some((p) => p.body.includes('user_changed_user_id') && p.state === 'delivered'),
+    );
     await settle();
     const users = (await control('GET', 'users')).json['data'] as Array<Record<string, unknown>>;
     const user = users.find((u) => u['name'] === 'Duda')!;
@@ -254,9 +292,19 @@ describe('smaller disagreements with Meta', () => {
     const why = 'The phone number was recently registered and is in a messaging warm-up period.';
     expect((await control('PUT', 'health', { phone_number: { can_send_message: 'LIMITED', additional_info: [why] } })).status).toBe(200);
     const c = app.creds;
-    const res = await app.services.dispatch('connectAccount', { graphBaseUrl: c.graphBaseUrl, apiVersion: c.apiVersion, accessToken: c.accessToken, appSecret: c.appSecret, appId: c.appId, wabaId: c.wabaId, phoneNumberId: c.phoneNumberId });
+    const res = await app.services.dispatch('connectAccount', {
+      graphBaseUrl: c.graphBaseUrl,
+      apiVersion: c.apiVersion,
+      accessToken: c.accessToken,
+      appSecret: c.appSecret,
+      appId: c.appId,
+      wabaId: c.wabaId,
+      phoneNumberId: c.phoneNumberId,
+    });
     expect(res.ok).toBe(true);
-    const health = (res as { result: { steps: Array<{ id: string; state: string; message: string }> } }).result.steps.find((st) => st.id === 'health');
+    const health = (res as { result: { steps: Array<{ id: string; state: string; message: string }> } }).result.steps.find(
+      (st) => st.id === 'health',
+    );
     expect(health).toMatchObject({ state: 'warning' });
     expect(health!.message).toContain(why);
   });
@@ -275,12 +323,27 @@ describe('warnings from WhatsApp', () => {
     app = await startSimApp({ timeFactor: 100 });
     const s = app.services;
     const expiration = Math.floor(Date.now() / 1000) + 7 * 86_400;
-    expect((await control('PUT', 'restrictions', { restrictions: [{ type: 'RESTRICTED_USER_INITIATED_CALLING_CALL_BUTTON_HIDDEN', expiration }] })).status).toBe(200);
-    expect((await control('PUT', 'health', { phone_number: { can_send_message: 'LIMITED', additional_info: ['Messaging is limited while the display name is reviewed.'] } })).status).toBe(200);
+    expect(
+      (
+        await control('PUT', 'restrictions', {
+          restrictions: [{ type: 'RESTRICTED_USER_INITIATED_CALLING_CALL_BUTTON_HIDDEN', expiration }],
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await control('PUT', 'health', {
+          phone_number: { can_send_message: 'LIMITED', additional_info: ['Messaging is limited while the display name is reviewed.'] },
+        })
+      ).status,
+    ).toBe(200);
     await s.warnings.refresh();
     const status = await s.dispatch('getStatus', {});
     const warnings = (status as { result: { warnings: Array<{ kind: string; text: string; until: string | null }> } }).result.warnings;
-    expect(warnings.find((w) => w.kind === 'restriction')).toMatchObject({ text: expect.stringContaining('hiding the call button') as unknown, until: new Date(expiration * 1000).toISOString() });
+    expect(warnings.find((w) => w.kind === 'restriction')).toMatchObject({
+      text: expect.stringContaining('hiding the call button') as unknown,
+      until: new Date(expiration * 1000).toISOString(),
+    });
     expect(warnings.find((w) => w.kind === 'health')?.text).toContain('Messaging is limited while the display name is reviewed.');
     // The account_update the restriction also produced went to the app-level callback, not here.
     expect(s.inbox.eventCount('account.update')).toBe(0);
@@ -292,12 +355,16 @@ describe('warnings from WhatsApp', () => {
     await control('PUT', 'config', { paymentMethod: false });
     const refused = await control('POST', `users/${seed.users[0]!.wa_id}/call`, {});
     expect(refused.status).toBe(409);
-    await until('the errors-only webhook delivered', () => app!.sim.webhooks.posts.some((p) => p.fields.includes('calls') && p.state === 'delivered'));
+    await until('the errors-only webhook delivered', () =>
+      app!.sim.webhooks.posts.some((p) => p.fields.includes('calls') && p.state === 'delivered'),
+    );
     await settle();
     expect((await diagnostics()).recentEvents.map((e) => e.kind)).toContain('webhook.error');
     const status = await s.dispatch('getStatus', {});
     const warnings = (status as { result: { warnings: Array<{ kind: string; text: string }> } }).result.warnings;
-    expect(warnings).toEqual([expect.objectContaining({ kind: 'webhook_error', text: expect.stringContaining('valid payment method') as unknown })]);
+    expect(warnings).toEqual([
+      expect.objectContaining({ kind: 'webhook_error', text: expect.stringContaining('valid payment method') as unknown }),
+    ]);
   });
 });
 
@@ -311,7 +378,9 @@ describe('call webhooks in the shapes of Meta’s own samples', () => {
     });
     await control('PUT', 'faults', { next: [{ match: { field: 'calls', event: 'connect' }, faults: { noDirection: true }, count: 1 }] });
     expect((await control('POST', `users/${seed.users[0]!.wa_id}/call`, {})).status).toBe(201);
-    const post = await until('the connect delivered', () => app!.sim.webhooks.posts.find((p) => p.fields.includes('calls') && p.state === 'delivered'));
+    const post = await until('the connect delivered', () =>
+      app!.sim.webhooks.posts.find((p) => p.fields.includes('calls') && p.state === 'delivered'),
+    );
     expect(post.body).not.toContain('"direction"');
     await until('it rings', () => calls.find((c) => c.state === 'ringing'));
     expect(s.threads.listThreads().map((t) => t.contact.waId)).toEqual([seed.users[0]!.wa_id]);
@@ -322,7 +391,9 @@ describe('unanswered calls and voicemail', () => {
   it('with voicemail on TIMEOUT, ringing stops when voicemail takes the call, and nothing (no reject, no terminate) is sent into it', async () => {
     app = await startSimApp({ timeFactor: 100 });
     const s = app.services;
-    const set = await control('POST', 'settings', { calling: { voicemail: { status: 'ENABLED', triggers: ['TIMEOUT'], audio: { default: { timeout_seconds: 2 } } } } });
+    const set = await control('POST', 'settings', {
+      calling: { voicemail: { status: 'ENABLED', triggers: ['TIMEOUT'], audio: { default: { timeout_seconds: 2 } } } },
+    });
     expect(set.status).toBe(200);
     expect((await s.dispatch('getCallingSettings', {})).ok).toBe(true); // the app knows when voicemail answers
     const calls: Array<{ localId: string; state: string; outcome: string | null }> = [];
@@ -355,7 +426,8 @@ describe('do not disturb', () => {
     app = await startSimApp({ timeFactor: 100 });
     const s = app.services;
     expect((await s.dispatch('setDesktopPreferences', { dnd: 'hour' })).ok).toBe(true);
-    const rejects = () => app!.sim.ctx.sent.filter((x) => x.kind === 'call-action' && (x.body as { action?: string }).action === 'reject').length;
+    const rejects = () =>
+      app!.sim.ctx.sent.filter((x) => x.kind === 'call-action' && (x.body as { action?: string }).action === 'reject').length;
     const first = await control('POST', `users/${seed.users[0]!.wa_id}/call`, {});
     expect(first.status).toBe(201);
     await until('recorded', () => s.calls.list().some((c) => c.callId === String(first.json['id'])));
@@ -376,10 +448,29 @@ describe('numbers Switchboard cannot take calls on', () => {
   it('SIP on or SDES key exchange is shown in the connect check, the settings and the warnings, and can be switched back', async () => {
     app = await startSimApp({ timeFactor: 100 });
     const s = app.services;
-    expect((await control('POST', 'settings', { calling: { sip: { status: 'ENABLED', servers: [{ hostname: 'sip.example.com', port: 5061 }] }, srtp_key_exchange_protocol: 'SDES' } })).status).toBe(200);
+    expect(
+      (
+        await control('POST', 'settings', {
+          calling: {
+            sip: { status: 'ENABLED', servers: [{ hostname: 'sip.example.com', port: 5061 }] },
+            srtp_key_exchange_protocol: 'SDES',
+          },
+        })
+      ).status,
+    ).toBe(200);
     const c = app.creds;
-    const res = await s.dispatch('connectAccount', { graphBaseUrl: c.graphBaseUrl, apiVersion: c.apiVersion, accessToken: c.accessToken, appSecret: c.appSecret, appId: c.appId, wabaId: c.wabaId, phoneNumberId: c.phoneNumberId });
-    const step = (res as { result: { steps: Array<{ id: string; state: string; message: string }> } }).result.steps.find((x) => x.id === 'settings');
+    const res = await s.dispatch('connectAccount', {
+      graphBaseUrl: c.graphBaseUrl,
+      apiVersion: c.apiVersion,
+      accessToken: c.accessToken,
+      appSecret: c.appSecret,
+      appId: c.appId,
+      wabaId: c.wabaId,
+      phoneNumberId: c.phoneNumberId,
+    });
+    const step = (res as { result: { steps: Array<{ id: string; state: string; message: string }> } }).result.steps.find(
+      (x) => x.id === 'settings',
+    );
     expect(step).toMatchObject({ state: 'warning', message: expect.stringContaining('SIP is on') as unknown });
     const view = await s.dispatch('getCallingSettings', {});
     expect(view).toMatchObject({ ok: true, result: { transport: { sip: 'ENABLED', srtp: 'SDES' } } });
@@ -387,8 +478,14 @@ describe('numbers Switchboard cannot take calls on', () => {
     const keys = () => ((s.status().warnings ?? []) as Array<{ key: string }>).map((w) => w.key).sort();
     expect(keys()).toEqual(['setup:sdes', 'setup:sip']);
     // The one-click fixes (the only settings of these Switchboard ever sends).
-    expect(await s.dispatch('updateCallingSettings', { changes: { sip: { status: 'DISABLED' } } })).toMatchObject({ ok: true, result: { transport: { sip: 'DISABLED' } } });
-    expect(await s.dispatch('updateCallingSettings', { changes: { srtp_key_exchange_protocol: 'DTLS' } })).toMatchObject({ ok: true, result: { transport: { srtp: 'DTLS' } } });
+    expect(await s.dispatch('updateCallingSettings', { changes: { sip: { status: 'DISABLED' } } })).toMatchObject({
+      ok: true,
+      result: { transport: { sip: 'DISABLED' } },
+    });
+    expect(await s.dispatch('updateCallingSettings', { changes: { srtp_key_exchange_protocol: 'DTLS' } })).toMatchObject({
+      ok: true,
+      result: { transport: { srtp: 'DTLS' } },
+    });
     expect(app.sim.ctx.state.settings.sip.status).toBe('DISABLED');
     await s.warnings.refresh();
     expect(keys()).toEqual([]);

@@ -120,7 +120,7 @@ describe('backoffDelay', () => {
 
   it('is jittered and always within [floor, cap], even for absurd attempts or random values', () => {
     let seed = 42;
-    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (const attempt of [0, 1, 5, 9, 50, 1e9]) {
       const samples = Array.from({ length: 50 }, () => backoffDelay(attempt, { floorMs: 2_000, capMs: 300_000, random }));
       for (const d of samples) {
@@ -182,7 +182,12 @@ describe('supervisor retries with backoff (fake provider, timers and clock)', ()
     h.setProbe({ ok: true });
     h.provider.script.push('https://b.example.com');
     await h.timers.fire(2_000);
-    expect(h.sup.status).toMatchObject({ state: 'connected', publicUrl: 'https://b.example.com', callbackUrl: 'https://b.example.com/webhook', restarts: 1 });
+    expect(h.sup.status).toMatchObject({
+      state: 'connected',
+      publicUrl: 'https://b.example.com',
+      callbackUrl: 'https://b.example.com/webhook',
+      restarts: 1,
+    });
 
     // Down again at once (the worker crashed): not stable, so the backoff keeps growing.
     h.provider.down('The tunnel client crashed: out of memory');
@@ -205,7 +210,11 @@ describe('supervisor retries with backoff (fake provider, timers and clock)', ()
     h.setProbe({ ok: false, reason: 'no answer within 10 s' });
     h.setLocalProbe({ ok: false, reason: 'the connection was refused' });
     await h.timers.fire(20_000);
-    expect(h.sup.status).toMatchObject({ state: 'unreachable', reason: 'The webhook receiver on this computer is not answering: the connection was refused', publicUrl: 'https://a.example.com' });
+    expect(h.sup.status).toMatchObject({
+      state: 'unreachable',
+      reason: 'The webhook receiver on this computer is not answering: the connection was refused',
+      publicUrl: 'https://a.example.com',
+    });
     expect(h.provider.stops).toBe(0);
     await h.timers.fire(2_000); // the retry re-probes
     expect(h.provider.starts).toBe(1);
@@ -248,7 +257,13 @@ describe('supervisor retries with backoff (fake provider, timers and clock)', ()
     expect(h.sup.status.state).toBe('connected');
     expect(h.provider.stops).toBe(0);
     // Every probe is recorded: the blip above, then this one.
-    expect(h.sup.status.probes.map((p) => `${p.via} ${p.ok ? 'ok' : p.reason}`).slice(-5)).toEqual(['public ok', 'public HTTP 502', 'public HTTP 502', 'local ok', 'public ok']);
+    expect(h.sup.status.probes.map((p) => `${p.via} ${p.ok ? 'ok' : p.reason}`).slice(-5)).toEqual([
+      'public ok',
+      'public HTTP 502',
+      'public HTTP 502',
+      'local ok',
+      'public ok',
+    ]);
 
     h.setProbe({ ok: false, reason: 'HTTP 502' }); // not a blip
     await h.timers.fire(20_000);
@@ -298,7 +313,11 @@ describe('supervisor retries with backoff (fake provider, timers and clock)', ()
     await settle();
     expect(calls).toEqual(['https://a.example.com https://a.example.com/webhook']);
     expect(h.sup.status.state).toBe('connected');
-    expect(h.sup.status.callback).toMatchObject({ state: 'failed', url: 'https://a.example.com/webhook', reason: 'Meta refused the callback URL: the verify token does not match' });
+    expect(h.sup.status.callback).toMatchObject({
+      state: 'failed',
+      url: 'https://a.example.com/webhook',
+      reason: 'Meta refused the callback URL: the verify token does not match',
+    });
     expect(h.sup.status.callback.nextRetryAt).not.toBeNull();
 
     await h.timers.fire(2_000);
@@ -343,11 +362,19 @@ describe('supervisor retries with backoff (fake provider, timers and clock)', ()
 
     pending.shift()?.done(); // A went through — but A is no longer ours
     await settle();
-    expect(h.sup.status.callback).toMatchObject({ state: 'pending', url: 'https://b.example.com/webhook', registeredUrl: 'https://a.example.com/webhook' });
+    expect(h.sup.status.callback).toMatchObject({
+      state: 'pending',
+      url: 'https://b.example.com/webhook',
+      registeredUrl: 'https://a.example.com/webhook',
+    });
     expect(pending.map((p) => p.url)).toEqual(['https://b.example.com/webhook']); // B follows at once
     pending.shift()?.done();
     await settle();
-    expect(h.sup.status.callback).toMatchObject({ state: 'registered', url: 'https://b.example.com/webhook', registeredUrl: 'https://b.example.com/webhook' });
+    expect(h.sup.status.callback).toMatchObject({
+      state: 'registered',
+      url: 'https://b.example.com/webhook',
+      registeredUrl: 'https://b.example.com/webhook',
+    });
     await h.sup.stop();
   });
 
@@ -381,7 +408,12 @@ describe('supervisor: switching provider', () => {
     const s = await h.sup.setProvider(new PublicUrlProvider('https://calls.example.com/sb'));
     await settle();
     expect(h.provider.stops).toBe(1);
-    expect(s).toMatchObject({ state: 'connected', provider: 'public-url', publicUrl: 'https://calls.example.com/sb', callbackUrl: 'https://calls.example.com/sb/webhook' });
+    expect(s).toMatchObject({
+      state: 'connected',
+      provider: 'public-url',
+      publicUrl: 'https://calls.example.com/sb',
+      callbackUrl: 'https://calls.example.com/sb/webhook',
+    });
     expect(calls).toEqual(['https://a.example.com/webhook', 'https://calls.example.com/sb/webhook']);
     h.provider.down('ignored: no longer the provider');
     expect(h.sup.status.state).toBe('connected');

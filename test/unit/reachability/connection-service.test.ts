@@ -14,7 +14,9 @@ import { testServiceOptions } from '../../support/host.ts';
 import { memoryLogger } from '../../support/test-log.ts';
 import { waitFor } from './helpers.ts';
 
-const seed = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../sim/seed.default.json'), 'utf8')) as { users: Array<{ wa_id?: string }> };
+const seed = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../../sim/seed.default.json'), 'utf8')) as {
+  users: Array<{ wa_id?: string }>;
+};
 
 let sim: Simulator | null = null;
 let tunnel: TunnelServer | null = null;
@@ -35,29 +37,54 @@ async function setup() {
   const { log } = memoryLogger();
   services = await startAppServices({ ...testServiceOptions(log), localtunnelHost: tunnel.url, tunnelProbeIntervalMs: 300 });
   const c = sim.credentials();
-  const res = await services.dispatch('connectAccount', { graphBaseUrl: c.graphBaseUrl, apiVersion: c.apiVersion, accessToken: c.accessToken, appSecret: c.appSecret, appId: c.appId, wabaId: c.wabaId, phoneNumberId: c.phoneNumberId });
+  const res = await services.dispatch('connectAccount', {
+    graphBaseUrl: c.graphBaseUrl,
+    apiVersion: c.apiVersion,
+    accessToken: c.accessToken,
+    appSecret: c.appSecret,
+    appId: c.appId,
+    wabaId: c.wabaId,
+    phoneNumberId: c.phoneNumberId,
+  });
   expect(res).toMatchObject({ ok: true, result: { saved: true } });
   return { c, s: services };
 }
 
-async function overrideOnSim(c: { graphBaseUrl: string; apiVersion: string; accessToken: string; phoneNumberId: string }): Promise<string | undefined> {
-  const res = await fetch(`${c.graphBaseUrl}/${c.apiVersion}/${c.phoneNumberId}?fields=webhook_configuration`, { headers: { authorization: `Bearer ${c.accessToken}` } });
+async function overrideOnSim(c: {
+  graphBaseUrl: string;
+  apiVersion: string;
+  accessToken: string;
+  phoneNumberId: string;
+}): Promise<string | undefined> {
+  const res = await fetch(`${c.graphBaseUrl}/${c.apiVersion}/${c.phoneNumberId}?fields=webhook_configuration`, {
+    headers: { authorization: `Bearer ${c.accessToken}` },
+  });
   return ((await res.json()) as { webhook_configuration?: { phone_number?: string } }).webhook_configuration?.phone_number;
 }
 
 async function customerWrites(c: { controlUrl: string }, text: string): Promise<void> {
   const waId = seed.users[0]!.wa_id!;
-  const res = await fetch(`${c.controlUrl}/users/${waId}/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+  const res = await fetch(`${c.controlUrl}/users/${waId}/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ text }),
+  });
   expect(res.status).toBe(201);
 }
 
 const texts = (s: AppServices): string[] =>
-  (s.db.prepare("SELECT payload FROM domain_events WHERE kind = 'message.received'").all() as Array<{ payload: string }>).map((r) => (JSON.parse(r.payload) as { raw: { text?: { body?: string } } }).raw.text?.body ?? '');
+  (s.db.prepare("SELECT payload FROM domain_events WHERE kind = 'message.received'").all() as Array<{ payload: string }>).map(
+    (r) => (JSON.parse(r.payload) as { raw: { text?: { body?: string } } }).raw.text?.body ?? '',
+  );
 
 describe('reachability through the real localtunnel client', () => {
   it('re-points Meta at the tunnel, receives events, and survives a tunnel server restart', async () => {
     const { c, s } = await setup();
-    const first = await waitFor('callback registered', () => (s.connection.view().callback.state === 'registered' ? s.connection.view() : null), 20_000);
+    const first = await waitFor(
+      'callback registered',
+      () => (s.connection.view().callback.state === 'registered' ? s.connection.view() : null),
+      20_000,
+    );
     expect(first.state).toBe('connected');
     expect(first.callbackUrl).toMatch(new RegExp(`^${tunnel!.url}/t/[a-z0-9]+/webhook$`));
     expect(await overrideOnSim(c)).toBe(first.callbackUrl);
@@ -100,17 +127,38 @@ describe('reachability through the real localtunnel client', () => {
 
   it('two computers, one number: the second does not take the number silently; Take over moves it, and the first stops re-pointing', async () => {
     const { c, s: a } = await setup();
-    const aView = await waitFor('A registered', () => (a.connection.view().callback.state === 'registered' ? a.connection.view() : null), 20_000);
+    const aView = await waitFor(
+      'A registered',
+      () => (a.connection.view().callback.state === 'registered' ? a.connection.view() : null),
+      20_000,
+    );
     expect(aView.holder.state).toBe('this-computer');
     expect(await overrideOnSim(c)).toBe(aView.callbackUrl);
 
     // The same number connected on a second computer.
     const { log } = memoryLogger();
-    const b = await startAppServices({ ...testServiceOptions(log), localtunnelHost: tunnel!.url, tunnelProbeIntervalMs: 300, tunnelBackoff: { floorMs: 100, capMs: 400 } });
+    const b = await startAppServices({
+      ...testServiceOptions(log),
+      localtunnelHost: tunnel!.url,
+      tunnelProbeIntervalMs: 300,
+      tunnelBackoff: { floorMs: 100, capMs: 400 },
+    });
     try {
-      const res = await b.dispatch('connectAccount', { graphBaseUrl: c.graphBaseUrl, apiVersion: c.apiVersion, accessToken: c.accessToken, appSecret: c.appSecret, appId: c.appId, wabaId: c.wabaId, phoneNumberId: c.phoneNumberId });
+      const res = await b.dispatch('connectAccount', {
+        graphBaseUrl: c.graphBaseUrl,
+        apiVersion: c.apiVersion,
+        accessToken: c.accessToken,
+        appSecret: c.appSecret,
+        appId: c.appId,
+        wabaId: c.wabaId,
+        phoneNumberId: c.phoneNumberId,
+      });
       expect(res).toMatchObject({ ok: true });
-      const held = await waitFor('B sees the number held elsewhere', () => (b.connection.view().holder.state === 'elsewhere' ? b.connection.view() : null), 20_000);
+      const held = await waitFor(
+        'B sees the number held elsewhere',
+        () => (b.connection.view().holder.state === 'elsewhere' ? b.connection.view() : null),
+        20_000,
+      );
       expect(held.holder).toMatchObject({ state: 'elsewhere', url: aView.callbackUrl, left: false });
       expect(held.holder.since).not.toBeNull();
       expect(held.callback.state).not.toBe('registered');
@@ -123,7 +171,11 @@ describe('reachability through the real localtunnel client', () => {
       // The owner presses Take over on B.
       const taken = await b.dispatch('takeOverCallback', {});
       expect(taken.ok).toBe(true);
-      const bView = await waitFor('B registered', () => (b.connection.view().callback.state === 'registered' ? b.connection.view() : null), 20_000);
+      const bView = await waitFor(
+        'B registered',
+        () => (b.connection.view().callback.state === 'registered' ? b.connection.view() : null),
+        20_000,
+      );
       expect(bView.holder.state).toBe('this-computer');
       expect(await overrideOnSim(c)).toBe(bView.callbackUrl);
 
@@ -131,7 +183,11 @@ describe('reachability through the real localtunnel client', () => {
       const aHolder = await a.connection.checkHolder();
       expect(aHolder).toMatchObject({ state: 'elsewhere', url: bView.callbackUrl });
       await a.dispatch('restartTunnel', {});
-      await waitFor('A connected again', () => a.connection.view().state === 'connected' && a.connection.view().callbackUrl !== aView.callbackUrl, 20_000);
+      await waitFor(
+        'A connected again',
+        () => a.connection.view().state === 'connected' && a.connection.view().callbackUrl !== aView.callbackUrl,
+        20_000,
+      );
       await new Promise((r) => setTimeout(r, 800));
       expect(await overrideOnSim(c)).toBe(bView.callbackUrl);
       expect(a.connection.view().holder.state).toBe('elsewhere');
@@ -155,14 +211,26 @@ describe('reachability through the real localtunnel client', () => {
     const { log } = memoryLogger();
     services = await startAppServices({ ...testServiceOptions(log), localtunnelHost: tunnel.url, tunnelProbeIntervalMs: 300 });
     const c = sim.credentials();
-    const res = await services.dispatch('connectAccount', { graphBaseUrl: c.graphBaseUrl, apiVersion: c.apiVersion, accessToken: c.accessToken, appSecret: c.appSecret, appId: c.appId, wabaId: c.wabaId, phoneNumberId: c.phoneNumberId });
+    const res = await services.dispatch('connectAccount', {
+      graphBaseUrl: c.graphBaseUrl,
+      apiVersion: c.apiVersion,
+      accessToken: c.accessToken,
+      appSecret: c.appSecret,
+      appId: c.appId,
+      wabaId: c.wabaId,
+      phoneNumberId: c.phoneNumberId,
+    });
     expect(res).toMatchObject({ ok: true, result: { saved: true } });
-    const step = (res as { result: { steps: Array<{ id: string; state: string; message: string; fix: string | null }> } }).result.steps.find((x) => x.id === 'webhooks');
+    const step = (
+      res as { result: { steps: Array<{ id: string; state: string; message: string; fix: string | null }> } }
+    ).result.steps.find((x) => x.id === 'webhooks');
     expect(step).toMatchObject({ state: 'warning' });
     expect(step!.fix).toContain('Switchboard subscribes the app to the "calls" and "messages" fields with its own address');
     const s = services;
     await waitFor('fields subscribed', () => s.connection.view().webhookFields?.state === 'subscribed', 20_000);
-    const subs = await fetch(`${c.graphBaseUrl}/${c.apiVersion}/${c.appId}/subscriptions`, { headers: { authorization: `Bearer ${c.appId}|${c.appSecret}` } });
+    const subs = await fetch(`${c.graphBaseUrl}/${c.apiVersion}/${c.appId}/subscriptions`, {
+      headers: { authorization: `Bearer ${c.appId}|${c.appSecret}` },
+    });
     const data = ((await subs.json()) as { data: Array<{ callback_url: string; fields: Array<{ name: string }> }> }).data[0]!;
     expect(data.fields.map((f) => f.name)).toEqual(expect.arrayContaining(['calls', 'messages']));
     expect(data.callback_url).toBe(s.connection.view().callbackUrl);

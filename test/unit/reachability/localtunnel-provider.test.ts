@@ -51,7 +51,9 @@ describe('localtunnel provider + loopback tunnel server', () => {
     const events = Array.from({ length: 12 }, (_, i) => ({ object: 'whatsapp_business_account', n: i, text: 'héllo ✓' }));
     const statuses = await Promise.all(events.map((e) => postJson(`${url}${WEBHOOK_PATH}`, e)));
     expect(statuses).toEqual(events.map(() => 200));
-    expect(receiver.posts.map((b) => JSON.parse(b) as unknown).sort((a, b) => (a as { n: number }).n - (b as { n: number }).n)).toEqual(events);
+    expect(receiver.posts.map((b) => JSON.parse(b) as unknown).sort((a, b) => (a as { n: number }).n - (b as { n: number }).n)).toEqual(
+      events,
+    );
 
     const hs = await getText(`${url}${WEBHOOK_PATH}?hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=abc123`);
     expect(hs).toEqual({ status: 200, body: 'abc123' });
@@ -87,7 +89,10 @@ describe('localtunnel provider + loopback tunnel server', () => {
     await waitFor('all client sockets', () => server.stats.clientSockets === 10);
     server.kill();
     expect(server.stats.clientSockets).toBe(0);
-    await waitFor('an event through the re-opened sockets', async () => (await postJson(`${url}${WEBHOOK_PATH}`, { after: 'kill' })) === 200);
+    await waitFor(
+      'an event through the re-opened sockets',
+      async () => (await postJson(`${url}${WEBHOOK_PATH}`, { after: 'kill' })) === 200,
+    );
     expect(receiver.posts).toContain(JSON.stringify({ after: 'kill' }));
     expect(downs).toBe(0); // localtunnel said nothing — only a probe from outside can tell
   });
@@ -98,7 +103,9 @@ describe('localtunnel isolation (worker thread)', () => {
     const uncaught = watchUncaught();
     const port = await deadPort();
     // A "server" that registers the tunnel but hands out a port where nothing listens.
-    const fake = http.createServer((_req, res) => res.end(JSON.stringify({ id: 'abcd', port, max_conn_count: 2, url: 'http://127.0.0.1:1/t/abcd' })));
+    const fake = http.createServer((_req, res) =>
+      res.end(JSON.stringify({ id: 'abcd', port, max_conn_count: 2, url: 'http://127.0.0.1:1/t/abcd' })),
+    );
     await new Promise<void>((r) => fake.listen(0, '127.0.0.1', r));
     cleanups.push(() => new Promise((r) => fake.close(r)));
     const receiver = await startFakeReceiver();
@@ -130,7 +137,13 @@ describe('localtunnel isolation (worker thread)', () => {
     // A registration that never gets an answer ends at the start timeout.
     const silent = http.createServer(() => {});
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
-    cleanups.push(() => new Promise((r) => { silent.closeAllConnections(); silent.close(r); }));
+    cleanups.push(
+      () =>
+        new Promise((r) => {
+          silent.closeAllConnections();
+          silent.close(r);
+        }),
+    );
     const slow = provider({ host: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, startTimeoutMs: 300 });
     await expect(slow.start(receiver.port)).rejects.toThrow('The tunnel server did not open a tunnel within 0.3 s');
   });
@@ -165,7 +178,10 @@ describe('localtunnel isolation (worker thread)', () => {
 
   it('checks its options before starting anything', () => {
     expect(checkLocaltunnelOptions({})).toEqual({ host: 'https://localtunnel.me', subdomain: undefined });
-    expect(checkLocaltunnelOptions({ host: 'https://lt.example.com/', subdomain: 'acme-shop' })).toEqual({ host: 'https://lt.example.com', subdomain: 'acme-shop' });
+    expect(checkLocaltunnelOptions({ host: 'https://lt.example.com/', subdomain: 'acme-shop' })).toEqual({
+      host: 'https://lt.example.com',
+      subdomain: 'acme-shop',
+    });
     expect(() => new LocaltunnelProvider({ subdomain: 'abc' })).toThrow(/4–63 lowercase/);
     expect(() => new LocaltunnelProvider({ subdomain: 'Acme_Shop' })).toThrow(/4–63 lowercase/);
     expect(() => new LocaltunnelProvider({ host: 'ftp://x.example.com' })).toThrow(/http\(s\)/);

@@ -38,7 +38,14 @@ async function setup(timeouts: Partial<ReceiverTimeouts> = FAST) {
   const db = openDatabase(dir);
   const { log } = memoryLogger();
   const inbox = new WebhookInbox(db, log);
-  const receiver = await startWebhookReceiver({ inbox, port: 0, appSecret: () => APP_SECRET, verifyToken: () => VERIFY_TOKEN, log, timeouts });
+  const receiver = await startWebhookReceiver({
+    inbox,
+    port: 0,
+    appSecret: () => APP_SECRET,
+    verifyToken: () => VERIFY_TOKEN,
+    log,
+    timeouts,
+  });
   cleanups.push(() => receiver.close());
   const server = await startTunnelServer();
   cleanups.push(() => server.close());
@@ -56,11 +63,22 @@ function postWebhook(url: string, payload: unknown, timeoutMs = 5_000): Promise<
   return new Promise((resolve) => {
     const req = http.request(
       url,
-      { method: 'POST', agent: false, headers: { connection: 'keep-alive', 'content-type': 'application/json', 'content-length': body.length, 'x-hub-signature-256': signBody(body, APP_SECRET) } },
+      {
+        method: 'POST',
+        agent: false,
+        headers: {
+          connection: 'keep-alive',
+          'content-type': 'application/json',
+          'content-length': body.length,
+          'x-hub-signature-256': signBody(body, APP_SECRET),
+        },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: performance.now() - started }),
+        );
       },
     );
     req.setTimeout(timeoutMs, () => {
@@ -79,10 +97,13 @@ describe('webhooks and probes through a tunnel that reuses its sockets', () => {
     let n = 0;
     for (let round = 0; round < 3; round++) {
       await sleep(FAST.requestMs + FAST.headersMs + 300); // every idle tunnel socket is now past every limit
-      const probes = Array.from({ length: 3 }, (_, i) => probeWebhook(callbackUrl, VERIFY_TOKEN, `nonce${round}x${i}`, { timeoutMs: 3_000 }));
+      const probes = Array.from({ length: 3 }, (_, i) =>
+        probeWebhook(callbackUrl, VERIFY_TOKEN, `nonce${round}x${i}`, { timeoutMs: 3_000 }),
+      );
       const hooks = Array.from({ length: 4 }, () => postWebhook(callbackUrl, textMessage(`wamid.reuse${n++}`, '5511987654321', 'hello')));
       for (const p of await Promise.all(probes)) answers.push(p.ok ? 'probe ok' : `probe failed: ${p.reason}`);
-      for (const h of await Promise.all(hooks)) answers.push(h.status === 200 && h.body === 'OK' ? 'webhook ok' : `webhook ${h.status} ${h.body}`);
+      for (const h of await Promise.all(hooks))
+        answers.push(h.status === 200 && h.body === 'OK' ? 'webhook ok' : `webhook ${h.status} ${h.body}`);
     }
     expect(answers).toEqual(Array.from({ length: 3 }, () => [...Array(3).fill('probe ok'), ...Array(4).fill('webhook ok')]).flat());
     expect(inbox.counts().total).toBe(12);
@@ -97,7 +118,11 @@ describe('webhooks and probes through a tunnel that reuses its sockets', () => {
     const slow: http.ClientRequest[] = [];
     const timers: NodeJS.Timeout[] = [];
     for (let i = 0; i < 12; i++) {
-      const req = http.request(callbackUrl, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': 1000 } });
+      const req = http.request(callbackUrl, {
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json', 'content-length': 1000 },
+      });
       req.on('error', () => undefined);
       req.flushHeaders();
       timers.push(setInterval(() => req.write('x'), 200));

@@ -20,8 +20,18 @@ function setup() {
   const { log, events } = memoryLogger();
   const dispatch = createDispatcher(
     {
-      getAppInfo: () => ({ name: 'Switchboard', version: '1.2.3', host: 'electron', platform: 'linux', versions: { node: '24', electron: '45', chrome: '140' } }),
-      getStatus: () => ({ startedAt: new Date(0).toISOString(), account: { state: 'not_connected', detail: null }, reachability: { state: 'unknown', since: null, detail: null } }),
+      getAppInfo: () => ({
+        name: 'Switchboard',
+        version: '1.2.3',
+        host: 'electron',
+        platform: 'linux',
+        versions: { node: '24', electron: '45', chrome: '140' },
+      }),
+      getStatus: () => ({
+        startedAt: new Date(0).toISOString(),
+        account: { state: 'not_connected', detail: null },
+        reachability: { state: 'unknown', since: null, detail: null },
+      }),
     } as Partial<BridgeHandlers> as BridgeHandlers,
     log,
   );
@@ -40,7 +50,7 @@ describe('bridge over IPC', () => {
     expect([...channels.keys()].sort()).toEqual(requestNames.map((n) => requestChannel(n)).sort());
   });
 
-  it('answers the app page\'s main frame', async () => {
+  it("answers the app page's main frame", async () => {
     const s = setup();
     const res = await s.invoke('getAppInfo', {}, { sender: s.ownContents, senderFrame: s.mainFrame as never });
     expect(res).toMatchObject({ ok: true, result: { version: '1.2.3' } });
@@ -83,7 +93,11 @@ describe('bridge over IPC', () => {
     const sent: unknown[] = [];
     const wc = { isDestroyed: () => false, send: (c: string, m: unknown) => sent.push([c, m]) } as unknown as WebContents;
     const stop = forwardEvents(bus, () => wc);
-    const status = { startedAt: 'x', account: { state: 'connected' as const, detail: null }, reachability: { state: 'unknown' as const, since: null, detail: null } };
+    const status = {
+      startedAt: 'x',
+      account: { state: 'connected' as const, detail: null },
+      reachability: { state: 'unknown' as const, since: null, detail: null },
+    };
     bus.emit('status', status);
     expect(sent).toEqual([[EVENT_CHANNEL, { event: 'status', payload: status }]]);
     stop();

@@ -73,7 +73,17 @@ describe('permission request handler', () => {
     expect(ask(other, 'media', { ...page, mediaTypes: ['audio'] })).toBe(false);
   });
   it('refuses every other permission, even for the app page', () => {
-    for (const p of ['geolocation', 'notifications', 'display-capture', 'clipboard-read', 'openExternal', 'midi', 'fullscreen', 'usb', 'unknown']) {
+    for (const p of [
+      'geolocation',
+      'notifications',
+      'display-capture',
+      'clipboard-read',
+      'openExternal',
+      'midi',
+      'fullscreen',
+      'usb',
+      'unknown',
+    ]) {
       expect(ask(own, p, { ...page, mediaTypes: ['audio'] }), p).toBe(false);
     }
   });
@@ -92,7 +102,16 @@ describe('permission check handler', () => {
 describe('external links', () => {
   it('opens only well-formed https URLs', () => {
     expect(isSafeExternalUrl('https://developers.facebook.com/docs')).toBe(true);
-    for (const bad of ['http://example.com', 'file:///etc/passwd', 'javascript:alert(1)', 'https://user:pw@example.com/', 'smb://host/share', 'https://localhost/', 'not a url', 'https://' + 'a'.repeat(3000) + '.com']) {
+    for (const bad of [
+      'http://example.com',
+      'file:///etc/passwd',
+      'javascript:alert(1)',
+      'https://user:pw@example.com/',
+      'smb://host/share',
+      'https://localhost/',
+      'not a url',
+      'https://' + 'a'.repeat(3000) + '.com',
+    ]) {
       expect(isSafeExternalUrl(bad), bad).toBe(false);
     }
   });

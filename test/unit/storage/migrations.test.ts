@@ -18,7 +18,10 @@ describe('schema migrations', () => {
     for (let from = 0; from < latest; from++) {
       const file = tmpFile();
       const db = new DatabaseSync(file);
-      migrate(db, MIGRATIONS.filter((m) => m.version <= from));
+      migrate(
+        db,
+        MIGRATIONS.filter((m) => m.version <= from),
+      );
       expect(schemaVersion(db)).toBe(from);
       db.close();
       const reopened = openDatabase(file, { file: true });
@@ -39,7 +42,10 @@ describe('schema migrations', () => {
 
   it('rolls back a migration that fails half-way', () => {
     const db = new DatabaseSync(':memory:');
-    const broken = [...MIGRATIONS, { version: latest + 1, name: 'broken', up: (d: DatabaseSync) => d.exec('CREATE TABLE half (x); SELECT nonsense FROM nowhere;') }];
+    const broken = [
+      ...MIGRATIONS,
+      { version: latest + 1, name: 'broken', up: (d: DatabaseSync) => d.exec('CREATE TABLE half (x); SELECT nonsense FROM nowhere;') },
+    ];
     expect(() => migrate(db, broken)).toThrow();
     expect(schemaVersion(db)).toBe(latest);
     expect(db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name = 'half'").get()).toEqual({ n: 0 });

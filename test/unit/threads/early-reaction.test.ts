@@ -27,7 +27,10 @@ function setup() {
 }
 
 const reaction = (id: string, target: string, emoji: string, ts: number) =>
-  envelope('messages', { contacts: [{ profile: { name: 'Ana' }, wa_id: ANA, user_id: `BR.${ANA}` }], messages: [{ from: ANA, id, timestamp: String(ts), type: 'reaction', reaction: { message_id: target, emoji } }] });
+  envelope('messages', {
+    contacts: [{ profile: { name: 'Ana' }, wa_id: ANA, user_id: `BR.${ANA}` }],
+    messages: [{ from: ANA, id, timestamp: String(ts), type: 'reaction', reaction: { message_id: target, emoji } }],
+  });
 
 describe('thread store: a reaction that arrives before its message', () => {
   it('ends on the message, as if delivered in order: no extra item, the unread count and last item right', async () => {

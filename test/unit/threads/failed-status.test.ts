@@ -21,7 +21,9 @@ async function failedWith(error: Record<string, unknown>) {
   const store = new ThreadStore(db, { clock: () => new Date(T0 * 1000) });
   inbox.addApplier((e, id) => store.apply(e, id));
   store.addOutgoingMessage({ contact: ANA, wamid: 'wamid.OUT1', type: 'text', body: 'Oi Ana!' });
-  const status = envelope('messages', { statuses: [{ id: 'wamid.OUT1', status: 'failed', timestamp: String(T0 + 2), recipient_id: ANA.waId, errors: [error] }] });
+  const status = envelope('messages', {
+    statuses: [{ id: 'wamid.OUT1', status: 'failed', timestamp: String(T0 + 2), recipient_id: ANA.waId, errors: [error] }],
+  });
   await inbox.store(Buffer.from(JSON.stringify(status)));
   inbox.drainNow();
   const [thread] = store.listThreads();
@@ -30,7 +32,14 @@ async function failedWith(error: Record<string, unknown>) {
 
 describe('a message that failed through a status webhook', () => {
   it('shows the error table’s plain message for a known code, keeping Meta’s error as it came', async () => {
-    const meta = { code: 131047, title: 'Re-engagement message', message: 'Re-engagement message', error_data: { details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.' } };
+    const meta = {
+      code: 131047,
+      title: 'Re-engagement message',
+      message: 'Re-engagement message',
+      error_data: {
+        details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+      },
+    };
     const item = await failedWith(meta);
     expect(item.status).toBe('failed');
     const known = GRAPH_ERRORS[131047]!;

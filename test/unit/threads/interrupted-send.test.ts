@@ -56,7 +56,14 @@ describe('sends cut off by a crash', () => {
     const [thread] = s.threads.listThreads();
     const sent = messaging.sendText(thread!.id, 'Tem sim, com cobertura!');
     await Promise.resolve();
-    await s.feed(envelope('messages', { contacts: [{ profile: { name: 'Ana' }, wa_id: ANA }], messages: [{ from: ANA, id: 'wamid.R1', timestamp: String(T0 + 30), type: 'reaction', reaction: { message_id: 'wamid.OUT1', emoji: '😍' } }] }));
+    await s.feed(
+      envelope('messages', {
+        contacts: [{ profile: { name: 'Ana' }, wa_id: ANA }],
+        messages: [
+          { from: ANA, id: 'wamid.R1', timestamp: String(T0 + 30), type: 'reaction', reaction: { message_id: 'wamid.OUT1', emoji: '😍' } },
+        ],
+      }),
+    );
     answer({ messaging_product: 'whatsapp', contacts: [{ input: ANA, wa_id: ANA }], messages: [{ id: 'wamid.OUT1' }] });
     const reply = await sent;
     expect(reply).toMatchObject({ metaId: 'wamid.OUT1', status: 'sent', data: { reactions: { customer: '😍' } } });

@@ -10,7 +10,10 @@ const T0 = 1_767_000_000; // seconds
 function setup() {
   const db = openDatabase(':memory:');
   const inbox = new WebhookInbox(db, memoryLogger().log);
-  const store = new ThreadStore(db, { clock: () => new Date(T0 * 1000), countryOf: (w) => (w.startsWith('55') ? 'BR' : w.startsWith('49') ? 'DE' : null) });
+  const store = new ThreadStore(db, {
+    clock: () => new Date(T0 * 1000),
+    countryOf: (w) => (w.startsWith('55') ? 'BR' : w.startsWith('49') ? 'DE' : null),
+  });
   inbox.addApplier((e, id) => store.apply(e, id));
   const feed = async (...bodies: unknown[]) => {
     for (const b of bodies) await inbox.store(Buffer.from(JSON.stringify(b)));
@@ -20,17 +23,25 @@ function setup() {
 }
 
 const call = (id: string, event: string, extra: Record<string, unknown>, from = '5511987650001') =>
-  envelope('calls', { contacts: [{ profile: { name: 'Ana' }, wa_id: from, user_id: 'BR.1' }], calls: [{ id, from, to: '5511955550100', event, timestamp: String(extra['ts'] ?? T0), direction: 'USER_INITIATED', ...extra }] });
+  envelope('calls', {
+    contacts: [{ profile: { name: 'Ana' }, wa_id: from, user_id: 'BR.1' }],
+    calls: [{ id, from, to: '5511955550100', event, timestamp: String(extra['ts'] ?? T0), direction: 'USER_INITIATED', ...extra }],
+  });
 
 const bicStatus = (id: string, status: string, ts = T0) =>
   envelope('calls', { statuses: [{ id, status, timestamp: String(ts), type: 'call', recipient_id: '5511987650001' }] });
 
 describe('thread store: projection', () => {
-  it('puts an inbound message in the customer\'s thread, unread, and opens the 24-hour window', async () => {
+  it("puts an inbound message in the customer's thread, unread, and opens the 24-hour window", async () => {
     const s = setup();
     await s.feed(textMessage('wamid.M1', '5511987650001', 'Olá, vocês abrem amanhã?', T0));
     const [t] = s.store.listThreads();
-    expect(t).toMatchObject({ unreadCount: 1, missedCalls: 0, contact: { waId: '5511987650001', profileName: 'Ana', country: 'BR' }, lastItem: { body: 'Olá, vocês abrem amanhã?' } });
+    expect(t).toMatchObject({
+      unreadCount: 1,
+      missedCalls: 0,
+      contact: { waId: '5511987650001', profileName: 'Ana', country: 'BR' },
+      lastItem: { body: 'Olá, vocês abrem amanhã?' },
+    });
     expect(t!.windowExpiresAt).toBe(new Date((T0 + 86400) * 1000).toISOString());
   });
 
@@ -40,11 +51,37 @@ describe('thread store: projection', () => {
       textMessage('wamid.I1', '5511987650001', 'hi', T0),
       call('wacid.C1', 'connect', { session: { sdp_type: 'offer', sdp: 'v=0' } }),
       call('wacid.C1', 'terminate', { status: 'FAILED', ts: T0 + 30 }),
-      envelope('messages', { contacts: [{ wa_id: '5511987650001', user_id: 'BR.1' }], messages: [{ from: '5511987650001', id: 'wamid.P1', timestamp: String(T0 + 40), type: 'interactive', interactive: { type: 'call_permission_reply', call_permission_reply: { response: 'accept', is_permanent: false, expiration_timestamp: T0 + 7 * 86400 } } }] }),
-      envelope('messages', { contacts: [{ wa_id: '5511987650001', user_id: 'BR.1' }], messages: [{ from: '5511987650001', id: 'wacid.C1', timestamp: String(T0 + 50), type: 'audio', audio: { id: 'media1', mime_type: 'audio/ogg; codecs=opus' } }] }),
+      envelope('messages', {
+        contacts: [{ wa_id: '5511987650001', user_id: 'BR.1' }],
+        messages: [
+          {
+            from: '5511987650001',
+            id: 'wamid.P1',
+            timestamp: String(T0 + 40),
+            type: 'interactive',
+            interactive: {
+              type: 'call_permission_reply',
+              call_permission_reply: { response: 'accept', is_permanent: false, expiration_timestamp: T0 + 7 * 86400 },
+            },
+          },
+        ],
+      }),
+      envelope('messages', {
+        contacts: [{ wa_id: '5511987650001', user_id: 'BR.1' }],
+        messages: [
+          {
+            from: '5511987650001',
+            id: 'wacid.C1',
+            timestamp: String(T0 + 50),
+            type: 'audio',
+            audio: { id: 'media1', mime_type: 'audio/ogg; codecs=opus' },
+          },
+        ],
+      }),
     ];
     await s.feed(...bodies);
-    const snapshot = () => JSON.stringify({ threads: s.store.listThreads(), items: s.store.timeline(s.store.listThreads()[0]!.id, { limit: 100 }) });
+    const snapshot = () =>
+      JSON.stringify({ threads: s.store.listThreads(), items: s.store.timeline(s.store.listThreads()[0]!.id, { limit: 100 }) });
     const before = snapshot();
     // Same events in different bodies (a retry with other bytes) and a full replay.
     await s.feed(...bodies.map((b) => ({ ...b, extra: 'retry' })));
@@ -52,19 +89,37 @@ describe('thread store: projection', () => {
     s.store.catchUp();
     expect(snapshot()).toBe(before);
     const items = s.store.timeline(s.store.listThreads()[0]!.id);
-    expect(items.map((i) => `${i.kind}:${i.type}:${i.status ?? ''}`).sort()).toEqual(['call:call:missed', 'message:text:', 'system:permission_granted:']);
+    expect(items.map((i) => `${i.kind}:${i.type}:${i.status ?? ''}`).sort()).toEqual([
+      'call:call:missed',
+      'message:text:',
+      'system:permission_granted:',
+    ]);
     expect(items.find((i) => i.kind === 'call')!.data['voicemail']).toMatchObject({ id: 'media1' });
     expect(s.store.listThreads()[0]).toMatchObject({ unreadCount: 1, missedCalls: 1 });
   });
 
-  it('moves an outgoing message\'s status only forward, including a status that arrived first', async () => {
+  it("moves an outgoing message's status only forward, including a status that arrived first", async () => {
     const s = setup();
     await s.feed(statusUpdate('wamid.OUT2', 'delivered', T0));
-    s.store.addOutgoingMessage({ contact: { waId: '5511987650001', userId: null, parentUserId: null, profileName: null, username: null }, wamid: 'wamid.OUT2', type: 'text', body: 'early' });
+    s.store.addOutgoingMessage({
+      contact: { waId: '5511987650001', userId: null, parentUserId: null, profileName: null, username: null },
+      wamid: 'wamid.OUT2',
+      type: 'text',
+      body: 'early',
+    });
     expect(s.store.timeline(s.store.listThreads()[0]!.id)[0]!.status).toBe('delivered');
-    const m = s.store.addOutgoingMessage({ contact: { waId: '5511987650001', userId: null, parentUserId: null, profileName: null, username: null }, wamid: 'wamid.OUT', type: 'text', body: 'Sim, das 8h às 18h' });
+    const m = s.store.addOutgoingMessage({
+      contact: { waId: '5511987650001', userId: null, parentUserId: null, profileName: null, username: null },
+      wamid: 'wamid.OUT',
+      type: 'text',
+      body: 'Sim, das 8h às 18h',
+    });
     expect(m.status).toBe('sent');
-    await s.feed(statusUpdate('wamid.OUT', 'read', T0 + 2), statusUpdate('wamid.OUT', 'delivered', T0 + 1), statusUpdate('wamid.OUT', 'sent', T0));
+    await s.feed(
+      statusUpdate('wamid.OUT', 'read', T0 + 2),
+      statusUpdate('wamid.OUT', 'delivered', T0 + 1),
+      statusUpdate('wamid.OUT', 'sent', T0),
+    );
     const item = s.store.item(m.id)!;
     expect(item.status).toBe('read');
     expect((item.data['statusHistory'] as Array<{ status: string }>).map((h) => h.status).sort()).toEqual(['delivered', 'read', 'sent']);
@@ -72,11 +127,23 @@ describe('thread store: projection', () => {
 
   it('merges a BSUID-only contact with its phone number twin when both turn out to be one person', async () => {
     const s = setup();
-    await s.feed(envelope('messages', { contacts: [{ profile: { name: 'Carlos' }, user_id: 'MX.4' }], messages: [{ from_user_id: 'MX.4', id: 'wamid.B1', timestamp: String(T0), type: 'text', text: { body: 'from username' } }] }));
+    await s.feed(
+      envelope('messages', {
+        contacts: [{ profile: { name: 'Carlos' }, user_id: 'MX.4' }],
+        messages: [{ from_user_id: 'MX.4', id: 'wamid.B1', timestamp: String(T0), type: 'text', text: { body: 'from username' } }],
+      }),
+    );
     await s.feed(textMessage('wamid.B2', '5215512345678', 'from phone', T0 + 10));
     expect(s.store.listThreads()).toHaveLength(2);
     // A later event names both: the same customer.
-    await s.feed(envelope('messages', { contacts: [{ profile: { name: 'Carlos' }, wa_id: '5215512345678', user_id: 'MX.4' }], messages: [{ from: '5215512345678', from_user_id: 'MX.4', id: 'wamid.B3', timestamp: String(T0 + 20), type: 'text', text: { body: 'both' } }] }));
+    await s.feed(
+      envelope('messages', {
+        contacts: [{ profile: { name: 'Carlos' }, wa_id: '5215512345678', user_id: 'MX.4' }],
+        messages: [
+          { from: '5215512345678', from_user_id: 'MX.4', id: 'wamid.B3', timestamp: String(T0 + 20), type: 'text', text: { body: 'both' } },
+        ],
+      }),
+    );
     const threads = s.store.listThreads();
     expect(threads).toHaveLength(1);
     expect(threads[0]!.contact).toMatchObject({ waId: '5215512345678', userId: 'MX.4' });
@@ -91,9 +158,21 @@ describe('thread store: projection', () => {
     const phoneThread = s.store.listThreads()[0]!;
     expect(phoneThread.missedCalls).toBe(1);
     s.store.markRead(phoneThread.id);
-    await s.feed(envelope('messages', { contacts: [{ profile: { name: 'Ana' }, user_id: 'BR.9' }], messages: [{ from_user_id: 'BR.9', id: 'wamid.U1', timestamp: String(T0 + 5), type: 'text', text: { body: 'from username' } }] }));
+    await s.feed(
+      envelope('messages', {
+        contacts: [{ profile: { name: 'Ana' }, user_id: 'BR.9' }],
+        messages: [{ from_user_id: 'BR.9', id: 'wamid.U1', timestamp: String(T0 + 5), type: 'text', text: { body: 'from username' } }],
+      }),
+    );
     expect(s.store.listThreads()).toHaveLength(2);
-    await s.feed(envelope('messages', { contacts: [{ profile: { name: 'Ana' }, wa_id: '5511987650001', user_id: 'BR.9' }], messages: [{ from: '5511987650001', from_user_id: 'BR.9', id: 'wamid.U2', timestamp: String(T0 + 20), type: 'text', text: { body: 'both' } }] }));
+    await s.feed(
+      envelope('messages', {
+        contacts: [{ profile: { name: 'Ana' }, wa_id: '5511987650001', user_id: 'BR.9' }],
+        messages: [
+          { from: '5511987650001', from_user_id: 'BR.9', id: 'wamid.U2', timestamp: String(T0 + 20), type: 'text', text: { body: 'both' } },
+        ],
+      }),
+    );
     const [merged] = s.store.listThreads();
     expect(s.store.listThreads()).toHaveLength(1);
     expect(merged).toMatchObject({ missedCalls: 0, unreadCount: 2 });
@@ -103,7 +182,20 @@ describe('thread store: projection', () => {
   it('records call outcomes: answered BIC with duration, declined, not answered, terminate before connect', async () => {
     const s = setup();
     const bicTerm = (id: string, status: string, duration?: number) =>
-      envelope('calls', { calls: [{ id, to: '5511987650001', from: '5511955550100', event: 'terminate', direction: 'BUSINESS_INITIATED', timestamp: String(T0 + 60), status, ...(duration ? { duration } : {}) }] });
+      envelope('calls', {
+        calls: [
+          {
+            id,
+            to: '5511987650001',
+            from: '5511955550100',
+            event: 'terminate',
+            direction: 'BUSINESS_INITIATED',
+            timestamp: String(T0 + 60),
+            status,
+            ...(duration ? { duration } : {}),
+          },
+        ],
+      });
     await s.feed(bicStatus('wacid.A', 'RINGING'), bicStatus('wacid.A', 'ACCEPTED', T0 + 5), bicTerm('wacid.A', 'COMPLETED', 42));
     await s.feed(bicStatus('wacid.D', 'RINGING'), bicStatus('wacid.D', 'REJECTED', T0 + 3), bicTerm('wacid.D', 'FAILED'));
     await s.feed(bicStatus('wacid.N', 'RINGING'), bicTerm('wacid.N', 'FAILED'));
@@ -141,18 +233,26 @@ describe('thread store: reading', () => {
 
   it('finds messages by words (accents ignored) and contacts by name or number; hostile input is harmless', async () => {
     const s = setup();
-    await s.feed(textMessage('wamid.S1', '5511987650001', 'Quero um café com pão de queijo', T0), textMessage('wamid.S2', '4915112340002', 'Guten Tag, ist der Laden offen?', T0 + 1));
+    await s.feed(
+      textMessage('wamid.S1', '5511987650001', 'Quero um café com pão de queijo', T0),
+      textMessage('wamid.S2', '4915112340002', 'Guten Tag, ist der Laden offen?', T0 + 1),
+    );
     expect(s.store.searchItems('cafe').map((h) => h.snippet)).toEqual(['Quero um \u0001café\u0002 com pão de queijo']);
     expect(s.store.searchItems('laden off')).toHaveLength(1);
     expect(s.store.searchContacts('4915112')).toHaveLength(1);
     expect(s.store.searchContacts('ana')).toHaveLength(2); // both senders' profiles are named Ana
-    for (const evil of ['"', "'); DROP TABLE items; --", 'NEAR(a b)', '*', 'a OR', '']) expect(() => s.store.searchItems(evil)).not.toThrow();
+    for (const evil of ['"', "'); DROP TABLE items; --", 'NEAR(a b)', '*', 'a OR', ''])
+      expect(() => s.store.searchItems(evil)).not.toThrow();
     expect(toFtsQuery('  ')).toBeNull();
   });
 
   it('filters threads by unread and missed calls, and marks read', async () => {
     const s = setup();
-    await s.feed(textMessage('wamid.U1', '5511987650001', 'unread', T0), call('wacid.M1', 'connect', { ts: T0 }, '4915112340002'), call('wacid.M1', 'terminate', { status: 'FAILED', ts: T0 + 5 }, '4915112340002'));
+    await s.feed(
+      textMessage('wamid.U1', '5511987650001', 'unread', T0),
+      call('wacid.M1', 'connect', { ts: T0 }, '4915112340002'),
+      call('wacid.M1', 'terminate', { status: 'FAILED', ts: T0 + 5 }, '4915112340002'),
+    );
     expect(s.store.listThreads({ filter: 'unread' }).map((t) => t.contact.waId)).toEqual(['5511987650001']);
     expect(s.store.listThreads({ filter: 'missed' }).map((t) => t.contact.waId)).toEqual(['4915112340002']);
     const t = s.store.listThreads({ filter: 'unread' })[0]!;

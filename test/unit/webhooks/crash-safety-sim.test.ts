@@ -51,7 +51,9 @@ describe('webhook burst from the simulator with SIGKILLs', () => {
     const set = await fetch(`${c.graphBaseUrl}/${c.apiVersion}/${c.phoneNumberId}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${c.accessToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ webhook_configuration: { override_callback_uri: `http://127.0.0.1:${port}/webhook`, verify_token: 'unused-verify-token' } }),
+      body: JSON.stringify({
+        webhook_configuration: { override_callback_uri: `http://127.0.0.1:${port}/webhook`, verify_token: 'unused-verify-token' },
+      }),
     });
     expect(set.status).toBe(200);
 
@@ -72,7 +74,11 @@ describe('webhook burst from the simulator with SIGKILLs', () => {
       }
       if (i % 50 === 0) await new Promise((res) => setImmediate(res));
     }
-    await until('every webhook delivered', () => sim!.webhooks.posts.filter((p) => p.fields.includes('messages')).every((p) => p.state === 'delivered'), 60_000);
+    await until(
+      'every webhook delivered',
+      () => sim!.webhooks.posts.filter((p) => p.fields.includes('messages')).every((p) => p.state === 'delivered'),
+      60_000,
+    );
     child.kill('SIGTERM');
     await new Promise((res) => child!.once('exit', res));
     child = null;
@@ -82,7 +88,9 @@ describe('webhook burst from the simulator with SIGKILLs', () => {
     const db = openDatabase(dataDir);
     const inbox = new WebhookInbox(db, memoryLogger().log);
     inbox.drainNow();
-    const bodies = (db.prepare("SELECT payload FROM domain_events WHERE kind = 'message.received'").all() as Array<{ payload: string }>).map((row) => (JSON.parse(row.payload) as { raw: { text: { body: string } } }).raw.text.body);
+    const bodies = (
+      db.prepare("SELECT payload FROM domain_events WHERE kind = 'message.received'").all() as Array<{ payload: string }>
+    ).map((row) => (JSON.parse(row.payload) as { raw: { text: { body: string } } }).raw.text.body);
     expect(kills).toBe(2);
     expect(retried).toBeGreaterThan(0);
     expect(bodies).toHaveLength(TOTAL);
@@ -92,6 +100,8 @@ describe('webhook burst from the simulator with SIGKILLs', () => {
     const check = new DatabaseSync(path.join(dataDir, 'switchboard.db'));
     expect(check.prepare('PRAGMA integrity_check').get()).toEqual({ integrity_check: 'ok' });
     check.close();
-    console.log(`crash-safety (simulator): ${TOTAL} events, ${kills} SIGKILLs, ${retried} posts retried by the simulator, all present exactly once`);
+    console.log(
+      `crash-safety (simulator): ${TOTAL} events, ${kills} SIGKILLs, ${retried} posts retried by the simulator, all present exactly once`,
+    );
   }, 120_000);
 });

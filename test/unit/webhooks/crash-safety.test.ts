@@ -78,7 +78,9 @@ describe('webhook inbox under SIGKILL', () => {
     inbox.drainNow();
     expect(kills).toBe(KILLS);
     expect(inbox.eventCount('message.received')).toBe(TOTAL);
-    const distinct = db.prepare("SELECT COUNT(DISTINCT event_key) AS n FROM domain_events WHERE kind = 'message.received'").get() as { n: number };
+    const distinct = db.prepare("SELECT COUNT(DISTINCT event_key) AS n FROM domain_events WHERE kind = 'message.received'").get() as {
+      n: number;
+    };
     expect(Number(distinct.n)).toBe(TOTAL);
     expect(inbox.counts()).toMatchObject({ pending: 0, malformed: 0, total: TOTAL });
     db.close();

@@ -27,7 +27,14 @@ async function setup() {
   const inbox = new WebhookInbox(db, mem.log);
   const published: DomainEvent[] = [];
   inbox.subscribe((e) => published.push(e));
-  receiver = await startWebhookReceiver({ inbox, port: 0, appSecret: () => APP_SECRET, verifyToken: () => VERIFY_TOKEN, log: mem.log, signatureLogIntervalMs: 60_000 });
+  receiver = await startWebhookReceiver({
+    inbox,
+    port: 0,
+    appSecret: () => APP_SECRET,
+    verifyToken: () => VERIFY_TOKEN,
+    log: mem.log,
+    signatureLogIntervalMs: 60_000,
+  });
   const settle = async () => {
     while ((await inbox.drain()) > 0) {
       /* until nothing is pending */
@@ -52,7 +59,9 @@ describe('webhook receiver: signatures', () => {
     expect((await post(s.port, '/webhook', body)).status).toBe(401);
     expect((await post(s.port, '/webhook', body, { 'x-hub-signature-256': signBody(body, 'another-secret') })).status).toBe(401);
     expect((await post(s.port, '/webhook', body, { 'x-hub-signature-256': 'sha256=zz' })).status).toBe(401);
-    expect((await post(s.port, '/webhook', body, { 'x-hub-signature-256': signBody(body, APP_SECRET).replace('sha256=', 'sha1=') })).status).toBe(401);
+    expect(
+      (await post(s.port, '/webhook', body, { 'x-hub-signature-256': signBody(body, APP_SECRET).replace('sha256=', 'sha1=') })).status,
+    ).toBe(401);
     expect(s.inbox.counts().total).toBe(0);
     expect(receiver!.stats.rejectedSignature).toBe(4);
     // Counted every time, logged once per interval.
@@ -73,7 +82,10 @@ describe('webhook receiver: signatures', () => {
 describe('webhook receiver: routes and limits', () => {
   it('answers the verification handshake only with the right token and mode', async () => {
     const s = await setup();
-    expect(await get(s.port, `/webhook?hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=12345`)).toEqual({ status: 200, body: '12345' });
+    expect(await get(s.port, `/webhook?hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=12345`)).toEqual({
+      status: 200,
+      body: '12345',
+    });
     expect((await get(s.port, `/webhook?hub.mode=subscribe&hub.verify_token=wrong&hub.challenge=12345`)).status).toBe(403);
     expect((await get(s.port, `/webhook?hub.mode=unsubscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=1`)).status).toBe(403);
     expect((await get(s.port, `/webhook?hub.mode=subscribe&hub.challenge=1`)).status).toBe(403);
@@ -136,8 +148,26 @@ describe('webhook pipeline: idempotency and order', () => {
 
   it('keeps out-of-order call events: a terminate before its connect', async () => {
     const s = await setup();
-    const terminate = loadMetaFixture('webhook-calls-terminate-user-initiated.jsonc', { WHATSAPP_BUSINESS_ACCOUNT_ID: '1000', PHONE_NUMBER_ID: '2000', BSUID: 'US.1', PARENT_BSUID: 'US.ENT.1', USER_DISPLAY_NAME: 'Ana', USERNAME: 'ana' }, { '[FAILED | COMPLETED]': '"COMPLETED"', INT_CODE: '138021' });
-    const connect = loadMetaFixture('webhook-calls-connect-user-initiated.json', { WHATSAPP_BUSINESS_ACCOUNT_ID: '1000', PHONE_NUMBER_ID: '2000', BSUID: 'US.1', PARENT_BSUID: 'US.ENT.1', USER_DISPLAY_NAME: 'Ana', USERNAME: 'ana' });
+    const terminate = loadMetaFixture(
+      'webhook-calls-terminate-user-initiated.jsonc',
+      {
+        WHATSAPP_BUSINESS_ACCOUNT_ID: '1000',
+        PHONE_NUMBER_ID: '2000',
+        BSUID: 'US.1',
+        PARENT_BSUID: 'US.ENT.1',
+        USER_DISPLAY_NAME: 'Ana',
+        USERNAME: 'ana',
+      },
+      { '[FAILED | COMPLETED]': '"COMPLETED"', INT_CODE: '138021' },
+    );
+    const connect = loadMetaFixture('webhook-calls-connect-user-initiated.json', {
+      WHATSAPP_BUSINESS_ACCOUNT_ID: '1000',
+      PHONE_NUMBER_ID: '2000',
+      BSUID: 'US.1',
+      PARENT_BSUID: 'US.ENT.1',
+      USER_DISPLAY_NAME: 'Ana',
+      USERNAME: 'ana',
+    });
     expect((await postSigned(s.port, '/webhook', terminate, APP_SECRET)).status).toBe(200);
     expect((await postSigned(s.port, '/webhook', connect, APP_SECRET)).status).toBe(200);
     await s.settle();
@@ -153,9 +183,19 @@ describe('webhook pipeline: idempotency and order', () => {
     const s = await setup();
     const changes = Array.from({ length: 250 }, (_, i) => ({
       field: 'messages',
-      value: { messaging_product: 'whatsapp', metadata: { phone_number_id: '2000' }, messages: [{ from: '5511900000001', id: `wamid.B${i}`, timestamp: '1700000000', type: 'text', text: { body: `m${i}` } }] },
+      value: {
+        messaging_product: 'whatsapp',
+        metadata: { phone_number_id: '2000' },
+        messages: [{ from: '5511900000001', id: `wamid.B${i}`, timestamp: '1700000000', type: 'text', text: { body: `m${i}` } }],
+      },
     }));
-    const body = { object: 'whatsapp_business_account', entry: [{ id: '1000', changes: changes.slice(0, 125) }, { id: '1000', changes: changes.slice(125) }] };
+    const body = {
+      object: 'whatsapp_business_account',
+      entry: [
+        { id: '1000', changes: changes.slice(0, 125) },
+        { id: '1000', changes: changes.slice(125) },
+      ],
+    };
     expect((await postSigned(s.port, '/webhook', body, APP_SECRET)).status).toBe(200);
     await s.settle();
     expect(s.inbox.eventCount('message.received')).toBe(250);
@@ -189,7 +229,12 @@ describe('webhook pipeline: idempotency and order', () => {
     await postSigned(
       s.port,
       '/webhook',
-      envelope('messages', { contacts: [{ profile: { name: 'Bo' }, user_id: 'US.13491208655302741918' }], messages: [{ from_user_id: 'US.13491208655302741918', id: 'wamid.BS', timestamp: '1700000000', type: 'text', text: { body: 'hey' } }] }),
+      envelope('messages', {
+        contacts: [{ profile: { name: 'Bo' }, user_id: 'US.13491208655302741918' }],
+        messages: [
+          { from_user_id: 'US.13491208655302741918', id: 'wamid.BS', timestamp: '1700000000', type: 'text', text: { body: 'hey' } },
+        ],
+      }),
       APP_SECRET,
     );
     await s.settle();

@@ -98,9 +98,18 @@ export function dateTime(iso: string, locale: string, now = new Date()): string 
 }
 
 /** The thread list's preview of the last item. */
-export type PreviewIcon = 'phoneMissed' | 'phoneIn' | 'phoneOut' | 'image' | 'mic' | 'video' | 'fileText' | 'mapPin' | 'account' | 'smile' | null;
+export type PreviewIcon =
+  'phoneMissed' | 'phoneIn' | 'phoneOut' | 'image' | 'mic' | 'video' | 'fileText' | 'mapPin' | 'account' | 'smile' | null;
 
-const PREVIEW_ICON: Record<string, PreviewIcon> = { image: 'image', audio: 'mic', video: 'video', document: 'fileText', location: 'mapPin', contacts: 'account', sticker: 'smile' };
+const PREVIEW_ICON: Record<string, PreviewIcon> = {
+  image: 'image',
+  audio: 'mic',
+  video: 'video',
+  document: 'fileText',
+  location: 'mapPin',
+  contacts: 'account',
+  sticker: 'smile',
+};
 
 export function previewOf(last: ThreadSummary['lastItem'], t: Translate): { text: string; icon: PreviewIcon; tone: 'danger' | null } {
   if (!last) return { text: t('conversation.preview.empty'), icon: null, tone: null };
@@ -115,7 +124,11 @@ export function previewOf(last: ThreadSummary['lastItem'], t: Translate): { text
     };
     const key = map[last.status ?? ''] ?? (out ? 'callOut' : 'callIn');
     const missed = last.status === 'missed';
-    return { text: t(`conversation.preview.${key}`), icon: missed ? 'phoneMissed' : out ? 'phoneOut' : 'phoneIn', tone: missed ? 'danger' : null };
+    return {
+      text: t(`conversation.preview.${key}`),
+      icon: missed ? 'phoneMissed' : out ? 'phoneOut' : 'phoneIn',
+      tone: missed ? 'danger' : null,
+    };
   }
   if (last.kind === 'system') {
     const key =
@@ -230,7 +243,13 @@ export function mediaOf(item: TimelineItem): MediaInfo | null {
     case 'sticker':
       return { kind: 'sticker', title: null, caption: null };
     case 'location':
-      return { kind: 'location', title: str(part['name']), caption: str(part['address']) ?? (typeof part['latitude'] === 'number' ? `${String(part['latitude'])}, ${String(part['longitude'])}` : null) };
+      return {
+        kind: 'location',
+        title: str(part['name']),
+        caption:
+          str(part['address']) ??
+          (typeof part['latitude'] === 'number' ? `${String(part['latitude'])}, ${String(part['longitude'])}` : null),
+      };
     case 'contacts': {
       const list = Array.isArray(raw['contacts']) ? (raw['contacts'] as Raw[]) : [];
       const names = list.map((c) => str(obj(c['name'])['formatted_name'])).filter(Boolean);
@@ -242,14 +261,33 @@ export function mediaOf(item: TimelineItem): MediaInfo | null {
 }
 
 export function isUnsupported(item: TimelineItem): boolean {
-  return item.kind === 'message' && !['text', 'template', 'image', 'audio', 'video', 'document', 'sticker', 'location', 'contacts', 'interactive', 'button', 'reaction', 'call_permission_request'].includes(item.type);
+  return (
+    item.kind === 'message' &&
+    ![
+      'text',
+      'template',
+      'image',
+      'audio',
+      'video',
+      'document',
+      'sticker',
+      'location',
+      'contacts',
+      'interactive',
+      'button',
+      'reaction',
+      'call_permission_request',
+    ].includes(item.type)
+  );
 }
 
 /** When a call permission runs out: "Tue 14:00" within the week ahead, "Tue 2 Dec, 14:00" beyond. */
 export function permissionUntil(iso: string, locale: string, now = new Date()): string {
   const d = new Date(iso);
   const soon = d.getTime() - now.getTime() < 6 * 86_400_000;
-  const opts: Intl.DateTimeFormatOptions = soon ? { weekday: 'short', hour: 'numeric', minute: '2-digit' } : { weekday: 'short', day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' };
+  const opts: Intl.DateTimeFormatOptions = soon
+    ? { weekday: 'short', hour: 'numeric', minute: '2-digit' }
+    : { weekday: 'short', day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' };
   return new Intl.DateTimeFormat(locale, opts).format(d);
 }
 

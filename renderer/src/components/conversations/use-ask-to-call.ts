@@ -29,7 +29,8 @@ export function useAskToCall() {
     }
     choosing.value = true;
     await composer.loadTemplates();
-    if (!chosen.value || !permissionTemplates.value.some((x) => keyOf(x) === chosen.value)) chosen.value = permissionTemplates.value[0] ? keyOf(permissionTemplates.value[0]) : '';
+    if (!chosen.value || !permissionTemplates.value.some((x) => keyOf(x) === chosen.value))
+      chosen.value = permissionTemplates.value[0] ? keyOf(permissionTemplates.value[0]) : '';
     await nextTick();
     askSelect.value?.focus();
   }
@@ -45,7 +46,8 @@ export function useAskToCall() {
   async function askWithTemplate(): Promise<void> {
     const tpl = chosenTemplate.value;
     if (!tpl || askValuesMissing.value) return;
-    if (await store.askToCall({ name: tpl.name, language: tpl.language, parameters: askValues.value.map((v) => v.trim()) })) choosing.value = false;
+    if (await store.askToCall({ name: tpl.name, language: tpl.language, parameters: askValues.value.map((v) => v.trim()) }))
+      choosing.value = false;
   }
 
   /** "Request sent" stays until the answer arrives (a grant makes Call speak for itself). */

@@ -11,7 +11,9 @@ export function formatClock(iso: string | null, locale: string, now: Date = new 
   if (!iso) return null;
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return null;
-  const time: Intl.DateTimeFormatOptions = seconds ? { hour: 'numeric', minute: '2-digit', second: '2-digit' } : { hour: 'numeric', minute: '2-digit' };
+  const time: Intl.DateTimeFormatOptions = seconds
+    ? { hour: 'numeric', minute: '2-digit', second: '2-digit' }
+    : { hour: 'numeric', minute: '2-digit' };
   const opts: Intl.DateTimeFormatOptions = sameDay(d, now) ? time : { month: 'short', day: 'numeric', ...time };
   return new Intl.DateTimeFormat(locale, opts).format(d);
 }
