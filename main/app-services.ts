@@ -219,21 +219,97 @@ function startReachability(
   return { connection, network };
 }
 
-export async function startAppServices(opts: AppServicesOptions): Promise<AppServices> {
-  const clock = opts.clock ?? (() => new Date());
-  ensureDataDir(opts.dataDir);
-  const log = opts.log;
-  const redactor = opts.redactor ?? new SecretRedactor();
-  const events = new BridgeEventBus({ redact: (text) => redactor.redactForRenderer(text) });
-
-  const info: AppInfo = {
+/** Name, version and runtime, as About and the diagnostics bundle show them. */
+function appInfo(opts: AppServicesOptions): AppInfo {
+  return {
     name: 'Switchboard',
     version: opts.version,
     host: opts.host,
     platform: process.platform,
     versions: { node: process.versions.node, electron: opts.electronVersion ?? null, chrome: opts.chromeVersion ?? null },
   };
+}
 
+/** Calls: the controller drives the renderer's media engine over the bridge. */
+function startCalls(d: {
+  account: AccountService;
+  threads: ThreadStore;
+  config: ConfigStore;
+  desktop: DesktopPreferencesService;
+  callingSettings: CallingSettingsService;
+  skew: ClockSkew;
+  events: BridgeEventBus;
+  log: Logger;
+  clock: () => Date;
+  /** A call failed: WhatsApp may have restricted the number. */
+  onFailed: () => void;
+}): { calls: CallController; mediaPort: BridgeMediaPort; callPermissions: CallPermissions } {
+  const { config, desktop, events } = d;
+  const mediaPort = new BridgeMediaPort(events);
+  const calls = new CallController({
+    account: d.account,
+    threads: d.threads,
+    media: mediaPort,
+    log: d.log.child('calls'),
+    clock: d.clock,
+    preAccept: () => config.get().preferences.preAccept,
+    ringAllowed: () => !desktop.dndActive(),
+    declineWhenSilenced: () => desktop.declineWhenSilenced(),
+    voicemailTimeoutMs: () => d.callingSettings.voicemailTimeoutMs(),
+    mediaServersConfigured: () => config.get().preferences.stunServer !== null || config.get().preferences.turnServers.length > 0,
+    onChange: (view) => {
+      if (view.outcome === 'failed') d.onFailed();
+      events.emit('call', view);
+    },
+    clockOffsetMs: () => d.skew.decisionOffsetMs(),
+  });
+  mediaPort.onLost((localId, reason) => calls.mediaLost(localId, reason));
+  mediaPort.onAudio((localId) => calls.mediaAudio(localId));
+  const callPermissions = new CallPermissions({ threads: d.threads, account: d.account });
+  return { calls, mediaPort, callPermissions };
+}
+
+/** The database, the webhook inbox and the threads projected from it, applied in the same transaction. */
+function openStorage(
+  dataDir: string,
+  d: { account: AccountService; skew: ClockSkew; events: BridgeEventBus; log: Logger; clock: () => Date },
+): { db: Database; inbox: WebhookInbox; threads: ThreadStore; changes: ThreadChanges } {
+  const db = openDatabase(dataDir);
+  const inbox = new WebhookInbox(db, d.log.child('inbox'), d.clock);
+  inbox.setOwnNumber(() => d.account.account()?.phoneNumberId ?? null);
+  inbox.onTimestamp = (metaMs, receivedMs) => d.skew.fromWebhook(metaMs, receivedMs);
+  const threads = new ThreadStore(db, { clock: d.clock, countryOf: countryOfNumber });
+  inbox.addApplier((e, id) => threads.apply(e, id));
+  threads.catchUp();
+  const changes = new ThreadChanges((threadIds) => d.events.emit('threadsChanged', { threadIds }));
+  threads.onChange((id) => changes.mark(id));
+  return { db, inbox, threads, changes };
+}
+
+/** A settings change made elsewhere (WhatsApp Manager, another app) refreshes the settings screen. */
+function refreshSettingsOnChange(d: {
+  inbox: WebhookInbox;
+  account: AccountService;
+  callingSettings: CallingSettingsService;
+  events: BridgeEventBus;
+  log: Logger;
+}): void {
+  d.inbox.subscribe((e) => {
+    if (e.kind !== 'settings.changed' || !d.account.account()) return;
+    d.callingSettings.get().then(
+      (view) => d.events.emit('callingSettings', view),
+      (err: unknown) => d.log.warn('calling_settings.refresh_failed', { error: (err as Error).message }),
+    );
+  });
+}
+
+export async function startAppServices(opts: AppServicesOptions): Promise<AppServices> {
+  const clock = opts.clock ?? (() => new Date());
+  ensureDataDir(opts.dataDir);
+  const log = opts.log;
+  const redactor = opts.redactor ?? new SecretRedactor();
+  const events = new BridgeEventBus({ redact: (text) => redactor.redactForRenderer(text) });
+  const info = appInfo(opts);
   const config = new ConfigStore(opts.dataDir, opts.configStore);
   if (config.problem) log.warn('config.reset', { problem: config.problem });
   // How far this computer's clock is from Meta's: Graph's Date header, and webhook timestamps.
@@ -257,40 +333,21 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     clock,
   });
 
-  const db = openDatabase(opts.dataDir);
-  const inbox = new WebhookInbox(db, log.child('inbox'), clock);
-  inbox.setOwnNumber(() => account.account()?.phoneNumberId ?? null);
-  inbox.onTimestamp = (metaMs, receivedMs) => skew.fromWebhook(metaMs, receivedMs);
-  // Threads are a projection of the webhook events, applied in the same transaction.
-  const threads = new ThreadStore(db, { clock, countryOf: countryOfNumber });
-  inbox.addApplier((e, id) => threads.apply(e, id));
-  threads.catchUp();
-  const changes = new ThreadChanges((threadIds) => events.emit('threadsChanged', { threadIds }));
-  threads.onChange((id) => changes.mark(id));
-  // Calls: the controller drives the renderer's media engine over the bridge.
-  const mediaPort = new BridgeMediaPort(events);
+  const { db, inbox, threads, changes } = openStorage(opts.dataDir, { account, skew, events, log, clock });
   const desktop = new DesktopPreferencesService({ config, clock });
   desktop.onChange((view) => events.emit('desktopPreferences', view));
-  const calls = new CallController({
+  const { calls, mediaPort, callPermissions } = startCalls({
     account,
     threads,
-    media: mediaPort,
-    log: log.child('calls'),
+    config,
+    desktop,
+    callingSettings,
+    skew,
+    events,
+    log,
     clock,
-    preAccept: () => config.get().preferences.preAccept,
-    ringAllowed: () => !desktop.dndActive(),
-    declineWhenSilenced: () => desktop.declineWhenSilenced(),
-    voicemailTimeoutMs: () => callingSettings.voicemailTimeoutMs(),
-    mediaServersConfigured: () => config.get().preferences.stunServer !== null || config.get().preferences.turnServers.length > 0,
-    onChange: (view) => {
-      if (view.outcome === 'failed') warnings.callFailed();
-      events.emit('call', view);
-    },
-    clockOffsetMs: () => skew.decisionOffsetMs(),
+    onFailed: () => warnings.callFailed(),
   });
-  mediaPort.onLost((localId, reason) => calls.mediaLost(localId, reason));
-  mediaPort.onAudio((localId) => calls.mediaAudio(localId));
-  const callPermissions = new CallPermissions({ threads, account });
   inbox.subscribe((e) => calls.onDomainEvent(e));
   // What WhatsApp says is wrong with the number (restrictions, health, errors-only webhooks).
   const warnings = new PlatformWarnings({
@@ -309,14 +366,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     clock,
     onItem: (item) => changes.mark(item.threadId),
   });
-  // A settings change made elsewhere (WhatsApp Manager, another app) refreshes the settings screen.
-  inbox.subscribe((e) => {
-    if (e.kind !== 'settings.changed' || !account.account()) return;
-    callingSettings.get().then(
-      (view) => events.emit('callingSettings', view),
-      (err: unknown) => log.warn('calling_settings.refresh_failed', { error: (err as Error).message }),
-    );
-  });
+  refreshSettingsOnChange({ inbox, account, callingSettings, events, log });
   const receiver = await startWebhookReceiver({
     inbox,
     port: opts.webhookPort ?? config.get().webhook.port,
