@@ -13,12 +13,14 @@
  * neighbours are applied as usual. Only a body that is not JSON or not a WhatsApp envelope at all
  * throws `MalformedWebhookError` (and stays in the inbox, marked malformed).
  *
- * Identity: a customer is their BSUID first, then a non-empty phone number that is not the
- * business's own (`metadata.display_phone_number`). An empty string is no number: Meta's earlier
- * username shape sent `from: ""` / `wa_id: ""`, its current one leaves the number out.
+ * Who the customer of an item is (BSUID first, then their phone number) is read by
+ * ./envelope-identity.ts.
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { Contact, contactFor, customerNumber, present, type ContactRef } from './envelope-identity.ts';
+
+export { present, type ContactRef } from './envelope-identity.ts';
 
 export class MalformedWebhookError extends Error {
   override name = 'MalformedWebhookError';
@@ -28,13 +30,6 @@ const str = z.string();
 const optStr = z.string().optional();
 /** Meta sends Unix seconds as strings (sometimes numbers). */
 const unixSeconds = z.union([z.string().regex(/^\d{1,12}$/), z.number().int().nonnegative()]).transform((v) => Number(v));
-
-const Contact = z.looseObject({
-  wa_id: optStr,
-  user_id: optStr,
-  parent_user_id: optStr,
-  profile: z.looseObject({ name: optStr, username: optStr }).optional(),
-});
 
 const Message = z.looseObject({
   id: str.min(1),
@@ -108,14 +103,6 @@ const CallEvent = z.looseObject({
 });
 
 const Metadata = z.looseObject({ display_phone_number: optStr, phone_number_id: optStr });
-
-export interface ContactRef {
-  waId: string | null;
-  userId: string | null;
-  parentUserId: string | null;
-  profileName: string | null;
-  username: string | null;
-}
 
 interface Base {
   key: string;
@@ -209,49 +196,6 @@ const hash = (v: unknown): string =>
     .update(JSON.stringify(v) ?? 'undefined')
     .digest('hex')
     .slice(0, 24);
-
-/** A usable id: a non-empty string (Meta's earlier username shape sent `""` for a missing number). */
-export function present(v: unknown): string | null {
-  return typeof v === 'string' && v.trim() !== '' ? v.trim() : null;
-}
-
-const digitsOf = (v: string): string => v.replace(/\D/g, '');
-
-/** A phone number that is the customer's: present and not the business's own. */
-function customerNumber(v: unknown, business: string | null): string | null {
-  const n = present(v);
-  if (!n) return null;
-  if (business && digitsOf(business) !== '' && digitsOf(n) === digitsOf(business)) return null;
-  return n;
-}
-
-/** A profile name that is only the phone number's digits says nothing: show the number instead. */
-function realName(name: unknown): string | null {
-  const n = present(name);
-  return n && !/^\+?[\d\s().-]+$/.test(n) ? n : null;
-}
-
-function contactFor(
-  contacts: Array<z.infer<typeof Contact>>,
-  ids: { waId?: unknown; userId?: unknown; parentUserId?: unknown },
-  business: string | null,
-): ContactRef {
-  const userId = present(ids.userId);
-  const waId = customerNumber(ids.waId, business);
-  const c =
-    contacts.find((x) => (userId && present(x.user_id) === userId) || (waId && customerNumber(x.wa_id, business) === waId)) ??
-    // One contact in the change: it is this item's customer unless it names someone else.
-    (contacts.length === 1 && !(userId && present(contacts[0]!.user_id) && present(contacts[0]!.user_id) !== userId)
-      ? contacts[0]
-      : undefined);
-  return {
-    waId: waId ?? customerNumber(c?.wa_id, business),
-    userId: userId ?? present(c?.user_id),
-    parentUserId: present(ids.parentUserId) ?? present(c?.parent_user_id),
-    profileName: realName(c?.profile?.name),
-    username: present(c?.profile?.username),
-  };
-}
 
 class ItemError extends Error {}
 

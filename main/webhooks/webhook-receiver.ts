@@ -185,42 +185,17 @@ function answerRefusedRequests(server: Server, idleBytes: (socket: Socket) => nu
   });
 }
 
-export async function startWebhookReceiver(opts: ReceiverOptions): Promise<WebhookReceiver> {
-  const path = opts.path ?? DEFAULT_WEBHOOK_PATH;
-  const clock = opts.clock ?? (() => new Date());
+/**
+ * The POST route: size limit (413), signature over the exact bytes (401, logged at most once per
+ * `signatureLogIntervalMs`), then stored in the inbox and only then answered 200.
+ */
+function eventHandler(opts: ReceiverOptions, stats: ReceiverStats, clock: () => Date): (req: IncomingMessage, res: ServerResponse) => void {
   const log = opts.log;
-  const stats: ReceiverStats = {
-    accepted: 0,
-    duplicates: 0,
-    rejectedSignature: 0,
-    rejectedTooLarge: 0,
-    verifications: 0,
-    slowSendersCut: 0,
-    lastEventAt: null,
-  };
   const logEvery = opts.signatureLogIntervalMs ?? 10_000;
   let lastSignatureLog = 0;
   let unloggedSignatureFailures = 0;
 
-  const handleVerify = (url: URL, res: ServerResponse): void => {
-    const token = opts.verifyToken();
-    const mode = url.searchParams.get('hub.mode');
-    const challenge = url.searchParams.get('hub.challenge');
-    if (
-      mode === 'subscribe' &&
-      token &&
-      challenge !== null &&
-      challenge.length <= 512 &&
-      secretsMatch(url.searchParams.get('hub.verify_token'), token)
-    ) {
-      stats.verifications++;
-      send(res, 200, challenge);
-    } else {
-      send(res, 403, 'Forbidden');
-    }
-  };
-
-  const handleEvent = (req: IncomingMessage, res: ServerResponse): void => {
+  return (req: IncomingMessage, res: ServerResponse): void => {
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (Number.isFinite(declared) && declared > MAX_WEBHOOK_BYTES) {
       stats.rejectedTooLarge++;
@@ -282,6 +257,41 @@ export async function startWebhookReceiver(opts: ReceiverOptions): Promise<Webho
       aborted = true;
     });
   };
+}
+
+export async function startWebhookReceiver(opts: ReceiverOptions): Promise<WebhookReceiver> {
+  const path = opts.path ?? DEFAULT_WEBHOOK_PATH;
+  const clock = opts.clock ?? (() => new Date());
+  const log = opts.log;
+  const stats: ReceiverStats = {
+    accepted: 0,
+    duplicates: 0,
+    rejectedSignature: 0,
+    rejectedTooLarge: 0,
+    verifications: 0,
+    slowSendersCut: 0,
+    lastEventAt: null,
+  };
+
+  const handleVerify = (url: URL, res: ServerResponse): void => {
+    const token = opts.verifyToken();
+    const mode = url.searchParams.get('hub.mode');
+    const challenge = url.searchParams.get('hub.challenge');
+    if (
+      mode === 'subscribe' &&
+      token &&
+      challenge !== null &&
+      challenge.length <= 512 &&
+      secretsMatch(url.searchParams.get('hub.verify_token'), token)
+    ) {
+      stats.verifications++;
+      send(res, 200, challenge);
+    } else {
+      send(res, 403, 'Forbidden');
+    }
+  };
+
+  const handleEvent = eventHandler(opts, stats, clock);
 
   const timeouts = { ...RECEIVER_TIMEOUTS, ...opts.timeouts };
   // keepAliveTimeout 0: an idle connection is never closed by us. localtunnel's client keeps its
