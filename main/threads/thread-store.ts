@@ -9,6 +9,10 @@
  * contact later shows up with a phone number that already has its own contact, the two are merged
  * into the older one (its thread keeps every item of both).
  *
+ * The projection itself (which event becomes which item, the customer-service window, early
+ * reactions) is in thread-projection.ts; this file keeps contacts, the item-writing primitives the
+ * projection uses, and the reads.
+ *
  * Reads: threads by recency with keyset pagination, a thread's timeline with keyset pagination
  * (cost independent of the thread's length), and full-text search (FTS5) over message text and
  * contact names and numbers.
@@ -16,15 +20,14 @@
 import type { Database } from '../storage/database.ts';
 import { transaction } from '../storage/database.ts';
 import type { ContactRef, DomainEvent } from '../webhooks/envelope.ts';
-import { GRAPH_ERRORS } from '../graph/graph-errors.ts';
 import { messageStatusRank } from '../../common/rules/message-status.ts';
-import { indexContact, messageText, searchContacts, searchItems, type SearchHit } from './thread-search.ts';
+import { indexContact, searchContacts, searchItems, type SearchHit } from './thread-search.ts';
+import { ThreadProjection, type NewItem } from './thread-projection.ts';
 import { toItem, type Cursor, type ItemRow, type ThreadSummary, type TimelineItem } from './thread-types.ts';
 
 export { messageText, toFtsQuery, type SearchHit } from './thread-search.ts';
+export { CUSTOMER_SERVICE_WINDOW_MS } from './thread-projection.ts';
 export type { Contact, Cursor, ThreadSummary, TimelineItem } from './thread-types.ts';
-
-export const CUSTOMER_SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
 
 /** Call statuses: ringing → answered → a final outcome. */
 export const CALL_STATUS_RANK: Record<string, number> = {
@@ -43,11 +46,23 @@ export class ThreadStore {
   private readonly clock: () => Date;
   private readonly countryOf: (waId: string) => string | null;
   private readonly changeListeners = new Set<(threadId: number) => void>();
+  private readonly projection: ThreadProjection;
 
   constructor(db: Database, opts: { clock?: () => Date; countryOf?: (waId: string) => string | null } = {}) {
     this.db = db;
     this.clock = opts.clock ?? (() => new Date());
     this.countryOf = opts.countryOf ?? (() => null);
+    this.projection = new ThreadProjection(db, {
+      now: () => this.now(),
+      contactFor: (ref) => this.contactFor(ref),
+      changeContactIds: (from, newWaId, newUserId) => this.changeContactIds(from, newWaId, newUserId),
+      threadIdOf: (contactId) => this.threadIdOf(contactId),
+      insertItem: (item) => this.insertItem(item),
+      dataOf: (itemId) => this.dataOf(itemId),
+      patchData: (itemId, patch) => this.patchData(itemId, patch),
+      advanceCall: (itemId, status) => this.advanceCall(itemId, status),
+      touched: (threadId) => this.touched(threadId),
+    });
   }
 
   /** Called (synchronously, possibly inside a transaction) with each thread that changed. */
@@ -60,68 +75,35 @@ export class ThreadStore {
     for (const l of this.changeListeners) l(threadId);
   }
 
-  // ---- projection ------------------------------------------------------------------------
+  // ---- projection (thread-projection.ts) ------------------------------------------------------
 
   /**
    * Projects every recorded domain event the store has not seen yet (after an upgrade, or if
    * projection was off). Idempotent; returns how many events it looked at.
    */
   catchUp(): number {
-    const cursor = Number(
-      (this.db.prepare("SELECT value FROM kv WHERE key = 'threads.cursor'").get() as { value: string } | undefined)?.value ?? 0,
-    );
-    const rows = this.db.prepare('SELECT id, payload FROM domain_events WHERE id > ? ORDER BY id').all(cursor) as Array<{
-      id: number;
-      payload: string;
-    }>;
-    if (rows.length === 0) return 0;
-    transaction(this.db, () => {
-      for (const r of rows) this.apply(JSON.parse(r.payload) as DomainEvent, Number(r.id));
-    });
-    return rows.length;
+    return this.projection.catchUp();
   }
 
   /** Applies one domain event; call inside the transaction that recorded it (WebhookInbox.addApplier). */
   apply(e: DomainEvent, eventId: number): void {
-    switch (e.kind) {
-      case 'message.received':
-        this.onMessage(e);
-        break;
-      case 'message.status':
-        this.onMessageStatus(e.wamid, e.status, e.occurredAt ?? this.now(), e.errors);
-        break;
-      case 'call.connect':
-        this.onCall(e.callId, e.user, e.direction, e.occurredAt ?? this.now(), {
-          status: 'ringing',
-          connect: { ctaPayload: e.ctaPayload, deeplinkPayload: e.deeplinkPayload, bizOpaque: e.bizOpaque },
-        });
-        break;
-      case 'call.status': {
-        const map: Record<string, string> = { RINGING: 'ringing', ACCEPTED: 'answered', REJECTED: 'declined' };
-        this.onCall(e.callId, e.user, 'BUSINESS_INITIATED', e.occurredAt ?? this.now(), {
-          status: map[e.status] ?? null,
-          statusName: e.status,
-        });
-        break;
-      }
-      case 'call.terminate':
-        this.onTerminate(e);
-        break;
-      case 'permission.reply':
-        this.onPermissionReply(e);
-        break;
-      case 'customer.changed':
-        this.onCustomerChanged(e);
-        break;
-      default:
-        break; // settings / account / unknown: not thread items
-    }
-    this.db
-      .prepare(
-        "INSERT INTO kv (key, value) VALUES ('threads.cursor', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value WHERE CAST(excluded.value AS INTEGER) > CAST(kv.value AS INTEGER)",
-      )
-      .run(String(eventId));
+    this.projection.apply(e, eventId);
   }
+
+  /** Applies a message status (forward only); used when a status arrived before the wamid was known. */
+  applyMessageStatus(wamid: string, status: string, at: string): void {
+    this.projection.messageStatus(wamid, status, at, []);
+  }
+
+  /**
+   * Moves an early reaction onto the message it reacts to, which has just been recorded (or has
+   * just learnt its wamid: an outgoing message, once Graph answered).
+   */
+  settleEarlyReaction(wamid: string, targetId: number): void {
+    this.projection.settleEarlyReaction(wamid, targetId);
+  }
+
+  // ---- contacts and items ------------------------------------------------------------------
 
   private now(): string {
     return this.clock().toISOString();
@@ -211,6 +193,36 @@ export class ThreadStore {
     return keep;
   }
 
+  /**
+   * A customer changed their number (or their BSUID changed with it; thread-projection.ts records
+   * the event): the contact takes the new ids, merging with a contact the new ids may already have
+   * (the older one is kept, with every item of both). Returns the contact's id.
+   */
+  changeContactIds(from: ContactRef, newWaId: string | null, newUserId: string | null): number {
+    let contactId = this.contactFor(from);
+    const other = (column: 'wa_id' | 'user_id', value: string | null): number | null => {
+      if (!value) return null;
+      const r = this.db.prepare(`SELECT id FROM contacts WHERE ${column} = ?`).get(value) as { id: number } | undefined;
+      return r && Number(r.id) !== contactId ? Number(r.id) : null;
+    };
+    for (const [column, value] of [
+      ['wa_id', newWaId],
+      ['user_id', newUserId],
+    ] as const) {
+      const twin = other(column, value);
+      if (twin !== null) contactId = this.merge(Math.min(contactId, twin), Math.max(contactId, twin));
+    }
+    if (newWaId || newUserId) {
+      this.db
+        .prepare(
+          'UPDATE contacts SET wa_id = COALESCE(?, wa_id), user_id = COALESCE(?, user_id), country = COALESCE(?, country), updated_at = ? WHERE id = ?',
+        )
+        .run(newWaId, newUserId, newWaId ? this.countryOf(newWaId) : null, this.now(), contactId);
+      this.indexContact(contactId);
+    }
+    return contactId;
+  }
+
   private indexContact(id: number): void {
     indexContact(this.db, id);
   }
@@ -220,7 +232,7 @@ export class ThreadStore {
   }
 
   /** Inserts an item unless one with the same (kind, meta_id) exists; returns its id and whether it is new. */
-  private insertItem(item: Omit<TimelineItem, 'id' | 'data'> & { data: Record<string, unknown> }): { id: number; created: boolean } {
+  private insertItem(item: NewItem): { id: number; created: boolean } {
     if (item.metaId) {
       const existing = this.db.prepare('SELECT id FROM items WHERE kind = ? AND meta_id = ?').get(item.kind, item.metaId) as
         { id: number } | undefined;
@@ -257,174 +269,6 @@ export class ThreadStore {
     if (item.kind === 'message' && item.metaId && item.type !== 'reaction') this.settleEarlyReaction(item.metaId, id);
     this.touched(item.threadId);
     return { id, created: true };
-  }
-
-  private openWindow(threadId: number, at: string): void {
-    const until = new Date(Date.parse(at) + CUSTOMER_SERVICE_WINDOW_MS).toISOString();
-    this.db
-      .prepare('UPDATE threads SET window_expires_at = ? WHERE id = ? AND (window_expires_at IS NULL OR window_expires_at < ?)')
-      .run(until, threadId, until);
-  }
-
-  private onMessage(e: Extract<DomainEvent, { kind: 'message.received' }>): void {
-    const at = e.occurredAt ?? this.now();
-    const threadId = this.threadIdOf(this.contactFor(e.from));
-    const raw = e.raw;
-    // A voicemail is an audio message whose id is the call's wacid: it belongs in that call's card.
-    if (e.type === 'audio' && e.wamid.startsWith('wacid.')) {
-      const call = this.ensureCall(e.wamid, threadId, 'in', at);
-      this.patchData(call, { voicemail: raw['audio'] ?? null });
-      this.openWindow(threadId, at);
-      return;
-    }
-    if (e.type === 'reaction') {
-      const r = (raw['reaction'] ?? {}) as { message_id?: string; emoji?: string };
-      const target = r.message_id
-        ? (this.db.prepare("SELECT id FROM items WHERE kind = 'message' AND meta_id = ?").get(r.message_id) as { id: number } | undefined)
-        : undefined;
-      if (target) {
-        this.react(Number(target.id), r.emoji);
-        this.openWindow(threadId, at);
-        return;
-      }
-    }
-    const { id, created } = this.insertItem({
-      threadId,
-      kind: 'message',
-      metaId: e.wamid,
-      direction: 'in',
-      at,
-      type: e.type,
-      body: messageText(raw),
-      status: null,
-      data: { message: raw },
-    });
-    if (created) this.db.prepare('UPDATE threads SET unread_count = unread_count + 1 WHERE id = ?').run(threadId);
-    if (created && e.type === 'reaction') this.rememberEarlyReaction(id, threadId, raw);
-    this.openWindow(threadId, at);
-  }
-
-  private react(targetId: number, emoji: string | undefined): void {
-    const data = this.dataOf(targetId);
-    const reactions: Record<string, string> = { ...((data['reactions'] as Record<string, string> | undefined) ?? {}) };
-    if (emoji) reactions['customer'] = emoji;
-    else delete reactions['customer'];
-    this.patchData(targetId, { reactions });
-  }
-
-  /**
-   * A reaction to a message that is not here (yet) stays an item of its own — the message may be
-   * one this app never saw — and is remembered by the message it reacts to. Webhooks arrive in
-   * any order (retries, a crash between deliveries), so when that message does arrive the
-   * reaction moves onto it (settleEarlyReaction). Only the latest early reaction to a message is
-   * kept, as on the phone.
-   */
-  private rememberEarlyReaction(itemId: number, threadId: number, raw: Record<string, unknown>): void {
-    const target = ((raw['reaction'] ?? {}) as { message_id?: unknown }).message_id;
-    if (typeof target !== 'string' || !target) return;
-    const key = `reaction.early:${target}`;
-    const previous = this.db.prepare('SELECT value FROM kv WHERE key = ?').get(key) as { value: string } | undefined;
-    if (previous) this.removeEarlyReaction(Number((JSON.parse(previous.value) as { itemId: number }).itemId));
-    this.db
-      .prepare('INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value')
-      .run(key, JSON.stringify({ itemId, threadId }));
-  }
-
-  /**
-   * Moves an early reaction onto the message it reacts to, which has just been recorded (or has
-   * just learnt its wamid: an outgoing message, once Graph answered).
-   */
-  settleEarlyReaction(wamid: string, targetId: number): void {
-    const key = `reaction.early:${wamid}`;
-    const row = this.db.prepare('SELECT value FROM kv WHERE key = ?').get(key) as { value: string } | undefined;
-    if (!row) return;
-    this.db.prepare('DELETE FROM kv WHERE key = ?').run(key);
-    const { itemId } = JSON.parse(row.value) as { itemId: number };
-    const early = this.db.prepare("SELECT data FROM items WHERE id = ? AND kind = 'message' AND type = 'reaction'").get(itemId) as
-      { data: string } | undefined;
-    if (!early) return;
-    const emoji = (JSON.parse(early.data) as { message?: { reaction?: { emoji?: string } } }).message?.reaction?.emoji;
-    this.react(targetId, emoji);
-    this.removeEarlyReaction(itemId);
-  }
-
-  /** Deletes an early reaction's own item: its unread mark goes, and the thread's last item is fixed. */
-  private removeEarlyReaction(itemId: number): void {
-    const row = this.db.prepare("SELECT thread_id FROM items WHERE id = ? AND kind = 'message' AND type = 'reaction'").get(itemId) as
-      { thread_id: number } | undefined;
-    if (!row) return;
-    const threadId = Number(row.thread_id);
-    this.db.prepare('DELETE FROM items WHERE id = ?').run(itemId);
-    this.db.prepare('UPDATE threads SET unread_count = MAX(0, unread_count - 1) WHERE id = ?').run(threadId);
-    this.db
-      .prepare(
-        'UPDATE threads SET (last_item_id, last_item_at) = (SELECT id, at FROM items WHERE thread_id = ?1 ORDER BY at DESC, id DESC LIMIT 1) WHERE id = ?1 AND last_item_id = ?2',
-      )
-      .run(threadId, itemId);
-    this.touched(threadId);
-  }
-
-  /** Applies a message status (forward only); used when a status arrived before the wamid was known. */
-  applyMessageStatus(wamid: string, status: string, at: string): void {
-    this.onMessageStatus(wamid, status, at, []);
-  }
-
-  private onMessageStatus(wamid: string, status: string, at: string, errors: unknown[]): void {
-    const rank = messageStatusRank(status);
-    if (rank === null) return;
-    const item = this.db.prepare("SELECT id, data FROM items WHERE kind = 'message' AND meta_id = ?").get(wamid) as
-      { id: number; data: string } | undefined;
-    if (!item) return; // a status for a message sent elsewhere (or not recorded yet): the inbox keeps it
-    const data = JSON.parse(item.data) as { statusHistory?: Array<{ status: string; at: string }>; error?: unknown };
-    const history = data.statusHistory ?? [];
-    if (!history.some((h) => h.status === status)) history.push({ status, at });
-    const patch: Record<string, unknown> = { statusHistory: history };
-    if (status === 'failed') patch['error'] = withPlainReason(errors[0] ?? null);
-    this.db.prepare('UPDATE items SET status = ?, status_rank = ? WHERE id = ? AND status_rank < ?').run(status, rank, item.id, rank);
-    this.patchData(Number(item.id), patch);
-  }
-
-  private ensureCall(callId: string, threadId: number, direction: 'in' | 'out', at: string): number {
-    return this.insertItem({ threadId, kind: 'call', metaId: callId, direction, at, type: 'call', body: null, status: null, data: {} }).id;
-  }
-
-  private onCall(
-    callId: string,
-    user: ContactRef,
-    directionName: string | null,
-    at: string,
-    change: { status: string | null; connect?: Record<string, unknown>; statusName?: string },
-  ): void {
-    const direction = (directionName ?? '').toUpperCase() === 'BUSINESS_INITIATED' ? 'out' : 'in';
-    const threadId = this.threadIdOf(this.contactFor(user));
-    const id = this.ensureCall(callId, threadId, direction, at);
-    if (change.connect) this.patchData(id, { ...change.connect, direction });
-    if (change.statusName === 'ACCEPTED') this.patchData(id, { answeredAt: at });
-    if (change.status) this.advanceCall(id, change.status);
-    // The customer calling us, or accepting our call, opens the customer-service window.
-    if (direction === 'in' || change.statusName === 'ACCEPTED') this.openWindow(threadId, at);
-  }
-
-  private onTerminate(e: Extract<DomainEvent, { kind: 'call.terminate' }>): void {
-    const at = e.occurredAt ?? this.now();
-    const direction = (e.direction ?? '').toUpperCase() === 'BUSINESS_INITIATED' ? 'out' : 'in';
-    const threadId = this.threadIdOf(this.contactFor(e.user));
-    const id = this.ensureCall(e.callId, threadId, direction, at);
-    const current = this.db.prepare('SELECT status FROM items WHERE id = ?').get(id) as { status: string | null };
-    const data = this.dataOf(id);
-    const answered = current.status === 'answered' || typeof data['answeredAt'] === 'string' || (e.durationSeconds ?? 0) > 0;
-    const error = e.errors[0];
-    let outcome: string;
-    if (answered && !(e.status === 'FAILED' && error)) outcome = 'completed';
-    else if (answered) outcome = 'failed';
-    else if (current.status === 'declined') outcome = 'declined';
-    else if (direction === 'in') outcome = 'missed';
-    else outcome = error ? 'failed' : 'no_answer';
-    const becameFinal = this.advanceCall(id, outcome);
-    this.patchData(id, { endedAt: at, durationSeconds: e.durationSeconds, terminateStatus: e.status, ...(error ? { error } : {}) });
-    if (becameFinal && outcome === 'missed')
-      this.db.prepare('UPDATE threads SET missed_calls = missed_calls + 1 WHERE id = ?').run(threadId);
-    if (direction === 'in') this.openWindow(threadId, at);
   }
 
   /** Moves a call's status forward only; true when it changed. */
@@ -499,71 +343,6 @@ export class ThreadStore {
     });
   }
 
-  private onPermissionReply(e: Extract<DomainEvent, { kind: 'permission.reply' }>): void {
-    const at = e.occurredAt ?? this.now();
-    const threadId = this.threadIdOf(this.contactFor(e.user));
-    const type = e.response === 'accept' ? 'permission_granted' : e.source === 'automatic' ? 'permission_revoked' : 'permission_declined';
-    this.insertItem({
-      threadId,
-      kind: 'system',
-      metaId: e.wamid,
-      direction: 'in',
-      at,
-      type,
-      body: null,
-      status: null,
-      data: { isPermanent: e.isPermanent, expiresAt: e.expiresAt, source: e.source, contextId: e.contextId },
-    });
-  }
-
-  /**
-   * A customer changed their number (or their BSUID changed with it): Meta announces it only with a
-   * `system` message. They keep their thread; the contact takes the new ids (merging with a thread
-   * the new ids may already have), and the change shows in the timeline as a system event.
-   */
-  private onCustomerChanged(e: Extract<DomainEvent, { kind: 'customer.changed' }>): void {
-    const at = e.occurredAt ?? this.now();
-    let contactId = this.contactFor(e.from);
-    const other = (column: 'wa_id' | 'user_id', value: string | null): number | null => {
-      if (!value) return null;
-      const r = this.db.prepare(`SELECT id FROM contacts WHERE ${column} = ?`).get(value) as { id: number } | undefined;
-      return r && Number(r.id) !== contactId ? Number(r.id) : null;
-    };
-    for (const [column, value] of [
-      ['wa_id', e.newWaId],
-      ['user_id', e.newUserId],
-    ] as const) {
-      const twin = other(column, value);
-      if (twin !== null) contactId = this.merge(Math.min(contactId, twin), Math.max(contactId, twin));
-    }
-    if (e.newWaId || e.newUserId) {
-      this.db
-        .prepare(
-          'UPDATE contacts SET wa_id = COALESCE(?, wa_id), user_id = COALESCE(?, user_id), country = COALESCE(?, country), updated_at = ? WHERE id = ?',
-        )
-        .run(e.newWaId, e.newUserId, e.newWaId ? this.countryOf(e.newWaId) : null, this.now(), contactId);
-      this.indexContact(contactId);
-    }
-    const threadId = this.threadIdOf(contactId);
-    const type =
-      e.change === 'user_changed_number'
-        ? 'customer_changed_number'
-        : e.change === 'user_changed_user_id'
-          ? 'customer_changed_user_id'
-          : 'customer_changed';
-    this.insertItem({
-      threadId,
-      kind: 'system',
-      metaId: e.wamid,
-      direction: 'in',
-      at,
-      type,
-      body: e.body,
-      status: null,
-      data: { newWaId: e.newWaId, newUserId: e.newUserId, oldWaId: e.from.waId, oldUserId: e.from.userId },
-    });
-  }
-
   /** Records a message the business sent (status moves forward as status webhooks arrive). */
   addOutgoingMessage(m: {
     contact: ContactRef;
@@ -590,7 +369,7 @@ export class ThreadStore {
       // A status that arrived before we recorded the message (the inbox keeps the newest) applies now.
       const early = this.db.prepare('SELECT status, updated_at FROM message_status WHERE wamid = ?').get(m.wamid) as
         { status: string; updated_at: string } | undefined;
-      if (early) this.onMessageStatus(m.wamid, early.status, early.updated_at, []);
+      if (early) this.projection.messageStatus(m.wamid, early.status, early.updated_at, []);
       return this.item(id)!;
     });
   }
@@ -735,17 +514,4 @@ export class ThreadStore {
         .all(afterItemId, Math.min(limit, 500)) as unknown as ItemRow[]
     ).map(toItem);
   }
-}
-
-/**
- * A delivery failure reported by a status webhook keeps Meta's error as it came, plus `plain`:
- * the owner's-words message (and the next step) from the one error table, when the code is in it —
- * the same text a refused send shows, whichever way WhatsApp reports the failure.
- */
-function withPlainReason(error: unknown): unknown {
-  if (typeof error !== 'object' || error === null || Array.isArray(error)) return error;
-  const code = Number((error as { code?: unknown }).code);
-  const known = Number.isInteger(code) ? GRAPH_ERRORS[code] : undefined;
-  if (!known) return error;
-  return { ...error, plain: known.fix ? `${known.message} ${known.fix}` : known.message };
 }
