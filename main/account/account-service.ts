@@ -10,9 +10,10 @@
  *   health    the number's health status (messaging / calling blocks, with Meta's own solution)
  *   webhooks  the app is subscribed to the WABA and to the `calls` and `messages` fields
  *             (the calling prerequisites behind 138018)
- * Nothing is saved unless every step passed — or the owner chose "save anyway". Secrets go to the
- * keychain (secrets.ts), the rest to the config store; the webhook verify token is generated here
- * and never leaves main.
+ * Each step is a function at the end of this file (checkTokenAndPhone, checkApp, checkSettings,
+ * checkHealth, checkWebhooks), all working on one ConnectRun. Nothing is saved unless every step
+ * passed — or the owner chose "save anyway". Secrets go to the keychain (secrets.ts), the rest to
+ * the config store; the webhook verify token is generated here and never leaves main.
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
@@ -259,6 +260,26 @@ export class AccountService {
     const input = ConnectInput.parse(raw);
     this.redactor.add(input.accessToken);
     this.redactor.add(input.appSecret);
+    const run = this.startConnectRun(input, onProgress);
+
+    await checkTokenAndPhone(run);
+    if (run.steps.get('phone')!.state === 'ok') {
+      this.webhookFields = await checkApp(run);
+      await checkSettings(run);
+      await checkHealth(run);
+      await checkWebhooks(run, () => this.webhookFields);
+    }
+
+    const list = CONNECT_STEPS.map((id) => run.steps.get(id)!);
+    const passed = list.every((s) => s.state === 'ok' || s.state === 'warning');
+    if (!passed && !input.saveAnyway) return { saved: false, steps: list, phone: run.phone };
+
+    await this.save(input, run.phone, run.graph, list);
+    return { saved: true, steps: list, phone: run.phone };
+  }
+
+  /** A run of the connect checks: every step pending, and Graph clients for the entered token and app secret. */
+  private startConnectRun(input: ConnectInput, onProgress: ProgressListener): ConnectRun {
     const steps = new Map<ConnectStepId, ConnectStep>(CONNECT_STEPS.map((id) => [id, { id, state: 'pending', message: '', fix: null }]));
     const set = (id: ConnectStepId, state: StepState, message: string, fix: string | null = null): void => {
       const s = { id, state, message, fix };
@@ -284,200 +305,7 @@ export class AccountService {
       timeoutMs: Math.min(10_000, defaultGraphTimeoutMs()),
       ...(this.fetchImpl ? { fetch: this.fetchImpl } : {}),
     });
-    let phone: PhoneInfo | null = null;
-    const skipRest = (from: ConnectStepId, why: string): void => {
-      for (const id of CONNECT_STEPS.slice(CONNECT_STEPS.indexOf(from))) if (steps.get(id)!.state === 'pending') set(id, 'skipped', why);
-    };
-
-    // token + phone: one request answers both (Graph checks the token before the object).
-    set('token', 'running', 'Checking the access token…');
-    let node: z.infer<typeof PhoneNode> | null = null;
-    try {
-      node = await whatsapp(graph, input.phoneNumberId).phoneNumber.details(PhoneNode);
-      set('token', 'ok', 'The access token works.');
-    } catch (err) {
-      const e = asGraphError(err);
-      if (e.category === 'auth' || e.code === 190) {
-        set(
-          'token',
-          'failed',
-          'The access token was refused: it is wrong, expired or revoked.',
-          'Create a System User access token in Business Settings → System users (it does not expire), with whatsapp_business_messaging and whatsapp_business_management, and paste it here.',
-        );
-        skipRest('phone', 'Skipped until the token works.');
-      } else if (e.category === 'network' || e.code === 'invalid_response') {
-        set('token', 'failed', e.message, e.fix ?? 'Check the Graph API base URL.');
-        skipRest('phone', 'Skipped: WhatsApp could not be reached.');
-      } else {
-        set('token', 'ok', 'The access token works.');
-        set(
-          'phone',
-          'failed',
-          `No phone number with id ${input.phoneNumberId} is visible to this token.`,
-          'Copy the "Phone number ID" from App Dashboard → WhatsApp → API Setup (it is not the phone number itself), and make sure the token\'s system user has access to that WhatsApp Business Account.',
-        );
-      }
-    }
-    if (node) {
-      phone = {
-        displayPhoneNumber: node.display_phone_number ?? null,
-        verifiedName: node.verified_name ?? null,
-        qualityRating: node.quality_rating ?? null,
-        platformType: node.platform_type ?? null,
-        callingStatus: null,
-      };
-      if (node.platform_type && node.platform_type !== 'CLOUD_API') {
-        set(
-          'phone',
-          'failed',
-          `${node.display_phone_number ?? 'This number'} is not on the Cloud API (it is on ${node.platform_type}).`,
-          'Calling works only for numbers registered with the Cloud API, not the WhatsApp Business app or the On-Premises API.',
-        );
-      } else {
-        set(
-          'phone',
-          'ok',
-          `${node.display_phone_number ?? input.phoneNumberId} — ${node.verified_name ?? 'no verified name'}${node.quality_rating ? `, quality ${node.quality_rating.toLowerCase()}` : ''}.`,
-        );
-      }
-    }
-
-    if (steps.get('phone')!.state === 'ok') {
-      set('app', 'running', 'Checking the app id and app secret…');
-      try {
-        const subs = await metaApp(appGraph, input.appId).subscriptions.list(AppSubscriptions);
-        set('app', 'ok', 'The app secret matches the app.');
-        const waba = subs.data.find((d) => d.object === 'whatsapp_business_account');
-        this.webhookFields = waba ? new Set((waba.fields ?? []).map((f) => f.name)) : null;
-      } catch (err) {
-        const e = asGraphError(err);
-        this.webhookFields = null;
-        if (e.category === 'auth' || e.code === 190)
-          set(
-            'app',
-            'failed',
-            'The app id and app secret do not belong together.',
-            'Copy both from App Dashboard → App settings → Basic (click "Show" next to App secret).',
-          );
-        else set('app', 'failed', e.message, e.fix);
-      }
-
-      set('settings', 'running', 'Reading the calling settings…');
-      try {
-        const s = await whatsapp(graph, input.phoneNumberId).settings.get(SettingsGet);
-        const status = s.calling?.status ?? 'DISABLED';
-        phone!.callingStatus = status;
-        const sip = s.calling?.sip?.status === 'ENABLED';
-        const sdes = (s.calling?.srtp_key_exchange_protocol ?? '').toUpperCase() === 'SDES';
-        if (sip)
-          set(
-            'settings',
-            'warning',
-            'SIP is on for this number: WhatsApp sends its calls to your SIP server, so they cannot ring in Switchboard.',
-            'Turn SIP off in Settings → Calling after connecting (Switchboard offers the switch there).',
-          );
-        else if (sdes)
-          set(
-            'settings',
-            'warning',
-            'This number sets up call encryption with SDES, which Switchboard cannot answer.',
-            'Switch to DTLS in Settings → Calling after connecting (Switchboard offers the switch there).',
-          );
-        else if (status === 'ENABLED') set('settings', 'ok', 'Calling is turned on for this number.');
-        else
-          set(
-            'settings',
-            'warning',
-            'Calling is turned off for this number, so customers cannot call yet.',
-            'Turn it on in Settings → Calling after connecting.',
-          );
-      } catch (err) {
-        const e = asGraphError(err);
-        set(
-          'settings',
-          'failed',
-          `The calling settings could not be read: ${e.message}`,
-          e.code === 10 || e.code === 200 ? 'Give the token the whatsapp_business_management permission.' : e.fix,
-        );
-      }
-
-      set('health', 'running', "Checking the number's health…");
-      try {
-        const h = await whatsapp(graph, input.phoneNumberId).phoneNumber.health(Health);
-        const problems = (h.health_status.entities ?? [])
-          .flatMap((en) => (en.errors ?? []).map((er) => ({ entity: en.entity_type, ...er })))
-          .filter((p) => p.error_code !== 138024 && p.error_code !== 138025); // SIP-only, irrelevant here
-        // A LIMITED entity carries Meta's explanation in `additional_info` (no error item): show it.
-        const limited = (h.health_status.entities ?? []).filter((en) => en.can_send_message === 'LIMITED');
-        if (problems.length === 0 && limited.length) {
-          const why = limited.flatMap((en) => (en.additional_info ?? []).map((i) => `${en.entity_type}: ${i}`));
-          set(
-            'health',
-            'warning',
-            `Messaging is limited. ${why.length ? why.join(' ') : `${limited.map((en) => en.entity_type).join(', ')} limited, without an explanation from WhatsApp.`}`,
-          );
-        } else if (problems.length === 0)
-          set('health', 'ok', `Messaging is ${(h.health_status.can_send_message ?? 'AVAILABLE').toLowerCase()}.`);
-        else {
-          const p = problems[0]!;
-          set(
-            'health',
-            'warning',
-            `${p.entity}: ${p.error_description ?? `error ${p.error_code}`}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`,
-            p.possible_solution ?? null,
-          );
-        }
-      } catch (err) {
-        set('health', 'warning', `Health status could not be read: ${asGraphError(err).message}`);
-      }
-
-      set('webhooks', 'running', 'Checking webhook subscriptions…');
-      try {
-        const apps = await whatsappBusinessAccount(graph, input.wabaId).subscribedApps.list(SubscribedApps);
-        const subscribed = apps.data.some((d) => d.whatsapp_business_api_data?.id === input.appId);
-        const fields = this.webhookFields;
-        const missing = fields ? ['calls', 'messages'].filter((f) => !fields.has(f)) : [];
-        if (!subscribed)
-          set(
-            'webhooks',
-            'warning',
-            'The app is not yet subscribed to this WhatsApp Business Account.',
-            'Switchboard subscribes it when you save.',
-          );
-        else if (fields === null && steps.get('app')!.state === 'ok')
-          set(
-            'webhooks',
-            'warning',
-            'The app has no webhook address yet.',
-            'Switchboard subscribes the app to the "calls" and "messages" fields with its own address as soon as its tunnel is up.',
-          );
-        else if (missing.length)
-          set(
-            'webhooks',
-            'failed',
-            `The app does not receive the ${missing.map((m) => `"${m}"`).join(' and ')} webhook field${missing.length > 1 ? 's' : ''}, so calling cannot work (error 138018). Its webhook address belongs to another integration, which Switchboard leaves alone.`,
-            'In App Dashboard → WhatsApp → Configuration, subscribe to the "calls" and "messages" webhook fields.',
-          );
-        else set('webhooks', 'ok', 'The app receives calls and messages webhooks.');
-      } catch (err) {
-        const e = asGraphError(err);
-        if (e.code === 100)
-          set(
-            'webhooks',
-            'failed',
-            `No WhatsApp Business Account with id ${input.wabaId} is visible to this token.`,
-            'Copy the WhatsApp Business Account ID from App Dashboard → WhatsApp → API Setup.',
-          );
-        else set('webhooks', 'warning', `Webhook subscriptions could not be checked: ${e.message}`);
-      }
-    }
-
-    const list = CONNECT_STEPS.map((id) => steps.get(id)!);
-    const passed = list.every((s) => s.state === 'ok' || s.state === 'warning');
-    if (!passed && !input.saveAnyway) return { saved: false, steps: list, phone };
-
-    await this.save(input, phone, graph, list);
-    return { saved: true, steps: list, phone };
+    return { input, graph, appGraph, steps, set, phone: null };
   }
 
   private webhookFields: Set<string> | null = null;
@@ -523,4 +351,220 @@ export class AccountService {
 export function asGraphError(err: unknown): GraphError {
   if (err instanceof GraphError) return err;
   return new GraphError({ code: 'internal', category: 'unknown', message: (err as Error)?.message ?? String(err) });
+}
+
+/** One run of `connect()`'s checks: the input, Graph clients for its token and its app secret, the steps so far. */
+interface ConnectRun {
+  input: ConnectInput;
+  /** Requests with the entered access token. */
+  graph: GraphClient;
+  /** Requests with the app access token `appId|appSecret`. */
+  appGraph: GraphClient;
+  steps: Map<ConnectStepId, ConnectStep>;
+  /** Records a step's new state and reports it (progress event). */
+  set: (id: ConnectStepId, state: StepState, message: string, fix?: string | null) => void;
+  /** The number as Graph described it (once the phone step read it). */
+  phone: PhoneInfo | null;
+}
+
+/** Marks every step from `from` on that has not run yet as skipped. */
+function skipRest(run: ConnectRun, from: ConnectStepId, why: string): void {
+  for (const id of CONNECT_STEPS.slice(CONNECT_STEPS.indexOf(from)))
+    if (run.steps.get(id)!.state === 'pending') run.set(id, 'skipped', why);
+}
+
+/** The token and phone steps. */
+async function checkTokenAndPhone(run: ConnectRun): Promise<void> {
+  // token + phone: one request answers both (Graph checks the token before the object).
+  run.set('token', 'running', 'Checking the access token…');
+  let node: z.infer<typeof PhoneNode> | null = null;
+  try {
+    node = await whatsapp(run.graph, run.input.phoneNumberId).phoneNumber.details(PhoneNode);
+    run.set('token', 'ok', 'The access token works.');
+  } catch (err) {
+    const e = asGraphError(err);
+    if (e.category === 'auth' || e.code === 190) {
+      run.set(
+        'token',
+        'failed',
+        'The access token was refused: it is wrong, expired or revoked.',
+        'Create a System User access token in Business Settings → System users (it does not expire), with whatsapp_business_messaging and whatsapp_business_management, and paste it here.',
+      );
+      skipRest(run, 'phone', 'Skipped until the token works.');
+    } else if (e.category === 'network' || e.code === 'invalid_response') {
+      run.set('token', 'failed', e.message, e.fix ?? 'Check the Graph API base URL.');
+      skipRest(run, 'phone', 'Skipped: WhatsApp could not be reached.');
+    } else {
+      run.set('token', 'ok', 'The access token works.');
+      run.set(
+        'phone',
+        'failed',
+        `No phone number with id ${run.input.phoneNumberId} is visible to this token.`,
+        'Copy the "Phone number ID" from App Dashboard → WhatsApp → API Setup (it is not the phone number itself), and make sure the token\'s system user has access to that WhatsApp Business Account.',
+      );
+    }
+  }
+  if (node) {
+    run.phone = {
+      displayPhoneNumber: node.display_phone_number ?? null,
+      verifiedName: node.verified_name ?? null,
+      qualityRating: node.quality_rating ?? null,
+      platformType: node.platform_type ?? null,
+      callingStatus: null,
+    };
+    if (node.platform_type && node.platform_type !== 'CLOUD_API') {
+      run.set(
+        'phone',
+        'failed',
+        `${node.display_phone_number ?? 'This number'} is not on the Cloud API (it is on ${node.platform_type}).`,
+        'Calling works only for numbers registered with the Cloud API, not the WhatsApp Business app or the On-Premises API.',
+      );
+    } else {
+      run.set(
+        'phone',
+        'ok',
+        `${node.display_phone_number ?? run.input.phoneNumberId} — ${node.verified_name ?? 'no verified name'}${node.quality_rating ? `, quality ${node.quality_rating.toLowerCase()}` : ''}.`,
+      );
+    }
+  }
+}
+
+/** The app step; resolves with the app's webhook fields for the WABA (null: no WABA subscription, or unknown). */
+async function checkApp(run: ConnectRun): Promise<Set<string> | null> {
+  run.set('app', 'running', 'Checking the app id and app secret…');
+  try {
+    const subs = await metaApp(run.appGraph, run.input.appId).subscriptions.list(AppSubscriptions);
+    run.set('app', 'ok', 'The app secret matches the app.');
+    const waba = subs.data.find((d) => d.object === 'whatsapp_business_account');
+    return waba ? new Set((waba.fields ?? []).map((f) => f.name)) : null;
+  } catch (err) {
+    const e = asGraphError(err);
+    if (e.category === 'auth' || e.code === 190)
+      run.set(
+        'app',
+        'failed',
+        'The app id and app secret do not belong together.',
+        'Copy both from App Dashboard → App settings → Basic (click "Show" next to App secret).',
+      );
+    else run.set('app', 'failed', e.message, e.fix);
+    return null;
+  }
+}
+
+/** The settings step: calling on or off, SIP, SDES. */
+async function checkSettings(run: ConnectRun): Promise<void> {
+  run.set('settings', 'running', 'Reading the calling settings…');
+  try {
+    const s = await whatsapp(run.graph, run.input.phoneNumberId).settings.get(SettingsGet);
+    const status = s.calling?.status ?? 'DISABLED';
+    run.phone!.callingStatus = status;
+    const sip = s.calling?.sip?.status === 'ENABLED';
+    const sdes = (s.calling?.srtp_key_exchange_protocol ?? '').toUpperCase() === 'SDES';
+    if (sip)
+      run.set(
+        'settings',
+        'warning',
+        'SIP is on for this number: WhatsApp sends its calls to your SIP server, so they cannot ring in Switchboard.',
+        'Turn SIP off in Settings → Calling after connecting (Switchboard offers the switch there).',
+      );
+    else if (sdes)
+      run.set(
+        'settings',
+        'warning',
+        'This number sets up call encryption with SDES, which Switchboard cannot answer.',
+        'Switch to DTLS in Settings → Calling after connecting (Switchboard offers the switch there).',
+      );
+    else if (status === 'ENABLED') run.set('settings', 'ok', 'Calling is turned on for this number.');
+    else
+      run.set(
+        'settings',
+        'warning',
+        'Calling is turned off for this number, so customers cannot call yet.',
+        'Turn it on in Settings → Calling after connecting.',
+      );
+  } catch (err) {
+    const e = asGraphError(err);
+    run.set(
+      'settings',
+      'failed',
+      `The calling settings could not be read: ${e.message}`,
+      e.code === 10 || e.code === 200 ? 'Give the token the whatsapp_business_management permission.' : e.fix,
+    );
+  }
+}
+
+/** The health step: messaging / calling blocks, with Meta's own solution. */
+async function checkHealth(run: ConnectRun): Promise<void> {
+  run.set('health', 'running', "Checking the number's health…");
+  try {
+    const h = await whatsapp(run.graph, run.input.phoneNumberId).phoneNumber.health(Health);
+    const problems = (h.health_status.entities ?? [])
+      .flatMap((en) => (en.errors ?? []).map((er) => ({ entity: en.entity_type, ...er })))
+      .filter((p) => p.error_code !== 138024 && p.error_code !== 138025); // SIP-only, irrelevant here
+    // A LIMITED entity carries Meta's explanation in `additional_info` (no error item): show it.
+    const limited = (h.health_status.entities ?? []).filter((en) => en.can_send_message === 'LIMITED');
+    if (problems.length === 0 && limited.length) {
+      const why = limited.flatMap((en) => (en.additional_info ?? []).map((i) => `${en.entity_type}: ${i}`));
+      run.set(
+        'health',
+        'warning',
+        `Messaging is limited. ${why.length ? why.join(' ') : `${limited.map((en) => en.entity_type).join(', ')} limited, without an explanation from WhatsApp.`}`,
+      );
+    } else if (problems.length === 0)
+      run.set('health', 'ok', `Messaging is ${(h.health_status.can_send_message ?? 'AVAILABLE').toLowerCase()}.`);
+    else {
+      const p = problems[0]!;
+      run.set(
+        'health',
+        'warning',
+        `${p.entity}: ${p.error_description ?? `error ${p.error_code}`}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`,
+        p.possible_solution ?? null,
+      );
+    }
+  } catch (err) {
+    run.set('health', 'warning', `Health status could not be read: ${asGraphError(err).message}`);
+  }
+}
+
+/** The webhooks step: the app subscribed to the WABA, and to the `calls` and `messages` fields (`webhookFields`: as the app step found them). */
+async function checkWebhooks(run: ConnectRun, webhookFields: () => Set<string> | null): Promise<void> {
+  run.set('webhooks', 'running', 'Checking webhook subscriptions…');
+  try {
+    const apps = await whatsappBusinessAccount(run.graph, run.input.wabaId).subscribedApps.list(SubscribedApps);
+    const subscribed = apps.data.some((d) => d.whatsapp_business_api_data?.id === run.input.appId);
+    const fields = webhookFields();
+    const missing = fields ? ['calls', 'messages'].filter((f) => !fields.has(f)) : [];
+    if (!subscribed)
+      run.set(
+        'webhooks',
+        'warning',
+        'The app is not yet subscribed to this WhatsApp Business Account.',
+        'Switchboard subscribes it when you save.',
+      );
+    else if (fields === null && run.steps.get('app')!.state === 'ok')
+      run.set(
+        'webhooks',
+        'warning',
+        'The app has no webhook address yet.',
+        'Switchboard subscribes the app to the "calls" and "messages" fields with its own address as soon as its tunnel is up.',
+      );
+    else if (missing.length)
+      run.set(
+        'webhooks',
+        'failed',
+        `The app does not receive the ${missing.map((m) => `"${m}"`).join(' and ')} webhook field${missing.length > 1 ? 's' : ''}, so calling cannot work (error 138018). Its webhook address belongs to another integration, which Switchboard leaves alone.`,
+        'In App Dashboard → WhatsApp → Configuration, subscribe to the "calls" and "messages" webhook fields.',
+      );
+    else run.set('webhooks', 'ok', 'The app receives calls and messages webhooks.');
+  } catch (err) {
+    const e = asGraphError(err);
+    if (e.code === 100)
+      run.set(
+        'webhooks',
+        'failed',
+        `No WhatsApp Business Account with id ${run.input.wabaId} is visible to this token.`,
+        'Copy the WhatsApp Business Account ID from App Dashboard → WhatsApp → API Setup.',
+      );
+    else run.set('webhooks', 'warning', `Webhook subscriptions could not be checked: ${e.message}`);
+  }
 }

@@ -4,7 +4,8 @@
  * carries out the effects the machine returns:
  *
  *   graph   → POST /{phone-number-id}/calls (pre_accept / accept with the identical SDP answer,
- *             reject, terminate, connect); a Graph answer comes back as graph_ok / graph_failed
+ *             reject, terminate, connect; the requests and their failure texts: call-graph.ts);
+ *             a Graph answer comes back as graph_ok / graph_failed
  *   media   → the media engine (the renderer's RTCPeerConnection, behind `MediaPort`)
  *   ring    → the ringtone (renderer), also behind `MediaPort`
  *   timer   → the answer window, the outgoing ring timeout (there is no media timer: the media
@@ -21,7 +22,6 @@
 import type { CallView } from '../../common/bridge-contract.ts';
 import type { AccountService } from '../account/account-service.ts';
 import { asGraphError } from '../account/account-service.ts';
-import { GRAPH_ERRORS, type GraphError } from '../graph/graph-errors.ts';
 import { whatsapp } from '../graph/whatsapp.ts';
 import { isEngagedCall, isLiveCall } from '../../common/rules/call-state.ts';
 import { DomainError } from '../core/domain-error.ts';
@@ -37,6 +37,7 @@ import {
   type CallEvent,
   type CallOutcome,
 } from './call-machine.ts';
+import { callFailureReason, callRequest, plainCallError, terminateAtWhatsApp, type CallAction } from './call-graph.ts';
 
 /** What the controller needs from the media engine (implemented by the renderer via the bridge). */
 export interface MediaPort {
@@ -96,27 +97,6 @@ interface LiveCall {
   terminateHeld?: boolean;
   /** Why this ringing call cannot be answered (its audio could not be prepared, e.g. an offer Chromium refused). */
   unanswerable?: string;
-}
-
-/**
- * What the owner reads when a call action fails: the table's message (graph-errors.ts) — except
- * when the answer was lost and WhatsApp may have acted anyway, where the call-specific next step
- * replaces the generic "check before trying again".
- */
-export function callFailureReason(action: 'pre_accept' | 'accept' | 'reject' | 'terminate' | 'connect', e: GraphError): string {
-  if (!e.outcomeUnknown) return e.actionMessage;
-  switch (action) {
-    case 'accept':
-      return `${e.message} WhatsApp may have connected the call anyway, so Switchboard ended it rather than leave the customer in a silent call. Call them back if needed.`;
-    case 'connect':
-      return `${e.message} The call may have reached the customer's phone anyway; if it did, Switchboard ends it there. Try calling again.`;
-    case 'terminate':
-      return `${e.message} The call has ended here; if WhatsApp kept it open, it ends by itself within 30 seconds because no audio reaches it.`;
-    case 'reject':
-      return `${e.message} The call was declined here; if the customer's phone keeps ringing, it stops when WhatsApp's answer window closes.`;
-    default:
-      return e.userMessage;
-  }
 }
 
 /** Ended calls are kept this long (for the window's "call ended" card), then forgotten. */
@@ -411,8 +391,7 @@ export class CallController {
           const p = this.graph(call, fx.action, fx.sdp).catch((err: unknown) =>
             this.o.log.error('calls.effect_failed', { action: fx.action, error: (err as Error).message }),
           );
-          this.inflight.add(p);
-          void p.finally(() => this.inflight.delete(p));
+          this.track(p);
           break;
         }
         case 'ring':
@@ -485,7 +464,7 @@ export class CallController {
     );
   }
 
-  private async graph(call: LiveCall, action: 'pre_accept' | 'accept' | 'reject' | 'terminate' | 'connect', sdp?: string): Promise<void> {
+  private async graph(call: LiveCall, action: CallAction, sdp?: string): Promise<void> {
     if (action !== 'connect' && !call.ctx.callId) {
       // Hung up (or timed out) before Graph answered `connect`: a terminate without a call id would
       // be refused and leave the customer's phone ringing. Held until connect's answer brings the id.
@@ -498,19 +477,8 @@ export class CallController {
       this.dispatch(call.localId, { type: 'graph_failed', action, reason: 'No WhatsApp account is connected.' });
       return;
     }
-    const wa = whatsapp(graph, a.phoneNumberId);
-    const callId = call.ctx.callId ?? '';
     try {
-      const res =
-        action === 'connect'
-          ? await wa.calls.connect(call.customer, sdp, call.localId)
-          : action === 'pre_accept'
-            ? await wa.calls.preAccept(callId, sdp)
-            : action === 'accept'
-              ? await wa.calls.accept(callId, sdp)
-              : action === 'reject'
-                ? await wa.calls.reject(callId)
-                : await wa.calls.terminate(callId);
+      const res = await callRequest(whatsapp(graph, a.phoneNumberId), action, call, sdp);
       this.dispatch(call.localId, { type: 'graph_ok', action, ...(res.calls?.[0]?.id ? { callId: res.calls[0].id } : {}) });
     } catch (err) {
       const e = asGraphError(err);
@@ -528,16 +496,13 @@ export class CallController {
 
   /** Ends, at WhatsApp, a call Switchboard already gave up on (see `orphans`). Once; never a retry. */
   private terminateOrphan(callId: string): void {
-    const graph = this.o.account.graph();
-    const a = this.o.account.account();
-    if (!graph || !a || this.disposed) return;
-    this.o.log.info('calls.orphan_terminated', { callId: callId.slice(0, 24) });
-    const p = whatsapp(graph, a.phoneNumberId)
-      .calls.terminate(callId)
-      .then(
-        () => undefined,
-        (err: unknown) => this.o.log.warn('calls.orphan_terminate_failed', { code: asGraphError(err).code }),
-      );
+    if (this.disposed) return;
+    const p = terminateAtWhatsApp(this.o.account, this.o.log, callId);
+    if (p) this.track(p);
+  }
+
+  /** Keeps a Graph request in `inflight` until it settles (shutdown waits for them). */
+  private track(p: Promise<void>): void {
     this.inflight.add(p);
     void p.finally(() => this.inflight.delete(p));
   }
@@ -611,14 +576,4 @@ export class CallController {
     for (const c of this.calls.values()) n += c.timers.size;
     return n;
   }
-}
-
-/** A terminate's error as the owner reads it: the error table's message and next step, or Meta's words for a code it does not know. */
-export function plainCallError(error: { code?: number | undefined; title?: string | undefined; message?: string | undefined }): string {
-  const known = error.code !== undefined ? GRAPH_ERRORS[error.code] : undefined;
-  if (known) return known.fix ? `${known.message} ${known.fix}` : known.message;
-  const words = error.message ?? error.title;
-  return words
-    ? `WhatsApp ended the call: ${words}${error.code ? ` (error ${error.code})` : ''}`
-    : `WhatsApp ended the call with error ${error.code ?? 'unknown'}.`;
 }

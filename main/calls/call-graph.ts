@@ -1,0 +1,84 @@
+/**
+ * The Graph side of the call controller's `graph` effects (call-controller.ts): the request each
+ * call action sends (`POST /{phone-number-id}/calls`), the terminate that ends an orphaned outgoing
+ * call at WhatsApp, and the words the owner reads when WhatsApp refuses or ends a call.
+ */
+import type { AccountService } from '../account/account-service.ts';
+import { asGraphError } from '../account/account-service.ts';
+import type { Logger } from '../core/log.ts';
+import { GRAPH_ERRORS, type GraphError } from '../graph/graph-errors.ts';
+import { whatsapp, type WhatsAppUser } from '../graph/whatsapp.ts';
+import type { CallContext } from './call-machine.ts';
+
+/** The call actions the machine sends to Graph. */
+export type CallAction = 'pre_accept' | 'accept' | 'reject' | 'terminate' | 'connect';
+
+/**
+ * The request for one call action: `connect` places the call with our SDP offer (our local id comes
+ * back in its webhooks as `biz_opaque_callback_data`); the others act on the call WhatsApp named.
+ */
+export function callRequest(
+  wa: ReturnType<typeof whatsapp>,
+  action: CallAction,
+  call: { localId: string; customer: WhatsAppUser; ctx: Pick<CallContext, 'callId'> },
+  sdp?: string,
+) {
+  const callId = call.ctx.callId ?? '';
+  return action === 'connect'
+    ? wa.calls.connect(call.customer, sdp, call.localId)
+    : action === 'pre_accept'
+      ? wa.calls.preAccept(callId, sdp)
+      : action === 'accept'
+        ? wa.calls.accept(callId, sdp)
+        : action === 'reject'
+          ? wa.calls.reject(callId)
+          : wa.calls.terminate(callId);
+}
+
+/**
+ * Ends a call at WhatsApp once, never retried (an outgoing call Switchboard already gave up on);
+ * a failure is only logged. Null when no account is connected (nothing is sent).
+ */
+export function terminateAtWhatsApp(account: AccountService, log: Logger, callId: string): Promise<void> | null {
+  const graph = account.graph();
+  const a = account.account();
+  if (!graph || !a) return null;
+  log.info('calls.orphan_terminated', { callId: callId.slice(0, 24) });
+  return whatsapp(graph, a.phoneNumberId)
+    .calls.terminate(callId)
+    .then(
+      () => undefined,
+      (err: unknown) => log.warn('calls.orphan_terminate_failed', { code: asGraphError(err).code }),
+    );
+}
+
+/**
+ * What the owner reads when a call action fails: the table's message (graph-errors.ts) — except
+ * when the answer was lost and WhatsApp may have acted anyway, where the call-specific next step
+ * replaces the generic "check before trying again".
+ */
+export function callFailureReason(action: CallAction, e: GraphError): string {
+  if (!e.outcomeUnknown) return e.actionMessage;
+  switch (action) {
+    case 'accept':
+      return `${e.message} WhatsApp may have connected the call anyway, so Switchboard ended it rather than leave the customer in a silent call. Call them back if needed.`;
+    case 'connect':
+      return `${e.message} The call may have reached the customer's phone anyway; if it did, Switchboard ends it there. Try calling again.`;
+    case 'terminate':
+      return `${e.message} The call has ended here; if WhatsApp kept it open, it ends by itself within 30 seconds because no audio reaches it.`;
+    case 'reject':
+      return `${e.message} The call was declined here; if the customer's phone keeps ringing, it stops when WhatsApp's answer window closes.`;
+    default:
+      return e.userMessage;
+  }
+}
+
+/** A terminate's error as the owner reads it: the error table's message and next step, or Meta's words for a code it does not know. */
+export function plainCallError(error: { code?: number | undefined; title?: string | undefined; message?: string | undefined }): string {
+  const known = error.code !== undefined ? GRAPH_ERRORS[error.code] : undefined;
+  if (known) return known.fix ? `${known.message} ${known.fix}` : known.message;
+  const words = error.message ?? error.title;
+  return words
+    ? `WhatsApp ended the call: ${words}${error.code ? ` (error ${error.code})` : ''}`
+    : `WhatsApp ended the call with error ${error.code ?? 'unknown'}.`;
+}
