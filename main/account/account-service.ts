@@ -24,6 +24,7 @@ import { GraphError } from '../graph/graph-errors.ts';
 import { metaApp, whatsapp, whatsappBusinessAccount } from '../graph/whatsapp.ts';
 import type { AccountConfig, ConfigStore } from './config-store.ts';
 import type { SecretsService } from './secrets.ts';
+import { HealthStatus } from './health-status.ts';
 
 export const ConnectInput = z.object({
   graphBaseUrl: z.url({ protocol: /^https?$/, message: 'Enter a web address starting with https://' }),
@@ -72,29 +73,6 @@ const SettingsGet = z.looseObject({
       srtp_key_exchange_protocol: z.string().optional(),
     })
     .optional(),
-});
-const Health = z.looseObject({
-  health_status: z.looseObject({
-    can_send_message: z.string().optional(),
-    entities: z
-      .array(
-        z.looseObject({
-          entity_type: z.string(),
-          can_send_message: z.string().optional(),
-          additional_info: z.array(z.string()).optional(),
-          errors: z
-            .array(
-              z.looseObject({
-                error_code: z.number().optional(),
-                error_description: z.string().optional(),
-                possible_solution: z.string().optional(),
-              }),
-            )
-            .optional(),
-        }),
-      )
-      .optional(),
-  }),
 });
 const SubscribedApps = z.looseObject({
   data: z.array(z.looseObject({ whatsapp_business_api_data: z.looseObject({ id: z.string().optional() }).optional() })),
@@ -497,7 +475,7 @@ async function checkSettings(run: ConnectRun): Promise<void> {
 async function checkHealth(run: ConnectRun): Promise<void> {
   run.set('health', 'running', "Checking the number's health…");
   try {
-    const h = await whatsapp(run.graph, run.input.phoneNumberId).phoneNumber.health(Health);
+    const h = await whatsapp(run.graph, run.input.phoneNumberId).phoneNumber.health(HealthStatus);
     const problems = (h.health_status.entities ?? [])
       .flatMap((en) => (en.errors ?? []).map((er) => ({ entity: en.entity_type, ...er })))
       .filter((p) => p.error_code !== 138024 && p.error_code !== 138025); // SIP-only, irrelevant here

@@ -12,7 +12,6 @@
  * warning of its own, kept for a day. An `account_update` that does arrive (an app-level callback
  * pointed here) triggers a re-read.
  */
-import { z } from 'zod';
 import type { AppStatus } from '../../common/bridge-contract.ts';
 import type { Logger } from '../core/log.ts';
 import { GRAPH_ERRORS } from '../graph/graph-errors.ts';
@@ -20,33 +19,10 @@ import type { GraphClient } from '../graph/graph-client.ts';
 import { whatsapp } from '../graph/whatsapp.ts';
 import type { DomainEvent } from '../webhooks/envelope.ts';
 import type { CallingSettingsService } from './calling-settings-service.ts';
+import { HealthStatus } from './health-status.ts';
 
 /** A warning as AppStatus carries it: `key` is stable per warning (type of restriction, entity, error code), `until` when it ends if WhatsApp says, `at` when Switchboard learnt of it. */
 export type PlatformWarning = NonNullable<AppStatus['warnings']>[number];
-
-const Health = z.looseObject({
-  health_status: z.looseObject({
-    can_send_message: z.string().optional(),
-    entities: z
-      .array(
-        z.looseObject({
-          entity_type: z.string(),
-          can_send_message: z.string().optional(),
-          additional_info: z.array(z.string()).optional(),
-          errors: z
-            .array(
-              z.looseObject({
-                error_code: z.number().optional(),
-                error_description: z.string().optional(),
-                possible_solution: z.string().optional(),
-              }),
-            )
-            .optional(),
-        }),
-      )
-      .optional(),
-  }),
-});
 
 const RESTRICTION_TEXT: Record<string, string> = {
   RESTRICTED_BUSINESS_INITIATED_CALLING: 'WhatsApp has paused calling customers from this number.',
@@ -198,7 +174,7 @@ export class PlatformWarnings {
       this.o.log.info('warnings.settings_unreadable', { error: (err as Error).message });
     }
     try {
-      const h = await whatsapp(graph, pnid).phoneNumber.health(Health);
+      const h = await whatsapp(graph, pnid).phoneNumber.health(HealthStatus);
       readSomething = true;
       for (const en of h.health_status.entities ?? []) {
         const state = en.can_send_message ?? 'AVAILABLE';
