@@ -203,7 +203,9 @@ try {
         await page.getByTestId('shortcut-answer-error').waitFor();
         await snap('settings-desktop-editing', 1200);
         await page.keyboard.press('Escape');
-        await page.getByTestId('dnd-off').check({ force: true });
+        // The radio itself is visually hidden: click its card, as a person would, and wait for the status bar.
+        await page.getByTestId('dnd-off').locator('xpath=ancestor::label[1]').click();
+        await page.getByTestId('dnd-indicator').waitFor({ state: 'detached' });
         await page.getByTestId('desktop-open-at-login').click();
       }
     }
