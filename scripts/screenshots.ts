@@ -196,7 +196,7 @@ try {
       if (section === 'desktop') {
         // Do-not-disturb on (the status bar says so) and a refused shortcut on its row.
         await page.getByTestId('desktop-open-at-login').click();
-        await page.getByTestId('dnd-hour').check({ force: true });
+        await page.getByTestId('dnd-hour').locator('xpath=ancestor::label[1]').click();
         await page.getByTestId('dnd-indicator').waitFor();
         await page.getByTestId('shortcut-answer').focus();
         await page.keyboard.press('Control+Shift+M');

@@ -112,7 +112,9 @@ test.describe('do not disturb', () => {
     await page.goto(host.url);
     await openDesktopSettings(page);
     await expect(page.getByTestId('dnd-indicator')).toHaveCount(0);
-    await page.getByTestId('dnd-hour').check({ force: true });
+    // The radio is visually hidden: click its card, as a person would (a forced click can land on the save bar).
+    await page.getByTestId('dnd-hour').locator('xpath=ancestor::label[1]').click();
+    await expect(page.getByTestId('dnd-hour')).toBeChecked();
     await expect(page.getByTestId('dnd-state')).toHaveAttribute('data-state', 'on');
     const indicator = page.getByTestId('dnd-indicator');
     await expect(indicator).toBeVisible();
@@ -135,7 +137,9 @@ test.describe('do not disturb', () => {
 
     // Control: with do-not-disturb off, the next call rings.
     await page.getByTestId('dnd-indicator').click();
-    await page.getByTestId('dnd-off').check({ force: true });
+    // The radio is visually hidden: click its card, as a person would (a forced click can land on the save bar).
+    await page.getByTestId('dnd-off').locator('xpath=ancestor::label[1]').click();
+    await expect(page.getByTestId('dnd-off')).toBeChecked();
     await expect(page.getByTestId('dnd-indicator')).toHaveCount(0);
     const loud = await call();
     await until('the second call to ring', () => rings.includes(true));
