@@ -57,7 +57,7 @@ export default tseslint.config(
           paths: [electronOnlyInShell],
           patterns: [
             {
-              group: ['**/bridge/*', '**/bridge'],
+              group: ['../bridge', '../bridge/*', '**/main/bridge', '**/main/bridge/*'],
               message:
                 'Domain folders do not import main/bridge: throw DomainError (main/core/domain-error.ts) and let the transport map it.',
             },

@@ -6,10 +6,14 @@
 import { z } from 'zod';
 import { NoParams, ThreadId, ThreadParams } from './shared.ts';
 
+/** Who placed a call: the customer (incoming) or the business (outgoing). Meta's USER_INITIATED / BUSINESS_INITIATED end at the webhook parser. */
+export const CallDirection = z.enum(['incoming', 'outgoing']);
+export type CallDirection = z.infer<typeof CallDirection>;
+
 export const CallView = z.object({
   localId: z.string(),
   callId: z.string().nullable(),
-  direction: z.enum(['incoming', 'outgoing']),
+  direction: CallDirection,
   state: z.enum(['ringing', 'answering', 'active', 'preparing', 'dialing', 'remote_ringing', 'ending', 'ended']),
   outcome: z.enum(['completed', 'missed', 'declined', 'no_answer', 'cancelled', 'failed']).nullable(),
   reason: z.string().nullable(),

@@ -176,7 +176,7 @@ export class CallController {
     }
     if (e.kind === 'call.connect') {
       const known = this.byCallId.get(e.callId);
-      if ((e.direction ?? '').toUpperCase() === 'USER_INITIATED') {
+      if (e.direction === 'incoming') {
         if (known) return; // a duplicate connect
         this.incoming(e);
       } else if (known && e.session?.sdp) {
@@ -200,7 +200,7 @@ export class CallController {
       if (known) this.dispatch(known, { type: 'terminate_webhook', reason: error?.message ?? null, failure });
       else {
         this.tombstones.set(e.callId, this.o.clock().getTime());
-        if ((e.direction ?? '').toUpperCase() === 'BUSINESS_INITIATED') this.keepEarly(e.callId, e);
+        if (e.direction === 'outgoing') this.keepEarly(e.callId, e);
       }
     }
   }

@@ -59,7 +59,8 @@
  * list is simply refused — `accepted: false` — and never produces an effect.
  */
 
-export type CallDirection = 'incoming' | 'outgoing';
+export type { CallDirection } from '../../common/bridge/calls.ts';
+import type { CallDirection } from '../../common/bridge/calls.ts';
 export type CallStateName = 'ringing' | 'answering' | 'active' | 'preparing' | 'dialing' | 'remote_ringing' | 'ending' | 'ended';
 export type CallOutcome = 'completed' | 'missed' | 'declined' | 'no_answer' | 'cancelled' | 'failed';
 export type GraphAction = 'pre_accept' | 'accept' | 'reject' | 'terminate' | 'connect';

@@ -117,4 +117,22 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 3,
+    name: "call events say incoming/outgoing instead of Meta's USER_INITIATED/BUSINESS_INITIATED",
+    up: (db) => {
+      // Stored call events are replayed when the thread store catches up; the parser now emits
+      // the app's words, so the events written before it are rewritten once, here.
+      db.exec(`
+        UPDATE domain_events
+           SET payload = json_set(payload, '$.direction',
+                 CASE upper(json_extract(payload, '$.direction'))
+                   WHEN 'USER_INITIATED' THEN 'incoming'
+                   WHEN 'BUSINESS_INITIATED' THEN 'outgoing'
+                 END)
+         WHERE kind IN ('call.connect', 'call.terminate')
+           AND upper(json_extract(payload, '$.direction')) IN ('USER_INITIATED', 'BUSINESS_INITIATED');
+      `);
+    },
+  },
 ];

@@ -14,6 +14,7 @@ import { transaction } from '../storage/database.ts';
 import type { ContactRef, DomainEvent } from '../webhooks/envelope.ts';
 import { GRAPH_ERRORS } from '../graph/graph-errors.ts';
 import { messageStatusRank } from '../../common/rules/message-status.ts';
+import type { CallDirection } from '../../common/bridge/calls.ts';
 import { messageText } from './thread-search.ts';
 import type { TimelineItem } from './thread-types.ts';
 
@@ -81,7 +82,7 @@ export class ThreadProjection {
         break;
       case 'call.status': {
         const map: Record<string, string> = { RINGING: 'ringing', ACCEPTED: 'answered', REJECTED: 'declined' };
-        this.onCall(e.callId, e.user, 'BUSINESS_INITIATED', e.occurredAt ?? this.host.now(), {
+        this.onCall(e.callId, e.user, 'outgoing', e.occurredAt ?? this.host.now(), {
           status: map[e.status] ?? null,
           statusName: e.status,
         });
@@ -235,11 +236,11 @@ export class ThreadProjection {
   private onCall(
     callId: string,
     user: ContactRef,
-    directionName: string | null,
+    callDirection: CallDirection | null,
     at: string,
     change: { status: string | null; connect?: Record<string, unknown>; statusName?: string },
   ): void {
-    const direction = (directionName ?? '').toUpperCase() === 'BUSINESS_INITIATED' ? 'out' : 'in';
+    const direction = callDirection === 'outgoing' ? 'out' : 'in';
     const threadId = this.host.threadIdOf(this.host.contactFor(user));
     const id = this.ensureCall(callId, threadId, direction, at);
     if (change.connect) this.host.patchData(id, { ...change.connect, direction });
@@ -251,7 +252,7 @@ export class ThreadProjection {
 
   private onTerminate(e: Extract<DomainEvent, { kind: 'call.terminate' }>): void {
     const at = e.occurredAt ?? this.host.now();
-    const direction = (e.direction ?? '').toUpperCase() === 'BUSINESS_INITIATED' ? 'out' : 'in';
+    const direction = e.direction === 'outgoing' ? 'out' : 'in';
     const threadId = this.host.threadIdOf(this.host.contactFor(e.user));
     const id = this.ensureCall(e.callId, threadId, direction, at);
     const current = this.db.prepare('SELECT status FROM items WHERE id = ?').get(id) as { status: string | null };

@@ -19,6 +19,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { Contact, contactFor, customerNumber, present, type ContactRef } from './envelope-identity.ts';
+import type { CallDirection } from '../../common/bridge/calls.ts';
 
 export { present, type ContactRef } from './envelope-identity.ts';
 
@@ -128,7 +129,7 @@ export type DomainEvent = Base &
     | {
         kind: 'call.connect';
         callId: string;
-        direction: string | null;
+        direction: CallDirection | null;
         user: ContactRef;
         session: { sdpType: string; sdp: string } | null;
         ctaPayload: string | null;
@@ -140,7 +141,7 @@ export type DomainEvent = Base &
     | {
         kind: 'call.terminate';
         callId: string;
-        direction: string | null;
+        direction: CallDirection | null;
         user: ContactRef;
         status: string | null;
         durationSeconds: number | null;
@@ -219,17 +220,21 @@ function normaliseStatus(s: string | string[] | undefined): string | null {
     : null;
 }
 
-/** Meta's call directions; a connect without one is recognised by its shape. */
-function callDirection(call: z.infer<typeof CallEvent>, business: string | null): 'USER_INITIATED' | 'BUSINESS_INITIATED' | null {
+/**
+ * Who placed the call, in the app's words: Meta's USER_INITIATED is `incoming`, BUSINESS_INITIATED
+ * `outgoing`. A connect without a direction is recognised by its shape.
+ */
+function callDirection(call: z.infer<typeof CallEvent>, business: string | null): CallDirection | null {
   const d = (call.direction ?? '').toUpperCase();
-  if (d === 'USER_INITIATED' || d === 'BUSINESS_INITIATED') return d;
+  if (d === 'USER_INITIATED') return 'incoming';
+  if (d === 'BUSINESS_INITIATED') return 'outgoing';
   // Meta's own user-initiated connect example has no direction: an offer from Meta is a customer
   // calling; an answer is the customer's phone answering our call.
-  if (call.session?.sdp_type === 'offer') return 'USER_INITIATED';
-  if (call.session?.sdp_type === 'answer') return 'BUSINESS_INITIATED';
+  if (call.session?.sdp_type === 'offer') return 'incoming';
+  if (call.session?.sdp_type === 'answer') return 'outgoing';
   if (business) {
-    if (present(call.to) && customerNumber(call.to, business) === null) return 'USER_INITIATED';
-    if (present(call.from) && customerNumber(call.from, business) === null) return 'BUSINESS_INITIATED';
+    if (present(call.to) && customerNumber(call.to, business) === null) return 'incoming';
+    if (present(call.from) && customerNumber(call.from, business) === null) return 'outgoing';
   }
   return null;
 }
@@ -376,7 +381,7 @@ function callsChange(x: ChangeContext): void {
     each(`${where}.value.calls[${i}]`, c, () => {
       const call = parseItem(CallEvent, c, `${where}.value.calls[${i}]`);
       const direction = callDirection(call, business);
-      const userInitiated = direction === 'USER_INITIATED';
+      const userInitiated = direction === 'incoming';
       // Business-initiated: Meta's pages put the customer in `to`; an older sample has the business there.
       const user = userInitiated
         ? contactFor(contacts, { waId: call.from, userId: call.from_user_id }, business)

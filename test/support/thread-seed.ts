@@ -126,7 +126,7 @@ export function seedThreads(s: AppServices, opts: { now?: Date; longThreadItems?
     },
   ): void => {
     const callId = `wacid.seed.${++seq}`;
-    const direction = o.out ? 'BUSINESS_INITIATED' : 'USER_INITIATED';
+    const direction = o.out ? 'outgoing' : 'incoming';
     apply(
       {
         kind: 'call.connect',

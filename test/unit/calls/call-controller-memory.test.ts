@@ -23,7 +23,7 @@ function staleConnect(callId: string, at: Date): DomainEvent {
     phoneNumberId: null,
     wabaId: '1',
     callId,
-    direction: 'USER_INITIATED',
+    direction: 'incoming',
     user: { waId: '5511987650001', userId: null, parentUserId: null, profileName: null, username: null },
     session: { sdpType: 'offer', sdp: 'v=0' },
     ctaPayload: null,

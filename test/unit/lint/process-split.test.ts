@@ -54,5 +54,12 @@ describe('lint enforces the process split', () => {
     expect(
       await ruleIdsFor('main/calls/x.ts', "import { DomainError } from '../core/domain-error.ts';\nexport const a = DomainError;\n"),
     ).not.toContain(RULE);
+    // The shared contract's slices (common/bridge/) are types every process may use.
+    expect(
+      await ruleIdsFor(
+        'main/webhooks/x.ts',
+        "import { CallDirection } from '../../common/bridge/calls.ts';\nexport const a = CallDirection;\n",
+      ),
+    ).not.toContain(RULE);
   });
 });
