@@ -11,7 +11,7 @@
  */
 import { defineStore } from 'pinia';
 import { computed, ref, shallowRef } from 'vue';
-import type { CallView, ThreadSummary } from '../../../common/bridge-contract.ts';
+import type { CallPreferences, CallView, ThreadSummary } from '../../../common/bridge-contract.ts';
 import { useBridge } from '../bridge/bridge.ts';
 import { isLiveCall } from '../../../common/rules/call-state.ts';
 import { customerDisplayName, customerInitials, customerName } from '../../../common/rules/customer.ts';
@@ -94,6 +94,7 @@ export const useCallsStore = defineStore('calls', () => {
   const activeSince = ref<Record<string, number>>({});
   const endedAt = ref<Record<string, number>>({});
   const dismissed = ref<Record<string, true>>({});
+  const preferences = shallowRef<CallPreferences | null>(null);
   const now = ref(Date.now());
 
   let engine: CallMediaEngine | null = null;
@@ -225,17 +226,27 @@ export const useCallsStore = defineStore('calls', () => {
     if (ring) void ring.call(engine, p.ringDeviceId ?? '');
   }
 
+  /** This computer's call preferences: TURN servers for new calls, and where the ringtone plays. */
+  async function loadPreferences(): Promise<CallPreferences> {
+    const p = await useBridge().request('getCallPreferences', {});
+    preferences.value = p;
+    applyPreferences(p);
+    return p;
+  }
+
+  /** Saves a change to this computer's call preferences (main validates it) and applies the result. */
+  async function savePreferences(patch: Partial<CallPreferences>): Promise<CallPreferences> {
+    const p = await useBridge().request('setCallPreferences', patch);
+    preferences.value = p;
+    applyPreferences(p);
+    return p;
+  }
+
   async function start(): Promise<void> {
     if (started) return;
     started = true;
     const bridge = useBridge();
     engine = engineFactory((r) => bridge.request('mediaReport', r).catch(() => undefined));
-    // This computer's call preferences: TURN servers for new calls, and where the ringtone plays.
-    const loadPreferences = () =>
-      void bridge.request('getCallPreferences', {}).then(
-        (p) => applyPreferences(p),
-        () => undefined,
-      );
     stops.push(
       engine.onChange((s) => {
         media.value = s;
@@ -250,12 +261,12 @@ export const useCallsStore = defineStore('calls', () => {
       bridge.onConnectionChange((c) => {
         if (c.state !== 'open') return;
         void refresh();
-        loadPreferences();
+        void loadPreferences().catch(() => undefined);
       }),
     );
     media.value = engine.state();
     if (bridge.connection.state === 'open') {
-      loadPreferences();
+      void loadPreferences().catch(() => undefined);
       await refresh();
     }
   }
@@ -364,7 +375,9 @@ export const useCallsStore = defineStore('calls', () => {
     decline,
     hangUp,
     toggleMute,
-    applyPreferences,
+    preferences,
+    loadPreferences,
+    savePreferences,
     sendDigits,
     setInputDevice,
     setOutputDevice,

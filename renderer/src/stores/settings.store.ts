@@ -26,6 +26,12 @@ export type SaveState = 'idle' | 'saving' | 'saved' | 'failed';
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
+function toBase64(bytes: Uint8Array): string {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+
 function localTimeZone(): string {
   try {
     return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
@@ -247,6 +253,12 @@ export const useSettingsStore = defineStore('settings', () => {
     touched();
   }
 
+  /** Uploads a voicemail greeting (Ogg/Opus bytes) through main; answers its WhatsApp media id. */
+  async function uploadVoicemailGreeting(oggOpus: Uint8Array): Promise<string> {
+    const { mediaId } = await useBridge().request('uploadVoicemailAnnouncement', { audioBase64: toBase64(oggOpus), mimeType: 'audio/ogg' });
+    return mediaId;
+  }
+
   function stop(): void {
     stopEvents?.();
     stopEvents = null;
@@ -276,6 +288,7 @@ export const useSettingsStore = defineStore('settings', () => {
     copyMondayToWeekdays,
     addHoliday,
     removeHoliday,
+    uploadVoicemailGreeting,
     stop,
     fixing,
     fixError,
