@@ -102,6 +102,28 @@ export default tseslint.config(
       'vue/multi-word-component-names': 'off',
     },
   },
+  // Components talk to stores; only stores (and the app's root) know the bridge.
+  {
+    files: ['renderer/src/components/**/*.vue', 'renderer/src/components/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: 'The renderer talks to main only through renderer/src/bridge.' },
+            ...nodeBuiltins.map((name) => ({ name, message: 'The renderer runs sandboxed in Chromium: no Node built-ins.' })),
+          ],
+          patterns: [
+            {
+              group: ['**/bridge/bridge', '**/bridge/bridge.ts'],
+              allowTypeImports: true,
+              message: 'Components talk to stores, not to the bridge: add the request to the store that owns it.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   // Size: warnings that point at a file or function worth splitting along a real seam. The
   // translation catalogs are long lists by nature and stay exempt.
   {

@@ -62,4 +62,13 @@ describe('lint enforces the process split', () => {
       ),
     ).not.toContain(RULE);
   });
+
+  it('keeps the bridge out of components, which talk to stores', async () => {
+    const bridgeImport = "import { useBridge } from '../../bridge/bridge.ts';\nexport const a = useBridge;\n";
+    expect(await ruleIdsFor('renderer/src/components/settings/X.ts', bridgeImport)).toContain(RULE);
+    expect(
+      await ruleIdsFor('renderer/src/stores/x.store.ts', "import { useBridge } from '../bridge/bridge.ts';\nexport const a = useBridge;\n"),
+    ).not.toContain(RULE);
+    expect(await ruleIdsFor('renderer/src/components/X.ts', "import fs from 'node:fs';\nexport const a = fs;\n")).toContain(RULE);
+  });
 });
