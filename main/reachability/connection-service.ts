@@ -129,7 +129,7 @@ export class ConnectionService {
       provider,
       localPort: this.o.receiver.port,
       webhookPath: this.o.receiver.path,
-      verifyToken: () => this.o.account.verifyToken() ?? '',
+      probeAnswer: (nonce) => this.o.receiver.expectedProbeAnswer(nonce),
       onPublicUrl: (change) => this.repoint(change),
       log: this.o.log.child('tunnel'),
       ...(this.o.probeIntervalMs ? { probeIntervalMs: this.o.probeIntervalMs } : {}),

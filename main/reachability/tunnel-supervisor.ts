@@ -17,10 +17,12 @@
  * the latest failure, `nextRetryAt` when it tries again. The retry count restarts from the floor
  * once a connection had lasted `stableMs`.
  *
- * Health probe: every `probeIntervalMs` (default 20 s) while the provider is up, a verification
- * handshake through the public URL (webhook-probe.ts), each on a fresh connection. One failure
+ * Health probe: every `probeIntervalMs` (default 20 s) while the provider is up, a GET with a fresh
+ * random nonce through the public URL (webhook-probe.ts), each on a fresh connection; it passes only
+ * with the answer `probeAnswer(nonce)` says the receiver gives (an HMAC under the receiver's
+ * per-process key), so no secret crosses the tunnel and a made-up answer fails. One failure
  * must not cost a new URL (and a re-point of Meta): it is confirmed by a second public probe
- * `confirmDelayMs` later; if that fails too, the same handshake is tried on the receiver directly.
+ * `confirmDelayMs` later; if that fails too, the same probe is tried on the receiver directly.
  * If the receiver fails, it is the problem — the reason says so and the tunnel is kept (re-probed
  * with backoff) instead of being restarted for nothing. If the receiver passes, the public URL is
  * tried a third time before the tunnel is restarted. Every probe's outcome is kept (`probes`, the
@@ -31,11 +33,9 @@
  * injected `onPublicUrl` hook is called (the app re-points Meta's `override_callback_uri`, which
  * Meta verifies with the same handshake). One call at a time; a failure is shown in
  * `status.callback` and retried with backoff; a newer URL supersedes a pending one.
- *
- * The verify token is read through a getter for every probe and never logged.
  */
-import { randomBytes } from 'node:crypto';
 import type { Logger } from '../core/log.ts';
+import { newProbeNonce } from '../webhooks/probe-answer.ts';
 import { backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
 import { realTimers, type Timers, type TunnelProvider } from './tunnel-provider.ts';
 import { probeWebhook, type ProbeResult } from './webhook-probe.ts';
@@ -65,8 +65,8 @@ export interface TunnelSupervisorOptions {
   webhookPath: string;
   /** Where the receiver listens, for the local half of a failed probe (default 127.0.0.1). */
   localHost?: string;
-  /** Read for every probe; never logged. */
-  verifyToken: () => string | Promise<string>;
+  /** The receiver's answer to a probe with this nonce (`WebhookReceiver.expectedProbeAnswer`). */
+  probeAnswer: (nonce: string) => string;
   /** Re-point Meta at a new callback URL; throw an Error with a plain message on failure. */
   onPublicUrl?: (change: PublicUrlChange) => Promise<void>;
   /** Default 20 s (product: 15–30 s). */
@@ -84,8 +84,8 @@ export interface TunnelSupervisorOptions {
   random?: () => number;
   timers?: Timers;
   clock?: () => Date;
-  /** Replace the HTTP probe (tests); defaults to `probeWebhook`. */
-  probe?: (callbackUrl: string, verifyToken: string, nonce: string) => Promise<ProbeResult>;
+  /** Replace the HTTP probe (tests); defaults to `probeWebhook`. `expected` is the answer that passes. */
+  probe?: (callbackUrl: string, nonce: string, expected: string) => Promise<ProbeResult>;
   log?: Logger;
 }
 
@@ -342,31 +342,21 @@ export class TunnelSupervisor {
     const callbackUrl = this.callbackUrl;
     if (!this.providerUp || !callbackUrl) return;
     this.clearTimer('probeTimer');
-    const nonce = randomBytes(16).toString('hex');
-    let result: ProbeResult;
-    let token: string | null = null;
-    try {
-      token = await this.opts.verifyToken();
-      result = await this.runProbe(callbackUrl, token, nonce, 'public');
-      if (!result.ok && this.confirmDelayMs > 0 && epoch === this.epoch) {
-        // One failure may be a blip (a tunnel socket that closed just then): confirm before acting,
-        // since restarting localtunnel usually means a new URL and re-pointing Meta.
-        this.log?.info('reachability.probe_unconfirmed', { reason: result.reason });
-        await this.pause(this.confirmDelayMs);
-        if (epoch !== this.epoch) return;
-        result = await this.runProbe(callbackUrl, token, randomBytes(16).toString('hex'), 'public');
-      }
-    } catch (err) {
-      result = { ok: false, reason: `the check could not run (${messageOf(err)})` };
+    let result = await this.runProbe(callbackUrl, 'public');
+    if (!result.ok && this.confirmDelayMs > 0 && epoch === this.epoch) {
+      // One failure may be a blip (a tunnel socket that closed just then): confirm before acting,
+      // since restarting localtunnel usually means a new URL and re-pointing Meta.
+      this.log?.info('reachability.probe_unconfirmed', { reason: result.reason });
+      await this.pause(this.confirmDelayMs);
+      if (epoch !== this.epoch) return;
+      result = await this.runProbe(callbackUrl, 'public');
     }
     if (epoch !== this.epoch || callbackUrl !== this.callbackUrl) return;
-    if (!result.ok && token !== null) {
+    if (!result.ok) {
       // Is it the tunnel, or the receiver behind it? Restarting the tunnel would not help the latter
       // (and would cost a new URL and a re-point).
       const local = await this.runProbe(
         `http://${this.opts.localHost ?? '127.0.0.1'}:${this.opts.localPort}${this.webhookPath()}`,
-        token,
-        nonce,
         'local',
       );
       if (epoch !== this.epoch || callbackUrl !== this.callbackUrl) return;
@@ -382,7 +372,7 @@ export class TunnelSupervisor {
       if (this.confirmDelayMs > 0) {
         await this.pause(this.confirmDelayMs);
         if (epoch !== this.epoch || callbackUrl !== this.callbackUrl) return;
-        result = await this.runProbe(callbackUrl, token, randomBytes(16).toString('hex'), 'public');
+        result = await this.runProbe(callbackUrl, 'public');
         if (epoch !== this.epoch || callbackUrl !== this.callbackUrl) return;
       }
     }
@@ -418,14 +408,16 @@ export class TunnelSupervisor {
     });
   }
 
-  /** Runs one probe (never throws) and records its outcome. */
-  private async runProbe(url: string, token: string, nonce: string, via: 'public' | 'local'): Promise<ProbeResult> {
+  /** Runs one probe with a fresh nonce (never throws) and records its outcome. */
+  private async runProbe(url: string, via: 'public' | 'local'): Promise<ProbeResult> {
     const started = performance.now();
     let result: ProbeResult;
     try {
+      const nonce = newProbeNonce();
+      const expected = this.opts.probeAnswer(nonce);
       result = await (this.opts.probe
-        ? this.opts.probe(url, token, nonce)
-        : probeWebhook(url, token, nonce, { timeoutMs: this.opts.probeTimeoutMs ?? 10_000, timers: this.timers }));
+        ? this.opts.probe(url, nonce, expected)
+        : probeWebhook(url, nonce, expected, { timeoutMs: this.opts.probeTimeoutMs ?? 10_000, timers: this.timers }));
     } catch (err) {
       result = { ok: false, kind: 'network', reason: messageOf(err) };
     }

@@ -1,18 +1,22 @@
 /**
- * The health probe: one verification handshake through the public URL, exactly as Meta does it
- * (`GET {callbackUrl}?hub.mode=subscribe&hub.verify_token=…&hub.challenge=<nonce>`), so the
- * receiver needs no extra route. Success is HTTP 200 with the nonce as the whole body.
+ * The health probe: `GET {callbackUrl}?probe=<nonce>` through the public URL. Success is HTTP 200
+ * with exactly the answer the caller expects: HMAC-SHA256 of the nonce under the receiver's
+ * per-process key (main/webhooks/probe-answer.ts). No secret is in the request — it crosses
+ * localtunnel's plain-TCP hop, readable by the tunnel operator and anyone on the path — and an
+ * echoed, constant or replayed answer does not pass (each probe has a fresh random nonce).
  *
  * Sent with `bypass-tunnel-reminder: 1` and a non-browser User-Agent (localtunnel's reminder page
  * answers 401 to browser-looking requests without that header). A fresh connection every time
  * (no keep-alive pool): a pooled socket to a restarted server would fail for the wrong reason, and
- * nothing is left open between probes. The URL carries the verify token: it is never logged.
+ * nothing is left open between probes.
  */
 import http from 'node:http';
 import https from 'node:https';
+import { secretsMatch } from '../core/secure-compare.ts';
+import { PROBE_PARAM } from '../webhooks/probe-answer.ts';
 import { realTimers, type Timers } from './tunnel-provider.ts';
 
-/** `kind`: 'network' (no HTTP answer: refused, reset, timeout, DNS…) or 'answer' (an HTTP answer that is not the nonce). */
+/** `kind`: 'network' (no HTTP answer: refused, reset, timeout, DNS…) or 'answer' (an HTTP answer that is not the expected one). */
 export type ProbeResult = { ok: true } | { ok: false; reason: string; kind?: 'network' | 'answer' };
 
 export interface ProbeOptions {
@@ -47,8 +51,8 @@ function describeStatus(status: number): string {
   switch (status) {
     case 401:
       return 'HTTP 401 (the tunnel’s reminder page, or a proxy asking for a password)';
-    case 403:
-      return 'HTTP 403 (the receiver refused the verify token)';
+    case 400:
+      return 'HTTP 400 (the receiver refused the probe)';
     case 404:
       return 'HTTP 404 (the public URL does not lead to Switchboard’s webhook)';
     default:
@@ -56,19 +60,18 @@ function describeStatus(status: number): string {
   }
 }
 
-export function buildProbeUrl(callbackUrl: string, verifyToken: string, nonce: string): URL {
+export function buildProbeUrl(callbackUrl: string, nonce: string): URL {
   const u = new URL(callbackUrl);
-  u.searchParams.set('hub.mode', 'subscribe');
-  u.searchParams.set('hub.verify_token', verifyToken);
-  u.searchParams.set('hub.challenge', nonce);
+  u.searchParams.set(PROBE_PARAM, nonce);
   return u;
 }
 
-export function probeWebhook(callbackUrl: string, verifyToken: string, nonce: string, opts: ProbeOptions): Promise<ProbeResult> {
+/** `expected`: the receiver's answer to this nonce (`WebhookReceiver.expectedProbeAnswer`). */
+export function probeWebhook(callbackUrl: string, nonce: string, expected: string, opts: ProbeOptions): Promise<ProbeResult> {
   const timers = opts.timers ?? realTimers;
   let url: URL;
   try {
-    url = buildProbeUrl(callbackUrl, verifyToken, nonce);
+    url = buildProbeUrl(callbackUrl, nonce);
   } catch {
     return Promise.resolve({ ok: false, kind: 'answer', reason: 'the public URL is not a valid address' });
   }
@@ -97,7 +100,7 @@ export function probeWebhook(callbackUrl: string, verifyToken: string, nonce: st
         res.on('end', () => {
           if (status !== 200) return finish({ ok: false, kind: 'answer', reason: describeStatus(status) });
           const body = Buffer.concat(chunks).toString('utf8');
-          if (body !== nonce)
+          if (!secretsMatch(body, expected))
             return finish({
               ok: false,
               kind: 'answer',

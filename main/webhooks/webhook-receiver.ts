@@ -1,8 +1,9 @@
 /**
  * The webhook receiver: an HTTP server on 127.0.0.1 (the tunnel makes it public, so every
- * request is assumed hostile). Exactly two routes, on one path:
+ * request is assumed hostile). Three routes, on one path:
  *
  *   GET  {path}?hub.mode=subscribe&hub.verify_token=…&hub.challenge=…  → 200 challenge | 403
+ *   GET  {path}?probe=<nonce>                                            → 200 HMAC(probeKey, nonce) | 400
  *   POST {path}  (X-Hub-Signature-256 over the raw bytes)               → 200 once stored
  *
  * Everything else is a plain 404 (400 or 431 for what Node's HTTP parser refuses: bad bytes,
@@ -10,14 +11,16 @@
  * other servers and are never reachable through this one. A POST is checked in this order:
  * size (413 over 3 MB, before reading it all), signature over the exact bytes (401, counted and
  * logged at most once per interval), then written to the inbox in one transaction and only then
- * answered 200; processing runs after the answer. The verification GET doubles as the tunnel's
- * health probe (a nonce through the public URL comes back as the challenge).
+ * answered 200; processing runs after the answer. The first GET is Meta's verification; the
+ * second is the tunnel's health probe (probe-answer.ts), which proves the path with an HMAC under a
+ * per-process random key instead of sending the verify token through the tunnel.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { Logger } from '../core/log.ts';
 import { secretsMatch } from '../core/secure-compare.ts';
 import type { WebhookInbox } from './inbox.ts';
+import { isProbeNonce, newProbeKey, PROBE_PARAM, probeAnswer } from './probe-answer.ts';
 import { isValidSignature } from './signature.ts';
 
 export const MAX_WEBHOOK_BYTES = 3 * 1024 * 1024;
@@ -28,7 +31,10 @@ export interface ReceiverStats {
   duplicates: number;
   rejectedSignature: number;
   rejectedTooLarge: number;
+  /** Meta's verification GETs answered with the challenge. */
   verifications: number;
+  /** Health probes answered (probe-answer.ts). */
+  probes: number;
   /** Connections cut for sending too slowly while others waited. */
   slowSendersCut: number;
   lastEventAt: string | null;
@@ -38,6 +44,8 @@ export interface WebhookReceiver {
   readonly port: number;
   readonly path: string;
   readonly stats: ReceiverStats;
+  /** What this receiver answers to a health probe with this nonce (the key itself never leaves it). */
+  expectedProbeAnswer(nonce: string): string;
   close(): Promise<void>;
 }
 
@@ -54,6 +62,8 @@ export interface ReceiverOptions {
   signatureLogIntervalMs?: number;
   /** Slow-sender limits (defaults: RECEIVER_TIMEOUTS). */
   timeouts?: Partial<ReceiverTimeouts>;
+  /** The health probe's HMAC key (default: 32 random bytes, made at start and never sent anywhere). */
+  probeKey?: Buffer;
 }
 
 /**
@@ -269,6 +279,7 @@ export async function startWebhookReceiver(opts: ReceiverOptions): Promise<Webho
     rejectedSignature: 0,
     rejectedTooLarge: 0,
     verifications: 0,
+    probes: 0,
     slowSendersCut: 0,
     lastEventAt: null,
   };
@@ -289,6 +300,19 @@ export async function startWebhookReceiver(opts: ReceiverOptions): Promise<Webho
     } else {
       send(res, 403, 'Forbidden');
     }
+  };
+
+  // The health probe: an HMAC of the caller's nonce under a key nobody else has (probe-answer.ts).
+  const probeKey = opts.probeKey ?? newProbeKey();
+  const handleProbe = (url: URL, res: ServerResponse): void => {
+    const nonces = url.searchParams.getAll(PROBE_PARAM);
+    const nonce = nonces.length === 1 ? nonces[0]! : '';
+    if (!isProbeNonce(nonce)) {
+      send(res, 400, 'Bad request');
+      return;
+    }
+    stats.probes++;
+    send(res, 200, probeAnswer(probeKey, nonce));
   };
 
   const handleEvent = eventHandler(opts, stats, clock);
@@ -320,7 +344,8 @@ export async function startWebhookReceiver(opts: ReceiverOptions): Promise<Webho
         req.resume();
         return;
       }
-      if (req.method === 'GET') handleVerify(url, res);
+      if (req.method === 'GET' && !url.searchParams.has('hub.mode') && url.searchParams.has(PROBE_PARAM)) handleProbe(url, res);
+      else if (req.method === 'GET') handleVerify(url, res);
       else if (req.method === 'POST') handleEvent(req, res);
       else {
         send(res, 404, 'Not found');
@@ -348,6 +373,7 @@ export async function startWebhookReceiver(opts: ReceiverOptions): Promise<Webho
     port,
     path,
     stats,
+    expectedProbeAnswer: (nonce) => probeAnswer(probeKey, nonce),
     close: () =>
       new Promise<void>((resolve) => {
         watch.stop();

@@ -72,12 +72,14 @@ function harness(opts: { random?: () => number; hook?: (c: PublicUrlChange) => P
   let probeResult: ProbeResult = { ok: true };
   let localResult: ProbeResult = { ok: true };
   let publicProbes = 0;
+  const asked: Array<{ nonce: string; expected: string }> = [];
   const sup = new TunnelSupervisor({
     provider,
     localPort: 4000,
     webhookPath: '/webhook',
-    verifyToken: () => 'token',
-    probe: async (url) => {
+    probeAnswer: (nonce) => `answer-to-${nonce}`,
+    probe: async (url, nonce, expected) => {
+      asked.push({ nonce, expected });
       if (url.startsWith('http://127.0.0.1:4000/')) return localResult;
       publicProbes++;
       return probeResult;
@@ -105,6 +107,8 @@ function harness(opts: { random?: () => number; hook?: (c: PublicUrlChange) => P
       localResult = r;
     },
     publicProbes: () => publicProbes,
+    /** Every probe's nonce and the answer it had to get. */
+    asked: () => asked,
   };
 }
 
@@ -281,6 +285,10 @@ describe('supervisor retries with backoff (fake provider, timers and clock)', ()
     expect(h.timers.delays()).toEqual([1_000]);
     await h.sup.stop();
     expect(h.timers.delays()).toEqual([]);
+    // Each probe (public, confirmation, local) asked a fresh random question and expected the receiver's answer to it.
+    expect(h.asked().length).toBeGreaterThan(8);
+    expect(new Set(h.asked().map((a) => a.nonce)).size).toBe(h.asked().length);
+    for (const a of h.asked()) expect(a).toEqual({ nonce: expect.stringMatching(/^[0-9a-f]{32}$/), expected: `answer-to-${a.nonce}` });
   });
 
   it('checkNow retries at once while unreachable, and probes at once while connected', async () => {

@@ -1,10 +1,16 @@
 /** Shared pieces of the reachability tests: a stand-in webhook receiver and bounded waiting. */
+import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { isProbeNonce, PROBE_PARAM, probeAnswer } from '../../../main/webhooks/probe-answer.ts';
 import { until } from '../../support/until.ts';
 
 export const WEBHOOK_PATH = '/webhook';
 export const VERIFY_TOKEN = 'verify-token-for-tests';
+/** The stand-in receiver's health-probe key (the real one makes its own at start). */
+export const PROBE_KEY = randomBytes(32);
+/** What the stand-in receiver answers to a probe: pass as the supervisor's `probeAnswer`. */
+export const expectedProbeAnswer = (nonce: string): string => probeAnswer(PROBE_KEY, nonce);
 
 export interface FakeReceiver {
   port: number;
@@ -12,16 +18,32 @@ export interface FakeReceiver {
   posts: string[];
   /** Number of verification GETs answered (right or wrong token). */
   verifications: number;
+  /** Number of health probes answered, and their request URLs. */
+  probes: number;
+  probeUrls: string[];
   close(): Promise<void>;
 }
 
-/** Answers the hub.* GET with the challenge when the token matches (403 otherwise), records POSTs, 404s the rest. */
+/**
+ * Answers the hub.* GET with the challenge when the token matches (403 otherwise), a health probe
+ * (`?probe=<nonce>`) with its HMAC under PROBE_KEY, records POSTs, 404s the rest.
+ */
 export async function startFakeReceiver(token = VERIFY_TOKEN, port = 0): Promise<FakeReceiver> {
-  const state = { posts: [] as string[], verifications: 0 };
+  const state = { posts: [] as string[], verifications: 0, probeUrls: [] as string[] };
   const server = http.createServer((req, res) => {
     const u = new URL(req.url ?? '/', 'http://127.0.0.1');
     if (u.pathname !== WEBHOOK_PATH) {
       res.writeHead(404).end();
+      return;
+    }
+    if (req.method === 'GET' && !u.searchParams.has('hub.mode') && u.searchParams.has(PROBE_PARAM)) {
+      const nonce = u.searchParams.get(PROBE_PARAM) ?? '';
+      if (!isProbeNonce(nonce)) {
+        res.writeHead(400).end();
+        return;
+      }
+      state.probeUrls.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'text/plain' }).end(probeAnswer(PROBE_KEY, nonce));
       return;
     }
     if (req.method === 'GET') {
@@ -53,6 +75,12 @@ export async function startFakeReceiver(token = VERIFY_TOKEN, port = 0): Promise
     },
     get verifications() {
       return state.verifications;
+    },
+    get probes() {
+      return state.probeUrls.length;
+    },
+    get probeUrls() {
+      return state.probeUrls;
     },
     close: () =>
       new Promise<void>((resolve) => {

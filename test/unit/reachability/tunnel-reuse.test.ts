@@ -92,13 +92,15 @@ function postWebhook(url: string, payload: unknown, timeoutMs = 5_000): Promise<
 
 describe('webhooks and probes through a tunnel that reuses its sockets', () => {
   it('idle gaps longer than every receiver timeout never produce a stray answer', async () => {
-    const { server, inbox, callbackUrl } = await setup();
+    const { server, receiver, inbox, callbackUrl } = await setup();
     const answers: string[] = [];
     let n = 0;
     for (let round = 0; round < 3; round++) {
       await sleep(FAST.requestMs + FAST.headersMs + 300); // every idle tunnel socket is now past every limit
       const probes = Array.from({ length: 3 }, (_, i) =>
-        probeWebhook(callbackUrl, VERIFY_TOKEN, `nonce${round}x${i}`, { timeoutMs: 3_000 }),
+        probeWebhook(callbackUrl, `nonce${round}x${i}-0123456789`, receiver.expectedProbeAnswer(`nonce${round}x${i}-0123456789`), {
+          timeoutMs: 3_000,
+        }),
       );
       const hooks = Array.from({ length: 4 }, () => postWebhook(callbackUrl, textMessage(`wamid.reuse${n++}`, '5511987654321', 'hello')));
       for (const p of await Promise.all(probes)) answers.push(p.ok ? 'probe ok' : `probe failed: ${p.reason}`);

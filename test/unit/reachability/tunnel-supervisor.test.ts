@@ -2,13 +2,23 @@
  * The supervisor end to end: REAL localtunnel client (in its worker) → loopback tunnel server →
  * a stand-in receiver; short probe intervals and backoff so nothing waits long.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LocaltunnelProvider } from '../../../main/reachability/localtunnel-provider.ts';
 import { TunnelSupervisor, type PublicUrlChange, type TunnelSupervisorOptions } from '../../../main/reachability/tunnel-supervisor.ts';
+import { probeAnswer } from '../../../main/webhooks/probe-answer.ts';
 import { startTunnelServer, type TunnelServer } from '../../support/tunnel-server.ts';
 import { memoryLogger } from '../../support/test-log.ts';
-import { getText, postJson, startFakeReceiver, waitFor, WEBHOOK_PATH, VERIFY_TOKEN, type FakeReceiver } from './helpers.ts';
+import {
+  expectedProbeAnswer,
+  getText,
+  postJson,
+  startFakeReceiver,
+  waitFor,
+  WEBHOOK_PATH,
+  VERIFY_TOKEN,
+  type FakeReceiver,
+} from './helpers.ts';
 
 const cleanups: Array<() => Promise<unknown>> = [];
 afterEach(async () => {
@@ -48,7 +58,7 @@ async function rig(opts: Partial<TunnelSupervisorOptions> = {}): Promise<Rig> {
     provider,
     localPort: receiver.port,
     webhookPath: WEBHOOK_PATH,
-    verifyToken: () => VERIFY_TOKEN,
+    probeAnswer: expectedProbeAnswer,
     onPublicUrl,
     probeIntervalMs: 150,
     probeTimeoutMs: 2_000,
@@ -88,9 +98,14 @@ describe('tunnel supervisor with the real localtunnel client', () => {
     expect(r.repointed).toEqual([s.callbackUrl]);
     await expectDelivered(r, s.callbackUrl ?? '', { entry: [{ id: 'WABA' }], n: 1 });
 
-    // Probes keep going through the public URL (the receiver's verification route).
-    const before = r.receiver.verifications;
-    await waitFor('more probes', () => r.receiver.verifications >= before + 2);
+    // Probes keep going through the public URL (the receiver's probe route), each with a fresh
+    // nonce and never with the verify token (Meta's verification GET is the only one that carries it).
+    const before = r.receiver.probes;
+    const verifications = r.receiver.verifications;
+    await waitFor('more probes', () => r.receiver.probes >= before + 2);
+    expect(r.receiver.verifications).toBe(verifications);
+    expect(r.receiver.probeUrls.filter((u) => u.includes(VERIFY_TOKEN))).toEqual([]);
+    expect(new Set(r.receiver.probeUrls).size).toBe(r.receiver.probeUrls.length);
     // The verify token never reaches a log line.
     expect(r.logLines().join('\n')).not.toContain(VERIFY_TOKEN);
   });
@@ -148,13 +163,13 @@ describe('tunnel supervisor with the real localtunnel client', () => {
     const r = await rig({ probeIntervalMs: 60_000 });
     const started = await r.sup.start();
     await waitFor('the re-point', () => r.repointed.length === 1);
-    const probes = r.receiver.verifications;
+    const probes = r.receiver.probes;
     r.server.kill();
     const s = await r.sup.checkNow();
     expect(s.state).toBe('connected');
     expect(s.publicUrl).toBe(started.publicUrl);
     expect(s.restarts).toBe(0);
-    expect(r.receiver.verifications).toBe(probes + 1);
+    expect(r.receiver.probes).toBe(probes + 1);
     await expectDelivered(r, s.callbackUrl ?? '', { after: 'kill' });
     expect(r.uncaught()).toBe(0);
   });
@@ -177,11 +192,15 @@ describe('tunnel supervisor with the real localtunnel client', () => {
     expect(back.restarts).toBe(0);
   });
 
-  it('a wrong verify token shows as unreachable with the reason; stop() leaves nothing running', async () => {
-    const r = await rig({ verifyToken: () => 'not-the-token', backoff: { floorMs: 5_000, capMs: 5_000 } });
+  it('a receiver whose probe answers are not the expected ones shows as unreachable with the reason; stop() leaves nothing running', async () => {
+    // Another key than the receiver's: its answers (HMACs of our nonces) never match.
+    const otherKey = randomBytes(32);
+    const r = await rig({ probeAnswer: (nonce) => probeAnswer(otherKey, nonce), backoff: { floorMs: 5_000, capMs: 5_000 } });
     const s = await r.sup.start();
     expect(s.state).toBe('unreachable');
-    expect(s.reason).toBe('The webhook receiver on this computer failed the check: HTTP 403 (the receiver refused the verify token)');
+    expect(s.reason).toBe(
+      'The webhook receiver on this computer failed the check: the answer was not Switchboard’s (the public URL may lead somewhere else)',
+    );
     expect(r.provider.running).toBe(true); // the tunnel is not the problem: kept, not restarted
     // Meta is not re-pointed at a URL that fails its check: the re-point waits for a good probe.
     expect(s.callback).toMatchObject({ state: 'pending', url: s.callbackUrl, registeredUrl: null });
@@ -191,6 +210,7 @@ describe('tunnel supervisor with the real localtunnel client', () => {
     expect(r.sup.status.state).toBe('stopped');
     expect(r.provider.running).toBe(false);
     await waitFor('client sockets closed', () => r.server.stats.clientSockets === 0);
-    expect(r.logLines().join('\n')).not.toContain('not-the-token');
+    expect(r.logLines().join('\n')).not.toContain(VERIFY_TOKEN);
+    expect(r.logLines().join('\n')).not.toContain(otherKey.toString('hex'));
   });
 });
