@@ -17,6 +17,7 @@ import path from 'node:path';
 import { cliNumber, cliOptions } from '../support/cli.ts';
 import { DatabaseSync } from 'node:sqlite';
 import { signBody } from '../../main/webhooks/signature.ts';
+import { textMessage } from '../support/webhooks.ts';
 
 const values = cliOptions('usage: node test/bench/webhook-receiver.bench.ts [--seconds 5] [--rate 2000] [--concurrency 64]', {
   seconds: { type: 'string', default: '5' },
@@ -45,33 +46,7 @@ function startProcess(args: string[]): Promise<{ child: ChildProcess; port: numb
 let seq = 0;
 function nextBody(): { body: Buffer; sig: string } {
   const i = seq++;
-  const payload = {
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: '1000',
-        changes: [
-          {
-            field: 'messages',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { display_phone_number: '5511900000000', phone_number_id: '2000' },
-              contacts: [{ profile: { name: 'Bench' }, wa_id: '5511987654321' }],
-              messages: [
-                {
-                  from: '5511987654321',
-                  id: `wamid.BENCH${i}`,
-                  timestamp: String(1_700_000_000 + i),
-                  type: 'text',
-                  text: { body: `message number ${i} from the benchmark` },
-                },
-              ],
-            },
-          },
-        ],
-      },
-    ],
-  };
+  const payload = textMessage(`wamid.BENCH${i}`, '5511987654321', `message number ${i} from the benchmark`, 1_700_000_000 + i);
   const body = Buffer.from(JSON.stringify(payload));
   return { body, sig: signBody(body, SECRET) };
 }

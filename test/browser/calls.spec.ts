@@ -16,7 +16,7 @@ import { encodeWav, toneSamples } from '../sim/peer/audio.ts';
 import { chromiumLaunchOptions } from '../support/chromium.ts';
 import { testServiceOptions } from '../support/host.ts';
 import { memoryLogger } from '../support/test-log.ts';
-import { signBody } from '../../main/webhooks/signature.ts';
+import { callEvent, postSigned } from '../support/webhooks.ts';
 import { formatPhone } from '../../renderer/src/format/phone.ts';
 import { until } from '../support/until.ts';
 
@@ -471,40 +471,16 @@ test('an outgoing call nobody answers ends as not answered', async () => {
 /** A calls webhook as Meta would send it, signed with the app secret, straight to the receiver. */
 async function deliverCallEvent(callId: string, event: 'connect' | 'terminate', ageSeconds: number): Promise<void> {
   const extra = event === 'connect' ? { session: { sdp_type: 'offer', sdp: metaOfferSdp(randomMetaOfferParams()) } } : { status: 'FAILED' };
-  const body = JSON.stringify({
-    object: 'whatsapp_business_account',
-    entry: [
-      {
-        id: sim!.business.wabaId,
-        changes: [
-          {
-            field: 'calls',
-            value: {
-              messaging_product: 'whatsapp',
-              metadata: { phone_number_id: sim!.business.phoneNumberId },
-              contacts: [{ profile: { name: ana.name }, wa_id: ana.wa_id }],
-              calls: [
-                {
-                  id: callId,
-                  from: ana.wa_id,
-                  to: sim!.business.displayPhoneNumber,
-                  event,
-                  timestamp: String(Math.floor(Date.now() / 1000) - ageSeconds),
-                  direction: 'USER_INITIATED',
-                  ...extra,
-                },
-              ],
-            },
-          },
-        ],
-      },
-    ],
+  const body = callEvent({
+    id: callId,
+    event,
+    customer: { waId: ana.wa_id!, name: ana.name },
+    timestamp: Math.floor(Date.now() / 1000) - ageSeconds,
+    business: sim!.business,
+    wabaId: sim!.business.wabaId,
+    extra,
   });
-  const res = await fetch(`http://127.0.0.1:${services!.receiver.port}/webhook`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, sim!.business.appSecret) },
-    body,
-  });
+  const res = await postSigned(services!.receiver.port, '/webhook', body, sim!.business.appSecret);
   expect(res.status).toBe(200);
 }
 

@@ -40,6 +40,73 @@ export function statusUpdate(wamid: string, status: string, timestamp = Math.flo
   return envelope('messages', { statuses: [{ id: wamid, status, timestamp: String(timestamp), recipient_id: '5511987654321' }] });
 }
 
+/** The customer a built webhook comes from: `contacts[0]` of the change. */
+export interface CustomerRef {
+  waId: string;
+  name?: string | undefined;
+  userId?: string | undefined;
+}
+
+const contactsOf = (c: CustomerRef) => [{ profile: { name: c.name ?? c.waId }, wa_id: c.waId, ...(c.userId ? { user_id: c.userId } : {}) }];
+const unixSeconds = (t: number | undefined): string => String(t ?? Math.floor(Date.now() / 1000));
+
+/**
+ * A `calls` webhook for one call event, shaped like Meta's samples. `incoming` calls come `from` the
+ * customer `to` the business number; `outgoing` ones the other way round. `extra` adds or overrides
+ * fields of the call object (session, status, duration, errors, biz_opaque_callback_data, …);
+ * `direction: null` leaves the field out, as Meta's own user-initiated connect sample does.
+ */
+export function callEvent(o: {
+  id: string;
+  event: 'connect' | 'terminate' | string;
+  customer: CustomerRef;
+  direction?: 'incoming' | 'outgoing' | null;
+  timestamp?: number;
+  business?: { phoneNumberId: string; displayPhoneNumber: string };
+  wabaId?: string;
+  extra?: Record<string, unknown>;
+}): Record<string, unknown> {
+  const business = o.business ?? { phoneNumberId: '2000', displayPhoneNumber: '5511900000000' };
+  const out = o.direction === 'outgoing';
+  const metaDirection = o.direction === null ? {} : { direction: out ? 'BUSINESS_INITIATED' : 'USER_INITIATED' };
+  return envelope(
+    'calls',
+    {
+      contacts: contactsOf(o.customer),
+      calls: [
+        {
+          id: o.id,
+          from: out ? business.displayPhoneNumber : o.customer.waId,
+          to: out ? o.customer.waId : business.displayPhoneNumber,
+          event: o.event,
+          timestamp: unixSeconds(o.timestamp),
+          ...metaDirection,
+          ...o.extra,
+        },
+      ],
+    },
+    o.wabaId,
+    business,
+  );
+}
+
+/** A status of a business-initiated call (RINGING, ACCEPTED, REJECTED), as Meta sends it in `statuses`. */
+export function callStatus(o: {
+  id: string;
+  status: 'RINGING' | 'ACCEPTED' | 'REJECTED' | string;
+  customer: CustomerRef;
+  timestamp?: number;
+  business?: { phoneNumberId: string; displayPhoneNumber: string };
+  wabaId?: string;
+}): Record<string, unknown> {
+  return envelope(
+    'calls',
+    { statuses: [{ id: o.id, status: o.status, timestamp: unixSeconds(o.timestamp), type: 'call', recipient_id: o.customer.waId }] },
+    o.wabaId,
+    o.business,
+  );
+}
+
 export interface PostResult {
   status: number;
   body: string;

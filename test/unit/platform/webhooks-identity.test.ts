@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Diagnostics } from '../../../common/bridge-contract.ts';
 import { signBody } from '../../../main/webhooks/signature.ts';
 import { customerWrites, defaultSeed as seed, startSimApp, until, type SimApp } from '../../support/sim-app.ts';
+import { callEvent, postSigned } from '../../support/webhooks.ts';
 
 let app: SimApp | null = null;
 afterEach(async () => {
@@ -190,39 +191,18 @@ describe('the laptop clock', () => {
       if (event === 'call') calls.push(payload as { state: string });
     });
     const sent = Math.floor(Date.now() / 1000) - 70; // Meta sent it 70 s ago; it arrives only now
-    const body = JSON.stringify({
-      object: 'whatsapp_business_account',
-      entry: [
-        {
-          id: app.creds.wabaId,
-          changes: [
-            {
-              field: 'calls',
-              value: {
-                messaging_product: 'whatsapp',
-                metadata: { display_phone_number: app.creds.displayPhoneNumber, phone_number_id: app.creds.phoneNumberId },
-                contacts: [{ profile: { name: '5511987650001' }, wa_id: '5511987650001' }],
-                calls: [
-                  {
-                    id: 'wacid.HBgLMTIxMTU1NTc5NDcVAgARGCAy+ODRQODNC/QzYwRjVDNzM3RkU1MTUzNTlGQkY5NkYy==',
-                    from: '5511987650001',
-                    to: app.creds.displayPhoneNumber,
-                    event: 'connect',
-                    timestamp: String(sent),
-                    session: { sdp_type: 'offer', sdp: 'v=0\r\n' },
-                  },
-                ],
-              },
-            },
-          ],
-        },
-      ],
+    // Meta's user-initiated connect sample: no `direction`, the customer's number as their name.
+    const body = callEvent({
+      id: 'wacid.HBgLMTIxMTU1NTc5NDcVAgARGCAy+ODRQODNC/QzYwRjVDNzM3RkU1MTUzNTlGQkY5NkYy==',
+      event: 'connect',
+      direction: null,
+      customer: { waId: '5511987650001' },
+      timestamp: sent,
+      business: { phoneNumberId: app.creds.phoneNumberId, displayPhoneNumber: app.creds.displayPhoneNumber },
+      wabaId: app.creds.wabaId,
+      extra: { session: { sdp_type: 'offer', sdp: 'v=0\r\n' } },
     });
-    const res = await fetch(`http://127.0.0.1:${s.receiver.port}/webhook`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(Buffer.from(body), app.creds.appSecret) },
-      body,
-    });
+    const res = await postSigned(s.receiver.port, '/webhook', body, app.creds.appSecret);
     expect(res.status).toBe(200);
     const call = await until('the call recorded', () => calls.at(-1));
     expect(call.state).toBe('ended');

@@ -3,7 +3,7 @@ import { openDatabase } from '../../../main/storage/database.ts';
 import { WebhookInbox } from '../../../main/webhooks/inbox.ts';
 import { ThreadStore, toFtsQuery } from '../../../main/threads/thread-store.ts';
 import { memoryLogger } from '../../support/test-log.ts';
-import { envelope, statusUpdate, textMessage } from '../../support/webhooks.ts';
+import { callEvent, callStatus, envelope, statusUpdate, textMessage } from '../../support/webhooks.ts';
 
 const T0 = 1_767_000_000; // seconds
 
@@ -22,14 +22,10 @@ function setup() {
   return { db, inbox, store, feed };
 }
 
-const call = (id: string, event: string, extra: Record<string, unknown>, from = '5511987650001') =>
-  envelope('calls', {
-    contacts: [{ profile: { name: 'Ana' }, wa_id: from, user_id: 'BR.1' }],
-    calls: [{ id, from, to: '5511955550100', event, timestamp: String(extra['ts'] ?? T0), direction: 'USER_INITIATED', ...extra }],
-  });
+const call = (id: string, event: string, { ts, ...extra }: Record<string, unknown> & { ts?: number }, from = '5511987650001') =>
+  callEvent({ id, event, customer: { waId: from, name: 'Ana', userId: 'BR.1' }, timestamp: ts ?? T0, extra });
 
-const bicStatus = (id: string, status: string, ts = T0) =>
-  envelope('calls', { statuses: [{ id, status, timestamp: String(ts), type: 'call', recipient_id: '5511987650001' }] });
+const bicStatus = (id: string, status: string, ts = T0) => callStatus({ id, status, customer: { waId: '5511987650001' }, timestamp: ts });
 
 describe('thread store: projection', () => {
   it("puts an inbound message in the customer's thread, unread, and opens the 24-hour window", async () => {
@@ -182,19 +178,13 @@ describe('thread store: projection', () => {
   it('records call outcomes: answered BIC with duration, declined, not answered, terminate before connect', async () => {
     const s = setup();
     const bicTerm = (id: string, status: string, duration?: number) =>
-      envelope('calls', {
-        calls: [
-          {
-            id,
-            to: '5511987650001',
-            from: '5511955550100',
-            event: 'terminate',
-            direction: 'BUSINESS_INITIATED',
-            timestamp: String(T0 + 60),
-            status,
-            ...(duration ? { duration } : {}),
-          },
-        ],
+      callEvent({
+        id,
+        event: 'terminate',
+        direction: 'outgoing',
+        customer: { waId: '5511987650001', name: 'Ana', userId: 'BR.1' },
+        timestamp: T0 + 60,
+        extra: { status, ...(duration ? { duration } : {}) },
       });
     await s.feed(bicStatus('wacid.A', 'RINGING'), bicStatus('wacid.A', 'ACCEPTED', T0 + 5), bicTerm('wacid.A', 'COMPLETED', 42));
     await s.feed(bicStatus('wacid.D', 'RINGING'), bicStatus('wacid.D', 'REJECTED', T0 + 3), bicTerm('wacid.D', 'FAILED'));
