@@ -16,7 +16,10 @@
  *    app, and what the lock screen shows is governed by the OS's own notification privacy settings,
  *    which the owner controls; Switchboard does not second-guess them. Logs never see the text.
  *  - Clicking opens that thread (the shell emits the `navigate` event).
+ *  - On Linux the body is escaped: notification daemons read it as markup (notification-text.ts).
  */
+import { notificationText } from './notification-text.ts';
+
 export const BURST_MS = 60_000;
 export const PREVIEW_MAX = 100;
 
@@ -35,6 +38,8 @@ export interface NotificationContext {
   now: number;
   /** The customer's name as the thread list shows it. */
   nameOf: (threadId: number) => string;
+  /** Where it will be shown (`process.platform` when not given): Linux bodies are escaped. */
+  platform?: string;
 }
 
 export interface MessageNotification {
@@ -91,13 +96,11 @@ export class MessageNotifier {
       const count = (replaces ? prev.count : 0) + list.length;
       const newest = list[list.length - 1]!;
       const preview = previewOf(newest);
-      out.push({
-        threadId,
-        title: ctx.nameOf(threadId),
-        body: count > 1 ? `${count} new messages · ${preview}` : preview,
-        count,
-        replaces,
-      });
+      const text = notificationText(
+        { title: ctx.nameOf(threadId), body: count > 1 ? `${count} new messages · ${preview}` : preview },
+        ctx.platform ?? process.platform,
+      );
+      out.push({ threadId, title: text.title, body: text.body, count, replaces });
       this.last.set(threadId, { at: ctx.now, count });
     }
     return out;
@@ -130,11 +133,16 @@ export function decideCallNotification(
  * What the incoming-call notification says and offers. Two buttons, Answer and Decline, where the
  * OS shows notification actions (macOS, Windows); the close button only dismisses it — closing is
  * not declining (a dismissed banner must never hang up on a customer). The notification goes away
- * as soon as the call stops ringing (answered here, declined, or ended by the customer).
+ * as soon as the call stops ringing (answered here, declined, or ended by the customer). The
+ * caller's name is in the body, escaped on Linux (see notification-text.ts).
  */
-export function incomingCallNotification(callerName: string | null): { title: string; body: string; actions: ['Answer', 'Decline'] } {
+export function incomingCallNotification(
+  callerName: string | null,
+  platform: string = process.platform,
+): { title: string; body: string; actions: ['Answer', 'Decline'] } {
   const who = callerName?.replace(/\s+/g, ' ').trim().slice(0, 80) || 'A customer';
-  return { title: 'Incoming WhatsApp call', body: `${who} is calling.`, actions: ['Answer', 'Decline'] };
+  const text = notificationText({ title: 'Incoming WhatsApp call', body: `${who} is calling.` }, platform);
+  return { ...text, actions: ['Answer', 'Decline'] };
 }
 
 /** Which incoming-call notifications to close: those whose call is no longer ringing. */

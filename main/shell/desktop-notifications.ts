@@ -13,6 +13,7 @@ import {
   incomingCallNotification,
   MessageNotifier,
 } from '../desktop/message-notifications.ts';
+import { notificationText } from '../desktop/notification-text.ts';
 import type { DesktopOptions } from './desktop.ts';
 
 /** "14155550100" → "+1 415 555 0100", as the renderer shows a number it has no country for. */
@@ -84,6 +85,7 @@ export function setupNotifications(o: DesktopOptions): DesktopNotifications {
       dnd: dnd(),
       now: Date.now(),
       nameOf,
+      platform: process.platform,
     });
     for (const d of decisions) {
       if (d.replaces) messageNotes.get(d.threadId)?.close();
@@ -111,7 +113,7 @@ export function setupNotifications(o: DesktopOptions): DesktopNotifications {
     if (!d || !Notification.isSupported()) return;
     notified.add(d.key);
     if (d.kind === 'incoming') {
-      const text = incomingCallNotification(call.threadId === null ? null : nameOf(call.threadId));
+      const text = incomingCallNotification(call.threadId === null ? null : nameOf(call.threadId), process.platform);
       const n = new Notification({
         title: text.title,
         body: text.body,
@@ -129,7 +131,9 @@ export function setupNotifications(o: DesktopOptions): DesktopNotifications {
       ringingNotes.set(call.localId, n);
       n.show();
     } else {
-      const n = new Notification({ title: 'Missed WhatsApp call', body: 'Open Switchboard to call back or write.' });
+      const n = new Notification({
+        ...notificationText({ title: 'Missed WhatsApp call', body: 'Open Switchboard to call back or write.' }, process.platform),
+      });
       n.on('click', () => openThread(call.threadId));
       n.show();
     }

@@ -4,6 +4,7 @@
  * decisions are `main/desktop/window-life.ts`; this applies them to Electron.
  */
 import { app, dialog, Notification, powerMonitor } from 'electron';
+import { notificationText } from '../desktop/notification-text.ts';
 import { decideClose, decideQuit, decideResume, decideSuspend } from '../desktop/window-life.ts';
 import type { DesktopOptions } from './desktop.ts';
 
@@ -22,8 +23,10 @@ export function setupWindowClose(o: DesktopOptions, onFocus: () => void): void {
     win.hide();
     if (d.explain && Notification.isSupported()) {
       new Notification({
-        title: 'Switchboard is still running',
-        body: 'Calls will still ring. Quit from the tray icon.',
+        ...notificationText(
+          { title: 'Switchboard is still running', body: 'Calls will still ring. Quit from the tray icon.' },
+          process.platform,
+        ),
         silent: true,
       }).show();
       services.config.update((c) => void (c.preferences.closeToTrayExplained = true));
