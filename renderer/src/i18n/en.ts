@@ -506,10 +506,23 @@ const en = {
       localtunnel: {
         label: 'localtunnel',
         hint: 'A free public tunnel, started by Switchboard. No account needed.',
+        privacy: 'Not encrypted all the way: loca.lt and anyone on the network between here and its server can read the webhooks.',
       },
       publicUrl: {
         label: 'My own public HTTPS URL',
         hint: 'For a reverse proxy or another tunnel you run yourself.',
+        privacy: 'Encrypted up to where your HTTPS ends: whoever runs that proxy or tunnel can read the webhooks.',
+      },
+      privacy: {
+        more: 'Learn more about who can read what',
+        localtunnel:
+          'localtunnel: WhatsApp’s HTTPS ends at the localtunnel server (loca.lt). From there to this computer the tunnel is not encrypted, so the people who run loca.lt, and anyone on the network path between this computer and that server (your Wi-Fi, your internet provider), can read every webhook: customers’ messages, names and phone numbers, and call offers.',
+        signature:
+          'Nobody on that path can fake a webhook: Switchboard only accepts webhooks signed with your app secret, which never goes through the tunnel.',
+        publicUrl:
+          'My own public HTTPS URL: the encryption ends wherever your HTTPS ends — your reverse proxy, or the tunnel service you use. Whoever runs it can read the webhooks; from there to this computer, it is as private as the link you set up.',
+        recipes:
+          'Switchboard’s README shows how to run an encrypted tunnel yourself — Cloudflare Tunnel, Tailscale Funnel, ngrok, or a server of your own — under “Encrypted tunnels”. Paste the address it gives you into “My own public HTTPS URL”.',
       },
       optional: 'optional',
       subdomain: {
@@ -874,7 +887,7 @@ const en = {
       },
     },
     connection: {
-      description: 'WhatsApp delivers calls to this computer through a secure public link. While it’s unreachable, calls are missed.',
+      description: 'WhatsApp delivers calls to this computer through a public link. While it’s unreachable, calls are missed.',
       reachabilityLabel: 'Reachable for calls',
       sinceLabel: 'Since {time}',
       appLinkLabel: 'Window connected to Switchboard',

@@ -197,6 +197,51 @@ describe('Settings → Connection', () => {
     expect((get(w, 'tunnel-public-url').element as HTMLInputElement).value).toBe('https://calls.example.com');
   });
 
+  it('says under each tunnel choice who can read the webhooks, with a Learn more that expands', async () => {
+    const w = await mountView();
+    const local = get(w, 'tunnel-privacy-localtunnel').text();
+    expect(local).toContain('loca.lt');
+    expect(local).toContain('anyone on the network');
+    expect(get(w, 'tunnel-privacy-public-url').text()).toContain('where your HTTPS ends');
+
+    // Learn more: a real button (Enter and Space work), collapsed until asked.
+    const toggle = get(w, 'tunnel-privacy-toggle');
+    expect(toggle.element.tagName).toBe('BUTTON');
+    expect(toggle.attributes('type')).toBe('button');
+    expect(toggle.attributes('aria-expanded')).toBe('false');
+    expect(has(w, 'tunnel-privacy-details')).toBe(false);
+    await toggle.trigger('click');
+    expect(toggle.attributes('aria-expanded')).toBe('true');
+    const details = get(w, 'tunnel-privacy-details');
+    expect(toggle.attributes('aria-controls')).toBe(details.attributes('id'));
+    const text = details.text();
+    expect(text).toContain('customers’ messages, names and phone numbers, and call offers');
+    expect(text).toContain('signed with your app secret');
+    expect(text).toContain('wherever your HTTPS ends');
+    expect(text).toContain('Encrypted tunnels');
+    // Learn more is not a way to change the choice.
+    expect(fake.calls.some((c) => c.name === 'setTunnel')).toBe(false);
+    expect((get(w, 'tunnel-provider-localtunnel').element as HTMLInputElement).checked).toBe(true);
+
+    // Both notes stay whichever option is chosen.
+    await get(w, 'tunnel-provider-public-url').setValue(true);
+    expect(has(w, 'tunnel-privacy-localtunnel')).toBe(true);
+    expect(has(w, 'tunnel-privacy-public-url')).toBe(true);
+    await toggle.trigger('click');
+    expect(has(w, 'tunnel-privacy-details')).toBe(false);
+  });
+
+  it('shows the same notes before a number is connected, where the tunnel is first chosen', async () => {
+    const w = await mountView(
+      { getConnection: () => sampleConnection({ state: 'stopped', publicUrl: null, callbackUrl: null, history: [] }) },
+      'not_connected',
+    );
+    expect(has(w, 'connection-needs-account')).toBe(true);
+    expect(get(w, 'tunnel-privacy-localtunnel').text()).toContain('loca.lt');
+    expect(get(w, 'tunnel-privacy-public-url').text()).toContain('where your HTTPS ends');
+    expect(has(w, 'tunnel-privacy-toggle')).toBe(true);
+  });
+
   it('keeps diagnostics collapsed until asked, then shows counts and the recent events', async () => {
     const w = await mountView();
     const toggle = get(w, 'diagnostics-toggle');
