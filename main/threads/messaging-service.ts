@@ -19,6 +19,7 @@ import type { Database } from '../storage/database.ts';
 import { whatsapp, whatsappBusinessAccount, whatsappMedia } from '../graph/whatsapp.ts';
 import type { ThreadStore, TimelineItem } from './thread-store.ts';
 import { ThreadStoreWrites } from './thread-store-writes.ts';
+import { csvRow } from './csv.ts';
 
 const SendResponse = z.looseObject({
   messages: z.array(z.looseObject({ id: z.string().min(1) })).min(1),
@@ -312,8 +313,6 @@ export class MessagingService {
         mimeType: 'application/json',
         content: JSON.stringify({ customer: contact, exportedAt: this.clock().toISOString(), items: rows }, null, 2),
       };
-    const cell = (v: string) =>
-      /[",\r\n]/.test(v) || /^[=+\-@]/.test(v) ? `"${(/^[=+\-@]/.test(v) ? `'${v}` : v).replaceAll('"', '""')}"` : v;
     const header = Object.keys(
       rows[0] ?? { at: '', kind: '', direction: '', type: '', status: '', text: '', duration_seconds: '', whatsapp_id: '' },
     );
@@ -321,8 +320,7 @@ export class MessagingService {
       filename: `${name}.csv`,
       mimeType: 'text/csv',
       content:
-        [header.join(','), ...rows.map((r) => header.map((h) => cell((r as Record<string, string>)[h] ?? '')).join(','))].join('\r\n') +
-        '\r\n',
+        [csvRow(header), ...rows.map((r) => csvRow(header.map((h) => (r as Record<string, string>)[h] ?? '')))].join('\r\n') + '\r\n',
     };
   }
 
