@@ -10,6 +10,7 @@
  *    every other permission, for every other page or frame, is denied.
  */
 import type { BrowserWindowConstructorOptions, WebContents, Session } from 'electron';
+import { isPublicHostname } from '../../common/rules/link-host.ts';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'switchboard';
@@ -72,7 +73,7 @@ export function mainWindowOptions(opts: { preloadPath: string; dark: boolean; is
   };
 }
 
-/** True for URLs the OS browser may open: https only, no credentials, a real host. */
+/** True for URLs the OS browser may open: https only, no credentials, a public host (no IP, LAN or single-label name). */
 export function isSafeExternalUrl(raw: string): boolean {
   if (typeof raw !== 'string' || raw.length > 2048) return false;
   let u: URL;
@@ -83,8 +84,7 @@ export function isSafeExternalUrl(raw: string): boolean {
   }
   if (u.protocol !== 'https:') return false;
   if (u.username || u.password) return false;
-  if (!u.hostname || !/^[a-z0-9.-]+$/i.test(u.hostname) || u.hostname.startsWith('.') || !u.hostname.includes('.')) return false;
-  return true;
+  return isPublicHostname(u.hostname);
 }
 
 /** Permissions the app's own page may get. `media` is further limited to audio capture. */

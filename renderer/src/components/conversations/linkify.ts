@@ -1,10 +1,16 @@
 /**
  * Links in message text. Only `https:` URLs written out in full become links — never `http:`,
  * `javascript:`, `data:`, `file:`, `app:` or scheme-relative `//host` — and only when they parse
- * as a URL with a real host name and no user name or password (the same rule as the desktop
- * shell's `isSafeExternalUrl`, which decides again before the OS browser opens anything). The
- * parts are plain strings the template renders as text: nothing here is ever HTML.
+ * as a URL with a public host name (no IP address, no LAN or single-label name: see
+ * common/rules/link-host.ts) and no user name or password: the same rule as the desktop shell's
+ * `isSafeExternalUrl`, which decides again before the OS browser opens anything. The href is the
+ * parsed URL (its host in punycode); the link's text is the URL as written, except that a host
+ * mixing scripts (a look-alike such as "аpple.com" with a Cyrillic "а") or written in forms the
+ * parser rewrites is shown in punycode too. The parts are plain strings the template renders as
+ * text: nothing here is ever HTML.
  */
+import { isPublicHostname, shownHost } from '../../../../common/rules/link-host.ts';
+
 export interface TextPart {
   text: string;
   /** Set for a link: the normalised https URL to open outside the app. */
@@ -16,8 +22,8 @@ export interface TextPart {
 const CANDIDATE = /https:\/\/[^\s<>"'`\p{Cc}\p{Cf}]+/giu;
 const TRAILING = /[.,;:!?'")\]}>]+$/u;
 
-/** The https URL `raw` points to, or null when it is not one Switchboard will open. */
-export function safeHttpsUrl(raw: string): string | null {
+/** The parsed https URL `raw` points to, or null when it is not one Switchboard will open. */
+function parseSafeHttpsUrl(raw: string): URL | null {
   if (raw.length > 2048) return null;
   let u: URL;
   try {
@@ -26,8 +32,21 @@ export function safeHttpsUrl(raw: string): string | null {
     return null;
   }
   if (u.protocol !== 'https:' || u.username || u.password) return null;
-  if (!/^[a-z0-9.-]+$/i.test(u.hostname) || u.hostname.startsWith('.') || !u.hostname.includes('.')) return null;
-  return u.href;
+  return isPublicHostname(u.hostname) ? u : null;
+}
+
+/** The https URL `raw` points to, or null when it is not one Switchboard will open. */
+export function safeHttpsUrl(raw: string): string | null {
+  return parseSafeHttpsUrl(raw)?.href ?? null;
+}
+
+/** The link's text: `written` with its host shown as `shownHost` says (port and the rest as written). */
+function linkText(written: string, hostname: string): string {
+  const m = /^(https:\/\/)([^/?#\\]*)(.*)$/isu.exec(written);
+  if (!m) return written;
+  const [, scheme, authority, rest] = m as unknown as [string, string, string, string];
+  const port = /:\d*$/.exec(authority)?.[0] ?? '';
+  return `${scheme}${shownHost(authority.slice(0, authority.length - port.length), hostname)}${port}${rest}`;
 }
 
 export function linkParts(text: string): TextPart[] {
@@ -42,10 +61,10 @@ export function linkParts(text: string): TextPart[] {
     let trail = TRAILING.exec(url)?.[0] ?? '';
     if (trail.startsWith(')') && url.includes('(')) trail = trail.slice(1);
     url = url.slice(0, url.length - trail.length);
-    const href = safeHttpsUrl(url);
-    if (!href) continue;
+    const parsed = parseSafeHttpsUrl(url);
+    if (!parsed) continue;
     if (start > last) parts.push({ text: text.slice(last, start) });
-    parts.push({ text: url, href });
+    parts.push({ text: linkText(url, parsed.hostname), href: parsed.href });
     last = start + url.length;
   }
   if (last < text.length) parts.push({ text: text.slice(last) });
