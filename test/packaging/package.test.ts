@@ -77,9 +77,11 @@ describe('packaged app (linux dir, stub Electron)', () => {
     ).toBe(true);
   });
 
-  it('flips the Electron fuses: no RunAsNode, no NODE_OPTIONS, no inspect, asar integrity and asar-only on', async () => {
+  it('flips the Electron fuses: no RunAsNode, no NODE_OPTIONS, no inspect, no file:// privileges; cookie encryption, asar integrity and asar-only on', async () => {
     const wire = await getCurrentFuseWire(path.join(appDir, 'switchboard'));
     expect(wire[FuseV1Options.RunAsNode]).toBe(FuseState.DISABLE);
+    expect(wire[FuseV1Options.EnableCookieEncryption]).toBe(FuseState.ENABLE);
+    expect(wire[FuseV1Options.GrantFileProtocolExtraPrivileges]).toBe(FuseState.DISABLE);
     expect(wire[FuseV1Options.EnableNodeOptionsEnvironmentVariable]).toBe(FuseState.DISABLE);
     expect(wire[FuseV1Options.EnableNodeCliInspectArguments]).toBe(FuseState.DISABLE);
     expect(wire[FuseV1Options.EnableEmbeddedAsarIntegrityValidation]).toBe(FuseState.ENABLE);
