@@ -7,15 +7,14 @@ import { test, expect, chromium, type Browser, type Page } from '@playwright/tes
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startAppServices, type AppServices } from '../../main/app-services.ts';
-import { startBrowserHost, type BrowserHost } from '../../main/host/http-host.ts';
-import { createSimulator, type Simulator } from '../sim/simulator.ts';
+import type { AppServices } from '../../main/app-services.ts';
+import type { BrowserHost } from '../../main/host/http-host.ts';
+import type { Simulator } from '../sim/simulator.ts';
 import { createPhonePeer, rtpmapOf, type PhonePeer } from '../sim/peer/phone-peer.ts';
 import { metaOfferSdp, randomMetaOfferParams } from '../sim/peer/meta-offer.ts';
 import { encodeWav, toneSamples } from '../sim/peer/audio.ts';
 import { chromiumLaunchOptions } from '../support/chromium.ts';
-import { testServiceOptions } from '../support/host.ts';
-import { memoryLogger } from '../support/test-log.ts';
+import { startCallApp } from './support/call-app.ts';
 import { callEvent, postSigned } from '../support/webhooks.ts';
 import { formatPhone } from '../../renderer/src/format/phone.ts';
 import { until } from '../support/until.ts';
@@ -139,41 +138,9 @@ const measure = async (p: Page) => (await p.evaluate('window.__measure()')) as P
 const ringing = async (p: Page) => (await p.evaluate('window.__ringing()')) as boolean;
 
 async function setup(): Promise<{ controlUrl: string; page: Page }> {
-  sim = createSimulator({ seed });
-  await sim.listen(0);
-  const c = sim.credentials();
-  const { log } = memoryLogger();
-  services = await startAppServices({ ...testServiceOptions(log), localtunnelHost: 'http://127.0.0.1:1' });
-  const res = await services.dispatch('connectAccount', {
-    graphBaseUrl: c.graphBaseUrl,
-    apiVersion: c.apiVersion,
-    accessToken: c.accessToken,
-    appSecret: c.appSecret,
-    appId: c.appId,
-    wabaId: c.wabaId,
-    phoneNumberId: c.phoneNumberId,
-  });
-  expect(res).toMatchObject({ ok: true, result: { saved: true } });
-  await services.connection.stop();
-  const set = await fetch(`${c.graphBaseUrl}/${c.apiVersion}/${c.phoneNumberId}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${c.accessToken}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      webhook_configuration: {
-        override_callback_uri: `http://127.0.0.1:${services.receiver.port}/webhook`,
-        verify_token: services.account.verifyToken(),
-      },
-    }),
-  });
-  expect(set.status).toBe(200);
-  host = await startBrowserHost({ services, rendererDir: 'out/renderer', port: 0, log });
-  const context = browser.contexts()[0] ?? (await browser.newContext({ viewport: { width: 1280, height: 800 } }));
-  page = await context.newPage();
-  await page.setViewportSize({ width: 1280, height: 800 });
-  await page.addInitScript(instrument);
-  await page.goto(host.url);
-  await expect(page.getByTestId('app-frame')).toBeVisible();
-  return { controlUrl: c.controlUrl, page };
+  const app = await startCallApp(browser, { seed, initScript: instrument });
+  ({ sim, services, host, page } = app);
+  return { controlUrl: app.controlUrl, page: app.page };
 }
 
 async function placeCall(controlUrl: string, body: Record<string, unknown>): Promise<string> {
