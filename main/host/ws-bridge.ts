@@ -36,6 +36,24 @@ export function checkUpgrade(req: Pick<IncomingMessage, 'url' | 'headers'>, port
   return { ok: true };
 }
 
+const MAX_ID_LENGTH = 200;
+
+/**
+ * A frame's parts, read without trusting its shape: only a plain object's own `id`, `name` and
+ * `params` count (never inherited ones, never `__proto__`); an id that is not a finite number or a
+ * short string is answered as `null`. The name goes to the dispatcher as it came, which refuses
+ * anything but one of the contract's request names.
+ */
+export function readFrame(msg: unknown): { id: number | string | null; name: unknown; params: unknown } {
+  if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) return { id: null, name: undefined, params: undefined };
+  const own = (key: string): unknown =>
+    Object.prototype.hasOwnProperty.call(msg, key) ? (msg as Record<string, unknown>)[key] : undefined;
+  const rawId = own('id');
+  const id =
+    (typeof rawId === 'number' && Number.isFinite(rawId)) || (typeof rawId === 'string' && rawId.length <= MAX_ID_LENGTH) ? rawId : null;
+  return { id, name: own('name'), params: own('params') };
+}
+
 export interface WsBridge {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
   close(): Promise<void>;
@@ -59,30 +77,36 @@ export function createWsBridge(opts: {
 
   wss.on('connection', (ws: WebSocket) => {
     log.info('bridge.ws.connected', { clients: wss.clients.size });
-    ws.on('message', (data, isBinary) => {
-      if (isBinary) {
-        ws.send(
-          JSON.stringify({
-            id: null,
-            response: { ok: false, error: { code: 'invalid_params', message: 'Binary frames are not part of the bridge protocol.' } },
-          }),
-        );
-        return;
-      }
-      let msg: unknown;
+    const answer = (id: number | string | null, response: unknown): void => {
       try {
-        msg = JSON.parse(data.toString('utf8'));
-      } catch {
-        ws.send(
-          JSON.stringify({ id: null, response: { ok: false, error: { code: 'invalid_params', message: 'Frame is not valid JSON.' } } }),
-        );
-        return;
-      }
-      const frame = (typeof msg === 'object' && msg !== null ? msg : {}) as { id?: unknown; name?: unknown; params?: unknown };
-      const id = typeof frame.id === 'number' || typeof frame.id === 'string' ? frame.id : null;
-      void opts.dispatch(frame.name, frame.params).then((response) => {
         if (ws.readyState === ws.OPEN) ws.send(JSON.stringify({ id, response }));
-      });
+      } catch (err) {
+        log.warn('bridge.ws.send_failed', { error: err instanceof Error ? err.message : 'unknown' });
+      }
+    };
+    const refuse = (message: string): void => answer(null, { ok: false, error: { code: 'invalid_params', message } });
+    // Nothing a client sends may end the process: the frame's shape is checked before anything in
+    // it is used, and no exception from handling it escapes this listener or the dispatch promise.
+    ws.on('message', (data, isBinary) => {
+      try {
+        if (isBinary) return refuse('Binary frames are not part of the bridge protocol.');
+        let msg: unknown;
+        try {
+          msg = JSON.parse(data.toString('utf8'));
+        } catch {
+          return refuse('Frame is not valid JSON.');
+        }
+        const { id, name, params } = readFrame(msg);
+        opts.dispatch(name, params).then(
+          (response) => answer(id, response),
+          (err: unknown) => {
+            log.error('bridge.ws.dispatch_failed', { error: err instanceof Error ? err.message : 'unknown' });
+            answer(id, { ok: false, error: { code: 'internal', message: 'Switchboard could not handle this request.' } });
+          },
+        );
+      } catch (err) {
+        log.error('bridge.ws.frame_failed', { error: err instanceof Error ? err.message : 'unknown' });
+      }
     });
     ws.on('error', (err) => log.warn('bridge.ws.error', { error: err.message }));
   });

@@ -531,6 +531,47 @@ function judgeProbe(p: Probe, r: RawResponse): Check {
 
 // ---- 2. the bridge WebSocket ------------------------------------------------------------------
 
+/**
+ * Frames whose very shape is hostile: a request name that is not text (an object whose toString
+ * is not a function once threw inside the dispatcher, and the unhandled rejection ended the whole
+ * browser host), names Object.prototype has, a name taken from the frame's own `__proto__`, payloads
+ * that are not objects, ids of other types, huge and deeply nested values. None carries a usable id,
+ * so each must be answered `{id: null}` with the error code given, and the host must keep serving.
+ */
+export const HOSTILE_FRAMES: { name: string; text: string; code: 'unknown_request' | 'invalid_params' }[] = [
+  { name: 'a name that is an object whose toString is not a function', text: '{"name":{"toString":1}}', code: 'unknown_request' },
+  {
+    name: 'a name whose toString and valueOf are not functions',
+    text: '{"name":{"toString":1,"valueOf":1}}',
+    code: 'unknown_request',
+  },
+  { name: 'a name whose toString and valueOf are null', text: '{"name":{"toString":null,"valueOf":null}}', code: 'unknown_request' },
+  { name: 'a name that is an array holding a request name', text: '{"name":["getAppInfo"]}', code: 'unknown_request' },
+  { name: 'a name that is a number', text: '{"name":1e308}', code: 'unknown_request' },
+  { name: 'a name that is true', text: '{"name":true}', code: 'unknown_request' },
+  { name: 'a name that is null', text: '{"name":null}', code: 'unknown_request' },
+  { name: 'the name "__proto__" with no id', text: '{"name":"__proto__"}', code: 'unknown_request' },
+  { name: 'the name "__defineGetter__"', text: '{"name":"__defineGetter__"}', code: 'unknown_request' },
+  { name: 'the name "valueOf"', text: '{"name":"valueOf"}', code: 'unknown_request' },
+  {
+    name: "a request named only in the frame's own __proto__",
+    text: '{"__proto__":{"name":"getAppInfo","params":{}}}',
+    code: 'unknown_request',
+  },
+  { name: 'a 900 kB name', text: JSON.stringify({ name: 'n'.repeat(900_000) }), code: 'unknown_request' },
+  { name: 'a frame that is a JSON string', text: '"getAppInfo"', code: 'unknown_request' },
+  { name: 'a frame that is a JSON number', text: '42', code: 'unknown_request' },
+  { name: 'a frame that is JSON true', text: 'true', code: 'unknown_request' },
+  { name: 'an id and a name that are objects', text: '{"id":{"toString":1},"name":{"toString":1}}', code: 'unknown_request' },
+  { name: 'an id that is an array', text: '{"id":[1],"name":{"valueOf":1}}', code: 'unknown_request' },
+  { name: 'params whose toString is not a function', text: '{"name":"getAppInfo","params":{"toString":1}}', code: 'invalid_params' },
+  {
+    name: 'params nested 100,000 arrays deep',
+    text: `{"name":"getAppInfo","params":${'['.repeat(100_000)}${']'.repeat(100_000)}}`,
+    code: 'invalid_params',
+  },
+];
+
 function upgradeRequest(opts: { target: string; host: string; origin: string | null }): string {
   return [
     `GET ${opts.target} HTTP/1.1`,
@@ -627,6 +668,14 @@ async function bridgeChecks(appUrl: string, client: BridgeClient, checks: Check[
   await frame('not JSON', () => client.sendRaw('{"id":1,'), 'invalid_params', /not valid JSON/);
   await frame('a binary frame', () => client.sendRaw(Buffer.from([1, 2, 3]), true), 'invalid_params', /Binary frames/);
   await frame('JSON null', () => client.sendRaw('null'), 'unknown_request', /Unknown bridge request/);
+  for (const f of HOSTILE_FRAMES) {
+    await frame(
+      `hostile shape: ${f.name}`,
+      () => client.sendRaw(f.text),
+      f.code,
+      f.code === 'unknown_request' ? /Unknown bridge request/ : /Invalid parameters/,
+    );
+  }
   await frame('a JSON array', () => client.sendRaw('[1,2,3]'), 'unknown_request', /Unknown bridge request/);
   for (const name of ['noSuchRequest', '__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
     await frame(

@@ -1,0 +1,187 @@
+/**
+ * Regression tests for issue 19, each at the level a caller can observe it:
+ *  1. one hostile bridge frame (`{"name":{"toString":1}}`) ended the browser host: the dispatcher
+ *     turned a name that is not text into a string and the rejection escaped.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { createDispatcher, type BridgeHandlers } from '../../main/bridge/dispatcher.ts';
+import { fakeRendererDir } from '../support/host.ts';
+import { memoryLogger } from '../support/test-log.ts';
+import { startWebHost, type WebHostProcess } from '../support/web-host-process.ts';
+import { HOSTILE_FRAMES } from './security.ts';
+
+// ---- 1. no bridge frame ends the process ----------------------------------------------------
+
+describe('bridge: nothing a client sends can end the process', () => {
+  const appInfo = {
+    name: 'Switchboard',
+    version: '1',
+    host: 'browser-host',
+    platform: 'linux',
+    versions: { node: '24', electron: null, chrome: null },
+  };
+
+  /** A name whose every conversion to a primitive throws. */
+  const throwing = (): object => ({
+    toString() {
+      throw new Error('toString called');
+    },
+    valueOf() {
+      throw new Error('valueOf called');
+    },
+  });
+  const everyTrapThrows = new Proxy(
+    {},
+    {
+      get() {
+        throw new Error('get trap');
+      },
+      has() {
+        throw new Error('has trap');
+      },
+      ownKeys() {
+        throw new Error('ownKeys trap');
+      },
+      getPrototypeOf() {
+        throw new Error('getPrototypeOf trap');
+      },
+      getOwnPropertyDescriptor() {
+        throw new Error('getOwnPropertyDescriptor trap');
+      },
+    },
+  );
+  const hostileNames: [string, unknown][] = [
+    ['an object whose toString is not a function', { toString: 1 }],
+    ['an object whose toString and valueOf are not functions', { toString: 1, valueOf: 1 }],
+    ['an object whose toString and valueOf throw', throwing()],
+    ['an object with no prototype', Object.create(null) as unknown],
+    ['a proxy whose every trap throws', everyTrapThrows],
+    ['a symbol', Symbol('getAppInfo')],
+    ['an array holding a request name', ['getAppInfo']],
+    ['a function', () => 'getAppInfo'],
+    ['a bigint', 10n],
+    ['null', null],
+    ['undefined', undefined],
+    ['"__proto__"', '__proto__'],
+    ['"constructor"', 'constructor'],
+    ['"toString"', 'toString'],
+    ['"hasOwnProperty"', 'hasOwnProperty'],
+    ['a 4 MB string', 'x'.repeat(4 * 1024 * 1024)],
+  ];
+
+  for (const redacting of [false, true]) {
+    it(`the dispatcher${redacting ? ' (redacting, as main runs it)' : ''} answers unknown_request to names that are not a request`, async () => {
+      const { log } = memoryLogger();
+      const dispatch = createDispatcher(
+        { getAppInfo: () => appInfo } as unknown as BridgeHandlers,
+        log,
+        redacting ? { redact: (t) => t } : {},
+      );
+      for (const [label, name] of hostileNames) {
+        const res = await dispatch(name, {}).catch((err: unknown) => ({ threw: String((err as Error)?.message ?? err) }));
+        expect({ label, res }).toMatchObject({ label, res: { ok: false, error: { code: 'unknown_request' } } });
+        const message = (res as { error: { message: string } }).error.message;
+        expect(message, label).toMatch(/^Unknown bridge request/);
+        expect(message.length, label).toBeLessThan(200);
+      }
+      // And it still answers a real request.
+      expect(await dispatch('getAppInfo', {})).toMatchObject({ ok: true, result: { name: 'Switchboard' } });
+    });
+  }
+
+  it('the dispatcher answers hostile params and handler failures of any type with an error, never a rejection', async () => {
+    const { log } = memoryLogger();
+    const handlers = {
+      getAppInfo: () => appInfo,
+      getCallingSettings: () => {
+        // A failure whose conversion to text throws.
+        throw Object.create(null);
+      },
+      getAccount: () => {
+        throw { toString: 1 };
+      },
+    } as unknown as BridgeHandlers;
+    const dispatch = createDispatcher(handlers, log, { redact: (t) => t });
+    const settle = (p: Promise<unknown>): Promise<unknown> => p.catch((err: unknown) => ({ rejected: String((err as Error)?.message) }));
+    expect(await settle(dispatch('getAppInfo', everyTrapThrows))).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
+    expect(await settle(dispatch('getAppInfo', { toString: 1 }))).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
+    expect(await settle(dispatch('getAppInfo', [[[[]]]]))).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
+    expect(await settle(dispatch('getCallingSettings', {}))).toMatchObject({ ok: false, error: { code: 'internal' } });
+    expect(await settle(dispatch('getAccount', {}))).toMatchObject({ ok: false, error: { code: 'internal' } });
+  });
+
+  describe('through the real browser host process (npm run web)', () => {
+    let host: WebHostProcess | null = null;
+    afterEach(async () => {
+      await host?.stop();
+      host = null;
+    });
+
+    /** Opens the bridge as the page does: the per-launch secret from the URL's fragment, our own Origin. */
+    async function open(url: string): Promise<WebSocket> {
+      const u = new URL(url);
+      const secret = new URLSearchParams(u.hash.slice(1)).get('secret') ?? '';
+      const ws = new WebSocket(`ws://${u.host}/bridge?secret=${encodeURIComponent(secret)}`, { headers: { Origin: u.origin } });
+      await new Promise<void>((resolve, reject) => {
+        ws.once('open', () => resolve());
+        ws.once('error', reject);
+      });
+      return ws;
+    }
+
+    /** Sends one frame and resolves with the next answer (pushed events are skipped), or a note when none came. */
+    function answer(ws: WebSocket, text: string): Promise<{ id: unknown; response: { ok: boolean; error?: { code: string } } } | string> {
+      return new Promise((resolve) => {
+        const done = (v: { id: unknown; response: { ok: boolean; error?: { code: string } } } | string): void => {
+          clearTimeout(timer);
+          ws.off('message', onMessage);
+          ws.off('close', onClose);
+          resolve(v);
+        };
+        const onMessage = (data: Buffer): void => {
+          const frame = JSON.parse(data.toString('utf8')) as { id?: unknown; response?: { ok: boolean; error?: { code: string } } };
+          if (frame.response) done({ id: frame.id, response: frame.response });
+        };
+        const onClose = (code: number): void => done(`connection closed (${code}) without an answer`);
+        const timer = setTimeout(() => done('no answer within 5 s'), 5000);
+        ws.on('message', onMessage);
+        ws.on('close', onClose);
+        ws.send(text);
+      });
+    }
+
+    it('answers every hostile frame with an error and keeps serving this connection and new ones', { timeout: 60_000 }, async () => {
+      host = await startWebHost({
+        extraArgs: [
+          '--renderer-dir',
+          fakeRendererDir(),
+          '--secrets',
+          'memory',
+          '--tunnel-host',
+          'http://127.0.0.1:1',
+          '--log-level',
+          'warn',
+        ],
+      });
+      const ws = await open(host.url);
+      for (const f of HOSTILE_FRAMES) {
+        const got = await answer(ws, f.text);
+        expect({ frame: f.name, got, hostExit: host.child.exitCode }).toMatchObject({
+          frame: f.name,
+          got: { id: null, response: { ok: false, error: { code: f.code } } },
+          hostExit: null,
+        });
+      }
+      // Ids of other types are not echoed; the request itself is still served.
+      expect(await answer(ws, '{"id":{"toString":1},"name":"getAppInfo"}')).toMatchObject({ id: null, response: { ok: true } });
+      expect(await answer(ws, '{"id":7,"name":"getAppInfo"}')).toMatchObject({ id: 7, response: { ok: true } });
+      const fresh = await open(host.url);
+      expect(await answer(fresh, '{"id":"a","name":"getAppInfo"}')).toMatchObject({ id: 'a', response: { ok: true } });
+      fresh.close();
+      ws.close();
+      expect(host.child.exitCode).toBeNull();
+      expect(host.output()).not.toMatch(/TypeError|Cannot convert object to primitive value/);
+    });
+  });
+});
