@@ -3,7 +3,7 @@
  * protocol and the browser host's HTTP server: path traversal refused, a fixed content-type
  * table, and the app's Content-Security-Policy on every HTML response.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -70,14 +70,23 @@ export interface RendererFile {
   headers: Record<string, string>;
 }
 
+/**
+ * Reads the file a URL path names. Symlinks are resolved first: a file or folder inside the
+ * renderer folder that links outside it (`assets/x.js -> /etc/passwd`, `linked -> /home/…`) is
+ * answered 404, like a path that climbs out with "..". Links that stay inside are served.
+ * (realpath, stat and readFile are the calls Electron's asar support covers, so the packaged
+ * app's renderer inside app.asar is served the same way.)
+ */
 export async function loadRendererFile(root: string, urlPath: string): Promise<RendererFile> {
   const file = resolveRendererPath(root, urlPath);
   const notFound: RendererFile = { status: 404, body: Buffer.from('Not found'), headers: { 'content-type': 'text/plain; charset=utf-8' } };
   if (!file) return notFound;
   try {
-    const st = await stat(file);
-    if (!st.isFile()) return notFound;
-    const body = await readFile(file);
+    const realRoot = await realpath(root);
+    const real = await realpath(file);
+    if (!real.startsWith(realRoot + path.sep)) return notFound;
+    if (!(await stat(real)).isFile()) return notFound;
+    const body = await readFile(real);
     const headers: Record<string, string> = {
       'content-type': contentTypeFor(file),
       'x-content-type-options': 'nosniff',

@@ -1,15 +1,26 @@
 /**
  * Regression tests for issue 19, each at the level a caller can observe it:
  *  1. one hostile bridge frame (`{"name":{"toString":1}}`) ended the browser host: the dispatcher
- *     turned a name that is not text into a string and the rejection escaped.
+ *     turned a name that is not text into a string and the rejection escaped;
+ *  2. the renderer file server followed symlinks out of its folder.
  */
+import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { confFactory } from '../../main/account/conf-store.ts';
+import { MemorySecrets } from '../../main/account/secrets.ts';
+import { startAppServices } from '../../main/app-services.ts';
 import { createDispatcher, type BridgeHandlers } from '../../main/bridge/dispatcher.ts';
+import { startBrowserHost, type BrowserHost } from '../../main/host/http-host.ts';
+import { loadRendererFile } from '../../main/renderer-files.ts';
 import { fakeRendererDir } from '../support/host.ts';
 import { memoryLogger } from '../support/test-log.ts';
 import { startWebHost, type WebHostProcess } from '../support/web-host-process.ts';
-import { HOSTILE_FRAMES } from './security.ts';
+import { HOSTILE_FRAMES, rawRequest } from './security.ts';
+
+const tmp = (prefix: string): string => mkdtempSync(path.join(tmpdir(), prefix));
 
 // ---- 1. no bridge frame ends the process ----------------------------------------------------
 
@@ -183,5 +194,67 @@ describe('bridge: nothing a client sends can end the process', () => {
       expect(host.child.exitCode).toBeNull();
       expect(host.output()).not.toMatch(/TypeError|Cannot convert object to primitive value/);
     });
+  });
+});
+
+// ---- 2. the renderer file server stays inside its folder ------------------------------------
+
+describe('renderer files: symlinks out of the folder are refused', () => {
+  function rendererWithLinks(): { root: string; outsideSecret: string } {
+    const outside = tmp('sb-outside-');
+    const outsideSecret = 'outside-secret-0123456789';
+    writeFileSync(path.join(outside, 'secret.js'), outsideSecret);
+    writeFileSync(path.join(outside, 'index.html'), `<p>${outsideSecret}</p>`);
+    const root = fakeRendererDir();
+    symlinkSync(path.join(outside, 'secret.js'), path.join(root, 'assets', 'leak.js'));
+    symlinkSync(outside, path.join(root, 'linked'));
+    // A link that stays inside the folder is fine.
+    symlinkSync(path.join(root, 'assets', 'app.js'), path.join(root, 'assets', 'alias.js'));
+    return { root, outsideSecret };
+  }
+
+  it('serves 404 for a symlinked file or directory that leads outside, 200 for files inside', async () => {
+    const { root, outsideSecret } = rendererWithLinks();
+    for (const p of ['/assets/leak.js', '/linked/secret.js', '/linked/index.html']) {
+      const file = await loadRendererFile(root, p);
+      expect({ p, status: file.status }).toEqual({ p, status: 404 });
+      expect(file.body.toString()).not.toContain(outsideSecret);
+    }
+    expect((await loadRendererFile(root, '/assets/app.js')).status).toBe(200);
+    expect((await loadRendererFile(root, '/assets/alias.js')).status).toBe(200);
+    expect((await loadRendererFile(root, '/')).status).toBe(200);
+    // A renderer folder that is itself reached through a symlink still serves its own files.
+    const viaLink = path.join(tmp('sb-link-'), 'renderer');
+    symlinkSync(root, viaLink);
+    expect((await loadRendererFile(viaLink, '/assets/app.js')).status).toBe(200);
+    expect((await loadRendererFile(viaLink, '/assets/leak.js')).status).toBe(404);
+  });
+
+  it('the browser host answers 404 over HTTP for the same links', async () => {
+    const { root, outsideSecret } = rendererWithLinks();
+    const { log } = memoryLogger();
+    const services = await startAppServices({
+      dataDir: tmp('sb-data-'),
+      version: '0.0.0-test',
+      host: 'browser-host',
+      log,
+      secrets: new MemorySecrets(),
+      configStore: confFactory,
+      webhookPort: 0,
+    });
+    let host: BrowserHost | null = null;
+    try {
+      host = await startBrowserHost({ services, rendererDir: root, port: 0, log });
+      const get = (p: string) => rawRequest(host!.port, `GET ${p} HTTP/1.1\r\nHost: 127.0.0.1:${host!.port}\r\nConnection: close\r\n\r\n`);
+      for (const p of ['/assets/leak.js', '/linked/secret.js']) {
+        const r = await get(p);
+        expect({ p, status: r.status }).toEqual({ p, status: 404 });
+        expect(r.body).not.toContain(outsideSecret);
+      }
+      expect((await get('/assets/app.js')).status).toBe(200);
+    } finally {
+      await host?.close();
+      await services.close();
+    }
   });
 });
