@@ -8,7 +8,8 @@
  *   secrets (keychain) ───────────┼─ account ── graph client
  *   database (SQLite) ── inbox ───┴─ webhook receiver ── tunnel (reachability)
  */
-import { mkdirSync, accessSync, constants as fsConstants } from 'node:fs';
+import { mkdirSync, accessSync, constants as fsConstants, readdirSync } from 'node:fs';
+import path from 'node:path';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import type { AppInfo, AppStatus, ConnectionView } from '../common/bridge-contract.ts';
 import { accountHandlers } from './account/account-handlers.ts';
@@ -27,6 +28,7 @@ import { ClockSkew } from './core/clock-skew.ts';
 import { diagnosticsHandlers } from './core/diagnostics-handlers.ts';
 import { BridgeEventBus } from './core/events.ts';
 import { SecretRedactor, type Logger } from './core/log.ts';
+import { makePrivateTree, mkdirPrivate, sharedFolderReason } from './core/private-files.ts';
 import { StatusBoard } from './core/status-board.ts';
 import { desktopHandlers } from './desktop/desktop-handlers.ts';
 import { DesktopPreferencesService } from './desktop/desktop-preferences.ts';
@@ -111,9 +113,25 @@ export class DataDirError extends Error {
   override name = 'DataDirError';
 }
 
-export function ensureDataDir(dir: string): void {
+/**
+ * What the app keeps at the top of its data dir: the database and its WAL, the config (and copies
+ * set aside), the media cache, logs. Electron's userData also holds Chromium's own folders, which
+ * are not the app's to change.
+ */
+const APP_DATA_ENTRY = /^(switchboard\.db(-wal|-shm|-journal)?|config\.json(\.invalid-.+)?|media|logs)$/;
+
+/**
+ * Creates the data dir (0700, parents too) or checks an existing one, and makes what the app keeps
+ * there this user's alone: the folder 0700 and, under it, the app's own folders 0700 and files 0600
+ * — older versions left them 755/644. A folder that is shared or the home folder is never made
+ * 0700 (`npm run web -- --data-dir /tmp` must not lock other users out of /tmp): that is logged,
+ * and only the app's own entries in it are tightened.
+ */
+export function ensureDataDir(dir: string, log?: Logger): void {
+  const leftOpen = sharedFolderReason(dir);
   try {
-    mkdirSync(dir, { recursive: true });
+    if (leftOpen) mkdirSync(dir, { recursive: true });
+    else mkdirPrivate(dir);
   } catch (err) {
     throw new DataDirError(`cannot create data dir ${dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
@@ -122,6 +140,8 @@ export function ensureDataDir(dir: string): void {
   } catch {
     throw new DataDirError(`data dir ${dir} is not writable`);
   }
+  if (leftOpen) log?.warn('data_dir.shared', { reason: leftOpen });
+  for (const name of readdirSync(dir)) if (APP_DATA_ENTRY.test(name)) makePrivateTree(path.join(dir, name));
 }
 
 /** The status line, kept current from the account, platform warnings and the clock check. */
@@ -305,7 +325,7 @@ function refreshSettingsOnChange(d: {
 
 export async function startAppServices(opts: AppServicesOptions): Promise<AppServices> {
   const clock = opts.clock ?? (() => new Date());
-  ensureDataDir(opts.dataDir);
+  ensureDataDir(opts.dataDir, opts.log);
   const log = opts.log;
   const redactor = opts.redactor ?? new SecretRedactor();
   const events = new BridgeEventBus({ redact: (text) => redactor.redactForRenderer(text) });

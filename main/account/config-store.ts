@@ -11,6 +11,7 @@ import { existsSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_SHORTCUTS } from '../../common/shortcuts.ts';
+import { PRIVATE_FILE_MODE } from '../core/private-files.ts';
 
 export const AccountConfig = z.object({
   graphBaseUrl: z.url({ protocol: /^https?$/ }),
@@ -120,7 +121,13 @@ export interface JsonFileStore {
   store: Record<string, unknown>;
   readonly path: string;
 }
-export type JsonFileStoreFactory = (opts: { cwd: string; configName: string; clearInvalidConfig: boolean }) => JsonFileStore;
+export type JsonFileStoreFactory = (opts: {
+  cwd: string;
+  configName: string;
+  clearInvalidConfig: boolean;
+  /** The file's mode (0600: it names the WhatsApp account); conf and electron-store chmod it on every write. */
+  configFileMode: number;
+}) => JsonFileStore;
 
 export const CONFIG_NAME = 'config';
 
@@ -135,11 +142,11 @@ export class ConfigStore {
     let problem: string | null = null;
     let file: JsonFileStore;
     try {
-      file = factory({ cwd: dataDir, configName: CONFIG_NAME, clearInvalidConfig: false });
+      file = factory({ cwd: dataDir, configName: CONFIG_NAME, clearInvalidConfig: false, configFileMode: PRIVATE_FILE_MODE });
     } catch (err) {
       const aside = setAside(filePath);
       problem = `The settings file could not be read (${(err as Error).message.split('\n')[0]?.slice(0, 120)}). It was moved to ${path.basename(aside ?? filePath)} and Switchboard started with default settings.`;
-      file = factory({ cwd: dataDir, configName: CONFIG_NAME, clearInvalidConfig: true });
+      file = factory({ cwd: dataDir, configName: CONFIG_NAME, clearInvalidConfig: true, configFileMode: PRIVATE_FILE_MODE });
     }
     const parsed = AppConfig.safeParse(file.store);
     if (parsed.success) {

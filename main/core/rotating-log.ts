@@ -3,9 +3,10 @@
  * old files. Plain Node (the shell and the browser host both use it); lines arrive already
  * redacted by the logger.
  */
-import { appendFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { LogSink } from './log.ts';
+import { makePrivateTree, mkdirPrivate, PRIVATE_FILE_MODE } from './private-files.ts';
 
 export class RotatingFileSink implements LogSink {
   private readonly file: string;
@@ -14,7 +15,9 @@ export class RotatingFileSink implements LogSink {
   private size: number;
 
   constructor(opts: { dir: string; name?: string; maxBytes?: number; keep?: number }) {
-    mkdirSync(opts.dir, { recursive: true });
+    // The log says who called whom and when: this user's alone (0700 folder, 0600 files, older ones tightened).
+    mkdirPrivate(opts.dir);
+    makePrivateTree(opts.dir);
     this.file = path.join(opts.dir, opts.name ?? 'switchboard.log');
     this.maxBytes = opts.maxBytes ?? 5 * 1024 * 1024;
     this.keep = opts.keep ?? 3;
@@ -33,7 +36,7 @@ export class RotatingFileSink implements LogSink {
     const bytes = Buffer.byteLength(line);
     if (this.size + bytes > this.maxBytes && this.size > 0) this.rotate();
     try {
-      appendFileSync(this.file, line);
+      appendFileSync(this.file, line, { mode: PRIVATE_FILE_MODE });
       this.size += bytes;
     } catch {
       // A full disk must not take the app down; the line is lost.

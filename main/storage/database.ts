@@ -5,6 +5,7 @@
  */
 import { DatabaseSync } from 'node:sqlite';
 import path from 'node:path';
+import { makePrivate, touchPrivate } from '../core/private-files.ts';
 import { MIGRATIONS } from './migrations.ts';
 
 export type Database = DatabaseSync;
@@ -19,12 +20,16 @@ export const DATABASE_FILE = 'switchboard.db';
 
 export function openDatabase(dataDirOrFile: string, opts: { migrations?: readonly Migration[]; file?: boolean } = {}): DatabaseSync {
   const file = opts.file || dataDirOrFile === ':memory:' ? dataDirOrFile : path.join(dataDirOrFile, DATABASE_FILE);
+  const onDisk = file !== '' && file !== ':memory:' && !file.startsWith('file:');
+  // Created 0600 before SQLite opens it: SQLite gives its -wal and -shm the database file's mode.
+  if (onDisk) touchPrivate(file);
   const db = new DatabaseSync(file);
   db.exec('PRAGMA journal_mode = WAL');
   db.exec('PRAGMA synchronous = NORMAL');
   db.exec('PRAGMA foreign_keys = ON');
   db.exec('PRAGMA busy_timeout = 5000');
   migrate(db, opts.migrations ?? MIGRATIONS);
+  if (onDisk) for (const suffix of ['-wal', '-shm']) makePrivate(file + suffix);
   return db;
 }
 

@@ -15,6 +15,7 @@ import type { AccountService } from '../account/account-service.ts';
 import { asGraphError } from '../account/account-service.ts';
 import { DomainError } from '../core/domain-error.ts';
 import type { Logger } from '../core/log.ts';
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../core/private-files.ts';
 import type { Database } from '../storage/database.ts';
 import { whatsapp, whatsappBusinessAccount, whatsappMedia } from '../graph/whatsapp.ts';
 import type { ThreadStore, TimelineItem } from './thread-store.ts';
@@ -276,9 +277,10 @@ export class MessagingService {
     const bytes = Buffer.from(await res.arrayBuffer());
     if (bytes.length > MAX_MEDIA_BYTES)
       throw new DomainError('too_large', 'This file is too large to show here. Open it on the phone instead.');
-    await mkdir(cacheDir, { recursive: true });
-    await writeFile(file, bytes);
-    await writeFile(`${file}.json`, JSON.stringify({ mimeType: info.mime_type, sha256: info.sha256 ?? null }));
+    // The customers' photos and voice notes: this user's alone, whatever the umask.
+    await mkdir(cacheDir, { recursive: true, mode: PRIVATE_DIR_MODE });
+    await writeFile(file, bytes, { mode: PRIVATE_FILE_MODE });
+    await writeFile(`${file}.json`, JSON.stringify({ mimeType: info.mime_type, sha256: info.sha256 ?? null }), { mode: PRIVATE_FILE_MODE });
     return { mimeType: info.mime_type, base64: bytes.toString('base64'), bytes: bytes.length };
   }
 

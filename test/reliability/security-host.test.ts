@@ -2,20 +2,24 @@
  * Regression tests for issue 19, each at the level a caller can observe it:
  *  1. one hostile bridge frame (`{"name":{"toString":1}}`) ended the browser host: the dispatcher
  *     turned a name that is not text into a string and the rejection escaped;
- *  2. the renderer file server followed symlinks out of its folder.
+ *  2. the renderer file server followed symlinks out of its folder;
+ *  3. the data dir and its files were readable by every user of the computer (755/644).
  */
-import { mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { confFactory } from '../../main/account/conf-store.ts';
 import { MemorySecrets } from '../../main/account/secrets.ts';
-import { startAppServices } from '../../main/app-services.ts';
+import { startAppServices, type AppServices } from '../../main/app-services.ts';
 import { createDispatcher, type BridgeHandlers } from '../../main/bridge/dispatcher.ts';
+import { RotatingFileSink } from '../../main/core/rotating-log.ts';
 import { startBrowserHost, type BrowserHost } from '../../main/host/http-host.ts';
 import { loadRendererFile } from '../../main/renderer-files.ts';
+import { openDatabase } from '../../main/storage/database.ts';
 import { fakeRendererDir } from '../support/host.ts';
+import { defaultSeed, startSimApp, until } from '../support/sim-app.ts';
 import { memoryLogger } from '../support/test-log.ts';
 import { startWebHost, type WebHostProcess } from '../support/web-host-process.ts';
 import { HOSTILE_FRAMES, rawRequest } from './security.ts';
@@ -256,5 +260,156 @@ describe('renderer files: symlinks out of the folder are refused', () => {
       await host?.close();
       await services.close();
     }
+  });
+});
+
+// ---- 3. the data dir is private to this user ------------------------------------------------
+
+/** Every entry under `dir` (and `dir` itself) with its permission bits, symlinks not followed. */
+function modes(dir: string): Record<string, string> {
+  const out: Record<string, string> = { '.': (statSync(dir).mode & 0o777).toString(8) };
+  const walk = (rel: string): void => {
+    for (const e of readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const r = path.join(rel, e.name);
+      if (e.isSymbolicLink()) continue;
+      out[r] = (lstatSync(path.join(dir, r)).mode & 0o777).toString(8);
+      if (e.isDirectory()) walk(r);
+    }
+  };
+  walk('');
+  return out;
+}
+const privateModes = (m: Record<string, string>, dir: string): Record<string, string> =>
+  Object.fromEntries(Object.keys(m).map((k) => [k, k === '.' || lstatSync(path.join(dir, k)).isDirectory() ? '700' : '600']));
+
+describe.skipIf(process.platform === 'win32')('data dir: only this user can read it', () => {
+  const opened: AppServices[] = [];
+  let umask: number | null = null;
+  afterEach(async () => {
+    for (const s of opened.splice(0)) await s.close();
+    if (umask !== null) process.umask(umask);
+    umask = null;
+  });
+  /** The usual umask, which lets every user read new files unless the app says otherwise. */
+  const permissiveUmask = (): void => {
+    umask = process.umask(0o022);
+  };
+  const start = async (dataDir: string): Promise<AppServices> => {
+    const s = await startAppServices({
+      dataDir,
+      version: '0.0.0-test',
+      host: 'browser-host',
+      log: memoryLogger().log,
+      secrets: new MemorySecrets(),
+      configStore: confFactory,
+      webhookPort: 0,
+      localtunnelHost: 'http://127.0.0.1:1',
+      networkWatchIntervalMs: 0,
+    });
+    opened.push(s);
+    return s;
+  };
+
+  it('creates a new data dir 0700 and the database, its WAL and the config 0600', async () => {
+    permissiveUmask();
+    const dataDir = path.join(tmp('sb-modes-'), 'new', 'data');
+    const s = await start(dataDir);
+    // Write the config, a row, and a cached media file the way the app does.
+    expect(await s.dispatch('setCallPreferences', { preAccept: false })).toMatchObject({ ok: true });
+    s.threads.contactFor({ waId: '15550001111', userId: null, parentUserId: null, profileName: 'Ana', username: null });
+    const m = modes(dataDir);
+    expect(Object.keys(m)).toEqual(
+      expect.arrayContaining(['.', 'config.json', 'switchboard.db', 'switchboard.db-wal', 'switchboard.db-shm']),
+    );
+    expect(m).toEqual(privateModes(m, dataDir));
+    expect((statSync(path.dirname(dataDir)).mode & 0o777).toString(8)).toBe('700');
+  });
+
+  it('makes an existing data dir left at 755/644 private on start, without following symlinks', async () => {
+    permissiveUmask();
+    const dataDir = tmp('sb-modes-');
+    openDatabase(dataDir).close();
+    writeFileSync(path.join(dataDir, 'config.json'), JSON.stringify({ version: 1 }));
+    writeFileSync(path.join(dataDir, 'config.json.invalid-2026-01-01T00-00-00-000Z'), '{');
+    mkdirSync(path.join(dataDir, 'media', 'nested'), { recursive: true });
+    writeFileSync(path.join(dataDir, 'media', 'm1'), 'bytes');
+    writeFileSync(path.join(dataDir, 'media', 'm1.json'), '{}');
+    writeFileSync(path.join(dataDir, 'media', 'nested', 'm2'), 'bytes');
+    mkdirSync(path.join(dataDir, 'logs'));
+    writeFileSync(path.join(dataDir, 'logs', 'switchboard.log'), 'line\n');
+    const outside = path.join(tmp('sb-outside-'), 'not-ours.txt');
+    writeFileSync(outside, 'x');
+    chmodSync(outside, 0o644);
+    symlinkSync(outside, path.join(dataDir, 'media', 'link-out'));
+    symlinkSync(path.dirname(outside), path.join(dataDir, 'linked-dir'));
+    const loosen = (rel: string): void => {
+      const abs = path.join(dataDir, rel);
+      if (lstatSync(abs).isSymbolicLink()) return;
+      chmodSync(abs, lstatSync(abs).isDirectory() ? 0o755 : 0o644);
+      if (lstatSync(abs).isDirectory()) for (const e of readdirSync(abs)) loosen(path.join(rel, e));
+    };
+    loosen('');
+    expect(modes(dataDir)['config.json']).toBe('644');
+
+    const s = await start(dataDir);
+    expect(await s.dispatch('getAppInfo', {})).toMatchObject({ ok: true });
+    const m = modes(dataDir);
+    expect(Object.keys(m)).toEqual(
+      expect.arrayContaining(['.', 'config.json', 'switchboard.db', 'media/nested/m2', 'logs/switchboard.log']),
+    );
+    expect(m).toEqual(privateModes(m, dataDir));
+    // The link's target is not ours to change.
+    expect((statSync(outside).mode & 0o777).toString(8)).toBe('644');
+    expect((statSync(path.dirname(outside)).mode & 0o777).toString(8)).toBe('700'); // mkdtemp's own
+    expect(readFileSync(outside, 'utf8')).toBe('x');
+  });
+
+  it('keeps a downloaded photo in a media cache folder 0700, its files 0600', async () => {
+    permissiveUmask();
+    const app = await startSimApp({ timeFactor: 100 });
+    try {
+      const s = app.services;
+      const dataDir = path.dirname(s.config.path);
+      const ana = defaultSeed.users[0]!;
+      const sent = await fetch(`${app.creds.controlUrl}/users/${ana.wa_id}/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'image', caption: 'the receipt' }),
+      });
+      expect(sent.status).toBe(201);
+      const thread = await until('thread', () => s.threads.listThreads()[0]);
+      const item = s.threads.timeline(thread.id)[0]!;
+      expect(await s.dispatch('getMedia', { itemId: item.id })).toMatchObject({ ok: true, result: { mimeType: 'image/png' } });
+      const m = modes(dataDir);
+      expect(Object.keys(m).filter((k) => k.startsWith('media')).length).toBeGreaterThanOrEqual(3);
+      expect(m).toEqual(privateModes(m, dataDir));
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('never locks others out of a shared folder it is pointed at (sticky bit, like /tmp); its own files there are still 0600', async () => {
+    permissiveUmask();
+    const shared = tmp('sb-shared-');
+    chmodSync(shared, 0o1777);
+    const s = await start(shared);
+    expect(await s.dispatch('setCallPreferences', { preAccept: false })).toMatchObject({ ok: true });
+    expect((statSync(shared).mode & 0o7777).toString(8)).toBe('1777');
+    const m = modes(shared);
+    delete m['.'];
+    expect(m).toEqual(privateModes(m, shared));
+  });
+
+  it('writes the log folder 0700 and log files 0600, and tightens a log file left at 0644', () => {
+    permissiveUmask();
+    const dir = path.join(tmp('sb-logs-'), 'logs');
+    const sink = new RotatingFileSink({ dir, maxBytes: 10 });
+    sink.write('first line of the log\n');
+    sink.write('second line, after a rotation\n');
+    expect(modes(dir)).toEqual({ '.': '700', 'switchboard.log': '600', 'switchboard.1.log': '600' });
+    chmodSync(path.join(dir, 'switchboard.log'), 0o644);
+    chmodSync(dir, 0o755);
+    new RotatingFileSink({ dir }).write('again\n');
+    expect(modes(dir)).toEqual({ '.': '700', 'switchboard.log': '600', 'switchboard.1.log': '600' });
   });
 });
