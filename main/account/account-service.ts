@@ -18,16 +18,17 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { ConnectAccountResult, ConnectStep } from '../../common/bridge-contract.ts';
+import { GRAPH_SERVER_URL } from '../../common/rules/secure-url.ts';
 import type { Logger, SecretRedactor } from '../core/log.ts';
 import { defaultGraphTimeoutMs, GraphClient } from '../graph/graph-client.ts';
 import { GraphError } from '../graph/graph-errors.ts';
 import { metaApp, whatsapp, whatsappBusinessAccount } from '../graph/whatsapp.ts';
-import type { AccountConfig, ConfigStore } from './config-store.ts';
+import { secureServerUrl, type AccountConfig, type ConfigStore } from './config-store.ts';
 import type { SecretsService } from './secrets.ts';
 import { HealthStatus } from './health-status.ts';
 
 export const ConnectInput = z.object({
-  graphBaseUrl: z.url({ protocol: /^https?$/, message: 'Enter a web address starting with https://' }),
+  graphBaseUrl: secureServerUrl(GRAPH_SERVER_URL, 'Enter a web address starting with https://'),
   apiVersion: z.string().regex(/^v\d+\.\d+$/, 'Use the form v25.0'),
   accessToken: z.string().trim().min(20, 'The access token looks too short — copy the whole token').max(2000),
   appSecret: z

@@ -10,11 +10,25 @@
 import { existsSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { GRAPH_SERVER_URL, secureUrlProblem } from '../../common/rules/secure-url.ts';
 import { DEFAULT_SHORTCUTS } from '../../common/shortcuts.ts';
 import { PRIVATE_FILE_MODE } from '../core/private-files.ts';
 
+/**
+ * A URL that secrets are sent to: https, or http to this computer only (common/rules/secure-url.ts),
+ * with the rule's own words as the issue message.
+ */
+export function secureServerUrl(what: string, message?: string): z.ZodType<string> {
+  return z.url({ protocol: /^https?$/, ...(message ? { message } : {}) }).superRefine((value, ctx) => {
+    const problem = secureUrlProblem(value, what);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+}
+
 export const AccountConfig = z.object({
-  graphBaseUrl: z.url({ protocol: /^https?$/ }),
+  // The access token goes to this server with every request: a settings file naming an http://
+  // server off this computer is set aside like any other invalid value, never used.
+  graphBaseUrl: secureServerUrl(GRAPH_SERVER_URL),
   apiVersion: z.string().regex(/^v\d+\.\d+$/),
   appId: z.string().regex(/^\d{1,30}$/),
   wabaId: z.string().regex(/^\d{1,30}$/),

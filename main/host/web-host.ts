@@ -10,6 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { secureUrlProblem, TUNNEL_SERVER_URL } from '../../common/rules/secure-url.ts';
 import { startAppServices, DataDirError } from '../app-services.ts';
 import { createLogger, SecretRedactor } from '../core/log.ts';
 import { RecentProblemsSink, teeSink } from '../core/rotating-log.ts';
@@ -71,6 +72,8 @@ export function parseWebHostArgs(argv: string[]): WebHostArgs {
   const tunnelHost = values['tunnel-host'];
   if (tunnelHost !== undefined && !/^https?:\/\/[^/\s]+\/?$/.test(tunnelHost))
     throw new UsageError(`--tunnel-host must be an http(s) URL with no path, got "${tunnelHost}"`);
+  const insecure = tunnelHost === undefined ? null : secureUrlProblem(tunnelHost, TUNNEL_SERVER_URL);
+  if (insecure) throw new UsageError(`--tunnel-host: ${insecure}`);
   const level = values['log-level'] ?? 'info';
   if (!['debug', 'info', 'warn', 'error'].includes(level))
     throw new UsageError(`--log-level must be debug, info, warn or error, got "${level}"`);

@@ -3,6 +3,7 @@ import type { ZodError } from 'zod';
 import type { connectionRequests, HandlersFor } from '../../common/bridge-contract.ts';
 import type { AccountService } from '../account/account-service.ts';
 import type { ConfigStore } from '../account/config-store.ts';
+import { secureUrlProblem, TUNNEL_SERVER_URL } from '../../common/rules/secure-url.ts';
 import { DomainError } from '../core/domain-error.ts';
 import type { ConnectionService } from './connection-service.ts';
 
@@ -41,6 +42,9 @@ export function connectionHandlers(d: ConnectionHandlerDeps): HandlersFor<Connec
           );
         }
       }
+      // Refused before anything is saved, in the rule's words (the tunnel would refuse to start anyway).
+      const insecure = params.provider === 'localtunnel' && params.host ? secureUrlProblem(params.host, TUNNEL_SERVER_URL) : null;
+      if (insecure) throw new DomainError('invalid_params', `host: ${insecure}`);
       try {
         d.config.update((c) => {
           c.tunnel.provider = params.provider;

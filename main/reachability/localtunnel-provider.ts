@@ -30,6 +30,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
+import { secureUrlProblem, TUNNEL_SERVER_URL } from '../../common/rules/secure-url.ts';
 import type { Logger } from '../core/log.ts';
 import { realTimers, TunnelStartError, type Timers, type TunnelProvider } from './tunnel-provider.ts';
 import type { LocaltunnelWorkerCommand, LocaltunnelWorkerData } from './localtunnel-worker.ts';
@@ -100,6 +101,9 @@ export function checkLocaltunnelOptions(opts: Pick<LocaltunnelProviderOptions, '
   ) {
     throw new TunnelStartError('The tunnel server address must be just http(s)://host[:port], with no path');
   }
+  // Every webhook travels through this server: unencrypted http only to this computer.
+  const insecure = secureUrlProblem(u, TUNNEL_SERVER_URL);
+  if (insecure) throw new TunnelStartError(insecure);
   const subdomain = opts.subdomain?.trim() || undefined;
   if (subdomain !== undefined && !SUBDOMAIN.test(subdomain)) {
     throw new TunnelStartError('The subdomain must be 4–63 lowercase letters, digits or hyphens (not at the ends)');

@@ -3,7 +3,9 @@
  *  1. one hostile bridge frame (`{"name":{"toString":1}}`) ended the browser host: the dispatcher
  *     turned a name that is not text into a string and the rejection escaped;
  *  2. the renderer file server followed symlinks out of its folder;
- *  3. the data dir and its files were readable by every user of the computer (755/644).
+ *  3. the data dir and its files were readable by every user of the computer (755/644);
+ *  4. `http:` Graph base URLs and tunnel servers were accepted, which would send the access token
+ *     (or the webhooks) unencrypted; `http:` is now allowed for this computer only.
  */
 import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -411,5 +413,162 @@ describe.skipIf(process.platform === 'win32')('data dir: only this user can read
     chmodSync(dir, 0o755);
     new RotatingFileSink({ dir }).write('again\n');
     expect(modes(dir)).toEqual({ '.': '700', 'switchboard.log': '600', 'switchboard.1.log': '600' });
+  });
+});
+
+// ---- 4. secrets travel only over https (or stay on this computer) ---------------------------
+
+describe('secure server URLs: http:// only for this computer', () => {
+  const rule = () => import('../../common/rules/secure-url.ts');
+  const GRAPH = 'The Graph server URL must use https:// (http:// is allowed only for this computer, e.g. the simulator)';
+
+  it('accepts https anywhere and http on loopback; refuses http elsewhere, look-alike hosts and user-info tricks', async () => {
+    const { secureUrlProblem } = await rule();
+    for (const ok of [
+      'https://graph.facebook.com',
+      'https://graph.facebook.com/',
+      'https://10.0.0.5:8443',
+      'http://127.0.0.1:4010',
+      'http://127.1.2.3',
+      'http://localhost',
+      'http://localhost:5280/',
+      'http://LOCALHOST:80',
+      'http://[::1]:4010',
+      'http://[0:0:0:0:0:0:0:1]',
+    ])
+      expect({ url: ok, problem: secureUrlProblem(ok, 'the Graph server URL') }).toEqual({ url: ok, problem: null });
+    for (const bad of [
+      'http://example.com',
+      'http://graph.facebook.com',
+      'http://10.0.0.5',
+      'http://192.168.1.10:4010',
+      'http://0.0.0.0:4010',
+      'http://127.0.0.1.evil.com',
+      'http://localhost.evil.com',
+      'http://evil.localhost.com',
+      'http://127.0.0.1@evil.com',
+      'http://localhost:4010@evil.com',
+      'http://[::ffff:7f00:1]@evil.com',
+      'http://[::2]',
+      'http://[fe80::1]',
+    ])
+      expect({ url: bad, problem: secureUrlProblem(bad, 'the Graph server URL') }).toEqual({ url: bad, problem: GRAPH });
+    // Neither a web address nor one with a user name and password is ever acceptable.
+    expect(secureUrlProblem('ftp://graph.example.com', 'the Graph server URL')).toMatch(/must start with https:\/\//);
+    expect(secureUrlProblem('not a url', 'the Graph server URL')).toMatch(/not a web address/);
+    expect(secureUrlProblem('https://user:pw@graph.facebook.com', 'the Graph server URL')).toMatch(/user name and password/);
+    expect(secureUrlProblem('http://user@127.0.0.1:4010', 'the Graph server URL')).toMatch(/user name and password/);
+  });
+
+  describe('where the app takes such an address', () => {
+    const opened: AppServices[] = [];
+    afterEach(async () => {
+      for (const s of opened.splice(0)) await s.close();
+    });
+    const start = async (dataDir: string, fetched: string[] = [], secrets = new MemorySecrets()): Promise<AppServices> => {
+      const s = await startAppServices({
+        dataDir,
+        version: '0.0.0-test',
+        host: 'browser-host',
+        log: memoryLogger().log,
+        secrets,
+        configStore: confFactory,
+        webhookPort: 0,
+        localtunnelHost: 'http://127.0.0.1:1',
+        networkWatchIntervalMs: 0,
+        fetch: (async (input: string | URL | Request) => {
+          fetched.push(String(input instanceof Request ? input.url : input));
+          throw new TypeError('fetch failed');
+        }) as typeof fetch,
+      });
+      opened.push(s);
+      return s;
+    };
+    const connectParams = (graphBaseUrl: string) => ({
+      graphBaseUrl,
+      apiVersion: 'v25.0',
+      accessToken: 'EAAsecretTOKEN0123456789abcdef',
+      appSecret: 'appsecret0123456789abcdef',
+      appId: '1234567890',
+      wabaId: '2234567890',
+      phoneNumberId: '3234567890',
+      saveAnyway: true,
+    });
+
+    it('connectAccount with an http:// Graph server off this computer says why, sends nothing and stores nothing', async () => {
+      const dataDir = tmp('sb-url-');
+      const fetched: string[] = [];
+      const secrets = new MemorySecrets();
+      const s = await start(dataDir, fetched, secrets);
+      const res = await s.dispatch('connectAccount', connectParams('http://graph.example.com'));
+      expect(res).toEqual({ ok: true, result: { saved: false, fieldErrors: { graphBaseUrl: GRAPH }, steps: [], phone: null } });
+      expect(fetched).toEqual([]);
+      expect(s.config.get().account).toBeNull();
+      for (const name of ['accessToken', 'appSecret', 'verifyToken'] as const) expect(await secrets.get(name)).toBeNull();
+      expect(readFileSync(path.join(dataDir, 'config.json'), 'utf8')).not.toContain('graph.example.com');
+      // The same form with the simulator's loopback address is taken (and tried).
+      const loopback = await s.dispatch('connectAccount', { ...connectParams('http://127.0.0.1:9'), saveAnyway: false });
+      expect(loopback).toMatchObject({ ok: true, result: { fieldErrors: {} } });
+      expect(fetched.length).toBeGreaterThan(0);
+      expect(fetched.every((u) => u.startsWith('http://127.0.0.1:9/'))).toBe(true);
+    });
+
+    it('setTunnel refuses an http:// tunnel server off this computer with the rule, keeps one on loopback', async () => {
+      const s = await start(tmp('sb-url-'));
+      const refused = await s.dispatch('setTunnel', { provider: 'localtunnel', subdomain: null, host: 'http://tunnel.example.com' });
+      expect(refused).toMatchObject({
+        ok: false,
+        error: {
+          code: 'invalid_params',
+          message: 'host: The tunnel server address must use https:// (http:// is allowed only for this computer, e.g. the simulator)',
+        },
+      });
+      expect(s.config.get().tunnel.host).toBeNull();
+      expect(await s.dispatch('setTunnel', { provider: 'localtunnel', subdomain: null, host: 'http://127.0.0.1:1' })).toMatchObject({
+        ok: true,
+      });
+      expect(s.config.get().tunnel.host).toBe('http://127.0.0.1:1');
+      await s.connection.stop();
+    });
+
+    it('a settings file naming an http:// Graph server off this computer is set aside, never used', async () => {
+      const dataDir = tmp('sb-url-');
+      const account = {
+        graphBaseUrl: 'http://graph.example.com',
+        apiVersion: 'v25.0',
+        appId: '1234567890',
+        wabaId: '2234567890',
+        phoneNumberId: '3234567890',
+      };
+      writeFileSync(path.join(dataDir, 'config.json'), JSON.stringify({ version: 1, account }));
+      const fetched: string[] = [];
+      const secrets = new MemorySecrets();
+      await secrets.set('accessToken', 'EAAsecretTOKEN0123456789abcdef');
+      await secrets.set('appSecret', 'appsecret0123456789abcdef');
+      const s = await start(dataDir, fetched, secrets);
+      expect(s.config.get().account).toBeNull();
+      expect(s.config.problem).toContain('The Graph server URL must use https://');
+      expect(fetched).toEqual([]);
+    });
+
+    it('the browser host refuses --tunnel-host http:// off this computer, takes it on loopback', async () => {
+      const { parseWebHostArgs } = await import('../../main/host/web-host.ts');
+      expect(() => parseWebHostArgs(['--data-dir', '/tmp/x', '--tunnel-host', 'http://tunnel.example.com'])).toThrow(
+        /--tunnel-host: The tunnel server address must use https:\/\//,
+      );
+      expect(parseWebHostArgs(['--data-dir', '/tmp/x', '--tunnel-host', 'http://127.0.0.1:4011']).tunnelHost).toBe('http://127.0.0.1:4011');
+      expect(parseWebHostArgs(['--data-dir', '/tmp/x', '--tunnel-host', 'https://lt.example.com']).tunnelHost).toBe(
+        'https://lt.example.com',
+      );
+    });
+
+    it('the localtunnel provider refuses an http:// server off this computer however it is configured', async () => {
+      const { checkLocaltunnelOptions } = await import('../../main/reachability/localtunnel-provider.ts');
+      expect(() => checkLocaltunnelOptions({ host: 'http://tunnel.example.com' })).toThrow(
+        'The tunnel server address must use https:// (http:// is allowed only for this computer, e.g. the simulator)',
+      );
+      expect(() => checkLocaltunnelOptions({ host: 'http://127.0.0.1@tunnel.example.com' })).toThrow();
+      expect(checkLocaltunnelOptions({ host: 'http://127.0.0.1:4011' }).host).toBe('http://127.0.0.1:4011');
+    });
   });
 });
