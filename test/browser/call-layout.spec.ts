@@ -36,9 +36,12 @@ test.beforeAll(async () => {
   browser = await chromium.launch(chromiumLaunchOptions());
   mkdirSync(shotsDir, { recursive: true });
 });
-test.afterAll(async () => {
+test.afterEach(async () => {
   for (const p of peers.splice(0)) await p.close().catch(() => undefined);
   await app?.close();
+  app = null;
+});
+test.afterAll(async () => {
   await browser?.close();
 });
 
@@ -146,4 +149,45 @@ test('every call control can be clicked at 800 to 1920 px wide, ringing and in a
   await p.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   await until('the call ends', async () => app!.services.calls.list().every((c) => c.state === 'ended' || c.state === 'ending'));
   expect(problems).toEqual([]);
+});
+
+/** How far the page scrolls sideways: 0 when everything reflows into the window. */
+const sidewaysOverflow = (p: Page) => p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+
+test('at 200% zoom (640×400 CSS px) every screen reflows without scrolling sideways; the list and the thread take turns', async () => {
+  test.setTimeout(90_000);
+  app = await startCallApp(browser, { seed, viewport: { width: 640, height: 400 } });
+  const { page: p, controlUrl } = app;
+  const res = await fetch(`${controlUrl}/users/${ana.wa_id}/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ text: 'Olá! Vocês têm horário amanhã?' }),
+  });
+  expect(res.status).toBe(201);
+  const overflow: Record<string, number> = {};
+  const rows = p.getByTestId('thread-rows');
+  await expect(rows.getByTestId('thread-row-name').first()).toBeVisible();
+  overflow['conversations'] = await sidewaysOverflow(p);
+  await rows.getByTestId('thread-row-name').first().click();
+  // The thread takes the whole column, the list steps aside, and Back brings it again.
+  await expect(p.getByTestId('thread-name')).toBeVisible();
+  await expect(p.getByTestId('thread-list')).toBeHidden();
+  overflow['thread'] = await sidewaysOverflow(p);
+  await p.screenshot({ path: path.join(shotsDir, 'zoom-200-thread.png') });
+  await p.getByTestId('thread-back').click();
+  await expect(p.getByTestId('thread-list')).toBeVisible();
+  await expect(p.getByTestId('thread-back')).toBeHidden();
+  await p.getByRole('button', { name: 'Settings' }).first().click();
+  for (const section of ['account', 'calling', 'connection', 'desktop', 'appearance', 'about']) {
+    await p.getByTestId(`settings-nav-${section}`).click();
+    await p.waitForTimeout(200);
+    overflow[section] = await sidewaysOverflow(p);
+  }
+  await p.screenshot({ path: path.join(shotsDir, 'zoom-200-settings.png') });
+  expect(overflow).toEqual({ conversations: 0, thread: 0, account: 0, calling: 0, connection: 0, desktop: 0, appearance: 0, about: 0 });
+  // At full width the Back button is not drawn: the list and the thread sit side by side.
+  await p.setViewportSize({ width: 1280, height: 800 });
+  await p.getByRole('button', { name: 'Conversations' }).first().click();
+  await expect(p.getByTestId('thread-list')).toBeVisible();
+  await expect(p.getByTestId('thread-back')).toBeHidden();
 });

@@ -102,6 +102,7 @@ const en = {
     },
     header: {
       call: 'Call',
+      back: 'Back to conversations',
       permission: {
         label: 'Call permission',
       },
