@@ -180,7 +180,7 @@ export const threadRequests = {
   /**
    * An inbound item's media (downloaded once through Graph, then kept), base64.
    * Errors: `not_found` (the item has no media), `not_connected`, `graph_<code>` (`graph_100`:
-   * WhatsApp no longer has the file), `too_large`, `download_failed`.
+   * WhatsApp no longer has the file), `too_large`, `download_failed`, `download_refused` (the download address is not https, or redirects to one that is not).
    */
   getMedia: {
     params: z.object({ itemId: ItemId }).strict(),

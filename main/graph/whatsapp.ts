@@ -14,6 +14,7 @@
  */
 import { z } from 'zod';
 import type { GraphClient } from './graph-client.ts';
+import { secureUrlProblem } from '../../common/rules/secure-url.ts';
 
 /** What the endpoints need of the client (a GraphClient; tests may pass a fake). */
 export type GraphRequester = Pick<GraphClient, 'request'>;
@@ -190,11 +191,31 @@ export function whatsapp(graph: GraphRequester, phoneNumberId: string) {
 export function whatsappMedia(graph: GraphRequester) {
   return {
     info: <T>(mediaId: string, schema: z.ZodType<T>) => graph.request({ method: 'GET', path: `/${mediaId}`, schema }),
-    /** The bytes behind `info`'s URL: it needs the access token too, and may redirect. */
-    download: (url: string, token: string): Promise<Response> =>
-      fetch(url, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(60_000), redirect: 'follow' }),
+    /**
+     * The bytes behind `info`'s URL: it needs the access token too, and may redirect. The token
+     * goes only over https (or to this computer), and only to the origin Graph named: each
+     * redirect is checked before it is followed, and one to another origin goes without it.
+     */
+    download: async (url: string, token: string): Promise<Response> => {
+      const signal = AbortSignal.timeout(60_000);
+      let target = new URL(url);
+      const origin = target.origin;
+      for (let hop = 0; ; hop++) {
+        const problem = secureUrlProblem(target, 'the media download address');
+        if (problem) throw new MediaDownloadRefused(problem);
+        const headers: Record<string, string> = target.origin === origin ? { authorization: `Bearer ${token}` } : {};
+        const res = await fetch(target, { headers, signal, redirect: 'manual' });
+        const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
+        if (!location) return res;
+        if (hop >= 5) throw new MediaDownloadRefused('The media download redirected too many times.');
+        target = new URL(location, target);
+      }
+    },
   };
 }
+
+/** A media URL (or a redirect) that would carry the access token unencrypted, or a redirect loop. */
+export class MediaDownloadRefused extends Error {}
 
 /** The WhatsApp Business Account: `/{waba-id}/subscribed_apps` and `/{waba-id}/message_templates`. */
 export function whatsappBusinessAccount(graph: GraphRequester, wabaId: string) {

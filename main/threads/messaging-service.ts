@@ -17,7 +17,7 @@ import { DomainError } from '../core/domain-error.ts';
 import type { Logger } from '../core/log.ts';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../core/private-files.ts';
 import type { Database } from '../storage/database.ts';
-import { whatsapp, whatsappBusinessAccount, whatsappMedia } from '../graph/whatsapp.ts';
+import { MediaDownloadRefused, whatsapp, whatsappBusinessAccount, whatsappMedia } from '../graph/whatsapp.ts';
 import type { ThreadStore, TimelineItem } from './thread-store.ts';
 import { ThreadStoreWrites } from './thread-store-writes.ts';
 import { csvRow } from './csv.ts';
@@ -272,7 +272,13 @@ export class MessagingService {
         'too_large',
         `This file is ${Math.round((info.file_size ?? 0) / 1048576)} MB; Switchboard shows files up to ${MAX_MEDIA_BYTES / 1048576} MB. Open it on the phone instead.`,
       );
-    const res = await whatsappMedia(graph).download(info.url, token);
+    let res: Response;
+    try {
+      res = await whatsappMedia(graph).download(info.url, token);
+    } catch (err) {
+      if (err instanceof MediaDownloadRefused) throw new DomainError('download_refused', `The file was not downloaded: ${err.message}`);
+      throw new DomainError('download_failed', 'The file could not be downloaded (no answer from WhatsApp). Try again.');
+    }
     if (!res.ok) throw new DomainError('download_failed', `The file could not be downloaded (HTTP ${res.status}). Try again.`);
     const bytes = Buffer.from(await res.arrayBuffer());
     if (bytes.length > MAX_MEDIA_BYTES)

@@ -8,6 +8,8 @@
  *     (or the webhooks) unencrypted; `http:` is now allowed for this computer only.
  */
 import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -16,6 +18,7 @@ import { confFactory } from '../../main/account/conf-store.ts';
 import { MemorySecrets } from '../../main/account/secrets.ts';
 import { startAppServices, type AppServices } from '../../main/app-services.ts';
 import { createDispatcher, type BridgeHandlers } from '../../main/bridge/dispatcher.ts';
+import { MediaDownloadRefused, whatsappMedia } from '../../main/graph/whatsapp.ts';
 import { RotatingFileSink } from '../../main/core/rotating-log.ts';
 import { startBrowserHost, type BrowserHost } from '../../main/host/http-host.ts';
 import { loadRendererFile } from '../../main/renderer-files.ts';
@@ -570,5 +573,42 @@ describe('secure server URLs: http:// only for this computer', () => {
       expect(() => checkLocaltunnelOptions({ host: 'http://127.0.0.1@tunnel.example.com' })).toThrow();
       expect(checkLocaltunnelOptions({ host: 'http://127.0.0.1:4011' }).host).toBe('http://127.0.0.1:4011');
     });
+  });
+});
+
+describe('media downloads: the access token never travels unencrypted or to another origin', () => {
+  const graph = { request: () => Promise.reject(new Error('not used')) } as unknown as Parameters<typeof whatsappMedia>[0];
+
+  it('refuses an http:// download address off this computer before sending anything', async () => {
+    await expect(whatsappMedia(graph).download('http://media.example.com/file?id=1', 'TOKEN-123')).rejects.toThrow(MediaDownloadRefused);
+  });
+
+  it('follows a redirect to another origin without the token, and refuses one to http:// elsewhere', async () => {
+    const seen: Array<{ server: string; auth: string | null }> = [];
+    const other = createServer((req, res) => {
+      seen.push({ server: 'other', auth: req.headers.authorization ?? null });
+      res.end('bytes');
+    });
+    await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
+    const otherPort = (other.address() as AddressInfo).port;
+    const first = createServer((req, res) => {
+      seen.push({ server: 'first', auth: req.headers.authorization ?? null });
+      const to = req.url === '/to-other' ? `http://localhost:${otherPort}/file` : 'http://evil.example.com/steal';
+      res.writeHead(302, { location: to }).end();
+    });
+    await new Promise<void>((r) => first.listen(0, '127.0.0.1', r));
+    const firstPort = (first.address() as AddressInfo).port;
+    try {
+      const res = await whatsappMedia(graph).download(`http://127.0.0.1:${firstPort}/to-other`, 'TOKEN-123');
+      expect(await res.text()).toBe('bytes');
+      expect(seen).toEqual([
+        { server: 'first', auth: 'Bearer TOKEN-123' },
+        { server: 'other', auth: null },
+      ]);
+      await expect(whatsappMedia(graph).download(`http://127.0.0.1:${firstPort}/to-evil`, 'TOKEN-123')).rejects.toThrow(/must use https/);
+    } finally {
+      first.close();
+      other.close();
+    }
   });
 });
