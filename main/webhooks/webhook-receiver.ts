@@ -88,6 +88,9 @@ export const MAX_SLOW_SENDERS = 2;
 /** Idle connections are kept (they are the tunnel's pool); this bounds how many. */
 export const MAX_CONNECTIONS = 256;
 
+/** How long a connection whose body was refused stays open after the 413, so the sender can read it. */
+const REFUSED_BODY_GRACE_MS = 500;
+
 function send(res: ServerResponse, status: number, body = '', type = 'text/plain; charset=utf-8'): void {
   res.writeHead(status, {
     'content-type': type,
@@ -196,6 +199,20 @@ function answerRefusedRequests(server: Server, idleBytes: (socket: Socket) => nu
 }
 
 /**
+ * Answers 413 and ends the connection without reading the rest of the refused body: reading stops
+ * at once (the sender's TCP window closes), and the socket is destroyed a moment after the answer
+ * went, so a sender that never stops costs nothing more.
+ */
+function refuseTooLarge(req: IncomingMessage, res: ServerResponse): void {
+  req.pause();
+  req.socket.pause();
+  res.setHeader('connection', 'close');
+  send(res, 413, 'Payload too large');
+  const socket = req.socket;
+  res.on('finish', () => setTimeout(() => socket.destroy(), REFUSED_BODY_GRACE_MS).unref());
+}
+
+/**
  * The POST route: size limit (413), signature over the exact bytes (401, logged at most once per
  * `signatureLogIntervalMs`), then stored in the inbox and only then answered 200.
  */
@@ -209,8 +226,7 @@ function eventHandler(opts: ReceiverOptions, stats: ReceiverStats, clock: () => 
     const declared = Number(req.headers['content-length'] ?? NaN);
     if (Number.isFinite(declared) && declared > MAX_WEBHOOK_BYTES) {
       stats.rejectedTooLarge++;
-      send(res, 413, 'Payload too large');
-      req.resume();
+      refuseTooLarge(req, res);
       return;
     }
     const chunks: Buffer[] = [];
@@ -222,8 +238,7 @@ function eventHandler(opts: ReceiverOptions, stats: ReceiverStats, clock: () => 
       if (size > MAX_WEBHOOK_BYTES) {
         aborted = true;
         stats.rejectedTooLarge++;
-        res.setHeader('connection', 'close');
-        send(res, 413, 'Payload too large');
+        refuseTooLarge(req, res);
         return;
       }
       chunks.push(c);

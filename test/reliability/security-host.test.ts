@@ -9,7 +9,7 @@
  */
 import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -23,6 +23,8 @@ import { RotatingFileSink } from '../../main/core/rotating-log.ts';
 import { startBrowserHost, type BrowserHost } from '../../main/host/http-host.ts';
 import { loadRendererFile } from '../../main/renderer-files.ts';
 import { openDatabase } from '../../main/storage/database.ts';
+import { WebhookInbox } from '../../main/webhooks/inbox.ts';
+import { startWebhookReceiver, type WebhookReceiver } from '../../main/webhooks/webhook-receiver.ts';
 import { fakeRendererDir } from '../support/host.ts';
 import { defaultSeed, startSimApp, until } from '../support/sim-app.ts';
 import { memoryLogger } from '../support/test-log.ts';
@@ -609,6 +611,71 @@ describe('media downloads: the access token never travels unencrypted or to anot
     } finally {
       first.close();
       other.close();
+    }
+  });
+});
+
+describe('webhook receiver: a refused body is not read', () => {
+  /** Streams `body` bytes of zeros after `head` for up to `ms`; says what came back and how much the server took. */
+  function flood(port: number, head: string, ms: number): Promise<{ status: number | null; closedAfterMs: number | null; sentMB: number }> {
+    return new Promise((resolve) => {
+      const started = Date.now();
+      const sock = connect(port, '127.0.0.1');
+      const chunk = Buffer.alloc(256 * 1024);
+      let sent = 0;
+      let answer = '';
+      let closedAfterMs: number | null = null;
+      let done = false;
+      const finish = (): void => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        sock.destroy();
+        const m = /^HTTP\/1\.1 (\d{3})/.exec(answer);
+        resolve({ status: m ? Number(m[1]) : null, closedAfterMs, sentMB: Math.round(sent / 1048576) });
+      };
+      const timer = setTimeout(finish, ms);
+      const pump = (): void => {
+        while (!done && sock.writable) {
+          sent += chunk.length;
+          if (!sock.write(chunk)) return;
+        }
+      };
+      sock.on('data', (d: Buffer) => (answer += d.toString('latin1')));
+      sock.on('drain', pump);
+      sock.on('close', () => {
+        closedAfterMs = Date.now() - started;
+        finish();
+      });
+      sock.on('error', () => undefined);
+      sock.write(head, pump);
+    });
+  }
+
+  let receiver: WebhookReceiver | null = null;
+  afterEach(async () => {
+    await receiver?.close();
+    receiver = null;
+  });
+
+  it('answers 413 and closes the connection, declared or chunked, instead of reading gigabytes', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'sb-413-'));
+    const { log } = memoryLogger();
+    receiver = await startWebhookReceiver({
+      inbox: new WebhookInbox(openDatabase(dir), log),
+      port: 0,
+      appSecret: () => 'app-secret-0123456789',
+      verifyToken: () => 'verify-0123456789',
+      log,
+    });
+    const host = `Host: 127.0.0.1:${receiver.port}\r\nContent-Type: application/json\r\n`;
+    const declared = await flood(receiver.port, `POST /webhook HTTP/1.1\r\n${host}Content-Length: 100000000000\r\n\r\n`, 8000);
+    const chunked = await flood(receiver.port, `POST /webhook HTTP/1.1\r\n${host}Transfer-Encoding: chunked\r\n\r\n4000000\r\n`, 8000);
+    for (const r of [declared, chunked]) {
+      expect(r.status).toBe(413);
+      expect(r.closedAfterMs).not.toBeNull();
+      expect(r.closedAfterMs!).toBeLessThan(5000);
+      expect(r.sentMB).toBeLessThan(200);
     }
   });
 });
