@@ -27,6 +27,31 @@ export interface Business {
   messagingLimit: number;
   /** Public test number / sandbox: relaxed limits (§4.2). */
   sandbox: boolean;
+  /**
+   * The WABA's other phone numbers: listed by `GET /{waba-id}/phone_numbers` and readable with
+   * `GET /{id}`, but no edge of theirs works (no calls, messages or webhooks).
+   */
+  otherNumbers: OtherPhoneNumber[];
+}
+
+/** A number of the WABA other than the business's own (seed `otherPhoneNumbers`). */
+export interface OtherPhoneNumber {
+  id: string;
+  /** Digits with country code. */
+  displayPhoneNumber: string;
+  verifiedName: string;
+  qualityRating: string;
+  /** `CLOUD_API`, `ON_PREMISE` or `NOT_APPLICABLE` (added to the WABA, not registered for an API). */
+  platformType: string;
+  codeVerificationStatus: string;
+}
+
+/** What `debug_token` says of the access token, and what Graph lets it do (PUT /_sim/token). */
+export interface TokenState {
+  /** `data.scopes`; a missing WhatsApp permission makes the endpoints that need it answer 200. */
+  scopes: string[];
+  /** An expired token: every request with it gets 190 (subcode 463). */
+  expired: boolean;
 }
 
 export interface SimConfig {
@@ -108,6 +133,8 @@ export interface SimContext {
     enableCallingError: 138015 | 138018 | undefined;
     /** The phone number's messaging health (PUT /_sim/health); LIMITED carries Meta's explanation. */
     phoneHealth?: { canSendMessage: 'AVAILABLE' | 'LIMITED' | 'BLOCKED'; additionalInfo: string[] };
+    /** The access token as debug_token describes it (seed `business.tokenScopes`, PUT /_sim/token). */
+    token: TokenState;
   };
   /** Everything the business sent to Graph (for the control API's inspection routes). */
   sent: Sent[];

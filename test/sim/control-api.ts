@@ -184,6 +184,7 @@ export class ControlApi {
             now: ctx.clock.now(),
             settings: ctx.state.settings,
             restrictions: ctx.state.restrictions,
+            token: ctx.state.token,
             users: ctx.users.all().map((u) => renderUser(u, permissions)),
             calls: [...calls.calls.values()].map(renderCall),
             webhooks: { routing: this.routing(), pending: ctx.webhooks.pendingCount(), faults: ctx.webhooks.getRunFaults() },
@@ -377,6 +378,20 @@ export class ControlApi {
         const info = Array.isArray(pn['additional_info']) ? pn['additional_info'].map(String) : [];
         ctx.state.phoneHealth = { canSendMessage: can, additionalInfo: info };
         return { json: { phone_number: { can_send_message: can, additional_info: info } } };
+      }
+      case 'PUT token': {
+        // The access token as debug_token describes it: its permissions, and whether it expired.
+        const t = ctx.state.token;
+        if (body['scopes'] !== undefined) {
+          if (!Array.isArray(body['scopes']) || !body['scopes'].every((x) => typeof x === 'string'))
+            throw new ControlError(400, 'scopes must be an array of strings');
+          t.scopes = [...(body['scopes'] as string[])];
+        }
+        if (body['expired'] !== undefined) {
+          if (typeof body['expired'] !== 'boolean') throw new ControlError(400, 'expired must be true or false');
+          t.expired = body['expired'];
+        }
+        return { json: { token: { scopes: t.scopes, expired: t.expired } } };
       }
       case 'PUT restrictions': {
         const list = body['restrictions'];

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Calls } from './calls.ts';
-import type { SimContext } from './context.ts';
+import type { OtherPhoneNumber, SimContext } from './context.ts';
 import { GraphError, invalidParam } from './graph-errors.ts';
 import type { MediaStore } from './media.ts';
 import { oggOpusInfo } from './media.ts';
@@ -77,16 +77,22 @@ export class GraphApi {
     const b = this.ctx.business;
     const [id = '', edge, ...rest] = req.segments;
     const appToken = `${b.appId}|${b.appSecret}`;
-    const isAppEdge = id === b.appId && edge === 'subscriptions';
+    // The app access token works where Meta documents it: the app's subscriptions and debug_token.
+    const appTokenAllowed = (id === b.appId && edge === 'subscriptions') || (id === 'debug_token' && edge === undefined);
     if (!req.token)
       throw new GraphError(190, 'An access token is required to request this resource', {
         text: 'An active access token must be used to query information',
       });
-    if (req.token !== b.accessToken && !(isAppEdge && req.token === appToken)) {
+    if (req.token !== b.accessToken && !(appTokenAllowed && req.token === appToken)) {
       throw new GraphError(190, 'Invalid OAuth access token', { text: 'Invalid OAuth access token - Cannot parse access token' });
     }
+    if (req.token === b.accessToken && this.ctx.state.token.expired) throw expiredToken(this.ctx.clock.now());
     if (rest.length > 0) throw unsupported(req.method, req.segments.join('/'));
     const m = req.method;
+    if (id === 'debug_token' && edge === undefined && m === 'GET') return ok(this.debugToken(req.query, appToken));
+    if (req.token === b.accessToken) this.requirePermission(id, edge);
+    const other = b.otherNumbers.find((n) => n.id === id);
+    if (other && edge === undefined && m === 'GET') return ok(this.getOtherNumber(other, req.query));
     if (id === b.phoneNumberId) {
       if (edge === undefined && m === 'GET') return ok(this.getPhoneNumber(req.query));
       if (edge === undefined && m === 'POST') return ok(await this.postPhoneNumber(req.body));
@@ -98,7 +104,7 @@ export class GraphApi {
       if (edge === 'media' && m === 'POST') return ok(this.uploadMedia(req.body));
     } else if (id === b.wabaId) {
       if (edge === undefined && m === 'GET') return ok(this.getWaba(req.query));
-      if (edge === 'phone_numbers' && m === 'GET') return ok(this.listPhoneNumbers());
+      if (edge === 'phone_numbers' && m === 'GET') return ok(this.listPhoneNumbers(req.query));
       if (edge === 'message_templates' && m === 'GET') return ok(this.listTemplates(req.query));
       if (edge === 'message_templates' && m === 'POST') return ok(this.createTemplate(req.body));
       if (edge === 'subscribed_apps') return ok(await this.subscribedApps(m, req.body));
@@ -429,13 +435,121 @@ export class GraphApi {
     return out;
   }
 
-  private listPhoneNumbers(): Record<string, unknown> {
+  /**
+   * `GET /{waba-id}/phone_numbers`: the business's number and the seed's other numbers. Without
+   * `?fields=` the four fields of Meta's example; `display_phone_number` formatted as that example
+   * has it ("+1 631-555-5555"), unlike the single node's digits. Cursor paging with `limit`/`after`.
+   */
+  private listPhoneNumbers(query: URLSearchParams): Record<string, unknown> {
     const b = this.ctx.business;
+    const wanted = this.fields(query, LIST_DEFAULT_FIELDS, LIST_FIELDS, 'WhatsAppBusinessPhoneNumber');
+    const numbers: OtherPhoneNumber[] = [
+      {
+        id: b.phoneNumberId,
+        displayPhoneNumber: b.displayPhoneNumber,
+        verifiedName: b.verifiedName,
+        qualityRating: b.qualityRating,
+        platformType: 'CLOUD_API',
+        codeVerificationStatus: 'VERIFIED',
+      },
+      ...b.otherNumbers,
+    ];
+    const limitRaw = query.get('limit');
+    const limit = limitRaw === null ? 25 : Number(limitRaw);
+    if (!Number.isInteger(limit) || limit < 1) throw invalidParam('limit must be a positive integer');
+    const afterRaw = query.get('after');
+    const start = afterRaw === null ? 0 : Number(Buffer.from(afterRaw, 'base64url').toString('utf8')) + 1;
+    if (!Number.isInteger(start) || start < 0) throw invalidParam('Invalid cursor');
+    const page = numbers.slice(start, start + limit);
+    const data = page.map((n) => {
+      const out: Record<string, unknown> = {};
+      for (const f of wanted) out[f] = numberField(n, f, { listed: true });
+      return out;
+    });
+    const cursor = (i: number): string => Buffer.from(String(i)).toString('base64url');
     return {
-      data: [
-        { verified_name: b.verifiedName, display_phone_number: b.displayPhoneNumber, id: b.phoneNumberId, quality_rating: b.qualityRating },
-      ],
+      data,
+      ...(page.length
+        ? {
+            paging: {
+              cursors: { before: cursor(start), after: cursor(start + page.length - 1) },
+              ...(start + page.length < numbers.length
+                ? { next: `${this.ctx.baseUrl()}/v25.0/${b.wabaId}/phone_numbers?limit=${limit}&after=${cursor(start + page.length - 1)}` }
+                : {}),
+            },
+          }
+        : {}),
     };
+  }
+
+  /** `GET /{id}` of one of the WABA's other numbers: its own fields, nothing of the business's. */
+  private getOtherNumber(n: OtherPhoneNumber, query: URLSearchParams): Record<string, unknown> {
+    const wanted = this.fields(query, PHONE_DEFAULT_FIELDS, LIST_FIELDS, 'WhatsAppBusinessPhoneNumber');
+    const out: Record<string, unknown> = {};
+    for (const f of wanted) out[f] = numberField(n, f, { listed: false });
+    return out;
+  }
+
+  // ------------------------------------------------------------ the access token
+
+  /**
+   * `GET /debug_token?input_token=…`, asked with the access token itself or the app token (Meta's
+   * debug_token reference: "an app access token or an app developer's user access token for the
+   * app associated with the input_token"). A token it cannot read is answered with `is_valid:
+   * false` and the error inside `data`, not as a Graph error.
+   */
+  private debugToken(query: URLSearchParams, appToken: string): Record<string, unknown> {
+    const b = this.ctx.business;
+    const input = query.get('input_token');
+    if (!input) throw invalidParam('The parameter input_token is required');
+    const nowS = this.ctx.clock.nowSeconds();
+    if (input === appToken) return { data: { app_id: b.appId, type: 'APP', application: b.appName, is_valid: true } };
+    if (input !== b.accessToken)
+      return {
+        data: { error: { code: 190, message: 'Invalid OAuth access token - Cannot parse access token' }, is_valid: false, scopes: [] },
+      };
+    const t = this.ctx.state.token;
+    const common = { app_id: b.appId, type: 'SYSTEM_USER', application: b.appName, user_id: `6${b.appId.slice(1)}` };
+    if (t.expired)
+      return {
+        data: {
+          ...common,
+          data_access_expires_at: 0,
+          expires_at: nowS - 3600,
+          is_valid: false,
+          error: { code: 190, subcode: 463, message: expiredToken(this.ctx.clock.now()).details },
+          issued_at: nowS - 90_000,
+          scopes: [...t.scopes],
+        },
+      };
+    return {
+      data: {
+        ...common,
+        data_access_expires_at: 0,
+        // A system user token that never expires: 0, as Meta's token debugger shows it.
+        expires_at: 0,
+        is_valid: true,
+        issued_at: nowS - 86_400,
+        scopes: [...t.scopes],
+        // One entry per WhatsApp permission, naming the WABAs it was granted for (Meta's manage-accounts page).
+        granular_scopes: t.scopes.filter((s) => WHATSAPP_SCOPES.includes(s)).map((scope) => ({ scope, target_ids: [b.wabaId] })),
+      },
+    };
+  }
+
+  /** A request with the access token must have the permission its endpoint needs (Meta's permissions page), else 200. */
+  private requirePermission(id: string, edge: string | undefined): void {
+    const b = this.ctx.business;
+    const messagingEdges = new Set(['messages', 'calls', 'call_permissions', 'media']);
+    const onNumber = id === b.phoneNumberId || b.otherNumbers.some((n) => n.id === id);
+    const need =
+      onNumber && edge !== undefined && messagingEdges.has(edge)
+        ? 'whatsapp_business_messaging'
+        : onNumber || id === b.wabaId
+          ? 'whatsapp_business_management'
+          : null;
+    if (need && !this.ctx.state.token.scopes.includes(need))
+      throw new GraphError(200, `The access token does not have the ${need} permission`, { text: 'Permissions error' });
   }
 
   private listTemplates(query: URLSearchParams): Record<string, unknown> {
@@ -593,6 +707,54 @@ export class GraphApi {
     this.ctx.webhooks.retryAllNow();
     return { success: true };
   }
+}
+
+const LIST_DEFAULT_FIELDS = ['verified_name', 'display_phone_number', 'id', 'quality_rating'];
+const LIST_FIELDS = new Set([...PHONE_DEFAULT_FIELDS, 'name_status', 'platform_type', 'throughput', 'is_official_business_account']);
+const WHATSAPP_SCOPES = ['whatsapp_business_management', 'whatsapp_business_messaging'];
+
+/** One field of a number as a phone-number node or the WABA's list gives it. */
+function numberField(n: OtherPhoneNumber, field: string, opts: { listed: boolean }): unknown {
+  switch (field) {
+    case 'id':
+      return n.id;
+    case 'display_phone_number':
+      return opts.listed ? listedDisplayNumber(n.displayPhoneNumber) : n.displayPhoneNumber;
+    case 'verified_name':
+      return n.verifiedName;
+    case 'quality_rating':
+      return n.qualityRating;
+    case 'code_verification_status':
+      return n.codeVerificationStatus;
+    case 'platform_type':
+      return n.platformType;
+    case 'name_status':
+      return 'APPROVED';
+    case 'throughput':
+      return { level: 'STANDARD' };
+    case 'is_official_business_account':
+      return false;
+    default:
+      return undefined;
+  }
+}
+
+/** Digits as the WABA's number list shows them: "+55 11 95555-0100", "+1 631-555-5555", else "+<digits>". */
+export function listedDisplayNumber(digits: string): string {
+  const br = /^55(\d{2})(\d{4,5})(\d{4})$/.exec(digits);
+  if (br) return `+55 ${br[1]} ${br[2]}-${br[3]}`;
+  const nanp = /^1(\d{3})(\d{3})(\d{4})$/.exec(digits);
+  if (nanp) return `+1 ${nanp[1]}-${nanp[2]}-${nanp[3]}`;
+  return `+${digits}`;
+}
+
+/** Graph's answer to an expired token: 190, subcode 463 (Graph's error-handling guide). */
+function expiredToken(nowMs: number): GraphError {
+  const at = new Date(nowMs - 3_600_000).toUTCString();
+  return new GraphError(190, `Error validating access token: Session has expired on ${at}.`, {
+    subcode: 463,
+    text: 'Error validating access token: Session has expired',
+  });
 }
 
 function ok(json: unknown): GraphResponse {

@@ -19,6 +19,8 @@ export const GRAPH_ERRORS = {
   2: { http: 503, text: 'Service temporarily unavailable' },
   100: { http: 400, text: 'Invalid parameter' },
   190: { http: 401, text: 'Invalid OAuth access token - Cannot parse access token' },
+  // HTTP status UNCONFIRMED (the phone_numbers reference lists the code, not the status): 403, as Graph answers permission errors.
+  200: { http: 403, text: 'Permissions error' },
   613: { http: 429, text: 'Calls to this api have exceeded the rate limit' },
   2200: { http: 400, text: 'Callback verification failed' },
   131009: { http: 400, text: 'Parameter value is not valid' },

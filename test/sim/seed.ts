@@ -31,6 +31,18 @@ const templateSchema = z.strictObject({
   components: z.array(z.record(z.string(), z.unknown())),
 });
 
+const otherNumberSchema = z.strictObject({
+  id: z.string().regex(/^\d+$/),
+  displayPhoneNumber: z.string().regex(/^\d{6,15}$/),
+  verifiedName: z.string().optional(),
+  qualityRating: z.enum(['GREEN', 'YELLOW', 'RED', 'NA', 'UNKNOWN']).optional(),
+  platformType: z.enum(['CLOUD_API', 'ON_PREMISE', 'NOT_APPLICABLE']).optional(),
+  codeVerificationStatus: z.enum(['VERIFIED', 'NOT_VERIFIED', 'EXPIRED']).optional(),
+});
+
+/** The access token's permissions when the seed names none: what a working system user token has. */
+export const DEFAULT_TOKEN_SCOPES = ['whatsapp_business_management', 'whatsapp_business_messaging'];
+
 export const seedSchema = z.strictObject({
   business: z
     .strictObject({
@@ -53,6 +65,10 @@ export const seedSchema = z.strictObject({
       qualityRating: z.enum(['GREEN', 'YELLOW', 'RED', 'NA', 'UNKNOWN']).optional(),
       messagingLimit: z.number().int().nonnegative().optional(),
       sandbox: z.boolean().optional(),
+      /** The permissions `debug_token` lists for the access token (default: both WhatsApp ones). */
+      tokenScopes: z.array(z.string()).optional(),
+      /** More numbers on the same WABA (listed, readable, not usable). */
+      otherPhoneNumbers: z.array(otherNumberSchema).optional(),
     })
     .optional(),
   calling: callingPatchSchema.optional(),
@@ -133,6 +149,14 @@ export function businessFromSeed(seed: Seed): Business {
     qualityRating: b.qualityRating ?? 'GREEN',
     messagingLimit: b.messagingLimit ?? 10_000,
     sandbox: b.sandbox ?? false,
+    otherNumbers: (b.otherPhoneNumbers ?? []).map((n) => ({
+      id: n.id,
+      displayPhoneNumber: n.displayPhoneNumber,
+      verifiedName: n.verifiedName ?? b.verifiedName ?? 'Simulated Business',
+      qualityRating: n.qualityRating ?? 'NA',
+      platformType: n.platformType ?? 'CLOUD_API',
+      codeVerificationStatus: n.codeVerificationStatus ?? 'VERIFIED',
+    })),
   };
 }
 

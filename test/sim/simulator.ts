@@ -27,7 +27,7 @@ import type { TemplateDef } from './messages.ts';
 import { Messaging } from './messages.ts';
 import { Permissions } from './permissions.ts';
 import type { Seed } from './seed.ts';
-import { businessFromSeed, configPatchFromSeed, defaultTemplates, parseSeed } from './seed.ts';
+import { businessFromSeed, configPatchFromSeed, DEFAULT_TOKEN_SCOPES, defaultTemplates, parseSeed } from './seed.ts';
 import { applySettingsPatch, defaultCallingSettings } from './settings.ts';
 import { UserStore } from './users.ts';
 import { WebhookDispatcher } from './webhooks.ts';
@@ -135,6 +135,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
         : defaultCallingSettings(),
       restrictions: seed.restrictions ? structuredClone(seed.restrictions) : [],
       enableCallingError: seed.enableCallingError,
+      token: { scopes: [...(seed.business?.tokenScopes ?? DEFAULT_TOKEN_SCOPES)], expired: false },
     },
     sent: [],
     baseUrl: () => baseUrl,
@@ -200,7 +201,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
     }
     if (url.pathname === '/whatsapp_business/attachments/' || url.pathname === '/whatsapp_business/attachments') {
       const token = bearer(req) ?? url.searchParams.get('access_token') ?? undefined;
-      if (token !== business.accessToken) {
+      if (token !== business.accessToken || ctx.state.token.expired) {
         sendJson(res, 401, graphErrorBody(new GraphError(190, 'Invalid OAuth access token')));
         return;
       }
