@@ -8,10 +8,7 @@
  *   secrets (keychain) ───────────┼─ account ── graph client
  *   database (SQLite) ── inbox ───┴─ webhook receiver ── tunnel (reachability)
  */
-import { mkdirSync, accessSync, constants as fsConstants, readdirSync } from 'node:fs';
-import path from 'node:path';
-import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
-import type { AppInfo, AppStatus, ConnectionView } from '../common/bridge-contract.ts';
+import type { AppInfo, AppStatus } from '../common/bridge-contract.ts';
 import { accountHandlers } from './account/account-handlers.ts';
 import { AccountService } from './account/account-service.ts';
 import { CallingSettingsService } from './account/calling-settings-service.ts';
@@ -19,34 +16,31 @@ import { ConfigStore, type JsonFileStoreFactory } from './account/config-store.t
 import { PlatformWarnings } from './account/platform-warnings.ts';
 import type { SecretsService } from './account/secrets.ts';
 import { TurnCredentials } from './account/turn-credentials.ts';
+import { startCalls } from './app/calls.ts';
+import { ensureDataDir } from './app/data-dir.ts';
+import { startReachability } from './app/reachability.ts';
+import { startStatusBoard } from './app/status.ts';
+import { openStorage } from './app/storage.ts';
 import { createDispatcher, type BridgeHandlers, type Dispatch } from './bridge/dispatcher.ts';
-import { BridgeMediaPort } from './calls/bridge-media-port.ts';
-import { CallController } from './calls/call-controller.ts';
-import { CallPermissions } from './calls/call-permissions.ts';
+import type { CallController } from './calls/call-controller.ts';
 import { callHandlers } from './calls/calls-handlers.ts';
 import { ClockSkew } from './core/clock-skew.ts';
 import { diagnosticsHandlers } from './core/diagnostics-handlers.ts';
 import { BridgeEventBus } from './core/events.ts';
 import { SecretRedactor, type Logger } from './core/log.ts';
-import { makePrivateTree, mkdirPrivate, sharedFolderReason } from './core/private-files.ts';
-import { StatusBoard } from './core/status-board.ts';
 import { desktopHandlers } from './desktop/desktop-handlers.ts';
 import { DesktopPreferencesService } from './desktop/desktop-preferences.ts';
-import { watchNetwork, type InterfacesFn } from './desktop/network-watch.ts';
+import type { InterfacesFn } from './desktop/network-watch.ts';
 import { connectionHandlers } from './reachability/connection-handlers.ts';
-import { ConnectionService } from './reachability/connection-service.ts';
-import { openDatabase, type Database } from './storage/database.ts';
+import type { ConnectionService } from './reachability/connection-service.ts';
+import type { Database } from './storage/database.ts';
 import { MessagingService } from './threads/messaging-service.ts';
-import { ThreadChanges } from './threads/thread-changes.ts';
-import { ThreadStore } from './threads/thread-store.ts';
+import type { ThreadStore } from './threads/thread-store.ts';
 import { threadHandlers } from './threads/threads-handlers.ts';
-import { WebhookInbox } from './webhooks/inbox.ts';
+import type { WebhookInbox } from './webhooks/inbox.ts';
 import { startWebhookReceiver, type WebhookReceiver } from './webhooks/webhook-receiver.ts';
 
-/** The ISO country of a WhatsApp number (digits with country code), or null. */
-function countryOfNumber(waId: string): string | null {
-  return parsePhoneNumberFromString(`+${waId}`)?.country ?? null;
-}
+export { DataDirError } from './app/data-dir.ts';
 
 export interface AppServicesOptions {
   dataDir: string;
@@ -108,137 +102,6 @@ export interface AppServices {
   close(): Promise<void>;
 }
 
-/** Thrown when the data directory cannot be used; the message is meant for the person. */
-export class DataDirError extends Error {
-  override name = 'DataDirError';
-}
-
-/**
- * What the app keeps at the top of its data dir: the database and its WAL, the config (and copies
- * set aside), the media cache, logs. Electron's userData also holds Chromium's own folders, which
- * are not the app's to change.
- */
-const APP_DATA_ENTRY = /^(switchboard\.db(-wal|-shm|-journal)?|config\.json(\.invalid-.+)?|media|logs)$/;
-
-/**
- * Creates the data dir (0700, parents too) or checks an existing one, and makes what the app keeps
- * there this user's alone: the folder 0700 and, under it, the app's own folders 0700 and files 0600
- * — older versions left them 755/644. A folder that is shared or the home folder is never made
- * 0700 (`npm run web -- --data-dir /tmp` must not lock other users out of /tmp): that is logged,
- * and only the app's own entries in it are tightened.
- */
-export function ensureDataDir(dir: string, log?: Logger): void {
-  const leftOpen = sharedFolderReason(dir);
-  try {
-    if (leftOpen) mkdirSync(dir, { recursive: true });
-    else mkdirPrivate(dir);
-  } catch (err) {
-    throw new DataDirError(`cannot create data dir ${dir}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
-  }
-  try {
-    accessSync(dir, fsConstants.W_OK | fsConstants.R_OK);
-  } catch {
-    throw new DataDirError(`data dir ${dir} is not writable`);
-  }
-  if (leftOpen) log?.warn('data_dir.shared', { reason: leftOpen });
-  for (const name of readdirSync(dir)) if (APP_DATA_ENTRY.test(name)) makePrivateTree(path.join(dir, name));
-}
-
-/** The status line, kept current from the account, platform warnings and the clock check. */
-function statusBoard(d: {
-  clock: () => Date;
-  account: AccountService;
-  keychainProblem: string | null;
-  warnings: PlatformWarnings;
-  skew: ClockSkew;
-  events: BridgeEventBus;
-  log: Logger;
-}): StatusBoard {
-  const a = d.account.account();
-  const status = new StatusBoard(
-    {
-      startedAt: d.clock().toISOString(),
-      account: a
-        ? { state: 'connected', detail: a.displayPhoneNumber }
-        : d.keychainProblem
-          ? { state: 'error', detail: d.keychainProblem }
-          : { state: 'not_connected', detail: null },
-      reachability: { state: 'unknown', since: null, detail: null },
-      clock: { offsetMs: null, warn: false },
-    },
-    (snapshot) => d.events.emit('status', snapshot),
-  );
-  d.warnings.onChange((list) =>
-    status.update((s) => {
-      s.warnings = list.map((w) => ({ kind: w.kind, key: w.key, text: w.text, until: w.until, at: w.at }));
-    }),
-  );
-  d.skew.onChange((v) => {
-    if (v.warn) d.log.warn('clock.skew', { offsetMs: v.offsetMs, source: v.source });
-    status.update((s) => {
-      s.clock = { offsetMs: v.offsetMs, warn: v.warn };
-    });
-  });
-  return status;
-}
-
-const REACHABILITY: Record<ConnectionView['state'], AppStatus['reachability']['state']> = {
-  stopped: 'unknown',
-  connecting: 'connecting',
-  connected: 'connected',
-  unreachable: 'unreachable',
-};
-
-/** The tunnel and its supervisor, reported on the status line, restarted when the network changes. */
-function startReachability(
-  opts: AppServicesOptions,
-  d: {
-    account: AccountService;
-    config: ConfigStore;
-    receiver: WebhookReceiver;
-    inbox: WebhookInbox;
-    status: StatusBoard;
-    events: BridgeEventBus;
-    log: Logger;
-    clock: () => Date;
-  },
-): { connection: ConnectionService; network: { stop(): void } | null } {
-  const { log } = d;
-  const connection = new ConnectionService({
-    account: d.account,
-    config: d.config,
-    receiver: d.receiver,
-    inbox: d.inbox,
-    log: log.child('connection'),
-    clock: d.clock,
-    ...(opts.localtunnelWorkerUrl ? { localtunnelWorkerUrl: opts.localtunnelWorkerUrl } : {}),
-    ...(opts.localtunnelHost ? { localtunnelHost: opts.localtunnelHost } : {}),
-    ...(opts.tunnelProbeIntervalMs ? { probeIntervalMs: opts.tunnelProbeIntervalMs } : {}),
-    ...(opts.tunnelBackoff ? { backoff: opts.tunnelBackoff } : {}),
-    ...(opts.callbackHolderCheckMs ? { holderCheckMs: opts.callbackHolderCheckMs } : {}),
-  });
-  connection.onChange((v) => {
-    const elsewhere =
-      v.holder.state === 'elsewhere' && v.holder.url ? { url: v.holder.url, since: v.holder.since, left: v.holder.left } : null;
-    d.status.updateIfChanged('reachability', { state: REACHABILITY[v.state], since: v.since, detail: v.reason, elsewhere });
-    d.events.emit('connection', v);
-  });
-  // The network came back or changed: the tunnel's link is dead, restart it and re-check at once.
-  const network =
-    opts.networkWatchIntervalMs === 0
-      ? null
-      : watchNetwork({
-          intervalMs: opts.networkWatchIntervalMs ?? 5_000,
-          ...(opts.networkInterfaces ? { interfaces: opts.networkInterfaces } : {}),
-          onChange: (c) => {
-            log.info('network.changed', { kind: c.kind, addresses: c.addresses.length });
-            if (c.kind !== 'down')
-              void connection.restartNow().catch((err: unknown) => log.warn('network.restart_failed', { error: (err as Error).message }));
-          },
-        });
-  return { connection, network };
-}
-
 /** Name, version and runtime, as About and the diagnostics bundle show them. */
 function appInfo(opts: AppServicesOptions): AppInfo {
   return {
@@ -248,62 +111,6 @@ function appInfo(opts: AppServicesOptions): AppInfo {
     platform: process.platform,
     versions: { node: process.versions.node, electron: opts.electronVersion ?? null, chrome: opts.chromeVersion ?? null },
   };
-}
-
-/** Calls: the controller drives the renderer's media engine over the bridge. */
-function startCalls(d: {
-  account: AccountService;
-  threads: ThreadStore;
-  config: ConfigStore;
-  desktop: DesktopPreferencesService;
-  callingSettings: CallingSettingsService;
-  skew: ClockSkew;
-  events: BridgeEventBus;
-  log: Logger;
-  clock: () => Date;
-  /** A call failed: WhatsApp may have restricted the number. */
-  onFailed: () => void;
-}): { calls: CallController; mediaPort: BridgeMediaPort; callPermissions: CallPermissions } {
-  const { config, desktop, events } = d;
-  const mediaPort = new BridgeMediaPort(events);
-  const calls = new CallController({
-    account: d.account,
-    threads: d.threads,
-    media: mediaPort,
-    log: d.log.child('calls'),
-    clock: d.clock,
-    preAccept: () => config.get().preferences.preAccept,
-    ringAllowed: () => !desktop.dndActive(),
-    declineWhenSilenced: () => desktop.declineWhenSilenced(),
-    voicemailTimeoutMs: () => d.callingSettings.voicemailTimeoutMs(),
-    mediaServersConfigured: () => config.get().preferences.stunServer !== null || config.get().preferences.turnServers.length > 0,
-    onChange: (view) => {
-      if (view.outcome === 'failed') d.onFailed();
-      events.emit('call', view);
-    },
-    clockOffsetMs: () => d.skew.decisionOffsetMs(),
-  });
-  mediaPort.onLost((localId, reason) => calls.mediaLost(localId, reason));
-  mediaPort.onAudio((localId) => calls.mediaAudio(localId));
-  const callPermissions = new CallPermissions({ threads: d.threads, account: d.account });
-  return { calls, mediaPort, callPermissions };
-}
-
-/** The database, the webhook inbox and the threads projected from it, applied in the same transaction. */
-function openStorage(
-  dataDir: string,
-  d: { account: AccountService; skew: ClockSkew; events: BridgeEventBus; log: Logger; clock: () => Date },
-): { db: Database; inbox: WebhookInbox; threads: ThreadStore; changes: ThreadChanges } {
-  const db = openDatabase(dataDir);
-  const inbox = new WebhookInbox(db, d.log.child('inbox'), d.clock);
-  inbox.setOwnNumber(() => d.account.account()?.phoneNumberId ?? null);
-  inbox.onTimestamp = (metaMs, receivedMs) => d.skew.fromWebhook(metaMs, receivedMs);
-  const threads = new ThreadStore(db, { clock: d.clock, countryOf: countryOfNumber });
-  inbox.addApplier((e, id) => threads.apply(e, id));
-  threads.catchUp();
-  const changes = new ThreadChanges((threadIds) => d.events.emit('threadsChanged', { threadIds }));
-  threads.onChange((id) => changes.mark(id));
-  return { db, inbox, threads, changes };
 }
 
 /** A settings change made elsewhere (WhatsApp Manager, another app) refreshes the settings screen. */
@@ -396,7 +203,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     clock,
   });
 
-  const status = statusBoard({ clock, account, keychainProblem, warnings, skew, events, log });
+  const status = startStatusBoard({ clock, account, keychainProblem, warnings, skew, events, log });
   const { connection, network } = startReachability(opts, { account, config, receiver, inbox, status, events, log, clock });
   const handlers: BridgeHandlers = {
     ...diagnosticsHandlers({
