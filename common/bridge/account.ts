@@ -76,6 +76,57 @@ export const ConnectAccountResult = z.object({
 });
 export type ConnectAccountResult = z.infer<typeof ConnectAccountResult>;
 
+/** Connecting with two values: the access token and the app secret; main finds the rest through Graph. */
+export const DiscoverNumbersParams = z
+  .object({
+    accessToken: z.string().max(2000),
+    appSecret: z.string().max(200),
+    /** A test server such as the simulator; Meta's (the connect form's default) when left out. */
+    graphBaseUrl: z.string().max(500).optional(),
+    apiVersion: z.string().max(20).optional(),
+  })
+  .strict();
+
+/** One number the token reaches, as Graph lists it under its WhatsApp Business Account. */
+export const DiscoveredNumber = z.object({
+  wabaId: z.string(),
+  /** The WhatsApp Business Account's name (null when Graph would not say). */
+  wabaName: z.string().nullable(),
+  phoneNumberId: z.string(),
+  /** As Graph lists it: "+55 11 95555-0100", or digits. */
+  displayPhoneNumber: z.string().nullable(),
+  verifiedName: z.string().nullable(),
+  /** GREEN, YELLOW, RED, NA or UNKNOWN. */
+  qualityRating: z.string().nullable(),
+  /** CLOUD_API, ON_PREMISE or NOT_APPLICABLE (null: Graph did not say). */
+  platformType: z.string().nullable(),
+  /** On the Cloud API (or Graph did not say, which the connect check lets through too): only these can connect. */
+  onCloudApi: z.boolean(),
+  /** The token has whatsapp_business_messaging for this number's account: without it, it cannot send or call. */
+  canMessage: z.boolean(),
+});
+export type DiscoveredNumber = z.infer<typeof DiscoveredNumber>;
+
+export const DiscoverNumbersResult = z.object({
+  appId: z.string(),
+  appName: z.string().nullable(),
+  /** When the token stops working (ISO 8601); null: it does not expire (a system user token). */
+  tokenExpiresAt: z.string().nullable(),
+  /** Every number of every WhatsApp Business Account the token may manage, usable or not. */
+  numbers: z.array(DiscoveredNumber),
+});
+export type DiscoverNumbersResult = z.infer<typeof DiscoverNumbersResult>;
+
+/** Which form field a discovery error is about (`details.field`), when it is about one. */
+export const DiscoveryErrorDetails = z.object({
+  field: z.enum(['accessToken', 'appSecret']).nullable(),
+  /** The next step, in the owner's words. */
+  fix: z.string().nullable(),
+  /** `missing_permission`: which of the two WhatsApp permissions the token lacks. */
+  missing: z.array(z.string()).optional(),
+});
+export type DiscoveryErrorDetails = z.infer<typeof DiscoveryErrorDetails>;
+
 // ---- calling settings: what Meta holds for the number, read and written via Graph --------
 
 /** The number's calling settings as the server has them (see calling-settings.ts). */
@@ -101,6 +152,18 @@ export const accountRequests = {
    * Errors: none of its own — problems come back in the result (`fieldErrors`, failed `steps`, `saved: false`).
    */
   connectAccount: { params: ConnectAccountParams, result: ConnectAccountResult },
+  /**
+   * Finds what the connect form needs from the access token and the app secret alone: the app (Graph's
+   * `debug_token`, asked with the token itself, then with the app token to check the secret), the
+   * WhatsApp Business Accounts the token may manage (`granular_scopes`) and each one's numbers
+   * (`/{waba-id}/phone_numbers`). Nothing is saved; the owner picks a number and `connectAccount` runs.
+   * Errors (details: DiscoveryErrorDetails): `invalid_params` (details.fieldErrors: a value wrong on its
+   * face), `invalid_token` (wrong, expired or revoked), `missing_permission` (details.missing names
+   * whatsapp_business_management and/or whatsapp_business_messaging), `app_secret_mismatch`, `no_waba`
+   * (the token may manage no WhatsApp Business Account), `no_numbers` (its accounts have no number),
+   * `graph_<code>` (Graph could not be reached or refused otherwise).
+   */
+  discoverNumbers: { params: DiscoverNumbersParams, result: DiscoverNumbersResult },
   /**
    * Removes the secrets from the keychain and the account from the configuration.
    * Forgets the number; first deletes its webhook override when it points at this computer (`callback` says what happened).

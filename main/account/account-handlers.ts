@@ -1,6 +1,7 @@
 /** Bridge handlers for the account (connect, disconnect, verify token) and WhatsApp's calling settings. */
 import type { ZodError } from 'zod';
 import type { accountRequests, AccountView, ConnectAccountResult, HandlersFor } from '../../common/bridge-contract.ts';
+import { GRAPH_SERVER_URL, secureUrlProblem } from '../../common/rules/secure-url.ts';
 import type { BridgeEventBus } from '../core/events.ts';
 import type { Logger } from '../core/log.ts';
 import type { StatusBoard } from '../core/status-board.ts';
@@ -9,6 +10,7 @@ import type { ConnectionService } from '../reachability/connection-service.ts';
 import { ConnectInput, type AccountService } from './account-service.ts';
 import type { CallingSettingsService } from './calling-settings-service.ts';
 import type { ConfigStore } from './config-store.ts';
+import { discoverNumbers } from './number-discovery.ts';
 import type { PlatformWarnings } from './platform-warnings.ts';
 
 export interface AccountHandlerDeps {
@@ -28,6 +30,18 @@ export interface AccountHandlerDeps {
 /** The account slice's requests (common/bridge/account.ts): adding one there makes the compiler ask for its handler here. */
 type AccountRequests = keyof typeof accountRequests;
 
+/**
+ * The Graph server the connect form starts with: Meta's, unless `SWITCHBOARD_GRAPH_BASE_URL` names
+ * another one secrets may go to (https, or http to this computer: the simulator, a test server).
+ * The form shows which server it uses whenever it is not Meta's.
+ */
+export function defaultGraphBaseUrl(env: Record<string, string | undefined> = process.env): { url: string; refused: string | null } {
+  const v = env['SWITCHBOARD_GRAPH_BASE_URL']?.trim();
+  if (!v) return { url: DEFAULT_GRAPH_BASE_URL, refused: null };
+  const problem = secureUrlProblem(v, GRAPH_SERVER_URL);
+  return problem ? { url: DEFAULT_GRAPH_BASE_URL, refused: problem } : { url: v.replace(/\/+$/, ''), refused: null };
+}
+
 /** Field-level messages from a zod error, keyed by the first path segment. */
 function fieldErrors(err: ZodError): Record<string, string> {
   const out: Record<string, string> = {};
@@ -40,6 +54,9 @@ function fieldErrors(err: ZodError): Record<string, string> {
 
 export function accountHandlers(d: AccountHandlerDeps): HandlersFor<AccountRequests> {
   const { account, connection, warnings, status } = d;
+  const server = defaultGraphBaseUrl();
+  if (server.refused) d.log.warn('account.graph_base_url_refused', { reason: server.refused });
+  const defaults = { graphBaseUrl: server.url, apiVersion: DEFAULT_GRAPH_VERSION };
   const accountView = (): AccountView => {
     const a = account.account();
     const verify = account.verifyToken();
@@ -51,7 +68,7 @@ export function accountHandlers(d: AccountHandlerDeps): HandlersFor<AccountReque
       configProblem: d.config.problem,
       verifyTokenHint: verify ? verify.slice(-4) : null,
       canCopyVerifyToken: typeof d.writeClipboard === 'function' && verify !== null,
-      defaults: { graphBaseUrl: DEFAULT_GRAPH_BASE_URL, apiVersion: DEFAULT_GRAPH_VERSION },
+      defaults,
     };
   };
 
@@ -83,6 +100,11 @@ export function accountHandlers(d: AccountHandlerDeps): HandlersFor<AccountReque
         });
       }
     },
+    discoverNumbers: (p) =>
+      discoverNumbers(
+        { ...p, graphBaseUrl: p.graphBaseUrl ?? defaults.graphBaseUrl, apiVersion: p.apiVersion ?? defaults.apiVersion },
+        account.graphDeps(),
+      ),
     disconnectAccount: async () => {
       const callback = await connection.releaseCallback();
       warnings.stop();

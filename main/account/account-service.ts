@@ -167,6 +167,21 @@ export class AccountService {
     return this.secrets.backend;
   }
 
+  /** What a Graph client made outside this service shares with its own (number-discovery.ts): log, redactor, fetch, clock-skew probe. */
+  graphDeps(): {
+    log: Logger;
+    redactor: SecretRedactor;
+    fetch?: typeof fetch;
+    onServerDate?: (date: string | null, sentAtMs: number, answeredAtMs: number) => void;
+  } {
+    return {
+      log: this.log,
+      redactor: this.redactor,
+      ...(this.fetchImpl ? { fetch: this.fetchImpl } : {}),
+      ...(this.onServerDate ? { onServerDate: this.onServerDate } : {}),
+    };
+  }
+
   /** A Graph client for the connected account (null when not connected). */
   graph(opts: { timeoutMs?: number } = {}): GraphClient | null {
     const a = this.account();

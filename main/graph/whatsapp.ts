@@ -6,8 +6,9 @@
  *   whatsapp(graph, phoneNumberId)   the number: calls, messages, call permissions, settings,
  *                                    media upload, the number's own fields and webhook override
  *   whatsappMedia(graph)             a media object by id (`GET /{media-id}`) and its download
- *   whatsappBusinessAccount(graph, wabaId)   subscribed apps, message templates
+ *   whatsappBusinessAccount(graph, wabaId)   subscribed apps, message templates, its name and numbers
  *   metaApp(appGraph, appId)         the app's webhook subscriptions (app access token)
+ *   metaAccessToken(graph)           what a token is: `debug_token` (its app, permissions, WABAs)
  *
  * Answers: the acknowledgements every caller reads the same way (success, a call id, an uploaded
  * media id) are parsed here; where a caller reads more of the answer, it passes its own schema.
@@ -32,6 +33,9 @@ const UploadedMedia = z.looseObject({ id: z.union([z.string(), z.number()]).tran
 
 /** The number's fields read when connecting (token + phone check in one request). */
 export const PHONE_NUMBER_FIELDS = 'id,display_phone_number,verified_name,quality_rating,code_verification_status,platform_type';
+
+/** Each number's fields when the owner picks one (number-discovery.ts; test/sim/README.md says why these). */
+export const DISCOVERY_NUMBER_FIELDS = 'id,display_phone_number,verified_name,quality_rating,platform_type,code_verification_status';
 
 /** A message's addressee: `to` is the phone number with a leading +, else the BSUID. */
 const messageRecipient = (u: WhatsAppUser) => (u.waId ? { to: `+${u.waId}` } : { recipient: u.userId });
@@ -228,6 +232,27 @@ export function whatsappBusinessAccount(graph: GraphRequester, wabaId: string) {
     },
     messageTemplates: <T>(schema: z.ZodType<T>) =>
       graph.request({ method: 'GET', path: `/${wabaId}/message_templates`, query: { limit: '200' }, schema }),
+    /** The account's id and name. */
+    details: <T>(schema: z.ZodType<T>) => graph.request({ method: 'GET', path: `/${wabaId}`, query: { fields: 'id,name' }, schema }),
+    /** One page of the account's numbers (DISCOVERY_NUMBER_FIELDS); `after` is the previous page's `paging.cursors.after`. */
+    phoneNumbers: <T>(schema: z.ZodType<T>, after?: string) =>
+      graph.request({
+        method: 'GET',
+        path: `/${wabaId}/phone_numbers`,
+        query: { fields: DISCOVERY_NUMBER_FIELDS, limit: '100', after },
+        schema,
+      }),
+  };
+}
+
+/**
+ * An access token described by Graph: `GET /debug_token?input_token=…`. Asked with the token itself
+ * (the app id is not known yet) or with the app token `appId|appSecret`.
+ */
+export function metaAccessToken(graph: GraphRequester) {
+  return {
+    debug: <T>(inputToken: string, schema: z.ZodType<T>) =>
+      graph.request({ method: 'GET', path: '/debug_token', query: { input_token: inputToken }, schema }),
   };
 }
 

@@ -52,6 +52,11 @@ export interface TokenState {
   scopes: string[];
   /** An expired token: every request with it gets 190 (subcode 463). */
   expired: boolean;
+  /**
+   * The WABAs the permissions were granted for (`granular_scopes[].target_ids`; default the
+   * business's). Without its WABA, the WABA and its numbers answer 200.
+   */
+  wabaIds: string[];
 }
 
 export interface SimConfig {

@@ -387,11 +387,16 @@ export class ControlApi {
             throw new ControlError(400, 'scopes must be an array of strings');
           t.scopes = [...(body['scopes'] as string[])];
         }
+        if (body['wabaIds'] !== undefined) {
+          if (!Array.isArray(body['wabaIds']) || !body['wabaIds'].every((x) => typeof x === 'string'))
+            throw new ControlError(400, 'wabaIds must be an array of strings');
+          t.wabaIds = [...(body['wabaIds'] as string[])];
+        }
         if (body['expired'] !== undefined) {
           if (typeof body['expired'] !== 'boolean') throw new ControlError(400, 'expired must be true or false');
           t.expired = body['expired'];
         }
-        return { json: { token: { scopes: t.scopes, expired: t.expired } } };
+        return { json: { token: { scopes: t.scopes, expired: t.expired, wabaIds: t.wabaIds } } };
       }
       case 'PUT restrictions': {
         const list = body['restrictions'];

@@ -140,3 +140,17 @@ describe('GET /{waba-id}/phone_numbers', () => {
     expect(err((await h.graph('GET', '3000000000000007/settings')).json).code).toBe(100);
   });
 });
+
+describe('the WABAs a token was granted', () => {
+  it('lists them in granular_scopes; without the business’s, its WABA and numbers answer 200', async () => {
+    h = await startHarness();
+    expect((await h.control('PUT', 'token', { wabaIds: [] })).json).toMatchObject({ token: { wabaIds: [] } });
+    const r = await h.graph('GET', `debug_token?input_token=${TEST_SEED.business!.accessToken}`);
+    expect((r.json['data'] as { granular_scopes: unknown }).granular_scopes).toEqual([
+      { scope: 'whatsapp_business_management', target_ids: [] },
+      { scope: 'whatsapp_business_messaging', target_ids: [] },
+    ]);
+    expect(err((await h.graph('GET', `${WABA}/phone_numbers`)).json).code).toBe(200);
+    expect(err((await h.graph('GET', PNID)).json).code).toBe(200);
+  });
+});

@@ -532,7 +532,7 @@ export class GraphApi {
         issued_at: nowS - 86_400,
         scopes: [...t.scopes],
         // One entry per WhatsApp permission, naming the WABAs it was granted for (Meta's manage-accounts page).
-        granular_scopes: t.scopes.filter((s) => WHATSAPP_SCOPES.includes(s)).map((scope) => ({ scope, target_ids: [b.wabaId] })),
+        granular_scopes: t.scopes.filter((s) => WHATSAPP_SCOPES.includes(s)).map((scope) => ({ scope, target_ids: [...t.wabaIds] })),
       },
     };
   }
@@ -550,6 +550,8 @@ export class GraphApi {
           : null;
     if (need && !this.ctx.state.token.scopes.includes(need))
       throw new GraphError(200, `The access token does not have the ${need} permission`, { text: 'Permissions error' });
+    if (need && !this.ctx.state.token.wabaIds.includes(b.wabaId))
+      throw new GraphError(200, `The access token was not granted WhatsApp Business Account ${b.wabaId}`, { text: 'Permissions error' });
   }
 
   private listTemplates(query: URLSearchParams): Record<string, unknown> {

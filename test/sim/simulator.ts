@@ -135,7 +135,7 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
         : defaultCallingSettings(),
       restrictions: seed.restrictions ? structuredClone(seed.restrictions) : [],
       enableCallingError: seed.enableCallingError,
-      token: { scopes: [...(seed.business?.tokenScopes ?? DEFAULT_TOKEN_SCOPES)], expired: false },
+      token: { scopes: [...(seed.business?.tokenScopes ?? DEFAULT_TOKEN_SCOPES)], expired: false, wabaIds: [business.wabaId] },
     },
     sent: [],
     baseUrl: () => baseUrl,
