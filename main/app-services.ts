@@ -160,7 +160,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     clock,
   });
 
-  const { db, inbox, threads, changes } = openStorage(opts.dataDir, { account, skew, events, log, clock });
+  const { db, inbox, threads, changes, callLog, callbacks } = openStorage(opts.dataDir, { account, skew, events, log, clock });
   const desktop = new DesktopPreferencesService({ config, clock });
   desktop.onChange((view) => events.emit('desktopPreferences', view));
   const { calls, mediaPort, callPermissions } = startCalls({
@@ -231,7 +231,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
       writeClipboard: opts.writeClipboard,
     }),
     ...connectionHandlers({ account, config, connection, webhookPath: receiver.path }),
-    ...threadHandlers({ threads, messaging, changes, dataDir: opts.dataDir }),
+    ...threadHandlers({ threads, messaging, changes, dataDir: opts.dataDir, callLog, callbacks, clock }),
     ...callHandlers({ calls, callPermissions, threads, mediaPort, config, turn, writeClipboard: opts.writeClipboard }),
     ...desktopHandlers(desktop),
   };

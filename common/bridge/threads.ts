@@ -1,6 +1,7 @@
 /**
  * Bridge contract, threads slice: contacts, conversations and their items, as the window pages
- * through them; search, sending messages and templates, media, export.
+ * through them; search, sending messages and templates, media, export; the call log and the
+ * call-back list (both read from the threads' call items).
  * Handlers: main/threads/threads-handlers.ts. Error codes: see shared.ts.
  */
 import { z } from 'zod';
@@ -57,6 +58,72 @@ const ItemId = z.number().int().positive();
 
 /** One conversation and the owner's notes on the customer. */
 const ThreadWithNotes = z.object({ thread: ThreadSummary.nullable(), notes: z.string().nullable() });
+
+/** The call log's filters: every call, the customers' calls nobody answered, by direction, or the ones that failed. */
+export const CallLogFilter = z.enum(['all', 'missed', 'incoming', 'outgoing', 'failed']);
+export type CallLogFilter = z.infer<typeof CallLogFilter>;
+
+/** One call in the call log (a call item of some thread, with its customer). */
+export const CallLogEntry = z.object({
+  itemId: z.number(),
+  threadId: z.number(),
+  callId: z.string().nullable(),
+  contact: Contact,
+  at: z.string(),
+  direction: z.enum(['in', 'out']),
+  /** ringing, answered, completed, missed, declined, no_answer, cancelled, failed (as on the call card). */
+  status: z.string(),
+  durationSeconds: z.number().nullable(),
+  /** Why it failed or ended, in plain words, when known. */
+  reason: z.string().nullable(),
+  /**
+   * Where the customer called from: a call button we sent (`payload` is its payload), a call link
+   * (`payload`: its biz_payload), or WhatsApp itself (the chat, the profile, their call log: Meta
+   * does not say which); `business` for the calls we placed.
+   */
+  origin: z.enum(['call_button', 'call_link', 'whatsapp', 'business']),
+  payload: z.string().nullable(),
+  voicemail: z.boolean(),
+});
+export type CallLogEntry = z.infer<typeof CallLogEntry>;
+
+/** A customer waiting for a call back: missed, declined, failed or unanswered calls, or a callback request, since the last call that connected. */
+export const CallbackEntry = z.object({
+  threadId: z.number(),
+  contact: Contact,
+  /** The oldest waiting call or request (the list is sorted by it, oldest first). */
+  waitingSince: z.string(),
+  /** The newest waiting call or request, and its item id (marking done covers items up to it; the thread opens at it). */
+  lastAt: z.string(),
+  upToItemId: z.number(),
+  /** How often the customer called, and how often we tried back, without connecting. */
+  customerCalls: z.number(),
+  ourCalls: z.number(),
+  /** The newest waiting call's outcome and direction (null when there is only a callback request). */
+  lastOutcome: z.enum(['missed', 'declined', 'failed', 'no_answer']).nullable(),
+  lastDirection: z.enum(['in', 'out']).nullable(),
+  /** The customer asked for a call back (a callback permission granted outside call hours). */
+  callbackRequestedAt: z.string().nullable(),
+  /** What the customer wrote since they started waiting. */
+  messagesSince: z.number(),
+  lastMessage: z.object({ at: z.string(), type: z.string(), text: z.string().nullable() }).nullable(),
+  /**
+   * Call permission as the thread records it (WhatsApp's replies and our requests): temporary
+   * until `expiresAt` (the window decides with its own clock), permanent, or none; how many
+   * permission requests WhatsApp allows now (1 a day, 2 a week, reset by a connected call), when
+   * the next one is allowed, and when we last asked without an answer yet.
+   */
+  permission: z.object({
+    status: z.enum(['none', 'temporary', 'permanent']),
+    expiresAt: z.string().nullable(),
+    requestsLeft: z.number(),
+    nextRequestAt: z.string().nullable(),
+    askedAt: z.string().nullable(),
+  }),
+  /** The 24-hour customer-service window (asking inside it needs no template). */
+  windowExpiresAt: z.string().nullable(),
+});
+export type CallbackEntry = z.infer<typeof CallbackEntry>;
 
 export const threadRequests = {
   /**
@@ -194,9 +261,44 @@ export const threadRequests = {
     params: z.object({ threadId: ThreadId, format: z.enum(['json', 'csv']) }).strict(),
     result: z.object({ filename: z.string(), mimeType: z.string(), content: z.string() }),
   },
+  /**
+   * Every call with every customer, newest first, older than `before` (keyset pages), optionally filtered.
+   * Errors: none of its own.
+   */
+  listCallLog: {
+    params: z
+      .object({
+        filter: CallLogFilter.default('all'),
+        before: PageCursor.nullable().default(null),
+        limit: z.number().int().min(1).max(500).default(100),
+      })
+      .strict(),
+    result: z.object({ calls: z.array(CallLogEntry), next: PageCursor.nullable() }),
+  },
+  /**
+   * The call log (with the filter) as CSV, newest first, safe to open in a spreadsheet.
+   * Errors: none of its own.
+   */
+  exportCallLog: {
+    params: z.object({ filter: CallLogFilter.default('all') }).strict(),
+    result: z.object({ filename: z.string(), mimeType: z.string(), content: z.string() }),
+  },
+  /**
+   * Customers waiting for a call back, oldest waiting first (at most 500).
+   * Errors: none of its own.
+   */
+  listCallbacks: { params: NoParams, result: z.object({ callbacks: z.array(CallbackEntry) }) },
+  /**
+   * The owner dealt with a customer on the call-back list: off the list until a newer call or request than `upToItemId`.
+   * Errors: `not_found` (the conversation is gone).
+   */
+  markCallbackDone: {
+    params: z.object({ threadId: ThreadId, upToItemId: ItemId }).strict(),
+    result: z.object({ done: z.literal(true) }),
+  },
 } as const;
 
 export const threadEvents = {
-  /** Something changed in these threads (new items, statuses, unread counts); refetch what is shown. */
+  /** Something changed in these threads (new items, statuses, unread counts, a call-back marked done); refetch what is shown. */
   threadsChanged: z.object({ threadIds: z.array(z.number()) }),
 } as const;

@@ -7,6 +7,8 @@ import type { ClockSkew } from '../core/clock-skew.ts';
 import type { BridgeEventBus } from '../core/events.ts';
 import type { Logger } from '../core/log.ts';
 import { openDatabase, type Database } from '../storage/database.ts';
+import { CallLog } from '../threads/call-log.ts';
+import { CallbackList } from '../threads/callback-list.ts';
 import { ThreadChanges } from '../threads/thread-changes.ts';
 import { ThreadStore } from '../threads/thread-store.ts';
 import { WebhookInbox } from '../webhooks/inbox.ts';
@@ -16,11 +18,14 @@ function countryOfNumber(waId: string): string | null {
   return parsePhoneNumberFromString(`+${waId}`)?.country ?? null;
 }
 
-/** The database, the webhook inbox and the threads projected from it, applied in the same transaction. */
+/**
+ * The database, the webhook inbox and the threads projected from it, applied in the same
+ * transaction; the call log and the call-back list read the threads' call items.
+ */
 export function openStorage(
   dataDir: string,
   d: { account: AccountService; skew: ClockSkew; events: BridgeEventBus; log: Logger; clock: () => Date },
-): { db: Database; inbox: WebhookInbox; threads: ThreadStore; changes: ThreadChanges } {
+): { db: Database; inbox: WebhookInbox; threads: ThreadStore; changes: ThreadChanges; callLog: CallLog; callbacks: CallbackList } {
   const db = openDatabase(dataDir);
   const inbox = new WebhookInbox(db, d.log.child('inbox'), d.clock);
   inbox.setOwnNumber(() => d.account.account()?.phoneNumberId ?? null);
@@ -30,5 +35,5 @@ export function openStorage(
   threads.catchUp();
   const changes = new ThreadChanges((threadIds) => d.events.emit('threadsChanged', { threadIds }));
   threads.onChange((id) => changes.mark(id));
-  return { db, inbox, threads, changes };
+  return { db, inbox, threads, changes, callLog: new CallLog(db), callbacks: new CallbackList(db, { clock: d.clock }) };
 }

@@ -135,4 +135,53 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    name: 'call log and call-back list: call indexes, and the customers marked as called back',
+    up: (db) => {
+      db.exec(`
+        -- The call log, newest first: all calls, or by direction, or by outcome (keyset pages on (at, id)).
+        -- kind leads each key so that the planner sees "kind = 'call'" answered by the index and the order given.
+        CREATE INDEX items_call_log ON items(kind, at, id) WHERE kind = 'call';
+        CREATE INDEX items_call_log_direction ON items(kind, direction, at, id) WHERE kind = 'call';
+        CREATE INDEX items_call_log_status ON items(kind, status, at, id) WHERE kind = 'call';
+        CREATE INDEX items_call_log_missed ON items(kind, at, id) WHERE kind = 'call' AND direction = 'in' AND status IN ('missed', 'declined');
+        -- The call-back list: a thread's latest call of each outcome (one seek each), its permission
+        -- replies (system items) and the permission requests the business sent.
+        CREATE INDEX items_call_outcome ON items(thread_id, status, at) WHERE kind = 'call';
+        CREATE INDEX items_system_type ON items(thread_id, type, at) WHERE kind = 'system';
+        CREATE INDEX items_permission_requests ON items(thread_id, at) WHERE type = 'call_permission_request';
+
+        -- A customer the owner marked as called back: the newest waiting item they had seen. A call
+        -- or callback request with a larger item id puts the customer back on the list.
+        CREATE TABLE callback_done (
+          thread_id      INTEGER PRIMARY KEY REFERENCES threads(id) ON DELETE CASCADE,
+          up_to_item_id  INTEGER NOT NULL,
+          done_at        TEXT NOT NULL
+        );
+      `);
+    },
+  },
+  {
+    version: 5,
+    name: 'missed-call replies, one per call (or callback request)',
+    up: (db) => {
+      db.exec(`
+        -- The missed-call reply (issue 17): a row is claimed before the reply is sent, so a call
+        -- whose webhooks are replayed (retries, catch-up after a restart) never gets a second one.
+        CREATE TABLE missed_call_replies (
+          id          INTEGER PRIMARY KEY,
+          key         TEXT NOT NULL UNIQUE,       -- the call's wacid, or the callback request's wamid
+          thread_id   INTEGER NOT NULL,           -- no foreign key: a merge of two threads must not erase the claims
+          at          TEXT NOT NULL,              -- when it was decided (ISO 8601, UTC)
+          state       TEXT NOT NULL CHECK (state IN ('sending', 'sent', 'failed', 'skipped', 'interrupted')),
+          kind        TEXT,                       -- text, permission_request, call_button, template
+          reason      TEXT,                       -- why skipped or failed, in plain words
+          item_id     INTEGER,                    -- the message it became in the thread
+          wamid       TEXT
+        );
+        CREATE INDEX missed_call_replies_thread ON missed_call_replies(thread_id, at);
+      `);
+    },
+  },
 ];

@@ -1,7 +1,9 @@
-/** Bridge handlers for conversations: the list, search, a thread's timeline, sending, media, export. */
+/** Bridge handlers for conversations: the list, search, a thread's timeline, sending, media, export; the call log and the call-back list. */
 import path from 'node:path';
 import type { HandlersFor, threadRequests } from '../../common/bridge-contract.ts';
 import { DomainError } from '../core/domain-error.ts';
+import type { CallLog } from './call-log.ts';
+import type { CallbackList } from './callback-list.ts';
 import type { MessagingService } from './messaging-service.ts';
 import type { ThreadChanges } from './thread-changes.ts';
 import type { ThreadStore } from './thread-store.ts';
@@ -11,6 +13,9 @@ export interface ThreadHandlerDeps {
   messaging: MessagingService;
   changes: ThreadChanges;
   dataDir: string;
+  callLog: CallLog;
+  callbacks: CallbackList;
+  clock?: () => Date;
 }
 
 /** The threads slice's requests (common/bridge/threads.ts): adding one there makes the compiler ask for its handler here. */
@@ -68,5 +73,18 @@ export function threadHandlers(d: ThreadHandlerDeps): HandlersFor<ThreadRequests
     sendTemplate: (p) => messaging.sendTemplate(p.threadId, { name: p.name, language: p.language, parameters: p.parameters }),
     getMedia: (p) => messaging.media(p.itemId, path.join(d.dataDir, 'media')),
     exportThread: (p) => messaging.exportThread(p.threadId, p.format),
+    listCallLog: (p) => {
+      const calls = d.callLog.page({ filter: p.filter, before: p.before, limit: p.limit });
+      const last = calls.at(-1);
+      return { calls, next: calls.length === p.limit && last ? { at: last.at, id: last.itemId } : null };
+    },
+    exportCallLog: (p) => d.callLog.exportCsv(p.filter, (d.clock ?? (() => new Date()))()),
+    listCallbacks: () => ({ callbacks: d.callbacks.list() }),
+    markCallbackDone: (p) => {
+      d.callbacks.markDone(p.threadId, p.upToItemId);
+      // Every window's list (and the rail's count) refreshes on threadsChanged.
+      d.changes.flushNow(p.threadId);
+      return { done: true as const };
+    },
   };
 }
