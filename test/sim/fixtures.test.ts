@@ -1,5 +1,5 @@
 /**
- * Every REQUEST sample in ../shared/fixtures/meta-docs (request-*.json/.jsonc and the cURL
+ * Every REQUEST sample in test/fixtures/meta-docs (a copy of ../shared/fixtures/meta-docs) (request-*.json/.jsonc and the cURL
  * samples) is accepted by the simulator and answered in the documented shape. Comments are
  * stripped and placeholders replaced by real values; nothing else about the samples is changed,
  * except where noted (doc artefacts that are not JSON at all: ". . ." elisions, a missing comma).
@@ -11,7 +11,7 @@ import { businessLikeSdp } from './sdp.ts';
 import type { Harness } from './test-helpers.ts';
 import { callEvent, startHarness, waitFor } from './test-helpers.ts';
 
-const DIR = new URL('../../../shared/fixtures/meta-docs/', import.meta.url);
+const DIR = new URL('../fixtures/meta-docs/', import.meta.url);
 const PNID = '3000000000000003';
 const WABA = '2000000000000002';
 

@@ -1,12 +1,13 @@
 /**
- * Loads the payload samples copied from Meta's documentation (../shared/fixtures/meta-docs),
+ * Loads the payload samples copied from Meta's documentation (test/fixtures/meta-docs, a copy of
+ * the workplace's ../shared/fixtures/meta-docs so a clone anywhere has them; a test keeps the two equal),
  * turning their JSONC (comments, trailing commas, pseudo-values like `[FAILED | COMPLETED]`)
  * into JSON and their `<PLACEHOLDER>`s into the values a test chooses.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 
-export const META_FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures/meta-docs');
+export const META_FIXTURES = path.resolve(import.meta.dirname, '../fixtures/meta-docs');
 
 export function stripJsonc(text: string): string {
   let out = '';
