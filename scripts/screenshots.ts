@@ -46,6 +46,10 @@ async function fillConnectForm(page: Page, token: string): Promise<void> {
     wabaId: creds.wabaId,
     phoneNumberId: creds.phoneNumberId,
   };
+  // The ids and the server are behind "Enter IDs by hand" (the two-field way has its own screenshots:
+  // CONNECT_SCREENSHOTS=1 npx playwright test test/browser/connect-two-fields.spec.ts).
+  const toggle = page.getByTestId('connect-manual-toggle');
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
   for (const [name, value] of Object.entries(fields)) await page.getByTestId(`connect-field-${name}`).fill(value);
 }
 

@@ -18,7 +18,13 @@ export interface WebHostProcess {
   stop: () => Promise<number | null>;
 }
 
-export async function startWebHost(opts: { dataDir?: string; extraArgs?: string[] } = {}): Promise<WebHostProcess> {
+export async function startWebHost(
+  opts: {
+    dataDir?: string;
+    extraArgs?: string[];
+    /** Added to this process's environment, e.g. SWITCHBOARD_GRAPH_BASE_URL. */ env?: Record<string, string>;
+  } = {},
+): Promise<WebHostProcess> {
   const dataDir = opts.dataDir ?? mkdtempSync(path.join(tmpdir(), 'sb-e2e-'));
   const child = spawn(
     process.execPath,
@@ -26,6 +32,7 @@ export async function startWebHost(opts: { dataDir?: string; extraArgs?: string[
     {
       cwd: repoRoot,
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(opts.env ? { env: { ...process.env, ...opts.env } } : {}),
     },
   );
   let out = '';

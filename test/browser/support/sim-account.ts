@@ -100,8 +100,23 @@ export function goodFields(h: SimHarness): ConnectFields {
   };
 }
 
+/**
+ * Types every field of the connect form. The ids and the server wait behind "Enter IDs by hand"
+ * (the access token and the app secret alone find the number): it is opened first.
+ */
 export async function fillConnectForm(page: Page, fields: ConnectFields): Promise<void> {
-  for (const [name, value] of Object.entries(fields)) await page.getByTestId(`connect-field-${name}`).fill(value);
+  const { accessToken, appSecret, ...rest } = fields;
+  await page.getByTestId('connect-field-accessToken').fill(accessToken);
+  await page.getByTestId('connect-field-appSecret').fill(appSecret);
+  await openManualEntry(page);
+  for (const [name, value] of Object.entries(rest)) await page.getByTestId(`connect-field-${name}`).fill(value);
+}
+
+/** Opens "Enter IDs by hand" unless it is open. */
+export async function openManualEntry(page: Page): Promise<void> {
+  const toggle = page.getByTestId('connect-manual-toggle');
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  await expect(page.getByTestId('connect-manual')).toBeVisible();
 }
 
 /** Opens the app, goes to Settings → Account from the first-run banner, and connects. */

@@ -53,6 +53,8 @@ describe('Settings → Account', () => {
         phone: null,
       }),
     });
+    // The ids are typed by hand: Connect then checks them as they are.
+    await byTestId(w, 'connect-manual-toggle').trigger('click');
     await byTestId(w, 'connect-form').trigger('submit');
     await flushPromises();
     expect(byTestId(w, 'connect-error-phoneNumberId').text()).toBe('The phone number id is a number');
@@ -83,6 +85,7 @@ describe('Settings → Account', () => {
         };
       },
     });
+    await byTestId(w, 'connect-manual-toggle').trigger('click');
     await byTestId(w, 'connect-form').trigger('submit');
     await flushPromises();
     expect(byTestId(w, 'connect-step-token').attributes('data-state')).toBe('running');
