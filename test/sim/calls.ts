@@ -75,8 +75,14 @@ export interface UserCallResult {
   reason?: string;
   details?: string;
   callbackRequestAvailable?: boolean;
+  /** A refused attempt's call id (outside call hours): what a callback request's permission names in `context.id`. */
+  attemptId?: string;
   call?: SimCall;
 }
+
+export type CallbackRequestResult =
+  | { ok: true; callId: string; message: Record<string, unknown> | null }
+  | { ok: false; reason: 'callback_disabled' | 'unknown_attempt'; details: string };
 
 const sessionSchema = z.strictObject({ sdp_type: z.string(), sdp: z.string() });
 const callsBody = z.object({
@@ -325,11 +331,15 @@ export class Calls {
       return { ok: false, reason: 'restricted', details: 'User-initiated calling is temporarily restricted for this number' };
     }
     if (!isOpenAt(s, this.ctx.clock.now())) {
+      // The call is not placed (no webhook), but it has an id: a callback request names it.
+      const attemptId = wacid();
+      this.closedAttempts.set(user.userId, attemptId);
       return {
         ok: false,
         reason: 'outside_call_hours',
         details: 'The business is closed now (call hours)',
         callbackRequestAvailable: s.callback_permission_status === 'ENABLED',
+        attemptId,
       };
     }
     if (via === 'call_icon') {
@@ -646,6 +656,32 @@ export class Calls {
     ) {
       this.permissions.grant(user, { response: 'accept', permanent: false, source: 'automatic', contextId: call.id });
     }
+  }
+
+  /** Each user's latest call refused outside call hours (its wacid), until they request a callback. */
+  private readonly closedAttempts = new Map<string, string>();
+
+  /**
+   * The user taps "Request a callback" on the screen WhatsApp shows when the business is closed
+   * (calling-api.md §1.3; offered only with `callback_permission_status` ENABLED). They get the
+   * automatic temporary permission of a callback (§1.2, §4.1): a `call_permission_reply` with
+   * `response_source: "automatic"`, an `expiration_timestamp` 7 days on, and `context.id` = the
+   * wacid of the call they tried (§3.3) — a call the business never received a webhook for.
+   * Guesses (README): the request renews a temporary permission (a new webhook each time); a user
+   * with a permanent permission gets nothing new and the business no webhook; without a refused
+   * attempt on record (a test calling this directly) a fresh wacid stands for it.
+   */
+  requestCallback(user: SimUser, callId?: string): CallbackRequestResult {
+    if (this.ctx.state.settings.callback_permission_status !== 'ENABLED')
+      return { ok: false, reason: 'callback_disabled', details: 'callback_permission_status is not ENABLED' };
+    const attempt = this.closedAttempts.get(user.userId);
+    if (callId !== undefined && callId !== attempt)
+      return { ok: false, reason: 'unknown_attempt', details: `${callId} is not this user's latest call refused outside call hours` };
+    const id = attempt ?? wacid();
+    this.closedAttempts.delete(user.userId);
+    if (this.permissions.get(user).status === 'permanent') return { ok: true, callId: id, message: null };
+    const message = this.permissions.grant(user, { response: 'accept', permanent: false, source: 'automatic', contextId: id });
+    return { ok: true, callId: id, message };
   }
 
   /** Ends every live call without webhooks (simulator shutdown). */

@@ -472,12 +472,10 @@ export class ControlApi {
       }
       case 'POST users/:1/request-callback': {
         // Outside call hours with callback permission enabled the user may ask for a callback:
-        // an automatic temporary permission (our reading of §1.3/§4.1; UNCONFIRMED).
-        const u = this.user(b);
-        if (ctx.state.settings.callback_permission_status !== 'ENABLED')
-          throw new ControlError(409, 'callback_permission_status is not ENABLED');
-        const msg = permissions.grant(u, { response: 'accept', permanent: false, source: 'automatic' });
-        return { status: 201, json: { message: msg } };
+        // an automatic temporary permission naming the refused call (calls.ts requestCallback).
+        const r = calls.requestCallback(this.user(b), str(body['call_id']));
+        if (!r.ok) throw new ControlError(409, r.details);
+        return { status: 201, json: { message: r.message, call_id: r.callId } };
       }
       case 'POST account-update': {
         const value = { phone_number: ctx.business.displayPhoneNumber, ...body };
@@ -504,9 +502,21 @@ export class ControlApi {
       deeplinkPayload: str(body['deeplink_payload']),
     });
     if (!r.ok || !r.call) {
+      // `request_callback: true`: the user also taps "Request a callback" on the closed screen.
+      const callback =
+        body['request_callback'] === true && r.callbackRequestAvailable && r.attemptId
+          ? this.d.calls.requestCallback(u, r.attemptId)
+          : null;
       return {
         status: 409,
-        json: { refused: true, reason: r.reason, details: r.details, callback_request_available: r.callbackRequestAvailable ?? false },
+        json: {
+          refused: true,
+          reason: r.reason,
+          details: r.details,
+          callback_request_available: r.callbackRequestAvailable ?? false,
+          ...(r.attemptId ? { call_id: r.attemptId } : {}),
+          ...(callback?.ok ? { callback_requested: true, message: callback.message } : {}),
+        },
       };
     }
     return { status: 201, json: { ...renderCall(r.call), via_message: viaMessage ?? null } };
