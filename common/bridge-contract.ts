@@ -8,7 +8,7 @@
  *  - Renderer: `renderer/src/bridge/bridge.ts` picks whichever transport is present.
  *
  * The requests and events themselves live in one slice per domain under `common/bridge/`
- * (app, account, connection, threads, calls, desktop; primitives they share in shared.ts), each
+ * (app, account, connection, threads, calls, desktop, callers; primitives they share in shared.ts), each
  * request with the error codes it can fail with. This module merges the slices into `requests`
  * and `events`, re-exports every slice's schemas and types, and derives the types and helpers
  * every transport uses.
@@ -25,6 +25,7 @@
 import { z } from 'zod';
 import { accountEvents, accountRequests } from './bridge/account.ts';
 import { appEvents, appRequests } from './bridge/app.ts';
+import { callerEvents, callerRequests } from './bridge/callers.ts';
 import { callEvents, callRequests } from './bridge/calls.ts';
 import { connectionEvents, connectionRequests } from './bridge/connection.ts';
 import { desktopEvents, desktopRequests } from './bridge/desktop.ts';
@@ -36,6 +37,7 @@ export * from './bridge/connection.ts';
 export * from './bridge/threads.ts';
 export * from './bridge/calls.ts';
 export * from './bridge/desktop.ts';
+export * from './bridge/callers.ts';
 
 // ---- the merge -----------------------------------------------------------------------------
 
@@ -56,10 +58,19 @@ const _requestsDisjoint: Disjoint<
     typeof threadRequests,
     typeof callRequests,
     typeof desktopRequests,
+    typeof callerRequests,
   ]
 > = true;
 const _eventsDisjoint: Disjoint<
-  [typeof appEvents, typeof accountEvents, typeof connectionEvents, typeof threadEvents, typeof callEvents, typeof desktopEvents]
+  [
+    typeof appEvents,
+    typeof accountEvents,
+    typeof connectionEvents,
+    typeof threadEvents,
+    typeof callEvents,
+    typeof desktopEvents,
+    typeof callerEvents,
+  ]
 > = true;
 
 export const requests = {
@@ -69,6 +80,7 @@ export const requests = {
   ...threadRequests,
   ...callRequests,
   ...desktopRequests,
+  ...callerRequests,
 } as const;
 
 // ---- pushed events -------------------------------------------------------------------------
@@ -80,6 +92,7 @@ export const events = {
   ...threadEvents,
   ...callEvents,
   ...desktopEvents,
+  ...callerEvents,
 } as const;
 
 // ---- derived types and helpers -------------------------------------------------------------

@@ -16,6 +16,7 @@ import { ConfigStore, type JsonFileStoreFactory } from './account/config-store.t
 import { PlatformWarnings } from './account/platform-warnings.ts';
 import type { SecretsService } from './account/secrets.ts';
 import { TurnCredentials } from './account/turn-credentials.ts';
+import { startCallers } from './app/callers.ts';
 import { startCalls } from './app/calls.ts';
 import { ensureDataDir } from './app/data-dir.ts';
 import { startReachability } from './app/reachability.ts';
@@ -34,6 +35,7 @@ import type { InterfacesFn } from './desktop/network-watch.ts';
 import { connectionHandlers } from './reachability/connection-handlers.ts';
 import type { ConnectionService } from './reachability/connection-service.ts';
 import type { Database } from './storage/database.ts';
+import { CallRecords } from './threads/call-records.ts';
 import { MessagingService } from './threads/messaging-service.ts';
 import type { ThreadStore } from './threads/thread-store.ts';
 import { threadHandlers } from './threads/threads-handlers.ts';
@@ -95,8 +97,8 @@ export interface AppServices {
   readonly config: ConfigStore;
   /** Shortcuts, start at login, do-not-disturb (the shell attaches globalShortcut and listens). */
   readonly desktop: DesktopPreferencesService;
-  /** Opens (creating if needed) the thread for a phone number — click-to-call links. */
-  openThreadForNumber(waId: string, offerCall: boolean): number;
+  /** Opens the thread for a phone number — click-to-call links; a number without one opens the dial pad (null). */
+  openThreadForNumber(waId: string, offerCall: boolean): number | null;
   readonly db: Database;
   status(): AppStatus;
   close(): Promise<void>;
@@ -174,6 +176,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     log,
     clock,
     onFailed: () => warnings.callFailed(),
+    records: new CallRecords(db),
   });
   inbox.subscribe((e) => calls.onDomainEvent(e));
   // What WhatsApp says is wrong with the number (restrictions, health, errors-only webhooks).
@@ -194,6 +197,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     onItem: (item) => changes.mark(item.threadId),
   });
   refreshSettingsOnChange({ inbox, account, callingSettings, events, log });
+  const callers = startCallers({ db, threads, messaging, callPermissions, callingSettings, config, inbox, warnings, events, log, clock });
   const receiver = await startWebhookReceiver({
     inbox,
     port: opts.webhookPort ?? config.get().webhook.port,
@@ -234,6 +238,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     ...threadHandlers({ threads, messaging, changes, dataDir: opts.dataDir, callLog, callbacks, clock }),
     ...callHandlers({ calls, callPermissions, threads, mediaPort, config, turn, writeClipboard: opts.writeClipboard }),
     ...desktopHandlers(desktop),
+    ...callers.handlers,
   };
 
   if (account.account()) {
@@ -255,18 +260,13 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     calls,
     config,
     desktop,
-    openThreadForNumber: (waId, offerCall) => {
-      const threadId = threads.threadIdOf(
-        threads.contactFor({ waId, userId: null, parentUserId: null, profileName: null, username: null }),
-      );
-      events.emit('navigate', { threadId, offerCall });
-      return threadId;
-    },
+    openThreadForNumber: callers.openThreadForNumber,
     db,
     dispatch: createDispatcher(handlers, log.child('bridge'), { redact: (text) => redactor.redactForRenderer(text) }),
     status: () => status.snapshot(),
     close: async () => {
       changes.dispose();
+      await callers.close();
       desktop.dispose();
       network?.stop();
       warnings.stop();

@@ -61,6 +61,11 @@ export const CallPermissionView = z.object({
   canRequest: z.boolean(),
   requestBlockedReason: z.string().nullable(),
   requestNeedsTemplate: z.boolean(),
+  /**
+   * Business calls to this customer unanswered in a row, from this computer's records (WhatsApp
+   * nudges the customer after 2 and revokes the permission after 4: common/rules/pickup.ts).
+   */
+  unansweredInARow: z.number().int().min(0).optional(),
 });
 
 /** Preferences of this computer (not of the WhatsApp number). */

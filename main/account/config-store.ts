@@ -12,6 +12,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { GRAPH_SERVER_URL, secureUrlProblem } from '../../common/rules/secure-url.ts';
 import { DEFAULT_SHORTCUTS } from '../../common/shortcuts.ts';
+import { MissedCallReply } from '../../common/rules/missed-call-reply.ts';
+import { PICKUP_THRESHOLD } from '../../common/rules/pickup.ts';
 import { PRIVATE_FILE_MODE } from '../core/private-files.ts';
 
 /**
@@ -121,12 +123,20 @@ export const WebhookConfig = z.object({
   port: z.number().int().min(0).max(65535).default(0),
 });
 
+/** "Never lose a caller" (issue 17): the missed-call reply and the pickup-rate threshold; settings of this app, not of WhatsApp. */
+export const CallersConfig = z.object({
+  missedCallReply: MissedCallReply.default(() => MissedCallReply.parse({})),
+  /** Below this share of customers' calls picked up (percent), Settings → Calling and the status bar say so. */
+  pickupThreshold: z.number().int().min(PICKUP_THRESHOLD.min).max(PICKUP_THRESHOLD.max).default(PICKUP_THRESHOLD.default),
+});
+
 export const AppConfig = z.object({
   version: z.literal(1).default(1),
   account: AccountConfig.nullable().default(null),
   preferences: Preferences.default(() => Preferences.parse({})),
   tunnel: TunnelConfig.default(() => TunnelConfig.parse({})),
   webhook: WebhookConfig.default(() => WebhookConfig.parse({})),
+  callers: CallersConfig.default(() => CallersConfig.parse({})),
 });
 export type AppConfig = z.infer<typeof AppConfig>;
 

@@ -11,6 +11,7 @@ import type { ClockSkew } from '../core/clock-skew.ts';
 import type { BridgeEventBus } from '../core/events.ts';
 import type { Logger } from '../core/log.ts';
 import type { DesktopPreferencesService } from '../desktop/desktop-preferences.ts';
+import type { CallRecords } from '../threads/call-records.ts';
 import type { ThreadStore } from '../threads/thread-store.ts';
 
 /** Calls: the controller drives the renderer's media engine over the bridge. */
@@ -26,6 +27,8 @@ export function startCalls(d: {
   clock: () => Date;
   /** A call failed: WhatsApp may have restricted the number. */
   onFailed: () => void;
+  /** The call records (business calls unanswered in a row, for the Call button's warning). */
+  records?: CallRecords;
 }): { calls: CallController; mediaPort: BridgeMediaPort; callPermissions: CallPermissions } {
   const { config, desktop, events } = d;
   const mediaPort = new BridgeMediaPort(events);
@@ -48,6 +51,11 @@ export function startCalls(d: {
   });
   mediaPort.onLost((localId, reason) => calls.mediaLost(localId, reason));
   mediaPort.onAudio((localId) => calls.mediaAudio(localId));
-  const callPermissions = new CallPermissions({ threads: d.threads, account: d.account });
+  const records = d.records;
+  const callPermissions = new CallPermissions({
+    threads: d.threads,
+    account: d.account,
+    ...(records ? { unansweredInARow: (threadId: number) => records.unansweredInARow(threadId) } : {}),
+  });
   return { calls, mediaPort, callPermissions };
 }

@@ -97,6 +97,8 @@ interface LiveCall {
   terminateHeld?: boolean;
   /** Why this ringing call cannot be answered (its audio could not be prepared, e.g. an offer Chromium refused). */
   unanswerable?: string;
+  /** Declined at once because do-not-disturb was on (not by the owner's hand: the missed-call reply treats it as missed). */
+  silenced?: boolean;
 }
 
 /** Ended calls are kept this long (for the window's "call ended" card), then forgotten. */
@@ -280,6 +282,8 @@ export class CallController {
     // take it) unless the owner chose to decline such calls at once.
     if (dnd && !busy && this.o.declineWhenSilenced()) {
       this.o.log.info('calls.declined_silenced', { callId: e.callId.slice(0, 24) });
+      call.silenced = true;
+      call.ctx = { ...call.ctx, reason: 'Declined at once: do not disturb was on.' };
       this.dispatch(localId, { type: 'decline' });
     }
   }
@@ -521,7 +525,7 @@ export class CallController {
     const item = call.ctx.callId ? this.o.threads.callItem(call.ctx.callId) : null;
     if (!item) return;
     call.threadId = item.threadId;
-    this.o.threads.recordCallOutcome(item.id, outcome, reason);
+    this.o.threads.recordCallOutcome(item.id, outcome, reason, call.silenced && outcome === 'declined' ? { declinedBy: 'dnd' } : {});
   }
 
   /** Forgets calls that ended a while ago (the thread keeps their record); bounds memory. */

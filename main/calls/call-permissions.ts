@@ -51,10 +51,12 @@ function limitReason(limits: z.infer<typeof Limit>[] | undefined, what: string):
 export class CallPermissions {
   private readonly threads: ThreadStore;
   private readonly account: AccountService;
+  private readonly streakOf: (threadId: number) => number;
 
-  constructor(opts: { threads: ThreadStore; account: AccountService }) {
+  constructor(opts: { threads: ThreadStore; account: AccountService; unansweredInARow?: (threadId: number) => number }) {
     this.threads = opts.threads;
     this.account = opts.account;
+    this.streakOf = opts.unansweredInARow ?? (() => 0);
   }
 
   private customer(threadId: number): { waId: string | null; userId: string | null; windowOpen: boolean } {
@@ -72,8 +74,19 @@ export class CallPermissions {
   }
 
   async check(threadId: number): Promise<CallPermissionView> {
-    const { graph, a } = this.connected();
     const c = this.customer(threadId);
+    return { ...(await this.checkCustomer(c)), unansweredInARow: this.streakOf(threadId) };
+  }
+
+  /** The dial pad: the permission of a number that may have no conversation yet (nothing is created). */
+  async checkNumber(waId: string): Promise<CallPermissionView> {
+    const threadId = this.threads.threadIdForNumber(waId);
+    if (threadId !== null) return this.check(threadId);
+    return { ...(await this.checkCustomer({ waId, userId: null, windowOpen: false })), unansweredInARow: 0 };
+  }
+
+  private async checkCustomer(c: { waId: string | null; userId: string | null; windowOpen: boolean }): Promise<CallPermissionView> {
+    const { graph, a } = this.connected();
     let res: z.infer<typeof PermissionsResponse>;
     try {
       res = await whatsapp(graph, a.phoneNumberId).callPermissions.get(c, PermissionsResponse);

@@ -119,8 +119,8 @@ export class MessagingService {
     return { to: c.waId, recipient: c.userId };
   }
 
-  /** Sends free-form text; resolves with the item as it stands after Graph answered. */
-  async sendText(threadId: number, text: string): Promise<TimelineItem> {
+  /** Sends free-form text; resolves with the item as it stands after Graph answered. `extra` joins the item's data (e.g. `autoReply`). */
+  async sendText(threadId: number, text: string, extra: Record<string, unknown> = {}): Promise<TimelineItem> {
     const body = text.trim();
     if (!body) throw new DomainError('invalid_params', 'Type a message first.');
     if (body.length > MAX_TEXT_LENGTH)
@@ -138,7 +138,7 @@ export class MessagingService {
       );
     }
     const { to, recipient } = this.recipientOf(threadId);
-    const item = this.insertPending(threadId, 'text', body, { text: { body } });
+    const item = this.insertPending(threadId, 'text', body, { ...extra, text: { body } });
     this.onItem(item);
     try {
       const res = await whatsapp(graph, a.phoneNumberId).messages.sendText({ waId: to, userId: recipient }, body, SendResponse);
@@ -204,8 +204,12 @@ export class MessagingService {
     }
   }
 
-  /** Sends an approved template (allowed outside the 24-hour window), with its body parameters. */
-  async sendTemplate(threadId: number, t: { name: string; language: string; parameters: string[] }): Promise<TimelineItem> {
+  /** Sends an approved template (allowed outside the 24-hour window), with its body parameters. `extra` joins the item's data. */
+  async sendTemplate(
+    threadId: number,
+    t: { name: string; language: string; parameters: string[] },
+    extra: Record<string, unknown> = {},
+  ): Promise<TimelineItem> {
     const graph = this.account.graph();
     const a = this.account.account();
     if (!graph || !a) throw new DomainError('not_connected', 'Connect your WhatsApp number in Settings → Account first.');
@@ -220,6 +224,7 @@ export class MessagingService {
     const text = known.body.replace(/\{\{(\d+)\}\}/g, (_m, n: string) => t.parameters[Number(n) - 1] ?? '');
     const { to, recipient } = this.recipientOf(threadId);
     const item = this.insertPending(threadId, 'template', text, {
+      ...extra,
       template: { name: t.name, language: t.language, parameters: t.parameters },
     });
     this.onItem(item);
@@ -228,6 +233,48 @@ export class MessagingService {
       return this.markSent(item.id, res.messages[0]!.id);
     } catch (err) {
       const e = asGraphError(err);
+      return this.markFailed(item.id, e.actionMessage, e.code);
+    }
+  }
+
+  /**
+   * Sends text with a call-permission request or a "call us" button under it (interactive, inside
+   * the 24-hour window only), recorded in the thread like any message (type `interactive`, the text
+   * as its body). The permission request's rules (1 a day, 2 a week) are the caller's to check.
+   */
+  async sendInteractive(
+    threadId: number,
+    m: {
+      kind: 'permission_request' | 'call_button';
+      text: string;
+      button?: { displayText: string; ttlMinutes: number; payload: string | null };
+    },
+    extra: Record<string, unknown> = {},
+  ): Promise<TimelineItem> {
+    const graph = this.account.graph();
+    const a = this.account.account();
+    if (!graph || !a) throw new DomainError('not_connected', 'Connect your WhatsApp number in Settings → Account first.');
+    if (!this.windowOf(threadId).open)
+      throw new DomainError(
+        'window_closed',
+        'Interactive messages can only be sent within 24 hours of the customer’s last message or call.',
+      );
+    const { to, recipient } = this.recipientOf(threadId);
+    const who = { waId: to, userId: recipient };
+    const messages = whatsapp(graph, a.phoneNumberId).messages;
+    const button = m.button ?? { displayText: 'Call us', ttlMinutes: 10_080, payload: null };
+    const interactive = m.kind === 'permission_request' ? { type: 'call_permission_request' } : { type: 'voice_call', ...button };
+    const item = this.insertPending(threadId, 'interactive', m.text, { ...extra, interactive });
+    this.onItem(item);
+    try {
+      const res =
+        m.kind === 'permission_request'
+          ? await messages.sendCallPermissionRequest(who, m.text, SendResponse)
+          : await messages.sendCallButton(who, { body: m.text, ...button }, SendResponse);
+      return this.markSent(item.id, res.messages[0]!.id);
+    } catch (err) {
+      const e = asGraphError(err);
+      this.log.warn('messaging.send_failed', { code: e.code, type: 'interactive' });
       return this.markFailed(item.id, e.actionMessage, e.code);
     }
   }

@@ -318,6 +318,14 @@ export class ThreadStore {
     return { open: expiresAt !== null && Date.parse(expiresAt) > this.clock().getTime(), expiresAt };
   }
 
+  /** The conversation of this phone number, when it has one with anything in it (the dial pad, click-to-call links). */
+  threadIdForNumber(waId: string): number | null {
+    const r = this.db
+      .prepare('SELECT t.id FROM contacts c JOIN threads t ON t.contact_id = c.id WHERE c.wa_id = ? AND t.last_item_at IS NOT NULL')
+      .get(waId) as { id: number } | undefined;
+    return r ? Number(r.id) : null;
+  }
+
   contactOfThread(threadId: number): { waId: string | null; userId: string | null } | null {
     const r = this.db
       .prepare('SELECT c.wa_id, c.user_id FROM threads t JOIN contacts c ON c.id = t.contact_id WHERE t.id = ?')
@@ -331,11 +339,11 @@ export class ThreadStore {
     return r ? toItem(r) : null;
   }
 
-  /** The call controller's verdict (answered here, declined here, lost…), forward only. */
-  recordCallOutcome(itemId: number, outcome: string, reason: string | null): void {
+  /** The call controller's verdict (answered here, declined here, lost…), forward only; `extra` joins the card's data (e.g. `declinedBy`). */
+  recordCallOutcome(itemId: number, outcome: string, reason: string | null, extra: Record<string, unknown> = {}): void {
     transaction(this.db, () => {
       const became = this.advanceCall(itemId, outcome);
-      if (reason) this.patchData(itemId, { reason });
+      if (reason || Object.keys(extra).length) this.patchData(itemId, { ...extra, ...(reason ? { reason } : {}) });
       const item = this.item(itemId);
       if (became && outcome === 'missed' && item)
         this.db.prepare('UPDATE threads SET missed_calls = missed_calls + 1 WHERE id = ?').run(item.threadId);

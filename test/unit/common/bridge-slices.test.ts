@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { accountEvents, accountRequests } from '../../../common/bridge/account.ts';
 import { appEvents, appRequests } from '../../../common/bridge/app.ts';
+import { callerEvents, callerRequests } from '../../../common/bridge/callers.ts';
 import { callEvents, callRequests } from '../../../common/bridge/calls.ts';
 import { connectionEvents, connectionRequests } from '../../../common/bridge/connection.ts';
 import { desktopEvents, desktopRequests } from '../../../common/bridge/desktop.ts';
@@ -22,6 +23,7 @@ const requestSlices: Slices = {
   threads: threadRequests,
   calls: callRequests,
   desktop: desktopRequests,
+  callers: callerRequests,
 };
 const eventSlices: Slices = {
   app: appEvents,
@@ -30,6 +32,7 @@ const eventSlices: Slices = {
   threads: threadEvents,
   calls: callEvents,
   desktop: desktopEvents,
+  callers: callerEvents,
 };
 
 /** What is wrong with merging these slices into `merged`: one line per problem, none when sound. */
@@ -81,6 +84,7 @@ describe('bridge contract slices', () => {
       threads: 'threads',
       calls: 'calls',
       desktop: 'desktop',
+      callers: 'callers',
     };
     const undocumented: string[] = [];
     for (const [slice, file] of Object.entries(files)) {
