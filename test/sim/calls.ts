@@ -35,6 +35,7 @@ import type { MediaStore } from './media.ts';
 import { fakeOggOpus } from './media.ts';
 import type { Messaging } from './messages.ts';
 import type { Permissions } from './permissions.ts';
+import { PickupWatch } from './pickup.ts';
 import { metaLikeAnswer, metaLikeOffer, validateSdp } from './sdp.ts';
 import { isOpenAt } from './settings.ts';
 import type { SimUser } from './users.ts';
@@ -133,7 +134,11 @@ export class Calls {
     this.permissions = permissions;
     this.messaging = messaging;
     this.media = media;
+    this.pickup = new PickupWatch(ctx);
   }
+
+  /** Customers' calls nobody picked up, in a row (low pickup rate enforcement, pickup.ts). */
+  readonly pickup: PickupWatch;
 
   private connectTimes: number[] = [];
 
@@ -648,6 +653,7 @@ export class Calls {
       errorCode: o.errorCode ?? null,
       voicemailAvailable: call.voicemailEligible,
     });
+    if (call.direction === 'USER_INITIATED') this.pickup.onCustomerCallEnded(wasAccepted);
     // Callback permission (§1.2, §4.1): a user who called gets an automatic temporary permission.
     if (
       call.direction === 'USER_INITIATED' &&

@@ -89,6 +89,12 @@ export interface SimConfig {
   acceptedStatus: 'prompt' | 'late' | 'missing';
   /** A valid payment method on the WABA; without one a customer's call is refused and the business gets a `calls` webhook with only `errors` (131044). */
   paymentMethod: boolean;
+  /**
+   * Low pickup rate enforcement (pickup.ts): after this many customer calls in a row nobody picked
+   * up, the warning webhook, then the hidden call button. Null (the default): off — the reliability
+   * suites make hundreds of calls nobody answers.
+   */
+  lowPickup: { warnAfter: number; restrictAfter: number } | null;
 }
 
 export function defaultConfig(): SimConfig {
@@ -109,6 +115,7 @@ export function defaultConfig(): SimConfig {
     maxConnectsPerDay: 10_000,
     paymentMethod: true,
     acceptedStatus: 'prompt',
+    lowPickup: null,
   };
 }
 
@@ -153,7 +160,7 @@ export function metadata(ctx: SimContext): { display_phone_number: string; phone
 
 export function activeRestrictions(ctx: SimContext): typeof ctx.state.restrictions {
   const nowS = ctx.clock.nowSeconds();
-  return ctx.state.restrictions.filter((r) => r.expiration > nowS);
+  return ctx.state.restrictions.filter((r) => r.expiration === undefined || r.expiration > nowS);
 }
 
 export function hasRestriction(ctx: SimContext, type: string): boolean {

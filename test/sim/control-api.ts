@@ -51,7 +51,12 @@ export function renderUser(u: SimUser, perms: Permissions): Record<string, unkno
     app_version: u.appVersion,
     platform: u.platform,
     window_open_until: u.windowUntil > 0 ? u.windowUntil : null,
-    permission: { status: p.status, expires_at: p.expiresAt ?? null, consecutive_unanswered: p.consecutiveUnanswered },
+    permission: {
+      status: p.status,
+      expires_at: p.expiresAt ?? null,
+      consecutive_unanswered: p.consecutiveUnanswered,
+      nudged_at: p.nudgedAt ?? null,
+    },
   };
 }
 
@@ -184,6 +189,7 @@ export class ControlApi {
             now: ctx.clock.now(),
             settings: ctx.state.settings,
             restrictions: ctx.state.restrictions,
+            customer_calls_unanswered_in_a_row: calls.pickup.unansweredInARow,
             token: ctx.state.token,
             users: ctx.users.all().map((u) => renderUser(u, permissions)),
             calls: [...calls.calls.values()].map(renderCall),
@@ -410,7 +416,10 @@ export class ControlApi {
             reason:
               str(o['reason']) ??
               'Calling capability has been temporarily disabled for this phone number due to high negative feedback from users.',
-            expiration: typeof o['expiration'] === 'number' ? o['expiration'] : ctx.clock.nowSeconds() + 7 * 24 * 3600,
+            // `expiration: null`: one WhatsApp lifts only when asked (as the hidden call button of a low pickup rate).
+            ...(o['expiration'] === null
+              ? {}
+              : { expiration: typeof o['expiration'] === 'number' ? o['expiration'] : ctx.clock.nowSeconds() + 7 * 24 * 3600 }),
           };
         });
         ctx.state.restrictions = parsed;
@@ -418,7 +427,10 @@ export class ControlApi {
           ctx.webhooks.emit('account_update', {
             phone_number: ctx.business.displayPhoneNumber,
             event: 'ACCOUNT_RESTRICTION',
-            restriction_info: parsed.map((r) => ({ restriction_type: r.type, expiration: r.expiration })),
+            restriction_info: parsed.map((r) => ({
+              restriction_type: r.type,
+              ...(r.expiration !== undefined ? { expiration: r.expiration } : {}),
+            })),
           });
         }
         return { json: { restrictions: parsed } };
@@ -442,6 +454,7 @@ export class ControlApi {
           'maxConnectsPerDay',
           'paymentMethod',
           'acceptedStatus',
+          'lowPickup',
         ];
         for (const [k, v] of Object.entries(body)) {
           if (k === 'windowEnforcement') {
@@ -452,6 +465,14 @@ export class ControlApi {
           if (!(allowed as string[]).includes(k)) throw new ControlError(400, `unknown config key ${k}`);
           if (k === 'acceptedStatus' && v !== 'prompt' && v !== 'late' && v !== 'missing')
             throw new ControlError(400, 'acceptedStatus must be prompt, late or missing');
+          if (k === 'lowPickup') {
+            const o = v as { warnAfter?: unknown; restrictAfter?: unknown } | null;
+            const count = (x: unknown) => typeof x === 'number' && Number.isInteger(x) && x > 0;
+            if (o !== null && (typeof o !== 'object' || !count(o.warnAfter) || !count(o.restrictAfter)))
+              throw new ControlError(400, 'lowPickup must be null or {warnAfter, restrictAfter} (whole numbers above 0)');
+            ctx.config.lowPickup = o === null ? null : { warnAfter: Number(o.warnAfter), restrictAfter: Number(o.restrictAfter) };
+            continue;
+          }
           const cur = (ctx.config as unknown as Record<string, unknown>)[k];
           if (typeof cur !== typeof v || (Array.isArray(cur) && !Array.isArray(v)))
             throw new ControlError(400, `config ${k} has the wrong type`);

@@ -4,8 +4,10 @@
  *  - permission requests: 1 / 24 h and 2 / 7 days (sandbox 25 / 100), reset by any connected call;
  *    a request while a permanent permission exists → 138017, over the limit → 138009;
  *  - connected business-initiated calls: 100 / 24 h rolling → 138012 with the next allowed time;
- *  - 4 consecutive unanswered/rejected business-initiated calls (sandbox 10) revoke the permission,
- *    reported as a `call_permission_reply` with response "reject", response_source "automatic".
+ *  - 2 consecutive unanswered/rejected business-initiated calls (sandbox 5) nudge the user to review
+ *    the permission (a system message on the phone; no webhook), 4 (sandbox 10) revoke it, reported
+ *    as a `call_permission_reply` with response "reject", response_source "automatic". A connected
+ *    call, or any answer to a permission request, starts the count afresh.
  */
 import { randomBytes } from 'node:crypto';
 import type { SimContext } from './context.ts';
@@ -23,6 +25,8 @@ export interface PermissionRecord {
   requestTimes: number[];
   connectedBicTimes: number[];
   consecutiveUnanswered: number;
+  /** When WhatsApp last nudged the user to review the permission (after `nudgeAfter` unanswered calls in a row). */
+  nudgedAt: number | undefined;
   lastRequestMessageId: string | undefined;
 }
 
@@ -38,10 +42,10 @@ export class Permissions {
     this.ctx = ctx;
   }
 
-  limits(): { reqDay: number; reqWeek: number; bicDay: number; revokeAfter: number } {
+  limits(): { reqDay: number; reqWeek: number; bicDay: number; nudgeAfter: number; revokeAfter: number } {
     return this.ctx.business.sandbox
-      ? { reqDay: 25, reqWeek: 100, bicDay: 100, revokeAfter: 10 }
-      : { reqDay: 1, reqWeek: 2, bicDay: 100, revokeAfter: 4 };
+      ? { reqDay: 25, reqWeek: 100, bicDay: 100, nudgeAfter: 5, revokeAfter: 10 }
+      : { reqDay: 1, reqWeek: 2, bicDay: 100, nudgeAfter: 2, revokeAfter: 4 };
   }
 
   get(user: SimUser): PermissionRecord {
@@ -53,6 +57,7 @@ export class Permissions {
         requestTimes: [],
         connectedBicTimes: [],
         consecutiveUnanswered: 0,
+        nudgedAt: undefined,
         lastRequestMessageId: undefined,
       };
       this.records.set(user.userId, r);
@@ -110,11 +115,20 @@ export class Permissions {
     if (direction === 'BUSINESS_INITIATED') r.connectedBicTimes.push(this.ctx.clock.now());
   }
 
-  /** A business-initiated call went unanswered or was rejected. */
+  /**
+   * A business-initiated call went unanswered or was rejected. At `nudgeAfter` in a row WhatsApp
+   * shows the user a system message to review the permission (on the phone only: the business gets
+   * no webhook); at `revokeAfter` the permission goes, and the business hears of it.
+   */
   onUnanswered(user: SimUser): void {
     const r = this.get(user);
     r.consecutiveUnanswered++;
-    if (r.consecutiveUnanswered >= this.limits().revokeAfter && r.status !== 'no_permission') {
+    const l = this.limits();
+    if (r.consecutiveUnanswered === l.nudgeAfter && r.status !== 'no_permission') {
+      r.nudgedAt = this.ctx.clock.now();
+      this.ctx.events.emit('permission.nudge', { user: user.userId, consecutiveUnanswered: r.consecutiveUnanswered });
+    }
+    if (r.consecutiveUnanswered >= l.revokeAfter && r.status !== 'no_permission') {
       r.status = 'no_permission';
       r.expiresAt = undefined;
       r.consecutiveUnanswered = 0;

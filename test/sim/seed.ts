@@ -72,7 +72,7 @@ export const seedSchema = z.strictObject({
     })
     .optional(),
   calling: callingPatchSchema.optional(),
-  restrictions: z.array(z.strictObject({ type: z.string(), reason: z.string(), expiration: z.number().int() })).optional(),
+  restrictions: z.array(z.strictObject({ type: z.string(), reason: z.string(), expiration: z.number().int().optional() })).optional(),
   enableCallingError: z.union([z.literal(138015), z.literal(138018)]).optional(),
   webhooks: z
     .strictObject({
@@ -110,6 +110,10 @@ export const seedSchema = z.strictObject({
       maxConcurrentCalls: z.number().int().positive().optional(),
       maxConnectsPerDay: z.number().int().positive().optional(),
       windowEnforcement: z.enum(['sync', 'webhook']).optional(),
+      lowPickup: z
+        .strictObject({ warnAfter: z.number().int().positive(), restrictAfter: z.number().int().positive() })
+        .nullable()
+        .optional(),
     })
     .optional(),
 });
@@ -186,6 +190,16 @@ export function defaultTemplates(): Array<z.infer<typeof templateSchema>> {
       components: [
         { type: 'BODY', text: 'You can call us on WhatsApp now for faster service!' },
         { type: 'BUTTONS', buttons: [{ type: 'voice_call', text: 'Call Now', ttl_minutes: 1440 }] },
+      ],
+    },
+    {
+      // A follow-up after a missed call (Switchboard's missed-call reply outside the 24-hour window).
+      name: 'missed_call_followup',
+      language: 'en',
+      category: 'UTILITY',
+      components: [
+        { type: 'BODY', text: 'Hi {{1}}, sorry we missed your call. We are open again {{2}}.' },
+        { type: 'BUTTONS', buttons: [{ type: 'voice_call', text: 'Call us', ttl_minutes: 1440 }] },
       ],
     },
     {

@@ -74,7 +74,8 @@ export type CallHours = z.infer<typeof callHours>;
 export interface Restriction {
   type: string;
   reason: string;
-  expiration: number;
+  /** Unix seconds; absent for one WhatsApp lifts only when asked (the hidden call button of a low pickup rate). */
+  expiration?: number;
 }
 
 export interface CallingSettings {
