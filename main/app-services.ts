@@ -27,11 +27,13 @@ import type { CallController } from './calls/call-controller.ts';
 import { callHandlers } from './calls/calls-handlers.ts';
 import { ClockSkew } from './core/clock-skew.ts';
 import { diagnosticsHandlers } from './core/diagnostics-handlers.ts';
+import { languageHandlers } from './core/language-handlers.ts';
 import { BridgeEventBus } from './core/events.ts';
 import { SecretRedactor, type Logger } from './core/log.ts';
 import { desktopHandlers } from './desktop/desktop-handlers.ts';
 import { DesktopPreferencesService } from './desktop/desktop-preferences.ts';
 import type { InterfacesFn } from './desktop/network-watch.ts';
+import { LanguageService } from './i18n/language-service.ts';
 import { connectionHandlers } from './reachability/connection-handlers.ts';
 import type { ConnectionService } from './reachability/connection-service.ts';
 import type { Database } from './storage/database.ts';
@@ -79,6 +81,12 @@ export interface AppServicesOptions {
   networkWatchIntervalMs?: number;
   /** Where the network watcher reads the interfaces (tests); default os.networkInterfaces. */
   networkInterfaces?: InterfacesFn;
+  /**
+   * The system's languages, most preferred first: Electron's preferred system languages in the
+   * shell, `--lang` or LANG/LC_ALL in the browser host. Absent or empty: English (so tests never
+   * follow the machine's LANG). The browser host also follows the languages the renderer reports.
+   */
+  systemLanguages?: readonly string[];
 }
 
 export interface AppServices {
@@ -97,6 +105,8 @@ export interface AppServices {
   readonly config: ConfigStore;
   /** Shortcuts, start at login, do-not-disturb (the shell attaches globalShortcut and listens). */
   readonly desktop: DesktopPreferencesService;
+  /** The language main speaks (tr); the shell re-renders the tray and notifications on its changes. */
+  readonly language: LanguageService;
   /** Opens the thread for a phone number — click-to-call links; a number without one opens the dial pad (null). */
   openThreadForNumber(waId: string, offerCall: boolean): number | null;
   readonly db: Database;
@@ -141,6 +151,9 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
   const info = appInfo(opts);
   const config = new ConfigStore(opts.dataDir, opts.configStore);
   if (config.problem) log.warn('config.reset', { problem: config.problem });
+  // First, so every text main makes from here on is in the owner's language.
+  const language = new LanguageService({ config, system: opts.systemLanguages, followReported: opts.host === 'browser-host' });
+  language.onChange((state) => events.emit('language', state));
   // How far this computer's clock is from Meta's: Graph's Date header, and webhook timestamps.
   const skew = new ClockSkew(() => clock().getTime());
   const account = new AccountService({
@@ -238,6 +251,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     ...threadHandlers({ threads, messaging, changes, dataDir: opts.dataDir, callLog, callbacks, clock }),
     ...callHandlers({ calls, callPermissions, threads, mediaPort, config, turn, writeClipboard: opts.writeClipboard }),
     ...desktopHandlers(desktop),
+    ...languageHandlers(language),
     ...callers.handlers,
   };
 
@@ -260,6 +274,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     calls,
     config,
     desktop,
+    language,
     openThreadForNumber: callers.openThreadForNumber,
     db,
     dispatch: createDispatcher(handlers, log.child('bridge'), { redact: (text) => redactor.redactForRenderer(text) }),

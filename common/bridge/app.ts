@@ -1,9 +1,28 @@
 /**
  * Bridge contract, app slice: what the app knows about itself — name and version, the status
- * line, diagnostics. Handlers: main/core/diagnostics-handlers.ts. Error codes: see shared.ts.
+ * line, diagnostics, the language it speaks. Handlers: main/core/diagnostics-handlers.ts and
+ * main/core/language-handlers.ts. Error codes: see shared.ts.
  */
 import { z } from 'zod';
+import { LOCALES } from '../i18n/locales.ts';
 import { NoParams } from './shared.ts';
+
+/** A language Switchboard speaks (common/i18n/locales.ts). */
+export const LocaleSchema = z.enum(LOCALES);
+/** The owner's choice: a language, or 'system' to follow the OS / browser. */
+export const LanguagePreferenceSchema = z.enum(['system', ...LOCALES]);
+
+/**
+ * The language the app speaks: the owner's `preference` (kept in main's config), the `effective`
+ * locale it resolves to (main's texts and the renderer's catalog both follow it), and the `system`
+ * languages it was resolved from (the OS's, or the browser's in the browser host; most preferred first).
+ */
+export const LanguageState = z.object({
+  preference: LanguagePreferenceSchema,
+  effective: LocaleSchema,
+  system: z.array(z.string()),
+});
+export type LanguageState = z.infer<typeof LanguageState>;
 
 export const AppInfo = z.object({
   name: z.string(),
@@ -84,9 +103,32 @@ export const appRequests = {
    * Errors: none of its own.
    */
   getDiagnostics: { params: NoParams, result: Diagnostics },
+  /**
+   * The language preference, the locale in effect and the system languages it follows.
+   * Errors: none of its own.
+   */
+  getLanguage: { params: NoParams, result: LanguageState },
+  /**
+   * Sets the language preference ('system' or a locale) and keeps it in main's config; main's
+   * texts (banners, errors, notifications, the tray) follow at once, and the `language` event is sent.
+   * Errors: none of its own.
+   */
+  setLanguage: { params: z.object({ preference: LanguagePreferenceSchema }).strict(), result: LanguageState },
+  /**
+   * The renderer reports the browser's languages (navigator.languages, most preferred first), so
+   * the browser host follows the browser under 'system'. The Electron shell ignores it: there the
+   * OS's languages come from Electron. Sends the `language` event when the effective locale changes.
+   * Errors: none of its own.
+   */
+  reportSystemLanguages: {
+    params: z.object({ languages: z.array(z.string().max(64)).max(32) }).strict(),
+    result: LanguageState,
+  },
 } as const;
 
 export const appEvents = {
   /** Sent whenever any part of AppStatus changes. */
   status: AppStatus,
+  /** Sent when the language preference, the system languages or the effective locale change. */
+  language: LanguageState,
 } as const;

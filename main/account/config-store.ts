@@ -10,6 +10,7 @@
 import { existsSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { LOCALES } from '../../common/i18n/locales.ts';
 import { GRAPH_SERVER_URL, secureUrlProblem } from '../../common/rules/secure-url.ts';
 import { DEFAULT_SHORTCUTS } from '../../common/shortcuts.ts';
 import { MissedCallReply } from '../../common/rules/missed-call-reply.ts';
@@ -43,6 +44,8 @@ export type AccountConfig = z.infer<typeof AccountConfig>;
 
 export const Preferences = z.object({
   theme: z.enum(['system', 'light', 'dark']).default('system'),
+  /** The language Switchboard speaks: 'system' follows the OS / browser (common/i18n/locales.ts). */
+  language: z.enum(['system', ...LOCALES]).default('system'),
   preAccept: z.boolean().default(true),
   ringDeviceId: z.string().max(500).nullable().default(null),
   inputDeviceId: z.string().max(500).nullable().default(null),

@@ -5,6 +5,7 @@ import type { ConnectionService } from '../reachability/connection-service.ts';
 import type { WebhookInbox } from '../webhooks/inbox.ts';
 import type { WebhookReceiver } from '../webhooks/webhook-receiver.ts';
 import { buildDiagnostics } from './diagnostics.ts';
+import type { LanguageRequest } from './language-handlers.ts';
 import type { SecretRedactor } from './log.ts';
 import type { StatusBoard } from './status-board.ts';
 
@@ -21,8 +22,11 @@ export interface DiagnosticsHandlerDeps {
   clock: () => Date;
 }
 
-/** Answers the app slice's requests (common/bridge/app.ts): adding one there makes the compiler ask for its handler here. */
-export function diagnosticsHandlers(d: DiagnosticsHandlerDeps): HandlersFor<keyof typeof appRequests> {
+/**
+ * Answers the app slice's requests (common/bridge/app.ts) but the language ones (language-handlers.ts):
+ * adding one there makes the compiler ask for its handler here.
+ */
+export function diagnosticsHandlers(d: DiagnosticsHandlerDeps): HandlersFor<Exclude<keyof typeof appRequests, LanguageRequest>> {
   const { info, inbox, receiver } = d;
   return {
     getAppInfo: () => info,

@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { secureUrlProblem, TUNNEL_SERVER_URL } from '../../common/rules/secure-url.ts';
 import { startAppServices, DataDirError } from '../app-services.ts';
+import { languagesFromEnv } from '../i18n/language-service.ts';
 import { createLogger, SecretRedactor } from '../core/log.ts';
 import { RecentProblemsSink, teeSink } from '../core/rotating-log.ts';
 import { KeytarSecrets, MemorySecrets } from '../account/secrets.ts';
@@ -23,7 +24,7 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 class UsageError extends Error {}
 
 const USAGE =
-  'usage: npm run web -- --data-dir DIR [--port N] [--webhook-port N] [--secrets keychain|memory] [--tunnel-host URL] [--renderer-dir DIR] [--log-level debug|info|warn|error]';
+  'usage: npm run web -- --data-dir DIR [--port N] [--webhook-port N] [--secrets keychain|memory] [--tunnel-host URL] [--renderer-dir DIR] [--log-level debug|info|warn|error] [--lang pt-BR,es,…]';
 
 export interface WebHostArgs {
   dataDir: string;
@@ -35,6 +36,11 @@ export interface WebHostArgs {
   webhookPort: number | undefined;
   /** A localtunnel server other than the configured one (the demo and tests run their own). */
   tunnelHost: string | undefined;
+  /**
+   * The languages to speak under the 'system' preference, most preferred first (`--lang`, comma
+   * separated), else LANG/LC_ALL; replaced by the browser's own once the renderer reports them.
+   */
+  lang: string[] | undefined;
 }
 
 export function parseWebHostArgs(argv: string[]): WebHostArgs {
@@ -50,6 +56,7 @@ export function parseWebHostArgs(argv: string[]): WebHostArgs {
         secrets: { type: 'string' },
         'webhook-port': { type: 'string' },
         'tunnel-host': { type: 'string' },
+        lang: { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -77,6 +84,9 @@ export function parseWebHostArgs(argv: string[]): WebHostArgs {
   const level = values['log-level'] ?? 'info';
   if (!['debug', 'info', 'warn', 'error'].includes(level))
     throw new UsageError(`--log-level must be debug, info, warn or error, got "${level}"`);
+  const langText = values.lang;
+  if (langText !== undefined && !/^[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8})*(,[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8})*)*$/.test(langText))
+    throw new UsageError(`--lang must be language tags separated by commas (e.g. pt-BR,es), got "${langText}"`);
   return {
     dataDir: path.resolve(dataDir),
     port: Number(portText),
@@ -85,6 +95,7 @@ export function parseWebHostArgs(argv: string[]): WebHostArgs {
     secrets,
     webhookPort: webhookPortText === undefined ? undefined : Number(webhookPortText),
     tunnelHost,
+    lang: langText === undefined ? undefined : langText.split(','),
   };
 }
 
@@ -120,6 +131,7 @@ async function main(): Promise<void> {
       recentProblems,
       secrets: args.secrets === 'memory' ? new MemorySecrets() : new KeytarSecrets(),
       configStore: confFactory,
+      systemLanguages: args.lang ?? languagesFromEnv(process.env),
       ...(args.webhookPort !== undefined ? { webhookPort: args.webhookPort } : {}),
       ...(args.tunnelHost !== undefined ? { localtunnelHost: args.tunnelHost } : {}),
     });

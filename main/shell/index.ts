@@ -69,6 +69,18 @@ if (!app.requestSingleInstanceLock()) {
     });
   });
 
+  /**
+   * The OS's languages, most preferred first (app.getLocale() where the OS lists none). The
+   * `_electron` tests (an unpackaged SWITCHBOARD_TEST=1 run) get SWITCHBOARD_LANG or none — English —
+   * whatever the machine speaks.
+   */
+  const systemLanguages = (): string[] => {
+    if (!app.isPackaged && process.env['SWITCHBOARD_TEST'] === '1')
+      return (process.env['SWITCHBOARD_LANG'] ?? '').split(',').filter(Boolean);
+    const preferred = app.getPreferredSystemLanguages();
+    return preferred.length > 0 ? preferred : [app.getLocale()];
+  };
+
   app
     .whenReady()
     .then(async () => {
@@ -95,6 +107,7 @@ if (!app.requestSingleInstanceLock()) {
         configStore: (o) => new ElectronStore(o) as unknown as JsonFileStore,
         writeClipboard: (text) => clipboard.writeText(text),
         localtunnelWorkerUrl: new URL('./localtunnel-worker.js', import.meta.url),
+        systemLanguages: systemLanguages(),
       });
       bindBridgeToIpc({ ipcMain, dispatch: services.dispatch, trusted, isOwnContents, log: log.child('ipc') });
       forwardEvents(services.events, () => (mainWindow && !mainWindow.isDestroyed() ? mainWindow.webContents : null));
