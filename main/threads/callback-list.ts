@@ -163,14 +163,17 @@ export class CallbackList {
     } satisfies CallbackEntry;
   }
 
-  /** What the customer wrote since they started waiting: how many messages, and the newest. */
+  /**
+   * What the customer wrote since they started waiting: how many messages, and the newest. From
+   * the same second on (Meta's timestamps are whole seconds: a message right after the call can carry its time).
+   */
   private messagesSince(threadId: number, since: string): Pick<CallbackEntry, 'messagesSince' | 'lastMessage'> {
     const n = this.db
-      .prepare("SELECT COUNT(*) AS n FROM items WHERE thread_id = ? AND at > ? AND kind = 'message' AND direction = 'in'")
+      .prepare("SELECT COUNT(*) AS n FROM items WHERE thread_id = ? AND at >= ? AND kind = 'message' AND direction = 'in'")
       .get(threadId, since) as { n: number };
     const last = this.db
       .prepare(
-        "SELECT at, type, body FROM items WHERE thread_id = ? AND at > ? AND kind = 'message' AND direction = 'in' ORDER BY at DESC, id DESC LIMIT 1",
+        "SELECT at, type, body FROM items WHERE thread_id = ? AND at >= ? AND kind = 'message' AND direction = 'in' ORDER BY at DESC, id DESC LIMIT 1",
       )
       .get(threadId, since) as { at: string; type: string; body: string | null } | undefined;
     return { messagesSince: Number(n.n), lastMessage: last ? { at: last.at, type: last.type, text: last.body } : null };

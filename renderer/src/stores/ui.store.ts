@@ -1,11 +1,12 @@
 /**
- * The UI store: where the owner is (conversations or settings, and which settings section) and
- * the theme preference (system / light / dark, remembered in localStorage).
+ * The UI store: where the owner is (conversations, the call-back list, the call log or settings,
+ * and which settings section) and the theme preference (system / light / dark, remembered in
+ * localStorage).
  */
 import { defineStore } from 'pinia';
 import { computed, ref } from 'vue';
 
-export type View = 'threads' | 'settings';
+export type View = 'threads' | 'callbacks' | 'calls' | 'settings';
 export const SETTINGS_SECTIONS = ['account', 'calling', 'connection', 'desktop', 'appearance', 'about'] as const;
 export type SettingsSection = (typeof SETTINGS_SECTIONS)[number];
 export const THEME_PREFERENCES = ['system', 'light', 'dark'] as const;
@@ -46,6 +47,16 @@ export const useUiStore = defineStore('ui', () => {
     view.value = 'threads';
   }
 
+  /** The customers waiting for a call back. */
+  function showCallbacks(): void {
+    view.value = 'callbacks';
+  }
+
+  /** Every call with every customer. */
+  function showCallLog(): void {
+    view.value = 'calls';
+  }
+
   function showSettings(section?: SettingsSection): void {
     view.value = 'settings';
     if (section) settingsSection.value = section;
@@ -73,6 +84,8 @@ export const useUiStore = defineStore('ui', () => {
     theme,
     searchFocusPending,
     showThreads,
+    showCallbacks,
+    showCallLog,
     showSettings,
     focusSearch,
     setThemePreference,
