@@ -770,7 +770,7 @@ const en = {
       calling: { title: 'Calling', hint: 'Hours, call button, voicemail' },
       connection: { title: 'Connection', hint: 'How calls reach this computer' },
       desktop: { title: 'This computer', hint: 'Start, do not disturb, shortcuts' },
-      appearance: { title: 'Appearance', hint: 'Light, dark or system' },
+      appearance: { title: 'Appearance', hint: 'Theme and language' },
       about: { title: 'About', hint: 'Version and runtime' },
     },
     account: {
@@ -1175,6 +1175,10 @@ const en = {
         light: 'Always light',
         dark: 'Always dark',
       },
+      languageLabel: 'Language',
+      languageHelp: 'Switchboard speaks your computer’s language unless you pick one here. It changes at once.',
+      languageSystem: 'System ({language})',
+      languageFailed: 'The language could not be changed: {reason}',
     },
     about: {
       description: 'Switchboard is a desktop softphone for the WhatsApp Business Cloud API.',

@@ -6,24 +6,106 @@
  * so the full build with its message compiler is safe here (the old `__INTLIFY_JIT_COMPILATION__`
  * switch is gone; JIT is the only mode). Checked on the built bundle: `out/renderer/assets/*.js`
  * has no call to either.
+ *
+ * Languages (common/i18n/locales.ts): English is always loaded and is every other catalog's
+ * fallback, key by key; Brazilian Portuguese and Spanish come from ./pt-BR.ts and ./es.ts, each a
+ * deep partial of en's `Messages`. A catalog file that is not there yet is simply not registered
+ * (its language then reads English) — the build does not depend on it. Which language is in effect
+ * is main's answer (getLanguage, the `language` event: stores/language.store.ts), applied here
+ * without a restart by `applyLocale`: vue-i18n's locale, `<html lang>`, and the locale every date,
+ * time and number is formatted in (format/intl.ts).
  */
 import { createI18n } from 'vue-i18n';
+import { DEFAULT_LOCALE, LOCALES, type Locale } from '../../../common/i18n/locales.ts';
+import { setFormatLocale } from '../format/intl.ts';
 import en, { type Messages } from './en.ts';
+import { PSEUDO_LOCALE, pseudoCatalog } from './pseudo.ts';
 
-export type { Messages };
+export type { Messages, Locale };
+export { PSEUDO_LOCALE };
 
-export const SUPPORTED_LOCALES = ['en'] as const;
-export type Locale = (typeof SUPPORTED_LOCALES)[number];
+/** A catalog other than English: any key may be missing (it falls back to English). */
+export type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
+export type PartialMessages = DeepPartial<Messages>;
 
-export function createAppI18n(locale: Locale = 'en') {
-  return createI18n<[Messages], Locale, false>({
+/** What vue-i18n may be set to: a language Switchboard speaks, or the pseudo-locale (developers, layout tests). */
+export type UiLocale = Locale | typeof PSEUDO_LOCALE;
+
+export const SUPPORTED_LOCALES = LOCALES;
+
+// The translators' catalogs, when their files exist (a glob matches nothing rather than failing the build).
+const translations = import.meta.glob<PartialMessages>(['./pt-BR.ts', './es.ts'], { eager: true, import: 'default' });
+
+/** Every catalog there is, by locale; English always. */
+export const CATALOGS: Partial<Record<Locale, PartialMessages>> & { en: Messages } = {
+  en,
+  ...Object.fromEntries(LOCALES.filter((l) => l !== 'en' && translations[`./${l}.ts`]).map((l) => [l, translations[`./${l}.ts`]])),
+};
+
+/** The locales with a catalog, English first. */
+export const AVAILABLE_LOCALES: readonly Locale[] = LOCALES.filter((l) => CATALOGS[l] !== undefined);
+
+const LOCALE_STORAGE_KEY = 'switchboard.locale';
+
+/**
+ * The language the window last showed (kept in localStorage), so it opens in it rather than
+ * flashing English until main answers. English when nothing is kept.
+ */
+export function rememberedLocale(): Locale {
+  try {
+    const kept = globalThis.localStorage?.getItem(LOCALE_STORAGE_KEY);
+    return (LOCALES as readonly string[]).includes(kept ?? '') ? (kept as Locale) : DEFAULT_LOCALE;
+  } catch {
+    return DEFAULT_LOCALE;
+  }
+}
+
+export function createAppI18n(locale: UiLocale = 'en') {
+  const i18n = createI18n<[Messages], Locale, false>({
     legacy: false,
-    locale,
+    locale: 'en',
     fallbackLocale: 'en',
-    messages: { en },
+    // The other catalogs are partial by design: a missing key reads English (and fails catalog-complete.test.ts).
+    messages: CATALOGS as Record<Locale, Messages>,
+    // Falling back to English is expected while a translation catches up; don't warn for each key.
+    missingWarn: false,
+    fallbackWarn: false,
     // Messages are ours and contain no HTML; nothing is rendered with v-html.
     warnHtmlMessage: false,
   });
+  active = i18n;
+  applyLocale(locale);
+  return i18n;
+}
+
+type AppI18n = ReturnType<typeof createAppI18n>;
+let active: AppI18n | null = null;
+
+/**
+ * Switches the window to `locale` at once: the messages (vue-i18n's global locale), `<html lang>`
+ * (screen readers, hyphenation, spell checking) and the formatting locale — the first of the
+ * `system` languages in the same language, so an English window on an en-GB system shows a
+ * 24-hour clock. A locale without a catalog reads English. The pseudo-locale is made from English
+ * the first time it is asked for.
+ */
+export function applyLocale(locale: UiLocale, system: readonly string[] = []): void {
+  const i18n = active;
+  const target: UiLocale = locale === PSEUDO_LOCALE || CATALOGS[locale] ? locale : 'en';
+  if (i18n) {
+    if (target === PSEUDO_LOCALE && !i18n.global.availableLocales.includes(PSEUDO_LOCALE as Locale)) {
+      i18n.global.setLocaleMessage(PSEUDO_LOCALE as Locale, pseudoCatalog(en));
+    }
+    i18n.global.locale.value = target as Locale;
+  }
+  setFormatLocale(target, system);
+  if (typeof document !== 'undefined') document.documentElement.lang = target === PSEUDO_LOCALE ? 'en' : target;
+  if (target !== PSEUDO_LOCALE) {
+    try {
+      globalThis.localStorage?.setItem(LOCALE_STORAGE_KEY, target);
+    } catch {
+      // Storage disabled: the next window opens in English until main answers.
+    }
+  }
 }
 
 declare module 'vue-i18n' {
