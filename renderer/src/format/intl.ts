@@ -161,11 +161,14 @@ export function parseTimeInput(text: string, locale?: string): string | null {
     .trim()
     .toLowerCase()
     .replace(/[\u00a0\u202f]/g, ' ');
-  const m = /^(\d{1,2})(?:\s*[:.h]\s*(\d{2})|(\d{2}))?\s*(.*)$/.exec(raw);
+  const m = /^(\d{1,4})(?:\s*[:.h]\s*(\d{2}))?\s*(.*)$/.exec(raw);
   if (!m) return null;
-  let hour = Number(m[1]);
-  const minute = Number(m[2] ?? m[3] ?? '0');
-  const suffix = m[4]!.replace(/[.\s]/g, '');
+  const digits = m[1]!;
+  if (digits.length > 2 && m[2] !== undefined) return null;
+  // "930" and "0930" are hours and minutes written together.
+  let hour = Number(digits.length > 2 ? digits.slice(0, -2) : digits);
+  const minute = Number(digits.length > 2 ? digits.slice(-2) : (m[2] ?? '0'));
+  const suffix = m[3]!.replace(/[.\s]/g, '');
   if (minute > 59) return null;
   if (suffix) {
     const { am, pm } = dayPeriods(locale);

@@ -20,35 +20,30 @@ const ACCENTED = new Map([...PLAIN].map((ch, i) => [ch, [...FANCY][i]!]));
 /** Filler words that make up the length: real languages grow by words, which can wrap. */
 const FILLER = 'ōñé ţŵö ţĥŕéé ƒöûŕ ƒîṽé šîẋ šéṽéñ éîĝĥţ ñîñé ţéñ éļéṽéñ ţŵéļṽé ţĥîŕţééñ ƒöûŕţééñ ƒîƒţééñ';
 
-/** A run of `n` filler characters (words and spaces, never ending on a space). */
+/** A run of exactly `n` filler characters: words with spaces between, never ending on a space. */
 function filler(n: number): string {
   let out = '';
   while (out.length < n) out += (out ? ' ' : '') + FILLER;
-  return out.slice(0, n).trimEnd();
+  out = out.slice(0, n);
+  return out.endsWith(' ') ? `${out.slice(0, -1)}ō` : out;
 }
 
 /** One plural form: letters accented outside `{…}`, then padded to 140% inside brackets. */
 function pseudoForm(form: string): string {
   let out = '';
   let depth = 0;
-  let visible = 0;
   for (const ch of form) {
     if (ch === '{') depth++;
-    if (depth === 0) {
-      out += ACCENTED.get(ch) ?? ch;
-      visible++;
-    } else {
-      out += ch;
-    }
+    out += depth === 0 ? (ACCENTED.get(ch) ?? ch) : ch;
     if (ch === '}') depth = Math.max(0, depth - 1);
   }
   const trimmed = out.trim();
   if (!trimmed) return form;
   const lead = out.slice(0, out.indexOf(trimmed));
   const tail = out.slice(out.indexOf(trimmed) + trimmed.length);
-  const extra = Math.ceil(Math.max(visible, 1) * PSEUDO_GROWTH);
+  const extra = Math.ceil([...form.trim()].length * PSEUDO_GROWTH);
   // The brackets count towards the 40%; the rest is filler words after a space.
-  const pad = extra > 3 ? ` ${filler(extra - 3)}` : '';
+  const pad = extra > 3 ? ` ${filler(extra - 3)}` : extra === 3 ? 'ō' : '';
   return `${lead}[${trimmed}${pad}]${tail}`;
 }
 
