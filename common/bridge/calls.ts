@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { NoParams, ThreadId, ThreadParams } from './shared.ts';
+import { RINGTONES } from '../rules/ringtone.ts';
 
 /** Who placed a call: the customer (incoming) or the business (outgoing). Meta's USER_INITIATED / BUSINESS_INITIATED end at the webhook parser. */
 export const CallDirection = z.enum(['incoming', 'outgoing']);
@@ -74,6 +75,12 @@ export const CallPreferences = z.object({
   preAccept: z.boolean(),
   /** Where the ringtone plays (an audio output device id; null = the default). */
   ringDeviceId: z.string().max(500).nullable(),
+  /** Which generated ringtone plays (common/rules/ringtone.ts), and how loud: percent 0–100. */
+  ringtone: z.enum(RINGTONES),
+  ringVolume: z.number().int().min(0).max(100),
+  /** The microphone and the speaker for calls (device ids; null = the system default), kept when chosen in a call or in Settings. */
+  inputDeviceId: z.string().max(500).nullable(),
+  outputDeviceId: z.string().max(500).nullable(),
   /** TURN servers for networks that block UDP (at most 3). */
   turnServers: z
     .array(z.object({ urls: z.string().max(300), username: z.string().max(200).nullable(), credential: z.string().max(200).nullable() }))

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { LOCALES } from '../../common/i18n/locales.ts';
 import { GRAPH_SERVER_URL, secureUrlProblem } from '../../common/rules/secure-url.ts';
+import { DEFAULT_RING_VOLUME, DEFAULT_RINGTONE, RINGTONES } from '../../common/rules/ringtone.ts';
 import { DEFAULT_SHORTCUTS } from '../../common/shortcuts.ts';
 import { MissedCallReply } from '../../common/rules/missed-call-reply.ts';
 import { PICKUP_THRESHOLD } from '../../common/rules/pickup.ts';
@@ -48,6 +49,9 @@ export const Preferences = z.object({
   language: z.enum(['system', ...LOCALES]).default('system'),
   preAccept: z.boolean().default(true),
   ringDeviceId: z.string().max(500).nullable().default(null),
+  /** The generated ringtone and its volume in percent (common/rules/ringtone.ts). */
+  ringtone: z.enum(RINGTONES).default(DEFAULT_RINGTONE),
+  ringVolume: z.number().int().min(0).max(100).default(DEFAULT_RING_VOLUME),
   inputDeviceId: z.string().max(500).nullable().default(null),
   outputDeviceId: z.string().max(500).nullable().default(null),
   /** TURN servers for networks that block UDP to WhatsApp's media relays (urls turn:/turns:). */

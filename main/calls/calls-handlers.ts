@@ -44,7 +44,16 @@ export function callHandlers(d: CallHandlerDeps): HandlersFor<CallRequests> {
 
   const preferences = (): CallPreferences => {
     const p = config.get().preferences;
-    return { preAccept: p.preAccept, ringDeviceId: p.ringDeviceId, turnServers: d.turn.servers(), stunServer: p.stunServer };
+    return {
+      preAccept: p.preAccept,
+      ringDeviceId: p.ringDeviceId,
+      ringtone: p.ringtone,
+      ringVolume: p.ringVolume,
+      inputDeviceId: p.inputDeviceId,
+      outputDeviceId: p.outputDeviceId,
+      turnServers: d.turn.servers(),
+      stunServer: p.stunServer,
+    };
   };
 
   const refuse = (err: unknown, prefix: PropertyKey[]): never => {
@@ -61,6 +70,10 @@ export function callHandlers(d: CallHandlerDeps): HandlersFor<CallRequests> {
         config.update((c) => {
           if (p.preAccept !== undefined) c.preferences.preAccept = p.preAccept;
           if (p.ringDeviceId !== undefined) c.preferences.ringDeviceId = p.ringDeviceId;
+          if (p.ringtone !== undefined) c.preferences.ringtone = p.ringtone;
+          if (p.ringVolume !== undefined) c.preferences.ringVolume = p.ringVolume;
+          if (p.inputDeviceId !== undefined) c.preferences.inputDeviceId = p.inputDeviceId;
+          if (p.outputDeviceId !== undefined) c.preferences.outputDeviceId = p.outputDeviceId;
           if (p.stunServer !== undefined) c.preferences.stunServer = p.stunServer === null ? null : p.stunServer.trim();
         });
       } catch (err) {

@@ -164,8 +164,28 @@ describe('app services', () => {
     const { s } = await setup();
     expect(await s.dispatch('getCallPreferences', {})).toEqual({
       ok: true,
-      result: { preAccept: true, ringDeviceId: null, turnServers: [], stunServer: null },
+      result: {
+        preAccept: true,
+        ringDeviceId: null,
+        ringtone: 'chimes',
+        ringVolume: 70,
+        inputDeviceId: null,
+        outputDeviceId: null,
+        turnServers: [],
+        stunServer: null,
+      },
     });
+    // The ringtone, its volume and the call devices are kept; an unknown tone or a volume past 100 is refused.
+    expect(
+      await s.dispatch('setCallPreferences', { ringtone: 'marimba', ringVolume: 35, inputDeviceId: 'mic-2', outputDeviceId: null }),
+    ).toMatchObject({ ok: true, result: { ringtone: 'marimba', ringVolume: 35, inputDeviceId: 'mic-2', outputDeviceId: null } });
+    expect(s.config.get().preferences).toMatchObject({ ringtone: 'marimba', ringVolume: 35, inputDeviceId: 'mic-2' });
+    expect(await s.dispatch('setCallPreferences', { ringtone: 'siren' } as never)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_params' },
+    });
+    expect(await s.dispatch('setCallPreferences', { ringVolume: 101 })).toMatchObject({ ok: false, error: { code: 'invalid_params' } });
+    expect(s.config.get().preferences).toMatchObject({ ringtone: 'marimba', ringVolume: 35 });
     expect(
       await s.dispatch('setCallPreferences', {
         preAccept: false,

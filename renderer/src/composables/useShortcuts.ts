@@ -1,7 +1,7 @@
 /**
  * App-wide keyboard shortcuts:
  *   Ctrl/Cmd+K or "/"  → Conversations, search box focused
- *   Ctrl/Cmd+,         → Settings
+ *   Ctrl/Cmd+,         → Settings, its page heading focused
  */
 import { onBeforeUnmount, onMounted } from 'vue';
 import { useUiStore } from '../stores/ui.store.ts';
@@ -20,7 +20,8 @@ export function handleShortcut(e: KeyboardEvent, ui: ReturnType<typeof useUiStor
     return true;
   }
   if (mod && !e.altKey && e.key === ',') {
-    ui.showSettings();
+    // The settings page's heading takes focus: the control that had it may be gone (Conversations).
+    ui.showSettings(undefined, 'heading');
     return true;
   }
   if (!mod && !e.altKey && e.key === '/' && !isEditableTarget(e.target)) {

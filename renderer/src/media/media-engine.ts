@@ -21,12 +21,15 @@ import type { MediaCommand, ParamsOf } from '../../../common/bridge-contract.ts'
 import { sampleCall, type CallStats } from './media-stats.ts';
 import { QualityMonitor, type QualityLevel } from './quality.ts';
 import { Ringtone } from './ringtone.ts';
+import { Ringing, type RingtonePort } from './ringing.ts';
+import type { RingtoneName } from '../../../common/rules/ringtone.ts';
 import { fixAnswerSetup, isWantedCodec } from './sdp.ts';
 import { errorText } from '../format/error-text.ts';
 
 export type MediaReportParams = ParamsOf<'mediaReport'>;
 
 export type { CallStats } from './media-stats.ts';
+export type { RingtonePort } from './ringing.ts';
 
 /** What the UI can show about one call's media. */
 export interface CallMediaState {
@@ -55,20 +58,14 @@ export interface AudioDevice {
 export interface MediaEngineState {
   calls: Record<string, CallMediaState>;
   ringing: boolean;
+  /** The calls main asked to ring, and those the owner silenced here (ringing.ts). */
+  ringingIds: string[];
+  silencedIds: string[];
   inputs: AudioDevice[];
   outputs: AudioDevice[];
   inputDeviceId: string;
   outputDeviceId: string;
   ringDeviceId: string;
-}
-
-/** The ringtone as the engine uses it (tests pass a fake). */
-export interface RingtonePort {
-  start(): void;
-  stop(): void;
-  setSinkId(deviceId: string): Promise<void>;
-  /** One soft chime (a call waiting); optional for test doubles. */
-  chime?(): void;
 }
 
 export interface MediaEngineOptions {
@@ -142,7 +139,7 @@ function message(err: unknown): string {
 export class MediaEngine {
   private readonly o: MediaEngineOptions & typeof DEFAULTS;
   private readonly sessions = new Map<string, Session>();
-  private readonly ringingIds = new Set<string>();
+  private readonly rings: Ringing;
   private readonly listeners = new Set<(s: MediaEngineState) => void>();
   private readonly ringtone: RingtonePort;
   private inputs: AudioDevice[] = [];
@@ -155,6 +152,7 @@ export class MediaEngine {
   constructor(opts: MediaEngineOptions) {
     this.o = { ...DEFAULTS, ...opts };
     this.ringtone = opts.ringtone ?? new Ringtone();
+    this.rings = new Ringing(this.ringtone);
     this.devices()?.addEventListener?.('devicechange', this.onDeviceChange);
   }
 
@@ -165,7 +163,9 @@ export class MediaEngine {
     for (const s of this.sessions.values()) calls[s.localId] = this.callState(s);
     return {
       calls,
-      ringing: this.ringingIds.size > 0,
+      ringing: this.rings.any,
+      ringingIds: this.rings.ringingIds,
+      silencedIds: this.rings.silencedIds,
       inputs: this.inputs,
       outputs: this.outputs,
       inputDeviceId: this.inputDeviceId,
@@ -450,13 +450,22 @@ export class MediaEngine {
   }
 
   ring(localId: string, on: boolean): void {
-    const before = this.ringingIds.size > 0;
-    if (on) this.ringingIds.add(localId);
-    else this.ringingIds.delete(localId);
-    const after = this.ringingIds.size > 0;
-    if (after && !before) this.ringtone.start();
-    if (!after && before) this.ringtone.stop();
-    if (after !== before) this.changed();
+    if (this.rings.set(localId, on)) this.changed();
+  }
+
+  /** Silence (ringing.ts): the ringtone stops here; the call keeps ringing on WhatsApp. Nothing is sent. */
+  silence(localId: string): void {
+    if (this.rings.silence(localId)) this.changed();
+  }
+
+  /** Which generated ringtone rings, and how loud (percent). */
+  setRingtone(tone: RingtoneName, volume: number): void {
+    this.ringtone.configure?.(tone, volume);
+  }
+
+  /** Settings' Play: one cadence on the ring device; resolves when it has played. */
+  async previewRingtone(tone: RingtoneName, volume: number): Promise<void> {
+    await this.ringtone.preview?.(tone, volume);
   }
 
   // ---- during the call -------------------------------------------------------------------
@@ -504,12 +513,12 @@ export class MediaEngine {
     this.changed();
   }
 
-  /** Where the ringtone plays (separately from the call's audio). */
   /** A second call is waiting while the owner talks: one discreet chime, no ringing. */
   notifyWaiting(): void {
     this.ringtone.chime?.();
   }
 
+  /** Where the ringtone plays (separately from the call's audio). */
   async setRingDevice(deviceId: string): Promise<void> {
     this.ringDeviceId = deviceId;
     await this.ringtone.setSinkId(deviceId);
@@ -531,7 +540,7 @@ export class MediaEngine {
 
   dispose(): void {
     for (const id of [...this.sessions.keys()]) this.close(id);
-    for (const id of [...this.ringingIds]) this.ring(id, false);
+    this.rings.clear();
     this.devices()?.removeEventListener?.('devicechange', this.onDeviceChange);
     this.listeners.clear();
   }

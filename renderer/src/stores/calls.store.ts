@@ -18,12 +18,14 @@ import { customerDisplayName, customerInitials, customerName } from '../../../co
 import { errorText } from '../format/error-text.ts';
 import { formatPhone, phoneCountry } from '../format/phone.ts';
 import { MediaEngine, type MediaEngineState, type MediaReportParams } from '../media/media-engine.ts';
+import type { RingtoneName } from '../../../common/rules/ringtone.ts';
 
-/** The part of the media engine the store uses (tests stand a fake one in). */
+/** The part of the media engine the store uses (tests stand a fake one in; the optional part they may leave out). */
 export type CallMediaEngine = Pick<
   MediaEngine,
   'handle' | 'state' | 'onChange' | 'setMuted' | 'sendDtmf' | 'setInputDevice' | 'setOutputDevice' | 'refreshDevices' | 'dispose'
->;
+> &
+  Partial<Pick<MediaEngine, 'notifyWaiting' | 'setRingDevice' | 'silence' | 'setRingtone' | 'previewRingtone'>>;
 
 /** TURN (and an optional STUN) server from this computer's call preferences, read by the engine for every new call. */
 let iceServers: RTCIceServer[] = [];
@@ -73,6 +75,8 @@ export const PRUNE_MS = 10 * 60_000;
 const EMPTY_MEDIA: MediaEngineState = {
   calls: {},
   ringing: false,
+  ringingIds: [],
+  silencedIds: [],
   inputs: [],
   outputs: [],
   inputDeviceId: '',
@@ -166,8 +170,7 @@ export const useCallsStore = defineStore('calls', () => {
     const before = calls.value[view.localId];
     // A new call ringing while the owner talks: main does not ring it; a discreet chime says it waits.
     const busy = Object.values(calls.value).some((c) => c.localId !== view.localId && c.state !== 'ringing' && c.state !== 'ended');
-    if (!before && !fromSnapshot && view.state === 'ringing' && busy)
-      (engine as (CallMediaEngine & { notifyWaiting?: () => void }) | null)?.notifyWaiting?.();
+    if (!before && !fromSnapshot && view.state === 'ringing' && busy) engine?.notifyWaiting?.();
     calls.value = { ...calls.value, [view.localId]: view };
     if (view.state === 'active' && activeSince.value[view.localId] === undefined)
       activeSince.value = { ...activeSince.value, [view.localId]: Date.now() };
@@ -216,17 +219,18 @@ export const useCallsStore = defineStore('calls', () => {
     }
   }
 
-  function applyPreferences(p: {
-    ringDeviceId: string | null;
-    turnServers: ReadonlyArray<{ urls: string; username: string | null; credential: string | null }>;
-    stunServer?: string | null;
-  }): void {
+  function applyPreferences(p: CallPreferences): void {
     setIceServers(p.turnServers, p.stunServer ?? null);
-    const ring = (engine as (CallMediaEngine & { setRingDevice?: (id: string) => Promise<void> }) | null)?.setRingDevice;
-    if (ring) void ring.call(engine, p.ringDeviceId ?? '');
+    if (!engine) return;
+    void engine.setRingDevice?.(p.ringDeviceId ?? '').catch(() => undefined);
+    engine.setRingtone?.(p.ringtone, p.ringVolume);
+    // The microphone and speaker chosen before (in a call or in Settings); an unplugged one falls back to the default.
+    const m = engine.state();
+    if ((p.inputDeviceId ?? '') !== m.inputDeviceId) void engine.setInputDevice(p.inputDeviceId ?? '').catch(() => undefined);
+    if ((p.outputDeviceId ?? '') !== m.outputDeviceId) void engine.setOutputDevice(p.outputDeviceId ?? '').catch(() => undefined);
   }
 
-  /** This computer's call preferences: TURN servers for new calls, and where the ringtone plays. */
+  /** This computer's call preferences: TURN servers for new calls, the ringtone and where it plays, the call devices. */
   async function loadPreferences(): Promise<CallPreferences> {
     const p = await useBridge().request('getCallPreferences', {});
     preferences.value = p;
@@ -335,11 +339,42 @@ export const useCallsStore = defineStore('calls', () => {
     return engine?.sendDtmf(localId, digits) ?? false;
   }
 
-  async function setInputDevice(deviceId: string): Promise<void> {
-    await engine?.setInputDevice(deviceId);
+  /** Keeps a device choice in this computer's preferences: null when saved (or unchanged), else why not, in plain words. */
+  async function rememberDevice(field: 'inputDeviceId' | 'outputDeviceId', deviceId: string): Promise<string | null> {
+    if ((preferences.value?.[field] ?? '') === deviceId) return null;
+    try {
+      await savePreferences({ [field]: deviceId || null });
+      return null;
+    } catch (err) {
+      return errorText(err);
+    }
   }
-  async function setOutputDevice(deviceId: string): Promise<void> {
+
+  /**
+   * Switches the microphone (in a call at once) and remembers it on this computer for the next
+   * calls. Throws when the device cannot be used; resolves to why it was not remembered, or null.
+   */
+  async function setInputDevice(deviceId: string): Promise<string | null> {
+    await engine?.setInputDevice(deviceId);
+    return rememberDevice('inputDeviceId', deviceId);
+  }
+  /** Switches the speaker for the customer's voice and remembers it, as the microphone. */
+  async function setOutputDevice(deviceId: string): Promise<string | null> {
     await engine?.setOutputDevice(deviceId);
+    return rememberDevice('outputDeviceId', deviceId);
+  }
+
+  /** Silence: no more ringtone here for this call; it keeps ringing on WhatsApp until answered, declined or its timeout. */
+  function silence(localId: string): void {
+    engine?.silence?.(localId);
+  }
+  const isSilenced = (localId: string): boolean => media.value.silencedIds.includes(localId);
+  /** Main asked this call to ring here (not under do-not-disturb, not a call waiting behind a live one). */
+  const ringsHere = (localId: string): boolean => media.value.ringingIds.includes(localId);
+
+  /** Settings' Play: one cadence of a ringtone on the ring device. */
+  async function previewRingtone(tone: RingtoneName, volume: number): Promise<void> {
+    await engine?.previewRingtone?.(tone, volume);
   }
   async function refreshDevices(): Promise<void> {
     await engine?.refreshDevices();
@@ -382,6 +417,10 @@ export const useCallsStore = defineStore('calls', () => {
     setInputDevice,
     setOutputDevice,
     refreshDevices,
+    silence,
+    isSilenced,
+    ringsHere,
+    previewRingtone,
     dismiss,
   };
 });

@@ -14,6 +14,10 @@ export type ThemePreference = (typeof THEME_PREFERENCES)[number];
 export type Theme = 'light' | 'dark';
 
 export const THEME_STORAGE_KEY = 'switchboard.theme';
+/** Set once the owner has run the audio check or put its hint away: the hint is not offered again. */
+export const AUDIO_CHECK_STORAGE_KEY = 'switchboard.audioCheckSeen';
+/** Where keyboard focus goes when a settings page opens: its heading (Ctrl/Cmd+,) or the audio check (the hint's button). */
+export type SettingsFocus = 'heading' | 'audio-check';
 const DARK_QUERY = '(prefers-color-scheme: dark)';
 
 function readThemePreference(): ThemePreference {
@@ -22,6 +26,14 @@ function readThemePreference(): ThemePreference {
     return (THEME_PREFERENCES as readonly string[]).includes(saved ?? '') ? (saved as ThemePreference) : 'system';
   } catch {
     return 'system';
+  }
+}
+
+function readFlag(key: string): boolean {
+  try {
+    return globalThis.localStorage?.getItem(key) === '1';
+  } catch {
+    return false;
   }
 }
 
@@ -42,6 +54,19 @@ export const useUiStore = defineStore('ui', () => {
 
   /** Set to ask the thread list to focus its search box (Ctrl/Cmd+K, "/"); it clears it when done. */
   const searchFocusPending = ref(false);
+  /** Set to ask the settings page to move focus (see SettingsFocus); the page clears it when done. */
+  const settingsFocusPending = ref<SettingsFocus | null>(null);
+
+  const audioCheckSeen = ref(readFlag(AUDIO_CHECK_STORAGE_KEY));
+  /** The one-time "check your microphone and speaker before the first call" hint was used or put away. */
+  function markAudioCheckSeen(): void {
+    audioCheckSeen.value = true;
+    try {
+      globalThis.localStorage?.setItem(AUDIO_CHECK_STORAGE_KEY, '1');
+    } catch {
+      // Storage disabled: the hint stays away for this session.
+    }
+  }
 
   function showThreads(): void {
     view.value = 'threads';
@@ -57,9 +82,10 @@ export const useUiStore = defineStore('ui', () => {
     view.value = 'calls';
   }
 
-  function showSettings(section?: SettingsSection): void {
+  function showSettings(section?: SettingsSection, focus: SettingsFocus | null = null): void {
     view.value = 'settings';
     if (section) settingsSection.value = section;
+    if (focus) settingsFocusPending.value = focus;
   }
 
   function focusSearch(): void {
@@ -83,6 +109,9 @@ export const useUiStore = defineStore('ui', () => {
     systemPrefersDark,
     theme,
     searchFocusPending,
+    settingsFocusPending,
+    audioCheckSeen,
+    markAudioCheckSeen,
     showThreads,
     showCallbacks,
     showCallLog,

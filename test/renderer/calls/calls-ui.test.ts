@@ -50,6 +50,8 @@ function fakeEngine() {
   let state: MediaEngineState = {
     calls: {},
     ringing: false,
+    ringingIds: [],
+    silencedIds: [],
     inputs: [{ deviceId: 'usb', label: 'USB headset' }],
     outputs: [],
     inputDeviceId: '',
