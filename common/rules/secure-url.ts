@@ -26,16 +26,31 @@ export function isLoopbackHostname(hostname: string): boolean {
  */
 export function secureUrlProblem(value: string | URL, what: string): string | null {
   const What = what.charAt(0).toUpperCase() + what.slice(1);
+  switch (secureUrlIssue(value)) {
+    case 'not_url':
+      return `${What} is not a web address; it starts with https://`;
+    case 'scheme':
+      return `${What} must start with https://`;
+    case 'http_remote':
+      return `${What} must use https:// (http:// is allowed only for this computer, e.g. the simulator)`;
+    case 'credentials':
+      return `Remove the user name and password from ${what}.`;
+    default:
+      return null;
+  }
+}
+
+/** What is wrong with sending secrets to this address, as a code (main words it in the owner's language), or null. */
+export function secureUrlIssue(value: string | URL): 'not_url' | 'scheme' | 'http_remote' | 'credentials' | null {
   let u: URL;
   try {
     u = typeof value === 'string' ? new URL(value.trim()) : value;
   } catch {
-    return `${What} is not a web address; it starts with https://`;
+    return 'not_url';
   }
-  if (u.protocol !== 'https:' && u.protocol !== 'http:') return `${What} must start with https://`;
-  if (u.protocol === 'http:' && !isLoopbackHostname(u.hostname))
-    return `${What} must use https:// (http:// is allowed only for this computer, e.g. the simulator)`;
-  if (u.username || u.password) return `Remove the user name and password from ${what}.`;
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') return 'scheme';
+  if (u.protocol === 'http:' && !isLoopbackHostname(u.hostname)) return 'http_remote';
+  if (u.username || u.password) return 'credentials';
   return null;
 }
 

@@ -1,11 +1,12 @@
 /** Bridge handlers for the account (connect, disconnect, verify token) and WhatsApp's calling settings. */
 import type { ZodError } from 'zod';
 import type { accountRequests, AccountView, ConnectAccountResult, HandlersFor } from '../../common/bridge-contract.ts';
-import { GRAPH_SERVER_URL, secureUrlProblem } from '../../common/rules/secure-url.ts';
+import { GRAPH_SERVER_URL } from '../../common/rules/secure-url.ts';
 import type { BridgeEventBus } from '../core/events.ts';
 import type { Logger } from '../core/log.ts';
 import type { StatusBoard } from '../core/status-board.ts';
 import { DEFAULT_GRAPH_BASE_URL, DEFAULT_GRAPH_VERSION } from '../graph/graph-client.ts';
+import { secureUrlProblemText } from '../i18n/secure-url.ts';
 import type { ConnectionService } from '../reachability/connection-service.ts';
 import { ConnectInput, type AccountService } from './account-service.ts';
 import type { CallingSettingsService } from './calling-settings-service.ts';
@@ -38,7 +39,7 @@ type AccountRequests = keyof typeof accountRequests;
 export function defaultGraphBaseUrl(env: Record<string, string | undefined> = process.env): { url: string; refused: string | null } {
   const v = env['SWITCHBOARD_GRAPH_BASE_URL']?.trim();
   if (!v) return { url: DEFAULT_GRAPH_BASE_URL, refused: null };
-  const problem = secureUrlProblem(v, GRAPH_SERVER_URL);
+  const problem = secureUrlProblemText(v, GRAPH_SERVER_URL);
   return problem ? { url: DEFAULT_GRAPH_BASE_URL, refused: problem } : { url: v.replace(/\/+$/, ''), refused: null };
 }
 

@@ -26,27 +26,33 @@ import { metaApp, whatsapp, whatsappBusinessAccount } from '../graph/whatsapp.ts
 import { secureServerUrl, type AccountConfig, type ConfigStore } from './config-store.ts';
 import type { SecretsService } from './secrets.ts';
 import { HealthStatus } from './health-status.ts';
+import { isMessageKey, tr, trList } from '../i18n/tr.ts';
 
 export const ConnectInput = z.object({
-  graphBaseUrl: secureServerUrl(GRAPH_SERVER_URL, 'Enter a web address starting with https://'),
-  apiVersion: z.string().regex(/^v\d+\.\d+$/, 'Use the form v25.0'),
-  accessToken: z.string().trim().min(20, 'The access token looks too short — copy the whole token').max(2000),
+  // The messages are functions: made in the owner's language when a value is refused.
+  graphBaseUrl: secureServerUrl(GRAPH_SERVER_URL, () => tr('connect.field.graphBaseUrl')),
+  apiVersion: z.string().regex(/^v\d+\.\d+$/, { error: () => tr('connect.field.apiVersion') }),
+  accessToken: z
+    .string()
+    .trim()
+    .min(20, { error: () => tr('connect.field.accessToken') })
+    .max(2000),
   appSecret: z
     .string()
     .trim()
-    .regex(/^[A-Za-z0-9_-]{16,128}$/, 'The app secret is a long string of letters and digits (App Dashboard → App settings → Basic)'),
+    .regex(/^[A-Za-z0-9_-]{16,128}$/, { error: () => tr('connect.field.appSecret') }),
   appId: z
     .string()
     .trim()
-    .regex(/^\d{5,30}$/, 'The app id is a number (App Dashboard, top left)'),
+    .regex(/^\d{5,30}$/, { error: () => tr('connect.field.appId') }),
   wabaId: z
     .string()
     .trim()
-    .regex(/^\d{5,30}$/, 'The WhatsApp Business Account id is a number (WhatsApp Manager → Account tools)'),
+    .regex(/^\d{5,30}$/, { error: () => tr('connect.field.wabaId') }),
   phoneNumberId: z
     .string()
     .trim()
-    .regex(/^\d{5,30}$/, 'The phone number id is a number, not the phone number itself (App Dashboard → WhatsApp → API Setup)'),
+    .regex(/^\d{5,30}$/, { error: () => tr('connect.field.phoneNumberId') }),
   saveAnyway: z.boolean().default(false),
 });
 export type ConnectInput = z.infer<typeof ConnectInput>;
@@ -209,7 +215,7 @@ export class AccountService {
     const a = this.account();
     const appSecret = this.cached.appSecret;
     const verifyToken = this.cached.verifyToken;
-    if (!a || !appSecret || !verifyToken) return { state: 'unknown', message: 'No account is connected.' };
+    if (!a || !appSecret || !verifyToken) return { state: 'unknown', message: tr('webhookFields.noAccount') };
     const appGraph = new GraphClient({
       baseUrl: a.graphBaseUrl,
       version: a.apiVersion,
@@ -222,13 +228,14 @@ export class AccountService {
       const waba = subs.data.find((d) => d.object === 'whatsapp_business_account');
       const have = new Set((waba?.fields ?? []).map((f) => f.name));
       const missing = REQUIRED_WEBHOOK_FIELDS.filter((f) => !have.has(f));
-      if (missing.length === 0) return { state: 'ok', message: 'The app receives calls and messages webhooks.' };
+      if (missing.length === 0) return { state: 'ok', message: tr('webhookFields.ok') };
+      const named = { fields: trList(missing.map((m) => `"${m}"`)), n: missing.length };
       const current = waba?.callback_url ?? '';
       if (current && !ours(current)) {
         return {
           state: 'missing',
-          message: `The app does not receive the ${missing.map((m) => `"${m}"`).join(' and ')} webhook field${missing.length > 1 ? 's' : ''}, and its webhook address (${current}) belongs to another integration, so Switchboard leaves it alone.`,
-          fix: 'In App Dashboard → WhatsApp → Configuration, subscribe to the "calls" and "messages" webhook fields.',
+          message: tr('webhookFields.missingElsewhere', { ...named, current }),
+          fix: tr('webhookFields.subscribeFix'),
         };
       }
       const fields = [...new Set([...have, ...REQUIRED_WEBHOOK_FIELDS, 'account_settings_update'])];
@@ -237,15 +244,15 @@ export class AccountService {
       this.log.info('account.webhook_fields_subscribed', { fields: fields.join(',') });
       return {
         state: 'subscribed',
-        message: `Switchboard subscribed the app to the ${missing.map((m) => `"${m}"`).join(' and ')} webhook field${missing.length > 1 ? 's' : ''}.`,
+        message: tr('webhookFields.subscribed', named),
       };
     } catch (err) {
       const e = asGraphError(err);
       this.log.warn('account.webhook_fields_failed', { error: e.message });
       return {
         state: 'missing',
-        message: `The app's webhook fields could not be subscribed: ${e.message}`,
-        fix: 'In App Dashboard → WhatsApp → Configuration, subscribe to the "calls" and "messages" webhook fields.',
+        message: tr('webhookFields.failed', { error: e.message }),
+        fix: tr('webhookFields.subscribeFix'),
       };
     }
   }
@@ -268,7 +275,7 @@ export class AccountService {
     const passed = list.every((s) => s.state === 'ok' || s.state === 'warning');
     if (!passed && !input.saveAnyway) return { saved: false, steps: list, phone: run.phone };
 
-    await this.save(input, run.phone, run.graph, list);
+    await this.save(input, run.phone, run.graph, run.wabaUnsubscribed);
     return { saved: true, steps: list, phone: run.phone };
   }
 
@@ -299,12 +306,12 @@ export class AccountService {
       timeoutMs: Math.min(10_000, defaultGraphTimeoutMs()),
       ...(this.fetchImpl ? { fetch: this.fetchImpl } : {}),
     });
-    return { input, graph, appGraph, steps, set, phone: null };
+    return { input, graph, appGraph, steps, set, phone: null, wabaUnsubscribed: false };
   }
 
   private webhookFields: Set<string> | null = null;
 
-  private async save(input: ConnectInput, phone: PhoneInfo | null, graph: GraphClient, steps: ConnectStep[]): Promise<void> {
+  private async save(input: ConnectInput, phone: PhoneInfo | null, graph: GraphClient, wabaUnsubscribed: boolean): Promise<void> {
     const verifyToken = this.cached.verifyToken ?? randomBytes(24).toString('base64url');
     await this.secrets.set('accessToken', input.accessToken);
     await this.secrets.set('appSecret', input.appSecret);
@@ -324,7 +331,7 @@ export class AccountService {
       };
     });
     // Subscribe the app to the WABA when the check found it missing (harmless to repeat).
-    if (steps.find((s) => s.id === 'webhooks')?.message.includes('not yet subscribed')) {
+    if (wabaUnsubscribed) {
       try {
         await whatsappBusinessAccount(graph, input.wabaId).subscribedApps.subscribe();
       } catch (err) {
@@ -359,6 +366,8 @@ interface ConnectRun {
   set: (id: ConnectStepId, state: StepState, message: string, fix?: string | null) => void;
   /** The number as Graph described it (once the phone step read it). */
   phone: PhoneInfo | null;
+  /** The webhooks step found the app not subscribed to the WABA: saving subscribes it. */
+  wabaUnsubscribed: boolean;
 }
 
 /** Marks every step from `from` on that has not run yet as skipped. */
@@ -370,32 +379,22 @@ function skipRest(run: ConnectRun, from: ConnectStepId, why: string): void {
 /** The token and phone steps. */
 async function checkTokenAndPhone(run: ConnectRun): Promise<void> {
   // token + phone: one request answers both (Graph checks the token before the object).
-  run.set('token', 'running', 'Checking the access token…');
+  run.set('token', 'running', tr('connect.token.running'));
   let node: z.infer<typeof PhoneNode> | null = null;
   try {
     node = await whatsapp(run.graph, run.input.phoneNumberId).phoneNumber.details(PhoneNode);
-    run.set('token', 'ok', 'The access token works.');
+    run.set('token', 'ok', tr('connect.token.ok'));
   } catch (err) {
     const e = asGraphError(err);
     if (e.category === 'auth' || e.code === 190) {
-      run.set(
-        'token',
-        'failed',
-        'The access token was refused: it is wrong, expired or revoked.',
-        'Create a System User access token in Business Settings → System users (it does not expire), with whatsapp_business_messaging and whatsapp_business_management, and paste it here.',
-      );
-      skipRest(run, 'phone', 'Skipped until the token works.');
+      run.set('token', 'failed', tr('connect.token.refused'), tr('connect.token.refused.fix'));
+      skipRest(run, 'phone', tr('connect.token.skipped'));
     } else if (e.category === 'network' || e.code === 'invalid_response') {
-      run.set('token', 'failed', e.message, e.fix ?? 'Check the Graph API base URL.');
-      skipRest(run, 'phone', 'Skipped: WhatsApp could not be reached.');
+      run.set('token', 'failed', e.message, e.fix ?? tr('connect.token.checkBaseUrl'));
+      skipRest(run, 'phone', tr('connect.unreachable.skipped'));
     } else {
-      run.set('token', 'ok', 'The access token works.');
-      run.set(
-        'phone',
-        'failed',
-        `No phone number with id ${run.input.phoneNumberId} is visible to this token.`,
-        'Copy the "Phone number ID" from App Dashboard → WhatsApp → API Setup (it is not the phone number itself), and make sure the token\'s system user has access to that WhatsApp Business Account.',
-      );
+      run.set('token', 'ok', tr('connect.token.ok'));
+      run.set('phone', 'failed', tr('connect.phone.notVisible', { id: run.input.phoneNumberId }), tr('connect.phone.notVisible.fix'));
     }
   }
   if (node) {
@@ -410,14 +409,22 @@ async function checkTokenAndPhone(run: ConnectRun): Promise<void> {
       run.set(
         'phone',
         'failed',
-        `${node.display_phone_number ?? 'This number'} is not on the Cloud API (it is on ${node.platform_type}).`,
-        'Calling works only for numbers registered with the Cloud API, not the WhatsApp Business app or the On-Premises API.',
+        tr('connect.phone.notCloudApi', {
+          number: node.display_phone_number ?? tr('connect.phone.thisNumber'),
+          platform: node.platform_type,
+        }),
+        tr('connect.phone.notCloudApi.fix'),
       );
     } else {
+      const number = node.display_phone_number ?? run.input.phoneNumberId;
+      const name = node.verified_name ?? tr('connect.phone.noVerifiedName');
+      const quality = node.quality_rating?.toLowerCase();
       run.set(
         'phone',
         'ok',
-        `${node.display_phone_number ?? run.input.phoneNumberId} — ${node.verified_name ?? 'no verified name'}${node.quality_rating ? `, quality ${node.quality_rating.toLowerCase()}` : ''}.`,
+        quality
+          ? tr('connect.phone.okQuality', { number, name, quality: word(`connect.quality.${quality}`, quality) })
+          : tr('connect.phone.ok', { number, name }),
       );
     }
   }
@@ -425,21 +432,15 @@ async function checkTokenAndPhone(run: ConnectRun): Promise<void> {
 
 /** The app step; resolves with the app's webhook fields for the WABA (null: no WABA subscription, or unknown). */
 async function checkApp(run: ConnectRun): Promise<Set<string> | null> {
-  run.set('app', 'running', 'Checking the app id and app secret…');
+  run.set('app', 'running', tr('connect.app.running'));
   try {
     const subs = await metaApp(run.appGraph, run.input.appId).subscriptions.list(AppSubscriptions);
-    run.set('app', 'ok', 'The app secret matches the app.');
+    run.set('app', 'ok', tr('connect.app.ok'));
     const waba = subs.data.find((d) => d.object === 'whatsapp_business_account');
     return waba ? new Set((waba.fields ?? []).map((f) => f.name)) : null;
   } catch (err) {
     const e = asGraphError(err);
-    if (e.category === 'auth' || e.code === 190)
-      run.set(
-        'app',
-        'failed',
-        'The app id and app secret do not belong together.',
-        'Copy both from App Dashboard → App settings → Basic (click "Show" next to App secret).',
-      );
+    if (e.category === 'auth' || e.code === 190) run.set('app', 'failed', tr('connect.app.mismatch'), tr('connect.app.mismatch.fix'));
     else run.set('app', 'failed', e.message, e.fix);
     return null;
   }
@@ -447,49 +448,31 @@ async function checkApp(run: ConnectRun): Promise<Set<string> | null> {
 
 /** The settings step: calling on or off, SIP, SDES. */
 async function checkSettings(run: ConnectRun): Promise<void> {
-  run.set('settings', 'running', 'Reading the calling settings…');
+  run.set('settings', 'running', tr('connect.settings.running'));
   try {
     const s = await whatsapp(run.graph, run.input.phoneNumberId).settings.get(SettingsGet);
     const status = s.calling?.status ?? 'DISABLED';
     run.phone!.callingStatus = status;
     const sip = s.calling?.sip?.status === 'ENABLED';
     const sdes = (s.calling?.srtp_key_exchange_protocol ?? '').toUpperCase() === 'SDES';
-    if (sip)
-      run.set(
-        'settings',
-        'warning',
-        'SIP is on for this number: WhatsApp sends its calls to your SIP server, so they cannot ring in Switchboard.',
-        'Turn SIP off in Settings → Calling after connecting (Switchboard offers the switch there).',
-      );
-    else if (sdes)
-      run.set(
-        'settings',
-        'warning',
-        'This number sets up call encryption with SDES, which Switchboard cannot answer.',
-        'Switch to DTLS in Settings → Calling after connecting (Switchboard offers the switch there).',
-      );
-    else if (status === 'ENABLED') run.set('settings', 'ok', 'Calling is turned on for this number.');
-    else
-      run.set(
-        'settings',
-        'warning',
-        'Calling is turned off for this number, so customers cannot call yet.',
-        'Turn it on in Settings → Calling after connecting.',
-      );
+    if (sip) run.set('settings', 'warning', tr('connect.settings.sip'), tr('connect.settings.sip.fix'));
+    else if (sdes) run.set('settings', 'warning', tr('connect.settings.sdes'), tr('connect.settings.sdes.fix'));
+    else if (status === 'ENABLED') run.set('settings', 'ok', tr('connect.settings.on'));
+    else run.set('settings', 'warning', tr('connect.settings.off'), tr('connect.settings.off.fix'));
   } catch (err) {
     const e = asGraphError(err);
     run.set(
       'settings',
       'failed',
-      `The calling settings could not be read: ${e.message}`,
-      e.code === 10 || e.code === 200 ? 'Give the token the whatsapp_business_management permission.' : e.fix,
+      tr('connect.settings.unreadable', { error: e.message }),
+      e.code === 10 || e.code === 200 ? tr('connect.settings.permission.fix') : e.fix,
     );
   }
 }
 
 /** The health step: messaging / calling blocks, with Meta's own solution. */
 async function checkHealth(run: ConnectRun): Promise<void> {
-  run.set('health', 'running', "Checking the number's health…");
+  run.set('health', 'running', tr('connect.health.running'));
   try {
     const h = await whatsapp(run.graph, run.input.phoneNumberId).phoneNumber.health(HealthStatus);
     const problems = (h.health_status.entities ?? [])
@@ -502,63 +485,62 @@ async function checkHealth(run: ConnectRun): Promise<void> {
       run.set(
         'health',
         'warning',
-        `Messaging is limited. ${why.length ? why.join(' ') : `${limited.map((en) => en.entity_type).join(', ')} limited, without an explanation from WhatsApp.`}`,
+        tr('connect.health.limited', {
+          why: why.length
+            ? why.join(' ')
+            : tr('connect.health.limitedNoReason', { entities: limited.map((en) => en.entity_type).join(', ') }),
+        }),
       );
-    } else if (problems.length === 0)
-      run.set('health', 'ok', `Messaging is ${(h.health_status.can_send_message ?? 'AVAILABLE').toLowerCase()}.`);
-    else {
+    } else if (problems.length === 0) {
+      const state = (h.health_status.can_send_message ?? 'AVAILABLE').toLowerCase();
+      run.set('health', 'ok', tr('connect.health.state', { state: word(`health.state.${state}`, state) }));
+    } else {
       const p = problems[0]!;
       run.set(
         'health',
         'warning',
-        `${p.entity}: ${p.error_description ?? `error ${p.error_code}`}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`,
+        tr(problems.length > 1 ? 'connect.health.problemMore' : 'connect.health.problem', {
+          entity: p.entity,
+          problem: p.error_description ?? tr('connect.health.errorCode', { code: String(p.error_code) }),
+          more: problems.length - 1,
+        }),
         p.possible_solution ?? null,
       );
     }
   } catch (err) {
-    run.set('health', 'warning', `Health status could not be read: ${asGraphError(err).message}`);
+    run.set('health', 'warning', tr('connect.health.unreadable', { error: asGraphError(err).message }));
   }
 }
 
 /** The webhooks step: the app subscribed to the WABA, and to the `calls` and `messages` fields (`webhookFields`: as the app step found them). */
 async function checkWebhooks(run: ConnectRun, webhookFields: () => Set<string> | null): Promise<void> {
-  run.set('webhooks', 'running', 'Checking webhook subscriptions…');
+  run.set('webhooks', 'running', tr('connect.webhooks.running'));
   try {
     const apps = await whatsappBusinessAccount(run.graph, run.input.wabaId).subscribedApps.list(SubscribedApps);
     const subscribed = apps.data.some((d) => d.whatsapp_business_api_data?.id === run.input.appId);
     const fields = webhookFields();
     const missing = fields ? ['calls', 'messages'].filter((f) => !fields.has(f)) : [];
-    if (!subscribed)
-      run.set(
-        'webhooks',
-        'warning',
-        'The app is not yet subscribed to this WhatsApp Business Account.',
-        'Switchboard subscribes it when you save.',
-      );
+    run.wabaUnsubscribed = !subscribed;
+    if (!subscribed) run.set('webhooks', 'warning', tr('connect.webhooks.notSubscribed'), tr('connect.webhooks.notSubscribed.fix'));
     else if (fields === null && run.steps.get('app')!.state === 'ok')
-      run.set(
-        'webhooks',
-        'warning',
-        'The app has no webhook address yet.',
-        'Switchboard subscribes the app to the "calls" and "messages" fields with its own address as soon as its tunnel is up.',
-      );
+      run.set('webhooks', 'warning', tr('connect.webhooks.noAddress'), tr('connect.webhooks.noAddress.fix'));
     else if (missing.length)
       run.set(
         'webhooks',
         'failed',
-        `The app does not receive the ${missing.map((m) => `"${m}"`).join(' and ')} webhook field${missing.length > 1 ? 's' : ''}, so calling cannot work (error 138018). Its webhook address belongs to another integration, which Switchboard leaves alone.`,
-        'In App Dashboard → WhatsApp → Configuration, subscribe to the "calls" and "messages" webhook fields.',
+        tr('connect.webhooks.missing', { fields: trList(missing.map((m) => `"${m}"`)), n: missing.length }),
+        tr('webhookFields.subscribeFix'),
       );
-    else run.set('webhooks', 'ok', 'The app receives calls and messages webhooks.');
+    else run.set('webhooks', 'ok', tr('webhookFields.ok'));
   } catch (err) {
     const e = asGraphError(err);
     if (e.code === 100)
-      run.set(
-        'webhooks',
-        'failed',
-        `No WhatsApp Business Account with id ${run.input.wabaId} is visible to this token.`,
-        'Copy the WhatsApp Business Account ID from App Dashboard → WhatsApp → API Setup.',
-      );
-    else run.set('webhooks', 'warning', `Webhook subscriptions could not be checked: ${e.message}`);
+      run.set('webhooks', 'failed', tr('connect.webhooks.noWaba', { id: run.input.wabaId }), tr('connect.webhooks.noWaba.fix'));
+    else run.set('webhooks', 'warning', tr('connect.webhooks.unreadable', { error: e.message }));
   }
+}
+
+/** A word Graph sends (a quality rating, a messaging state) in the owner's language; one the catalog lacks as Graph sent it. */
+function word(key: string, fallback: string): string {
+  return isMessageKey(key) ? tr(key) : fallback;
 }

@@ -11,20 +11,22 @@ import { existsSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { LOCALES } from '../../common/i18n/locales.ts';
-import { GRAPH_SERVER_URL, secureUrlProblem } from '../../common/rules/secure-url.ts';
+import { GRAPH_SERVER_URL } from '../../common/rules/secure-url.ts';
 import { DEFAULT_RING_VOLUME, DEFAULT_RINGTONE, RINGTONES } from '../../common/rules/ringtone.ts';
 import { DEFAULT_SHORTCUTS } from '../../common/shortcuts.ts';
 import { MissedCallReply } from '../../common/rules/missed-call-reply.ts';
 import { PICKUP_THRESHOLD } from '../../common/rules/pickup.ts';
 import { PRIVATE_FILE_MODE } from '../core/private-files.ts';
+import { secureUrlProblemText } from '../i18n/secure-url.ts';
+import { tr } from '../i18n/tr.ts';
 
 /**
  * A URL that secrets are sent to: https, or http to this computer only (common/rules/secure-url.ts),
  * with the rule's own words as the issue message.
  */
-export function secureServerUrl(what: string, message?: string): z.ZodType<string> {
-  return z.url({ protocol: /^https?$/, ...(message ? { message } : {}) }).superRefine((value, ctx) => {
-    const problem = secureUrlProblem(value, what);
+export function secureServerUrl(what: string, message?: string | (() => string)): z.ZodType<string> {
+  return z.url({ protocol: /^https?$/, ...(message ? { error: message } : {}) }).superRefine((value, ctx) => {
+    const problem = secureUrlProblemText(value, what as typeof GRAPH_SERVER_URL);
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
   });
 }
@@ -60,7 +62,7 @@ export const Preferences = z.object({
       z.object({
         urls: z
           .string()
-          .regex(/^turns?:[^\s]+$/, 'A TURN address starts with turn: or turns:')
+          .regex(/^turns?:[^\s]+$/, { error: () => tr('config.turnAddress') })
           .max(300),
         username: z.string().max(200).nullable().default(null),
         credential: z.string().max(200).nullable().default(null),
@@ -165,18 +167,22 @@ export const CONFIG_NAME = 'config';
 export class ConfigStore {
   private readonly file: JsonFileStore;
   private current: AppConfig;
-  /** Set when the file on disk could not be used; shown once in the UI. */
-  readonly problem: string | null;
+  /** What was wrong with the file on disk, when it could not be used: worded by `problem` in the language in effect. */
+  private readonly trouble: { kind: 'unreadable' | 'invalid'; detail: string; aside: string } | null;
 
   constructor(dataDir: string, factory: JsonFileStoreFactory) {
     const filePath = path.join(dataDir, `${CONFIG_NAME}.json`);
-    let problem: string | null = null;
+    let trouble: ConfigStore['trouble'] = null;
     let file: JsonFileStore;
     try {
       file = factory({ cwd: dataDir, configName: CONFIG_NAME, clearInvalidConfig: false, configFileMode: PRIVATE_FILE_MODE });
     } catch (err) {
       const aside = setAside(filePath);
-      problem = `The settings file could not be read (${(err as Error).message.split('\n')[0]?.slice(0, 120)}). It was moved to ${path.basename(aside ?? filePath)} and Switchboard started with default settings.`;
+      trouble = {
+        kind: 'unreadable',
+        detail: (err as Error).message.split('\n')[0]?.slice(0, 120) ?? '',
+        aside: path.basename(aside ?? filePath),
+      };
       file = factory({ cwd: dataDir, configName: CONFIG_NAME, clearInvalidConfig: true, configFileMode: PRIVATE_FILE_MODE });
     }
     const parsed = AppConfig.safeParse(file.store);
@@ -185,12 +191,23 @@ export class ConfigStore {
     } else {
       const issue = parsed.error.issues[0];
       const aside = setAside(file.path);
-      problem ??= `The settings file had an invalid value (${issue ? `${issue.path.join('.')}: ${issue.message}` : 'unknown'}). It was moved to ${path.basename(aside ?? file.path)} and Switchboard started with default settings.`;
+      trouble ??= {
+        kind: 'invalid',
+        detail: issue ? `${issue.path.join('.')}: ${issue.message}` : 'unknown',
+        aside: path.basename(aside ?? file.path),
+      };
       this.current = AppConfig.parse({});
     }
     this.file = file;
-    this.problem = problem;
+    this.trouble = trouble;
     this.file.store = this.current as unknown as Record<string, unknown>;
+  }
+
+  /** Set when the file on disk could not be used; shown once in the UI, in the language in effect. */
+  get problem(): string | null {
+    const t = this.trouble;
+    if (!t) return null;
+    return tr(t.kind === 'unreadable' ? 'config.unreadable' : 'config.invalid', { detail: t.detail, file: t.aside });
   }
 
   get(): AppConfig {

@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import type { Logger } from '../core/log.ts';
+import { tr } from '../i18n/tr.ts';
 import { describeGraphCode, GraphError, THROTTLING_CODES } from './graph-errors.ts';
 
 export const DEFAULT_GRAPH_BASE_URL = 'https://graph.facebook.com';
@@ -86,7 +87,6 @@ export function defaultGraphTimeoutMs(): number {
 }
 
 /** Said of a state-changing request whose answer was lost: it may have been carried out. */
-const MAYBE_DONE = 'WhatsApp may have carried it out anyway: check before trying again.';
 /** Connection errors that mean the request never left this computer. */
 const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
 
@@ -163,8 +163,8 @@ export class GraphClient {
       throw new GraphError({
         code: 'no_token',
         category: 'auth',
-        message: 'No access token is configured.',
-        fix: 'Connect your account in Settings → Account.',
+        message: tr('graph.noToken'),
+        fix: tr('graph.noToken.fix'),
       });
     const url = this.url(req.path, req.query);
     let res: Response;
@@ -192,11 +192,11 @@ export class GraphClient {
         code: timedOut ? 'timeout' : 'network',
         category: 'network',
         message: timedOut
-          ? `WhatsApp (${host}) did not answer within ${seconds}.`
+          ? tr('graph.timeout', { host, seconds })
           : maybeDone
-            ? `The connection to WhatsApp (${host}) broke before it answered (${cause}).`
-            : `Could not reach ${host} (${cause}).`,
-        fix: maybeDone ? MAYBE_DONE : 'Check the internet connection and the Graph API base URL.',
+            ? tr('graph.brokeBeforeAnswer', { host, cause })
+            : tr('graph.unreachable', { host, cause }),
+        fix: maybeDone ? tr('graph.maybeDone') : tr('graph.unreachable.fix'),
         outcomeUnknown: maybeDone,
       });
     }
@@ -210,8 +210,8 @@ export class GraphClient {
         code: 'network',
         category: 'network',
         httpStatus: res.status,
-        message: `The connection to WhatsApp (${new URL(this.opts.baseUrl).host}) broke while it was answering (${cause}).`,
-        fix: changesState ? MAYBE_DONE : 'Check the internet connection and try again.',
+        message: tr('graph.brokeWhileAnswering', { host: new URL(this.opts.baseUrl).host, cause }),
+        fix: changesState ? tr('graph.maybeDone') : tr('graph.brokeWhileAnswering.fix'),
         outcomeUnknown: changesState,
       });
     }
@@ -224,16 +224,14 @@ export class GraphClient {
         code: serverFault ? `http_${res.status}` : 'invalid_response',
         category: serverFault ? 'transient' : 'unknown',
         httpStatus: res.status,
-        message: serverFault
-          ? `WhatsApp's server had a problem (HTTP ${res.status}) and answered with an error page instead of a result.`
-          : `WhatsApp answered with something that is not JSON (HTTP ${res.status}).`,
+        message: serverFault ? tr('graph.serverErrorPage', { status: res.status }) : tr('graph.notJson', { status: res.status }),
         fix:
           res.status === 404
-            ? 'Check the Graph API base URL and version.'
+            ? tr('graph.notFound.fix')
             : serverFault
               ? changesState
-                ? MAYBE_DONE
-                : 'Try again in a moment.'
+                ? tr('graph.maybeDone')
+                : tr('graph.tryAgainMoment')
               : undefined,
         outcomeUnknown: serverFault && changesState,
       });
@@ -246,9 +244,9 @@ export class GraphClient {
           category: serverFault ? 'transient' : 'unknown',
           httpStatus: res.status,
           message: serverFault
-            ? `WhatsApp's server had a problem (HTTP ${res.status}) and gave no details.`
-            : `WhatsApp returned HTTP ${res.status} without an error description.`,
-          fix: serverFault ? (changesState ? MAYBE_DONE : 'Try again in a moment.') : undefined,
+            ? tr('graph.serverNoDetails', { status: res.status })
+            : tr('graph.httpNoDescription', { status: res.status }),
+          fix: serverFault ? (changesState ? tr('graph.maybeDone') : tr('graph.tryAgainMoment')) : undefined,
           outcomeUnknown: serverFault && changesState,
         });
       }
@@ -269,9 +267,7 @@ export class GraphClient {
         category: info.category,
         message: info.message,
         fix:
-          nextAt && e.code === 138012
-            ? `Calls to this customer are possible again after ${nextAt.toISOString().slice(0, 16).replace('T', ' ')} UTC.`
-            : info.fix,
+          nextAt && e.code === 138012 ? tr('graph.138012.fixAt', { time: nextAt.toISOString().slice(0, 16).replace('T', ' ') }) : info.fix,
         refusedBeforeAction: info.refusedBeforeAction,
         details: details ? redact(details, token) : null,
         graphMessage: e.message ? redact(e.message, token) : null,
@@ -285,7 +281,10 @@ export class GraphClient {
         code: 'invalid_response',
         category: 'unknown',
         httpStatus: res.status,
-        message: `WhatsApp's answer to ${req.method} ${req.path.split('?')[0]} did not have the expected shape (${issue ? `${issue.path.join('.') || 'root'}: ${issue.message}` : 'invalid'}).`,
+        message: tr('graph.unexpectedShape', {
+          request: `${req.method} ${req.path.split('?')[0]}`,
+          issue: issue ? `${issue.path.join('.') || 'root'}: ${issue.message}` : 'invalid',
+        }),
       });
     }
     return parsed.data;

@@ -1,174 +1,94 @@
 /**
  * Graph API errors, mapped once. Every code in calling-api.md §2.2 and §7 has a plain-language
- * message (what happened, in the owner's words) and, where the owner can act, the next step.
+ * message (what happened, in the owner's words) and, where the owner can act, the next step — as
+ * keys of main's catalog (main/i18n/messages/), read in the owner's language when an error is made.
  * Nothing here ever includes the access token: messages come from this table, and Graph's own
  * text is kept only as `graphMessage` after redaction.
  */
+import { tr, type MessageKey } from '../i18n/tr.ts';
+
 export type GraphErrorCategory =
   'auth' | 'permission' | 'throttled' | 'invalid' | 'calling' | 'messaging' | 'transient' | 'network' | 'unknown';
 
 export interface GraphErrorInfo {
-  category: GraphErrorCategory;
-  /** What happened, in plain words. */
-  message: string;
+  readonly category: GraphErrorCategory;
+  /** What happened, in plain words (in the language in effect when it is read: main/i18n). */
+  readonly message: string;
   /** The next step, when the owner can take one. */
-  fix?: string;
+  readonly fix?: string | undefined;
   /** The request was refused before anything happened, so repeating it later is safe. */
-  refusedBeforeAction?: boolean;
+  readonly refusedBeforeAction?: boolean;
 }
 
-const THROTTLED: GraphErrorInfo = {
-  category: 'throttled',
-  message: 'WhatsApp is limiting how fast Switchboard can make requests right now.',
-  fix: 'Switchboard already tried again a few times; wait a minute, then try again.',
-  refusedBeforeAction: true,
-};
+/** A row of the table: its texts are catalog keys, read in the language in effect each time. */
+class Row implements GraphErrorInfo {
+  readonly category: GraphErrorCategory;
+  readonly refusedBeforeAction?: boolean;
+  private readonly messageKey: MessageKey;
+  private readonly fixKey: MessageKey | null;
+  constructor(category: GraphErrorCategory, messageKey: MessageKey, fixKey: MessageKey | null = null, refusedBeforeAction?: boolean) {
+    this.category = category;
+    this.messageKey = messageKey;
+    this.fixKey = fixKey;
+    if (refusedBeforeAction) this.refusedBeforeAction = true;
+  }
+  get message(): string {
+    return tr(this.messageKey);
+  }
+  get fix(): string | undefined {
+    return this.fixKey ? tr(this.fixKey) : undefined;
+  }
+}
 
+/** "Slow down for a few seconds" (17, 341, 613, 130429), with the limit's own message. */
+const throttled = (message: MessageKey = 'graph.throttled') => new Row('throttled', message, 'graph.throttled.fix', true);
 /** App- and account-level rate limits (4, 80007) last up to an hour: retrying within seconds only adds to them. */
-const THROTTLED_HOURS: GraphErrorInfo = {
-  category: 'throttled',
-  message: 'WhatsApp is limiting how many requests this app can make for now.',
-  fix: 'This limit lasts up to an hour; try again in about an hour.',
-  refusedBeforeAction: true,
-};
+const throttledHours = (message: MessageKey = 'graph.throttledHours') => new Row('throttled', message, 'graph.throttledHours.fix', true);
 
 export const GRAPH_ERRORS: Record<number, GraphErrorInfo> = {
-  1: { category: 'transient', message: 'WhatsApp had a temporary problem handling the request.', fix: 'Try again in a moment.' },
-  2: { category: 'transient', message: "WhatsApp's service is temporarily unavailable.", fix: 'Try again in a moment.' },
-  4: THROTTLED_HOURS,
-  10: {
-    category: 'permission',
-    message: 'The access token is not allowed to do this.',
-    fix: 'Give the app the whatsapp_business_messaging and whatsapp_business_management permissions for this number, then reconnect in Settings → Account.',
-  },
-  17: THROTTLED,
-  100: { category: 'invalid', message: 'WhatsApp refused a value in the request.', fix: 'Check the highlighted value and try again.' },
-  190: {
-    category: 'auth',
-    message: 'The access token is invalid or has expired.',
-    fix: 'Create a new access token (a System User token does not expire) and enter it in Settings → Account.',
-  },
-  200: {
-    category: 'permission',
-    message: 'The access token does not have permission for this.',
-    fix: 'Grant the app access to this WhatsApp Business Account in Business Settings, then reconnect.',
-  },
-  341: THROTTLED,
-  2200: {
-    category: 'invalid',
-    message: "WhatsApp could not verify Switchboard's webhook address.",
-    fix: 'Check that this computer is reachable (Settings → Connection) and try again.',
-  },
-  368: {
-    category: 'permission',
-    message: 'WhatsApp has temporarily blocked this account for a policy violation.',
-    fix: 'Check WhatsApp Manager for the policy notice.',
-  },
-  613: { ...THROTTLED, message: 'Too many call-permission checks in a short time.' },
-  80007: { ...THROTTLED_HOURS, message: 'This WhatsApp Business Account has hit its request rate limit.' },
-  130429: { ...THROTTLED, message: 'Too many messages are being sent too quickly.' },
-  131009: {
-    category: 'invalid',
-    message: 'WhatsApp refused a value in the request (for example, this kind of button is not available in your country).',
-    fix: 'Check the message and try again.',
-  },
-  131026: { category: 'messaging', message: "The message could not be delivered: the customer's WhatsApp may be too old for it." },
-  131030: {
-    category: 'calling',
-    message: 'This test number can only reach phone numbers on its allowed list.',
-    fix: "Add the customer's number to the test number's recipient list in the App Dashboard.",
-  },
-  131044: {
-    category: 'calling',
-    message: 'Calls need a valid payment method on the WhatsApp Business Account.',
-    fix: 'Add a payment method in WhatsApp Manager → Account tools → Payment methods.',
-  },
-  131047: {
-    category: 'messaging',
-    message: 'More than 24 hours have passed since the customer last wrote or called, so only an approved template can be sent.',
-    fix: 'Send a template message instead.',
-  },
-  131055: {
-    category: 'calling',
-    message: 'This number is set up for SIP calling, so Switchboard cannot place or answer calls on it.',
-    fix: 'Turn SIP off for this number to use Switchboard.',
-  },
-  138000: { category: 'calling', message: 'Calling is not enabled on this number.', fix: 'Turn it on in Settings → Calling.' },
-  138001: {
-    category: 'calling',
-    message: 'This customer cannot receive WhatsApp calls (not on WhatsApp, or an app that does not support business calls).',
-  },
-  138002: {
-    category: 'calling',
-    message: 'Too many calls are in progress on this number at once.',
-    fix: 'Try again when a call has ended.',
-    refusedBeforeAction: true,
-  },
-  138003: { category: 'calling', message: 'A call with this customer is already in progress.' },
-  138004: { category: 'calling', message: 'WhatsApp could not set up the call connection.', fix: 'Try again.' },
-  138005: {
-    category: 'calling',
-    message: 'This number has placed too many calls recently.',
-    fix: 'Wait a while before calling again.',
-    refusedBeforeAction: true,
-  },
-  138006: {
-    category: 'calling',
-    message: 'This customer has not given permission to be called.',
-    fix: 'Ask for permission to call first.',
-  },
-  138007: {
-    category: 'calling',
-    message: 'The call was not set up in time.',
-    fix: 'Try again; check the connection if it keeps happening.',
-  },
-  138008: { category: 'calling', message: "WhatsApp refused the call's audio description (SDP)." },
-  138009: {
-    category: 'calling',
-    message: 'You have already asked this customer for permission to call as often as WhatsApp allows (1 a day, 2 a week).',
-    fix: 'Wait until the limit resets, or ask the customer to call you.',
-  },
+  1: new Row('transient', 'graph.1', 'graph.tryAgainMoment'),
+  2: new Row('transient', 'graph.2', 'graph.tryAgainMoment'),
+  4: throttledHours(),
+  10: new Row('permission', 'graph.10', 'graph.10.fix'),
+  17: throttled(),
+  100: new Row('invalid', 'graph.100', 'graph.100.fix'),
+  190: new Row('auth', 'graph.190', 'graph.190.fix'),
+  200: new Row('permission', 'graph.200', 'graph.200.fix'),
+  341: throttled(),
+  2200: new Row('invalid', 'graph.2200', 'graph.2200.fix'),
+  368: new Row('permission', 'graph.368', 'graph.368.fix'),
+  613: throttled('graph.613'),
+  80007: throttledHours('graph.80007'),
+  130429: throttled('graph.130429'),
+  131009: new Row('invalid', 'graph.131009', 'graph.131009.fix'),
+  131026: new Row('messaging', 'graph.131026'),
+  131030: new Row('calling', 'graph.131030', 'graph.131030.fix'),
+  131044: new Row('calling', 'graph.131044', 'graph.131044.fix'),
+  131047: new Row('messaging', 'graph.131047', 'graph.131047.fix'),
+  131055: new Row('calling', 'graph.131055', 'graph.131055.fix'),
+  138000: new Row('calling', 'graph.138000', 'graph.138000.fix'),
+  138001: new Row('calling', 'graph.138001'),
+  138002: new Row('calling', 'graph.138002', 'graph.138002.fix', true),
+  138003: new Row('calling', 'graph.138003'),
+  138004: new Row('calling', 'graph.138004', 'graph.tryAgain'),
+  138005: new Row('calling', 'graph.138005', 'graph.138005.fix', true),
+  138006: new Row('calling', 'graph.138006', 'graph.138006.fix'),
+  138007: new Row('calling', 'graph.138007', 'graph.138007.fix'),
+  138008: new Row('calling', 'graph.138008'),
+  138009: new Row('calling', 'graph.138009', 'graph.138009.fix'),
   // Not documented by Meta: Graph's own text is shown with it (GraphError.actionMessage).
-  138011: { category: 'calling', message: 'WhatsApp refused the request with error 138011, which its documentation does not explain.' },
-  138012: {
-    category: 'calling',
-    message: 'You have reached the limit of connected calls to this customer for today (100 in 24 hours).',
-    fix: 'Try again tomorrow.',
-  },
-  138013: {
-    category: 'calling',
-    message: 'Calling customers is not available for business numbers from this country.',
-    fix: 'Customers can still call you.',
-  },
-  138014: {
-    category: 'calling',
-    message: 'Calling is temporarily paused for this number because of call quality or customer feedback.',
-    fix: 'Check the restriction in Settings → Calling for when it ends.',
-  },
-  138015: {
-    category: 'calling',
-    message: 'Calling cannot be turned on yet: the business needs a messaging limit of at least 2,000 customers a day.',
-    fix: 'Raise the messaging limit in WhatsApp Manager (it grows with verified business and message quality).',
-  },
-  138017: { category: 'calling', message: 'This customer has already given permanent permission to be called; no request is needed.' },
-  138018: {
-    category: 'calling',
-    message: 'Calling cannot be turned on: no app is subscribed to call webhooks for this account.',
-    fix: 'Subscribe the app to the "calls" webhook field in App Dashboard → WhatsApp → Configuration. (Switchboard does this itself once its tunnel is up when the app has no webhook address of another integration.)',
-  },
-  138019: { category: 'calling', message: "The call could not be set up on the customer's phone." },
-  138020: {
-    category: 'calling',
-    message: "The call could not connect to WhatsApp's media relay.",
-    fix: 'Check that this computer can send UDP traffic, or configure a TURN server.',
-  },
-  138021: {
-    category: 'calling',
-    message: "The customer's phone received no audio from Switchboard, so the call ended.",
-    fix: 'Check the internet connection; a network that blocks UDP needs a TURN server.',
-  },
-  138022: { category: 'calling', message: 'No audio could be sent to the customer, so the call ended.' },
-  138023: { category: 'calling', message: 'The call was answered but no audio ever flowed, so it ended.' },
+  138011: new Row('calling', 'graph.138011'),
+  138012: new Row('calling', 'graph.138012', 'graph.138012.fix'),
+  138013: new Row('calling', 'graph.138013', 'graph.138013.fix'),
+  138014: new Row('calling', 'graph.138014', 'graph.138014.fix'),
+  138015: new Row('calling', 'graph.138015', 'graph.138015.fix'),
+  138017: new Row('calling', 'graph.138017'),
+  138018: new Row('calling', 'graph.138018', 'graph.138018.fix'),
+  138019: new Row('calling', 'graph.138019'),
+  138020: new Row('calling', 'graph.138020', 'graph.138020.fix'),
+  138021: new Row('calling', 'graph.138021', 'graph.138021.fix'),
+  138022: new Row('calling', 'graph.138022'),
+  138023: new Row('calling', 'graph.138023'),
 };
 
 /** Codes that mean "slow down for a few seconds": retried with backoff, for any method. 4 and 80007 are hour-scale and are not. */
@@ -178,9 +98,9 @@ export function describeGraphCode(code: number): GraphErrorInfo {
   const known = GRAPH_ERRORS[code];
   if (known) return known;
   if (code >= 200 && code <= 299) return GRAPH_ERRORS[200]!;
-  if (code >= 131000 && code < 132000) return { category: 'messaging', message: `WhatsApp could not handle the message (error ${code}).` };
-  if (code >= 138000 && code < 139000) return { category: 'calling', message: `WhatsApp refused the call request (error ${code}).` };
-  return { category: 'unknown', message: `WhatsApp returned an error (${code}).` };
+  if (code >= 131000 && code < 132000) return { category: 'messaging', message: tr('graph.messagingCode', { code }) };
+  if (code >= 138000 && code < 139000) return { category: 'calling', message: tr('graph.callingCode', { code }) };
+  return { category: 'unknown', message: tr('graph.unknownCode', { code }) };
 }
 
 export class GraphError extends Error {
@@ -235,7 +155,10 @@ export class GraphError extends Error {
    */
   get actionMessage(): string {
     if ((this.code === 100 || this.code === 138011) && (this.details || this.graphMessage))
-      return `${this.message} WhatsApp said: ${(this.details ?? this.graphMessage ?? '').replace(/\.?\s*$/, '.')}`;
+      return tr('graph.whatsappSaid', {
+        message: this.message,
+        details: (this.details ?? this.graphMessage ?? '').replace(/\.?\s*$/, '.'),
+      });
     return this.userMessage;
   }
 

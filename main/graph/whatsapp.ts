@@ -15,7 +15,8 @@
  */
 import { z } from 'zod';
 import type { GraphClient } from './graph-client.ts';
-import { secureUrlProblem } from '../../common/rules/secure-url.ts';
+import { secureUrlProblemText } from '../i18n/secure-url.ts';
+import { tr } from '../i18n/tr.ts';
 
 /** What the endpoints need of the client (a GraphClient; tests may pass a fake). */
 export type GraphRequester = Pick<GraphClient, 'request'>;
@@ -205,13 +206,13 @@ export function whatsappMedia(graph: GraphRequester) {
       let target = new URL(url);
       const origin = target.origin;
       for (let hop = 0; ; hop++) {
-        const problem = secureUrlProblem(target, 'the media download address');
+        const problem = secureUrlProblemText(target, 'media');
         if (problem) throw new MediaDownloadRefused(problem);
         const headers: Record<string, string> = target.origin === origin ? { authorization: `Bearer ${token}` } : {};
         const res = await fetch(target, { headers, signal, redirect: 'manual' });
         const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
         if (!location) return res;
-        if (hop >= 5) throw new MediaDownloadRefused('The media download redirected too many times.');
+        if (hop >= 5) throw new MediaDownloadRefused(tr('media.tooManyRedirects'));
         target = new URL(location, target);
       }
     },

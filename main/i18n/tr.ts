@@ -40,3 +40,13 @@ export function trIn(locale: Locale, key: MessageKey, params?: MessageParams): s
 export function tr(key: MessageKey, params?: MessageParams): string {
   return trIn(current, key, params);
 }
+
+/** Whether `key` is in main's catalog (for keys built from a value Graph sends, e.g. a health state). */
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.prototype.hasOwnProperty.call(en, key);
+}
+
+/** Items joined as the language in effect joins a list: "a and b", "a e b", "a y b". */
+export function trList(items: readonly string[]): string {
+  return new Intl.ListFormat(current, { style: 'long', type: 'conjunction' }).format(items);
+}

@@ -3,8 +3,10 @@ import type { ZodError } from 'zod';
 import type { connectionRequests, HandlersFor } from '../../common/bridge-contract.ts';
 import type { AccountService } from '../account/account-service.ts';
 import type { ConfigStore } from '../account/config-store.ts';
-import { secureUrlProblem, TUNNEL_SERVER_URL } from '../../common/rules/secure-url.ts';
+import { TUNNEL_SERVER_URL } from '../../common/rules/secure-url.ts';
+import { secureUrlProblemText } from '../i18n/secure-url.ts';
 import { DomainError } from '../core/domain-error.ts';
+import { tr } from '../i18n/tr.ts';
 import type { ConnectionService } from './connection-service.ts';
 
 export interface ConnectionHandlerDeps {
@@ -29,7 +31,7 @@ export function connectionHandlers(d: ConnectionHandlerDeps): HandlersFor<Connec
     takeOverCallback: () => connection.takeOverCallback(),
     leaveCallbackElsewhere: () => connection.leaveCallbackElsewhere(),
     restartTunnel: () => {
-      if (!d.account.account()) throw new DomainError('not_connected', 'Connect your account first.');
+      if (!d.account.account()) throw new DomainError('not_connected', tr('common.notConnectedShort'));
       return connection.restart();
     },
     setTunnel: async (params) => {
@@ -38,13 +40,16 @@ export function connectionHandlers(d: ConnectionHandlerDeps): HandlersFor<Connec
         if (callback.length > MAX_CALLBACK_LENGTH) {
           throw new DomainError(
             'invalid_params',
-            `publicUrl: WhatsApp accepts webhook addresses of at most ${MAX_CALLBACK_LENGTH} characters; with ${d.webhookPath} this one has ${callback.length}. Use a shorter address.`,
+            tr('common.fieldProblem', {
+              field: 'publicUrl',
+              problem: tr('connection.callbackTooLong', { max: MAX_CALLBACK_LENGTH, path: d.webhookPath, length: callback.length }),
+            }),
           );
         }
       }
       // Refused before anything is saved, in the rule's words (the tunnel would refuse to start anyway).
-      const insecure = params.provider === 'localtunnel' && params.host ? secureUrlProblem(params.host, TUNNEL_SERVER_URL) : null;
-      if (insecure) throw new DomainError('invalid_params', `host: ${insecure}`);
+      const insecure = params.provider === 'localtunnel' && params.host ? secureUrlProblemText(params.host, TUNNEL_SERVER_URL) : null;
+      if (insecure) throw new DomainError('invalid_params', tr('common.fieldProblem', { field: 'host', problem: insecure }));
       try {
         d.config.update((c) => {
           c.tunnel.provider = params.provider;
@@ -59,7 +64,9 @@ export function connectionHandlers(d: ConnectionHandlerDeps): HandlersFor<Connec
         const issue = (err as ZodError).issues?.[0];
         throw new DomainError(
           'invalid_params',
-          issue ? `${String(issue.path.at(-1) ?? 'value')}: ${issue.message}` : 'Invalid tunnel settings.',
+          issue
+            ? tr('common.fieldProblem', { field: String(issue.path.at(-1) ?? 'value'), problem: issue.message })
+            : tr('connection.invalidTunnel'),
         );
       }
       await connection.start();
