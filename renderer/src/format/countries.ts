@@ -2,6 +2,8 @@
  * ISO 3166-1 alpha-2 country codes, for the "only customers in these countries" picker. Names
  * come from `Intl.DisplayNames` in the UI's language, so this list holds codes only.
  */
+import { collator, regionName } from './intl.ts';
+
 export const COUNTRY_CODES = (
   'AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ ' +
   'CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR ' +
@@ -17,13 +19,8 @@ export interface Country {
   name: string;
 }
 
-/** Every country with its name in `locale`, sorted by name. */
-export function countries(locale: string): Country[] {
-  let names: Intl.DisplayNames | null = null;
-  try {
-    names = new Intl.DisplayNames([locale, 'en'], { type: 'region' });
-  } catch {
-    names = null;
-  }
-  return COUNTRY_CODES.map((code) => ({ code, name: names?.of(code) ?? code })).sort((a, b) => a.name.localeCompare(b.name, locale));
+/** Every country with its name in `locale` (the window's language: format/intl.ts), sorted as that language sorts. */
+export function countries(locale?: string): Country[] {
+  const order = collator(locale);
+  return COUNTRY_CODES.map((code) => ({ code, name: regionName(code, locale) })).sort((a, b) => order.compare(a.name, b.name));
 }

@@ -1060,7 +1060,8 @@ const en = {
         copyMonday: 'Copy Monday to weekdays',
         holidays: 'Special hours',
         holidaysHelp:
-          'On these dates these hours replace your weekly hours: customers can call only between the times given (for example 24 Dec, open 09:00–13:00). WhatsApp has no “closed all day” entry — to close for a day, give it the shortest hours (00:00–00:01). Up to 20.',
+          'On these dates these hours replace your weekly hours: customers can call only between the times given (for example 24 Dec, open {example}). WhatsApp has no “closed all day” entry — to close for a day, give it the shortest hours ({shortest}). Up to 20.',
+        badTime: 'Enter a time between {from} and {to}.',
         holidayDate: 'Date',
         holidayFrom: 'Open from',
         holidayTo: 'until',

@@ -9,8 +9,8 @@
  *
  * Languages (common/i18n/locales.ts): English is always loaded and is every other catalog's
  * fallback, key by key; Brazilian Portuguese and Spanish come from ./pt-BR.ts and ./es.ts, each a
- * deep partial of en's `Messages`. A catalog file that is not there yet is simply not registered
- * (its language then reads English) — the build does not depend on it. Which language is in effect
+ * deep partial of en's `Messages` (a key not translated yet reads English; catalog-complete.test.ts
+ * fails until it is). All three are bundled: together they are small. Which language is in effect
  * is main's answer (getLanguage, the `language` event: stores/language.store.ts), applied here
  * without a restart by `applyLocale`: vue-i18n's locale, `<html lang>`, and the locale every date,
  * time and number is formatted in (format/intl.ts).
@@ -19,6 +19,8 @@ import { createI18n } from 'vue-i18n';
 import { DEFAULT_LOCALE, LOCALES, type Locale } from '../../../common/i18n/locales.ts';
 import { setFormatLocale } from '../format/intl.ts';
 import en, { type Messages } from './en.ts';
+import es from './es.ts';
+import ptBR from './pt-BR.ts';
 import { PSEUDO_LOCALE, pseudoCatalog } from './pseudo.ts';
 
 export type { Messages, Locale };
@@ -33,17 +35,8 @@ export type UiLocale = Locale | typeof PSEUDO_LOCALE;
 
 export const SUPPORTED_LOCALES = LOCALES;
 
-// The translators' catalogs, when their files exist (a glob matches nothing rather than failing the build).
-const translations = import.meta.glob<PartialMessages>(['./pt-BR.ts', './es.ts'], { eager: true, import: 'default' });
-
-/** Every catalog there is, by locale; English always. */
-export const CATALOGS: Partial<Record<Locale, PartialMessages>> & { en: Messages } = {
-  en,
-  ...Object.fromEntries(LOCALES.filter((l) => l !== 'en' && translations[`./${l}.ts`]).map((l) => [l, translations[`./${l}.ts`]])),
-};
-
-/** The locales with a catalog, English first. */
-export const AVAILABLE_LOCALES: readonly Locale[] = LOCALES.filter((l) => CATALOGS[l] !== undefined);
+/** Every catalog, by locale; a language added to LOCALES fails to compile until it has one here. */
+export const CATALOGS: Record<Locale, PartialMessages> & { en: Messages } = { en, 'pt-BR': ptBR, es };
 
 const LOCALE_STORAGE_KEY = 'switchboard.locale';
 
@@ -85,12 +78,12 @@ let active: AppI18n | null = null;
  * Switches the window to `locale` at once: the messages (vue-i18n's global locale), `<html lang>`
  * (screen readers, hyphenation, spell checking) and the formatting locale — the first of the
  * `system` languages in the same language, so an English window on an en-GB system shows a
- * 24-hour clock. A locale without a catalog reads English. The pseudo-locale is made from English
+ * 24-hour clock. Anything else reads English. The pseudo-locale is made from English
  * the first time it is asked for.
  */
 export function applyLocale(locale: UiLocale, system: readonly string[] = []): void {
   const i18n = active;
-  const target: UiLocale = locale === PSEUDO_LOCALE || CATALOGS[locale] ? locale : 'en';
+  const target: UiLocale = locale === PSEUDO_LOCALE || (LOCALES as readonly string[]).includes(locale) ? locale : 'en';
   if (i18n) {
     if (target === PSEUDO_LOCALE && !i18n.global.availableLocales.includes(PSEUDO_LOCALE as Locale)) {
       i18n.global.setLocaleMessage(PSEUDO_LOCALE as Locale, pseudoCatalog(en));

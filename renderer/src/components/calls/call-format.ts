@@ -1,14 +1,11 @@
 /** Small formatting helpers for the call UI (no Vue). Durations: common/rules/duration.ts. */
 import { formatPhone } from '../../format/phone.ts';
+import { regionName } from '../../format/intl.ts';
 import type { CallerInfo } from '../../stores/calls.store.ts';
 
-export function countryName(code: string | null, locale = 'en'): string | null {
-  if (!code) return null;
-  try {
-    return new Intl.DisplayNames([locale, 'en'], { type: 'region' }).of(code) ?? code;
-  } catch {
-    return code;
-  }
+/** "BR" → "Brazil" / "Brasil" in the window's language (format/intl.ts). */
+export function countryName(code: string | null, locale?: string): string | null {
+  return code ? regionName(code, locale) : null;
 }
 
 /** What to call the caller: as the thread names them (common/rules/customer.ts), else null (the UI says "Unknown caller"). */

@@ -1,11 +1,13 @@
 /**
  * Words and times for threads: the customer's name, a list preview of the last item, times as a
  * messaging app shows them, and search snippets split into plain and marked parts
- * (never HTML: hostile text stays text).
+ * (never HTML: hostile text stays text). Dates and names go through format/intl.ts: `locale` is
+ * the catalog locale from useI18n(), which it turns into the formatting locale.
  */
 import type { ThreadSummary, TimelineItem } from '../../../../common/bridge-contract.ts';
 import { customerDisplayName } from '../../../../common/rules/customer.ts';
 import { formatPhone, phoneCountry } from '../../format/phone.ts';
+import { dateTimeFormat, formatTime, regionName } from '../../format/intl.ts';
 
 type Contact = ThreadSummary['contact'];
 type Translate = (key: string, named?: Record<string, unknown>) => string;
@@ -45,12 +47,7 @@ export function flagOf(country: string | null | undefined): string {
 }
 
 export function countryName(country: string | null | undefined, locale: string): string {
-  if (!country) return '';
-  try {
-    return new Intl.DisplayNames([locale, 'en'], { type: 'region' }).of(country.toUpperCase()) ?? country;
-  } catch {
-    return country;
-  }
+  return regionName(country, locale);
 }
 
 const dayKeyOf = (d: Date): string => `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
@@ -69,13 +66,14 @@ export function listTime(iso: string | null, t: Translate, locale: string, now =
   const days = daysBetween(d, now);
   if (days <= 0) return clockTime(iso, locale);
   if (days === 1) return t('conversation.time.yesterday');
-  if (days < 7) return new Intl.DateTimeFormat(locale, { weekday: 'short' }).format(d);
-  if (d.getFullYear() === now.getFullYear()) return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short' }).format(d);
-  return new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short', year: 'numeric' }).format(d);
+  if (days < 7) return dateTimeFormat({ weekday: 'short' }, locale).format(d);
+  if (d.getFullYear() === now.getFullYear()) return dateTimeFormat({ day: 'numeric', month: 'short' }, locale).format(d);
+  return dateTimeFormat({ day: 'numeric', month: 'short', year: 'numeric' }, locale).format(d);
 }
 
+/** "2:05 PM" / "14:05": the locale's own clock (format/intl.ts). */
 export function clockTime(iso: string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' }).format(new Date(iso));
+  return formatTime(iso, locale);
 }
 
 /** Day separators: "Today", "Yesterday", "Monday, 12 March" (with the year when not this one). */
@@ -86,7 +84,7 @@ export function dayLabel(iso: string, t: Translate, locale: string, now = new Da
   if (days === 1) return t('conversation.time.yesterday');
   const opts: Intl.DateTimeFormatOptions = { weekday: 'long', day: 'numeric', month: 'long' };
   if (d.getFullYear() !== now.getFullYear()) opts.year = 'numeric';
-  return new Intl.DateTimeFormat(locale, opts).format(d);
+  return dateTimeFormat(opts, locale).format(d);
 }
 
 /** "25 Nov, 14:00" (with the year when not this one). */
@@ -94,7 +92,7 @@ export function dateTime(iso: string, locale: string, now = new Date()): string 
   const d = new Date(iso);
   const opts: Intl.DateTimeFormatOptions = { day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' };
   if (d.getFullYear() !== now.getFullYear()) opts.year = 'numeric';
-  return new Intl.DateTimeFormat(locale, opts).format(d);
+  return dateTimeFormat(opts, locale).format(d);
 }
 
 /** The thread list's preview of the last item. */
@@ -288,7 +286,7 @@ export function permissionUntil(iso: string, locale: string, now = new Date()): 
   const opts: Intl.DateTimeFormatOptions = soon
     ? { weekday: 'short', hour: 'numeric', minute: '2-digit' }
     : { weekday: 'short', day: 'numeric', month: 'short', hour: 'numeric', minute: '2-digit' };
-  return new Intl.DateTimeFormat(locale, opts).format(d);
+  return dateTimeFormat(opts, locale).format(d);
 }
 
 export interface TemplatePart {

@@ -3,19 +3,18 @@
  * "in 12 sec." for the next retry, which needs a ticking `now`.
  */
 import { onBeforeUnmount, onMounted, ref, type Ref } from 'vue';
+import { clockOptions, dateTimeFormat, formatRelative } from '../../../format/intl.ts';
 
 const sameDay = (a: Date, b: Date): boolean => a.toDateString() === b.toDateString();
 
-/** "14:02" today, "Nov 24, 14:02" otherwise; `seconds` adds them ("14:02:07"). */
+/** "14:02" (or "2:02 PM", as the locale reads the clock) today, "Nov 24, 14:02" otherwise; `seconds` adds them ("14:02:07"). */
 export function formatClock(iso: string | null, locale: string, now: Date = new Date(), seconds = false): string | null {
   if (!iso) return null;
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return null;
-  const time: Intl.DateTimeFormatOptions = seconds
-    ? { hour: 'numeric', minute: '2-digit', second: '2-digit' }
-    : { hour: 'numeric', minute: '2-digit' };
+  const time = clockOptions(seconds);
   const opts: Intl.DateTimeFormatOptions = sameDay(d, now) ? time : { month: 'short', day: 'numeric', ...time };
-  return new Intl.DateTimeFormat(locale, opts).format(d);
+  return dateTimeFormat(opts, locale).format(d);
 }
 
 /** "in 12 sec." / "in 3 min." (null once the moment has passed). */
@@ -23,11 +22,11 @@ export function formatIn(iso: string | null, locale: string, now: number): strin
   if (!iso) return null;
   const ms = new Date(iso).getTime() - now;
   if (Number.isNaN(ms) || ms <= 0) return null;
-  const rtf = new Intl.RelativeTimeFormat(locale, { numeric: 'always', style: 'short' });
+  const style: Intl.RelativeTimeFormatOptions = { numeric: 'always', style: 'short' };
   const s = Math.ceil(ms / 1000);
-  if (s < 60) return rtf.format(s, 'second');
+  if (s < 60) return formatRelative(s, 'second', style, locale);
   const m = Math.round(s / 60);
-  return m < 60 ? rtf.format(m, 'minute') : rtf.format(Math.round(m / 60), 'hour');
+  return m < 60 ? formatRelative(m, 'minute', style, locale) : formatRelative(Math.round(m / 60), 'hour', style, locale);
 }
 
 /** A `Date.now()` that ticks every `intervalMs` while the component is mounted. */
