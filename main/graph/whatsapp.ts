@@ -209,7 +209,7 @@ export function whatsappMedia(graph: GraphRequester) {
         const problem = secureUrlProblemText(target, 'media');
         if (problem) throw new MediaDownloadRefused(problem);
         const headers: Record<string, string> = target.origin === origin ? { authorization: `Bearer ${token}` } : {};
-        const res = await fetch(target, { headers, signal, redirect: 'manual' });
+        const res = await fetch(target.href, { headers, signal, redirect: 'manual' });
         const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
         if (!location) return res;
         if (hop >= 5) throw new MediaDownloadRefused(tr('media.tooManyRedirects'));
