@@ -104,7 +104,7 @@ export const CallbackEntry = z.object({
   lastDirection: z.enum(['in', 'out']).nullable(),
   /** The customer asked for a call back (a callback permission granted outside call hours). */
   callbackRequestedAt: z.string().nullable(),
-  /** What the customer wrote since they started waiting. */
+  /** What the customer wrote since they started waiting (counted up to 100). */
   messagesSince: z.number(),
   lastMessage: z.object({ at: z.string(), type: z.string(), text: z.string().nullable() }).nullable(),
   /**

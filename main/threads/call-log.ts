@@ -8,6 +8,7 @@
  * Also the CSV export of a filtered log, with the thread export's protections (csv.ts: formula
  * guard, quoting).
  */
+import type { StatementSync } from 'node:sqlite';
 import type { CallLogEntry, CallLogFilter } from '../../common/bridge-contract.ts';
 import { formatCallDuration } from '../../common/rules/duration.ts';
 import type { Database } from '../storage/database.ts';
@@ -39,7 +40,20 @@ const INDEX: Record<CallLogFilter, string> = {
   failed: 'items_call_log_status',
 };
 
-interface Row {
+/**
+ * One page's query: `limit` calls of the filter, older than the cursor when there is one (params
+ * `at, id, limit`; else `limit`). `indexed: false` leaves the index to the planner, as on the
+ * schema before migration 4 — the benchmark's baseline (test/bench/call-log.bench.ts).
+ */
+export function callLogSql(filter: CallLogFilter, withCursor: boolean, indexed = true): string {
+  const where = FILTERS[filter] + (withCursor ? ' AND (i.at, i.id) < (?, ?)' : '');
+  return `SELECT i.id, i.thread_id, i.meta_id, i.direction, i.at, i.status, i.data,
+                 c.id AS cid, c.wa_id, c.user_id, c.profile_name, c.username, c.owner_name, c.country
+          FROM items AS i${indexed ? ` INDEXED BY ${INDEX[filter]}` : ''} JOIN threads t ON t.id = i.thread_id JOIN contacts c ON c.id = t.contact_id
+          WHERE ${where} ORDER BY i.at DESC, i.id DESC LIMIT ?`;
+}
+
+export interface CallLogRow {
   id: number;
   thread_id: number;
   meta_id: string | null;
@@ -73,7 +87,8 @@ function reasonOf(d: CallData): string | null {
   return text(d.reason) ?? text(e?.plain) ?? text(e?.error_data?.details) ?? text(e?.message) ?? text(e?.title);
 }
 
-export function toCallLogEntry(r: Row): CallLogEntry {
+/** A row of `callLogSql` as the bridge carries it. */
+export function toCallLogEntry(r: CallLogRow): CallLogEntry {
   const d = JSON.parse(r.data) as CallData;
   const direction = r.direction === 'out' ? 'out' : 'in';
   const cta = text(d.ctaPayload);
@@ -109,25 +124,17 @@ export class CallLog {
     this.db = db;
   }
 
+  /** The ten page queries (five filters, with and without a cursor), each compiled once. */
+  private readonly statements = new Map<string, StatementSync>();
+
   /** Calls older than `before` (newest first), `limit` of them. */
   page(opts: { filter?: CallLogFilter; before?: Cursor | null; limit?: number } = {}): CallLogEntry[] {
-    const filter = opts.filter ?? 'all';
     const limit = Math.min(Math.max(opts.limit ?? 100, 1), 500);
-    const args: Array<string | number> = [];
-    let where = FILTERS[filter];
-    if (opts.before) {
-      where += ' AND (i.at, i.id) < (?, ?)';
-      args.push(opts.before.at, opts.before.id);
-    }
-    const rows = this.db
-      .prepare(
-        `SELECT i.id, i.thread_id, i.meta_id, i.direction, i.at, i.status, i.data,
-                c.id AS cid, c.wa_id, c.user_id, c.profile_name, c.username, c.owner_name, c.country
-         FROM items AS i INDEXED BY ${INDEX[filter]} JOIN threads t ON t.id = i.thread_id JOIN contacts c ON c.id = t.contact_id
-         WHERE ${where} ORDER BY i.at DESC, i.id DESC LIMIT ?`,
-      )
-      .all(...args, limit) as unknown as Row[];
-    return rows.map(toCallLogEntry);
+    const sql = callLogSql(opts.filter ?? 'all', Boolean(opts.before));
+    const args = opts.before ? [opts.before.at, opts.before.id, limit] : [limit];
+    let st = this.statements.get(sql);
+    if (!st) this.statements.set(sql, (st = this.db.prepare(sql)));
+    return (st.all(...args) as unknown as CallLogRow[]).map(toCallLogEntry);
   }
 
   /** The whole (filtered) log as CSV, newest first. */

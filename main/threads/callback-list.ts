@@ -21,6 +21,7 @@
  * asks WhatsApp first (`placeCall`).
  */
 import type { CallbackEntry } from '../../common/bridge-contract.ts';
+import type { StatementSync } from 'node:sqlite';
 import type { Database } from '../storage/database.ts';
 import { DomainError } from '../core/domain-error.ts';
 
@@ -74,13 +75,21 @@ export class CallbackList {
     this.clock = opts.clock ?? (() => new Date());
   }
 
+  private readonly statements = new Map<string, StatementSync>();
+  /** A prepared statement, compiled once: the list runs several per row, on every refresh. */
+  private sql(text: string): StatementSync {
+    let st = this.statements.get(text);
+    if (!st) this.statements.set(text, (st = this.db.prepare(text)));
+    return st;
+  }
+
   /** The customers waiting for a call back, oldest waiting first. */
   list(): CallbackEntry[] {
     const cut = new Map<number, { connectedAt: string; doneId: number }>();
-    for (const r of this.db.prepare(CANDIDATES).all() as Array<{ thread_id: number; connected_at: string; done_id: number }>)
+    for (const r of this.sql(CANDIDATES).all() as Array<{ thread_id: number; connected_at: string; done_id: number }>)
       cut.set(Number(r.thread_id), { connectedAt: r.connected_at, doneId: Number(r.done_id) });
     const requests = new Map<number, Array<{ id: number; at: string }>>();
-    for (const r of this.db.prepare(REQUESTS).all() as Array<{ id: number; thread_id: number; at: string }>) {
+    for (const r of this.sql(REQUESTS).all() as Array<{ id: number; thread_id: number; at: string }>) {
       const threadId = Number(r.thread_id);
       requests.set(threadId, [...(requests.get(threadId) ?? []), { id: Number(r.id), at: r.at }]);
       if (!cut.has(threadId)) cut.set(threadId, this.cutOf(threadId));
@@ -96,48 +105,40 @@ export class CallbackList {
 
   /** Off the list until a call or request newer than `upToItemId` (the mark only ever moves forward). */
   markDone(threadId: number, upToItemId: number): void {
-    if (!this.db.prepare('SELECT 1 FROM threads WHERE id = ?').get(threadId))
+    if (!this.sql('SELECT 1 FROM threads WHERE id = ?').get(threadId))
       throw new DomainError('not_found', 'That conversation no longer exists.');
-    this.db
-      .prepare(
-        `INSERT INTO callback_done (thread_id, up_to_item_id, done_at) VALUES (?, ?, ?)
+    this.sql(
+      `INSERT INTO callback_done (thread_id, up_to_item_id, done_at) VALUES (?, ?, ?)
          ON CONFLICT(thread_id) DO UPDATE SET up_to_item_id = MAX(up_to_item_id, excluded.up_to_item_id), done_at = excluded.done_at`,
-      )
-      .run(threadId, upToItemId, this.clock().toISOString());
+    ).run(threadId, upToItemId, this.clock().toISOString());
   }
 
   /** The newest connected call and the done mark of one thread. */
   private cutOf(threadId: number): { connectedAt: string; doneId: number } {
-    const r = this.db
-      .prepare(
-        `SELECT MAX(${latestCall('answered')}, ${latestCall('completed')}) AS connected_at,
+    const r = this.sql(
+      `SELECT MAX(${latestCall('answered')}, ${latestCall('completed')}) AS connected_at,
                 COALESCE((SELECT up_to_item_id FROM callback_done WHERE thread_id = t.id), 0) AS done_id
          FROM threads t WHERE t.id = ?`,
-      )
-      .get(threadId) as { connected_at: string; done_id: number } | undefined;
+    ).get(threadId) as { connected_at: string; done_id: number } | undefined;
     return { connectedAt: r?.connected_at ?? '', doneId: Number(r?.done_id ?? 0) };
   }
 
   private entry(threadId: number, cut: { connectedAt: string; doneId: number }, allRequests: Array<{ id: number; at: string }>) {
-    const calls = this.db
-      .prepare(
-        `SELECT id, at, direction, status FROM items
+    const calls = this.sql(
+      `SELECT id, at, direction, status FROM items
          WHERE kind = 'call' AND thread_id = ? AND status IN ('missed', 'declined', 'failed', 'no_answer') AND at > ? AND id > ?
          ORDER BY at, id`,
-      )
-      .all(threadId, cut.connectedAt, cut.doneId) as unknown as WaitingCall[];
+    ).all(threadId, cut.connectedAt, cut.doneId) as unknown as WaitingCall[];
     const requests = allRequests.filter((r) => r.at > cut.connectedAt && r.id > cut.doneId);
     if (calls.length === 0 && requests.length === 0) return null;
     const items = [...calls.map((c) => ({ id: Number(c.id), at: c.at })), ...requests];
     const waitingSince = items.reduce((m, i) => (i.at < m ? i.at : m), items[0]!.at);
     const newest = items.reduce((m, i) => (i.at > m.at || (i.at === m.at && i.id > m.id) ? i : m), items[0]!);
     const lastCall = calls.at(-1) ?? null;
-    const t = this.db
-      .prepare(
-        `SELECT t.window_expires_at, c.id AS cid, c.wa_id, c.user_id, c.profile_name, c.username, c.owner_name, c.country
+    const t = this.sql(
+      `SELECT t.window_expires_at, c.id AS cid, c.wa_id, c.user_id, c.profile_name, c.username, c.owner_name, c.country
          FROM threads t JOIN contacts c ON c.id = t.contact_id WHERE t.id = ?`,
-      )
-      .get(threadId) as Record<string, string | number | null>;
+    ).get(threadId) as Record<string, string | number | null>;
     return {
       threadId,
       contact: {
@@ -164,18 +165,17 @@ export class CallbackList {
   }
 
   /**
-   * What the customer wrote since they started waiting: how many messages, and the newest. From
-   * the same second on (Meta's timestamps are whole seconds: a message right after the call can carry its time).
+   * What the customer wrote since they started waiting: how many messages (counted up to 100), and
+   * the newest. From the same second on (Meta's timestamps are whole seconds: a message right after
+   * the call can carry its time).
    */
   private messagesSince(threadId: number, since: string): Pick<CallbackEntry, 'messagesSince' | 'lastMessage'> {
-    const n = this.db
-      .prepare("SELECT COUNT(*) AS n FROM items WHERE thread_id = ? AND at >= ? AND kind = 'message' AND direction = 'in'")
-      .get(threadId, since) as { n: number };
-    const last = this.db
-      .prepare(
-        "SELECT at, type, body FROM items WHERE thread_id = ? AND at >= ? AND kind = 'message' AND direction = 'in' ORDER BY at DESC, id DESC LIMIT 1",
-      )
-      .get(threadId, since) as { at: string; type: string; body: string | null } | undefined;
+    const n = this.sql(
+      "SELECT COUNT(*) AS n FROM (SELECT 1 FROM items WHERE thread_id = ? AND at >= ? AND kind = 'message' AND direction = 'in' LIMIT 100)",
+    ).get(threadId, since) as { n: number };
+    const last = this.sql(
+      "SELECT at, type, body FROM items WHERE thread_id = ? AND at >= ? AND kind = 'message' AND direction = 'in' ORDER BY at DESC, id DESC LIMIT 1",
+    ).get(threadId, since) as { at: string; type: string; body: string | null } | undefined;
     return { messagesSince: Number(n.n), lastMessage: last ? { at: last.at, type: last.type, text: last.body } : null };
   }
 
@@ -186,13 +186,11 @@ export class CallbackList {
    */
   private permission(threadId: number, connectedAt: string): CallbackEntry['permission'] {
     const now = this.clock().getTime();
-    const reply = this.db
-      .prepare(
-        `SELECT type, at, data FROM items WHERE kind = 'system' AND thread_id = ?
+    const reply = this.sql(
+      `SELECT type, at, data FROM items WHERE kind = 'system' AND thread_id = ?
            AND type IN ('permission_granted', 'permission_declined', 'permission_revoked')
          ORDER BY at DESC, id DESC LIMIT 1`,
-      )
-      .get(threadId) as { type: string; at: string; data: string } | undefined;
+    ).get(threadId) as { type: string; at: string; data: string } | undefined;
     let status: CallbackEntry['permission']['status'] = 'none';
     let expiresAt: string | null = null;
     if (reply?.type === 'permission_granted') {

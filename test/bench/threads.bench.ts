@@ -16,8 +16,9 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cliNumber, cliOptions } from '../support/cli.ts';
-import { openDatabase, transaction } from '../../main/storage/database.ts';
+import { openDatabase } from '../../main/storage/database.ts';
 import { ThreadStore } from '../../main/threads/thread-store.ts';
+import { seedCustomers, seedItems } from '../support/bulk-seed.ts';
 
 const values = cliOptions('usage: node test/bench/threads.bench.ts [--items 1000000] [--data-dir DIR] [--runs 50]', {
   items: { type: 'string', default: '1000000' },
@@ -32,48 +33,13 @@ const fresh = !existsSync(path.join(dir, 'switchboard.db'));
 const db = openDatabase(dir);
 const store = new ThreadStore(db);
 
-const WORDS =
-  'pão queijo entrega amanhã horário pedido obrigado bolo café aberto fechado sábado domingo preço troco pix cartão encomenda festa aniversário'.split(
-    ' ',
-  );
-let rnd = 42;
-const random = (): number => (rnd = (rnd * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-const sentence = (i: number): string =>
-  Array.from({ length: 6 + (i % 8) }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' ') + ` #${i}`;
-
 if (fresh) {
   const t0 = performance.now();
-  const base = Date.parse('2023-01-01T00:00:00Z');
-  const threadIds: number[] = [];
-  transaction(db, () => {
-    for (let c = 0; c < CUSTOMERS; c++) {
-      const contactId = store.contactFor({
-        waId: `55119${String(c).padStart(8, '0')}`,
-        userId: null,
-        parentUserId: null,
-        profileName: `Customer ${c}`,
-        username: null,
-      });
-      threadIds.push(store.threadIdOf(contactId));
-    }
-  });
+  // Customers and items as test/support/bulk-seed.ts writes them (the call-log benchmark uses it too).
+  const threadIds = seedCustomers(db, store, CUSTOMERS);
   // Thread 0: 100,000 items; thread 1: 100 items; the rest share what is left.
   const plan = (n: number): number => (n < 100_000 ? 0 : n < 100_100 ? 1 : 2 + ((n - 100_100) % (CUSTOMERS - 2)));
-  const insert = db.prepare(
-    "INSERT INTO items (thread_id, kind, meta_id, direction, at, type, body, status, status_rank, data) VALUES (?, 'message', ?, ?, ?, 'text', ?, NULL, 0, '{}')",
-  );
-  const BATCH = 20_000;
-  for (let start = 0; start < TOTAL; start += BATCH) {
-    transaction(db, () => {
-      for (let n = start; n < Math.min(TOTAL, start + BATCH); n++) {
-        insert.run(threadIds[plan(n)]!, `wamid.B${n}`, n % 3 === 0 ? 'out' : 'in', new Date(base + n * 60_000).toISOString(), sentence(n));
-      }
-    });
-  }
-  db.exec(
-    'UPDATE threads SET last_item_at = (SELECT MAX(at) FROM items WHERE items.thread_id = threads.id), last_item_id = (SELECT MAX(id) FROM items WHERE items.thread_id = threads.id)',
-  );
-  db.exec('ANALYZE');
+  seedItems(db, { total: TOTAL, threadIds, threadOf: plan });
   console.log(
     `seeded ${TOTAL.toLocaleString('en')} items for ${CUSTOMERS} customers in ${((performance.now() - t0) / 1000).toFixed(1)} s (${dir})`,
   );

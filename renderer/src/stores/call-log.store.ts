@@ -68,12 +68,10 @@ export const useCallLogStore = defineStore('call-log', () => {
     }
   }
 
+  /** Another filter: its newest page replaces the rows when it arrives (no empty list in between). */
   function setFilter(f: CallLogFilter): void {
     if (f === filter.value && loaded.value) return;
     filter.value = f;
-    calls.value = [];
-    next.value = null;
-    loaded.value = false;
     void load();
   }
 

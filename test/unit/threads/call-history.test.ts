@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../main/storage/database.ts';
-import { CallLog } from '../../../main/threads/call-log.ts';
+import { CallLog, callLogSql } from '../../../main/threads/call-log.ts';
 import { CallbackList } from '../../../main/threads/callback-list.ts';
 import { ThreadStore } from '../../../main/threads/thread-store.ts';
 import type { ContactRef, DomainEvent } from '../../../main/webhooks/envelope.ts';
@@ -358,33 +358,16 @@ describe('call log', () => {
   it('reads every filter through its index, never sorting all calls', () => {
     const s = setup();
     for (const filter of ['all', 'missed', 'incoming', 'outgoing', 'failed'] as const) {
-      const plan = s.db
-        .prepare(
-          `EXPLAIN QUERY PLAN SELECT i.id FROM items AS i INDEXED BY ${
-            {
-              all: 'items_call_log',
-              missed: 'items_call_log_missed',
-              incoming: 'items_call_log_direction',
-              outgoing: 'items_call_log_direction',
-              failed: 'items_call_log_status',
-            }[filter]
-          } WHERE i.kind = 'call' ORDER BY i.at DESC, i.id DESC LIMIT 5`.replace("WHERE i.kind = 'call'", `WHERE ${whereOf(filter)}`),
-        )
-        .all()
-        .map((r) => (r as { detail: string }).detail)
-        .join(' | ');
-      expect(plan, filter).not.toMatch(/TEMP B-TREE/);
+      for (const cursor of [false, true]) {
+        const args = cursor ? ['2026-03-02T09:00:00.000Z', 10, 5] : [5];
+        const plan = s.db
+          .prepare(`EXPLAIN QUERY PLAN ${callLogSql(filter, cursor)}`)
+          .all(...args)
+          .map((r) => (r as { detail: string }).detail)
+          .join(' | ');
+        expect(plan, filter).not.toMatch(/TEMP B-TREE/);
+      }
       expect(s.log.page({ filter })).toEqual([]);
     }
   });
 });
-
-function whereOf(filter: 'all' | 'missed' | 'incoming' | 'outgoing' | 'failed'): string {
-  return {
-    all: "i.kind = 'call'",
-    missed: "i.kind = 'call' AND i.direction = 'in' AND i.status IN ('missed', 'declined')",
-    incoming: "i.kind = 'call' AND i.direction = 'in'",
-    outgoing: "i.kind = 'call' AND i.direction = 'out'",
-    failed: "i.kind = 'call' AND i.status = 'failed'",
-  }[filter];
-}

@@ -36,7 +36,9 @@ export function wroteSince(row: CallbackEntry, t: Translate): { label: string; t
   if (row.messagesSince === 0 || !row.lastMessage) return { label: t('callbacks.wroteNone'), text: null };
   const m = row.lastMessage;
   const preview = previewOf({ kind: 'message', type: m.type, direction: 'in', body: m.text, status: null }, t as never);
-  return { label: t('callbacks.wrote', row.messagesSince), text: preview.text };
+  // Main counts up to 100.
+  const label = row.messagesSince >= 100 ? t('callbacks.wrote', { n: '99+' }, 100) : t('callbacks.wrote', row.messagesSince);
+  return { label, text: preview.text };
 }
 
 export interface PermissionLine {
