@@ -837,6 +837,8 @@ const es: DeepPartial<Messages> = {
       thresholdLabel: 'Porcentaje mínimo de llamadas contestadas',
       whatsapp: 'Lo que reporta WhatsApp',
       whatsappNone: 'WhatsApp no reporta restricciones ni avisos.',
+      buttonHiddenFix:
+        'Cuando puedas contestar más llamadas, vuelve a mostrar el botón en el Administrador de WhatsApp: Herramientas de la cuenta → Números de teléfono → tu número → Llamadas → Mostrar botones de llamada.',
       until: 'hasta {time}',
       lowering: 'Llamadas que bajaron el porcentaje',
       loweringNone: 'Se contestaron todas las llamadas de los últimos 7 días.',
@@ -1205,7 +1207,8 @@ const es: DeepPartial<Messages> = {
         copyMonday: 'Copiar el lunes a los días hábiles',
         holidays: 'Horario especial',
         holidaysHelp:
-          'En estas fechas, este horario reemplaza tu horario semanal: los clientes solo pueden llamar entre las horas indicadas (por ejemplo, 24 de diciembre, abierto de 09:00 a 13:00). WhatsApp no tiene una opción de “cerrado todo el día”: para cerrar un día, ponle el horario más corto (00:00–00:01). Hasta 20.',
+          'En estas fechas, este horario reemplaza tu horario semanal: los clientes solo pueden llamar entre las horas indicadas (por ejemplo, 24 de diciembre, abierto {example}). WhatsApp no tiene una opción de “cerrado todo el día”: para cerrar un día, ponle el horario más corto ({shortest}). Hasta 20.',
+        badTime: 'Escribe una hora entre {from} y {to}.',
         holidayDate: 'Fecha',
         holidayFrom: 'Abierto desde',
         holidayTo: 'hasta',
