@@ -10,7 +10,8 @@
  *    permission's expiry;
  *  - D marks a row done; a newer missed call brings it back;
  *  - the call log lists every call, filters, exports CSV, and a row opens the call card;
- *  - screenshots of both views at 960×700 and 1366×768, light and dark (test/screenshots/callback/).
+ *  - screenshots of both views at 960×700 and 1366×768, light and dark (test/screenshots/callback/),
+ *    and an axe-core audit (WCAG 2.1 A/AA) of both in both themes.
  */
 import { test, expect, chromium, type Browser, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync } from 'node:fs';
@@ -19,6 +20,7 @@ import { createPhonePeer, type PhonePeer } from '../sim/peer/phone-peer.ts';
 import { chromiumLaunchOptions } from '../support/chromium.ts';
 import { seedThreads } from '../support/thread-seed.ts';
 import { until } from '../support/until.ts';
+import { audit, formatFindings, type Finding } from './support/axe-sweep.ts';
 import { startCallApp, type CallApp } from './support/call-app.ts';
 
 const defaultSeed = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../sim/seed.default.json'), 'utf8')) as {
@@ -248,7 +250,7 @@ test('the call log lists every call newest first, filters, exports CSV, and a ro
   await expect(p.getByTestId(`item-${itemId}`).getByTestId('call-payload')).toContainText('summer-menu');
 });
 
-test('screenshots: both views at 960×700 and 1366×768, light and dark', async () => {
+test('screenshots: both views at 960×700 and 1366×768, light and dark; no axe violations', async () => {
   test.setTimeout(120_000);
   app = await startCallApp(browser, { seed, viewport: { width: 1366, height: 768 } });
   const p = app.page;
@@ -289,12 +291,17 @@ test('screenshots: both views at 960×700 and 1366×768, light and dark', async 
   await expect(rows(p).first()).toBeVisible();
   await expect(row(p, 'Carlos').getByTestId('callback-what')).toHaveText('Asked to be called back');
   await shoot('callbacks');
+  // WCAG 2.1 A/AA (axe-core), both themes, at 1366×768 as the loop left it.
+  const findings: Finding[] = [];
+  await audit(p, 'call back', findings);
   await p.getByTestId('nav-calls').click();
   await expect(p.locator('[data-testid^="call-log-row-"]').first()).toBeVisible();
   await shoot('call-log');
   await p.getByTestId('call-log-filter-missed').click();
   await expect(p.getByTestId('call-log-rows')).toHaveAttribute('data-filter', 'missed');
   await shoot('call-log-missed');
+  await audit(p, 'call log', findings);
+  expect(formatFindings(findings)).toBe('no violations');
   // No page scrolls sideways at either size.
   for (const width of [960, 1366]) {
     await p.setViewportSize({ width, height: 700 });
