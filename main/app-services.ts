@@ -19,6 +19,7 @@ import { TurnCredentials } from './account/turn-credentials.ts';
 import { startCallers } from './app/callers.ts';
 import { startCalls } from './app/calls.ts';
 import { ensureDataDir } from './app/data-dir.ts';
+import { startLanguage } from './app/language.ts';
 import { startReachability } from './app/reachability.ts';
 import { startStatusBoard } from './app/status.ts';
 import { openStorage } from './app/storage.ts';
@@ -33,7 +34,6 @@ import { SecretRedactor, type Logger } from './core/log.ts';
 import { desktopHandlers } from './desktop/desktop-handlers.ts';
 import { DesktopPreferencesService } from './desktop/desktop-preferences.ts';
 import type { InterfacesFn } from './desktop/network-watch.ts';
-import { LanguageService } from './i18n/language-service.ts';
 import { connectionHandlers } from './reachability/connection-handlers.ts';
 import type { ConnectionService } from './reachability/connection-service.ts';
 import type { Database } from './storage/database.ts';
@@ -105,8 +105,6 @@ export interface AppServices {
   readonly config: ConfigStore;
   /** Shortcuts, start at login, do-not-disturb (the shell attaches globalShortcut and listens). */
   readonly desktop: DesktopPreferencesService;
-  /** The language main speaks (tr); the shell re-renders the tray and notifications on its changes. */
-  readonly language: LanguageService;
   /** Opens the thread for a phone number — click-to-call links; a number without one opens the dial pad (null). */
   openThreadForNumber(waId: string, offerCall: boolean): number | null;
   readonly db: Database;
@@ -151,9 +149,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
   const info = appInfo(opts);
   const config = new ConfigStore(opts.dataDir, opts.configStore);
   if (config.problem) log.warn('config.reset', { problem: config.problem });
-  // First, so every text main makes from here on is in the owner's language.
-  const language = new LanguageService({ config, system: opts.systemLanguages, followReported: opts.host === 'browser-host' });
-  language.onChange((state) => events.emit('language', state));
+  const language = startLanguage(opts, { config, events, warnings: () => warnings });
   // How far this computer's clock is from Meta's: Graph's Date header, and webhook timestamps.
   const skew = new ClockSkew(() => clock().getTime());
   const account = new AccountService({
@@ -274,7 +270,6 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     calls,
     config,
     desktop,
-    language,
     openThreadForNumber: callers.openThreadForNumber,
     db,
     dispatch: createDispatcher(handlers, log.child('bridge'), { redact: (text) => redactor.redactForRenderer(text) }),

@@ -17,6 +17,7 @@ import {
   type CallingChanges,
 } from '../../common/calling-settings.ts';
 import { DomainError } from '../core/domain-error.ts';
+import { tr } from '../i18n/tr.ts';
 import type { Logger } from '../core/log.ts';
 import type { GraphClient } from '../graph/graph-client.ts';
 import { whatsapp } from '../graph/whatsapp.ts';
@@ -56,10 +57,9 @@ export class CallingSettingsService {
   async uploadAnnouncement(bytes: Buffer, mimeType: string): Promise<{ mediaId: string }> {
     const { graph, pnid } = this.connected();
     if (!/^audio\/ogg\b/.test(mimeType) || bytes.subarray(0, 4).toString('latin1') !== 'OggS') {
-      throw new DomainError('invalid_audio', 'The announcement must be Ogg/Opus audio.');
+      throw new DomainError('invalid_audio', tr('settings.announcementNotOgg'));
     }
-    if (bytes.length > 5 * 1024 * 1024)
-      throw new DomainError('invalid_audio', 'The announcement is too large (over 5 MB); keep it under a minute.');
+    if (bytes.length > 5 * 1024 * 1024) throw new DomainError('invalid_audio', tr('settings.announcementTooLarge'));
     try {
       const r = await whatsapp(graph, pnid).media.upload({
         bytes,
@@ -87,7 +87,7 @@ export class CallingSettingsService {
   private connected(): { graph: GraphClient; pnid: string } {
     const graph = this.opts.graph();
     const pnid = this.opts.phoneNumberId();
-    if (!graph || !pnid) throw new DomainError('not_connected', 'Connect your WhatsApp number first, in Settings → Account.');
+    if (!graph || !pnid) throw new DomainError('not_connected', tr('common.notConnectedFirst'));
     return { graph, pnid };
   }
 

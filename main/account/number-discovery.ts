@@ -20,6 +20,7 @@ import type { Logger, SecretRedactor } from '../core/log.ts';
 import { defaultGraphTimeoutMs, GraphClient } from '../graph/graph-client.ts';
 import type { GraphError } from '../graph/graph-errors.ts';
 import { metaAccessToken, whatsappBusinessAccount } from '../graph/whatsapp.ts';
+import { tr, trList } from '../i18n/tr.ts';
 import { asGraphError, ConnectInput } from './account-service.ts';
 
 /** The two permissions Switchboard needs, in the order the owner reads them. */
@@ -69,9 +70,6 @@ export interface DiscoveryDeps {
   onServerDate?: (date: string | null, sentAtMs: number, answeredAtMs: number) => void;
 }
 
-const SYSTEM_USER_FIX =
-  'Create a System User access token in Business Settings → Users → System users (choose “Never” for expiry) with whatsapp_business_management and whatsapp_business_messaging, and paste it here.';
-
 function refuse(code: string, message: string, details: DiscoveryErrorDetails & Record<string, unknown>): DomainError {
   return new DomainError(code, message, details);
 }
@@ -82,22 +80,22 @@ function graphFailure(e: GraphError): DomainError {
 }
 
 function invalidToken(expired: boolean): DomainError {
-  return refuse(
-    'invalid_token',
-    expired ? 'This access token has expired.' : 'WhatsApp refused this access token: it is wrong, expired or revoked.',
-    { field: 'accessToken', fix: SYSTEM_USER_FIX, expired },
-  );
+  return refuse('invalid_token', expired ? tr('discover.tokenExpired') : tr('discover.tokenRefused'), {
+    field: 'accessToken',
+    fix: tr('discover.systemUserFix'),
+    expired,
+  });
 }
 
 function missingPermission(missing: string[], wabaId?: string): DomainError {
   return refuse(
     'missing_permission',
     wabaId
-      ? `This access token may not read the numbers of WhatsApp Business Account ${wabaId}.`
-      : `This access token does not have the ${missing.join(' and ')} permission${missing.length > 1 ? 's' : ''}.`,
+      ? tr('discover.wabaNotReadable', { wabaId })
+      : tr('discover.missingPermission', { permissions: trList(missing), n: missing.length }),
     {
       field: 'accessToken',
-      fix: 'In Business Settings → Users → System users, assign the app and the WhatsApp account to the system user, then generate a new token with whatsapp_business_management and whatsapp_business_messaging.',
+      fix: tr('discover.missingPermission.fix'),
       missing,
     },
   );
@@ -110,7 +108,11 @@ export async function discoverNumbers(raw: unknown, deps: DiscoveryDeps): Promis
     const fieldErrors: Record<string, string> = {};
     for (const issue of parsed.error.issues) fieldErrors[String(issue.path[0] ?? 'form')] ??= issue.message;
     const first = (['accessToken', 'appSecret'] as const).find((f) => fieldErrors[f]) ?? null;
-    throw new DomainError('invalid_params', Object.values(fieldErrors)[0] ?? 'Check the values.', { fieldErrors, field: first, fix: null });
+    throw new DomainError('invalid_params', Object.values(fieldErrors)[0] ?? tr('common.checkValues'), {
+      fieldErrors,
+      field: first,
+      fix: null,
+    });
   }
   const input = parsed.data;
   deps.redactor.add(input.accessToken);
@@ -147,9 +149,11 @@ export async function discoverNumbers(raw: unknown, deps: DiscoveryDeps): Promis
 
   // 3. The app secret: the app token asks the same question; a wrong secret makes it invalid (190).
   const secretMismatch = (): DomainError =>
-    refuse('app_secret_mismatch', 'This app secret does not belong to the access token’s app.', {
+    refuse('app_secret_mismatch', tr('discover.secretMismatch'), {
       field: 'appSecret',
-      fix: `Copy the app secret of app ${appId}${token.application ? ` (${token.application})` : ''} from App Dashboard → App settings → Basic (click Show).`,
+      fix: token.application
+        ? tr('discover.secretMismatch.fixNamed', { appId, appName: token.application })
+        : tr('discover.secretMismatch.fix', { appId }),
     });
   let byApp: TokenData;
   try {
@@ -167,11 +171,7 @@ export async function discoverNumbers(raw: unknown, deps: DiscoveryDeps): Promis
     return g ? (g.target_ids ?? []) : null;
   };
   const wabaIds = [...new Set(granted('whatsapp_business_management') ?? [])];
-  if (wabaIds.length === 0)
-    throw refuse('no_waba', 'This access token may not manage any WhatsApp Business Account.', {
-      field: 'accessToken',
-      fix: 'In Business Settings → Users → System users, choose the system user, assign it your WhatsApp account (Assign assets → WhatsApp accounts, full control), then generate a new token.',
-    });
+  if (wabaIds.length === 0) throw refuse('no_waba', tr('discover.noWaba'), { field: 'accessToken', fix: tr('discover.noWaba.fix') });
   const messagingIds = granted('whatsapp_business_messaging');
 
   // 5. Each account's name and numbers.
@@ -218,11 +218,10 @@ export async function discoverNumbers(raw: unknown, deps: DiscoveryDeps): Promis
   if (numbers.length === 0) {
     if (refused?.error.category === 'permission') throw missingPermission([WHATSAPP_PERMISSIONS[0]], refused.wabaId);
     if (refused) throw graphFailure(refused.error);
-    throw refuse(
-      'no_numbers',
-      `The WhatsApp Business Account${wabaIds.length > 1 ? 's this token may manage have' : ` ${wabaIds[0]} has`} no phone number yet.`,
-      { field: null, fix: 'Add and verify your business number in WhatsApp Manager → Phone numbers, then look again.' },
-    );
+    throw refuse('no_numbers', wabaIds.length > 1 ? tr('discover.noNumbersMany') : tr('discover.noNumbers', { wabaId: wabaIds[0]! }), {
+      field: null,
+      fix: tr('discover.noNumbers.fix'),
+    });
   }
   deps.log.info('account.discovered', { appId, wabas: wabaIds.length, numbers: numbers.length });
   return {

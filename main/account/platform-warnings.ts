@@ -17,6 +17,7 @@ import type { Logger } from '../core/log.ts';
 import { GRAPH_ERRORS } from '../graph/graph-errors.ts';
 import type { GraphClient } from '../graph/graph-client.ts';
 import { whatsapp } from '../graph/whatsapp.ts';
+import { isMessageKey, tr, type MessageKey } from '../i18n/tr.ts';
 import type { DomainEvent } from '../webhooks/envelope.ts';
 import type { CallingSettingsService } from './calling-settings-service.ts';
 import { HealthStatus } from './health-status.ts';
@@ -24,12 +25,22 @@ import { HealthStatus } from './health-status.ts';
 /** A warning as AppStatus carries it: `key` is stable per warning (type of restriction, entity, error code), `until` when it ends if WhatsApp says, `at` when Switchboard learnt of it. */
 export type PlatformWarning = NonNullable<AppStatus['warnings']>[number];
 
-const RESTRICTION_TEXT: Record<string, string> = {
-  RESTRICTED_BUSINESS_INITIATED_CALLING: 'WhatsApp has paused calling customers from this number.',
-  RESTRICTED_USER_INITIATED_CALLING: 'WhatsApp has paused customers’ calls to this number.',
-  RESTRICTED_USER_INITIATED_CALLING_CALL_BUTTON_HIDDEN: 'WhatsApp is hiding the call button from customers (too many unanswered calls).',
-  RESTRICTED_BIZ_INITIATED_AND_USER_INITIATED_CALLING: 'WhatsApp has paused all calling on this number.',
-};
+/**
+ * A warning as it is kept: its text is made when it is listed, so it follows the owner's language
+ * (`relabel()` after a change of language tells the listeners).
+ */
+type HeldWarning = Omit<PlatformWarning, 'text'> & { text: () => string };
+
+function restrictionText(type: string): string {
+  const key = `warning.restriction.${type}`;
+  return isMessageKey(key) ? tr(key) : tr('warning.restriction.other', { type });
+}
+
+/** A word Graph sends (an entity type, a state) in the owner's language; as Graph sent it, in lower case, when the catalog lacks it. */
+function word(prefix: string, value: string): string {
+  const key = `${prefix}.${value.toLowerCase()}`;
+  return isMessageKey(key) ? tr(key as MessageKey) : value.toLowerCase().replace('_', ' ');
+}
 /** SIP-only health errors: irrelevant to a number Switchboard answers itself. */
 const IGNORED_HEALTH_CODES = new Set([138024, 138025]);
 const WEBHOOK_ERROR_TTL_MS = 24 * 3600_000;
@@ -48,8 +59,8 @@ export interface PlatformWarningsOptions {
 export class PlatformWarnings {
   private readonly o: PlatformWarningsOptions;
   private readonly clock: () => Date;
-  private read: PlatformWarning[] = [];
-  private fromWebhooks = new Map<string, PlatformWarning>();
+  private read: HeldWarning[] = [];
+  private fromWebhooks = new Map<string, HeldWarning>();
   private timer: NodeJS.Timeout | null = null;
   private soon: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -69,7 +80,14 @@ export class PlatformWarnings {
   list(): PlatformWarning[] {
     const now = this.clock().getTime();
     for (const [k, w] of this.fromWebhooks) if (now - Date.parse(w.at) > WEBHOOK_ERROR_TTL_MS) this.fromWebhooks.delete(k);
-    return [...this.read, ...this.fromWebhooks.values()].filter((w) => !w.until || Date.parse(w.until) > now);
+    return [...this.read, ...this.fromWebhooks.values()]
+      .filter((w) => !w.until || Date.parse(w.until) > now)
+      .map((w) => ({ ...w, text: w.text() }));
+  }
+
+  /** The language changed: the listeners get the warnings in the new one. */
+  relabel(): void {
+    this.changed();
   }
 
   start(): void {
@@ -106,9 +124,12 @@ export class PlatformWarnings {
       const code = err.code ?? 0;
       // The error table's plain words when it knows the code; Meta's own otherwise.
       const info = GRAPH_ERRORS[code];
-      const text = info
-        ? `${info.message}${info.fix ? ` ${info.fix}` : ''}`
-        : `WhatsApp reported a problem${code ? ` (error ${code})` : ''}: ${[err.title ?? err.message, err.details].filter(Boolean).join(' — ') || 'no details'}`;
+      const said = [err.title ?? err.message, err.details].filter(Boolean).join(' — ');
+      const text = (): string => {
+        if (info) return `${info.message}${info.fix ? ` ${info.fix}` : ''}`;
+        const details = said || tr('warning.noDetails');
+        return code ? tr('warning.webhookErrorCode', { code, details }) : tr('warning.webhookError', { details });
+      };
       const key = `webhook:${code}`;
       this.fromWebhooks.set(key, {
         kind: 'webhook_error',
@@ -138,7 +159,7 @@ export class PlatformWarnings {
       return;
     }
     const at = this.clock().toISOString();
-    const next: PlatformWarning[] = [];
+    const next: HeldWarning[] = [];
     let readSomething = false;
     try {
       const view = await this.o.callingSettings.get();
@@ -147,7 +168,7 @@ export class PlatformWarnings {
         next.push({
           kind: 'setup',
           key: 'setup:sip',
-          text: 'SIP is on for this number, so WhatsApp sends its calls to your SIP server, not to Switchboard. Turn SIP off in Settings → Calling to take calls here.',
+          text: () => tr('warning.sip'),
           until: null,
           at,
         });
@@ -156,7 +177,7 @@ export class PlatformWarnings {
         next.push({
           kind: 'setup',
           key: 'setup:sdes',
-          text: 'This number uses SDES to set up call encryption, which Switchboard (like every browser) cannot answer. Switch to DTLS in Settings → Calling.',
+          text: () => tr('warning.sdes'),
           until: null,
           at,
         });
@@ -165,7 +186,8 @@ export class PlatformWarnings {
         next.push({
           kind: 'restriction',
           key: `restriction:${r.type}`,
-          text: `${RESTRICTION_TEXT[r.type] ?? `WhatsApp restricted calling on this number (${r.type}).`}${r.reason ? ` WhatsApp says: ${r.reason}` : ''}`,
+          text: () =>
+            r.reason ? tr('warning.whatsappSays', { text: restrictionText(r.type), reason: r.reason }) : restrictionText(r.type),
           until: r.expiration ? new Date(r.expiration * 1000).toISOString() : null,
           at,
         });
@@ -188,7 +210,10 @@ export class PlatformWarnings {
         next.push({
           kind: 'health',
           key: `health:${en.entity_type}`,
-          text: `WhatsApp rates messaging on ${en.entity_type.toLowerCase().replace('_', ' ')} as ${state.toLowerCase()}${why.length ? `: ${why.join(' ')}` : '.'}`,
+          text: () => {
+            const named = { entity: word('health.entity', en.entity_type), state: word('health.state', state) };
+            return why.length ? tr('warning.healthWhy', { ...named, why: why.join(' ') }) : tr('warning.health', named);
+          },
           until: null,
           at,
         });

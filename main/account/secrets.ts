@@ -8,6 +8,8 @@
  * The in-memory backend exists only for the demo's throwaway simulator credentials and must be
  * chosen explicitly.
  */
+import { tr } from '../i18n/tr.ts';
+
 /** The WhatsApp account's secrets: `clear()` (disconnecting) removes exactly these. */
 export const ACCOUNT_SECRET_NAMES = ['accessToken', 'appSecret', 'verifyToken'] as const;
 /** Plus this computer's TURN credentials (a JSON array, by server position; see turn-credentials.ts). */
@@ -25,13 +27,8 @@ export class KeychainUnavailableError extends Error {
   override name = 'KeychainUnavailableError';
   readonly fix: string;
   constructor(detail: string, platform: NodeJS.Platform = process.platform) {
-    super(`No keychain is available to keep your WhatsApp credentials safe (${detail}).`);
-    this.fix =
-      platform === 'linux'
-        ? 'Install and start a Secret Service — GNOME Keyring (sudo apt install gnome-keyring) or KeePassXC with its Secret Service integration — and make sure you are signed in to a desktop session, then try again.'
-        : platform === 'darwin'
-          ? 'Unlock your login keychain in Keychain Access, then try again.'
-          : 'Make sure Windows Credential Manager is available for your user, then try again.';
+    super(tr('keychain.unavailable', { detail }));
+    this.fix = tr(platform === 'linux' ? 'keychain.fix.linux' : platform === 'darwin' ? 'keychain.fix.darwin' : 'keychain.fix.windows');
   }
 }
 

@@ -25,6 +25,7 @@ import { asGraphError } from '../account/account-service.ts';
 import { whatsapp } from '../graph/whatsapp.ts';
 import { isEngagedCall, isLiveCall } from '../../common/rules/call-state.ts';
 import { DomainError } from '../core/domain-error.ts';
+import { tr } from '../i18n/tr.ts';
 import type { Logger } from '../core/log.ts';
 import type { ThreadStore } from '../threads/thread-store.ts';
 import type { DomainEvent } from '../webhooks/envelope.ts';
@@ -259,11 +260,7 @@ export class CallController {
     if (stale) {
       call.endedAt = now;
       this.o.log.info('calls.stale_connect', { callId: e.callId.slice(0, 24), tombstoned });
-      this.record(
-        call,
-        'missed',
-        tombstoned ? 'The customer hung up before the call reached this computer.' : 'The call reached this computer too late to answer.',
-      );
+      this.record(call, 'missed', tombstoned ? tr('call.hungUpBeforeArrival') : tr('call.tooLate'));
       this.changed(call);
       return;
     }
@@ -283,7 +280,7 @@ export class CallController {
     if (dnd && !busy && this.o.declineWhenSilenced()) {
       this.o.log.info('calls.declined_silenced', { callId: e.callId.slice(0, 24) });
       call.silenced = true;
-      call.ctx = { ...call.ctx, reason: 'Declined at once: do not disturb was on.' };
+      call.ctx = { ...call.ctx, reason: tr('call.declinedDnd') };
       this.dispatch(localId, { type: 'decline' });
     }
   }
@@ -339,7 +336,7 @@ export class CallController {
 
   /** Starts an outgoing call to a customer (the permission check is the caller's job); refused (`call_in_progress`) while another call is live. */
   dial(customer: { waId: string | null; userId: string | null }, threadId: number | null): CallView {
-    if (this.engaged(null)) throw new DomainError('call_in_progress', 'You are already on a call: end it before calling someone else.');
+    if (this.engaged(null)) throw new DomainError('call_in_progress', tr('call.alreadyOnCall'));
     this.prune();
     const localId = `call-${++seq}`;
     const t = startOutgoing();
@@ -414,7 +411,7 @@ export class CallController {
   private media(call: LiveCall, fx: Extract<CallEffect, { type: 'media' }>): void {
     const m = this.o.media;
     const fail = (err: unknown) =>
-      this.dispatch(call.localId, { type: 'media_lost', reason: `The call's audio could not be set up: ${(err as Error).message}` });
+      this.dispatch(call.localId, { type: 'media_lost', reason: tr('call.audioSetupFailed', { error: (err as Error).message }) });
     switch (fx.command) {
       case 'prepareAnswer':
         // Without an answer SDP the call cannot be answered. Still ringing: it keeps ringing (the
@@ -428,7 +425,7 @@ export class CallController {
             this.o.log.warn('calls.prepare_answer_failed', { error: (err as Error).message });
             // The call may have ended while the audio was being prepared: its outcome stands.
             if (call.ctx.state === 'ended' || call.ctx.state === 'ending') return;
-            const reason = `The call's audio could not be prepared: ${(err as Error).message}`;
+            const reason = tr('call.audioPrepareFailed', { error: (err as Error).message });
             if (call.ctx.state === 'answering') {
               this.dispatch(call.localId, { type: 'media_lost', reason });
               return;
@@ -478,7 +475,7 @@ export class CallController {
     const graph = this.o.account.graph();
     const a = this.o.account.account();
     if (!graph || !a) {
-      this.dispatch(call.localId, { type: 'graph_failed', action, reason: 'No WhatsApp account is connected.' });
+      this.dispatch(call.localId, { type: 'graph_failed', action, reason: tr('call.noAccount') });
       return;
     }
     try {

@@ -7,6 +7,7 @@ import type { AccountService } from '../account/account-service.ts';
 import { asGraphError } from '../account/account-service.ts';
 import type { Logger } from '../core/log.ts';
 import { GRAPH_ERRORS, type GraphError } from '../graph/graph-errors.ts';
+import { tr } from '../i18n/tr.ts';
 import { whatsapp, type WhatsAppUser } from '../graph/whatsapp.ts';
 import type { CallContext } from './call-machine.ts';
 
@@ -61,13 +62,13 @@ export function callFailureReason(action: CallAction, e: GraphError): string {
   if (!e.outcomeUnknown) return e.actionMessage;
   switch (action) {
     case 'accept':
-      return `${e.message} WhatsApp may have connected the call anyway, so Switchboard ended it rather than leave the customer in a silent call. Call them back if needed.`;
+      return tr('call.maybe.accept', { message: e.message });
     case 'connect':
-      return `${e.message} The call may have reached the customer's phone anyway; if it did, Switchboard ends it there. Try calling again.`;
+      return tr('call.maybe.connect', { message: e.message });
     case 'terminate':
-      return `${e.message} The call has ended here; if WhatsApp kept it open, it ends by itself within 30 seconds because no audio reaches it.`;
+      return tr('call.maybe.terminate', { message: e.message });
     case 'reject':
-      return `${e.message} The call was declined here; if the customer's phone keeps ringing, it stops when WhatsApp's answer window closes.`;
+      return tr('call.maybe.reject', { message: e.message });
     default:
       return e.userMessage;
   }
@@ -78,7 +79,6 @@ export function plainCallError(error: { code?: number | undefined; title?: strin
   const known = error.code !== undefined ? GRAPH_ERRORS[error.code] : undefined;
   if (known) return known.fix ? `${known.message} ${known.fix}` : known.message;
   const words = error.message ?? error.title;
-  return words
-    ? `WhatsApp ended the call: ${words}${error.code ? ` (error ${error.code})` : ''}`
-    : `WhatsApp ended the call with error ${error.code ?? 'unknown'}.`;
+  if (words) return error.code ? tr('call.endedByCode', { words, code: error.code }) : tr('call.endedBy', { words });
+  return tr('call.endedWithCode', { code: error.code ?? tr('call.unknownCode') });
 }

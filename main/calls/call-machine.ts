@@ -61,6 +61,8 @@
 
 export type { CallDirection } from '../../common/bridge/calls.ts';
 import type { CallDirection } from '../../common/bridge/calls.ts';
+// The owner-facing reasons come from main's catalog, in the language in effect (a lookup: still no I/O).
+import { tr } from '../i18n/tr.ts';
 export type CallStateName = 'ringing' | 'answering' | 'active' | 'preparing' | 'dialing' | 'remote_ringing' | 'ending' | 'ended';
 export type CallOutcome = 'completed' | 'missed' | 'declined' | 'no_answer' | 'cancelled' | 'failed';
 export type GraphAction = 'pre_accept' | 'accept' | 'reject' | 'terminate' | 'connect';
@@ -165,7 +167,7 @@ export const TRANSITIONS: Record<CallStateName, HandlerMap> = {
     }),
     // Nobody answered in time: stop ringing here, but let WhatsApp end the call (or its voicemail
     // take it) — a `reject` would count as a decline and fire the REJECT voicemail trigger.
-    answer_window_elapsed: () => ({ next: end('missed', 'Not answered.'), effects: [...stopRinging, closeMedia] }),
+    answer_window_elapsed: () => ({ next: end('missed', tr('call.notAnswered')), effects: [...stopRinging, closeMedia] }),
     terminate_webhook: () => ({ next: end('missed'), effects: [...stopRinging, closeMedia] }),
     graph_ok: () => ({ next: { state: 'ringing' }, effects: [] }), // pre_accept done
     graph_failed: (c, e) =>
@@ -195,7 +197,8 @@ export const TRANSITIONS: Record<CallStateName, HandlerMap> = {
     terminate_webhook: () => ({ next: end('missed'), effects: [...stopRinging, closeMedia] }),
     // With accept already on its way, Graph's answer to it decides (a reject after accept is not
     // Meta's protocol); the window only closes a call whose answer SDP never came.
-    answer_window_elapsed: (c) => (c.acceptSent ? null : { next: end('missed', 'Not answered.'), effects: [...stopRinging, closeMedia] }),
+    answer_window_elapsed: (c) =>
+      c.acceptSent ? null : { next: end('missed', tr('call.notAnswered')), effects: [...stopRinging, closeMedia] },
     // The owner gives up before the call is up, or the app quits / suspends (endAll).
     decline: (c) => cancelAnswering(c),
     hangup: (c) => cancelAnswering(c),
@@ -365,7 +368,7 @@ export function startIncoming(e: Extract<CallEvent, { type: 'incoming' }>): Tran
   if (e.stale)
     return {
       accepted: true,
-      context: { ...base, state: 'ended', outcome: 'missed', reason: 'The call reached this computer too late to answer.' },
+      context: { ...base, state: 'ended', outcome: 'missed', reason: tr('call.tooLate') },
       effects: [],
     };
   return {

@@ -15,6 +15,7 @@ import type { AccountService } from '../account/account-service.ts';
 import { asGraphError } from '../account/account-service.ts';
 import { DomainError } from '../core/domain-error.ts';
 import { whatsapp } from '../graph/whatsapp.ts';
+import { tr } from '../i18n/tr.ts';
 import type { ThreadStore } from '../threads/thread-store.ts';
 
 const Limit = z.looseObject({
@@ -36,16 +37,24 @@ export type CallPermissionView = ResultOf<'getCallPermission'>;
 
 const when = (unix: number | undefined): string | null => (unix ? new Date(unix * 1000).toISOString() : null);
 
-function limitReason(limits: z.infer<typeof Limit>[] | undefined, what: string): string | null {
+/** Why a limit stops the action (`what`: connected calls, or permission requests), or null when none is reached. */
+function limitReason(limits: z.infer<typeof Limit>[] | undefined, what: 'calls' | 'requests'): string | null {
   const hit = (limits ?? []).find(
     (l) =>
       l.limit_expiration_time !== undefined ||
       (l.max_allowed !== undefined && l.current_usage !== undefined && l.current_usage >= l.max_allowed),
   );
   if (!hit) return null;
-  const period = hit.time_period === 'PT24H' ? 'a day' : hit.time_period === 'P7D' ? 'a week' : (hit.time_period ?? 'this period');
-  const until = hit.limit_expiration_time ? ` until ${new Date(hit.limit_expiration_time * 1000).toISOString()}` : '';
-  return `WhatsApp allows ${hit.max_allowed ?? 'only a few'} ${what} ${period}; the limit is reached${until}.`;
+  const period =
+    hit.time_period === 'PT24H'
+      ? tr('permission.period.day')
+      : hit.time_period === 'P7D'
+        ? tr('permission.period.week')
+        : (hit.time_period ?? tr('permission.period.this'));
+  const max = hit.max_allowed ?? tr('permission.limit.onlyAFew');
+  if (!hit.limit_expiration_time) return tr(what === 'calls' ? 'permission.limit.calls' : 'permission.limit.requests', { max, period });
+  const until = new Date(hit.limit_expiration_time * 1000).toISOString();
+  return tr(what === 'calls' ? 'permission.limit.callsUntil' : 'permission.limit.requestsUntil', { max, period, until });
 }
 
 export class CallPermissions {
@@ -62,14 +71,14 @@ export class CallPermissions {
   private customer(threadId: number): { waId: string | null; userId: string | null; windowOpen: boolean } {
     const c = this.threads.contactOfThread(threadId);
     const w = this.threads.windowOf(threadId);
-    if (!c || !w) throw new DomainError('not_found', 'That conversation no longer exists.');
+    if (!c || !w) throw new DomainError('not_found', tr('common.threadGone'));
     return { waId: c.waId, userId: c.userId, windowOpen: w.open };
   }
 
   private connected() {
     const graph = this.account.graph();
     const a = this.account.account();
-    if (!graph || !a) throw new DomainError('not_connected', 'Connect your WhatsApp number in Settings → Account first.');
+    if (!graph || !a) throw new DomainError('not_connected', tr('common.notConnected'));
     return { graph, a };
   }
 
@@ -107,15 +116,14 @@ export class CallPermissions {
       callBlockedReason: canCall
         ? null
         : status === 'none'
-          ? 'This customer has not given permission to be called. Ask them first.'
-          : (limitReason(start?.limits, 'connected calls to the same customer') ??
-            'WhatsApp does not allow calling this customer right now.'),
+          ? tr('permission.notGiven')
+          : (limitReason(start?.limits, 'calls') ?? tr('permission.callNotAllowed')),
       canRequest,
       requestBlockedReason: canRequest
         ? null
         : status === 'permanent'
-          ? 'The customer has already given permanent permission.'
-          : (limitReason(request?.limits, 'permission requests') ?? 'WhatsApp does not allow asking this customer right now.'),
+          ? tr('permission.alreadyPermanent')
+          : (limitReason(request?.limits, 'requests') ?? tr('permission.askNotAllowed')),
       requestNeedsTemplate: !c.windowOpen,
     };
   }
@@ -131,11 +139,7 @@ export class CallPermissions {
   ): Promise<{ wamid: string }> {
     const { graph, a } = this.connected();
     const c = this.customer(threadId);
-    if (!c.windowOpen)
-      throw new DomainError(
-        'window_closed',
-        "A call button can only be sent within 24 hours of the customer's last message or call. Send an approved template with a call button instead.",
-      );
+    if (!c.windowOpen) throw new DomainError('window_closed', tr('permission.callButtonWindowClosed'));
     try {
       const res = await whatsapp(graph, a.phoneNumberId).messages.sendCallButton(c, b, SendResponse);
       return { wamid: res.messages[0]!.id };
@@ -148,7 +152,7 @@ export class CallPermissions {
   /** A wa.me call link for the business's number, optionally carrying a payload (`deeplink_payload`). */
   callLink(payload: string | null): string {
     const a = this.account.account();
-    if (!a?.displayPhoneNumber) throw new DomainError('not_connected', 'Connect your WhatsApp number in Settings → Account first.');
+    if (!a?.displayPhoneNumber) throw new DomainError('not_connected', tr('common.notConnected'));
     const digits = a.displayPhoneNumber.replace(/[^0-9]/g, '');
     return `https://wa.me/call/${digits}${payload ? `?biz_payload=${encodeURIComponent(payload)}` : ''}`;
   }
@@ -160,13 +164,11 @@ export class CallPermissions {
     const messages = whatsapp(graph, a.phoneNumberId).messages;
     let send: () => Promise<z.infer<typeof SendResponse>>;
     if (c.windowOpen) {
-      send = () => messages.sendCallPermissionRequest(c, 'May we call you on WhatsApp?', SendResponse);
+      // Sent to the customer, in the owner's language (the shop's customers usually share it).
+      const body = tr('permission.requestBody');
+      send = () => messages.sendCallPermissionRequest(c, body, SendResponse);
     } else {
-      if (!template)
-        throw new DomainError(
-          'template_required',
-          'More than 24 hours have passed since this customer last wrote or called: choose an approved template with a call-permission button.',
-        );
+      if (!template) throw new DomainError('template_required', tr('permission.templateRequired'));
       const t = { name: template.name, language: template.language, parameters: template.parameters ?? [] };
       send = () => messages.sendTemplate(c, t, SendResponse);
     }

@@ -5,6 +5,7 @@ import type { ConfigStore } from '../account/config-store.ts';
 import { KeychainUnavailableError } from '../account/secrets.ts';
 import type { TurnCredentials } from '../account/turn-credentials.ts';
 import { DomainError } from '../core/domain-error.ts';
+import { tr, type MessageKey } from '../i18n/tr.ts';
 import type { ThreadStore } from '../threads/thread-store.ts';
 import type { BridgeMediaPort } from './bridge-media-port.ts';
 import type { CallController } from './call-controller.ts';
@@ -23,10 +24,10 @@ export interface CallHandlerDeps {
 /** The calls slice's requests (common/bridge/calls.ts): adding one there makes the compiler ask for its handler here. */
 type CallRequests = keyof typeof callRequests;
 
-const REFUSED: Record<'answer' | 'decline' | 'hangup', string> = {
-  answer: 'This call can no longer be answered.',
-  decline: 'This call is no longer ringing.',
-  hangup: 'This call has already ended.',
+const REFUSED: Record<'answer' | 'decline' | 'hangup', MessageKey> = {
+  answer: 'call.cannotAnswerAnymore',
+  decline: 'call.notRinging',
+  hangup: 'call.alreadyEnded',
 };
 
 export function callHandlers(d: CallHandlerDeps): HandlersFor<CallRequests> {
@@ -35,10 +36,10 @@ export function callHandlers(d: CallHandlerDeps): HandlersFor<CallRequests> {
   const command = (what: 'answer' | 'decline' | 'hangup', localId: string): CallView => {
     const ok = what === 'answer' ? calls.answer(localId) : what === 'decline' ? calls.decline(localId) : calls.hangup(localId);
     const view = calls.get(localId);
-    if (!view) throw new DomainError('not_found', 'That call is not known (it may have ended long ago).');
+    if (!view) throw new DomainError('not_found', tr('call.unknown'));
     const unanswerable = what === 'answer' && !ok ? calls.unanswerableReason(localId) : null;
-    if (unanswerable) throw new DomainError('cannot_answer', `This call cannot be answered. ${unanswerable}`);
-    if (!ok) throw new DomainError('invalid_state', REFUSED[what]);
+    if (unanswerable) throw new DomainError('cannot_answer', tr('call.cannotAnswer', { reason: unanswerable }));
+    if (!ok) throw new DomainError('invalid_state', tr(REFUSED[what]));
     return view;
   };
 
@@ -117,10 +118,9 @@ export function callHandlers(d: CallHandlerDeps): HandlersFor<CallRequests> {
     },
     placeCall: async (p) => {
       const permission = await callPermissions.check(p.threadId);
-      if (!permission.canCall)
-        throw new DomainError('no_permission', permission.callBlockedReason ?? 'WhatsApp does not allow calling this customer right now.');
+      if (!permission.canCall) throw new DomainError('no_permission', permission.callBlockedReason ?? tr('permission.callNotAllowed'));
       const contact = threads.contactOfThread(p.threadId);
-      if (!contact) throw new DomainError('not_found', 'That conversation no longer exists.');
+      if (!contact) throw new DomainError('not_found', tr('common.threadGone'));
       return calls.dial({ waId: contact.waId, userId: contact.userId }, p.threadId);
     },
     mediaReport: (p) => {

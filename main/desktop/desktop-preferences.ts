@@ -23,13 +23,14 @@ import {
   type ShortcutProblem,
   type ShortcutStatus,
 } from './shortcuts.ts';
+import { tr } from '../i18n/tr.ts';
 import { dndUntil } from './tray-state.ts';
 
 export class ShortcutConflictError extends Error {
   override name = 'ShortcutConflictError';
   readonly problems: ShortcutProblem[];
   constructor(problems: ShortcutProblem[]) {
-    super(problems[0]?.message ?? 'These shortcuts cannot be used.');
+    super(problems[0]?.message ?? tr('shortcuts.cannotUse'));
     this.problems = problems;
   }
   /** action → message, for the settings screen's rows. */

@@ -17,7 +17,9 @@
  *    which the owner controls; Switchboard does not second-guess them. Logs never see the text.
  *  - Clicking opens that thread (the shell emits the `navigate` event).
  *  - On Linux the body is escaped: notification daemons read it as markup (notification-text.ts).
+ *  - In the owner's language (main/i18n), as it is when the notification is made.
  */
+import { tr, type MessageKey } from '../i18n/tr.ts';
 import { notificationText } from './notification-text.ts';
 
 export const BURST_MS = 60_000;
@@ -52,28 +54,29 @@ export interface MessageNotification {
   replaces: boolean;
 }
 
-const KIND_LABEL: Record<string, string> = {
-  image: 'Photo',
-  audio: 'Voice message',
-  video: 'Video',
-  document: 'Document',
-  sticker: 'Sticker',
-  location: 'Location',
-  contacts: 'Contact',
-  reaction: 'Reacted',
-  interactive: 'Replied',
-  button: 'Replied',
+const KIND_LABEL: Record<string, MessageKey> = {
+  image: 'notify.kind.image',
+  audio: 'notify.kind.audio',
+  video: 'notify.kind.video',
+  document: 'notify.kind.document',
+  sticker: 'notify.kind.sticker',
+  location: 'notify.kind.location',
+  contacts: 'notify.kind.contacts',
+  reaction: 'notify.kind.reaction',
+  interactive: 'notify.kind.interactive',
+  button: 'notify.kind.button',
 };
 
 /** One line, at most PREVIEW_MAX characters, of what the customer sent. */
 export function previewOf(m: Pick<NewMessage, 'type' | 'body'>): string {
   const text = (m.body ?? '').replace(/\s+/g, ' ').trim();
   const clip = (s: string): string => (s.length > PREVIEW_MAX ? `${s.slice(0, PREVIEW_MAX - 1).trimEnd()}…` : s);
-  if (m.type === 'text') return clip(text || 'New message');
-  const label = KIND_LABEL[m.type];
+  if (m.type === 'text') return clip(text || tr('notify.newMessage'));
+  const key = Object.prototype.hasOwnProperty.call(KIND_LABEL, m.type) ? KIND_LABEL[m.type] : undefined;
+  const label = key ? tr(key) : undefined;
   if (label && m.type === 'reaction') return clip(`${label} ${text}`.trim());
   if (label) return clip(text ? `${label} · ${text}` : label);
-  return 'New message';
+  return tr('notify.newMessage');
 }
 
 /** Remembers each thread's last notification, to coalesce bursts. */
@@ -97,7 +100,7 @@ export class MessageNotifier {
       const newest = list[list.length - 1]!;
       const preview = previewOf(newest);
       const text = notificationText(
-        { title: ctx.nameOf(threadId), body: count > 1 ? `${count} new messages · ${preview}` : preview },
+        { title: ctx.nameOf(threadId), body: count > 1 ? tr('notify.burst', { count, preview }) : preview },
         ctx.platform ?? process.platform,
       );
       out.push({ threadId, title: text.title, body: text.body, count, replaces });
@@ -139,10 +142,10 @@ export function decideCallNotification(
 export function incomingCallNotification(
   callerName: string | null,
   platform: string = process.platform,
-): { title: string; body: string; actions: ['Answer', 'Decline'] } {
-  const who = callerName?.replace(/\s+/g, ' ').trim().slice(0, 80) || 'A customer';
-  const text = notificationText({ title: 'Incoming WhatsApp call', body: `${who} is calling.` }, platform);
-  return { ...text, actions: ['Answer', 'Decline'] };
+): { title: string; body: string; actions: [answer: string, decline: string] } {
+  const who = callerName?.replace(/\s+/g, ' ').trim().slice(0, 80) || tr('notify.aCustomer');
+  const text = notificationText({ title: tr('notify.incoming.title'), body: tr('notify.incoming.body', { who }) }, platform);
+  return { ...text, actions: [tr('notify.incoming.answer'), tr('notify.incoming.decline')] };
 }
 
 /** Which incoming-call notifications to close: those whose call is no longer ringing. */

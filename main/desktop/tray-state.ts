@@ -1,5 +1,6 @@
 import type { AppStatus } from '../../common/bridge-contract.ts';
 import { isEngagedCall } from '../../common/rules/call-state.ts';
+import { mainLocale, tr } from '../i18n/tr.ts';
 
 /**
  * What the tray / menu-bar icon shows, from the app's state — most urgent first: a ringing call,
@@ -24,14 +25,20 @@ export function trayState(i: TrayInput): TrayState {
   return 'ready';
 }
 
-export const TRAY_TOOLTIP: Record<TrayState, string> = {
-  ringing: 'Switchboard — a customer is calling',
-  'on-call': 'Switchboard — on a call',
-  dnd: 'Switchboard — do not disturb (calls are recorded, not rung)',
-  unreachable: 'Switchboard — unreachable: calls will be missed',
-  ready: 'Switchboard — ready for calls',
-  'not-connected': 'Switchboard — connect your WhatsApp number',
-};
+const TRAY_STATES: readonly TrayState[] = ['ringing', 'on-call', 'dnd', 'unreachable', 'ready', 'not-connected'];
+
+/** The state in words, as the tray menu's status line says it (in the language in effect). */
+export function trayStatusLabel(state: TrayState): string {
+  return tr(`tray.status.${state}`);
+}
+
+/** The tray's tooltip per state ("Switchboard — ready for calls"), read in the language in effect each time. */
+export const TRAY_TOOLTIP: Readonly<Record<TrayState, string>> = Object.defineProperties(
+  {} as Record<TrayState, string>,
+  Object.fromEntries(
+    TRAY_STATES.map((state) => [state, { enumerable: true, get: () => tr('tray.tooltip', { status: trayStatusLabel(state) }) }]),
+  ),
+);
 
 /** "Do not disturb" choices in the tray menu: for an hour, until tomorrow morning, off. */
 export function dndUntil(choice: 'hour' | 'tomorrow' | 'off', now: Date): string | null {
@@ -44,14 +51,14 @@ export function dndUntil(choice: 'hour' | 'tomorrow' | 'off', now: Date): string
 }
 
 /** The tray menu's do-not-disturb item: says until when while it is on ("Do not disturb — until 14:30"). */
-export function dndMenuLabel(until: string | null, now: Date, locale?: string): string {
+export function dndMenuLabel(until: string | null, now: Date, locale: string = mainLocale()): string {
   const t = until ? Date.parse(until) : NaN;
-  if (!(t > now.getTime())) return 'Do not disturb';
+  if (!(t > now.getTime())) return tr('tray.dnd');
   const end = new Date(t);
   const time = end.toLocaleTimeString(locale, { hour: 'numeric', minute: '2-digit' });
   const tomorrow = new Date(now);
   tomorrow.setDate(tomorrow.getDate() + 1);
-  if (end.toDateString() === now.toDateString()) return `Do not disturb — until ${time}`;
-  if (end.toDateString() === tomorrow.toDateString()) return `Do not disturb — until tomorrow ${time}`;
-  return `Do not disturb — until ${end.toLocaleDateString(locale, { month: 'short', day: 'numeric' })} ${time}`;
+  if (end.toDateString() === now.toDateString()) return tr('tray.dnd.untilTime', { time });
+  if (end.toDateString() === tomorrow.toDateString()) return tr('tray.dnd.untilTomorrow', { time });
+  return tr('tray.dnd.untilDate', { date: end.toLocaleDateString(locale, { month: 'short', day: 'numeric' }), time });
 }

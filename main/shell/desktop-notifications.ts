@@ -14,6 +14,7 @@ import {
   MessageNotifier,
 } from '../desktop/message-notifications.ts';
 import { notificationText } from '../desktop/notification-text.ts';
+import { tr } from '../i18n/tr.ts';
 import type { DesktopOptions } from './desktop.ts';
 
 /** "14155550100" → "+1 415 555 0100", as the renderer shows a number it has no country for. */
@@ -67,7 +68,7 @@ export function setupNotifications(o: DesktopOptions): DesktopNotifications {
   // The customer's name by the rule the thread list and the ringing card use (common/rules).
   const nameOf = (threadId: number): string => {
     const c = services.threads.thread(threadId)?.contact;
-    return (c && customerDisplayName(c, internationalNumber)) || 'A customer';
+    return (c && customerDisplayName(c, internationalNumber)) || tr('notify.aCustomer');
   };
 
   // New customer messages while the window is in the background (see message-notifications.ts).
@@ -132,7 +133,7 @@ export function setupNotifications(o: DesktopOptions): DesktopNotifications {
       n.show();
     } else {
       const n = new Notification({
-        ...notificationText({ title: 'Missed WhatsApp call', body: 'Open Switchboard to call back or write.' }, process.platform),
+        ...notificationText({ title: tr('notify.missed.title'), body: tr('notify.missed.body') }, process.platform),
       });
       n.on('click', () => openThread(call.threadId));
       n.show();

@@ -1,11 +1,13 @@
 /**
  * The tray icon: its look and tooltip follow the state (ready, unreachable, ringing, on a call,
  * do-not-disturb) and its menu offers the window, do-not-disturb and Quit. The state itself is
- * decided by `main/desktop/tray-state.ts`; this only draws it.
+ * decided by `main/desktop/tray-state.ts`; this only draws it, in the owner's language (redrawn
+ * when it changes: the `language` event).
  */
 import { app, Menu, nativeImage, Tray } from 'electron';
 import path from 'node:path';
-import { dndMenuLabel, TRAY_TOOLTIP, trayState, type TrayState } from '../desktop/tray-state.ts';
+import { dndMenuLabel, TRAY_TOOLTIP, trayState, trayStatusLabel, type TrayState } from '../desktop/tray-state.ts';
+import { tr } from '../i18n/tr.ts';
 import type { DesktopOptions, DesktopTestHooks } from './desktop.ts';
 
 export interface DesktopTray {
@@ -60,31 +62,31 @@ export function setupTray(o: DesktopOptions): DesktopTray {
     const dndOn = services.desktop.dndActive();
     tray.setContextMenu(
       Menu.buildFromTemplate([
-        { label: 'Open Switchboard', click: () => o.showWindow() },
+        { label: tr('tray.open'), click: () => o.showWindow() },
         { type: 'separator' },
-        { label: TRAY_TOOLTIP[state].replace(/^Switchboard — /, ''), enabled: false },
+        { label: trayStatusLabel(state), enabled: false },
         {
           label:
             reach.state === 'unreachable'
-              ? 'Unreachable — calls will be missed'
+              ? tr('tray.reach.unreachable')
               : reach.elsewhere
-                ? 'Calls ring on another computer — this one will not ring'
+                ? tr('tray.reach.elsewhere')
                 : reach.state === 'connected'
-                  ? 'Reachable'
-                  : 'Reachability: checking…',
+                  ? tr('tray.reach.connected')
+                  : tr('tray.reach.checking'),
           enabled: false,
         },
         { type: 'separator' },
         {
           label: dndMenuLabel(services.desktop.view().dndUntil, new Date()),
           submenu: [
-            { label: 'For 1 hour', click: () => setDnd('hour') },
-            { label: 'Until tomorrow', click: () => setDnd('tomorrow') },
-            { label: 'Off', type: 'checkbox', checked: !dndOn, click: () => setDnd('off') },
+            { label: tr('tray.dnd.hour'), click: () => setDnd('hour') },
+            { label: tr('tray.dnd.tomorrow'), click: () => setDnd('tomorrow') },
+            { label: tr('tray.dnd.off'), type: 'checkbox', checked: !dndOn, click: () => setDnd('off') },
           ],
         },
         { type: 'separator' },
-        { label: 'Quit Switchboard', click: () => app.quit() },
+        { label: tr('tray.quit'), click: () => app.quit() },
       ]),
     );
   };

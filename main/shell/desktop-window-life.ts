@@ -6,6 +6,7 @@
 import { app, dialog, Notification, powerMonitor } from 'electron';
 import { notificationText } from '../desktop/notification-text.ts';
 import { decideClose, decideQuit, decideResume, decideSuspend } from '../desktop/window-life.ts';
+import { tr } from '../i18n/tr.ts';
 import type { DesktopOptions } from './desktop.ts';
 
 /** Installs the close and quit handlers on the current window; `onFocus` runs when it gains focus. */
@@ -23,10 +24,7 @@ export function setupWindowClose(o: DesktopOptions, onFocus: () => void): void {
     win.hide();
     if (d.explain && Notification.isSupported()) {
       new Notification({
-        ...notificationText(
-          { title: 'Switchboard is still running', body: 'Calls will still ring. Quit from the tray icon.' },
-          process.platform,
-        ),
+        ...notificationText({ title: tr('life.stillRunning.title'), body: tr('life.stillRunning.body') }, process.platform),
         silent: true,
       }).show();
       services.config.update((c) => void (c.preferences.closeToTrayExplained = true));
@@ -40,11 +38,11 @@ export function setupWindowClose(o: DesktopOptions, onFocus: () => void): void {
     if (d.action === 'ask') {
       const choice = dialog.showMessageBoxSync({
         type: 'question',
-        buttons: ['End the call and quit', 'Cancel'],
+        buttons: [tr('life.quit.endAndQuit'), tr('life.quit.cancel')],
         defaultId: 1,
         cancelId: 1,
-        message: d.liveCalls > 1 ? `${d.liveCalls} calls are in progress.` : 'A call is in progress.',
-        detail: 'Quitting ends it for the customer too.',
+        message: tr('life.quit.callsInProgress', { n: d.liveCalls }),
+        detail: tr('life.quit.detail'),
       });
       if (choice !== 0) {
         event.preventDefault();

@@ -40,9 +40,9 @@ export function setupDesktop(o: DesktopOptions): { handleArgv: (argv: string[]) 
   const n = setupNotifications(o);
   setupWindowClose(o, () => n.seen());
 
-  // The tray follows every change; badges and messages follow thread changes; calls notify.
+  // The tray follows every change (its words too: the language); badges and messages follow thread changes; calls notify.
   const offEvents = services.events.subscribe((event, payload) => {
-    if (event === 'status' || event === 'desktopPreferences') tray.refresh();
+    if (event === 'status' || event === 'desktopPreferences' || event === 'language') tray.refresh();
     if (event === 'threadsChanged') n.onThreadsChanged();
     if (event !== 'call') return;
     tray.refresh();

@@ -210,4 +210,152 @@ export const es: Record<MessageKey, string> = {
   'connection.callbackTooLong':
     'WhatsApp acepta direcciones de webhook de {max} caracteres como máximo; con {path}, esta tiene {length}. Usa una dirección más corta.',
   'connection.invalidTunnel': 'Configuración de túnel no válida.',
+  // Finding the numbers an access token reaches (main/account/number-discovery.ts)
+  'discover.systemUserFix':
+    'Crea un token de acceso de usuario del sistema en Configuración del negocio → Usuarios → Usuarios del sistema (elige “Nunca” como vencimiento) con whatsapp_business_management y whatsapp_business_messaging, y pégalo aquí.',
+  'discover.tokenExpired': 'Este token de acceso caducó.',
+  'discover.tokenRefused': 'WhatsApp rechazó este token de acceso: es incorrecto, caducó o fue revocado.',
+  'discover.wabaNotReadable': 'Este token de acceso no puede leer los números de la cuenta de WhatsApp Business {wabaId}.',
+  'discover.missingPermission': 'Este token de acceso no tiene {n, plural, one {el permiso} other {los permisos}} {permissions}.',
+  'discover.missingPermission.fix':
+    'En Configuración del negocio → Usuarios → Usuarios del sistema, asigna la app y la cuenta de WhatsApp al usuario del sistema y genera un nuevo token con whatsapp_business_management y whatsapp_business_messaging.',
+  'discover.secretMismatch': 'Esta clave secreta no es de la app del token de acceso.',
+  'discover.secretMismatch.fix':
+    'Copia la clave secreta de la app {appId} en Panel de apps → Configuración de la app → Básica (haz clic en Mostrar).',
+  'discover.secretMismatch.fixNamed':
+    'Copia la clave secreta de la app {appId} ({appName}) en Panel de apps → Configuración de la app → Básica (haz clic en Mostrar).',
+  'discover.noWaba': 'Este token de acceso no puede administrar ninguna cuenta de WhatsApp Business.',
+  'discover.noWaba.fix':
+    'En Configuración del negocio → Usuarios → Usuarios del sistema, elige el usuario del sistema, asígnale tu cuenta de WhatsApp (Asignar activos → Cuentas de WhatsApp, control total) y genera un nuevo token.',
+  'discover.noNumbers': 'La cuenta de WhatsApp Business {wabaId} todavía no tiene número de teléfono.',
+  'discover.noNumbersMany': 'Las cuentas de WhatsApp Business que este token puede administrar todavía no tienen número de teléfono.',
+  'discover.noNumbers.fix':
+    'Agrega y verifica el número de tu empresa en el Administrador de WhatsApp → Números de teléfono y vuelve a buscar.',
+  // What WhatsApp says is wrong with the number (main/account/platform-warnings.ts)
+  'warning.restriction.RESTRICTED_BUSINESS_INITIATED_CALLING': 'WhatsApp pausó las llamadas de este número a los clientes.',
+  'warning.restriction.RESTRICTED_USER_INITIATED_CALLING': 'WhatsApp pausó las llamadas de los clientes a este número.',
+  'warning.restriction.RESTRICTED_USER_INITIATED_CALLING_CALL_BUTTON_HIDDEN':
+    'WhatsApp está ocultando el botón de llamada a los clientes (demasiadas llamadas sin contestar).',
+  'warning.restriction.RESTRICTED_BIZ_INITIATED_AND_USER_INITIATED_CALLING': 'WhatsApp pausó todas las llamadas de este número.',
+  'warning.restriction.other': 'WhatsApp restringió las llamadas de este número ({type}).',
+  'warning.whatsappSays': '{text} WhatsApp dice: {reason}',
+  'warning.webhookError': 'WhatsApp informó un problema: {details}',
+  'warning.webhookErrorCode': 'WhatsApp informó un problema (error {code}): {details}',
+  'warning.noDetails': 'sin detalles',
+  'warning.sip':
+    'SIP está activado en este número, así que WhatsApp envía sus llamadas a tu servidor SIP y no a Switchboard. Desactiva SIP en Configuración → Llamadas para contestar aquí.',
+  'warning.sdes':
+    'Este número usa SDES para configurar el cifrado de las llamadas, que Switchboard (como cualquier navegador) no puede contestar. Cambia a DTLS en Configuración → Llamadas.',
+  'warning.health': 'WhatsApp califica el envío de mensajes en {entity} como {state}.',
+  'warning.healthWhy': 'WhatsApp califica el envío de mensajes en {entity} como {state}: {why}',
+  'health.entity.phone_number': 'número de teléfono',
+  'health.entity.waba': 'cuenta de WhatsApp Business',
+  'health.entity.business': 'empresa',
+  'health.entity.app': 'app',
+  'health.entity.message_template': 'plantilla de mensaje',
+  // WhatsApp's calling settings (main/account/calling-settings-service.ts)
+  'common.notConnectedFirst': 'Primero conecta tu número de WhatsApp, en Configuración → Cuenta.',
+  'settings.announcementNotOgg': 'El anuncio debe ser un audio Ogg/Opus.',
+  'settings.announcementTooLarge': 'El anuncio es demasiado grande (más de 5 MB); debe durar menos de un minuto.',
+  // Calling a customer: permission (main/calls/call-permissions.ts) — the banner in every thread
+  'permission.notGiven': 'Este cliente no dio permiso para que lo llamen. Pídeselo primero.',
+  'permission.callNotAllowed': 'WhatsApp no permite llamar a este cliente en este momento.',
+  'permission.alreadyPermanent': 'El cliente ya dio permiso permanente.',
+  'permission.askNotAllowed': 'WhatsApp no permite pedirle permiso a este cliente en este momento.',
+  'permission.limit.calls': 'WhatsApp permite {max} llamadas conectadas con el mismo cliente {period}; se alcanzó el límite.',
+  'permission.limit.callsUntil':
+    'WhatsApp permite {max} llamadas conectadas con el mismo cliente {period}; se alcanzó el límite hasta {until}.',
+  'permission.limit.requests': 'WhatsApp permite {max} solicitudes de permiso {period}; se alcanzó el límite.',
+  'permission.limit.requestsUntil': 'WhatsApp permite {max} solicitudes de permiso {period}; se alcanzó el límite hasta {until}.',
+  'permission.limit.onlyAFew': 'solo unas pocas',
+  'permission.period.day': 'al día',
+  'permission.period.week': 'a la semana',
+  'permission.period.this': 'en este período',
+  'permission.callButtonWindowClosed':
+    'Un botón de llamada solo se puede enviar dentro de las 24 horas posteriores al último mensaje o llamada del cliente. Envía una plantilla aprobada con botón de llamada en su lugar.',
+  'permission.templateRequired':
+    'Pasaron más de 24 horas desde que este cliente escribió o llamó por última vez: elige una plantilla aprobada con botón de permiso de llamada.',
+  'permission.requestBody': '¿Podemos llamarte por WhatsApp?',
+  // Calls: refusals and why a call ended (main/calls/)
+  'call.cannotAnswerAnymore': 'Esta llamada ya no se puede contestar.',
+  'call.notRinging': 'Esta llamada ya no está sonando.',
+  'call.alreadyEnded': 'Esta llamada ya terminó.',
+  'call.unknown': 'No se conoce esa llamada (quizá terminó hace mucho).',
+  'call.cannotAnswer': 'Esta llamada no se puede contestar. {reason}',
+  'call.alreadyOnCall': 'Ya estás en una llamada: termínala antes de llamar a otra persona.',
+  'call.hungUpBeforeArrival': 'El cliente colgó antes de que la llamada llegara a esta computadora.',
+  'call.tooLate': 'La llamada llegó a esta computadora demasiado tarde para contestarla.',
+  'call.declinedDnd': 'Rechazada al instante: el modo no molestar estaba activado.',
+  'call.audioSetupFailed': 'No se pudo configurar el audio de la llamada: {error}',
+  'call.audioPrepareFailed': 'No se pudo preparar el audio de la llamada: {error}',
+  'call.noAccount': 'No hay ninguna cuenta de WhatsApp conectada.',
+  'call.notAnswered': 'No contestada.',
+  'call.endedBy': 'WhatsApp terminó la llamada: {words}',
+  'call.endedByCode': 'WhatsApp terminó la llamada: {words} (error {code})',
+  'call.endedWithCode': 'WhatsApp terminó la llamada con el error {code}.',
+  'call.unknownCode': 'desconocido',
+  'call.maybe.accept':
+    '{message} Es posible que WhatsApp haya conectado la llamada de todos modos, así que Switchboard la terminó para no dejar al cliente en una llamada en silencio. Devuélvele la llamada si hace falta.',
+  'call.maybe.connect':
+    '{message} Es posible que la llamada haya llegado al teléfono del cliente de todos modos; si fue así, Switchboard la termina allí. Vuelve a llamar.',
+  'call.maybe.terminate':
+    '{message} La llamada terminó aquí; si WhatsApp la mantuvo abierta, termina sola en 30 segundos como máximo porque no le llega audio.',
+  'call.maybe.reject':
+    '{message} La llamada se rechazó aquí; si el teléfono del cliente sigue sonando, se detiene cuando se cierra el plazo para contestar de WhatsApp.',
+  // The keychain (main/account/secrets.ts)
+  'keychain.unavailable': 'No hay ningún llavero disponible para guardar de forma segura tus credenciales de WhatsApp ({detail}).',
+  'keychain.fix.linux':
+    'Instala e inicia un Secret Service —GNOME Keyring (sudo apt install gnome-keyring) o KeePassXC con su integración Secret Service— y asegúrate de haber iniciado sesión en un escritorio; luego vuelve a intentarlo.',
+  'keychain.fix.darwin': 'Desbloquea tu llavero de inicio de sesión en Acceso a Llaveros y vuelve a intentarlo.',
+  'keychain.fix.windows':
+    'Comprueba que el Administrador de credenciales de Windows esté disponible para tu usuario y vuelve a intentarlo.',
+  // Notifications (main/desktop/message-notifications.ts, main/shell/desktop-notifications.ts)
+  'notify.kind.image': 'Foto',
+  'notify.kind.audio': 'Mensaje de voz',
+  'notify.kind.video': 'Video',
+  'notify.kind.document': 'Documento',
+  'notify.kind.sticker': 'Sticker',
+  'notify.kind.location': 'Ubicación',
+  'notify.kind.contacts': 'Contacto',
+  'notify.kind.reaction': 'Reaccionó',
+  'notify.kind.interactive': 'Respondió',
+  'notify.kind.button': 'Respondió',
+  'notify.newMessage': 'Mensaje nuevo',
+  'notify.burst': '{count} mensajes nuevos · {preview}',
+  'notify.aCustomer': 'Un cliente',
+  'notify.incoming.title': 'Llamada entrante de WhatsApp',
+  'notify.incoming.body': '{who} está llamando.',
+  'notify.incoming.answer': 'Contestar',
+  'notify.incoming.decline': 'Rechazar',
+  'notify.missed.title': 'Llamada perdida de WhatsApp',
+  'notify.missed.body': 'Abre Switchboard para devolver la llamada o escribir.',
+  // The tray icon and its menu (main/desktop/tray-state.ts, main/shell/desktop-tray.ts)
+  'tray.tooltip': 'Switchboard — {status}',
+  'tray.status.ringing': 'un cliente está llamando',
+  'tray.status.on-call': 'en una llamada',
+  'tray.status.dnd': 'no molestar (las llamadas se registran, pero no suenan)',
+  'tray.status.unreachable': 'inaccesible: se perderán las llamadas',
+  'tray.status.ready': 'listo para llamadas',
+  'tray.status.not-connected': 'conecta tu número de WhatsApp',
+  'tray.open': 'Abrir Switchboard',
+  'tray.reach.unreachable': 'Inaccesible: se perderán las llamadas',
+  'tray.reach.elsewhere': 'Las llamadas suenan en otra computadora; esta no sonará',
+  'tray.reach.connected': 'Accesible',
+  'tray.reach.checking': 'Accesibilidad: comprobando…',
+  'tray.dnd': 'No molestar',
+  'tray.dnd.untilTime': 'No molestar: hasta {time}',
+  'tray.dnd.untilTomorrow': 'No molestar: hasta mañana, {time}',
+  'tray.dnd.untilDate': 'No molestar: hasta el {date}, {time}',
+  'tray.dnd.hour': 'Durante 1 hora',
+  'tray.dnd.tomorrow': 'Hasta mañana',
+  'tray.dnd.off': 'Desactivado',
+  'tray.quit': 'Salir de Switchboard',
+  // Closing and quitting (main/shell/desktop-window-life.ts), shortcuts (main/desktop/desktop-preferences.ts)
+  'life.stillRunning.title': 'Switchboard sigue abierto',
+  'life.stillRunning.body': 'Las llamadas seguirán sonando. Para salir, usa el ícono de la bandeja.',
+  'life.quit.endAndQuit': 'Terminar la llamada y salir',
+  'life.quit.cancel': 'Cancelar',
+  'life.quit.callsInProgress': '{n, plural, one {Hay una llamada en curso.} other {Hay # llamadas en curso.}}',
+  'life.quit.detail': 'Salir también termina la llamada para el cliente.',
+  'shortcuts.cannotUse': 'Estos atajos no se pueden usar.',
 };
