@@ -31,6 +31,7 @@ export class PickupGuard {
   private readonly o: PickupGuardOptions;
   private readonly clock: () => Date;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private disposed = false;
 
   constructor(o: PickupGuardOptions) {
     this.o = o;
@@ -63,7 +64,7 @@ export class PickupGuard {
 
   /** A call changed: recompute shortly and push the view. */
   changed(): void {
-    if (this.timer || !this.o.onChange) return;
+    if (this.timer || !this.o.onChange || this.disposed) return;
     this.timer = setTimeout(() => {
       this.timer = null;
       this.o.onChange?.(this.view());
@@ -72,6 +73,7 @@ export class PickupGuard {
   }
 
   dispose(): void {
+    this.disposed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }

@@ -65,7 +65,7 @@ test.describe('Electron desktop life', () => {
     });
   });
 
-  test("a link arriving as open-url opens that customer's thread; one that is not a phone number is refused", async () => {
+  test('a link arriving as open-url opens the dial pad with a number that has no conversation; one that is not a phone number is refused', async () => {
     await withApp({}, async ({ app, win }) => {
       await win.getByTestId('app-version').waitFor();
       const refusedBefore = await logCount(app, 'desktop.call_link_refused');
@@ -79,9 +79,13 @@ test.describe('Electron desktop life', () => {
       await expect.poll(() => logCount(app, 'desktop.call_link_refused')).toBe(refusedBefore + 2);
       await expect(win.getByTestId('thread-header')).toBeHidden();
 
+      await expect(win.getByTestId('dial-pad')).toBeHidden();
+
+      // No conversation with this number yet: the dial pad opens with it (the permission is checked there).
       await openUrl('whatsapp-call:+5511987650078');
-      await expect(win.getByTestId('thread-header')).toBeVisible();
-      await expect(win.getByTestId('thread-name')).toContainText('+55 11 98765 0078');
+      await expect(win.getByTestId('dial-pad')).toBeVisible();
+      await expect(win.getByTestId('dial-pad-input')).toHaveValue('+5511987650078');
+      await expect(win.getByTestId('dial-pad-number')).toContainText('+55 11 98765 0078');
     });
   });
 

@@ -96,7 +96,7 @@ test.describe('Electron desktop life', () => {
     }
   });
 
-  test("a whatsapp-call: link given to a second launch opens that customer's thread in the first", async () => {
+  test('a whatsapp-call: link given to a second launch opens the dial pad with that number in the first', async () => {
     const userData = mkdtempSync(path.join(tmpdir(), 'sb-electron-'));
     const app = await electron.launch({ executablePath: bin.path!, args: [root, `--user-data-dir=${userData}`], cwd: root, env: testEnv });
     try {
@@ -110,8 +110,9 @@ test.describe('Electron desktop life', () => {
       });
       const code = await new Promise<number | null>((resolve) => second.on('exit', resolve));
       expect(code).toBe(0);
-      await expect(win.getByTestId('thread-header')).toBeVisible();
-      await expect(win.getByTestId('thread-name')).toContainText('+55 11 98765 0077');
+      // A number with no conversation yet: the dial pad, prefilled.
+      await expect(win.getByTestId('dial-pad')).toBeVisible();
+      await expect(win.getByTestId('dial-pad-number')).toContainText('+55 11 98765 0077');
       expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().length)).toBe(1);
     } finally {
       await app.close();

@@ -830,6 +830,8 @@ const ptBR: DeepPartial<Messages> = {
       thresholdLabel: 'Limite de atendimento, em porcentagem',
       whatsapp: 'O que o WhatsApp informa',
       whatsappNone: 'Nenhuma restrição ou aviso do WhatsApp.',
+      buttonHiddenFix:
+        'Quando puder atender mais ligações, mostre o botão de novo no Gerenciador do WhatsApp: Ferramentas da conta → Números de telefone → seu número → Ligações → Mostrar botões de ligação.',
       until: 'até {time}',
       lowering: 'Ligações que baixaram a taxa',
       loweringNone: 'Todas as ligações dos últimos 7 dias foram atendidas.',
