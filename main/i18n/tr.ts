@@ -7,6 +7,7 @@
  * the tray's labels, the call-permission banner — is made in that language when it is made.
  * Texts already shown stay as they were; the tray and notifications re-render on the change.
  */
+import { z } from 'zod';
 import { DEFAULT_LOCALE, type Locale } from '../../common/i18n/locales.ts';
 import { formatMessage, type MessageParams } from './format.ts';
 import { en, type MessageKey } from './messages/en.ts';
@@ -25,9 +26,14 @@ export function mainLocale(): Locale {
   return current;
 }
 
-/** Sets the locale main's texts are made in (the LanguageService does; tests may). */
+/** zod's own messages (a value of the wrong type, too long…) in main, per locale. */
+const ZOD_LOCALES: Record<Locale, () => Parameters<typeof z.config>[0]> = { en: z.locales.en, 'pt-BR': z.locales.pt, es: z.locales.es };
+
+/** Sets the locale main's texts are made in (the LanguageService does; tests may), zod's messages too. */
 export function setMainLocale(locale: Locale): void {
+  if (locale === current) return;
   current = locale;
+  z.config(ZOD_LOCALES[locale]());
 }
 
 /** A text of main's catalog in `locale`; a key a catalog lacks falls back to en's text. */

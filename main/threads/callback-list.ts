@@ -24,6 +24,7 @@ import type { CallbackEntry } from '../../common/bridge-contract.ts';
 import type { StatementSync } from 'node:sqlite';
 import type { Database } from '../storage/database.ts';
 import { DomainError } from '../core/domain-error.ts';
+import { tr } from '../i18n/tr.ts';
 
 export type { CallbackEntry };
 
@@ -105,8 +106,7 @@ export class CallbackList {
 
   /** Off the list until a call or request newer than `upToItemId` (the mark only ever moves forward). */
   markDone(threadId: number, upToItemId: number): void {
-    if (!this.sql('SELECT 1 FROM threads WHERE id = ?').get(threadId))
-      throw new DomainError('not_found', 'That conversation no longer exists.');
+    if (!this.sql('SELECT 1 FROM threads WHERE id = ?').get(threadId)) throw new DomainError('not_found', tr('common.threadGone'));
     this.sql(
       `INSERT INTO callback_done (thread_id, up_to_item_id, done_at) VALUES (?, ?, ?)
          ON CONFLICT(thread_id) DO UPDATE SET up_to_item_id = MAX(up_to_item_id, excluded.up_to_item_id), done_at = excluded.done_at`,

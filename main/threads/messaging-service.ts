@@ -14,6 +14,7 @@ import type { ResultOf } from '../../common/bridge-contract.ts';
 import type { AccountService } from '../account/account-service.ts';
 import { asGraphError } from '../account/account-service.ts';
 import { DomainError } from '../core/domain-error.ts';
+import { tr } from '../i18n/tr.ts';
 import type { Logger } from '../core/log.ts';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../core/private-files.ts';
 import type { Database } from '../storage/database.ts';
@@ -97,11 +98,7 @@ export class MessagingService {
   private recoverInterrupted(): void {
     const rows = this.writes.interruptedSends();
     for (const id of rows) {
-      this.markFailed(
-        id,
-        'Switchboard closed before WhatsApp confirmed this message, so it may or may not have been delivered. Check with the customer before sending it again.',
-        'interrupted',
-      );
+      this.markFailed(id, tr('message.interrupted'), 'interrupted');
     }
     if (rows.length > 0) this.log.warn('messaging.interrupted_sends', { count: rows.length });
   }
@@ -109,33 +106,27 @@ export class MessagingService {
   /** Whether free-form messages can be sent to this thread now, and until when. */
   windowOf(threadId: number): { open: boolean; expiresAt: string | null } {
     const w = this.threads.windowOf(threadId);
-    if (!w) throw new DomainError('not_found', 'That conversation no longer exists.');
+    if (!w) throw new DomainError('not_found', tr('common.threadGone'));
     return w;
   }
 
   private recipientOf(threadId: number): { to: string | null; recipient: string | null } {
     const c = this.threads.contactOfThread(threadId);
-    if (!c) throw new DomainError('not_found', 'That conversation no longer exists.');
+    if (!c) throw new DomainError('not_found', tr('common.threadGone'));
     return { to: c.waId, recipient: c.userId };
   }
 
   /** Sends free-form text; resolves with the item as it stands after Graph answered. `extra` joins the item's data (e.g. `autoReply`). */
   async sendText(threadId: number, text: string, extra: Record<string, unknown> = {}): Promise<TimelineItem> {
     const body = text.trim();
-    if (!body) throw new DomainError('invalid_params', 'Type a message first.');
+    if (!body) throw new DomainError('invalid_params', tr('message.empty'));
     if (body.length > MAX_TEXT_LENGTH)
-      throw new DomainError(
-        'invalid_params',
-        `A WhatsApp message can have at most ${MAX_TEXT_LENGTH} characters (this one has ${body.length}).`,
-      );
+      throw new DomainError('invalid_params', tr('message.tooLong', { max: MAX_TEXT_LENGTH, length: body.length }));
     const graph = this.account.graph();
     const a = this.account.account();
-    if (!graph || !a) throw new DomainError('not_connected', 'Connect your WhatsApp number in Settings → Account first.');
+    if (!graph || !a) throw new DomainError('not_connected', tr('common.notConnected'));
     if (!this.windowOf(threadId).open) {
-      throw new DomainError(
-        'window_closed',
-        'More than 24 hours have passed since this customer last wrote or called, so WhatsApp only allows an approved template message. Choose a template instead.',
-      );
+      throw new DomainError('window_closed', tr('message.windowClosed'));
     }
     const { to, recipient } = this.recipientOf(threadId);
     const item = this.insertPending(threadId, 'text', body, { ...extra, text: { body } });
@@ -154,7 +145,7 @@ export class MessagingService {
   async retry(itemId: number): Promise<TimelineItem> {
     const item = this.threads.item(itemId);
     if (!item || item.kind !== 'message' || item.direction !== 'out' || item.status !== 'failed' || !item.body) {
-      throw new DomainError('invalid_params', 'Only a message that failed to send can be retried.');
+      throw new DomainError('invalid_params', tr('message.retryOnlyFailed'));
     }
     this.writes.deleteItem(itemId);
     return this.sendText(item.threadId, item.body);
@@ -181,7 +172,7 @@ export class MessagingService {
   async templates(): Promise<TemplateView[]> {
     const graph = this.account.graph();
     const a = this.account.account();
-    if (!graph || !a) throw new DomainError('not_connected', 'Connect your WhatsApp number in Settings → Account first.');
+    if (!graph || !a) throw new DomainError('not_connected', tr('common.notConnected'));
     try {
       const res = await whatsappBusinessAccount(graph, a.wabaId).messageTemplates(Templates);
       return res.data
@@ -212,14 +203,11 @@ export class MessagingService {
   ): Promise<TimelineItem> {
     const graph = this.account.graph();
     const a = this.account.account();
-    if (!graph || !a) throw new DomainError('not_connected', 'Connect your WhatsApp number in Settings → Account first.');
+    if (!graph || !a) throw new DomainError('not_connected', tr('common.notConnected'));
     const known = (await this.templates()).find((x) => x.name === t.name && x.language === t.language);
-    if (!known) throw new DomainError('invalid_params', `There is no approved template "${t.name}" in ${t.language}.`);
+    if (!known) throw new DomainError('invalid_params', tr('template.unknown', { name: t.name, language: t.language }));
     if (t.parameters.length !== known.parameterCount || t.parameters.some((p) => !p.trim())) {
-      throw new DomainError(
-        'invalid_params',
-        `The template "${t.name}" needs ${known.parameterCount} value${known.parameterCount === 1 ? '' : 's'}; fill in every one.`,
-      );
+      throw new DomainError('invalid_params', tr('template.values', { name: t.name, n: known.parameterCount }));
     }
     const text = known.body.replace(/\{\{(\d+)\}\}/g, (_m, n: string) => t.parameters[Number(n) - 1] ?? '');
     const { to, recipient } = this.recipientOf(threadId);
@@ -253,16 +241,12 @@ export class MessagingService {
   ): Promise<TimelineItem> {
     const graph = this.account.graph();
     const a = this.account.account();
-    if (!graph || !a) throw new DomainError('not_connected', 'Connect your WhatsApp number in Settings → Account first.');
-    if (!this.windowOf(threadId).open)
-      throw new DomainError(
-        'window_closed',
-        'Interactive messages can only be sent within 24 hours of the customer’s last message or call.',
-      );
+    if (!graph || !a) throw new DomainError('not_connected', tr('common.notConnected'));
+    if (!this.windowOf(threadId).open) throw new DomainError('window_closed', tr('interactive.windowClosed'));
     const { to, recipient } = this.recipientOf(threadId);
     const who = { waId: to, userId: recipient };
     const messages = whatsapp(graph, a.phoneNumberId).messages;
-    const button = m.button ?? { displayText: 'Call us', ttlMinutes: 10_080, payload: null };
+    const button = m.button ?? { displayText: tr('interactive.callUs'), ttlMinutes: 10_080, payload: null };
     const interactive = m.kind === 'permission_request' ? { type: 'call_permission_request' } : { type: 'voice_call', ...button };
     const item = this.insertPending(threadId, 'interactive', m.text, { ...extra, interactive });
     this.onItem(item);
@@ -291,8 +275,7 @@ export class MessagingService {
       ? (msg[String(msg['type'])] as { id?: string; mime_type?: string } | undefined)
       : (item?.data['voicemail'] as { id?: string; mime_type?: string } | undefined);
     const mediaId = part?.id;
-    if (!item || !mediaId || !/^[A-Za-z0-9_.-]{1,100}$/.test(mediaId))
-      throw new DomainError('not_found', 'This item has no media to show.');
+    if (!item || !mediaId || !/^[A-Za-z0-9_.-]{1,100}$/.test(mediaId)) throw new DomainError('not_found', tr('media.none'));
     const file = path.join(cacheDir, mediaId);
     try {
       const bytes = await readFile(file);
@@ -303,33 +286,29 @@ export class MessagingService {
     }
     const graph = this.account.graph();
     const token = this.account.accessToken();
-    if (!graph || !token) throw new DomainError('not_connected', 'Connect your WhatsApp number in Settings → Account first.');
+    if (!graph || !token) throw new DomainError('not_connected', tr('common.notConnected'));
     let info: z.infer<typeof MediaInfo>;
     try {
       info = await whatsappMedia(graph).info(mediaId, MediaInfo);
     } catch (err) {
       const e = asGraphError(err);
-      throw new DomainError(
-        `graph_${e.code}`,
-        e.code === 100 ? 'WhatsApp no longer has this file (media can be downloaded for 7 days).' : e.userMessage,
-      );
+      throw new DomainError(`graph_${e.code}`, e.code === 100 ? tr('media.expired') : e.userMessage);
     }
     if ((info.file_size ?? 0) > MAX_MEDIA_BYTES)
       throw new DomainError(
         'too_large',
-        `This file is ${Math.round((info.file_size ?? 0) / 1048576)} MB; Switchboard shows files up to ${MAX_MEDIA_BYTES / 1048576} MB. Open it on the phone instead.`,
+        tr('media.tooLargeSize', { size: Math.round((info.file_size ?? 0) / 1048576), max: MAX_MEDIA_BYTES / 1048576 }),
       );
     let res: Response;
     try {
       res = await whatsappMedia(graph).download(info.url, token);
     } catch (err) {
-      if (err instanceof MediaDownloadRefused) throw new DomainError('download_refused', `The file was not downloaded: ${err.message}`);
-      throw new DomainError('download_failed', 'The file could not be downloaded (no answer from WhatsApp). Try again.');
+      if (err instanceof MediaDownloadRefused) throw new DomainError('download_refused', tr('media.refused', { reason: err.message }));
+      throw new DomainError('download_failed', tr('media.noAnswer'));
     }
-    if (!res.ok) throw new DomainError('download_failed', `The file could not be downloaded (HTTP ${res.status}). Try again.`);
+    if (!res.ok) throw new DomainError('download_failed', tr('media.http', { status: res.status }));
     const bytes = Buffer.from(await res.arrayBuffer());
-    if (bytes.length > MAX_MEDIA_BYTES)
-      throw new DomainError('too_large', 'This file is too large to show here. Open it on the phone instead.');
+    if (bytes.length > MAX_MEDIA_BYTES) throw new DomainError('too_large', tr('media.tooLarge'));
     // The customers' photos and voice notes: this user's alone, whatever the umask.
     await mkdir(cacheDir, { recursive: true, mode: PRIVATE_DIR_MODE });
     await writeFile(file, bytes, { mode: PRIVATE_FILE_MODE });
@@ -340,7 +319,7 @@ export class MessagingService {
   /** The whole thread, oldest first, as JSON or CSV (for record keeping). */
   exportThread(threadId: number, format: 'json' | 'csv'): { filename: string; mimeType: string; content: string } {
     const contact = this.threads.contactOfThread(threadId);
-    if (!contact) throw new DomainError('not_found', 'That conversation no longer exists.');
+    if (!contact) throw new DomainError('not_found', tr('common.threadGone'));
     const items: TimelineItem[] = [];
     let before: { at: string; id: number } | null = null;
     for (;;) {

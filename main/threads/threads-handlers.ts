@@ -2,6 +2,7 @@
 import path from 'node:path';
 import type { HandlersFor, threadRequests } from '../../common/bridge-contract.ts';
 import { DomainError } from '../core/domain-error.ts';
+import { tr } from '../i18n/tr.ts';
 import type { CallLog } from './call-log.ts';
 import type { CallbackList } from './callback-list.ts';
 import type { MessagingService } from './messaging-service.ts';
@@ -36,8 +37,7 @@ export function threadHandlers(d: ThreadHandlerDeps): HandlersFor<ThreadRequests
       const window = messaging.windowOf(p.threadId);
       if (p.aroundItemId !== null) {
         const centre = threads.item(p.aroundItemId);
-        if (!centre || centre.threadId !== p.threadId)
-          throw new DomainError('not_found', 'That message is no longer in this conversation.');
+        if (!centre || centre.threadId !== p.threadId) throw new DomainError('not_found', tr('thread.messageGone'));
         const half = Math.max(1, Math.floor(p.limit / 2));
         const older = threads.timeline(p.threadId, { before: centre, limit: half });
         const newer = threads.timelineAfter(p.threadId, centre, half);
@@ -57,7 +57,7 @@ export function threadHandlers(d: ThreadHandlerDeps): HandlersFor<ThreadRequests
     },
     getThread: (p) => ({ thread: threads.thread(p.threadId), notes: threads.notesOf(p.threadId) }),
     updateContact: (p) => {
-      if (!threads.contactOfThread(p.threadId)) throw new DomainError('not_found', 'That conversation no longer exists.');
+      if (!threads.contactOfThread(p.threadId)) throw new DomainError('not_found', tr('common.threadGone'));
       threads.updateContact(p.threadId, { ownerName: p.ownerName, notes: p.notes });
       return { thread: threads.thread(p.threadId), notes: threads.notesOf(p.threadId) };
     },

@@ -341,6 +341,26 @@ export const en = {
   'life.quit.callsInProgress': '{n, plural, one {A call is in progress.} other {# calls are in progress.}}',
   'life.quit.detail': 'Quitting ends it for the customer too.',
   'shortcuts.cannotUse': 'These shortcuts cannot be used.',
+  // Conversations and messages (main/threads/)
+  'thread.messageGone': 'That message is no longer in this conversation.',
+  'message.interrupted':
+    'Switchboard closed before WhatsApp confirmed this message, so it may or may not have been delivered. Check with the customer before sending it again.',
+  'message.empty': 'Type a message first.',
+  'message.tooLong': 'A WhatsApp message can have at most {max} characters (this one has {length}).',
+  'message.windowClosed':
+    'More than 24 hours have passed since this customer last wrote or called, so WhatsApp only allows an approved template message. Choose a template instead.',
+  'message.retryOnlyFailed': 'Only a message that failed to send can be retried.',
+  'template.unknown': 'There is no approved template "{name}" in {language}.',
+  'template.values': 'The template "{name}" needs {n, plural, one {# value} other {# values}}; fill in every one.',
+  'interactive.windowClosed': 'Interactive messages can only be sent within 24 hours of the customer’s last message or call.',
+  'interactive.callUs': 'Call us',
+  'media.none': 'This item has no media to show.',
+  'media.expired': 'WhatsApp no longer has this file (media can be downloaded for 7 days).',
+  'media.tooLargeSize': 'This file is {size} MB; Switchboard shows files up to {max} MB. Open it on the phone instead.',
+  'media.refused': 'The file was not downloaded: {reason}',
+  'media.noAnswer': 'The file could not be downloaded (no answer from WhatsApp). Try again.',
+  'media.http': 'The file could not be downloaded (HTTP {status}). Try again.',
+  'media.tooLarge': 'This file is too large to show here. Open it on the phone instead.',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -358,4 +358,25 @@ export const es: Record<MessageKey, string> = {
   'life.quit.callsInProgress': '{n, plural, one {Hay una llamada en curso.} other {Hay # llamadas en curso.}}',
   'life.quit.detail': 'Salir también termina la llamada para el cliente.',
   'shortcuts.cannotUse': 'Estos atajos no se pueden usar.',
+  // Conversations and messages (main/threads/)
+  'thread.messageGone': 'Ese mensaje ya no está en esta conversación.',
+  'message.interrupted':
+    'Switchboard se cerró antes de que WhatsApp confirmara este mensaje, así que puede que se haya entregado o no. Consulta con el cliente antes de volver a enviarlo.',
+  'message.empty': 'Primero escribe un mensaje.',
+  'message.tooLong': 'Un mensaje de WhatsApp puede tener como máximo {max} caracteres (este tiene {length}).',
+  'message.windowClosed':
+    'Pasaron más de 24 horas desde que este cliente escribió o llamó por última vez, así que WhatsApp solo permite una plantilla aprobada. Elige una plantilla.',
+  'message.retryOnlyFailed': 'Solo se puede reintentar un mensaje que no se pudo enviar.',
+  'template.unknown': 'No hay ninguna plantilla aprobada "{name}" en {language}.',
+  'template.values': 'La plantilla "{name}" necesita {n, plural, one {# valor} other {# valores}}; complétalos todos.',
+  'interactive.windowClosed':
+    'Los mensajes interactivos solo se pueden enviar dentro de las 24 horas posteriores al último mensaje o llamada del cliente.',
+  'interactive.callUs': 'Llámanos',
+  'media.none': 'Este elemento no tiene ningún archivo para mostrar.',
+  'media.expired': 'WhatsApp ya no tiene este archivo (los archivos se pueden descargar durante 7 días).',
+  'media.tooLargeSize': 'Este archivo pesa {size} MB; Switchboard muestra archivos de hasta {max} MB. Ábrelo en el teléfono.',
+  'media.refused': 'El archivo no se descargó: {reason}',
+  'media.noAnswer': 'No se pudo descargar el archivo (WhatsApp no respondió). Vuelve a intentarlo.',
+  'media.http': 'No se pudo descargar el archivo (HTTP {status}). Vuelve a intentarlo.',
+  'media.tooLarge': 'Este archivo es demasiado grande para mostrarlo aquí. Ábrelo en el teléfono.',
 };

@@ -356,4 +356,24 @@ export const ptBR: Record<MessageKey, string> = {
   'life.quit.callsInProgress': '{n, plural, one {Há uma ligação em andamento.} other {Há # ligações em andamento.}}',
   'life.quit.detail': 'Sair também encerra a ligação para o cliente.',
   'shortcuts.cannotUse': 'Esses atalhos não podem ser usados.',
+  // Conversations and messages (main/threads/)
+  'thread.messageGone': 'Essa mensagem não está mais nesta conversa.',
+  'message.interrupted':
+    'O Switchboard foi fechado antes de o WhatsApp confirmar esta mensagem, então talvez ela tenha sido entregue, talvez não. Confirme com o cliente antes de enviar de novo.',
+  'message.empty': 'Digite uma mensagem primeiro.',
+  'message.tooLong': 'Uma mensagem do WhatsApp pode ter no máximo {max} caracteres (esta tem {length}).',
+  'message.windowClosed':
+    'Já se passaram mais de 24 horas desde que este cliente escreveu ou ligou pela última vez, então o WhatsApp só permite uma mensagem de modelo aprovado. Escolha um modelo.',
+  'message.retryOnlyFailed': 'Só é possível tentar de novo uma mensagem que não foi enviada.',
+  'template.unknown': 'Não há um modelo aprovado "{name}" em {language}.',
+  'template.values': 'O modelo "{name}" precisa de {n, plural, one {# valor} other {# valores}}; preencha todos.',
+  'interactive.windowClosed': 'Mensagens interativas só podem ser enviadas até 24 horas depois da última mensagem ou ligação do cliente.',
+  'interactive.callUs': 'Ligue para nós',
+  'media.none': 'Este item não tem mídia para mostrar.',
+  'media.expired': 'O WhatsApp não tem mais este arquivo (a mídia pode ser baixada por 7 dias).',
+  'media.tooLargeSize': 'Este arquivo tem {size} MB; o Switchboard mostra arquivos de até {max} MB. Abra no celular.',
+  'media.refused': 'O arquivo não foi baixado: {reason}',
+  'media.noAnswer': 'Não foi possível baixar o arquivo (o WhatsApp não respondeu). Tente de novo.',
+  'media.http': 'Não foi possível baixar o arquivo (HTTP {status}). Tente de novo.',
+  'media.tooLarge': 'Este arquivo é grande demais para mostrar aqui. Abra no celular.',
 };
