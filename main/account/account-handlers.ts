@@ -7,6 +7,7 @@ import type { Logger } from '../core/log.ts';
 import type { StatusBoard } from '../core/status-board.ts';
 import { DEFAULT_GRAPH_BASE_URL, DEFAULT_GRAPH_VERSION } from '../graph/graph-client.ts';
 import { secureUrlProblemText } from '../i18n/secure-url.ts';
+import { tr } from '../i18n/tr.ts';
 import type { ConnectionService } from '../reachability/connection-service.ts';
 import { ConnectInput, type AccountService } from './account-service.ts';
 import type { CallingSettingsService } from './calling-settings-service.ts';
@@ -118,8 +119,8 @@ export function accountHandlers(d: AccountHandlerDeps): HandlersFor<AccountReque
     },
     copyVerifyToken: () => {
       const token = account.verifyToken();
-      if (!token) return { copied: false, reason: 'Connect your account first; the verify token is created then.' };
-      if (!d.writeClipboard) return { copied: false, reason: 'Copying is only available in the desktop app.' };
+      if (!token) return { copied: false, reason: tr('account.verifyTokenNotYet') };
+      if (!d.writeClipboard) return { copied: false, reason: tr('account.copyDesktopOnly') };
       d.writeClipboard(token);
       return { copied: true, reason: null };
     },

@@ -4,7 +4,6 @@
  * forms (main/i18n/format.ts). Write for a shop owner: plain words, no jargon they cannot act on.
  */
 export const en = {
-  'language.system': 'System language',
   // Shared refusals
   'common.notConnected': 'Connect your WhatsApp number in Settings → Account first.',
   'common.notConnectedShort': 'Connect your account first.',
@@ -361,6 +360,9 @@ export const en = {
   'media.noAnswer': 'The file could not be downloaded (no answer from WhatsApp). Try again.',
   'media.http': 'The file could not be downloaded (HTTP {status}). Try again.',
   'media.tooLarge': 'This file is too large to show here. Open it on the phone instead.',
+  // Settings → Account (main/account/account-handlers.ts)
+  'account.verifyTokenNotYet': 'Connect your account first; the verify token is created then.',
+  'account.copyDesktopOnly': 'Copying is only available in the desktop app.',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -5,7 +5,6 @@
 import type { MessageKey } from './en.ts';
 
 export const es: Record<MessageKey, string> = {
-  'language.system': 'Idioma del sistema',
   // Shared refusals
   'common.notConnected': 'Primero conecta tu número de WhatsApp en Configuración → Cuenta.',
   'common.notConnectedShort': 'Primero conecta tu cuenta.',
@@ -379,4 +378,7 @@ export const es: Record<MessageKey, string> = {
   'media.noAnswer': 'No se pudo descargar el archivo (WhatsApp no respondió). Vuelve a intentarlo.',
   'media.http': 'No se pudo descargar el archivo (HTTP {status}). Vuelve a intentarlo.',
   'media.tooLarge': 'Este archivo es demasiado grande para mostrarlo aquí. Ábrelo en el teléfono.',
+  // Settings → Account (main/account/account-handlers.ts)
+  'account.verifyTokenNotYet': 'Primero conecta tu cuenta; el token de verificación se crea en ese momento.',
+  'account.copyDesktopOnly': 'Copiar solo está disponible en la app de escritorio.',
 };

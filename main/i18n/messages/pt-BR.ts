@@ -5,7 +5,6 @@
 import type { MessageKey } from './en.ts';
 
 export const ptBR: Record<MessageKey, string> = {
-  'language.system': 'Idioma do sistema',
   // Shared refusals
   'common.notConnected': 'Conecte primeiro o seu número do WhatsApp em Configurações → Conta.',
   'common.notConnectedShort': 'Conecte sua conta primeiro.',
@@ -376,4 +375,7 @@ export const ptBR: Record<MessageKey, string> = {
   'media.noAnswer': 'Não foi possível baixar o arquivo (o WhatsApp não respondeu). Tente de novo.',
   'media.http': 'Não foi possível baixar o arquivo (HTTP {status}). Tente de novo.',
   'media.tooLarge': 'Este arquivo é grande demais para mostrar aqui. Abra no celular.',
+  // Settings → Account (main/account/account-handlers.ts)
+  'account.verifyTokenNotYet': 'Conecte sua conta primeiro; o token de verificação é criado nesse momento.',
+  'account.copyDesktopOnly': 'Copiar só está disponível no app para computador.',
 };

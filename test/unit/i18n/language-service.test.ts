@@ -60,3 +60,12 @@ describe('languagesFromEnv', () => {
     expect(languagesFromEnv({})).toEqual([]);
   });
 });
+
+describe("the browser host's --lang", () => {
+  it('takes language tags separated by commas, and refuses anything else', async () => {
+    const { parseWebHostArgs } = await import('../../../main/host/web-host.ts');
+    expect(parseWebHostArgs(['--data-dir', '/tmp/x', '--lang', 'pt-BR,es']).lang).toEqual(['pt-BR', 'es']);
+    expect(parseWebHostArgs(['--data-dir', '/tmp/x']).lang).toBeUndefined();
+    expect(() => parseWebHostArgs(['--data-dir', '/tmp/x', '--lang', 'pt BR'])).toThrow(/--lang/);
+  });
+});
