@@ -7,10 +7,12 @@
  * "New call" in the Conversations header and Ctrl+Shift+K. Screenshots at 960×700 and 1366×768,
  * light and dark, go to test/screenshots/guard/.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { test, expect, chromium, type Browser, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromiumLaunchOptions } from '../support/chromium.ts';
+import { WCAG_TAGS } from './support/axe-sweep.ts';
 import { startCallApp, type CallApp } from './support/call-app.ts';
 
 const seed = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../sim/seed.default.json'), 'utf8')) as {
@@ -82,6 +84,14 @@ test('reads numbers in any form, checks the permission first, and offers Ask to 
   await expect(page.getByTestId('dial-pad-call')).toHaveCount(0);
   const checks = app.sim.graphFaults.count('GET', '/call_permissions');
   expect(checks).toBeGreaterThan(0);
+  // The dial pad passes axe (WCAG 2.1 A/AA) in both themes.
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.waitForTimeout(300);
+    const r = await new AxeBuilder({ page }).withTags(WCAG_TAGS).include('[data-testid="dial-pad"]').analyze();
+    expect(r.violations.map((v) => `${scheme} ${v.id}: ${v.nodes.map((n) => n.html.slice(0, 100)).join(' | ')}`)).toEqual([]);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
   await shoot(page, 'dial-pad-ask');
 
   // The national form, with the trunk prefix, is the same number.

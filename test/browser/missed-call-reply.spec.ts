@@ -6,12 +6,14 @@
  * change nothing. The reply shows in the customer's conversation like any message. Screenshots of
  * the card at 960×700 and 1366×768, light and dark, go to test/screenshots/guard/.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { test, expect, chromium, type Browser, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { nextOpeningText } from '../../common/rules/missed-call-reply.ts';
 import { chromiumLaunchOptions } from '../support/chromium.ts';
 import { until } from '../support/until.ts';
+import { WCAG_TAGS } from './support/axe-sweep.ts';
 import { startCallApp, type CallApp } from './support/call-app.ts';
 
 const seed = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../sim/seed.default.json'), 'utf8')) as {
@@ -70,6 +72,21 @@ async function scrollTo(page: Page, testid: string, edge: 'start' | 'end' = 'sta
   }, edge);
 }
 
+/** axe (WCAG 2.1 A/AA) over these elements only, in both themes: the rule ids and the first offending nodes. */
+async function axeFindings(page: Page, testids: string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.waitForTimeout(300);
+    let axe = new AxeBuilder({ page }).withTags(WCAG_TAGS);
+    for (const id of testids) axe = axe.include(`[data-testid="${id}"]`);
+    const r = await axe.analyze();
+    for (const v of r.violations) out.push(`${scheme} ${v.id}: ${v.nodes.map((n) => n.html.slice(0, 100)).join(' | ')}`);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  return out;
+}
+
 async function shoot(page: Page, name: string, target: string): Promise<void> {
   for (const size of [
     { width: 960, height: 700 },
@@ -109,6 +126,8 @@ test('a missed call outside call hours sends the configured reply once; asking t
   await openReplyCard(page);
   const card = page.getByTestId('missed-reply');
   await expect(page.getByTestId('missed-reply-enabled')).toHaveAttribute('aria-checked', 'false');
+  // Both cards pass axe, off (its fields disabled) and on.
+  expect(await axeFindings(page, ['missed-reply', 'pickup-guard'])).toEqual([]);
   await page.getByTestId('missed-reply-enabled').click();
   await expect(page.getByTestId('missed-reply-enabled')).toHaveAttribute('aria-checked', 'true');
   await page.getByTestId('missed-reply-text').fill('Hi {name}, sorry we missed your call! We open again {next_opening}.');
@@ -122,6 +141,7 @@ test('a missed call outside call hours sends the configured reply once; asking t
   await expect(card.getByTestId('missed-reply-value-2').locator('select')).toHaveValue('next_opening');
   await page.getByTestId('missed-reply-callme-call_button').check();
   await expect(page.getByTestId('missed-reply-button-text')).toHaveValue('Call us');
+  expect(await axeFindings(page, ['missed-reply'])).toEqual([]);
   await shoot(page, 'missed-call-reply-card', 'missed-reply');
   await page.setViewportSize({ width: 1366, height: 768 });
 

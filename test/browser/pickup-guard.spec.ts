@@ -8,11 +8,13 @@
  *    reports — here the hidden call button the simulator's low-pickup enforcement applies.
  * Screenshots at 960×700 and 1366×768, light and dark, go to test/screenshots/guard/.
  */
+import AxeBuilder from '@axe-core/playwright';
 import { test, expect, chromium, type Browser, type Page } from '@playwright/test';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { chromiumLaunchOptions } from '../support/chromium.ts';
 import { until } from '../support/until.ts';
+import { WCAG_TAGS } from './support/axe-sweep.ts';
 import { startCallApp, type CallApp } from './support/call-app.ts';
 
 const seed = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../sim/seed.default.json'), 'utf8')) as {
@@ -56,6 +58,19 @@ async function scrollTo(page: Page, testid: string, edge: 'start' | 'end' = 'sta
     const b = box.getBoundingClientRect();
     box.scrollTop += edge === 'start' ? r.top - b.top - 12 : r.bottom - b.bottom + 12;
   }, edge);
+}
+
+/** axe (WCAG 2.1 A/AA) finds nothing in these elements, in either theme. */
+async function expectAxeClean(page: Page, testids: string[]): Promise<void> {
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme });
+    await page.waitForTimeout(300);
+    let axe = new AxeBuilder({ page }).withTags(WCAG_TAGS);
+    for (const id of testids) axe = axe.include(`[data-testid="${id}"]`);
+    const r = await axe.analyze();
+    expect(r.violations.map((v) => `${scheme} ${v.id}: ${v.nodes.map((n) => n.html.slice(0, 100)).join(' | ')}`)).toEqual([]);
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
 }
 
 async function shoot(page: Page, name: string, target?: string): Promise<void> {
@@ -130,6 +145,7 @@ test('the Call button warns before the 3rd and the 4th unanswered call; the 4th,
     '3 calls in a row to Ana Souza went unanswered. If this one isn’t answered either, WhatsApp takes away your permission to call them.',
   );
   await expect(page.getByTestId('call-anyway')).toBeVisible();
+  await expectAxeClean(page, ['thread-header']);
   await shoot(page, 'call-button-warning');
   // Cancel keeps everything as it was; then placed anyway.
   await page.getByTestId('call-warning-cancel').click();
@@ -179,6 +195,7 @@ test('too few customers’ calls picked up: the status bar says so, and Settings
     },
   );
   await expect(page.getByTestId('pickup-button-hidden-fix')).toContainText('Display call buttons');
+  await expectAxeClean(page, ['pickup-guard', 'status-bar']);
   await shoot(page, 'pickup-guard-card', 'pickup-guard');
 
   // The threshold is the owner's; each call opens its conversation.
