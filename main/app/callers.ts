@@ -60,7 +60,9 @@ export function startCallers(d: {
     replies.onDomainEvent(e);
     if (e.kind === 'call.connect' || e.kind === 'call.status' || e.kind === 'call.terminate' || e.kind === 'permission.reply')
       guard.changed();
-    if (e.kind === 'call.terminate' && e.direction !== 'outgoing') d.warnings.callFailed();
+    // A customer's call nobody picked up: WhatsApp may hide the call button now (a low pickup rate).
+    if (e.kind === 'call.terminate' && e.direction !== 'outgoing' && threads.callItem(e.callId)?.status !== 'completed')
+      d.warnings.callFailed();
   });
   // The controller's own verdicts (declined here, missed, no answer) arrive as `call` events.
   events.subscribe((name, payload) => {
