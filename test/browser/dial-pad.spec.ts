@@ -93,6 +93,13 @@ test('reads numbers in any form, checks the permission first, and offers Ask to 
   }
   await page.emulateMedia({ colorScheme: 'light' });
   await shoot(page, 'dial-pad-ask');
+  // A small window (or 200 % zoom): the dial pad scrolls inside itself, nothing sideways.
+  await page.setViewportSize({ width: 640, height: 400 });
+  await page.getByTestId('dial-pad-ask').scrollIntoViewIfNeeded();
+  await expect(page.getByTestId('dial-pad-ask')).toBeInViewport();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
+  await page.screenshot({ path: path.join(shotsDir, 'dial-pad-ask-640x400-light.png') });
+  await page.setViewportSize({ width: 1366, height: 768 });
 
   // The national form, with the trunk prefix, is the same number.
   await page.getByTestId('dial-pad-input').fill('011 98765 0001');
