@@ -26,6 +26,7 @@ import type { ConfigStore } from '../account/config-store.ts';
 import type { Logger } from '../core/log.ts';
 import { GraphError } from '../graph/graph-errors.ts';
 import { whatsapp } from '../graph/whatsapp.ts';
+import { tr } from '../i18n/tr.ts';
 import type { WebhookInbox } from '../webhooks/inbox.ts';
 import { signBody } from '../webhooks/signature.ts';
 import type { WebhookReceiver } from '../webhooks/webhook-receiver.ts';
@@ -51,9 +52,7 @@ export interface CallbackHolder {
 export class CallbackHeldElsewhereError extends Error {
   readonly url: string;
   constructor(url: string) {
-    super(
-      `WhatsApp sends this number’s calls to another address (${url}). Take it over in Settings → Connection to receive them on this computer.`,
-    );
+    super(tr('callback.heldElsewhere', { url }));
     this.name = 'CallbackHeldElsewhereError';
     this.url = url;
   }
@@ -197,17 +196,17 @@ export class ConnectionService {
   async releaseCallback(): Promise<{ state: 'cleared' | 'not_ours' | 'none' | 'failed'; message: string }> {
     const graph = this.o.account.graph({ timeoutMs: 15_000 });
     const a = this.o.account.account();
-    if (!graph || !a) return { state: 'none', message: 'No number was connected.' };
+    if (!graph || !a) return { state: 'none', message: tr('callback.noNumber') };
     try {
       const current = await this.readOverride();
       const ours =
         current !== null &&
         (current === this.supervisor?.status.callbackUrl || current === this.o.config.get().tunnel.registeredCallbackUrl);
-      if (current === null) return { state: 'none', message: 'WhatsApp had no address of this computer’s for the number.' };
+      if (current === null) return { state: 'none', message: tr('callback.noneOurs') };
       if (!ours)
         return {
           state: 'not_ours',
-          message: `WhatsApp sends the number’s events to ${current}, which is not this computer’s address; it was left as it is.`,
+          message: tr('callback.notOurs', { url: current }),
         };
       await whatsapp(graph, a.phoneNumberId).phoneNumber.clearCallbackOverride();
       this.o.config.update((c) => {
@@ -216,13 +215,13 @@ export class ConnectionService {
       });
       this.holder = { state: 'unknown', url: null, since: null, left: false };
       this.o.log.info('connection.callback_released', {});
-      return { state: 'cleared', message: 'WhatsApp no longer sends this number’s events to this computer.' };
+      return { state: 'cleared', message: tr('callback.cleared') };
     } catch (err) {
       const why = err instanceof GraphError ? err.userMessage : (err as Error).message;
       this.o.log.warn('connection.callback_release_failed', { error: why });
       return {
         state: 'failed',
-        message: `WhatsApp may still send this number’s events to this computer’s old address (${why}). Clear it in Meta’s App Dashboard → WhatsApp → Configuration.`,
+        message: tr('callback.clearFailed', { why }),
       };
     }
   }
@@ -245,7 +244,7 @@ export class ConnectionService {
   private async readOverride(): Promise<string | null> {
     const graph = this.o.account.graph({ timeoutMs: 30_000 });
     const a = this.o.account.account();
-    if (!graph || !a) throw new Error('No account is connected.');
+    if (!graph || !a) throw new Error(tr('callback.noAccount'));
     const check = await whatsapp(graph, a.phoneNumberId).phoneNumber.webhookConfiguration(PhoneWebhookConfig);
     return check.webhook_configuration?.phone_number || null;
   }
@@ -288,7 +287,7 @@ export class ConnectionService {
     const graph = this.o.account.graph({ timeoutMs: 30_000 });
     const a = this.o.account.account();
     const token = this.o.account.verifyToken();
-    if (!graph || !a || !token) throw new Error('No account is connected.');
+    if (!graph || !a || !token) throw new Error(tr('callback.noAccount'));
     try {
       const current = await this.readOverride();
       if (!this.takeOver && !this.isOurs(current, change.callbackUrl)) {
@@ -301,7 +300,7 @@ export class ConnectionService {
       const check = await phoneNumber.webhookConfiguration(PhoneWebhookConfig);
       const now = check.webhook_configuration?.phone_number;
       if (now !== change.callbackUrl)
-        throw new Error(`WhatsApp still calls ${now ?? 'no address'} for this number instead of ${change.callbackUrl}.`);
+        throw new Error(tr('callback.stillOther', { now: now ?? tr('callback.noAddress'), url: change.callbackUrl }));
       this.o.config.update((c) => {
         c.tunnel.registeredCallbackUrl = change.callbackUrl;
         c.tunnel.leaveCallbackElsewhere = false;
@@ -316,7 +315,7 @@ export class ConnectionService {
       );
       this.emit();
     } catch (err) {
-      if (err instanceof GraphError) throw new Error(`Could not point WhatsApp at this computer: ${err.userMessage}`, { cause: err });
+      if (err instanceof GraphError) throw new Error(tr('callback.pointFailed', { error: err.userMessage }), { cause: err });
       throw err;
     }
   }
@@ -333,7 +332,7 @@ export class ConnectionService {
     return {
       state: s?.state ?? (this.startError ? 'unreachable' : 'stopped'),
       since: s?.since ?? null,
-      reason: s?.reason ?? this.startError ?? (this.o.account.account() ? null : 'Connect your account first.'),
+      reason: s?.reason ?? this.startError ?? (this.o.account.account() ? null : tr('common.notConnectedShort')),
       provider: t.provider,
       publicUrl: s?.publicUrl ?? null,
       callbackUrl: s?.callbackUrl ?? null,
@@ -363,7 +362,7 @@ export class ConnectionService {
     const s = this.supervisor?.status;
     const secret = this.o.account.appSecret();
     const a = this.o.account.account();
-    if (!s?.callbackUrl || !secret || !a) return { ok: false, roundTripMs: null, message: 'There is no public address to test yet.' };
+    if (!s?.callbackUrl || !secret || !a) return { ok: false, roundTripMs: null, message: tr('delivery.noAddress') };
     const nonce = randomBytes(12).toString('hex');
     const body = Buffer.from(
       JSON.stringify({
@@ -392,15 +391,14 @@ export class ConnectionService {
         body,
         signal: AbortSignal.timeout(timeoutMs),
       });
-      if (res.status !== 200)
-        return { ok: false, roundTripMs: null, message: `The public address answered HTTP ${res.status} instead of accepting the event.` };
+      if (res.status !== 200) return { ok: false, roundTripMs: null, message: tr('delivery.http', { status: res.status }) };
     } catch (err) {
-      return { ok: false, roundTripMs: null, message: `The public address could not be reached: ${(err as Error).message}` };
+      return { ok: false, roundTripMs: null, message: tr('delivery.unreachable', { error: (err as Error).message }) };
     }
     const ok = await arrived;
     const ms = Math.round(performance.now() - started);
     return ok
-      ? { ok: true, roundTripMs: ms, message: `A test event went through the public address and arrived in ${ms} ms.` }
-      : { ok: false, roundTripMs: null, message: 'The test event was accepted but did not arrive in time.' };
+      ? { ok: true, roundTripMs: ms, message: tr('delivery.ok', { ms }) }
+      : { ok: false, roundTripMs: null, message: tr('delivery.late') };
   }
 }

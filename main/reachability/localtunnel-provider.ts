@@ -30,8 +30,10 @@
  */
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
-import { secureUrlProblem, TUNNEL_SERVER_URL } from '../../common/rules/secure-url.ts';
+import { TUNNEL_SERVER_URL } from '../../common/rules/secure-url.ts';
 import type { Logger } from '../core/log.ts';
+import { secureUrlProblemText } from '../i18n/secure-url.ts';
+import { tr } from '../i18n/tr.ts';
 import { realTimers, TunnelStartError, type Timers, type TunnelProvider } from './tunnel-provider.ts';
 import type { LocaltunnelWorkerCommand, LocaltunnelWorkerData } from './localtunnel-worker.ts';
 
@@ -66,17 +68,16 @@ const workerMessage = z.discriminatedUnion('type', [
 /** Plain words for what the client or the worker reported. */
 export function describeTunnelError(stage: 'register' | 'link', message: string): string {
   const m = message.toLowerCase();
-  if (/connection refused|econnrefused/.test(m)) return 'The tunnel server refused the connection';
-  if (/enotfound|eai_again/.test(m)) return 'The tunnel server’s name could not be resolved (is this computer offline?)';
-  if (/etimedout|timeout/.test(m)) return 'The tunnel server did not answer in time';
-  if (/econnreset|socket hang up/.test(m)) return 'The tunnel server closed the connection';
+  if (/connection refused|econnrefused/.test(m)) return tr('tunnel.refused');
+  if (/enotfound|eai_again/.test(m)) return tr('tunnel.notResolved');
+  if (/etimedout|timeout/.test(m)) return tr('tunnel.timeout');
+  if (/econnreset|socket hang up/.test(m)) return tr('tunnel.closed');
   const status = /status code (\d{3})/.exec(m)?.[1];
-  if (status === '403' || status === '409')
-    return `The tunnel server refused to open a tunnel (HTTP ${status}; the subdomain may be invalid)`;
-  if (status) return `The tunnel server answered HTTP ${status} when asked for a tunnel`;
-  if (/certificate|ssl|tls/.test(m)) return 'The tunnel server’s HTTPS certificate was not accepted';
-  const detail = message.trim() || 'no details';
-  return stage === 'register' ? `The tunnel server could not open a tunnel (${detail})` : `The tunnel broke (${detail})`;
+  if (status === '403' || status === '409') return tr('tunnel.refusedSubdomain', { status });
+  if (status) return tr('tunnel.http', { status });
+  if (/certificate|ssl|tls/.test(m)) return tr('tunnel.certificate');
+  const detail = message.trim() || tr('tunnel.noDetails');
+  return stage === 'register' ? tr('tunnel.couldNotOpen', { detail }) : tr('tunnel.broke', { detail });
 }
 
 /** Validates provider options; throws a `TunnelStartError` with an owner-facing reason. */
@@ -89,7 +90,7 @@ export function checkLocaltunnelOptions(opts: Pick<LocaltunnelProviderOptions, '
   try {
     u = new URL(raw);
   } catch {
-    throw new TunnelStartError('The tunnel server address is not a web address (for example https://localtunnel.me)');
+    throw new TunnelStartError(tr('tunnel.hostNotUrl'));
   }
   if (
     (u.protocol !== 'https:' && u.protocol !== 'http:') ||
@@ -99,14 +100,14 @@ export function checkLocaltunnelOptions(opts: Pick<LocaltunnelProviderOptions, '
     u.hash ||
     (u.pathname && u.pathname !== '/')
   ) {
-    throw new TunnelStartError('The tunnel server address must be just http(s)://host[:port], with no path');
+    throw new TunnelStartError(tr('tunnel.hostWithPath'));
   }
   // Every webhook travels through this server: unencrypted http only to this computer.
-  const insecure = secureUrlProblem(u, TUNNEL_SERVER_URL);
+  const insecure = secureUrlProblemText(u, TUNNEL_SERVER_URL);
   if (insecure) throw new TunnelStartError(insecure);
   const subdomain = opts.subdomain?.trim() || undefined;
   if (subdomain !== undefined && !SUBDOMAIN.test(subdomain)) {
-    throw new TunnelStartError('The subdomain must be 4–63 lowercase letters, digits or hyphens (not at the ends)');
+    throw new TunnelStartError(tr('tunnel.subdomain'));
   }
   return { host: `${u.protocol}//${u.host}`, subdomain };
 }
@@ -162,11 +163,12 @@ export class LocaltunnelProvider implements TunnelProvider {
   }
 
   async start(localPort: number): Promise<{ url: string }> {
-    if (!Number.isInteger(localPort) || localPort < 1 || localPort > 65_535) throw new TunnelStartError(`Invalid local port ${localPort}`);
+    if (!Number.isInteger(localPort) || localPort < 1 || localPort > 65_535)
+      throw new TunnelStartError(tr('tunnel.badPort', { port: localPort }));
     const gen = ++this.gen;
     await this.stopRun();
     // A stop() (or a newer start()) while the previous run was ending wins: start nothing.
-    if (gen !== this.gen) throw new TunnelStartError('The tunnel was stopped before it opened');
+    if (gen !== this.gen) throw new TunnelStartError(tr('tunnel.stoppedBeforeOpen'));
     const data: LocaltunnelWorkerData = {
       host: this.host,
       localPort,
@@ -178,7 +180,7 @@ export class LocaltunnelProvider implements TunnelProvider {
       // A memory cap: a runaway client ends its own thread (→ 'error' → down), not the app.
       worker = new Worker(this.workerUrl, { workerData: data, resourceLimits: { maxOldGenerationSizeMb: 96 } });
     } catch (err) {
-      throw new TunnelStartError(`The tunnel client could not be started (${err instanceof Error ? err.message : String(err)})`);
+      throw new TunnelStartError(tr('tunnel.clientNotStarted', { error: err instanceof Error ? err.message : String(err) }));
     }
     const run: Run = {
       worker,
@@ -193,7 +195,7 @@ export class LocaltunnelProvider implements TunnelProvider {
     return new Promise<{ url: string }>((resolve, reject) => {
       let settled = false;
       const timer = this.timers.setTimeout(() => {
-        fail(`The tunnel server did not open a tunnel within ${seconds(this.startTimeoutMs)}`);
+        fail(tr('tunnel.openTimeout', { seconds: seconds(this.startTimeoutMs) }));
       }, this.startTimeoutMs);
       const fail = (reason: string): void => {
         if (settled) return this.down(run, reason);
@@ -211,7 +213,7 @@ export class LocaltunnelProvider implements TunnelProvider {
         const msg = parsed.data;
         if (msg.type === 'url') {
           if (settled) return;
-          if (!/^https?:\/\//.test(msg.url)) return fail('The tunnel server gave an address that is not a web address');
+          if (!/^https?:\/\//.test(msg.url)) return fail(tr('tunnel.badAddress'));
           settled = true;
           this.timers.clearTimeout(timer);
           run.up = true;
@@ -221,25 +223,25 @@ export class LocaltunnelProvider implements TunnelProvider {
           this.log?.warn('tunnel.localtunnel.client_error', { stage: msg.stage, message: msg.message });
           fail(describeTunnelError(msg.stage, msg.message));
         } else if (!run.stopping) {
-          fail('The tunnel client closed the tunnel');
+          fail(tr('tunnel.clientClosed'));
         }
       });
       worker.on('error', (err: unknown) => {
         const message = err instanceof Error ? err.message : String(err);
         this.log?.warn('tunnel.localtunnel.worker_crashed', { message });
         const detail = describeTunnelError('link', message);
-        fail(`The tunnel client crashed: ${detail.charAt(0).toLowerCase()}${detail.slice(1)}`);
+        fail(tr('tunnel.clientCrashed', { detail: `${detail.charAt(0).toLowerCase()}${detail.slice(1)}` }));
       });
       worker.on('exit', (code: number) => {
         if (run.stopping) {
           if (!settled) {
             settled = true;
             this.timers.clearTimeout(timer);
-            reject(new TunnelStartError('The tunnel was stopped before it opened'));
+            reject(new TunnelStartError(tr('tunnel.stoppedBeforeOpen')));
           }
           return;
         }
-        fail(`The tunnel client stopped unexpectedly (exit code ${code})`);
+        fail(tr('tunnel.clientExited', { code }));
       });
     });
   }

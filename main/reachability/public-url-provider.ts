@@ -4,6 +4,7 @@
  * It never goes down by itself — the supervisor's health probe is what notices a broken proxy.
  */
 import { TunnelStartError, type TunnelProvider } from './tunnel-provider.ts';
+import { tr } from '../i18n/tr.ts';
 
 export type PublicUrlCheck = { ok: true; url: string } | { ok: false; reason: string };
 
@@ -12,20 +13,18 @@ const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\]|0\.0\.0\.0)$/i;
 /** Checks an owner-entered public URL; the reason is written for the owner. */
 export function checkPublicUrl(input: string): PublicUrlCheck {
   const text = input.trim();
-  if (!text) return { ok: false, reason: 'Enter the public HTTPS address that reaches Switchboard.' };
+  if (!text) return { ok: false, reason: tr('publicUrl.empty') };
   let u: URL;
   try {
     u = new URL(text);
   } catch {
-    return { ok: false, reason: 'This is not a web address. It should look like https://calls.example.com' };
+    return { ok: false, reason: tr('publicUrl.notUrl') };
   }
-  if (u.protocol !== 'https:')
-    return { ok: false, reason: 'The address must start with https:// — Meta only delivers webhooks over HTTPS.' };
-  if (u.username || u.password) return { ok: false, reason: 'Remove the user name and password from the address: Meta cannot use them.' };
-  if (text.includes('#')) return { ok: false, reason: 'Remove the “#…” part from the address.' };
-  if (u.search || text.includes('?')) return { ok: false, reason: 'Remove the “?…” part from the address: Switchboard adds its own.' };
-  if (!u.hostname || LOOPBACK.test(u.hostname))
-    return { ok: false, reason: 'The address must be reachable from the internet, not only from this computer.' };
+  if (u.protocol !== 'https:') return { ok: false, reason: tr('publicUrl.https') };
+  if (u.username || u.password) return { ok: false, reason: tr('publicUrl.credentials') };
+  if (text.includes('#')) return { ok: false, reason: tr('publicUrl.fragment') };
+  if (u.search || text.includes('?')) return { ok: false, reason: tr('publicUrl.query') };
+  if (!u.hostname || LOOPBACK.test(u.hostname)) return { ok: false, reason: tr('publicUrl.loopback') };
   return { ok: true, url: text };
 }
 

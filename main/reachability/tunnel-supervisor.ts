@@ -35,6 +35,7 @@
  * `status.callback` and retried with backoff; a newer URL supersedes a pending one.
  */
 import type { Logger } from '../core/log.ts';
+import { tr } from '../i18n/tr.ts';
 import { newProbeNonce } from '../webhooks/probe-answer.ts';
 import { backoffDelay, DEFAULT_BACKOFF } from './backoff.ts';
 import { realTimers, type Timers, type TunnelProvider } from './tunnel-provider.ts';
@@ -94,7 +95,7 @@ function joinUrl(base: string, path: string): string {
 }
 
 function messageOf(err: unknown): string {
-  return err instanceof Error && err.message ? err.message : 'Unknown error';
+  return err instanceof Error && err.message ? err.message : tr('tunnel.unknownError');
 }
 
 export class TunnelSupervisor {
@@ -190,7 +191,7 @@ export class TunnelSupervisor {
     if (this.state !== 'stopped') return this.status;
     this.restarts = 0;
     this.attempt = 0;
-    this.setState('connecting', 'Opening the tunnel');
+    this.setState('connecting', tr('tunnel.opening'));
     await this.connect();
     return this.status;
   }
@@ -248,7 +249,7 @@ export class TunnelSupervisor {
     this.providerUp = false;
     this.attempt = 0;
     this.restarts++;
-    this.setState('connecting', 'Reconnecting the tunnel');
+    this.setState('connecting', tr('tunnel.reconnecting'));
     await this.connect();
     return this.status;
   }
@@ -364,8 +365,10 @@ export class TunnelSupervisor {
         this.lastProbeAt = this.clock();
         this.lastProbeOk = false;
         this.log?.warn('reachability.receiver_not_answering', { reason: local.reason });
-        const what = local.kind === 'answer' ? 'failed the check' : 'is not answering';
-        this.fail(`The webhook receiver on this computer ${what}: ${local.reason}`, { keepProvider: true });
+        const why = { reason: local.reason };
+        this.fail(local.kind === 'answer' ? tr('tunnel.receiverFailedCheck', why) : tr('tunnel.receiverNotAnswering', why), {
+          keepProvider: true,
+        });
         return;
       }
       // The receiver is fine: give the tunnel one more chance before it costs a URL.
@@ -380,7 +383,7 @@ export class TunnelSupervisor {
     this.lastProbeOk = result.ok;
     if (!result.ok) {
       this.log?.warn('reachability.probe_failed', { reason: result.reason });
-      this.fail(`Health check through the public URL failed: ${result.reason}`);
+      this.fail(tr('tunnel.healthFailed', { reason: result.reason }));
       return;
     }
     if (this.state !== 'connected') {

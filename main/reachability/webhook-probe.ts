@@ -14,6 +14,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { secretsMatch } from '../core/secure-compare.ts';
 import { PROBE_PARAM } from '../webhooks/probe-answer.ts';
+import { tr } from '../i18n/tr.ts';
 import { realTimers, type Timers } from './tunnel-provider.ts';
 
 /** `kind`: 'network' (no HTTP answer: refused, reset, timeout, DNS…) or 'answer' (an HTTP answer that is not the expected one). */
@@ -31,30 +32,30 @@ function describeNetworkError(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   switch (code) {
     case 'ECONNREFUSED':
-      return 'the connection was refused';
+      return tr('probe.refused');
     case 'ECONNRESET':
-      return 'the connection was closed before an answer';
+      return tr('probe.closed');
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return 'the address could not be resolved (is this computer offline?)';
+      return tr('probe.notResolved');
     case 'ETIMEDOUT':
     case 'ENETUNREACH':
     case 'EHOSTUNREACH':
-      return 'the network is unreachable';
+      return tr('probe.unreachable');
     default:
-      if (typeof code === 'string' && /CERT|SSL|TLS/.test(code)) return `the HTTPS certificate was not accepted (${code})`;
-      return message === 'socket hang up' ? 'the connection was closed before an answer' : `the request failed (${message})`;
+      if (typeof code === 'string' && /CERT|SSL|TLS/.test(code)) return tr('probe.certificate', { code });
+      return message === 'socket hang up' ? tr('probe.closed') : tr('probe.failed', { error: message });
   }
 }
 
 function describeStatus(status: number): string {
   switch (status) {
     case 401:
-      return 'HTTP 401 (the tunnel’s reminder page, or a proxy asking for a password)';
+      return tr('probe.http401');
     case 400:
-      return 'HTTP 400 (the receiver refused the probe)';
+      return tr('probe.http400');
     case 404:
-      return 'HTTP 404 (the public URL does not lead to Switchboard’s webhook)';
+      return tr('probe.http404');
     default:
       return `HTTP ${status}`;
   }
@@ -73,7 +74,7 @@ export function probeWebhook(callbackUrl: string, nonce: string, expected: strin
   try {
     url = buildProbeUrl(callbackUrl, nonce);
   } catch {
-    return Promise.resolve({ ok: false, kind: 'answer', reason: 'the public URL is not a valid address' });
+    return Promise.resolve({ ok: false, kind: 'answer', reason: tr('probe.badUrl') });
   }
   const lib = url.protocol === 'https:' ? https : http;
   return new Promise<ProbeResult>((resolve) => {
@@ -94,7 +95,8 @@ export function probeWebhook(callbackUrl: string, nonce: string, expected: strin
         let size = 0;
         res.on('data', (c: Buffer) => {
           size += c.length;
-          if (size > MAX_BODY) return finish({ ok: false, kind: 'answer', reason: `${describeStatus(status)} with an unexpected answer` });
+          if (size > MAX_BODY)
+            return finish({ ok: false, kind: 'answer', reason: tr('probe.unexpectedAnswer', { status: describeStatus(status) }) });
           chunks.push(c);
         });
         res.on('end', () => {
@@ -104,7 +106,7 @@ export function probeWebhook(callbackUrl: string, nonce: string, expected: strin
             return finish({
               ok: false,
               kind: 'answer',
-              reason: 'the answer was not Switchboard’s (the public URL may lead somewhere else)',
+              reason: tr('probe.notOurs'),
             });
           finish({ ok: true });
         });
@@ -113,7 +115,7 @@ export function probeWebhook(callbackUrl: string, nonce: string, expected: strin
     );
     req.on('error', (err) => finish({ ok: false, kind: 'network', reason: describeNetworkError(err) }));
     const timer = timers.setTimeout(
-      () => finish({ ok: false, kind: 'network', reason: `no answer within ${Number((opts.timeoutMs / 1000).toFixed(1))} s` }),
+      () => finish({ ok: false, kind: 'network', reason: tr('probe.noAnswer', { seconds: Number((opts.timeoutMs / 1000).toFixed(1)) }) }),
       opts.timeoutMs,
     );
   });

@@ -34,11 +34,6 @@ const NOT_OWNER_FACING: Record<string, string> = {
   'main/shell/protocol.ts': 'HTTP answers inside the app protocol',
   'main/desktop/autostart.ts': 'the .desktop file: Name/Comment are read by the desktop, in English like the app name',
   'main/core/diagnostics.ts': 'the diagnostics bundle is for support, in English on purpose',
-  'main/reachability/localtunnel-provider.ts': 'tunnel failure reasons: not yet in the catalog (see README, Languages)',
-  'main/reachability/public-url-provider.ts': 'public address checks: not yet in the catalog (see README, Languages)',
-  'main/reachability/tunnel-supervisor.ts': 'tunnel state details: not yet in the catalog (see README, Languages)',
-  'main/reachability/webhook-probe.ts': 'probe failure details: not yet in the catalog (see README, Languages)',
-  'main/reachability/connection-service.ts': 'callback and delivery-test messages: not yet in the catalog (see README, Languages)',
   'main/calls/missed-call-reply.ts': 'why a missed-call reply was skipped: not yet in the catalog (see README, Languages)',
   'main/calls/pickup-guard.ts': 'the pickup-rate notice: not yet in the catalog (see README, Languages)',
 };
