@@ -32,6 +32,7 @@ import {
   type ReplyVariables,
 } from '../../common/rules/missed-call-reply.ts';
 import type { Logger } from '../core/log.ts';
+import { tr } from '../i18n/tr.ts';
 import type { Database } from '../storage/database.ts';
 import type { MessagingService } from '../threads/messaging-service.ts';
 import type { ThreadStore, TimelineItem } from '../threads/thread-store.ts';
@@ -90,10 +91,8 @@ export class MissedCallReplies {
     this.clock = o.clock ?? (() => new Date());
     // A reply still "sending" was cut off by a crash: WhatsApp may have it. Never again.
     const n = this.o.db
-      .prepare(
-        "UPDATE missed_call_replies SET state = 'interrupted', reason = 'Switchboard closed while it was being sent.' WHERE state = 'sending'",
-      )
-      .run().changes;
+      .prepare("UPDATE missed_call_replies SET state = 'interrupted', reason = ? WHERE state = 'sending'")
+      .run(tr('missedReply.interrupted')).changes;
     if (Number(n) > 0) this.o.log.warn('missed_reply.interrupted', { count: Number(n) });
   }
 
@@ -180,13 +179,13 @@ export class MissedCallReplies {
     try {
       const sent = await this.send(s, c.threadId, c.key);
       if (!sent) {
-        this.finish(c.key, 'skipped', null, 'No template is chosen for customers outside the 24-hour window.', null);
+        this.finish(c.key, 'skipped', null, tr('missedReply.noTemplate'), null);
         return;
       }
       ({ kind, item } = sent);
       const failed = sent.item.status === 'failed';
       const reason = failed
-        ? String((sent.item.data['error'] as { message?: unknown } | undefined)?.message ?? 'WhatsApp refused it.')
+        ? String((sent.item.data['error'] as { message?: unknown } | undefined)?.message ?? tr('missedReply.refused'))
         : null;
       this.finish(c.key, failed ? 'failed' : 'sent', kind, reason, sent.item);
       this.o.log.info('missed_reply.sent', { kind, failed });
@@ -201,13 +200,13 @@ export class MissedCallReplies {
     const at = Date.parse(c.at);
     // Meta's timestamps are whole seconds on Meta's clock: a minute's grace, so a call that ends
     // just as the owner turns the reply on is not judged by the laptop's clock.
-    if (s.enabledAt && at < Date.parse(s.enabledAt) - ENABLED_GRACE_MS) return 'The call ended before the missed-call reply was turned on.';
-    if (now.getTime() - at > MAX_REPLY_AGE_MS) return 'The call ended more than a day ago.';
+    if (s.enabledAt && at < Date.parse(s.enabledAt) - ENABLED_GRACE_MS) return tr('missedReply.beforeEnabled');
+    if (now.getTime() - at > MAX_REPLY_AGE_MS) return tr('missedReply.tooOld');
     const since = new Date(now.getTime() - s.cooldownHours * 3600_000).toISOString();
     const recent = this.o.db
       .prepare("SELECT 1 FROM missed_call_replies WHERE thread_id = ? AND at >= ? AND state IN ('sending', 'sent', 'interrupted') LIMIT 1")
       .get(c.threadId, since);
-    return recent ? `This customer already got a reply in the last ${s.cooldownHours} hours.` : null;
+    return recent ? tr('missedReply.cooldown', { hours: s.cooldownHours }) : null;
   }
 
   private finish(key: string, state: string, kind: ReplyKind | null, reason: string | null, item: TimelineItem | null): void {

@@ -429,6 +429,13 @@ export const en = {
   'probe.noAnswer': 'no answer within {seconds} s',
   // The reachability probe (main/reachability/webhook-probe.ts)
   'probe.badUrl': 'the public URL is not a valid address',
+  // The missed-call reply (main/calls/missed-call-reply.ts): why one was not sent
+  'missedReply.interrupted': 'Switchboard closed while it was being sent.',
+  'missedReply.noTemplate': 'No template is chosen for customers outside the 24-hour window.',
+  'missedReply.refused': 'WhatsApp refused it.',
+  'missedReply.beforeEnabled': 'The call ended before the missed-call reply was turned on.',
+  'missedReply.tooOld': 'The call ended more than a day ago.',
+  'missedReply.cooldown': 'This customer already got a reply in the last {hours} hours.',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

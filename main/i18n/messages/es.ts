@@ -447,4 +447,11 @@ export const es: Record<MessageKey, string> = {
   'probe.noAnswer': 'ninguna respuesta en {seconds} s',
   // The reachability probe (main/reachability/webhook-probe.ts)
   'probe.badUrl': 'la URL pública no es una dirección válida',
+  // The missed-call reply (main/calls/missed-call-reply.ts): why one was not sent
+  'missedReply.interrupted': 'Switchboard se cerró mientras se enviaba.',
+  'missedReply.noTemplate': 'No se eligió ninguna plantilla para clientes fuera de la ventana de 24 horas.',
+  'missedReply.refused': 'WhatsApp la rechazó.',
+  'missedReply.beforeEnabled': 'La llamada terminó antes de que se activara la respuesta a llamadas perdidas.',
+  'missedReply.tooOld': 'La llamada terminó hace más de un día.',
+  'missedReply.cooldown': 'Este cliente ya recibió una respuesta en las últimas {hours} horas.',
 };

@@ -444,4 +444,11 @@ export const ptBR: Record<MessageKey, string> = {
   'probe.noAnswer': 'nenhuma resposta em {seconds} s',
   // The reachability probe (main/reachability/webhook-probe.ts)
   'probe.badUrl': 'o endereço público não é válido',
+  // The missed-call reply (main/calls/missed-call-reply.ts): why one was not sent
+  'missedReply.interrupted': 'O Switchboard foi fechado durante o envio.',
+  'missedReply.noTemplate': 'Nenhum modelo foi escolhido para clientes fora da janela de 24 horas.',
+  'missedReply.refused': 'O WhatsApp recusou.',
+  'missedReply.beforeEnabled': 'A ligação terminou antes de a resposta a ligações perdidas ser ativada.',
+  'missedReply.tooOld': 'A ligação terminou há mais de um dia.',
+  'missedReply.cooldown': 'Este cliente já recebeu uma resposta nas últimas {hours} horas.',
 };

@@ -34,8 +34,6 @@ const NOT_OWNER_FACING: Record<string, string> = {
   'main/shell/protocol.ts': 'HTTP answers inside the app protocol',
   'main/desktop/autostart.ts': 'the .desktop file: Name/Comment are read by the desktop, in English like the app name',
   'main/core/diagnostics.ts': 'the diagnostics bundle is for support, in English on purpose',
-  'main/calls/missed-call-reply.ts': 'why a missed-call reply was skipped: not yet in the catalog (see README, Languages)',
-  'main/calls/pickup-guard.ts': 'the pickup-rate notice: not yet in the catalog (see README, Languages)',
 };
 
 /** Single texts that stay English, by file and how the text starts — each with why. */
