@@ -64,6 +64,17 @@ export function intlLocale(locale?: string): string {
   return locale === PSEUDO_TAG ? 'en' : locale;
 }
 
+/** Which way the locale's script runs ("ar", "he": rtl): what <html dir> and the app's own short texts follow. */
+export function textDirection(locale?: string): 'ltr' | 'rtl' {
+  const tag = intlLocale(locale);
+  try {
+    const l = new Intl.Locale(tag) as Intl.Locale & { getTextInfo?: () => { direction?: string }; textInfo?: { direction?: string } };
+    return (l.getTextInfo?.() ?? l.textInfo)?.direction === 'rtl' ? 'rtl' : 'ltr';
+  } catch {
+    return 'ltr';
+  }
+}
+
 // ---- cached formatters -----------------------------------------------------------------------
 
 const cache = new Map<string, unknown>();

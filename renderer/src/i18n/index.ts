@@ -17,7 +17,7 @@
  */
 import { createI18n } from 'vue-i18n';
 import { DEFAULT_LOCALE, LOCALES, type Locale } from '../../../common/i18n/locales.ts';
-import { setFormatLocale } from '../format/intl.ts';
+import { setFormatLocale, textDirection } from '../format/intl.ts';
 import en, { type Messages } from './en.ts';
 import es from './es.ts';
 import ptBR from './pt-BR.ts';
@@ -76,7 +76,7 @@ let active: AppI18n | null = null;
 
 /**
  * Switches the window to `locale` at once: the messages (vue-i18n's global locale), `<html lang>`
- * (screen readers, hyphenation, spell checking) and the formatting locale — the first of the
+ * (screen readers, hyphenation, spell checking) and `<html dir>`, and the formatting locale — the first of the
  * `system` languages in the same language, so an English window on an en-GB system shows a
  * 24-hour clock. Anything else reads English. The pseudo-locale is made from English
  * the first time it is asked for.
@@ -91,7 +91,11 @@ export function applyLocale(locale: UiLocale, system: readonly string[] = []): v
     i18n.global.locale.value = target as Locale;
   }
   setFormatLocale(target, system);
-  if (typeof document !== 'undefined') document.documentElement.lang = target === PSEUDO_LOCALE ? 'en' : target;
+  if (typeof document !== 'undefined') {
+    document.documentElement.lang = target === PSEUDO_LOCALE ? 'en' : target;
+    // Every locale today is left to right; the layout uses logical CSS so a right-to-left one only needs its catalog.
+    document.documentElement.dir = textDirection();
+  }
   if (target !== PSEUDO_LOCALE) {
     try {
       globalThis.localStorage?.setItem(LOCALE_STORAGE_KEY, target);

@@ -10,7 +10,7 @@
  * Developers and the layout test may turn on the pseudo-locale (i18n/pseudo.ts) for this window;
  * it then wins over main's answer, which is still shown in Settings.
  */
-import { defineStore } from 'pinia';
+import { defineStore, getActivePinia } from 'pinia';
 import { computed, ref } from 'vue';
 import type { LanguageState } from '../../../common/bridge-contract.ts';
 import { pickLocale, type LanguagePreference, type Locale } from '../../../common/i18n/locales.ts';
@@ -18,6 +18,9 @@ import { useBridge } from '../bridge/bridge.ts';
 import { errorText } from '../format/error-text.ts';
 import { applyLocale, rememberedLocale } from '../i18n/index.ts';
 import { PSEUDO_LOCALE, PSEUDO_STORAGE_KEY } from '../i18n/pseudo.ts';
+import { useAppStore } from './app.store.ts';
+import { useCallPermissionStore } from './call-permission.store.ts';
+import { useConnectionStore } from './connection.store.ts';
 
 function pseudoWanted(): boolean {
   try {
@@ -47,12 +50,30 @@ export const useLanguageStore = defineStore('language', () => {
   /** The language "System" stands for now (shown next to it in the menu). */
   const systemLocale = computed<Locale>(() => pickLocale(system.value));
 
+  let applied: Locale | null = null;
+
   function apply(state: LanguageState): void {
     preference.value = state.preference;
     effective.value = state.effective;
     system.value = [...state.system];
     loaded.value = true;
+    const changed = applied !== null && applied !== state.effective;
+    applied = state.effective;
     applyLocale(pseudo.value ? PSEUDO_LOCALE : state.effective, state.system);
+    if (changed) rewordMainTexts();
+  }
+
+  /**
+   * Main words its texts when it makes them (main/i18n/tr.ts): the ones this window holds — the
+   * status line's warnings, the open conversation's call permission (why Call is off), the
+   * connection's details — are asked for again, so they follow the new language too. Only stores
+   * already in use are asked.
+   */
+  function rewordMainTexts(): void {
+    const inUse = (id: string): boolean => !!getActivePinia()?.state.value[id];
+    if (inUse('app')) void useAppStore().refresh();
+    if (inUse('threads-call-permission')) void useCallPermissionStore().loadPermission();
+    if (inUse('connection') && useConnectionStore().view) void useConnectionStore().load();
   }
 
   /** Asks main for the language; the browser host's window tells it the browser's languages on the way. */

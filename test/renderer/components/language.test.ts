@@ -89,6 +89,20 @@ describe('the language store', () => {
     expect(document.documentElement.lang).toBe('es');
   });
 
+  it('asks main again for the texts it made in the old language (status line) once the language changes', async () => {
+    fakeMain(['en-US']);
+    await useAppStore().start();
+    await mountAppearance();
+    const statusCalls = (): number => fake.calls.filter((c) => c.name === 'getStatus').length;
+    const before = statusCalls();
+    fake.emit('language', { preference: 'system', effective: 'en', system: ['en-US'] }); // same language: nothing to re-word
+    await flushPromises();
+    expect(statusCalls()).toBe(before);
+    fake.emit('language', { preference: 'pt-BR', effective: 'pt-BR', system: ['en-US'] });
+    await flushPromises();
+    expect(statusCalls()).toBe(before + 1);
+  });
+
   it('the browser host reports the browser’s languages instead of asking', async () => {
     fakeMain([], 'websocket');
     await mountAppearance();
