@@ -99,7 +99,14 @@ async function sweep(p: Page, state: string, rootSelector: string, fixed: string
     await expect(p.locator(rootSelector).first()).toBeVisible();
     for (const problem of await unreachableControls(p, rootSelector, fixed))
       problems.push(`${size.width}×${size.height} ${state}: ${problem}`);
-    if (size.width === 960 || size.width === 1366) await p.screenshot({ path: path.join(shotsDir, `${state}-${size.width}.png`) });
+    if (size.width === 960 || size.width === 1366) {
+      for (const scheme of ['light', 'dark'] as const) {
+        await p.emulateMedia({ colorScheme: scheme });
+        await p.waitForTimeout(100);
+        await p.screenshot({ path: path.join(shotsDir, `${state}-${size.width}-${scheme}.png`) });
+      }
+      await p.emulateMedia({ colorScheme: 'light' });
+    }
   }
   return problems;
 }
