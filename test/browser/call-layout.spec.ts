@@ -6,13 +6,12 @@
  * sideways. The thread behind the call holds long, unbreakable text, which is what used to spill
  * over the call dock and swallow clicks.
  */
-import { test, expect, chromium, type Browser, type Page } from '@playwright/test';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { test, expect, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createPhonePeer, type PhonePeer } from '../sim/peer/phone-peer.ts';
-import { chromiumLaunchOptions } from '../support/chromium.ts';
+import { createPhonePeer } from '../sim/peer/phone-peer.ts';
 import { until } from '../support/until.ts';
-import { startCallApp, type CallApp } from './support/call-app.ts';
+import { callAppSpec, type CallApp } from './support/call-app.ts';
 
 const seed = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../sim/seed.default.json'), 'utf8')) as {
   users: Array<{ wa_id?: string; name: string }>;
@@ -29,21 +28,9 @@ const SIZES = [
   { width: 1920, height: 1080 },
 ];
 
-let browser: Browser;
+const spec = callAppSpec({ shotsDir });
 let app: CallApp | null = null;
-const peers: PhonePeer[] = [];
-test.beforeAll(async () => {
-  browser = await chromium.launch(chromiumLaunchOptions());
-  mkdirSync(shotsDir, { recursive: true });
-});
-test.afterEach(async () => {
-  for (const p of peers.splice(0)) await p.close().catch(() => undefined);
-  await app?.close();
-  app = null;
-});
-test.afterAll(async () => {
-  await browser?.close();
-});
+const peers = spec.peers;
 
 /**
  * Controls in `rootSelector` that a click at their centre would miss, or that the window cuts,
@@ -113,7 +100,7 @@ async function sweep(p: Page, state: string, rootSelector: string, fixed: string
 
 test('every call control can be clicked at 800 to 1920 px wide, ringing and in a call with keypad and devices open', async () => {
   test.setTimeout(120_000);
-  app = await startCallApp(browser, { seed });
+  app = await spec.start({ seed });
   const { page: p, controlUrl } = app;
   // A thread with long, unbreakable text: a URL-like run and a word longer than any column.
   const long = `https://example.com/${'a'.repeat(400)} ${'Supercalifragilistic'.repeat(30)}`;
@@ -163,7 +150,7 @@ const sidewaysOverflow = (p: Page) => p.evaluate(() => document.documentElement.
 
 test('at 200% zoom (640×400 CSS px) every screen reflows without scrolling sideways; the list and the thread take turns', async () => {
   test.setTimeout(90_000);
-  app = await startCallApp(browser, { seed, viewport: { width: 640, height: 400 } });
+  app = await spec.start({ seed, viewport: { width: 640, height: 400 } });
   const { page: p, controlUrl } = app;
   const res = await fetch(`${controlUrl}/users/${ana.wa_id}/messages`, {
     method: 'POST',

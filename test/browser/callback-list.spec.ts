@@ -13,15 +13,14 @@
  *  - screenshots of both views at 960×700 and 1366×768, light and dark (test/screenshots/callback/),
  *    and an axe-core audit (WCAG 2.1 A/AA) of both in both themes.
  */
-import { test, expect, chromium, type Browser, type Page } from '@playwright/test';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { test, expect, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createPhonePeer, type PhonePeer } from '../sim/peer/phone-peer.ts';
-import { chromiumLaunchOptions } from '../support/chromium.ts';
+import { createPhonePeer } from '../sim/peer/phone-peer.ts';
 import { seedThreads } from '../support/thread-seed.ts';
 import { until } from '../support/until.ts';
 import { audit, formatFindings, type Finding } from './support/axe-sweep.ts';
-import { startCallApp, type CallApp } from './support/call-app.ts';
+import { callAppSpec, type CallApp } from './support/call-app.ts';
 
 const defaultSeed = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../sim/seed.default.json'), 'utf8')) as {
   calling?: Record<string, unknown>;
@@ -33,22 +32,10 @@ const [ana, jonas, priya] = seed.users as [(typeof seed.users)[0], (typeof seed.
 const shotsDir = path.resolve(import.meta.dirname, '../screenshots/callback');
 const json = { 'content-type': 'application/json' };
 
-let browser: Browser;
-let app: CallApp | null = null;
-const peers: PhonePeer[] = [];
 test.describe.configure({ mode: 'serial' });
-test.beforeAll(async () => {
-  browser = await chromium.launch(chromiumLaunchOptions(['--allow-loopback-in-peer-connection']));
-  mkdirSync(shotsDir, { recursive: true });
-});
-test.afterEach(async () => {
-  for (const p of peers.splice(0)) await p.close().catch(() => undefined);
-  await app?.close();
-  app = null;
-});
-test.afterAll(async () => {
-  await browser?.close();
-});
+const spec = callAppSpec({ shotsDir, launchArgs: ['--allow-loopback-in-peer-connection'] });
+let app: CallApp | null = null;
+const peers = spec.peers;
 
 async function control(pathname: string, body: unknown = {}): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(`${app!.controlUrl}${pathname}`, { method: 'POST', headers: json, body: JSON.stringify(body) });
@@ -72,7 +59,7 @@ const row = (p: Page, name: string) => rows(p).filter({ hasText: name });
 
 test('three missed calls from two customers → two rows with their tries; calling one back takes them off once the call connects', async () => {
   test.setTimeout(90_000);
-  app = await startCallApp(browser, { seed });
+  app = await spec.start({ seed });
   const p = app.page;
   await missedCall(p, ana.wa_id!);
   await missedCall(p, jonas.wa_id!);
@@ -124,7 +111,7 @@ test('three missed calls from two customers → two rows with their tries; calli
 });
 
 test('a customer who calls while the business is closed asks for a call back: a row with the permission’s expiry', async () => {
-  app = await startCallApp(browser, { seed });
+  app = await spec.start({ seed });
   const p = app.page;
   // Open one minute a week (Monday 00:00–00:01 UTC): closed now, almost surely.
   const closed = await fetch(`${app.controlUrl}/settings`, {
@@ -157,7 +144,7 @@ test('a customer who calls while the business is closed asks for a call back: a 
 });
 
 test('D marks a customer done; a newer missed call brings them back', async () => {
-  app = await startCallApp(browser, { seed });
+  app = await spec.start({ seed });
   const p = app.page;
   await missedCall(p, jonas.wa_id!);
   await p.getByTestId('nav-callbacks').click();
@@ -186,7 +173,7 @@ test('D marks a customer done; a newer missed call brings them back', async () =
 
 test('the call log lists every call newest first, filters, exports CSV, and a row opens the call card', async () => {
   test.setTimeout(90_000);
-  app = await startCallApp(browser, { seed });
+  app = await spec.start({ seed });
   const p = app.page;
   await missedCall(p, ana.wa_id!);
   await missedCall(p, jonas.wa_id!, { via: 'call_button', cta_payload: 'order-1042' });
@@ -252,7 +239,7 @@ test('the call log lists every call newest first, filters, exports CSV, and a ro
 
 test('screenshots: both views at 960×700 and 1366×768, light and dark; no axe violations', async () => {
   test.setTimeout(120_000);
-  app = await startCallApp(browser, { seed, viewport: { width: 1366, height: 768 } });
+  app = await spec.start({ seed, viewport: { width: 1366, height: 768 } });
   const p = app.page;
   // A realistic history (14 customers, a year of calls with Ana) and, through the simulator, today's calls.
   seedThreads(app.services, { longThreadItems: 400 });

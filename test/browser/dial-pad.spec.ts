@@ -8,12 +8,11 @@
  * light and dark, go to test/screenshots/guard/.
  */
 import AxeBuilder from '@axe-core/playwright';
-import { test, expect, chromium, type Browser, type Page } from '@playwright/test';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { test, expect, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromiumLaunchOptions } from '../support/chromium.ts';
 import { WCAG_TAGS } from './support/axe-sweep.ts';
-import { startCallApp, type CallApp } from './support/call-app.ts';
+import { callAppSpec, type CallApp } from './support/call-app.ts';
 
 const seed = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../sim/seed.default.json'), 'utf8')) as {
   users: Array<{ wa_id?: string; name: string }>;
@@ -22,19 +21,8 @@ const ana = seed.users[0]!;
 const jonas = seed.users[1]!;
 const shotsDir = path.resolve(import.meta.dirname, '../screenshots/guard');
 
-let browser: Browser;
+const spec = callAppSpec({ shotsDir });
 let app: CallApp | null = null;
-test.beforeAll(async () => {
-  browser = await chromium.launch(chromiumLaunchOptions());
-  mkdirSync(shotsDir, { recursive: true });
-});
-test.afterEach(async () => {
-  await app?.close();
-  app = null;
-});
-test.afterAll(async () => {
-  await browser?.close();
-});
 
 async function control(pathname: string, body: unknown = {}): Promise<Record<string, unknown>> {
   const res = await fetch(`${app!.controlUrl}${pathname}`, {
@@ -64,7 +52,7 @@ async function shoot(page: Page, name: string): Promise<void> {
 }
 
 test('reads numbers in any form, checks the permission first, and offers Ask to call, which opens the new conversation asking', async () => {
-  app = await startCallApp(browser, { seed, viewport: { width: 1366, height: 768 } });
+  app = await spec.start({ seed, viewport: { width: 1366, height: 768 } });
   const { page, services } = app;
   await expect(page.getByTestId('account-state')).toHaveAttribute('data-state', 'connected');
   await page.getByTestId('new-call').click();
@@ -133,7 +121,7 @@ test('reads numbers in any form, checks the permission first, and offers Ask to 
 });
 
 test('with permission it calls: the conversation is created, opens, and the call starts', async () => {
-  app = await startCallApp(browser, { seed, viewport: { width: 1366, height: 768 } });
+  app = await spec.start({ seed, viewport: { width: 1366, height: 768 } });
   const { page } = app;
   // Jonas allowed calls from the business profile (he never wrote).
   await control(`/users/${jonas.wa_id}/permission`, { response: 'accept', source: 'profile' });

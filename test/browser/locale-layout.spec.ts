@@ -18,13 +18,12 @@
  * The second test is the direction check: an Arabic message with trailing punctuation renders
  * right to left, its question mark at the left end, while a Latin message stays left to right.
  */
-import { test, expect, chromium, type Browser, type Page } from '@playwright/test';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { test, expect, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createPhonePeer, type PhonePeer } from '../sim/peer/phone-peer.ts';
-import { chromiumLaunchOptions } from '../support/chromium.ts';
+import { createPhonePeer } from '../sim/peer/phone-peer.ts';
 import { until } from '../support/until.ts';
-import { startCallApp, type CallApp } from './support/call-app.ts';
+import { callAppSpec, type CallApp } from './support/call-app.ts';
 
 const seed = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../sim/seed.default.json'), 'utf8')) as {
   users: Array<{ wa_id?: string; name: string }>;
@@ -33,21 +32,9 @@ const ana = seed.users[0]!;
 const shotsDir = path.resolve(import.meta.dirname, '../screenshots/locale');
 const VIEWPORT = { width: 1366, height: 768 };
 
-let browser: Browser;
+const spec = callAppSpec({ shotsDir });
 let app: CallApp | null = null;
-const peers: PhonePeer[] = [];
-test.beforeAll(async () => {
-  browser = await chromium.launch(chromiumLaunchOptions());
-  mkdirSync(shotsDir, { recursive: true });
-});
-test.afterEach(async () => {
-  for (const p of peers.splice(0)) await p.close().catch(() => undefined);
-  await app?.close();
-  app = null;
-});
-test.afterAll(async () => {
-  await browser?.close();
-});
+const peers = spec.peers;
 
 /** Every text that does not fit where it is drawn, in words (runs in the page). */
 function textOverflows(p: Page): Promise<string[]> {
@@ -244,7 +231,7 @@ async function setLanguage(a: CallApp, preference: 'pt-BR' | 'es'): Promise<void
 
 test('main screens in pt-BR, es and the 40%-longer pseudo-locale: no text overflows its box at 1366×768', async () => {
   test.setTimeout(300_000);
-  app = await startCallApp(browser, { seed, viewport: VIEWPORT });
+  app = await spec.start({ seed, viewport: VIEWPORT });
   const { page: p, controlUrl } = app;
   for (const text of ['Bom dia! Vocês têm pão de queijo hoje? Queria encomendar duas dúzias para amanhã cedo.', 'Obrigada!']) {
     const res = await fetch(`${controlUrl}/users/${ana.wa_id}/messages`, {
@@ -288,7 +275,7 @@ test('main screens in pt-BR, es and the 40%-longer pseudo-locale: no text overfl
 });
 
 test('an Arabic message reads right to left with its punctuation at its left end; a Latin one left to right', async () => {
-  app = await startCallApp(browser, { seed, viewport: VIEWPORT });
+  app = await spec.start({ seed, viewport: VIEWPORT });
   const { page: p, controlUrl } = app;
   const arabic = 'مرحبا، هل أنتم مفتوحون غدا؟';
   const latin = 'Olá, vocês abrem amanhã?';

@@ -7,14 +7,13 @@
  * the card at 960×700 and 1366×768, light and dark, go to test/screenshots/guard/.
  */
 import AxeBuilder from '@axe-core/playwright';
-import { test, expect, chromium, type Browser, type Page } from '@playwright/test';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { test, expect, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { nextOpeningText } from '../../common/rules/missed-call-reply.ts';
-import { chromiumLaunchOptions } from '../support/chromium.ts';
 import { until } from '../support/until.ts';
 import { WCAG_TAGS } from './support/axe-sweep.ts';
-import { startCallApp, type CallApp } from './support/call-app.ts';
+import { callAppSpec, type CallApp } from './support/call-app.ts';
 
 const seed = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../sim/seed.default.json'), 'utf8')) as {
   users: Array<{ wa_id?: string; name: string }>;
@@ -23,19 +22,8 @@ const ana = seed.users[0]!;
 const jonas = seed.users[1]!;
 const shotsDir = path.resolve(import.meta.dirname, '../screenshots/guard');
 
-let browser: Browser;
+const spec = callAppSpec({ shotsDir });
 let app: CallApp | null = null;
-test.beforeAll(async () => {
-  browser = await chromium.launch(chromiumLaunchOptions());
-  mkdirSync(shotsDir, { recursive: true });
-});
-test.afterEach(async () => {
-  await app?.close();
-  app = null;
-});
-test.afterAll(async () => {
-  await browser?.close();
-});
 
 async function control(pathname: string, body: unknown = {}, method = 'POST'): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await fetch(`${app!.controlUrl}${pathname}`, {
@@ -109,7 +97,7 @@ async function shoot(page: Page, name: string, target: string): Promise<void> {
 }
 
 test('a missed call outside call hours sends the configured reply once; asking twice is still one message', async () => {
-  app = await startCallApp(browser, { seed, viewport: { width: 1366, height: 768 } });
+  app = await spec.start({ seed, viewport: { width: 1366, height: 768 } });
   const { page } = app;
   // Closed now (open one weekday, not today, 09:00–17:00 UTC); callback requests on.
   const today = ['SUNDAY', 'MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY'][new Date().getUTCDay()]!;
@@ -170,7 +158,7 @@ test('a missed call outside call hours sends the configured reply once; asking t
 });
 
 test('a call that rings out here is answered by the reply; the terminate webhook delivered twice is still one message', async () => {
-  app = await startCallApp(browser, { seed, viewport: { width: 1366, height: 768 } });
+  app = await spec.start({ seed, viewport: { width: 1366, height: 768 } });
   const { page, services } = app;
   await control(`/users/${ana.wa_id}/messages`, { text: 'Oi! Vou ligar.' });
   const on = await services.dispatch('setMissedCallReply', { enabled: true, text: 'Oi {name}, perdemos sua ligação. Retornamos já!' });

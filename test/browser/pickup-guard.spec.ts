@@ -9,13 +9,12 @@
  * Screenshots at 960×700 and 1366×768, light and dark, go to test/screenshots/guard/.
  */
 import AxeBuilder from '@axe-core/playwright';
-import { test, expect, chromium, type Browser, type Page } from '@playwright/test';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { test, expect, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { chromiumLaunchOptions } from '../support/chromium.ts';
 import { until } from '../support/until.ts';
 import { WCAG_TAGS } from './support/axe-sweep.ts';
-import { startCallApp, type CallApp } from './support/call-app.ts';
+import { callAppSpec, type CallApp } from './support/call-app.ts';
 
 const seed = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../sim/seed.default.json'), 'utf8')) as {
   users: Array<{ wa_id?: string; name: string }>;
@@ -23,19 +22,8 @@ const seed = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../sim/s
 const ana = seed.users[0]!;
 const shotsDir = path.resolve(import.meta.dirname, '../screenshots/guard');
 
-let browser: Browser;
+const spec = callAppSpec({ shotsDir });
 let app: CallApp | null = null;
-test.beforeAll(async () => {
-  browser = await chromium.launch(chromiumLaunchOptions());
-  mkdirSync(shotsDir, { recursive: true });
-});
-test.afterEach(async () => {
-  await app?.close();
-  app = null;
-});
-test.afterAll(async () => {
-  await browser?.close();
-});
 
 async function control(pathname: string, body: unknown = {}, method = 'POST'): Promise<Record<string, unknown>> {
   const res = await fetch(`${app!.controlUrl}${pathname}`, {
@@ -107,7 +95,7 @@ async function declined(page: Page): Promise<void> {
 }
 
 test('the Call button warns before the 3rd and the 4th unanswered call; the 4th, placed anyway, costs the permission', async () => {
-  app = await startCallApp(browser, { seed, viewport: { width: 1366, height: 768 } });
+  app = await spec.start({ seed, viewport: { width: 1366, height: 768 } });
   const { page } = app;
   await control(`/users/${ana.wa_id}/messages`, { text: 'Podem me ligar à tarde?' });
   await control(`/users/${ana.wa_id}/permission`, { response: 'accept', source: 'profile', permanent: false });
@@ -162,7 +150,7 @@ test('the Call button warns before the 3rd and the 4th unanswered call; the 4th,
 });
 
 test('too few customers’ calls picked up: the status bar says so, and Settings → Calling shows the rates, the calls and what WhatsApp reports', async () => {
-  app = await startCallApp(browser, {
+  app = await spec.start({
     seed: { ...seed, config: { lowPickup: { warnAfter: 2, restrictAfter: 3 } } },
     viewport: { width: 1366, height: 768 },
   });

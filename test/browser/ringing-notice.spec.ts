@@ -11,13 +11,12 @@
  *    narrow window hiding the list, Hang up, Ctrl+, and tabbing past the country search.
  * Screenshots of the ringing card and the On this computer card go to test/screenshots/notice/.
  */
-import { test, expect, chromium, type Browser, type Page } from '@playwright/test';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { test, expect, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { createPhonePeer, type PhonePeer } from '../sim/peer/phone-peer.ts';
-import { chromiumLaunchOptions } from '../support/chromium.ts';
+import { createPhonePeer } from '../sim/peer/phone-peer.ts';
 import { until } from '../support/until.ts';
-import { startCallApp, type CallApp } from './support/call-app.ts';
+import { callAppSpec, type CallApp } from './support/call-app.ts';
 
 const seed = JSON.parse(readFileSync(path.resolve(import.meta.dirname, '../sim/seed.default.json'), 'utf8')) as {
   users: Array<{ wa_id?: string; name: string }>;
@@ -26,21 +25,9 @@ const ana = seed.users[0]!;
 const jonas = seed.users[1]!;
 const shotsDir = path.resolve(import.meta.dirname, '../screenshots/notice');
 
-let browser: Browser;
+const spec = callAppSpec({ shotsDir });
 let app: CallApp | null = null;
-const peers: PhonePeer[] = [];
-test.beforeAll(async () => {
-  browser = await chromium.launch(chromiumLaunchOptions());
-  mkdirSync(shotsDir, { recursive: true });
-});
-test.afterEach(async () => {
-  for (const p of peers.splice(0)) await p.close().catch(() => undefined);
-  await app?.close();
-  app = null;
-});
-test.afterAll(async () => {
-  await browser?.close();
-});
+const peers = spec.peers;
 
 /**
  * Injected before the app loads: window.Notification records what the app shows (permission as
@@ -125,7 +112,7 @@ async function shoot(p: Page, name: string): Promise<void> {
 }
 
 test('a ringing call is announced, named in the title, dotted on the favicon and notified; Silence stops the ring without a reject', async () => {
-  app = await startCallApp(browser, { seed, viewport: { width: 1366, height: 768 }, initScript: instrument });
+  app = await spec.start({ seed, viewport: { width: 1366, height: 768 }, initScript: instrument });
   const { page: p, controlUrl } = app;
   await message(controlUrl, ana.wa_id!, 'Olá, vou ligar');
   await p.getByTestId('thread-rows').locator('[data-thread-id]').first().click();
@@ -203,7 +190,7 @@ test('a ringing call is announced, named in the title, dotted on the favicon and
 });
 
 test('under do-not-disturb nothing rings, so nothing is announced, titled or notified', async () => {
-  app = await startCallApp(browser, { seed, initScript: instrument });
+  app = await spec.start({ seed, initScript: instrument });
   const { page: p, controlUrl, services } = app;
   expect(await services.dispatch('setDesktopPreferences', { dnd: 'hour' })).toMatchObject({ ok: true });
   await ring(controlUrl, ana.wa_id!);
@@ -217,7 +204,7 @@ test('under do-not-disturb nothing rings, so nothing is announced, titled or not
 });
 
 test('Settings → This computer asks for notification permission from a button, in the browser host', async () => {
-  app = await startCallApp(browser, { seed, initScript: instrument });
+  app = await spec.start({ seed, initScript: instrument });
   const { page: p } = app;
   await p.evaluate(() => localStorage.setItem('test.notify', 'default'));
   await p.reload();
@@ -231,7 +218,7 @@ test('Settings → This computer asks for notification permission from a button,
 });
 
 test('On this computer: the ringtone and its volume save at once, Play previews, the audio check hears the microphone', async () => {
-  app = await startCallApp(browser, { seed, viewport: { width: 1366, height: 768 }, initScript: instrument });
+  app = await spec.start({ seed, viewport: { width: 1366, height: 768 }, initScript: instrument });
   const { page: p, services } = app;
   // The one-time hint before the first call leads to the audio check.
   await expect(p.getByTestId('audio-check-hint')).toBeVisible();
@@ -290,7 +277,7 @@ test('On this computer: the ringtone and its volume save at once, Play previews,
 // ---- focus ---------------------------------------------------------------------------------
 
 test('focus: a thread row keeps focus when a message or a call re-sorts the list', async () => {
-  app = await startCallApp(browser, { seed, initScript: instrument });
+  app = await spec.start({ seed, initScript: instrument });
   const { page: p, controlUrl } = app;
   await message(controlUrl, ana.wa_id!, 'Olá');
   await message(controlUrl, jonas.wa_id!, 'Hallo');
@@ -322,7 +309,7 @@ test('focus: a thread row keeps focus when a message or a call re-sorts the list
 });
 
 test('focus: in a narrow window the list steps aside for a call, and Answer takes the focus its row had', async () => {
-  app = await startCallApp(browser, { seed, viewport: { width: 960, height: 700 }, initScript: instrument });
+  app = await spec.start({ seed, viewport: { width: 960, height: 700 }, initScript: instrument });
   const { page: p, controlUrl } = app;
   await message(controlUrl, ana.wa_id!, 'Olá');
   await p.getByTestId('thread-rows').locator('[data-thread-id]').first().click();
@@ -334,7 +321,7 @@ test('focus: in a narrow window the list steps aside for a call, and Answer take
 });
 
 test('focus: after Hang up it goes to the thread’s Call button', async () => {
-  app = await startCallApp(browser, { seed, initScript: instrument });
+  app = await spec.start({ seed, initScript: instrument });
   const { page: p, controlUrl } = app;
   await message(controlUrl, ana.wa_id!, 'Olá');
   await p.getByTestId('thread-rows').locator('[data-thread-id]').first().click();
@@ -351,7 +338,7 @@ test('focus: after Hang up it goes to the thread’s Call button', async () => {
 });
 
 test('focus: Ctrl+, puts it on the settings page heading', async () => {
-  app = await startCallApp(browser, { seed, initScript: instrument });
+  app = await spec.start({ seed, initScript: instrument });
   const { page: p, controlUrl } = app;
   await message(controlUrl, ana.wa_id!, 'Olá');
   await p.getByTestId('thread-rows').locator('[data-thread-id]').first().focus();
@@ -364,7 +351,7 @@ test('focus: Ctrl+, puts it on the settings page heading', async () => {
 });
 
 test('focus: tabbing past the country search goes to the next control, not the page', async () => {
-  app = await startCallApp(browser, { seed, initScript: instrument });
+  app = await spec.start({ seed, initScript: instrument });
   const { page: p } = app;
   await p.keyboard.press('Control+,');
   await p.getByTestId('settings-nav-calling').click();

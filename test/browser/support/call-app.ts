@@ -3,10 +3,13 @@
  * simulator posts webhooks straight to the receiver, no tunnel), the browser host, and a page in
  * the given browser with the app loaded.
  */
-import { expect, type Browser, type Page } from '@playwright/test';
+import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
 import { startAppServices, type AppServices } from '../../../main/app-services.ts';
 import { startBrowserHost, type BrowserHost } from '../../../main/host/http-host.ts';
+import type { PhonePeer } from '../../sim/peer/phone-peer.ts';
 import { createSimulator, type Simulator } from '../../sim/simulator.ts';
+import { chromiumLaunchOptions } from '../../support/chromium.ts';
 import { testServiceOptions } from '../../support/host.ts';
 import { memoryLogger } from '../../support/test-log.ts';
 
@@ -70,5 +73,40 @@ export async function startCallApp(
       await services.close();
       await sim.close();
     },
+  };
+}
+
+/**
+ * The hooks of a spec whose tests each run a call app: one Chromium for the file (with
+ * `launchArgs`), the screenshot folder made, and after each test its phone peers and its app
+ * closed. `start` starts a test's app in that browser.
+ */
+export function callAppSpec(o: { shotsDir?: string; launchArgs?: string[] } = {}): {
+  start: (opts: Parameters<typeof startCallApp>[1]) => Promise<CallApp>;
+  peers: PhonePeer[];
+  browser: () => Browser;
+} {
+  let browser: Browser | null = null;
+  let app: CallApp | null = null;
+  const peers: PhonePeer[] = [];
+  test.beforeAll(async () => {
+    browser = await chromium.launch(chromiumLaunchOptions(o.launchArgs ?? []));
+    if (o.shotsDir) mkdirSync(o.shotsDir, { recursive: true });
+  });
+  test.afterEach(async () => {
+    for (const p of peers.splice(0)) await p.close().catch(() => undefined);
+    await app?.close();
+    app = null;
+  });
+  test.afterAll(async () => {
+    await browser?.close();
+  });
+  return {
+    start: async (opts) => {
+      app = await startCallApp(browser!, opts);
+      return app;
+    },
+    peers,
+    browser: () => browser!,
   };
 }
