@@ -222,8 +222,28 @@ export function parseSettingsResponse(json: unknown): { calling: CallingSettings
 export interface FieldError {
   /** Exact path in the `calling` object, e.g. `call_hours.holiday_schedule[1].date`. */
   path: string;
+  /** In English, for logs and main's refusals; the window words `code` in the owner's language. */
   message: string;
+  /** Which rule, for the window's catalog (`validation.calling.<code>`); absent for a shape error from zod. */
+  code?: FieldErrorCode;
+  params?: { day?: Day; max?: number };
 }
+
+export type FieldErrorCode =
+  | 'time_zone'
+  | 'no_open_hours'
+  | 'too_many_periods'
+  | 'time_range'
+  | 'close_before_open'
+  | 'overlap'
+  | 'too_many_holidays'
+  | 'date_format'
+  | 'date_past'
+  | 'date_taken'
+  | 'holiday_end_before_start'
+  | 'voicemail_triggers'
+  | 'voicemail_timeout'
+  | 'voicemail_announcement';
 
 const HHMM = /^([01]\d|2[0-3])[0-5]\d$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -278,10 +298,12 @@ function isRealDate(s: string): boolean {
 export function validateCallHours(hours: CallHours, todayInTz: string): FieldError[] {
   const errors: FieldError[] = [];
   const base = 'call_hours';
-  if (!isValidTimeZone(hours.timezone_id)) errors.push({ path: `${base}.timezone_id`, message: 'Choose a time zone from the list.' });
+  if (!isValidTimeZone(hours.timezone_id))
+    errors.push({ path: `${base}.timezone_id`, code: 'time_zone', message: 'Choose a time zone from the list.' });
   if (hours.weekly_operating_hours.length === 0) {
     errors.push({
       path: `${base}.weekly_operating_hours`,
+      code: 'no_open_hours',
       message: 'Add at least one open period; with no open hours at all, turn call hours off instead.',
     });
   }
@@ -292,13 +314,18 @@ export function validateCallHours(hours: CallHours, todayInTz: string): FieldErr
     list.push(i);
     perDay.set(w.day_of_week, list);
     if (list.length > MAX_PERIODS_PER_DAY)
-      errors.push({ path: `${p}.day_of_week`, message: `${dayName(w.day_of_week)} can have at most two open periods.` });
+      errors.push({
+        path: `${p}.day_of_week`,
+        code: 'too_many_periods',
+        params: { day: w.day_of_week },
+        message: `${dayName(w.day_of_week)} can have at most two open periods.`,
+      });
     const openOk = HHMM.test(w.open_time);
     const closeOk = HHMM.test(w.close_time);
-    if (!openOk) errors.push({ path: `${p}.open_time`, message: 'Enter a time between 00:00 and 23:59.' });
-    if (!closeOk) errors.push({ path: `${p}.close_time`, message: 'Enter a time between 00:00 and 23:59.' });
+    if (!openOk) errors.push({ path: `${p}.open_time`, code: 'time_range', message: 'Enter a time between 00:00 and 23:59.' });
+    if (!closeOk) errors.push({ path: `${p}.close_time`, code: 'time_range', message: 'Enter a time between 00:00 and 23:59.' });
     if (openOk && closeOk && w.open_time >= w.close_time)
-      errors.push({ path: `${p}.close_time`, message: 'Closing time must be later than opening time.' });
+      errors.push({ path: `${p}.close_time`, code: 'close_before_open', message: 'Closing time must be later than opening time.' });
   });
   for (const [day, idx] of perDay) {
     const valid = idx.filter((i) => {
@@ -314,26 +341,38 @@ export function validateCallHours(hours: CallHours, todayInTz: string): FieldErr
       if (cur.open_time < prev.close_time) {
         errors.push({
           path: `${base}.weekly_operating_hours[${sorted[k]}].open_time`,
+          code: 'overlap',
+          params: { day },
           message: `This period overlaps another one on ${dayName(day)}.`,
         });
       }
     }
   }
   if (hours.holiday_schedule.length > MAX_HOLIDAYS)
-    errors.push({ path: `${base}.holiday_schedule`, message: `At most ${MAX_HOLIDAYS} holidays are allowed.` });
+    errors.push({
+      path: `${base}.holiday_schedule`,
+      code: 'too_many_holidays',
+      params: { max: MAX_HOLIDAYS },
+      message: `At most ${MAX_HOLIDAYS} holidays are allowed.`,
+    });
   const seen = new Set<string>();
   hours.holiday_schedule.forEach((h, i) => {
     const p = `${base}.holiday_schedule[${i}]`;
-    if (!isRealDate(h.date)) errors.push({ path: `${p}.date`, message: 'Enter a date (YYYY-MM-DD).' });
-    else if (h.date < todayInTz) errors.push({ path: `${p}.date`, message: 'This date has already passed in the business’s time zone.' });
-    else if (seen.has(h.date)) errors.push({ path: `${p}.date`, message: 'There is already a holiday on this date.' });
+    if (!isRealDate(h.date)) errors.push({ path: `${p}.date`, code: 'date_format', message: 'Enter a date (YYYY-MM-DD).' });
+    else if (h.date < todayInTz)
+      errors.push({ path: `${p}.date`, code: 'date_past', message: 'This date has already passed in the business’s time zone.' });
+    else if (seen.has(h.date)) errors.push({ path: `${p}.date`, code: 'date_taken', message: 'There is already a holiday on this date.' });
     seen.add(h.date);
     const startOk = HHMM.test(h.start_time);
     const endOk = HHMM.test(h.end_time);
-    if (!startOk) errors.push({ path: `${p}.start_time`, message: 'Enter a time between 00:00 and 23:59.' });
-    if (!endOk) errors.push({ path: `${p}.end_time`, message: 'Enter a time between 00:00 and 23:59.' });
+    if (!startOk) errors.push({ path: `${p}.start_time`, code: 'time_range', message: 'Enter a time between 00:00 and 23:59.' });
+    if (!endOk) errors.push({ path: `${p}.end_time`, code: 'time_range', message: 'Enter a time between 00:00 and 23:59.' });
     if (startOk && endOk && h.start_time >= h.end_time)
-      errors.push({ path: `${p}.end_time`, message: 'The end of the closed period must be later than its start.' });
+      errors.push({
+        path: `${p}.end_time`,
+        code: 'holiday_end_before_start',
+        message: 'The end of the closed period must be later than its start.',
+      });
   });
   return errors;
 }
@@ -351,17 +390,20 @@ export function validateCallingChanges(changes: unknown, now: Date): FieldError[
     if (c.voicemail.triggers.length === 0)
       errors.push({
         path: 'voicemail.triggers',
+        code: 'voicemail_triggers',
         message: 'Choose when voicemail answers: when you decline, when nobody answers, or both.',
       });
     if (c.voicemail.triggers.includes('TIMEOUT') && c.voicemail.audio?.default.timeout_seconds === undefined) {
       errors.push({
         path: 'voicemail.audio.default.timeout_seconds',
+        code: 'voicemail_timeout',
         message: 'Choose how long a call rings before voicemail answers (0–30 seconds).',
       });
     }
     if (c.voicemail.audio?.default.announcement_media_id === undefined) {
       errors.push({
         path: 'voicemail.audio.default.announcement_media_id',
+        code: 'voicemail_announcement',
         message: 'Record or choose the announcement callers hear before they leave a message (WhatsApp requires one).',
       });
     }

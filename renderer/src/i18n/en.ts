@@ -876,6 +876,24 @@ const en = {
       close: 'Close',
     },
   },
+  validation: {
+    calling: {
+      time_zone: 'Choose a time zone from the list.',
+      no_open_hours: 'Add at least one open period; with no open hours at all, turn call hours off instead.',
+      too_many_periods: '{day} can have at most two open periods.',
+      time_range: 'Enter a time between 00:00 and 23:59.',
+      close_before_open: 'Closing time must be later than opening time.',
+      overlap: 'This period overlaps another one on {day}.',
+      too_many_holidays: 'At most {max} holidays are allowed.',
+      date_format: 'Enter a date (YYYY-MM-DD).',
+      date_past: 'This date has already passed in the business’s time zone.',
+      date_taken: 'There is already a holiday on this date.',
+      holiday_end_before_start: 'The end of the closed period must be later than its start.',
+      voicemail_triggers: 'Choose when voicemail answers: when you decline, when nobody answers, or both.',
+      voicemail_timeout: 'Choose how long a call rings before voicemail answers (0–30 seconds).',
+      voicemail_announcement: 'Record or choose the announcement callers hear before they leave a message (WhatsApp requires one).',
+    },
+  },
   settings: {
     callPrefs: {
       title: 'On this computer',

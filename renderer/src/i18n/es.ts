@@ -893,6 +893,24 @@ const es: DeepPartial<Messages> = {
       close: 'Cerrar',
     },
   },
+  validation: {
+    calling: {
+      time_zone: 'Elige una zona horaria de la lista.',
+      no_open_hours: 'Agrega al menos un horario de atención; si no tienes ninguno, desactiva el horario de llamadas.',
+      too_many_periods: '{day} puede tener como máximo dos horarios de atención.',
+      time_range: 'Escribe una hora entre 00:00 y 23:59.',
+      close_before_open: 'La hora de cierre debe ser posterior a la de apertura.',
+      overlap: 'Este horario se superpone con otro ({day}).',
+      too_many_holidays: 'Se permiten como máximo {max} días festivos.',
+      date_format: 'Escribe una fecha (AAAA-MM-DD).',
+      date_past: 'Esta fecha ya pasó en la zona horaria del negocio.',
+      date_taken: 'Ya hay un día festivo en esta fecha.',
+      holiday_end_before_start: 'El fin del periodo cerrado debe ser posterior a su inicio.',
+      voicemail_triggers: 'Elige cuándo contesta el buzón de voz: cuando rechazas, cuando nadie contesta, o ambos.',
+      voicemail_timeout: 'Elige cuánto tiempo suena una llamada antes de que conteste el buzón de voz (0–30 segundos).',
+      voicemail_announcement: 'Graba o elige el mensaje que escuchan los clientes antes de dejar un mensaje de voz (WhatsApp lo exige).',
+    },
+  },
   settings: {
     callPrefs: {
       title: 'En esta computadora',

@@ -72,6 +72,15 @@ export function createAppI18n(locale: UiLocale = 'en') {
 }
 
 type AppI18n = ReturnType<typeof createAppI18n>;
+
+/**
+ * A catalog message in the window's language, for code outside components (stores); a computed
+ * that calls it follows a change of language. Null before the app's i18n exists (a store in a unit test).
+ */
+export function translate(key: string, params: Record<string, unknown> = {}): string | null {
+  if (!active || !active.global.te(key as never, 'en')) return null;
+  return active.global.t(key as never, params);
+}
 let active: AppI18n | null = null;
 
 /**

@@ -886,6 +886,24 @@ const ptBR: DeepPartial<Messages> = {
       close: 'Fechar',
     },
   },
+  validation: {
+    calling: {
+      time_zone: 'Escolha um fuso horário da lista.',
+      no_open_hours: 'Adicione pelo menos um horário de atendimento; se não houver nenhum, desative o horário de ligações.',
+      too_many_periods: '{day} pode ter no máximo dois horários de atendimento.',
+      time_range: 'Digite um horário entre 00:00 e 23:59.',
+      close_before_open: 'O horário de fechamento precisa ser depois do de abertura.',
+      overlap: 'Este horário se sobrepõe a outro ({day}).',
+      too_many_holidays: 'São permitidos no máximo {max} feriados.',
+      date_format: 'Digite uma data (AAAA-MM-DD).',
+      date_past: 'Esta data já passou no fuso horário da empresa.',
+      date_taken: 'Já existe um feriado nesta data.',
+      holiday_end_before_start: 'O fim do período fechado precisa ser depois do início.',
+      voicemail_triggers: 'Escolha quando a caixa postal atende: quando você recusa, quando ninguém atende, ou os dois.',
+      voicemail_timeout: 'Escolha quanto tempo a ligação toca antes de a caixa postal atender (0–30 segundos).',
+      voicemail_announcement: 'Grave ou escolha a mensagem que os clientes ouvem antes de deixar um recado (o WhatsApp exige uma).',
+    },
+  },
   settings: {
     callPrefs: {
       title: 'Neste computador',

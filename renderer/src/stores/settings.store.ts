@@ -21,8 +21,16 @@ import {
 } from '../../../common/calling-settings.ts';
 import { BridgeCallError, useBridge } from '../bridge/bridge.ts';
 import { errorText } from '../format/error-text.ts';
+import { translate } from '../i18n/index.ts';
 
 export type SaveState = 'idle' | 'saving' | 'saved' | 'failed';
+
+/** A rule's refusal in the owner's language (the rules in common/ say it in English for main). */
+function fieldErrorText(e: FieldError): string {
+  if (!e.code) return e.message;
+  const day = e.params?.day ? (translate(`settings.calling.hours.days.${e.params.day}`) ?? e.params.day) : '';
+  return translate(`validation.calling.${e.code}`, { day, max: e.params?.max ?? 0 }) ?? e.message;
+}
 
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
@@ -70,7 +78,7 @@ export const useSettingsStore = defineStore('settings', () => {
   /** Every field problem by path: the shared rules first, then what the server said. */
   const errors = computed<Record<string, string>>(() => {
     const out: Record<string, string> = { ...serverFieldErrors.value };
-    for (const e of validation.value) out[e.path] ??= e.message;
+    for (const e of validation.value) out[e.path] ??= fieldErrorText(e);
     return out;
   });
   const valid = computed(() => validation.value.length === 0);

@@ -5,6 +5,7 @@ import { useSettingsStore } from '../../../renderer/src/stores/settings.store.ts
 import type { CallingSettingsView, ParamsOf } from '../../../common/bridge-contract.ts';
 import { createFakeTransport, type FakeTransport } from '../support/fake-bridge.ts';
 import { sampleCalling, weekdayHours } from '../support/calling-fixtures.ts';
+import { applyLocale, createAppI18n } from '../../../renderer/src/i18n/index.ts';
 
 let fake: FakeTransport;
 let server: CallingSettingsView;
@@ -148,5 +149,21 @@ describe('settings store, coming back to the screen', () => {
     await s.load();
     expect(s.draft!.callback_permission_status).toBe('ENABLED');
     expect(s.changes).toEqual({ callback_permission_status: 'ENABLED' });
+  });
+
+  it("words the rules' refusals in the owner's language, and follows a change of language", async () => {
+    createAppI18n('pt-BR');
+    try {
+      const s = setup();
+      await s.load();
+      s.setCallHoursEnabled(true);
+      s.draft!.call_hours!.weekly_operating_hours[0]!.close_time = '0800';
+      const path = 'call_hours.weekly_operating_hours[0].close_time';
+      expect(s.errors[path]).toBe('O horário de fechamento precisa ser depois do de abertura.');
+      applyLocale('es');
+      expect(s.errors[path]).toBe('La hora de cierre debe ser posterior a la de apertura.');
+    } finally {
+      applyLocale('en');
+    }
   });
 });
