@@ -48,8 +48,14 @@ async function watchPage(page: Page): Promise<void> {
     const suspicious = (el: Element): string | null => {
       const tag = el.tagName.toLowerCase();
       if (['script', 'iframe', 'object', 'embed', 'frame', 'base', 'meta'].includes(tag)) return `<${tag}>`;
+      // The app's own ringing badge: a PNG drawn on a canvas, swapped in as the tab's icon.
+      const ownBadge =
+        tag === 'link' &&
+        /(^|\s)icon(\s|$)/.test(el.getAttribute('rel') ?? '') &&
+        /^data:image\/png;base64,/.test(el.getAttribute('href') ?? '');
       for (const a of el.getAttributeNames()) {
         if (a.startsWith('on')) return `<${tag} ${a}>`;
+        if (ownBadge && a === 'href') continue;
         if (
           ['href', 'src', 'action', 'formaction', 'xlink:href'].includes(a) &&
           /^\s*(javascript|data|vbscript):/i.test(el.getAttribute(a) ?? '')
