@@ -274,7 +274,7 @@ const en = {
       sticker: 'Sticker',
       location: 'Location',
       contact: 'Contact',
-      unsupported: 'This kind of message can’t be shown here yet ({type}). Open WhatsApp on the customer’s phone to see it.',
+      unsupported: 'This kind of message can’t be shown here yet ({type}). If it matters, ask the customer to send it as text or a photo.',
       orphanReaction: 'Reacted {emoji} to a message',
       permissionRequest: 'You asked for permission to call them on WhatsApp.',
       reactions: 'Reactions: {list}',
