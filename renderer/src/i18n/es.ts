@@ -286,7 +286,8 @@ const es: DeepPartial<Messages> = {
       sticker: 'Sticker',
       location: 'Ubicación',
       contact: 'Contacto',
-      unsupported: 'Este tipo de mensaje todavía no se puede mostrar aquí ({type}). Si es importante, pídele al cliente que lo envíe como texto o foto.',
+      unsupported:
+        'Este tipo de mensaje todavía no se puede mostrar aquí ({type}). Si es importante, pídele al cliente que lo envíe como texto o foto.',
       orphanReaction: 'Reaccionó con {emoji} a un mensaje',
       permissionRequest: 'Le pediste permiso para llamarle por WhatsApp.',
       reactions: 'Reacciones: {list}',

@@ -280,7 +280,8 @@ const ptBR: DeepPartial<Messages> = {
       sticker: 'Figurinha',
       location: 'Localização',
       contact: 'Contato',
-      unsupported: 'Este tipo de mensagem ainda não pode ser mostrado aqui ({type}). Se for importante, peça ao cliente para enviar como texto ou foto.',
+      unsupported:
+        'Este tipo de mensagem ainda não pode ser mostrado aqui ({type}). Se for importante, peça ao cliente para enviar como texto ou foto.',
       orphanReaction: 'Reagiu com {emoji} a uma mensagem',
       permissionRequest: 'Você pediu permissão para ligar para o cliente pelo WhatsApp.',
       reactions: 'Reações: {list}',
