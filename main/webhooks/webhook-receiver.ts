@@ -204,11 +204,18 @@ function answerRefusedRequests(server: Server, idleBytes: (socket: Socket) => nu
  * went, so a sender that never stops costs nothing more.
  */
 function refuseTooLarge(req: IncomingMessage, res: ServerResponse): void {
+  const socket = req.socket;
+  // Marks the body as being read by us, so Node does not drain ("dump") it after the answer, and
+  // stops reading: what the sender still sends waits in the kernel until the socket is cut.
+  req.read(0);
   req.pause();
-  req.socket.pause();
+  socket.pause();
+  // After a `connection: close` answer Node destroys the socket at once; with the refused body
+  // still unread that is a reset, which can discard the 413 before the sender reads it. Here it
+  // half-closes instead (the answer, then FIN), and the socket is cut a moment later.
+  socket.destroySoon = () => socket.end();
   res.setHeader('connection', 'close');
   send(res, 413, 'Payload too large');
-  const socket = req.socket;
   res.on('finish', () => setTimeout(() => socket.destroy(), REFUSED_BODY_GRACE_MS).unref());
 }
 
