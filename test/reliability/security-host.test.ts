@@ -23,11 +23,11 @@ import { RotatingFileSink } from '../../main/core/rotating-log.ts';
 import { startBrowserHost, type BrowserHost } from '../../main/host/http-host.ts';
 import { loadRendererFile } from '../../main/renderer-files.ts';
 import { openDatabase } from '../../main/storage/database.ts';
-import { WebhookInbox } from '../../main/webhooks/inbox.ts';
-import { startWebhookReceiver, type WebhookReceiver } from '../../main/webhooks/webhook-receiver.ts';
+import type { WebhookReceiver } from '../../main/webhooks/webhook-receiver.ts';
 import { fakeRendererDir } from '../support/host.ts';
 import { defaultSeed, startSimApp, until } from '../support/sim-app.ts';
 import { memoryLogger } from '../support/test-log.ts';
+import { startScratchReceiver } from '../support/webhooks.ts';
 import { startWebHost, type WebHostProcess } from '../support/web-host-process.ts';
 import { HOSTILE_FRAMES, rawRequest } from './security.ts';
 
@@ -659,15 +659,7 @@ describe('webhook receiver: a refused body is not read', () => {
   });
 
   it('answers 413 and closes the connection, declared or chunked, instead of reading gigabytes', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'sb-413-'));
-    const { log } = memoryLogger();
-    receiver = await startWebhookReceiver({
-      inbox: new WebhookInbox(openDatabase(dir), log),
-      port: 0,
-      appSecret: () => 'app-secret-0123456789',
-      verifyToken: () => 'verify-0123456789',
-      log,
-    });
+    receiver = await startScratchReceiver();
     const host = `Host: 127.0.0.1:${receiver.port}\r\nContent-Type: application/json\r\n`;
     const declared = await flood(receiver.port, `POST /webhook HTTP/1.1\r\n${host}Content-Length: 100000000000\r\n\r\n`, 8000);
     const chunked = await flood(receiver.port, `POST /webhook HTTP/1.1\r\n${host}Transfer-Encoding: chunked\r\n\r\n4000000\r\n`, 8000);

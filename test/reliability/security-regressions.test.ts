@@ -17,10 +17,9 @@ import { BridgeEventBus } from '../../main/core/events.ts';
 import { SecretRedactor } from '../../main/core/log.ts';
 import { MemorySecrets, type SecretName } from '../../main/account/secrets.ts';
 import { confFactory } from '../../main/account/conf-store.ts';
-import { openDatabase } from '../../main/storage/database.ts';
-import { WebhookInbox } from '../../main/webhooks/inbox.ts';
-import { startWebhookReceiver, type WebhookReceiver } from '../../main/webhooks/webhook-receiver.ts';
+import type { WebhookReceiver } from '../../main/webhooks/webhook-receiver.ts';
 import { memoryLogger } from '../support/test-log.ts';
+import { startScratchReceiver } from '../support/webhooks.ts';
 import { rawRequest } from './security.ts';
 
 describe('webhook receiver: requests Node refuses still get a plain answer', () => {
@@ -31,15 +30,7 @@ describe('webhook receiver: requests Node refuses still get a plain answer', () 
   });
 
   it('answers 400 to bad bytes and smuggling headers, 431 to huge headers, 404 to CONNECT — no banner, no stack', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'sb-sec-'));
-    const { log } = memoryLogger();
-    receiver = await startWebhookReceiver({
-      inbox: new WebhookInbox(openDatabase(dir), log),
-      port: 0,
-      appSecret: () => 'app-secret-0123456789',
-      verifyToken: () => 'verify-0123456789',
-      log,
-    });
+    receiver = await startScratchReceiver();
     const port = receiver.port;
     const h = `Host: 127.0.0.1:${port}\r\nConnection: close\r\n`;
     const cases: [string, string | Buffer, number, string][] = [

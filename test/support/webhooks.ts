@@ -1,6 +1,13 @@
 /** Helpers to build and send signed webhooks in tests. */
 import { request } from 'node:http';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openDatabase } from '../../main/storage/database.ts';
+import { WebhookInbox } from '../../main/webhooks/inbox.ts';
 import { signBody } from '../../main/webhooks/signature.ts';
+import { startWebhookReceiver, type WebhookReceiver } from '../../main/webhooks/webhook-receiver.ts';
+import { memoryLogger } from './test-log.ts';
 
 /** One change in an envelope; `business` is the number it is for (an app connected to another number keeps it aside). */
 export function envelope(
@@ -148,5 +155,17 @@ export function get(port: number, path: string, method = 'GET'): Promise<PostRes
     });
     req.on('error', reject);
     req.end();
+  });
+}
+
+/** A webhook receiver on a free loopback port over a fresh SQLite inbox, with fixed secrets (the security tests' target). */
+export async function startScratchReceiver(): Promise<WebhookReceiver> {
+  const { log } = memoryLogger();
+  return startWebhookReceiver({
+    inbox: new WebhookInbox(openDatabase(mkdtempSync(path.join(tmpdir(), 'sb-rx-'))), log),
+    port: 0,
+    appSecret: () => 'app-secret-0123456789',
+    verifyToken: () => 'verify-0123456789',
+    log,
   });
 }
