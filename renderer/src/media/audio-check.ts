@@ -43,10 +43,18 @@ export async function startMicMeter(deviceId: string, onLevel: (level: number) =
     if (!deviceId) throw err;
     stream = await md.getUserMedia({ audio: base });
   }
-  const ctx = deps.createContext?.() ?? new AudioContext({ latencyHint: 'interactive' });
-  const analyser = ctx.createAnalyser();
-  analyser.fftSize = 1024;
-  ctx.createMediaStreamSource(stream).connect(analyser);
+  let ctx: AudioContext;
+  let analyser: AnalyserNode;
+  try {
+    ctx = deps.createContext?.() ?? new AudioContext({ latencyHint: 'interactive' });
+    analyser = ctx.createAnalyser();
+    analyser.fftSize = 1024;
+    ctx.createMediaStreamSource(stream).connect(analyser);
+  } catch (err) {
+    // No meter after all: the microphone goes off again.
+    for (const track of stream.getTracks()) track.stop();
+    throw err;
+  }
   void ctx.resume().catch(() => undefined);
   const buf = new Float32Array(analyser.fftSize);
   const timer = setInterval(() => {

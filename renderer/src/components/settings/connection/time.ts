@@ -1,8 +1,7 @@
 /**
  * Times on the Connection screen: clock times ("14:02", with the date when it isn't today) and
- * "in 12 sec." for the next retry, which needs a ticking `now`.
+ * "in 12 sec." for the next retry (with a ticking `now`: composables/now.ts).
  */
-import { onBeforeUnmount, onMounted, ref, type Ref } from 'vue';
 import { clockOptions, dateTimeFormat, formatRelative } from '../../../format/intl.ts';
 
 const sameDay = (a: Date, b: Date): boolean => a.toDateString() === b.toDateString();
@@ -27,19 +26,4 @@ export function formatIn(iso: string | null, locale: string, now: number): strin
   if (s < 60) return formatRelative(s, 'second', style, locale);
   const m = Math.round(s / 60);
   return m < 60 ? formatRelative(m, 'minute', style, locale) : formatRelative(Math.round(m / 60), 'hour', style, locale);
-}
-
-/** A `Date.now()` that ticks every `intervalMs` while the component is mounted. */
-export function useNow(intervalMs = 1000): Ref<number> {
-  const now = ref(Date.now());
-  let timer: ReturnType<typeof setInterval> | null = null;
-  onMounted(() => {
-    timer = setInterval(() => {
-      now.value = Date.now();
-    }, intervalMs);
-  });
-  onBeforeUnmount(() => {
-    if (timer) clearInterval(timer);
-  });
-  return now;
 }
