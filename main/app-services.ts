@@ -37,7 +37,6 @@ import type { InterfacesFn } from './desktop/network-watch.ts';
 import { connectionHandlers } from './reachability/connection-handlers.ts';
 import type { ConnectionService } from './reachability/connection-service.ts';
 import type { Database } from './storage/database.ts';
-import { CallRecords } from './threads/call-records.ts';
 import { MessagingService } from './threads/messaging-service.ts';
 import type { ThreadStore } from './threads/thread-store.ts';
 import { threadHandlers } from './threads/threads-handlers.ts';
@@ -171,12 +170,13 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     clock,
   });
 
-  const { db, inbox, threads, changes, callLog, callbacks } = openStorage(opts.dataDir, { account, skew, events, log, clock });
+  const storage = openStorage(opts.dataDir, { account, skew, events, log, clock });
+  const { db, inbox, threads, changes, callLog, callbacks } = storage;
   const desktop = new DesktopPreferencesService({ config, clock });
   desktop.onChange((view) => events.emit('desktopPreferences', view));
   const { calls, mediaPort, callPermissions } = startCalls({
+    ...storage,
     account,
-    threads,
     config,
     desktop,
     callingSettings,
@@ -185,7 +185,6 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     log,
     clock,
     onFailed: () => warnings.callFailed(),
-    records: new CallRecords(db),
   });
   inbox.subscribe((e) => calls.onDomainEvent(e));
   // What WhatsApp says is wrong with the number (restrictions, health, errors-only webhooks).
@@ -206,7 +205,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     onItem: (item) => changes.mark(item.threadId),
   });
   refreshSettingsOnChange({ inbox, account, callingSettings, events, log });
-  const callers = startCallers({ db, threads, messaging, callPermissions, callingSettings, config, inbox, warnings, events, log, clock });
+  const callers = startCallers({ ...storage, messaging, callPermissions, callingSettings, config, warnings, events, log, clock });
   const receiver = await startWebhookReceiver({
     inbox,
     port: opts.webhookPort ?? config.get().webhook.port,

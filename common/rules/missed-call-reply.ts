@@ -99,9 +99,6 @@ export interface ReplyVariables {
   nextOpening: string;
 }
 
-/** The variables the owner may write in the text. */
-export const REPLY_VARIABLES = ['{name}', '{next_opening}'] as const;
-
 /** `{name}` and `{next_opening}` filled in; a blank name leaves no stray comma or double space. */
 export function fillReplyText(text: string, vars: ReplyVariables, nameFallback = ''): string {
   const name = vars.name?.trim() || nameFallback.trim();

@@ -15,13 +15,14 @@ import { PickupGuard } from '../calls/pickup-guard.ts';
 import type { BridgeEventBus } from '../core/events.ts';
 import type { Logger } from '../core/log.ts';
 import type { Database } from '../storage/database.ts';
-import { CallRecords } from '../threads/call-records.ts';
+import type { CallRecords } from '../threads/call-records.ts';
 import type { MessagingService } from '../threads/messaging-service.ts';
 import type { ThreadStore } from '../threads/thread-store.ts';
 import type { WebhookInbox } from '../webhooks/inbox.ts';
 
 export function startCallers(d: {
   db: Database;
+  records: CallRecords;
   threads: ThreadStore;
   messaging: MessagingService;
   callPermissions: CallPermissions;
@@ -41,7 +42,7 @@ export function startCallers(d: {
 } {
   const { config, events, threads } = d;
   const guard = new PickupGuard({
-    records: new CallRecords(d.db),
+    records: d.records,
     threshold: () => config.get().callers.pickupThreshold,
     clock: d.clock,
     onChange: (view) => events.emit('callerGuard', view),
@@ -52,6 +53,7 @@ export function startCallers(d: {
     messaging: d.messaging,
     settings: () => config.get().callers.missedCallReply,
     permission: (threadId) => d.callPermissions.check(threadId),
+    // Read fresh for each reply (rare: one per customer per cooldown), so hours just changed in WhatsApp Manager count.
     callHours: async () => (await d.callingSettings.get()).calling.call_hours,
     log: d.log.child('missed-reply'),
     clock: d.clock,

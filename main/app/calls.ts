@@ -28,7 +28,7 @@ export function startCalls(d: {
   /** A call failed: WhatsApp may have restricted the number. */
   onFailed: () => void;
   /** The call records (business calls unanswered in a row, for the Call button's warning). */
-  records?: CallRecords;
+  records: CallRecords;
 }): { calls: CallController; mediaPort: BridgeMediaPort; callPermissions: CallPermissions } {
   const { config, desktop, events } = d;
   const mediaPort = new BridgeMediaPort(events);
@@ -55,7 +55,7 @@ export function startCalls(d: {
   const callPermissions = new CallPermissions({
     threads: d.threads,
     account: d.account,
-    ...(records ? { unansweredInARow: (threadId: number) => records.unansweredInARow(threadId) } : {}),
+    unansweredInARow: (threadId: number) => records.unansweredInARow(threadId),
   });
   return { calls, mediaPort, callPermissions };
 }

@@ -10,6 +10,7 @@ import { openDatabase, type Database } from '../storage/database.ts';
 import { CallLog } from '../threads/call-log.ts';
 import { CallbackList } from '../threads/callback-list.ts';
 import { ThreadChanges } from '../threads/thread-changes.ts';
+import { CallRecords } from '../threads/call-records.ts';
 import { ThreadStore } from '../threads/thread-store.ts';
 import { WebhookInbox } from '../webhooks/inbox.ts';
 
@@ -25,7 +26,15 @@ function countryOfNumber(waId: string): string | null {
 export function openStorage(
   dataDir: string,
   d: { account: AccountService; skew: ClockSkew; events: BridgeEventBus; log: Logger; clock: () => Date },
-): { db: Database; inbox: WebhookInbox; threads: ThreadStore; changes: ThreadChanges; callLog: CallLog; callbacks: CallbackList } {
+): {
+  db: Database;
+  inbox: WebhookInbox;
+  threads: ThreadStore;
+  changes: ThreadChanges;
+  callLog: CallLog;
+  callbacks: CallbackList;
+  records: CallRecords;
+} {
   const db = openDatabase(dataDir);
   const inbox = new WebhookInbox(db, d.log.child('inbox'), d.clock);
   inbox.setOwnNumber(() => d.account.account()?.phoneNumberId ?? null);
@@ -35,5 +44,7 @@ export function openStorage(
   threads.catchUp();
   const changes = new ThreadChanges((threadIds) => d.events.emit('threadsChanged', { threadIds }));
   threads.onChange((id) => changes.mark(id));
-  return { db, inbox, threads, changes, callLog: new CallLog(db), callbacks: new CallbackList(db, { clock: d.clock }) };
+  const callbacks = new CallbackList(db, { clock: d.clock });
+  // The call records: read by the Call button's warning and by the pickup guard.
+  return { db, inbox, threads, changes, callLog: new CallLog(db), callbacks, records: new CallRecords(db) };
 }

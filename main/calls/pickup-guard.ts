@@ -57,11 +57,6 @@ export class PickupGuard {
     };
   }
 
-  /** The business calls to this customer that went unanswered in a row (the Call button's warning). */
-  unansweredInARow(threadId: number): number {
-    return this.o.records.unansweredInARow(threadId);
-  }
-
   /** A call changed: recompute shortly and push the view. */
   changed(): void {
     if (this.timer || !this.o.onChange || this.disposed) return;

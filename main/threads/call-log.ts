@@ -11,6 +11,7 @@
 import type { StatementSync } from 'node:sqlite';
 import type { CallLogEntry, CallLogFilter } from '../../common/bridge-contract.ts';
 import { formatCallDuration } from '../../common/rules/duration.ts';
+import { customerName } from '../../common/rules/customer.ts';
 import type { Database } from '../storage/database.ts';
 import { csvRow } from './csv.ts';
 import type { Cursor } from './thread-types.ts';
@@ -161,7 +162,7 @@ export class CallLog {
         lines.push(
           csvRow([
             c.at,
-            c.contact.ownerName ?? c.contact.profileName ?? (c.contact.username ? `@${c.contact.username}` : ''),
+            customerName(c.contact) ?? (c.contact.username ? `@${c.contact.username}` : ''),
             // Digits, as WhatsApp writes them (a leading + would be read as a formula and get a ').
             c.contact.waId ?? c.contact.userId ?? '',
             c.direction === 'out' ? 'outgoing' : 'incoming',

@@ -204,13 +204,11 @@ export class CallbackList {
     }
     const weekAgo = new Date(now - 7 * DAY).toISOString();
     const requests = (
-      this.db
-        .prepare(
-          `SELECT at FROM items WHERE type = 'call_permission_request' AND thread_id = ? AND at > ?
+      this.sql(
+        `SELECT at FROM items WHERE type = 'call_permission_request' AND thread_id = ? AND at > ?
              AND kind = 'message' AND direction = 'out' AND COALESCE(status, '') <> 'failed'
            ORDER BY at DESC`,
-        )
-        .all(threadId, connectedAt > weekAgo ? connectedAt : weekAgo) as Array<{ at: string }>
+      ).all(threadId, connectedAt > weekAgo ? connectedAt : weekAgo) as Array<{ at: string }>
     ).map((r) => r.at);
     const today = requests.filter((at) => Date.parse(at) > now - DAY);
     const requestsLeft = Math.max(0, Math.min(REQUESTS_PER_DAY - today.length, REQUESTS_PER_WEEK - requests.length));

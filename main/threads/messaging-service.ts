@@ -227,8 +227,10 @@ export class MessagingService {
 
   /**
    * Sends text with a call-permission request or a "call us" button under it (interactive, inside
-   * the 24-hour window only), recorded in the thread like any message (type `interactive`, the text
-   * as its body). The permission request's rules (1 a day, 2 a week) are the caller's to check.
+   * the 24-hour window only), recorded in the thread like any message, the text as its body: a
+   * permission request as `call_permission_request` (as the thread header's Ask to call records it,
+   * so its limits and "asked at" count it), a button as `interactive`. The permission request's
+   * rules (1 a day, 2 a week) are the caller's to check.
    */
   async sendInteractive(
     threadId: number,
@@ -248,7 +250,8 @@ export class MessagingService {
     const messages = whatsapp(graph, a.phoneNumberId).messages;
     const button = m.button ?? { displayText: tr('interactive.callUs'), ttlMinutes: 10_080, payload: null };
     const interactive = m.kind === 'permission_request' ? { type: 'call_permission_request' } : { type: 'voice_call', ...button };
-    const item = this.insertPending(threadId, 'interactive', m.text, { ...extra, interactive });
+    const type = m.kind === 'permission_request' ? 'call_permission_request' : 'interactive';
+    const item = this.insertPending(threadId, type, m.text, { ...extra, interactive });
     this.onItem(item);
     try {
       const res =
@@ -258,7 +261,7 @@ export class MessagingService {
       return this.markSent(item.id, res.messages[0]!.id);
     } catch (err) {
       const e = asGraphError(err);
-      this.log.warn('messaging.send_failed', { code: e.code, type: 'interactive' });
+      this.log.warn('messaging.send_failed', { code: e.code, type });
       return this.markFailed(item.id, e.actionMessage, e.code);
     }
   }
