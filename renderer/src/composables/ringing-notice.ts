@@ -29,7 +29,7 @@ export interface NoticeDeps {
 
 export interface NoticeText {
   title: (name: string) => string;
-  notificationTitle: string;
+  notificationTitle: () => string;
   notificationBody: (name: string) => string;
 }
 
@@ -98,7 +98,7 @@ export class RingingNotice {
     const N = this.deps.notification();
     if (!N) return;
     try {
-      const note = new N(this.text.notificationTitle, {
+      const note = new N(this.text.notificationTitle(), {
         body: this.text.notificationBody(name),
         tag: `switchboard-call-${localId}`,
         requireInteraction: true,

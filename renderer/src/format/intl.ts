@@ -52,11 +52,6 @@ export function setFormatLocale(ui: string, system: readonly string[] = []): voi
   formatTag.value = formattingTagFor(ui, system);
 }
 
-/** The tag Intl formats with now (reactive). */
-export function formatLocale(): string {
-  return formatTag.value;
-}
-
 /** `locale` as Intl should read it: the catalog locale in use means the formatting tag. */
 export function intlLocale(locale?: string): string {
   const current = formatTag.value; // read first: callers' computeds track the language either way

@@ -33,8 +33,6 @@ export type PartialMessages = DeepPartial<Messages>;
 /** What vue-i18n may be set to: a language Switchboard speaks, or the pseudo-locale (developers, layout tests). */
 export type UiLocale = Locale | typeof PSEUDO_LOCALE;
 
-export const SUPPORTED_LOCALES = LOCALES;
-
 /** Every catalog, by locale; a language added to LOCALES fails to compile until it has one here. */
 export const CATALOGS: Record<Locale, PartialMessages> & { en: Messages } = { en, 'pt-BR': ptBR, es };
 

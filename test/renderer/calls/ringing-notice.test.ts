@@ -378,7 +378,7 @@ describe('the ringing notice', () => {
     const badge = vi.fn(async () => 'data:image/png;base64,AAAA');
     const n = new Notice(
       { document, notification: () => null, badge, focusWindow: () => undefined },
-      { title: (name) => `Ringing: ${name}`, notificationTitle: 'x', notificationBody: (name) => name },
+      { title: (name) => `Ringing: ${name}`, notificationTitle: () => 'x', notificationBody: (name) => name },
     );
     const original = document.querySelector('link[rel~="icon"]');
     n.show('a', 'Ana');
@@ -393,7 +393,7 @@ describe('the ringing notice', () => {
     let release: (v: string) => void = () => undefined;
     const slow = new Notice(
       { document, notification: () => null, badge: () => new Promise<string>((r) => (release = r)), focusWindow: () => undefined },
-      { title: (name) => name, notificationTitle: 'x', notificationBody: (name) => name },
+      { title: (name) => name, notificationTitle: () => 'x', notificationBody: (name) => name },
     );
     slow.show('b', 'Jonas');
     slow.clear();
