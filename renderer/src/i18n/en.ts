@@ -1390,6 +1390,82 @@ const en = {
       unavailable: 'Not available',
     },
   },
+  /** WhatsApp's own call recordings and transcripts (issue 16): settings, the Record choice, the live indicator, the call card, search. */
+  recording: {
+    toggle: {
+      label: 'Record',
+      help: 'WhatsApp records this call. Both of you hear an announcement first.',
+      all: 'Recorded',
+    },
+    live: {
+      label: 'Recording',
+      both: 'audio and transcript',
+      audio: 'audio',
+      transcript: 'transcript',
+    },
+    card: {
+      recorded: 'Recorded',
+      waiting: 'Recording requested — WhatsApp sends it a minute or so after the call.',
+      pending: 'Downloading…',
+      audioFailed: 'The recording couldn’t be downloaded.',
+      transcriptFailed: 'The transcript couldn’t be downloaded.',
+      failedUnknown: 'WhatsApp didn’t say why.',
+      retry: 'Retry',
+    },
+    player: {
+      play: 'Play recording',
+      pause: 'Pause recording',
+      seek: 'Position in the recording',
+      position: '{current} of {total}',
+      time: '{current} / {total}',
+      speed: '{rate}×',
+      speedLabel: 'Playback speed: {rate}',
+      failed: 'The recording can’t be played: {reason}',
+    },
+    transcript: {
+      show: 'Transcript',
+      showCount: 'Transcript ({n} line) | Transcript ({n} lines)',
+      label: 'Transcript of the call',
+      loading: 'Loading the transcript…',
+      failed: 'The transcript couldn’t be loaded: {reason}',
+      empty: 'WhatsApp’s transcript of this call is empty.',
+      you: 'You',
+      unknownSpeaker: 'Speaker',
+      playFrom: 'Play from {time}',
+    },
+    search: {
+      inCall: 'Said in a call:',
+    },
+    settings: {
+      title: 'Recording and transcripts',
+      intro: 'WhatsApp can record calls and write down what was said. The recording and transcript appear in the customer’s conversation.',
+      loadFailed: 'Recording settings couldn’t be loaded: {reason}',
+      mode: 'Record calls',
+      modes: {
+        off: 'Off',
+        all: 'On for all calls',
+        ask: 'Ask me per call',
+      },
+      modeHelp: {
+        off: 'No call is recorded.',
+        all: 'Every call you answer or place is recorded.',
+        ask: 'A Record button on the ringing call and next to Call decides, call by call.',
+      },
+      kept: 'What WhatsApp keeps',
+      keepAudio: 'Audio',
+      keepTranscript: 'Transcript',
+      purpose: 'Why you record (customers hear this)',
+      purposeHelp: 'Leave it empty to use the text shown. WhatsApp reads it out before the recording starts.',
+      purposeCount: '{count} / {max}',
+      language: 'Language of the announcement',
+      languageHelp: 'The language WhatsApp uses for the announcement and the transcript.',
+      consent:
+        'Consent: before recording starts, WhatsApp plays an announcement to you and the customer saying the call is recorded and why. Either of you can hang up.',
+      storage:
+        'Where the files are kept: Switchboard downloads them to this computer’s data folder as soon as WhatsApp says they are ready. WhatsApp deletes its own copy after 7 days.',
+      saved: 'Saved',
+    },
+  },
 };
 
 export type Messages = typeof en;

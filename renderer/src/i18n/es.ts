@@ -1421,6 +1421,82 @@ const es: DeepPartial<Messages> = {
       unavailable: 'No disponible',
     },
   },
+  recording: {
+    toggle: {
+      label: 'Grabar',
+      help: 'WhatsApp graba esta llamada. Ambos escuchan un aviso antes.',
+      all: 'Grabada',
+    },
+    live: {
+      label: 'Grabando',
+      both: 'audio y transcripción',
+      audio: 'audio',
+      transcript: 'transcripción',
+    },
+    card: {
+      recorded: 'Grabada',
+      waiting: 'Grabación solicitada: WhatsApp la envía más o menos un minuto después de la llamada.',
+      pending: 'Descargando…',
+      audioFailed: 'No se pudo descargar la grabación.',
+      transcriptFailed: 'No se pudo descargar la transcripción.',
+      failedUnknown: 'WhatsApp no dijo por qué.',
+      retry: 'Reintentar',
+    },
+    player: {
+      play: 'Reproducir grabación',
+      pause: 'Pausar grabación',
+      seek: 'Posición en la grabación',
+      position: '{current} de {total}',
+      time: '{current} / {total}',
+      speed: '{rate}×',
+      speedLabel: 'Velocidad: {rate}',
+      failed: 'No se puede reproducir la grabación: {reason}',
+    },
+    transcript: {
+      show: 'Transcripción',
+      showCount: 'Transcripción ({n} línea) | Transcripción ({n} líneas)',
+      label: 'Transcripción de la llamada',
+      loading: 'Cargando la transcripción…',
+      failed: 'No se pudo cargar la transcripción: {reason}',
+      empty: 'La transcripción de WhatsApp de esta llamada está vacía.',
+      you: 'Tú',
+      unknownSpeaker: 'Participante',
+      playFrom: 'Reproducir desde {time}',
+    },
+    search: {
+      inCall: 'Dicho en una llamada:',
+    },
+    settings: {
+      title: 'Grabación y transcripciones',
+      intro:
+        'WhatsApp puede grabar las llamadas y transcribir lo que se dijo. La grabación y la transcripción aparecen en la conversación con el cliente.',
+      loadFailed: 'No se pudo cargar la configuración de grabación: {reason}',
+      mode: 'Grabar llamadas',
+      modes: {
+        off: 'Desactivado',
+        all: 'Activado para todas las llamadas',
+        ask: 'Preguntarme en cada llamada',
+      },
+      modeHelp: {
+        off: 'No se graba ninguna llamada.',
+        all: 'Se graban todas las llamadas que contestas o haces.',
+        ask: 'Un botón Grabar en la llamada entrante y junto a Llamar decide, llamada por llamada.',
+      },
+      kept: 'Qué guarda WhatsApp',
+      keepAudio: 'Audio',
+      keepTranscript: 'Transcripción',
+      purpose: 'Para qué grabas (el cliente lo escucha)',
+      purposeHelp: 'Déjalo vacío para usar el texto que se muestra. WhatsApp lo lee antes de que empiece la grabación.',
+      purposeCount: '{count} / {max}',
+      language: 'Idioma del aviso',
+      languageHelp: 'El idioma que usa WhatsApp para el aviso y la transcripción.',
+      consent:
+        'Consentimiento: antes de que empiece la grabación, WhatsApp reproduce un aviso para ti y para el cliente que dice que la llamada se graba y para qué. Cualquiera de los dos puede colgar.',
+      storage:
+        'Dónde se guardan los archivos: Switchboard los descarga en la carpeta de datos de este equipo en cuanto WhatsApp avisa que están listos. WhatsApp borra su copia a los 7 días.',
+      saved: 'Guardado',
+    },
+  },
 };
 
 export default es;

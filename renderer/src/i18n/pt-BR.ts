@@ -1412,6 +1412,81 @@ const ptBR: DeepPartial<Messages> = {
       unavailable: 'Indisponível',
     },
   },
+  recording: {
+    toggle: {
+      label: 'Gravar',
+      help: 'O WhatsApp grava esta chamada. Vocês dois ouvem um aviso antes.',
+      all: 'Gravada',
+    },
+    live: {
+      label: 'Gravando',
+      both: 'áudio e transcrição',
+      audio: 'áudio',
+      transcript: 'transcrição',
+    },
+    card: {
+      recorded: 'Gravada',
+      waiting: 'Gravação solicitada — o WhatsApp a envia cerca de um minuto depois da chamada.',
+      pending: 'Baixando…',
+      audioFailed: 'Não foi possível baixar a gravação.',
+      transcriptFailed: 'Não foi possível baixar a transcrição.',
+      failedUnknown: 'O WhatsApp não disse por quê.',
+      retry: 'Tentar de novo',
+    },
+    player: {
+      play: 'Reproduzir gravação',
+      pause: 'Pausar gravação',
+      seek: 'Posição na gravação',
+      position: '{current} de {total}',
+      time: '{current} / {total}',
+      speed: '{rate}×',
+      speedLabel: 'Velocidade: {rate}',
+      failed: 'Não é possível reproduzir a gravação: {reason}',
+    },
+    transcript: {
+      show: 'Transcrição',
+      showCount: 'Transcrição ({n} linha) | Transcrição ({n} linhas)',
+      label: 'Transcrição da chamada',
+      loading: 'Carregando a transcrição…',
+      failed: 'Não foi possível carregar a transcrição: {reason}',
+      empty: 'A transcrição do WhatsApp para esta chamada está vazia.',
+      you: 'Você',
+      unknownSpeaker: 'Participante',
+      playFrom: 'Reproduzir a partir de {time}',
+    },
+    search: {
+      inCall: 'Dito em uma chamada:',
+    },
+    settings: {
+      title: 'Gravação e transcrições',
+      intro: 'O WhatsApp pode gravar chamadas e transcrever o que foi dito. A gravação e a transcrição aparecem na conversa com o cliente.',
+      loadFailed: 'Não foi possível carregar as configurações de gravação: {reason}',
+      mode: 'Gravar chamadas',
+      modes: {
+        off: 'Desativado',
+        all: 'Ativado para todas as chamadas',
+        ask: 'Perguntar a cada chamada',
+      },
+      modeHelp: {
+        off: 'Nenhuma chamada é gravada.',
+        all: 'Toda chamada que você atende ou faz é gravada.',
+        ask: 'Um botão Gravar na chamada recebida e ao lado de Ligar decide, chamada por chamada.',
+      },
+      kept: 'O que o WhatsApp guarda',
+      keepAudio: 'Áudio',
+      keepTranscript: 'Transcrição',
+      purpose: 'Por que você grava (o cliente ouve isto)',
+      purposeHelp: 'Deixe em branco para usar o texto mostrado. O WhatsApp o lê antes de a gravação começar.',
+      purposeCount: '{count} / {max}',
+      language: 'Idioma do aviso',
+      languageHelp: 'O idioma que o WhatsApp usa no aviso e na transcrição.',
+      consent:
+        'Consentimento: antes de a gravação começar, o WhatsApp toca um aviso para você e para o cliente dizendo que a chamada é gravada e por quê. Qualquer um de vocês pode desligar.',
+      storage:
+        'Onde os arquivos ficam: o Switchboard os baixa para a pasta de dados deste computador assim que o WhatsApp avisa que estão prontos. O WhatsApp apaga a cópia dele depois de 7 dias.',
+      saved: 'Salvo',
+    },
+  },
 };
 
 export default ptBR;

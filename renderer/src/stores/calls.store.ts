@@ -285,13 +285,14 @@ export const useCallsStore = defineStore('calls', () => {
     started = false;
   }
 
-  async function command(kind: CommandKind, localId: string): Promise<void> {
+  /** `record` (answer only): under "ask me per call", whether WhatsApp records this call (stores/recording.store.ts). */
+  async function command(kind: CommandKind, localId: string, extra: { record?: boolean } = {}): Promise<void> {
     if (pending.value[localId]) return; // a double click sends nothing more
     pending.value = { ...pending.value, [localId]: kind };
     const { [localId]: _dropped, ...rest } = errors.value;
     errors.value = rest;
     try {
-      upsert(await useBridge().request(REQUEST[kind], { localId }));
+      upsert(await useBridge().request(REQUEST[kind], kind === 'answer' ? { localId, ...extra } : { localId }));
     } catch (err) {
       const text = errorText(err);
       errors.value = { ...errors.value, [localId]: text };
@@ -304,11 +305,14 @@ export const useCallsStore = defineStore('calls', () => {
   /** Why the last `placeCall` was refused (no permission, limit reached…), in plain words. */
   const dialError = ref<string | null>(null);
 
-  /** Calls the customer of a thread (for the thread's Call button); null when main refused, see `dialError`. */
-  async function placeCall(threadId: number): Promise<CallView | null> {
+  /**
+   * Calls the customer of a thread (for the thread's Call button); null when main refused, see `dialError`.
+   * `record`: under "ask me per call", whether WhatsApp records this call.
+   */
+  async function placeCall(threadId: number, extra: { record?: boolean } = {}): Promise<CallView | null> {
     dialError.value = null;
     try {
-      const view = await useBridge().request('placeCall', { threadId });
+      const view = await useBridge().request('placeCall', { threadId, ...extra });
       upsert(view);
       return view;
     } catch (err) {
@@ -317,7 +321,7 @@ export const useCallsStore = defineStore('calls', () => {
     }
   }
 
-  const answer = (localId: string) => command('answer', localId);
+  const answer = (localId: string, extra: { record?: boolean } = {}) => command('answer', localId, extra);
   const decline = (localId: string) => command('decline', localId);
   const hangUp = (localId: string) => command('hangup', localId);
 

@@ -34,6 +34,8 @@ export const useTimelineStore = defineStore('threads-timeline', () => {
   const windowState = ref<WindowState>({ open: false, expiresAt: null });
   /** The item a search result pointed at (the view scrolls to it and highlights it). */
   const focusItemId = ref<number | null>(null);
+  /** A search hit in a call's transcript: the call card opens its transcript at that line (CallRecording.vue). */
+  const focusLine = ref<{ itemId: number; line: number } | null>(null);
 
   const selected = computed(() => (selectedId.value === null ? null : (list.known.get(selectedId.value) ?? null)));
   const hasOlder = computed(() => olderCursor.value !== null);
@@ -70,9 +72,10 @@ export const useTimelineStore = defineStore('threads-timeline', () => {
 
   let timelineSeq = 0;
 
-  async function select(threadId: number, opts: { itemId?: number } = {}): Promise<void> {
+  async function select(threadId: number, opts: { itemId?: number; line?: number } = {}): Promise<void> {
     const same = selectedId.value === threadId;
     focusItemId.value = opts.itemId ?? null;
+    focusLine.value = opts.itemId !== undefined && opts.line !== undefined ? { itemId: opts.itemId, line: opts.line } : null;
     if (!same) {
       const seq = ++timelineSeq;
       selectedId.value = threadId;
@@ -142,6 +145,7 @@ export const useTimelineStore = defineStore('threads-timeline', () => {
     newerLoading.value = false;
     timelineLoading.value = false;
     focusItemId.value = null;
+    focusLine.value = null;
     permission().reset();
   }
 
@@ -194,7 +198,9 @@ export const useTimelineStore = defineStore('threads-timeline', () => {
   }
 
   async function jumpTo(hit: SearchHit): Promise<void> {
-    await select(hit.threadId, { itemId: hit.itemId });
+    // A word spoken in a call: the call card, its transcript open at that line.
+    const line = hit.line ?? null;
+    await select(hit.threadId, line === null ? { itemId: hit.itemId } : { itemId: hit.itemId, line });
   }
 
   /** The newest page again (after threadsChanged), merged into what is loaded. */
@@ -256,6 +262,7 @@ export const useTimelineStore = defineStore('threads-timeline', () => {
     timelineError,
     windowState,
     focusItemId,
+    focusLine,
     setItems,
     mergeItems,
     replaceItem,

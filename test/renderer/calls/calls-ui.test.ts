@@ -30,6 +30,7 @@ function call(overrides: Partial<CallView> = {}): CallView {
     startedAt: new Date(T0).toISOString(),
     answerDeadline: new Date(T0 + 30_000).toISOString(),
     origin: null,
+    recording: null,
     ...overrides,
   };
 }

@@ -38,6 +38,7 @@ const call = (o: Partial<CallView> = {}): CallView => ({
   startedAt: new Date(T0).toISOString(),
   answerDeadline: new Date(T0 + 30_000).toISOString(),
   origin: null,
+  recording: null,
   ...o,
 });
 const anaThread: ThreadSummary = {

@@ -111,7 +111,7 @@ describe('thread list', () => {
     const hostile = 'see \u0001<img src=x onerror="alert(1)">\u0002 and <b>bold</b>';
     const w = await mountView({
       listThreads: () => ({ threads: [thread(1)], next: null }),
-      search: () => ({ hits: [{ itemId: 9, threadId: 1, at: '2026-11-20T10:00:00.000Z', snippet: hostile }], contactIds: [] }),
+      search: () => ({ hits: [{ itemId: 9, threadId: 1, at: '2026-11-20T10:00:00.000Z', snippet: hostile, line: null }], contactIds: [] }),
     });
     const store = useThreadsStore(pinia);
     store.setQuery('img');

@@ -137,7 +137,7 @@ describe('threads store: the open thread', () => {
     const items = Array.from({ length: 3000 }, (_, i) => item(i + 1));
     const s = setup({ listThreads: () => ({ threads: [thread(1)], next: null }), getTimeline: pageTimeline(() => items) });
     await s.start();
-    await s.jumpTo({ itemId: 7, threadId: 1, at: items[6]!.at, snippet: 'x' });
+    await s.jumpTo({ itemId: 7, threadId: 1, at: items[6]!.at, snippet: 'x', line: null });
     expect(s.items.some((i) => i.id === 7)).toBe(true);
     expect(s.focusItemId).toBe(7);
     // One request, however old the hit: not 3,000 items paged in from the newest.
@@ -162,7 +162,7 @@ describe('threads store: the open thread', () => {
       sendTextMessage: () => item(502, { direction: 'out', body: 'On my way', status: 'sent' }),
     });
     await s.start();
-    await s.jumpTo({ itemId: 100, threadId: 1, at: items[99]!.at, snippet: 'x' });
+    await s.jumpTo({ itemId: 100, threadId: 1, at: items[99]!.at, snippet: 'x', line: null });
     const shown = s.items.map((i) => i.id);
     items.push(item(501, { body: 'Hello?' }));
     fake.emit('threadsChanged', { threadIds: [1] });
@@ -300,7 +300,15 @@ describe('threads store: search', () => {
     const s = setup({
       listThreads: pageThreads(all),
       search: (p) => ({
-        hits: [{ itemId: 900, threadId: 75, at: '2025-11-20T10:00:00.000Z', snippet: `…sugar-free \u0001${p.query}\u0002 for Christmas` }],
+        hits: [
+          {
+            itemId: 900,
+            threadId: 75,
+            at: '2025-11-20T10:00:00.000Z',
+            snippet: `…sugar-free \u0001${p.query}\u0002 for Christmas`,
+            line: null,
+          },
+        ],
         contactIds: [all[1]!.contact.id],
       }),
     });

@@ -153,6 +153,11 @@ export const ICONS = {
   // Outgoing: templates, media, export.
   download: [p('M21 15v4a2 2 0 0 1-2 2H5a2 2 0 0 1-2-2v-4'), p('m7 10 5 5 5-5'), p('M12 15V3')],
   play: [p('M6 3 20 12 6 21z')],
+  pause: [
+    { tag: 'rect', x: 6, y: 4, width: 4, height: 16, rx: 1 },
+    { tag: 'rect', x: 14, y: 4, width: 4, height: 16, rx: 1 },
+  ],
+  chevronDown: [p('m6 9 6 6 6-6')],
   moreHorizontal: [c(12, 12, 1), c(19, 12, 1), c(5, 12, 1)],
   fileCheck: [p('M15 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V7z'), p('M14 2v4a2 2 0 0 0 2 2h4'), p('m9 15 2 2 4-4')],
   bell: [
