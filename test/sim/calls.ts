@@ -27,6 +27,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import type { CallAudioSource } from './call-audio.ts';
+import { findCallAudio } from './call-audio.ts';
+import type { CallCaptureState, CaptureOption, ScriptLine } from './capture.ts';
+import { CallCapture, newCaptureState, parseCaptureOption } from './capture.ts';
 import type { ScheduledTask } from './clock.ts';
 import type { SimContext } from './context.ts';
 import { hasRestriction, metadata, openWindow } from './context.ts';
@@ -69,6 +73,8 @@ export interface SimCall {
   voicemailEligible: boolean;
   voicemailLeft: boolean;
   actions: Array<{ action: string; at: number }>;
+  /** Recording / transcription asked for on connect or accept, the call's audio and the assets made (capture.ts). */
+  capture: CallCaptureState;
 }
 
 export interface UserCallResult {
@@ -96,20 +102,9 @@ const callsBody = z.object({
   recipient: z.string().min(1).optional(),
   session: sessionSchema.optional(),
   biz_opaque_callback_data: z.string().max(512, 'biz_opaque_callback_data must be at most 512 characters').optional(),
-  recording: z
-    .object({
-      status: z.enum(['ENABLED', 'DISABLED']),
-      purpose: z.string().max(250).optional(),
-      announcement_language: z.string().optional(),
-    })
-    .optional(),
-  transcription: z
-    .object({
-      status: z.enum(['ENABLED', 'DISABLED']),
-      purpose: z.string().max(250).optional(),
-      announcement_language: z.string().optional(),
-    })
-    .optional(),
+  // Checked by capture.ts (parseCaptureOption), which names the field in error_data.details.
+  recording: z.unknown().optional(),
+  transcription: z.unknown().optional(),
   type: z.string().optional(),
 });
 
@@ -135,6 +130,23 @@ export class Calls {
     this.messaging = messaging;
     this.media = media;
     this.pickup = new PickupWatch(ctx);
+    this.capture = new CallCapture(ctx, media);
+  }
+
+  /** Call recording and transcription: the assets, their webhooks and download faults (capture.ts). */
+  readonly capture: CallCapture;
+
+  /** In process: the audio source of a call's recording (instead of, or before, the one found from its phone's SDP). */
+  attachAudio(callId: string, source: CallAudioSource): void {
+    const call = this.requireCall(callId);
+    call.capture.audio = source;
+    call.capture.audioAttached = true;
+  }
+
+  /** The lines the call's transcript will carry (else a default greeting from each side); `language` is ISO 639. */
+  setTranscriptScript(callId: string, lines: ScriptLine[], language?: string): void {
+    const call = this.requireCall(callId);
+    call.capture.script = { lines: lines.map((l) => ({ ...l })), language };
   }
 
   /** Customers' calls nobody picked up, in a row (low pickup rate enforcement, pickup.ts). */
@@ -188,10 +200,18 @@ export class Calls {
     const parsed = callsBody.safeParse(raw);
     if (!parsed.success) throw invalidParam(zodDetails(parsed.error));
     const b = parsed.data;
+    // recording / transcription (Meta: on connect or accept only; pre_accept is refused, the strict reading).
+    const capture: { recording?: CaptureOption; transcription?: CaptureOption } = {};
+    for (const field of ['recording', 'transcription'] as const) {
+      if (b[field] === undefined) continue;
+      if (b.action !== 'connect' && b.action !== 'accept')
+        throw invalidParam(`Param ${field} is not supported with action ${b.action}; send it with connect or accept`);
+      capture[field] = parseCaptureOption(field, b[field]);
+    }
     const s = this.ctx.state.settings;
     if (s.sip.status === 'ENABLED') throw new GraphError(131055, 'Calling API is not available when SIP is enabled for this phone number');
     if (s.status !== 'ENABLED') throw new GraphError(138000, 'Calling is not enabled for this phone number');
-    if (b.action === 'connect') return this.connect(b);
+    if (b.action === 'connect') return this.connect(b, capture);
     if (!b.call_id) throw invalidParam(`The parameter call_id is required for action ${b.action}`);
     const call = this.calls.get(b.call_id);
     // Unknown or ended call id → 100 (our guess; Meta's exact answer is undocumented).
@@ -223,6 +243,8 @@ export class Calls {
           throw invalidParam('The SDP answer for accept must be identical to the one sent with pre_accept');
         }
         if (b.biz_opaque_callback_data !== undefined) call.bizOpaque = b.biz_opaque_callback_data;
+        call.capture.recording = capture.recording;
+        call.capture.transcription = capture.transcription;
         call.answerSdp = b.session.sdp;
         this.markAccepted(call);
         this.ctx.events.emit('call.accepted', { callId: call.id, userId: call.userId, sdp: b.session.sdp });
@@ -243,7 +265,10 @@ export class Calls {
     throw invalidParam('Unsupported action');
   }
 
-  private connect(b: z.infer<typeof callsBody>): Record<string, unknown> {
+  private connect(
+    b: z.infer<typeof callsBody>,
+    capture: { recording?: CaptureOption; transcription?: CaptureOption },
+  ): Record<string, unknown> {
     if (!b.to && !b.recipient) throw invalidParam('The parameter to (or recipient) is required for action connect');
     if (!b.session) throw invalidParam('The parameter session is required for action connect');
     // Meta's own "New call" sample sends sdp_type "answer" on connect; we accept both here.
@@ -281,6 +306,8 @@ export class Calls {
     const call = this.newCall('BUSINESS_INITIATED', user, b.session.sdp);
     call.state = 'calling';
     call.bizOpaque = b.biz_opaque_callback_data;
+    call.capture.recording = capture.recording;
+    call.capture.transcription = capture.transcription;
     call.actions.push({ action: 'connect', at: call.createdAt });
     this.timer(call, 'ring', this.ctx.config.bicRingTimeoutMs, () => this.ringOut(call.id));
     this.ctx.events.emit('call.incoming', {
@@ -316,7 +343,10 @@ export class Calls {
       voicemailEligible: false,
       voicemailLeft: false,
       actions: [],
+      capture: newCaptureState(),
     };
+    // A user's call: the offer is their phone's; a phone in this process recorded its audio (call-audio.ts).
+    if (direction === 'USER_INITIATED') call.capture.audio = findCallAudio(offer);
     this.calls.set(call.id, call);
     return call;
   }
@@ -440,6 +470,7 @@ export class Calls {
     if (!check.ok) throw new Error(`invalid SDP answer: ${check.details}`);
     call.answerSdp = answer;
     call.state = 'ringing';
+    if (!call.capture.audioAttached) call.capture.audio ??= findCallAudio(sdp);
     const user = this.user(call);
     const c: Record<string, unknown> = { id: call.id, from: this.ctx.business.displayPhoneNumber };
     if (user.waId) c['to'] = user.waId;
@@ -544,6 +575,7 @@ export class Calls {
   private markAccepted(call: SimCall): void {
     call.state = 'accepted';
     call.acceptedAt = this.ctx.clock.now();
+    call.capture.realAcceptedAt = Date.now();
     call.userTimerStartedAt ??= call.acceptedAt;
     this.clearTimer(call, 'accept-window');
     this.clearTimer(call, 'ring');
@@ -645,6 +677,8 @@ export class Calls {
       value['errors'] = [err];
     }
     this.ctx.webhooks.emit('calls', value);
+    // Recorded / transcribed calls that were connected: their assets and webhooks after a delay.
+    this.capture.onEnded(call, user);
     this.ctx.events.emit('call.ended', {
       callId: call.id,
       userId: call.userId,

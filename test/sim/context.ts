@@ -95,6 +95,10 @@ export interface SimConfig {
    * suites make hundreds of calls nobody answers.
    */
   lowPickup: { warnAfter: number; restrictAfter: number } | null;
+  /** Sim ms from the end of a recorded call to its `call_recording_available` webhook (Meta: "typically under one minute"). */
+  recordingReadyAfterMs: number;
+  /** Sim ms from the end of a transcribed call to its `call_transcription_available` webhook. */
+  transcriptReadyAfterMs: number;
 }
 
 export function defaultConfig(): SimConfig {
@@ -116,6 +120,8 @@ export function defaultConfig(): SimConfig {
     paymentMethod: true,
     acceptedStatus: 'prompt',
     lowPickup: null,
+    recordingReadyAfterMs: 5_000,
+    transcriptReadyAfterMs: 8_000,
   };
 }
 

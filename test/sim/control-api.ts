@@ -5,6 +5,7 @@
  */
 import type http from 'node:http';
 import type { Calls, SimCall } from './calls.ts';
+import { CaptureFaultError, parseScript } from './capture.ts';
 import type { SimConfig, SimContext } from './context.ts';
 import { metadata } from './context.ts';
 import type { MediaStore } from './media.ts';
@@ -81,6 +82,12 @@ export function renderCall(c: SimCall): Record<string, unknown> {
     user_timer_started_at: c.userTimerStartedAt ?? null,
     voicemail_available: c.voicemailEligible && !c.voicemailLeft,
     actions: c.actions,
+    recording: c.capture.recording ?? null,
+    transcription: c.capture.transcription ?? null,
+    audio_source: c.capture.audio !== undefined,
+    recording_media_id: c.capture.recordingMediaId ?? null,
+    transcript_media_id: c.capture.transcriptMediaId ?? null,
+    transcript_script: c.capture.script ?? null,
   };
 }
 
@@ -101,7 +108,7 @@ export class ControlApi {
     let parts = url.pathname.split('/').filter(Boolean).slice(1).map(decodeURIComponent);
     // Call ids are `wacid.` + standard base64, which may hold '/' (even '//'): an unencoded one
     // spans segments, so the id is everything between `calls/` and the action.
-    const callPath = /^\/_sim\/calls\/(.+?)(?:\/(answer|pickup|decline|ring-out|hangup|media|voicemail))?$/.exec(url.pathname);
+    const callPath = /^\/_sim\/calls\/(.+?)(?:\/(answer|pickup|decline|ring-out|hangup|media|voicemail|transcript))?$/.exec(url.pathname);
     if (callPath) parts = ['calls', decodeURIComponent(callPath[1]!), ...(callPath[2] ? [callPath[2]] : [])];
     if (method === 'OPTIONS') {
       res.writeHead(204, cors()).end();
@@ -322,6 +329,33 @@ export class ControlApi {
         const receiving = body['receiving'];
         return { json: renderCall(this.wrap(() => calls.reportMedia(this.call(b).id, receiving))) };
       }
+      case 'POST calls/:1/transcript': {
+        // The words of the call's transcript: {lines: [{speaker: 'business'|'user', text}], language?}.
+        const call = this.call(b);
+        let script: ReturnType<typeof parseScript>;
+        try {
+          script = parseScript(body);
+        } catch (err) {
+          throw new ControlError(400, (err as Error).message);
+        }
+        calls.setTranscriptScript(call.id, script.lines, script.language);
+        return { json: renderCall(call) };
+      }
+      case 'GET capture-faults':
+        return { json: { rules: calls.capture.faults.list() } };
+      case 'PUT capture-faults':
+      case 'POST capture-faults': {
+        try {
+          calls.capture.faults.add(body);
+        } catch (err) {
+          if (err instanceof CaptureFaultError) throw new ControlError(400, err.message);
+          throw err;
+        }
+        return { json: { rules: calls.capture.faults.list() } };
+      }
+      case 'DELETE capture-faults':
+        calls.capture.faults.clear();
+        return { json: { rules: [] } };
       case 'POST calls/:1/voicemail':
         return { status: 201, json: { message: this.wrap(() => calls.leaveVoicemail(this.call(b).id)) } };
       case 'GET sent': {
@@ -455,6 +489,8 @@ export class ControlApi {
           'paymentMethod',
           'acceptedStatus',
           'lowPickup',
+          'recordingReadyAfterMs',
+          'transcriptReadyAfterMs',
         ];
         for (const [k, v] of Object.entries(body)) {
           if (k === 'windowEnforcement') {

@@ -9,6 +9,7 @@ import type { OtherPhoneNumber, SimContext } from './context.ts';
 import { GraphError, invalidParam } from './graph-errors.ts';
 import type { MediaStore } from './media.ts';
 import { oggOpusInfo } from './media.ts';
+import { mediaFaultError } from './capture.ts';
 import type { UploadedFile } from './simulator.ts';
 import type { Messaging } from './messages.ts';
 import type { Permissions } from './permissions.ts';
@@ -113,6 +114,8 @@ export class GraphApi {
     } else if (edge === undefined && m === 'GET') {
       const item = this.d.media.get(id);
       if (item) {
+        const fault = this.d.media.takeFault(item, 'graph');
+        if (fault) throw mediaFaultError(fault);
         return ok({
           messaging_product: 'whatsapp',
           url: this.d.media.issueUrl(item.id, this.ctx.baseUrl()),

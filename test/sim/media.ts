@@ -4,6 +4,7 @@
  * was issued (then 404, as Meta's lookaside URLs do); the media id itself stays valid for 7 days.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import type { MediaFault } from './capture.ts';
 import type { SimClock } from './clock.ts';
 import { randomDigits } from './context.ts';
 
@@ -13,8 +14,10 @@ export interface MediaItem {
   bytes: Buffer;
   sha256: string;
   createdAt: number;
-  /** `use_case` given at upload (e.g. `call_voicemail_announcement`). */
+  /** `use_case` given at upload (e.g. `call_voicemail_announcement`), or the simulator's `call_recording` / `call_transcript`. */
   useCase?: string;
+  /** An injected download fault (capture.ts, `PUT /_sim/capture-faults`). */
+  fault?: MediaFault;
 }
 
 const MEDIA_ID_TTL_MS = 7 * 24 * 3600_000;
@@ -47,8 +50,30 @@ export class MediaStore {
   get(id: string): MediaItem | undefined {
     const item = this.items.get(id);
     if (!item) return undefined;
-    if (this.clock.now() - item.createdAt > MEDIA_ID_TTL_MS) return undefined;
+    if (this.clock.now() - item.createdAt > MEDIA_ID_TTL_MS || item.fault?.kind === 'expired') {
+      // Gone: Meta deletes the file when the media id expires.
+      if (item.fault?.kind !== 'expired') this.items.delete(id);
+      return undefined;
+    }
     return item;
+  }
+
+  /** An item whatever its age or faults (fault binding, inspection). */
+  peek(id: string): MediaItem | undefined {
+    return this.items.get(id);
+  }
+
+  /**
+   * The injected fault this request meets, if any (consumes one of its `times`): `graph` is
+   * `GET /{media-id}` (graph_error), `download` the URL (download_500, hash_mismatch).
+   */
+  takeFault(item: MediaItem, stage: 'graph' | 'download'): MediaFault | undefined {
+    const f = item.fault;
+    if (!f || f.remaining <= 0) return undefined;
+    const applies = stage === 'graph' ? f.kind === 'graph_error' : f.kind === 'download_500' || f.kind === 'hash_mismatch';
+    if (!applies) return undefined;
+    f.remaining--;
+    return f;
   }
 
   /** Issues a fresh download URL path (relative to the simulator's base URL). */

@@ -210,7 +210,21 @@ export function createSimulator(opts: SimulatorOptions = {}): Simulator {
         res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Not Found');
         return;
       }
-      res.writeHead(200, { 'Content-Type': item.mimeType, 'Content-Length': String(item.bytes.length) }).end(item.bytes);
+      const fault = media.takeFault(item, 'download');
+      if (fault?.kind === 'download_500') {
+        res
+          .writeHead(500, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': String(Buffer.byteLength(HTML_ERROR_PAGE)) })
+          .end(HTML_ERROR_PAGE);
+        return;
+      }
+      let bytes = item.bytes;
+      if (fault?.kind === 'hash_mismatch') {
+        // Same length, one byte different: only the hash gives it away.
+        bytes = Buffer.from(item.bytes);
+        const at = Math.floor(bytes.length / 2);
+        bytes[at] = (bytes[at] ?? 0) ^ 0x55;
+      }
+      res.writeHead(200, { 'Content-Type': item.mimeType, 'Content-Length': String(bytes.length) }).end(bytes);
       return;
     }
     if ((url.pathname === '/phone' || url.pathname.startsWith('/phone/')) && method === 'GET') {

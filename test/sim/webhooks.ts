@@ -151,7 +151,7 @@ export function emptyPhoneNumbers(value: Record<string, unknown>): Record<string
   const calls = v['calls'];
   if (Array.isArray(calls)) {
     for (const c of calls as Array<Record<string, unknown>>) {
-      if (c['direction'] === 'USER_INITIATED') c['from'] = '';
+      if (c['direction'] === 'USER_INITIATED' || (c['direction'] === undefined && typeof c['from_user_id'] === 'string')) c['from'] = '';
       else if (c['direction'] === 'BUSINESS_INITIATED') c['to'] = '';
     }
   }
@@ -187,6 +187,8 @@ export function omitPhoneNumbers(value: Record<string, unknown>): Record<string,
     for (const c of calls as Array<Record<string, unknown>>) {
       if (c['direction'] === 'USER_INITIATED') delete c['from'];
       else if (c['direction'] === 'BUSINESS_INITIATED') delete c['to'];
+      // call_recording_available / call_transcription_available: no direction, `from` is the user.
+      else if (c['direction'] === undefined && typeof c['from_user_id'] === 'string') delete c['from'];
     }
   }
   return v;

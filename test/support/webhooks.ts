@@ -169,3 +169,89 @@ export async function startScratchReceiver(): Promise<WebhookReceiver> {
     log,
   });
 }
+
+/** The customer a recording/transcript webhook names: `from` (phone, absent for username-only customers), BSUIDs. */
+export interface CaptureCustomerRef {
+  waId?: string | undefined;
+  userId: string;
+  parentUserId?: string | undefined;
+}
+
+function captureCall(
+  o: { callId: string; customer: CaptureCustomerRef; timestamp?: number | undefined },
+  event: string,
+): Record<string, unknown> {
+  return {
+    id: o.callId,
+    ...(o.customer.waId ? { from: o.customer.waId } : {}),
+    from_user_id: o.customer.userId,
+    ...(o.customer.parentUserId ? { from_parent_user_id: o.customer.parentUserId } : {}),
+    timestamp: unixSeconds(o.timestamp),
+    event,
+  };
+}
+
+/**
+ * A `call_recording_available` webhook, shaped as Meta's sample (fixture
+ * `webhook-calls-recording-available.json`: no `contacts`, no `direction`, the customer in `from*`
+ * whoever called). `sha256` is base64 of the file's SHA-256.
+ */
+export function callRecordingAvailable(o: {
+  callId: string;
+  mediaId: string;
+  sha256: string;
+  url: string;
+  customer: CaptureCustomerRef;
+  mimeType?: string;
+  timestamp?: number;
+  business?: { phoneNumberId: string; displayPhoneNumber: string };
+  wabaId?: string;
+}): Record<string, unknown> {
+  return envelope(
+    'calls',
+    {
+      calls: [
+        {
+          ...captureCall(o, 'call_recording_available'),
+          call_recording: {
+            type: 'audio',
+            audio: { id: o.mediaId, sha256: o.sha256, mime_type: o.mimeType ?? 'audio/ogg; codecs=opus', url: o.url },
+          },
+        },
+      ],
+    },
+    o.wabaId,
+    o.business,
+  );
+}
+
+/**
+ * A `call_transcription_available` webhook, shaped as Meta's sample (fixture
+ * `webhook-calls-transcription-available.json`). `event` may be overridden with the
+ * `call_transcript_available` spelling some live traffic is reported to use.
+ */
+export function callTranscriptionAvailable(o: {
+  callId: string;
+  mediaId: string;
+  sha256: string;
+  url: string;
+  customer: CaptureCustomerRef;
+  event?: 'call_transcription_available' | 'call_transcript_available';
+  timestamp?: number;
+  business?: { phoneNumberId: string; displayPhoneNumber: string };
+  wabaId?: string;
+}): Record<string, unknown> {
+  return envelope(
+    'calls',
+    {
+      calls: [
+        {
+          ...captureCall(o, o.event ?? 'call_transcription_available'),
+          call_transcript: { document: { id: o.mediaId, sha256: o.sha256, mime_type: 'application/json', url: o.url } },
+        },
+      ],
+    },
+    o.wabaId,
+    o.business,
+  );
+}

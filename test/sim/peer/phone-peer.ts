@@ -9,6 +9,7 @@
  * Side effect: werift sends no RTCP sender reports for this stream (receiver reports still flow).
  */
 import { MediaStreamTrack, RTCPeerConnection, RTCRtpCodecParameters, RtpHeader, type RTCRtpTransceiver, type RtpPacket } from 'werift';
+import { OpusCallRecorder, registerCallAudio, unregisterCallAudio } from '../call-audio.ts';
 import { createOpusCodec } from './opus.ts';
 import {
   FRAME_MS,
@@ -50,6 +51,11 @@ export interface PhonePeerOptions {
   historyMs?: number;
   /** Cap on ICE gathering wait, ms (default 10000). */
   gatherTimeoutMs?: number;
+  /**
+   * Keep the Opus packets sent and received (default true) and offer them to an in-process
+   * simulator as the call's audio (call-audio.ts): its call recordings are made of them.
+   */
+  record?: boolean;
 }
 
 export interface DtmfEvent {
@@ -110,6 +116,8 @@ export interface PhonePeer {
   readonly label: string;
   /** The underlying werift connection (for diagnostics). */
   readonly pc: RTCPeerConnection;
+  /** What this phone sent and heard (Opus packets), for call recordings; null with `record: false`. */
+  readonly recorder: OpusCallRecorder | null;
   /** Full offer SDP after ICE gathering has completed (no trickle). */
   createOffer(): Promise<string>;
   /** Apply a remote offer; returns the full answer SDP after gathering. */
@@ -264,6 +272,7 @@ export function createPhonePeer(opts: PhonePeerOptions = {}): PhonePeer {
   const historySamples = Math.round(((opts.historyMs ?? 2000) / 1000) * SAMPLE_RATE);
   const gatherTimeoutMs = opts.gatherTimeoutMs ?? 10_000;
   const metaShaped = opts.metaShaped ?? false;
+  const recorder = opts.record === false ? null : new OpusCallRecorder();
 
   const pc = new RTCPeerConnection({
     codecs: {
@@ -362,6 +371,7 @@ export function createPhonePeer(opts: PhonePeerOptions = {}): PhonePeer {
     }
     if (codec.startsWith('opus/') || (codec === '' && header.payloadType === OPUS_PT)) {
       rx.audioPackets++;
+      recorder?.recordReceived(header.ssrc, header.timestamp, payload, now);
       try {
         const pcm = bufferToPcm(decoder.decode(payload));
         pushPcm(pcm, 2);
@@ -483,6 +493,7 @@ export function createPhonePeer(opts: PhonePeerOptions = {}): PhonePeer {
     if (writeRtp(sendOpusPt, opus, firstPacket, frameTs)) {
       firstPacket = false;
       tx.audioPacketsSent++;
+      recorder?.recordSent(tx.ssrc, frameTs, opus);
     }
   }
 
@@ -568,12 +579,14 @@ export function createPhonePeer(opts: PhonePeerOptions = {}): PhonePeer {
   const peer: PhonePeer = {
     label,
     pc,
+    recorder,
     async createOffer(): Promise<string> {
       ensureTransceiver();
       const offer = await pc.createOffer();
       await pc.setLocalDescription(offer);
       await waitGathering();
       const sdp = localSdp();
+      if (recorder) registerCallAudio(sdp, recorder);
       return metaShaped ? metaShapeSdp(sdp) : sdp;
     },
     async acceptOffer(offerSdp: string): Promise<string> {
@@ -588,7 +601,9 @@ export function createPhonePeer(opts: PhonePeerOptions = {}): PhonePeer {
       const answer = await pc.createAnswer();
       await pc.setLocalDescription(answer);
       await waitGathering();
-      return localSdp();
+      const out = localSdp();
+      if (recorder) registerCallAudio(out, recorder);
+      return out;
     },
     async applyAnswer(sdp: string): Promise<void> {
       const fixed = fixAnswerSetup(sdp);
@@ -686,6 +701,8 @@ export function createPhonePeer(opts: PhonePeerOptions = {}): PhonePeer {
       if (closed) return;
       closed = true;
       sending = false;
+      // The recorder stays with any call that took it; only the lookup by SDP goes.
+      if (recorder) unregisterCallAudio(recorder);
       stopClock();
       for (const job of dtmfQueue.splice(0)) job.done();
       if (dtmfActive) dtmfActive.job.done();
