@@ -8,7 +8,7 @@
  *  - Renderer: `renderer/src/bridge/bridge.ts` picks whichever transport is present.
  *
  * The requests and events themselves live in one slice per domain under `common/bridge/`
- * (app, account, connection, threads, calls, desktop, callers; primitives they share in shared.ts), each
+ * (app, account, connection, threads, calls, desktop, callers, recordings; primitives they share in shared.ts), each
  * request with the error codes it can fail with. This module merges the slices into `requests`
  * and `events`, re-exports every slice's schemas and types, and derives the types and helpers
  * every transport uses.
@@ -29,6 +29,7 @@ import { callerEvents, callerRequests } from './bridge/callers.ts';
 import { callEvents, callRequests } from './bridge/calls.ts';
 import { connectionEvents, connectionRequests } from './bridge/connection.ts';
 import { desktopEvents, desktopRequests } from './bridge/desktop.ts';
+import { recordingEvents, recordingRequests } from './bridge/recordings.ts';
 import { threadEvents, threadRequests } from './bridge/threads.ts';
 
 export * from './bridge/app.ts';
@@ -38,6 +39,7 @@ export * from './bridge/threads.ts';
 export * from './bridge/calls.ts';
 export * from './bridge/desktop.ts';
 export * from './bridge/callers.ts';
+export * from './bridge/recordings.ts';
 
 // ---- the merge -----------------------------------------------------------------------------
 
@@ -59,6 +61,7 @@ const _requestsDisjoint: Disjoint<
     typeof callRequests,
     typeof desktopRequests,
     typeof callerRequests,
+    typeof recordingRequests,
   ]
 > = true;
 const _eventsDisjoint: Disjoint<
@@ -70,6 +73,7 @@ const _eventsDisjoint: Disjoint<
     typeof callEvents,
     typeof desktopEvents,
     typeof callerEvents,
+    typeof recordingEvents,
   ]
 > = true;
 
@@ -81,6 +85,7 @@ export const requests = {
   ...callRequests,
   ...desktopRequests,
   ...callerRequests,
+  ...recordingRequests,
 } as const;
 
 // ---- pushed events -------------------------------------------------------------------------
@@ -93,6 +98,7 @@ export const events = {
   ...callEvents,
   ...desktopEvents,
   ...callerEvents,
+  ...recordingEvents,
 } as const;
 
 // ---- derived types and helpers -------------------------------------------------------------

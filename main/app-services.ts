@@ -13,7 +13,7 @@ import { accountHandlers } from './account/account-handlers.ts';
 import { AccountService } from './account/account-service.ts';
 import { CallingSettingsService } from './account/calling-settings-service.ts';
 import { ConfigStore, type JsonFileStoreFactory } from './account/config-store.ts';
-import { PlatformWarnings } from './account/platform-warnings.ts';
+import { type PlatformWarnings } from './account/platform-warnings.ts';
 import type { SecretsService } from './account/secrets.ts';
 import { TurnCredentials } from './account/turn-credentials.ts';
 import { startCallers } from './app/callers.ts';
@@ -21,7 +21,8 @@ import { startCalls } from './app/calls.ts';
 import { ensureDataDir } from './app/data-dir.ts';
 import { startLanguage } from './app/language.ts';
 import { startReachability } from './app/reachability.ts';
-import { startStatusBoard } from './app/status.ts';
+import { startRecordings } from './app/recordings.ts';
+import { startStatusBoard, startWarnings } from './app/status.ts';
 import { openStorage } from './app/storage.ts';
 import { createDispatcher, type BridgeHandlers, type Dispatch } from './bridge/dispatcher.ts';
 import type { CallController } from './calls/call-controller.ts';
@@ -174,6 +175,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
   const { db, inbox, threads, changes, callLog, callbacks } = storage;
   const desktop = new DesktopPreferencesService({ config, clock });
   desktop.onChange((view) => events.emit('desktopPreferences', view));
+  const recordings = startRecordings({ dataDir: opts.dataDir, db, inbox, threads, account, config, log, clock });
   const { calls, mediaPort, callPermissions } = startCalls({
     ...storage,
     account,
@@ -185,17 +187,10 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     log,
     clock,
     onFailed: () => warnings.callFailed(),
+    recordingPlan: (record) => recordings.settings.planFor(record),
   });
   inbox.subscribe((e) => calls.onDomainEvent(e));
-  // What WhatsApp says is wrong with the number (restrictions, health, errors-only webhooks).
-  const warnings = new PlatformWarnings({
-    graph: () => account.graph(),
-    phoneNumberId: () => account.account()?.phoneNumberId ?? null,
-    callingSettings,
-    log: log.child('warnings'),
-    clock,
-  });
-  inbox.subscribe((e) => warnings.onDomainEvent(e));
+  const warnings = startWarnings({ account, callingSettings, inbox, log, clock });
   const messaging = new MessagingService({
     db,
     threads,
@@ -203,6 +198,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     log: log.child('messaging'),
     clock,
     onItem: (item) => changes.mark(item.threadId),
+    transcriptOf: (itemId) => recordings.transcriptText(itemId),
   });
   refreshSettingsOnChange({ inbox, account, callingSettings, events, log });
   const callers = startCallers({ ...storage, messaging, callPermissions, callingSettings, config, warnings, events, log, clock });
@@ -248,6 +244,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     ...desktopHandlers(desktop),
     ...languageHandlers(language),
     ...callers.handlers,
+    ...recordings.handlers,
   };
 
   if (account.account()) {
@@ -276,6 +273,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     close: async () => {
       changes.dispose();
       await callers.close();
+      recordings.fetcher.close();
       desktop.dispose();
       network?.stop();
       warnings.stop();

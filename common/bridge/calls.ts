@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { NoParams, ThreadId, ThreadParams } from './shared.ts';
 import { RINGTONES } from '../rules/ringtone.ts';
+import { RecordingRequest } from './recordings.ts';
 
 /** Who placed a call: the customer (incoming) or the business (outgoing). Meta's USER_INITIATED / BUSINESS_INITIATED end at the webhook parser. */
 export const CallDirection = z.enum(['incoming', 'outgoing']);
@@ -24,6 +25,8 @@ export const CallView = z.object({
   answerDeadline: z.string().nullable(),
   /** Incoming: where the customer called from — a call button's payload or a call link's biz_payload. */
   origin: z.object({ ctaPayload: z.string().nullable(), deeplinkPayload: z.string().nullable() }).nullable(),
+  /** What WhatsApp was asked to record of this call (announced to both parties); null = nothing. */
+  recording: RecordingRequest.nullable(),
 });
 export type CallView = z.infer<typeof CallView>;
 
@@ -96,6 +99,12 @@ export type CallPreferences = z.infer<typeof CallPreferences>;
 
 /** Params naming one call by the controller's id for it. */
 const CallParams = z.object({ localId: z.string().max(100) }).strict();
+/**
+ * `record`: under "ask me per call" (Settings → Calling → Recording), whether WhatsApp records
+ * this call; ignored when recording is off (never) or on for all calls (always).
+ */
+const AnswerParams = z.object({ localId: z.string().max(100), record: z.boolean().optional() }).strict();
+const PlaceCallParams = z.object({ threadId: ThreadId, record: z.boolean().optional() }).strict();
 
 export const callRequests = {
   /**
@@ -118,7 +127,7 @@ export const callRequests = {
    * Answer / decline a ringing call, hang up a live one; refused (code `invalid_state`) when the call's state does not allow it, `cannot_answer` (with the reason) when its audio could not be prepared.
    * Errors: `not_found` (the call is not known), `cannot_answer`, `invalid_state`.
    */
-  answerCall: { params: CallParams, result: CallView },
+  answerCall: { params: AnswerParams, result: CallView },
   /** Errors: `not_found` (the call is not known), `invalid_state` (it is no longer ringing). */
   declineCall: { params: CallParams, result: CallView },
   /** Errors: `not_found` (the call is not known), `invalid_state` (it has already ended). */
@@ -178,7 +187,7 @@ export const callRequests = {
    * Errors: `not_connected`, `not_found`, `graph_<code>` (checking the permission), `no_permission`,
    * `call_in_progress`.
    */
-  placeCall: { params: ThreadParams, result: CallView },
+  placeCall: { params: PlaceCallParams, result: CallView },
   /**
    * The media engine's answers to `mediaCommand` events, and its unprompted reports.
    * Errors: none of its own (a late or unknown report is ignored).

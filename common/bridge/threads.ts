@@ -180,13 +180,22 @@ export const threadRequests = {
     result: ThreadWithNotes,
   },
   /**
-   * Full-text search over messages, and contacts by name or number.
+   * Full-text search over messages and call transcripts, and contacts by name or number.
    * Errors: none of its own.
    */
   search: {
     params: z.object({ query: z.string().max(200), limit: z.number().int().min(1).max(200).default(50) }).strict(),
     result: z.object({
-      hits: z.array(z.object({ itemId: z.number(), threadId: z.number(), at: z.string(), snippet: z.string() })),
+      hits: z.array(
+        z.object({
+          itemId: z.number(),
+          threadId: z.number(),
+          at: z.string(),
+          snippet: z.string(),
+          /** A word spoken in a call: the transcript line (TranscriptLine.index) of the call item `itemId`. */
+          line: z.number().int().nonnegative().nullable(),
+        }),
+      ),
       contactIds: z.array(z.number()),
     }),
   },

@@ -15,6 +15,7 @@ import { GRAPH_SERVER_URL } from '../../common/rules/secure-url.ts';
 import { DEFAULT_RING_VOLUME, DEFAULT_RINGTONE, RINGTONES } from '../../common/rules/ringtone.ts';
 import { DEFAULT_SHORTCUTS } from '../../common/shortcuts.ts';
 import { MissedCallReply } from '../../common/rules/missed-call-reply.ts';
+import { AnnouncementLanguage, RECORDING_PURPOSE_MAX, RecordingMode } from '../../common/bridge/recordings.ts';
 import { PICKUP_THRESHOLD } from '../../common/rules/pickup.ts';
 import { PRIVATE_FILE_MODE } from '../core/private-files.ts';
 import { secureUrlProblemText } from '../i18n/secure-url.ts';
@@ -139,6 +140,18 @@ export const CallersConfig = z.object({
   pickupThreshold: z.number().int().min(PICKUP_THRESHOLD.min).max(PICKUP_THRESHOLD.max).default(PICKUP_THRESHOLD.default),
 });
 
+/**
+ * WhatsApp's call recording and transcription (issue 16): which calls, what is kept, what both
+ * parties hear. Off by default. `announcementLanguage` null = the one matching the owner's language.
+ */
+export const RecordingConfig = z.object({
+  mode: RecordingMode.default('off'),
+  audio: z.boolean().default(true),
+  transcript: z.boolean().default(true),
+  purpose: z.string().max(RECORDING_PURPOSE_MAX).default(''),
+  announcementLanguage: AnnouncementLanguage.nullable().default(null),
+});
+
 export const AppConfig = z.object({
   version: z.literal(1).default(1),
   account: AccountConfig.nullable().default(null),
@@ -146,6 +159,7 @@ export const AppConfig = z.object({
   tunnel: TunnelConfig.default(() => TunnelConfig.parse({})),
   webhook: WebhookConfig.default(() => WebhookConfig.parse({})),
   callers: CallersConfig.default(() => CallersConfig.parse({})),
+  recording: RecordingConfig.default(() => RecordingConfig.parse({})),
 });
 export type AppConfig = z.infer<typeof AppConfig>;
 

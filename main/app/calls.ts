@@ -12,6 +12,7 @@ import type { BridgeEventBus } from '../core/events.ts';
 import type { Logger } from '../core/log.ts';
 import type { DesktopPreferencesService } from '../desktop/desktop-preferences.ts';
 import type { CallRecords } from '../threads/call-records.ts';
+import type { RecordingPlan } from '../recordings/recording-settings.ts';
 import type { ThreadStore } from '../threads/thread-store.ts';
 
 /** Calls: the controller drives the renderer's media engine over the bridge. */
@@ -29,6 +30,8 @@ export function startCalls(d: {
   onFailed: () => void;
   /** The call records (business calls unanswered in a row, for the Call button's warning). */
   records: CallRecords;
+  /** What WhatsApp is asked to record of a call (Settings → Calling → Recording). */
+  recordingPlan: (record: boolean | undefined) => RecordingPlan | null;
 }): { calls: CallController; mediaPort: BridgeMediaPort; callPermissions: CallPermissions } {
   const { config, desktop, events } = d;
   const mediaPort = new BridgeMediaPort(events);
@@ -48,6 +51,7 @@ export function startCalls(d: {
       events.emit('call', view);
     },
     clockOffsetMs: () => d.skew.decisionOffsetMs(),
+    recordingPlan: d.recordingPlan,
   });
   mediaPort.onLost((localId, reason) => calls.mediaLost(localId, reason));
   mediaPort.onAudio((localId) => calls.mediaAudio(localId));

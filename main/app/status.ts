@@ -2,7 +2,9 @@
  * The status line, wired to the account, the platform warnings and the clock check (part of the composition root).
  */
 import type { AccountService } from '../account/account-service.ts';
-import type { PlatformWarnings } from '../account/platform-warnings.ts';
+import type { CallingSettingsService } from '../account/calling-settings-service.ts';
+import { PlatformWarnings } from '../account/platform-warnings.ts';
+import type { WebhookInbox } from '../webhooks/inbox.ts';
 import type { ClockSkew } from '../core/clock-skew.ts';
 import type { BridgeEventBus } from '../core/events.ts';
 import type { Logger } from '../core/log.ts';
@@ -44,4 +46,23 @@ export function startStatusBoard(d: {
     });
   });
   return status;
+}
+
+/** What WhatsApp says is wrong with the number (restrictions, health, errors-only webhooks), re-read on its webhooks. */
+export function startWarnings(d: {
+  account: AccountService;
+  callingSettings: CallingSettingsService;
+  inbox: WebhookInbox;
+  log: Logger;
+  clock: () => Date;
+}): PlatformWarnings {
+  const warnings = new PlatformWarnings({
+    graph: () => d.account.graph(),
+    phoneNumberId: () => d.account.account()?.phoneNumberId ?? null,
+    callingSettings: d.callingSettings,
+    log: d.log.child('warnings'),
+    clock: d.clock,
+  });
+  d.inbox.subscribe((e) => warnings.onDomainEvent(e));
+  return warnings;
 }

@@ -28,6 +28,7 @@ import { DomainError } from '../core/domain-error.ts';
 import { tr } from '../i18n/tr.ts';
 import type { Logger } from '../core/log.ts';
 import type { ThreadStore } from '../threads/thread-store.ts';
+import type { RecordingPlan } from '../recordings/recording-settings.ts';
 import type { DomainEvent } from '../webhooks/envelope.ts';
 import {
   startIncoming,
@@ -82,6 +83,11 @@ export interface CallControllerOptions {
   tombstoneMs?: number;
   /** How far this computer's clock is ahead of Meta's (clock-skew.ts; default 0). */
   clockOffsetMs?: () => number;
+  /**
+   * What WhatsApp is asked to record of a call the owner answers or places (Settings → Calling →
+   * Recording; `record` is the owner's per-call choice under "ask me per call"); null = nothing.
+   */
+  recordingPlan?: (record: boolean | undefined) => RecordingPlan | null;
 }
 
 interface LiveCall {
@@ -100,6 +106,8 @@ interface LiveCall {
   unanswerable?: string;
   /** Declined at once because do-not-disturb was on (not by the owner's hand: the missed-call reply treats it as missed). */
   silenced?: boolean;
+  /** What WhatsApp is asked to record (sent with accept / connect). */
+  recording?: RecordingPlan | null;
 }
 
 /** Ended calls are kept this long (for the window's "call ended" card), then forgotten. */
@@ -137,6 +145,7 @@ export class CallController {
       voicemailTimeoutMs: () => null,
       declineWhenSilenced: () => false,
       mediaServersConfigured: () => false,
+      recordingPlan: () => null,
       ...opts,
     };
   }
@@ -163,6 +172,7 @@ export class CallController {
       startedAt: c.startedAt.toISOString(),
       answerDeadline: c.answerDeadline?.toISOString() ?? null,
       origin: c.origin,
+      recording: c.recording?.request ?? null,
     };
   }
 
@@ -289,7 +299,7 @@ export class CallController {
    * The owner answers (refused unless the call is ringing, and while another call is live: a
    * waiting call is answered with "End & answer", which hangs the live call up first).
    */
-  answer(localId: string): boolean {
+  answer(localId: string, record?: boolean): boolean {
     const unanswerable = this.calls.get(localId)?.unanswerable;
     if (unanswerable) {
       this.o.log.info('calls.refused', { event: 'answer', reason: 'unanswerable' });
@@ -300,6 +310,9 @@ export class CallController {
       this.o.log.info('calls.refused', { event: 'answer', reason: 'another_call_live', state: live.ctx.state });
       return false;
     }
+    // Decided as the owner answers: accept carries it (WhatsApp takes it on accept, never on pre_accept).
+    const call = this.calls.get(localId);
+    if (call?.ctx.state === 'ringing') call.recording = this.o.recordingPlan(record);
     const ok = this.dispatch(localId, { type: 'answer' });
     if (ok) this.silenceOthers(localId);
     return ok;
@@ -335,7 +348,7 @@ export class CallController {
   }
 
   /** Starts an outgoing call to a customer (the permission check is the caller's job); refused (`call_in_progress`) while another call is live. */
-  dial(customer: { waId: string | null; userId: string | null }, threadId: number | null): CallView {
+  dial(customer: { waId: string | null; userId: string | null }, threadId: number | null, record?: boolean): CallView {
     if (this.engaged(null)) throw new DomainError('call_in_progress', tr('call.alreadyOnCall'));
     this.prune();
     const localId = `call-${++seq}`;
@@ -349,6 +362,7 @@ export class CallController {
       answerDeadline: null,
       origin: null,
       timers: new Map(),
+      recording: this.o.recordingPlan(record),
     };
     this.calls.set(localId, call);
     this.silenceOthers(localId);
@@ -515,6 +529,8 @@ export class CallController {
   private recordStatus(call: LiveCall, status: 'answered'): void {
     const item = call.ctx.callId ? this.o.threads.callItem(call.ctx.callId) : null;
     if (item) this.o.threads.advanceCall(item.id, status);
+    // The card says what WhatsApp was asked to record, so it can wait for the files.
+    if (call.recording && call.ctx.callId) this.o.threads.requestRecording(call.ctx.callId, call.recording.request);
   }
 
   /** Writes what only the controller knows into the thread's call card. */
@@ -542,6 +558,8 @@ export class CallController {
     call.timers.clear();
     this.o.media.ring(call.localId, false);
     this.record(call, call.ctx.outcome ?? 'completed', call.ctx.reason);
+    // A recorded call that was answered: its files are on the way (an outgoing call's card exists by now).
+    if (call.ctx.outcome === 'completed' && call.recording) this.recordStatus(call, 'answered');
   }
 
   private changed(call: LiveCall): void {

@@ -12,6 +12,8 @@ import { whatsapp, type WhatsAppUser } from '../graph/whatsapp.ts';
 import type { CallContext } from './call-machine.ts';
 
 /** The call actions the machine sends to Graph. */
+import type { RecordingPlan } from '../recordings/recording-settings.ts';
+
 export type CallAction = 'pre_accept' | 'accept' | 'reject' | 'terminate' | 'connect';
 
 /**
@@ -21,16 +23,16 @@ export type CallAction = 'pre_accept' | 'accept' | 'reject' | 'terminate' | 'con
 export function callRequest(
   wa: ReturnType<typeof whatsapp>,
   action: CallAction,
-  call: { localId: string; customer: WhatsAppUser; ctx: Pick<CallContext, 'callId'> },
+  call: { localId: string; customer: WhatsAppUser; ctx: Pick<CallContext, 'callId'>; recording?: RecordingPlan | null | undefined },
   sdp?: string,
 ) {
   const callId = call.ctx.callId ?? '';
   return action === 'connect'
-    ? wa.calls.connect(call.customer, sdp, call.localId)
+    ? wa.calls.connect(call.customer, sdp, call.localId, call.recording?.body)
     : action === 'pre_accept'
       ? wa.calls.preAccept(callId, sdp)
       : action === 'accept'
-        ? wa.calls.accept(callId, sdp)
+        ? wa.calls.accept(callId, sdp, call.recording?.body)
         : action === 'reject'
           ? wa.calls.reject(callId)
           : wa.calls.terminate(callId);

@@ -33,8 +33,8 @@ const REFUSED: Record<'answer' | 'decline' | 'hangup', MessageKey> = {
 export function callHandlers(d: CallHandlerDeps): HandlersFor<CallRequests> {
   const { calls, callPermissions, threads, config } = d;
 
-  const command = (what: 'answer' | 'decline' | 'hangup', localId: string): CallView => {
-    const ok = what === 'answer' ? calls.answer(localId) : what === 'decline' ? calls.decline(localId) : calls.hangup(localId);
+  const command = (what: 'answer' | 'decline' | 'hangup', localId: string, record?: boolean): CallView => {
+    const ok = what === 'answer' ? calls.answer(localId, record) : what === 'decline' ? calls.decline(localId) : calls.hangup(localId);
     const view = calls.get(localId);
     if (!view) throw new DomainError('not_found', tr('call.unknown'));
     const unanswerable = what === 'answer' && !ok ? calls.unanswerableReason(localId) : null;
@@ -85,7 +85,7 @@ export function callHandlers(d: CallHandlerDeps): HandlersFor<CallRequests> {
       return preferences();
     },
     listCalls: () => ({ calls: calls.list() }),
-    answerCall: (p) => command('answer', p.localId),
+    answerCall: (p) => command('answer', p.localId, p.record),
     declineCall: (p) => command('decline', p.localId),
     hangUpCall: (p) => command('hangup', p.localId),
     getCallPermission: (p) => callPermissions.check(p.threadId),
@@ -121,7 +121,7 @@ export function callHandlers(d: CallHandlerDeps): HandlersFor<CallRequests> {
       if (!permission.canCall) throw new DomainError('no_permission', permission.callBlockedReason ?? tr('permission.callNotAllowed'));
       const contact = threads.contactOfThread(p.threadId);
       if (!contact) throw new DomainError('not_found', tr('common.threadGone'));
-      return calls.dial({ waId: contact.waId, userId: contact.userId }, p.threadId);
+      return calls.dial({ waId: contact.waId, userId: contact.userId }, p.threadId, p.record);
     },
     mediaReport: (p) => {
       d.mediaPort.report(p);

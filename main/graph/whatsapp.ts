@@ -55,12 +55,15 @@ export interface CallButton {
   payload: string | null;
 }
 
+/** A call's `recording` / `transcription` objects (WhatsApp's call recording, 2026). */
+type Capture = Readonly<Record<string, unknown>>;
+
 export function whatsapp(graph: GraphRequester, phoneNumberId: string) {
   const calls = (body: Record<string, unknown>) =>
     graph.request({ method: 'POST', path: `/${phoneNumberId}/calls`, body, schema: CallsResponse });
   /** An action on a call WhatsApp already knows; the SDP answer rides along when given. */
-  const callAction = (callId: string, action: 'pre_accept' | 'accept' | 'reject' | 'terminate', sdp?: string) =>
-    calls({ messaging_product: 'whatsapp', call_id: callId, action, ...(sdp ? { session: { sdp_type: 'answer', sdp } } : {}) });
+  const callAction = (callId: string, action: 'pre_accept' | 'accept' | 'reject' | 'terminate', sdp?: string, capture: Capture = {}) =>
+    calls({ messaging_product: 'whatsapp', call_id: callId, action, ...(sdp ? { session: { sdp_type: 'answer', sdp } } : {}), ...capture });
   const message = <T>(body: Record<string, unknown>, schema: z.ZodType<T>) =>
     graph.request({ method: 'POST', path: `/${phoneNumberId}/messages`, body, schema });
   const individual = (to: WhatsAppUser) => ({ messaging_product: 'whatsapp', recipient_type: 'individual', ...messageRecipient(to) });
@@ -69,17 +72,19 @@ export function whatsapp(graph: GraphRequester, phoneNumberId: string) {
     /** `POST /{phone-number-id}/calls` (calling-api.md §3, §5). */
     calls: {
       preAccept: (callId: string, sdp?: string) => callAction(callId, 'pre_accept', sdp),
-      accept: (callId: string, sdp?: string) => callAction(callId, 'accept', sdp),
+      /** `capture`: the call's `recording` / `transcription` objects (WhatsApp takes them on accept, not pre_accept). */
+      accept: (callId: string, sdp?: string, capture?: Capture) => callAction(callId, 'accept', sdp, capture),
       reject: (callId: string) => callAction(callId, 'reject'),
       terminate: (callId: string) => callAction(callId, 'terminate'),
       /** Starts a business-initiated call with our SDP offer; `bizOpaqueCallbackData` comes back in its webhooks. */
-      connect: (to: WhatsAppUser, sdp: string | undefined, bizOpaqueCallbackData: string) =>
+      connect: (to: WhatsAppUser, sdp: string | undefined, bizOpaqueCallbackData: string, capture: Capture = {}) =>
         calls({
           messaging_product: 'whatsapp',
           ...(to.waId ? { to: to.waId } : { recipient: to.userId }),
           action: 'connect',
           session: { sdp_type: 'offer', sdp },
           biz_opaque_callback_data: bizOpaqueCallbackData,
+          ...capture,
         }),
     },
 

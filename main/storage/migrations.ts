@@ -184,4 +184,35 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    name: 'call transcripts, line by line, with full-text search',
+    up: (db) => {
+      db.exec(`
+        -- The lines of a call's transcript (issue 16), as WhatsApp's document gave them. Kept out of
+        -- items so that a page of the timeline never carries a transcript; the call item's
+        -- data.recording says whether there is one.
+        CREATE TABLE transcript_lines (
+          id        INTEGER PRIMARY KEY,
+          item_id   INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+          idx       INTEGER NOT NULL,             -- the line's place in the transcript, from 0
+          speaker   TEXT CHECK (speaker IN ('business', 'customer')),
+          label     TEXT,                         -- the document's own name for the speaker
+          start_ms  INTEGER,
+          end_ms    INTEGER,
+          text      TEXT NOT NULL,
+          UNIQUE (item_id, idx)
+        );
+
+        -- Spoken words are searchable like messages: a hit names its line.
+        CREATE VIRTUAL TABLE transcript_fts USING fts5(text, content='transcript_lines', content_rowid='id', tokenize='unicode61 remove_diacritics 2');
+        CREATE TRIGGER transcript_fts_insert AFTER INSERT ON transcript_lines BEGIN
+          INSERT INTO transcript_fts(rowid, text) VALUES (new.id, new.text);
+        END;
+        CREATE TRIGGER transcript_fts_delete AFTER DELETE ON transcript_lines BEGIN
+          INSERT INTO transcript_fts(transcript_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        END;
+      `);
+    },
+  },
 ];

@@ -63,6 +63,12 @@ export const MAX_MEDIA_BYTES = 16 * 1024 * 1024;
 
 export const MAX_TEXT_LENGTH = 4096;
 
+/** The file name of a call's kept recording (in the data folder's recordings/), or ''. */
+function recordingFileOf(i: TimelineItem): string {
+  const audio = (i.data['recording'] as { audio?: { state?: string } | null } | undefined)?.audio;
+  return i.kind === 'call' && audio?.state === 'ready' ? `call-${i.id}-recording.ogg` : '';
+}
+
 export class MessagingService {
   private readonly threads: ThreadStore;
   /** The store's writes for sends (only the store writes its tables). */
@@ -71,6 +77,7 @@ export class MessagingService {
   private readonly log: Logger;
   private readonly clock: () => Date;
   private readonly onItem: (item: TimelineItem) => void;
+  private readonly transcriptOf: (itemId: number) => string | null;
 
   constructor(opts: {
     db: Database;
@@ -79,7 +86,10 @@ export class MessagingService {
     log: Logger;
     clock?: () => Date;
     onItem?: (item: TimelineItem) => void;
+    /** A call's transcript as text ("[Speaker] words" per line), for the thread's export; null when it has none. */
+    transcriptOf?: (itemId: number) => string | null;
   }) {
+    this.transcriptOf = opts.transcriptOf ?? (() => null);
     this.threads = opts.threads;
     this.writes = new ThreadStoreWrites(opts.db, opts.threads);
     this.account = opts.account;
@@ -340,9 +350,11 @@ export class MessagingService {
       direction: i.direction ?? '',
       type: i.type,
       status: i.status ?? '',
-      text: i.body ?? '',
+      // A call's words, when WhatsApp transcribed it; its recording is named (the audio stays in the data folder).
+      text: i.body ?? (i.kind === 'call' ? (this.transcriptOf(i.id) ?? '') : ''),
       duration_seconds: typeof i.data['durationSeconds'] === 'number' ? String(i.data['durationSeconds']) : '',
       whatsapp_id: i.metaId ?? '',
+      recording: recordingFileOf(i),
     }));
     if (format === 'json')
       return {
@@ -351,7 +363,7 @@ export class MessagingService {
         content: JSON.stringify({ customer: contact, exportedAt: this.clock().toISOString(), items: rows }, null, 2),
       };
     const header = Object.keys(
-      rows[0] ?? { at: '', kind: '', direction: '', type: '', status: '', text: '', duration_seconds: '', whatsapp_id: '' },
+      rows[0] ?? { at: '', kind: '', direction: '', type: '', status: '', text: '', duration_seconds: '', whatsapp_id: '', recording: '' },
     );
     return {
       filename: `${name}.csv`,

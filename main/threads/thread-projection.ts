@@ -15,10 +15,22 @@ import type { ContactRef, DomainEvent } from '../webhooks/envelope.ts';
 import { GRAPH_ERRORS } from '../graph/graph-errors.ts';
 import { messageStatusRank } from '../../common/rules/message-status.ts';
 import type { CallDirection } from '../../common/bridge/calls.ts';
+import type { RecordingFile, RecordingState } from '../../common/bridge/recordings.ts';
 import { messageText } from './thread-search.ts';
 import type { TimelineItem } from './thread-types.ts';
 
 export const CUSTOMER_SERVICE_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+/** WhatsApp keeps a call's recording and transcript for 7 days after their webhook. */
+export const RECORDING_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+
+/** Where a recording file comes from (kept in the call item's data next to its public state). */
+export interface RecordingSource {
+  /** Base64 (Meta's webhooks) or hex (Media API responses) SHA-256 of the bytes. */
+  sha256: string | null;
+  /** The webhook's short-lived download URL (5 minutes); the media id gets a fresh one. */
+  url: string | null;
+}
 
 /** An item to insert: a TimelineItem without its id, with its data still an object. */
 export type NewItem = Omit<TimelineItem, 'id' | 'data'> & { data: Record<string, unknown> };
@@ -90,6 +102,9 @@ export class ThreadProjection {
       }
       case 'call.terminate':
         this.onTerminate(e);
+        break;
+      case 'call.recording':
+        this.onRecording(e);
         break;
       case 'permission.reply':
         this.onPermissionReply(e);
@@ -270,6 +285,51 @@ export class ThreadProjection {
     if (becameFinal && outcome === 'missed')
       this.db.prepare('UPDATE threads SET missed_calls = missed_calls + 1 WHERE id = ?').run(threadId);
     if (direction === 'in') this.openWindow(threadId, at);
+  }
+
+  /**
+   * WhatsApp made a recording or transcript of a call: the call card records it as pending (its
+   * download starts once the event is committed: main/recordings/recording-fetcher.ts). A call
+   * this computer never heard of gets its card, so the file is not lost.
+   */
+  private onRecording(e: Extract<DomainEvent, { kind: 'call.recording' }>): void {
+    const at = e.occurredAt ?? this.host.now();
+    let id = this.db.prepare("SELECT id FROM items WHERE kind = 'call' AND meta_id = ?").get(e.callId) as { id: number } | undefined;
+    if (!id) {
+      if (!e.user.waId && !e.user.userId) return;
+      const threadId = this.host.threadIdOf(this.host.contactFor(e.user));
+      id = { id: this.ensureCall(e.callId, threadId, 'in', at) };
+    }
+    const itemId = Number(id.id);
+    const data = this.host.dataOf(itemId);
+    const current = (data['recording'] ?? null) as RecordingState | null;
+    const existing = current?.[e.part] ?? null;
+    // The same file again (a retried webhook with another timestamp): what we have stands.
+    if (existing && existing.mediaId === e.media.id && existing.state !== 'waiting') return;
+    const receivedAt = e.receivedAt ?? this.host.now();
+    const file: RecordingFile & RecordingSource = {
+      state: 'pending',
+      mediaId: e.media.id,
+      mimeType: e.media.mimeType,
+      receivedAt,
+      expiresAt: new Date(Date.parse(receivedAt) + RECORDING_RETENTION_MS).toISOString(),
+      bytes: null,
+      durationMs: null,
+      lines: null,
+      error: null,
+      errorCode: null,
+      canRetry: false,
+      sha256: e.media.sha256,
+      url: e.media.url,
+    };
+    const requested = current?.requested ?? { audio: false, transcript: false };
+    const recording: RecordingState = {
+      requested: { ...requested, [e.part]: true },
+      audio: current?.audio ?? null,
+      transcript: current?.transcript ?? null,
+      [e.part]: file,
+    };
+    this.host.patchData(itemId, { recording });
   }
 
   private onPermissionReply(e: Extract<DomainEvent, { kind: 'permission.reply' }>): void {

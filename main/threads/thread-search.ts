@@ -55,22 +55,36 @@ export function indexContact(db: Database, id: number): void {
 }
 
 /**
- * Full-text search over message text (FTS5), newest first. The newest matches are taken in
- * rowid order straight from the FTS index (rowids grow with arrival), so a common word does not
- * mean sorting every match: the cost is the 50 rows returned, not the thousands that match.
+ * Full-text search over message text and call transcripts (FTS5), newest first. The newest
+ * matches are taken in rowid order straight from each FTS index (rowids grow with arrival), so a
+ * common word does not mean sorting every match: the cost is the rows returned, not the thousands
+ * that match. A transcript hit names its call item and the line (`line`); the two lists are merged
+ * by time.
  */
 export function searchItems(db: Database, query: string, limit = 50): SearchHit[] {
   const match = toFtsQuery(query);
   if (!match) return [];
-  return (
+  const n = Math.min(limit, 200);
+  const messages = (
     db
       .prepare(
         `SELECT i.id, i.thread_id, i.at, snippet(items_fts, 0, char(1), char(2), '…', 12) AS snip
          FROM items_fts JOIN items i ON i.id = items_fts.rowid
          WHERE items_fts MATCH ? ORDER BY items_fts.rowid DESC LIMIT ?`,
       )
-      .all(match, Math.min(limit, 200)) as Array<{ id: number; thread_id: number; at: string; snip: string }>
-  ).map((r) => ({ itemId: Number(r.id), threadId: Number(r.thread_id), at: r.at, snippet: r.snip }));
+      .all(match, n) as Array<{ id: number; thread_id: number; at: string; snip: string }>
+  ).map((r) => ({ itemId: Number(r.id), threadId: Number(r.thread_id), at: r.at, snippet: r.snip, line: null }));
+  const spoken = (
+    db
+      .prepare(
+        `SELECT i.id, i.thread_id, i.at, l.idx, snippet(transcript_fts, 0, char(1), char(2), '…', 12) AS snip
+         FROM transcript_fts JOIN transcript_lines l ON l.id = transcript_fts.rowid JOIN items i ON i.id = l.item_id
+         WHERE transcript_fts MATCH ? ORDER BY transcript_fts.rowid DESC LIMIT ?`,
+      )
+      .all(match, n) as Array<{ id: number; thread_id: number; at: string; idx: number; snip: string }>
+  ).map((r) => ({ itemId: Number(r.id), threadId: Number(r.thread_id), at: r.at, snippet: r.snip, line: Number(r.idx) }));
+  if (spoken.length === 0) return messages;
+  return [...messages, ...spoken].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : b.itemId - a.itemId)).slice(0, n);
 }
 
 /** Contacts whose name, username or number matches. */

@@ -21,6 +21,8 @@ import type { Database } from '../storage/database.ts';
 import { transaction } from '../storage/database.ts';
 import type { ContactRef, DomainEvent } from '../webhooks/envelope.ts';
 import { messageStatusRank } from '../../common/rules/message-status.ts';
+import type { RecordingRequest, RecordingState } from '../../common/bridge/recordings.ts';
+import { withRequest } from '../../common/rules/recording.ts';
 import { indexContact, searchContacts, searchItems, type SearchHit } from './thread-search.ts';
 import { ThreadProjection, type NewItem } from './thread-projection.ts';
 import { toItem, type Cursor, type ItemRow, type ThreadSummary, type TimelineItem } from './thread-types.ts';
@@ -349,6 +351,17 @@ export class ThreadStore {
         this.db.prepare('UPDATE threads SET missed_calls = missed_calls + 1 WHERE id = ?').run(item.threadId);
       if (item) this.touched(item.threadId);
     });
+  }
+
+  /** Replaces a call's `data.recording` (main/recordings/): what was asked of WhatsApp and the state of each file. */
+  setRecording(itemId: number, recording: RecordingState): void {
+    this.patchData(itemId, { recording });
+  }
+
+  /** WhatsApp was asked to record this call: its card waits for the files (those already here stand). */
+  requestRecording(callId: string, request: RecordingRequest): void {
+    const item = this.callItem(callId);
+    if (item) this.setRecording(item.id, withRequest((item.data['recording'] ?? null) as RecordingState | null, request));
   }
 
   /** Records a message the business sent (status moves forward as status webhooks arrive). */

@@ -19,6 +19,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { Contact, contactFor, customerNumber, present, type ContactRef } from './envelope-identity.ts';
+import { recordingEvent, recordingPart, type RecordingEvent } from './envelope-recording.ts';
 import type { CallDirection } from '../../common/bridge/calls.ts';
 
 export { present, type ContactRef } from './envelope-identity.ts';
@@ -149,6 +150,7 @@ export type DomainEvent = Base &
         bizOpaque: string | null;
         raw: Record<string, unknown>;
       }
+    | RecordingEvent
     | { kind: 'call.other'; callId: string; event: string; raw: Record<string, unknown> }
     | {
         kind: 'permission.reply';
@@ -417,6 +419,8 @@ function callsChange(x: ChangeContext): void {
           errors: own.length ? own : valueErrors,
           bizOpaque: call.biz_opaque_callback_data ?? null,
         });
+      } else if (recordingPart(event)) {
+        out.push(recordingEvent(c, recordingPart(event)!, { ...common, user }, `${where}.value.calls[${i}]`, parseItem));
       } else {
         out.push({ ...common, kind: 'call.other', key: `call:${call.id}:${event}`, event });
       }

@@ -148,7 +148,7 @@ describe('app services', () => {
     const csv = await s.dispatch('exportThread', { threadId: thread.id, format: 'csv' });
     if (!csv.ok) throw new Error(csv.error.message);
     const content = (csv.result as { content: string }).content;
-    expect(content.split('\r\n')[0]).toBe('at,kind,direction,type,status,text,duration_seconds,whatsapp_id');
+    expect(content.split('\r\n')[0]).toBe('at,kind,direction,type,status,text,duration_seconds,whatsapp_id,recording');
     // A cell that a spreadsheet would run as a formula is neutralised and quoted.
     expect(content).toContain(`"'=HYPERLINK(""http://x"")"`);
     expect(content).not.toMatch(/,=HYPERLINK/);

@@ -436,6 +436,19 @@ export const en = {
   'missedReply.beforeEnabled': 'The call ended before the missed-call reply was turned on.',
   'missedReply.tooOld': 'The call ended more than a day ago.',
   'missedReply.cooldown': 'This customer already got a reply in the last {hours} hours.',
+  'recording.defaultPurpose': 'quality and to keep a record of what we agreed',
+  'recording.purposeTooLong': 'The purpose can be at most {max} characters (WhatsApp reads it to both parties).',
+  'recording.keepSomething': 'Choose what to keep: the audio, the transcript, or both.',
+  'recording.none': 'This call has no recording ready.',
+  'recording.noTranscript': 'This call has no transcript ready.',
+  'recording.notFailed': 'This file did not fail: there is nothing to retry.',
+  'recording.expired': 'WhatsApp no longer has this file (it keeps recordings and transcripts for 7 days).',
+  'recording.hashMismatch': 'The downloaded file does not match the fingerprint WhatsApp sent (it may be damaged). Try again.',
+  'recording.unreadable': 'The transcript could not be read ({reason}). The file is kept in the data folder.',
+  'recording.tooLarge': 'This file is too large to keep here.',
+  'recording.failedInternal': 'Something went wrong while fetching this file. Try again.',
+  'recording.export.business': 'Business',
+  'recording.export.customer': 'Customer',
 } as const satisfies Record<string, string>;
 
 export type MessageKey = keyof typeof en;

@@ -451,4 +451,18 @@ export const ptBR: Record<MessageKey, string> = {
   'missedReply.beforeEnabled': 'A ligação terminou antes de a resposta a ligações perdidas ser ativada.',
   'missedReply.tooOld': 'A ligação terminou há mais de um dia.',
   'missedReply.cooldown': 'Este cliente já recebeu uma resposta nas últimas {hours} horas.',
+  'recording.defaultPurpose': 'qualidade e para registrar o que combinamos',
+  'recording.purposeTooLong': 'A finalidade pode ter no máximo {max} caracteres (o WhatsApp a lê para as duas partes).',
+  'recording.keepSomething': 'Escolha o que guardar: o áudio, a transcrição ou os dois.',
+  'recording.none': 'Esta ligação não tem gravação pronta.',
+  'recording.noTranscript': 'Esta ligação não tem transcrição pronta.',
+  'recording.notFailed': 'Este arquivo não falhou: não há o que tentar de novo.',
+  'recording.expired': 'O WhatsApp não tem mais este arquivo (ele guarda gravações e transcrições por 7 dias).',
+  'recording.hashMismatch':
+    'O arquivo baixado não confere com a impressão digital enviada pelo WhatsApp (pode estar danificado). Tente de novo.',
+  'recording.unreadable': 'Não foi possível ler a transcrição ({reason}). O arquivo foi guardado na pasta de dados.',
+  'recording.tooLarge': 'Este arquivo é grande demais para guardar aqui.',
+  'recording.failedInternal': 'Algo deu errado ao buscar este arquivo. Tente de novo.',
+  'recording.export.business': 'Empresa',
+  'recording.export.customer': 'Cliente',
 };

@@ -11,6 +11,7 @@ import { callerEvents, callerRequests } from '../../../common/bridge/callers.ts'
 import { callEvents, callRequests } from '../../../common/bridge/calls.ts';
 import { connectionEvents, connectionRequests } from '../../../common/bridge/connection.ts';
 import { desktopEvents, desktopRequests } from '../../../common/bridge/desktop.ts';
+import { recordingEvents, recordingRequests } from '../../../common/bridge/recordings.ts';
 import { threadEvents, threadRequests } from '../../../common/bridge/threads.ts';
 import { events, requests } from '../../../common/bridge-contract.ts';
 
@@ -24,6 +25,7 @@ const requestSlices: Slices = {
   calls: callRequests,
   desktop: desktopRequests,
   callers: callerRequests,
+  recordings: recordingRequests,
 };
 const eventSlices: Slices = {
   app: appEvents,
@@ -33,6 +35,7 @@ const eventSlices: Slices = {
   calls: callEvents,
   desktop: desktopEvents,
   callers: callerEvents,
+  recordings: recordingEvents,
 };
 
 /** What is wrong with merging these slices into `merged`: one line per problem, none when sound. */
