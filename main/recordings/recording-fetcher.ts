@@ -112,7 +112,7 @@ export class RecordingFetcher {
     const file = found?.recording?.[part];
     if (!found?.recording || !file) throw new DomainError('not_found', tr('recording.none'));
     if (file.state !== 'failed') throw new DomainError('invalid_state', tr('recording.notFailed'));
-    if (this.expired(file)) throw new DomainError('expired', tr('recording.expired'));
+    if (this.expired(file) || file.errorCode === 'expired') throw new DomainError('expired', tr('recording.expired'));
     this.update(itemId, found.recording, part, { state: 'pending', error: null, errorCode: null, canRetry: false });
     this.enqueue(itemId, part);
     return publicState(this.o.store.recordingOf(itemId)!.recording!);
