@@ -19,7 +19,11 @@ export function recordingHandlers(d: {
     setRecordingSettings: (p) => d.settings.set(p),
     getCallRecording: async (p) => {
       const file = await d.fetcher.read(p.itemId, 'audio');
-      if (!file) throw new DomainError('not_found', tr('recording.none'));
+      if (!file) {
+        const ready = d.store.recordingOf(p.itemId)?.recording?.audio?.state === 'ready';
+        // Ready, yet not on disk: someone deleted it from the data folder.
+        throw new DomainError('not_found', tr(ready ? 'recording.missingFile' : 'recording.none'));
+      }
       return { mimeType: file.mimeType, base64: file.bytes.toString('base64'), bytes: file.bytes.length };
     },
     getCallTranscript: (p) => {

@@ -440,6 +440,7 @@ export const en = {
   'recording.purposeTooLong': 'The purpose can be at most {max} characters (WhatsApp reads it to both parties).',
   'recording.keepSomething': 'Choose what to keep: the audio, the transcript, or both.',
   'recording.none': 'This call has no recording ready.',
+  'recording.missingFile': "The recording is no longer on this computer (it was deleted from the data folder's recordings).",
   'recording.noTranscript': 'This call has no transcript ready.',
   'recording.notFailed': 'This file did not fail: there is nothing to retry.',
   'recording.expired': 'WhatsApp no longer has this file (it keeps recordings and transcripts for 7 days).',

@@ -458,6 +458,7 @@ export const es: Record<MessageKey, string> = {
   'recording.purposeTooLong': 'El propósito puede tener como máximo {max} caracteres (WhatsApp lo lee a ambas partes).',
   'recording.keepSomething': 'Elige qué guardar: el audio, la transcripción o ambos.',
   'recording.none': 'Esta llamada no tiene una grabación lista.',
+  'recording.missingFile': 'La grabación ya no está en este equipo (se borró de la carpeta recordings de los datos de la app).',
   'recording.noTranscript': 'Esta llamada no tiene una transcripción lista.',
   'recording.notFailed': 'Este archivo no falló: no hay nada que reintentar.',
   'recording.expired': 'WhatsApp ya no tiene este archivo (guarda grabaciones y transcripciones durante 7 días).',

@@ -455,6 +455,7 @@ export const ptBR: Record<MessageKey, string> = {
   'recording.purposeTooLong': 'A finalidade pode ter no máximo {max} caracteres (o WhatsApp a lê para as duas partes).',
   'recording.keepSomething': 'Escolha o que guardar: o áudio, a transcrição ou os dois.',
   'recording.none': 'Esta ligação não tem gravação pronta.',
+  'recording.missingFile': 'A gravação não está mais neste computador (foi apagada da pasta recordings nos dados do app).',
   'recording.noTranscript': 'Esta ligação não tem transcrição pronta.',
   'recording.notFailed': 'Este arquivo não falhou: não há o que tentar de novo.',
   'recording.expired': 'O WhatsApp não tem mais este arquivo (ele guarda gravações e transcrições por 7 dias).',

@@ -5,7 +5,7 @@
  * kept in the data dir, and its transcript lines are found by search. Faults: a hash that does not
  * match, an expired file, a transient 500 tried again, a restart in the middle.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RecordingState, TranscriptLine } from '../../../common/bridge/recordings.ts';
@@ -181,6 +181,13 @@ describe('call recordings and transcripts', () => {
     const call = items.find((i) => i.kind === 'call')!;
     expect(call.text).toContain('[Customer] Bom dia, queria encomendar pão de queijo');
     expect(call.recording).toBe(path.basename(kept));
+
+    // Deleted from the data folder by hand: play says so, instead of "no recording".
+    rmSync(kept);
+    expect(await a.services.dispatch('getCallRecording', { itemId })).toMatchObject({
+      ok: false,
+      error: { code: 'not_found', message: expect.stringMatching(/no longer on this computer/) },
+    });
   });
 
   it('a file whose bytes do not match its sha256 fails with Retry; Retry fetches it again', async () => {
