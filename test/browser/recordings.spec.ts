@@ -132,9 +132,9 @@ async function answeredCall(
   return { callId, customer };
 }
 
-/** The owner hangs up, then opens Ana's conversation; its last call card. */
+/** The owner hangs up (unless done), then opens Ana's conversation; its last call card. */
 async function hangUpAndOpenCard(p: Page): Promise<Locator> {
-  await p.getByTestId('call-hangup').click();
+  if (await p.getByTestId('call-hangup').isVisible()) await p.getByTestId('call-hangup').click();
   await expect(p.getByTestId('call-panel')).toHaveCount(0);
   await p.getByTestId('nav-threads').click();
   await p.locator('[data-testid^="thread-row-"][data-thread-id]').first().click();
@@ -216,6 +216,14 @@ test('recording on for all calls: indicator, webhooks, a player with both tones,
     expect(o).toMatchObject({ status: 'ENABLED', purpose: expect.stringMatching(/\S/), announcement_language: 'en_US' });
   }
   await p.waitForTimeout(3500); // a few seconds of both tones
+
+  // Hung up: the ended call says how long it lasted, and that stays put while it lingers.
+  await p.getByTestId('call-hangup').click();
+  const outcome = p.getByTestId('call-ended').getByTestId('call-outcome');
+  await expect(outcome).toContainText(/Lasted 0:0\d/);
+  const lasted = await outcome.innerText();
+  await p.waitForTimeout(1100);
+  await expect(outcome).toHaveText(lasted);
 
   const card = await hangUpAndOpenCard(p);
   // The webhooks arrive, the files are fetched: the player and the transcript's toggle.

@@ -141,10 +141,11 @@ export const useCallsStore = defineStore('calls', () => {
     return Math.max(0, Math.ceil((Date.parse(call.answerDeadline) - now.value) / 1000));
   }
 
-  /** Seconds since the call became active (null before). */
+  /** Seconds since the call became active (null before); an ended call's stop when it ended. */
   function elapsed(call: CallView): number | null {
     const since = activeSince.value[call.localId];
-    return since === undefined ? null : Math.max(0, Math.floor((now.value - since) / 1000));
+    const until = (call.state === 'ended' && endedAt.value[call.localId]) || now.value;
+    return since === undefined ? null : Math.max(0, Math.floor((until - since) / 1000));
   }
 
   /**
