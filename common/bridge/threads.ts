@@ -60,7 +60,7 @@ const ItemId = z.number().int().positive();
 const ThreadWithNotes = z.object({ thread: ThreadSummary.nullable(), notes: z.string().nullable() });
 
 /** The call log's filters: every call, the customers' calls nobody answered, by direction, or the ones that failed. */
-export const CallLogFilter = z.enum(['all', 'missed', 'incoming', 'outgoing', 'failed']);
+export const CallLogFilter = z.enum(['all', 'missed', 'incoming', 'outgoing', 'failed', 'recorded']);
 export type CallLogFilter = z.infer<typeof CallLogFilter>;
 
 /** One call in the call log (a call item of some thread, with its customer). */

@@ -62,7 +62,9 @@ function timeMs(seg: Obj, which: 'start' | 'end'): number | null {
 
 /** A clean line: bidi controls that could reorder the app around it stay (the UI isolates each line); NULs do not. */
 function clean(s: string): string {
-  return s.replaceAll('\0', '').trim().slice(0, MAX_LINE_CHARS);
+  const t = s.replaceAll('\0', '').trim();
+  // A line cut at the limit ends with an ellipsis, so the cut shows.
+  return t.length > MAX_LINE_CHARS ? `${t.slice(0, MAX_LINE_CHARS - 1)}…` : t;
 }
 
 function fromSegments(segments: unknown[]): TranscriptLine[] {

@@ -212,6 +212,9 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE TRIGGER transcript_fts_delete AFTER DELETE ON transcript_lines BEGIN
           INSERT INTO transcript_fts(transcript_fts, rowid, text) VALUES ('delete', old.id, old.text);
         END;
+
+        -- The call log's "Recorded" filter: calls with data.recording, newest first (keyset pages).
+        CREATE INDEX items_call_log_recorded ON items(kind, at, id) WHERE kind = 'call' AND json_extract(data, '$.recording') IS NOT NULL;
       `);
     },
   },

@@ -2,8 +2,8 @@
  * The call log: every call with every customer, newest first — the call items of all threads,
  * read with keyset pages on (at, id) through the call indexes of migration 4, so a page costs the
  * same at the first call and the 100,000th. Filters: missed (the customers' calls nobody took:
- * missed, or declined here), incoming, outgoing, failed. A "recorded" filter waits for call
- * recordings, which Switchboard does not ask WhatsApp for yet.
+ * missed, or declined here), incoming, outgoing, failed, recorded (WhatsApp was asked to record or
+ * transcribe it, or sent a file: the call item has `data.recording`; migration 6's index).
  *
  * Also the CSV export of a filtered log, with the thread export's protections (csv.ts: formula
  * guard, quoting).
@@ -25,13 +25,15 @@ const FILTERS: Record<CallLogFilter, string> = {
   incoming: "i.kind = 'call' AND i.direction = 'in'",
   outgoing: "i.kind = 'call' AND i.direction = 'out'",
   failed: "i.kind = 'call' AND i.status = 'failed'",
+  recorded: "i.kind = 'call' AND json_extract(i.data, '$.recording') IS NOT NULL",
 };
 
 /**
  * The index each filter reads in (at, id) order. Named so the planner cannot prefer
  * `UNIQUE(kind, meta_id)` and sort every call instead (it did, after ANALYZE, for the whole log).
- * The missed filter has a partial index of its own: its terms must stay exactly those of
- * `items_call_log_missed` (SQLite matches a partial index's WHERE term by term).
+ * The missed and recorded filters have partial indexes of their own: their terms must stay exactly
+ * those of `items_call_log_missed` / `items_call_log_recorded` (SQLite matches a partial index's
+ * WHERE term by term).
  */
 const INDEX: Record<CallLogFilter, string> = {
   all: 'items_call_log',
@@ -39,6 +41,7 @@ const INDEX: Record<CallLogFilter, string> = {
   incoming: 'items_call_log_direction',
   outgoing: 'items_call_log_direction',
   failed: 'items_call_log_status',
+  recorded: 'items_call_log_recorded',
 };
 
 /**

@@ -382,8 +382,8 @@ test('a hostile transcript (markup, U+202E, a 1 MB line) is shown as text and do
   await expect(texts).toHaveCount(3);
   await expect(texts.nth(0)).toHaveText(markup);
   await expect(texts.nth(1)).toHaveText(rtl);
-  // Main keeps the first MAX_LINE_CHARS (100 000) characters of a line.
-  expect(await texts.nth(2).evaluate((el) => el.textContent)).toBe(huge.slice(0, MAX_LINE_CHARS));
+  // Main keeps the first MAX_LINE_CHARS (100 000) characters of a line, and says it cut it with an ellipsis.
+  expect(await texts.nth(2).evaluate((el) => el.textContent)).toBe(`${huge.slice(0, MAX_LINE_CHARS - 1)}…`);
   const transcript = card.getByTestId('transcript');
   expect(await transcript.locator('img, b, script, iframe').count()).toBe(0);
   expect(await p.evaluate(() => (window as unknown as { __alerts: number }).__alerts)).toBe(0);

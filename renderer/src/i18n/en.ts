@@ -92,6 +92,7 @@ const en = {
       incoming: 'Incoming',
       outgoing: 'Outgoing',
       failed: 'Failed',
+      recorded: 'Recorded',
     },
     columns: {
       customer: 'Customer',
@@ -151,6 +152,10 @@ const en = {
       incoming: { title: 'No incoming calls', body: 'Calls from customers appear here.' },
       outgoing: { title: 'No outgoing calls', body: 'Calls you make to customers appear here.' },
       failed: { title: 'No failed calls', body: 'Calls that could not connect or dropped appear here, with the reason.' },
+      recorded: {
+        title: 'No recorded calls',
+        body: 'Calls WhatsApp recorded or transcribed appear here. Turn recording on in Settings → Calling.',
+      },
     },
   },
   threads: {
@@ -1456,6 +1461,7 @@ const en = {
       keepTranscript: 'Transcript',
       purpose: 'Why you record (customers hear this)',
       purposeHelp: 'Leave it empty to use the text shown. WhatsApp reads it out before the recording starts.',
+      preview: 'Both of you hear, in {language}: “The audio of this call will be recorded for the following purpose: {purpose}.”',
       purposeCount: '{count} / {max}',
       language: 'Language of the announcement',
       languageHelp: 'The language WhatsApp uses for the announcement and the transcript.',

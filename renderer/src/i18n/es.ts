@@ -101,6 +101,7 @@ const es: DeepPartial<Messages> = {
       incoming: 'Entrantes',
       outgoing: 'Salientes',
       failed: 'Fallidas',
+      recorded: 'Grabadas',
     },
     columns: {
       customer: 'Cliente',
@@ -162,6 +163,10 @@ const es: DeepPartial<Messages> = {
       failed: {
         title: 'No hay llamadas fallidas',
         body: 'Aquí aparecen las llamadas que no se pudieron conectar o que se cortaron, con el motivo.',
+      },
+      recorded: {
+        title: 'No hay llamadas grabadas',
+        body: 'Aquí aparecen las llamadas que WhatsApp grabó o transcribió. Activa la grabación en Configuración → Llamadas.',
       },
     },
   },
@@ -1487,6 +1492,7 @@ const es: DeepPartial<Messages> = {
       keepTranscript: 'Transcripción',
       purpose: 'Para qué grabas (el cliente lo escucha)',
       purposeHelp: 'Déjalo vacío para usar el texto que se muestra. WhatsApp lo lee antes de que empiece la grabación.',
+      preview: 'Ambos escuchan, en {language}: “El audio de esta llamada se grabará con el siguiente propósito: {purpose}.”',
       purposeCount: '{count} / {max}',
       language: 'Idioma del aviso',
       languageHelp: 'El idioma que usa WhatsApp para el aviso y la transcripción.',

@@ -98,6 +98,7 @@ const ptBR: DeepPartial<Messages> = {
       incoming: 'Recebidas',
       outgoing: 'Feitas',
       failed: 'Com falha',
+      recorded: 'Gravadas',
     },
     columns: {
       customer: 'Cliente',
@@ -157,6 +158,10 @@ const ptBR: DeepPartial<Messages> = {
       incoming: { title: 'Nenhuma ligação recebida', body: 'Ligações de clientes aparecem aqui.' },
       outgoing: { title: 'Nenhuma ligação feita', body: 'Ligações que você faz para clientes aparecem aqui.' },
       failed: { title: 'Nenhuma ligação com falha', body: 'Ligações que não completaram ou caíram aparecem aqui, com o motivo.' },
+      recorded: {
+        title: 'Nenhuma ligação gravada',
+        body: 'Ligações que o WhatsApp gravou ou transcreveu aparecem aqui. Ative a gravação em Configurações → Ligações.',
+      },
     },
   },
   threads: {
@@ -1477,6 +1482,7 @@ const ptBR: DeepPartial<Messages> = {
       keepTranscript: 'Transcrição',
       purpose: 'Por que você grava (o cliente ouve isto)',
       purposeHelp: 'Deixe em branco para usar o texto mostrado. O WhatsApp o lê antes de a gravação começar.',
+      preview: 'Vocês dois ouvem, em {language}: “O áudio desta ligação será gravado para a seguinte finalidade: {purpose}.”',
       purposeCount: '{count} / {max}',
       language: 'Idioma do aviso',
       languageHelp: 'O idioma que o WhatsApp usa no aviso e na transcrição.',

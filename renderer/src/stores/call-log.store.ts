@@ -14,7 +14,7 @@ import type { Cursor } from './threads-shared.ts';
 
 export type { CallLogEntry, CallLogFilter };
 
-export const CALL_LOG_FILTERS: readonly CallLogFilter[] = ['all', 'missed', 'incoming', 'outgoing', 'failed'];
+export const CALL_LOG_FILTERS: readonly CallLogFilter[] = ['all', 'missed', 'incoming', 'outgoing', 'failed', 'recorded'];
 export const CALL_LOG_PAGE = 100;
 const REFRESH_DELAY_MS = 150;
 

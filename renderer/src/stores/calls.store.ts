@@ -18,6 +18,7 @@ import { customerDisplayName, customerInitials, customerName } from '../../../co
 import { errorText } from '../format/error-text.ts';
 import { formatPhone, phoneCountry } from '../format/phone.ts';
 import { MediaEngine, type MediaEngineState, type MediaReportParams } from '../media/media-engine.ts';
+import { useRecordingStore } from './recording.store.ts';
 import type { RingtoneName } from '../../../common/rules/ringtone.ts';
 
 /** The part of the media engine the store uses (tests stand a fake one in; the optional part they may leave out). */
@@ -308,9 +309,9 @@ export const useCallsStore = defineStore('calls', () => {
 
   /**
    * Calls the customer of a thread (for the thread's Call button); null when main refused, see `dialError`.
-   * `record`: under "ask me per call", whether WhatsApp records this call.
+   * `record`: under "ask me per call", whether WhatsApp records this call (default: the session's Record choice).
    */
-  async function placeCall(threadId: number, extra: { record?: boolean } = {}): Promise<CallView | null> {
+  async function placeCall(threadId: number, extra: { record?: boolean } = useRecordingStore().recordParam()): Promise<CallView | null> {
     dialError.value = null;
     try {
       const view = await useBridge().request('placeCall', { threadId, ...extra });
@@ -322,7 +323,9 @@ export const useCallsStore = defineStore('calls', () => {
     }
   }
 
-  const answer = (localId: string, extra: { record?: boolean } = {}) => command('answer', localId, extra);
+  // Without an explicit choice (End & answer, Call back, the dial pad, the call-back list), the
+  // session's Record choice applies under "ask me per call", as it does on the card that shows it.
+  const answer = (localId: string, extra: { record?: boolean } = useRecordingStore().recordParam()) => command('answer', localId, extra);
   const decline = (localId: string) => command('decline', localId);
   const hangUp = (localId: string) => command('hangup', localId);
 

@@ -116,6 +116,7 @@ describe('the transcript document', () => {
     );
     expect(lines[0]!.text).toBe('<img src=x onerror=alert(1)> \u202Egnp.exe end');
     expect(lines[1]!.text).toHaveLength(MAX_LINE_CHARS);
+    expect(lines[1]!.text.endsWith('a…')).toBe(true);
     expect(lines[1]!.speakerLabel).toBe('<b>x</b>');
     expect(() => parseTranscript(Buffer.from('<html>Gateway timeout</html>'))).toThrow(TranscriptUnreadable);
     expect(() => parseTranscript(Buffer.from('[1, 2]'))).toThrow(/not a JSON object/);

@@ -322,7 +322,7 @@ describe('call log', () => {
     expect([...first, ...second, ...third].map((c) => c.itemId)).toEqual(all.map((c) => c.itemId));
   });
 
-  it('filters: missed (customers’ calls nobody took), incoming, outgoing, failed', () => {
+  it('filters: missed (customers’ calls nobody took), incoming, outgoing, failed, recorded', () => {
     const s = setup();
     s.call(ana, T0, { outcome: 'completed' });
     s.call(jonas, T0 + MIN, { outcome: 'missed' });
@@ -335,6 +335,12 @@ describe('call log', () => {
     expect(statuses('incoming')).toEqual(['in:declined', 'in:missed', 'in:completed']);
     expect(statuses('outgoing')).toEqual(['out:declined', 'out:failed']);
     expect(statuses('failed')).toEqual(['out:failed']);
+    // Recorded: the calls whose card carries data.recording (WhatsApp was asked, or sent a file).
+    expect(statuses('recorded')).toEqual([]);
+    const recorded = s.store.timeline(s.threadOf(ana)).find((i) => i.kind === 'call' && i.status === 'completed')!;
+    s.store.requestRecording(recorded.metaId!, { audio: true, transcript: false });
+    expect(statuses('recorded')).toEqual(['in:completed']);
+    expect(s.log.page({ filter: 'recorded' })).toHaveLength(1);
   });
 
   it('exports the filtered log as CSV with the thread export’s protections', () => {
