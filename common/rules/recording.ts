@@ -19,11 +19,16 @@ const WAITING: RecordingFile = {
   canRetry: false,
 };
 
+/** A file's state: waiting for its webhook, with what is known so far (`patch`). */
+export function recordingFile(patch: Partial<RecordingFile> = {}): RecordingFile {
+  return { ...WAITING, ...patch };
+}
+
 /** A call's recording state once WhatsApp was asked for `request` (files that already arrived stand). */
 export function withRequest(current: RecordingState | null, request: RecordingRequest): RecordingState {
   return {
     requested: { audio: request.audio || !!current?.requested.audio, transcript: request.transcript || !!current?.requested.transcript },
-    audio: current?.audio ?? (request.audio ? { ...WAITING } : null),
-    transcript: current?.transcript ?? (request.transcript ? { ...WAITING } : null),
+    audio: current?.audio ?? (request.audio ? recordingFile() : null),
+    transcript: current?.transcript ?? (request.transcript ? recordingFile() : null),
   };
 }

@@ -16,6 +16,7 @@ import { GRAPH_ERRORS } from '../graph/graph-errors.ts';
 import { messageStatusRank } from '../../common/rules/message-status.ts';
 import type { CallDirection } from '../../common/bridge/calls.ts';
 import type { RecordingFile, RecordingState } from '../../common/bridge/recordings.ts';
+import { recordingFile } from '../../common/rules/recording.ts';
 import { messageText } from './thread-search.ts';
 import type { TimelineItem } from './thread-types.ts';
 
@@ -308,17 +309,13 @@ export class ThreadProjection {
     if (existing && existing.mediaId === e.media.id && existing.state !== 'waiting') return;
     const receivedAt = e.receivedAt ?? this.host.now();
     const file: RecordingFile & RecordingSource = {
-      state: 'pending',
-      mediaId: e.media.id,
-      mimeType: e.media.mimeType,
-      receivedAt,
-      expiresAt: new Date(Date.parse(receivedAt) + RECORDING_RETENTION_MS).toISOString(),
-      bytes: null,
-      durationMs: null,
-      lines: null,
-      error: null,
-      errorCode: null,
-      canRetry: false,
+      ...recordingFile({
+        state: 'pending',
+        mediaId: e.media.id,
+        mimeType: e.media.mimeType,
+        receivedAt,
+        expiresAt: new Date(Date.parse(receivedAt) + RECORDING_RETENTION_MS).toISOString(),
+      }),
       sha256: e.media.sha256,
       url: e.media.url,
     };
