@@ -176,7 +176,7 @@ test('a photo and a voice message are fetched on request; the thread exports as 
   const [csv] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
   expect(csv.suggestedFilename()).toBe(`switchboard-${ana.wa_id}.csv`);
   const text = await readFile(await csv.path(), 'utf8');
-  expect(text.split('\r\n')[0]).toBe('at,kind,direction,type,status,text,duration_seconds,whatsapp_id');
+  expect(text.split('\r\n')[0]).toBe('at,kind,direction,type,status,text,duration_seconds,whatsapp_id,recording');
   expect(text).toContain('Este bolo, por favor');
   await expect(page.getByTestId('export-note')).toHaveText(`Saved switchboard-${ana.wa_id}.csv`);
 
