@@ -273,7 +273,7 @@ export async function startAppServices(opts: AppServicesOptions): Promise<AppSer
     close: async () => {
       changes.dispose();
       await callers.close();
-      recordings.fetcher.close();
+      recordings.close();
       desktop.dispose();
       network?.stop();
       warnings.stop();

@@ -110,6 +110,13 @@ export const TranscriptLine = z.object({
 export type TranscriptLine = z.infer<typeof TranscriptLine>;
 
 const ItemId = z.number().int().positive();
+
+/**
+ * The settings, Switchboard's purpose when the owner writes none (in the announcement's language),
+ * and the owner's Record choice for this session (under "ask me per call"; kept by main, so a call
+ * answered from a notification or a global shortcut follows it too; off at every start).
+ */
+const RecordingSettingsView = z.object({ settings: RecordingSettings, defaultPurpose: z.string(), recordChoice: z.boolean() });
 const RecordingPart = z.enum(['audio', 'transcript']);
 
 export const recordingRequests = {
@@ -117,19 +124,19 @@ export const recordingRequests = {
    * Settings → Calling → Recording and transcripts.
    * Errors: none of its own.
    */
-  getRecordingSettings: {
-    params: NoParams,
-    result: z.object({ settings: RecordingSettings, defaultPurpose: z.string() }),
-  },
+  getRecordingSettings: { params: NoParams, result: RecordingSettingsView },
   /**
    * Changes some of them; refused with the field's problem when invalid (a purpose over 250
    * characters; neither audio nor transcript while recording is on). Nothing is stored then.
    * Errors: `invalid_params` (details.field).
    */
-  setRecordingSettings: {
-    params: RecordingSettings.partial().strict(),
-    result: z.object({ settings: RecordingSettings, defaultPurpose: z.string() }),
-  },
+  setRecordingSettings: { params: RecordingSettings.partial().strict(), result: RecordingSettingsView },
+  /**
+   * The owner pressed Record (or released it) under "ask me per call": the calls they answer or
+   * place from now on, by any means, are recorded (or not) until they change it or Switchboard quits.
+   * Errors: none of its own.
+   */
+  setRecordChoice: { params: z.object({ record: z.boolean() }).strict(), result: RecordingSettingsView },
   /**
    * A call's recording (Ogg/Opus, downloaded when its webhook arrived and kept), base64.
    * Errors: `not_found` (no such call, or it has no recording that is ready).

@@ -16,6 +16,8 @@ import type { Database } from '../storage/database.ts';
 import type { ThreadStore } from '../threads/thread-store.ts';
 import type { WebhookInbox } from '../webhooks/inbox.ts';
 
+const RETRY_TRANSIENT_MS = 10 * 60_000;
+
 export function startRecordings(d: {
   dataDir: string;
   db: Database;
@@ -30,6 +32,8 @@ export function startRecordings(d: {
   fetcher: RecordingFetcher;
   store: RecordingStore;
   handlers: ReturnType<typeof recordingHandlers>;
+  /** Stops the fetcher and its timer (shutdown). */
+  close: () => void;
   /** A call's transcript as text for exports ("[Business] …", "[Customer] …" in the owner's language), or null. */
   transcriptText: (itemId: number) => string | null;
 } {
@@ -44,12 +48,19 @@ export function startRecordings(d: {
     clock: d.clock,
   });
   d.inbox.subscribe((e) => fetcher.onDomainEvent(e));
-  // Files whose webhook arrived before the app last stopped.
+  // Files whose webhook arrived before the app last stopped; then, every 10 minutes, those that
+  // failed for want of a network (a laptop that woke offline).
   fetcher.resume();
+  const retry = setInterval(() => fetcher.retryTransient(), RETRY_TRANSIENT_MS);
+  retry.unref();
   const transcriptText = (itemId: number): string | null => {
     const lines = store.transcriptOf(itemId);
     if (lines.length === 0) return null;
     return linesAsText(lines, { business: tr('recording.export.business'), customer: tr('recording.export.customer') });
   };
-  return { settings, fetcher, store, handlers: recordingHandlers({ settings, fetcher, store }), transcriptText };
+  const close = (): void => {
+    clearInterval(retry);
+    fetcher.close();
+  };
+  return { settings, fetcher, store, handlers: recordingHandlers({ settings, fetcher, store }), transcriptText, close };
 }

@@ -11,31 +11,49 @@ import { tr } from '../i18n/tr.ts';
 import { whatsapp, type WhatsAppUser } from '../graph/whatsapp.ts';
 import type { CallContext } from './call-machine.ts';
 
-/** The call actions the machine sends to Graph. */
 import type { RecordingPlan } from '../recordings/recording-settings.ts';
 
+/** The call actions the machine sends to Graph. */
 export type CallAction = 'pre_accept' | 'accept' | 'reject' | 'terminate' | 'connect';
+
+/** WhatsApp refused the call's recording / transcription objects (not the call): its words name them. */
+function refusesCapture(e: GraphError): boolean {
+  const said = `${e.details ?? ''} ${e.graphMessage ?? ''}`;
+  return (e.code === 100 || e.httpStatus === 400) && /recording|transcription|announcement_language|purpose/i.test(said);
+}
 
 /**
  * The request for one call action: `connect` places the call with our SDP offer (our local id comes
  * back in its webhooks as `biz_opaque_callback_data`); the others act on the call WhatsApp named.
+ * `accept` and `connect` carry the call's recording objects; when WhatsApp refuses those (recording
+ * not available for the number, a language it dropped), the call goes on unrecorded rather than
+ * not at all: sent once more without them, and `call.recording` is cleared so the owner sees it.
  */
-export function callRequest(
+export async function callRequest(
   wa: ReturnType<typeof whatsapp>,
   action: CallAction,
   call: { localId: string; customer: WhatsAppUser; ctx: Pick<CallContext, 'callId'>; recording?: RecordingPlan | null | undefined },
   sdp?: string,
 ) {
   const callId = call.ctx.callId ?? '';
-  return action === 'connect'
-    ? wa.calls.connect(call.customer, sdp, call.localId, call.recording?.body)
-    : action === 'pre_accept'
-      ? wa.calls.preAccept(callId, sdp)
-      : action === 'accept'
-        ? wa.calls.accept(callId, sdp, call.recording?.body)
-        : action === 'reject'
-          ? wa.calls.reject(callId)
-          : wa.calls.terminate(callId);
+  const send = (capture: RecordingPlan['body'] | undefined) =>
+    action === 'connect'
+      ? wa.calls.connect(call.customer, sdp, call.localId, capture)
+      : action === 'pre_accept'
+        ? wa.calls.preAccept(callId, sdp)
+        : action === 'accept'
+          ? wa.calls.accept(callId, sdp, capture)
+          : action === 'reject'
+            ? wa.calls.reject(callId)
+            : wa.calls.terminate(callId);
+  const capture = action === 'accept' || action === 'connect' ? call.recording?.body : undefined;
+  try {
+    return await send(capture);
+  } catch (err) {
+    if (!capture || !refusesCapture(asGraphError(err))) throw err;
+    call.recording = null;
+    return send(undefined);
+  }
 }
 
 /**

@@ -58,6 +58,21 @@ class FetchProblem extends Error {
   }
 }
 
+/** Where Meta serves media from (lookaside.fbsbx.com in its samples; its CDNs). */
+const META_MEDIA_HOSTS = ['fbsbx.com', 'facebook.com', 'fbcdn.net', 'whatsapp.net'];
+
+/** A link the access token may go to: https on one of Meta's media hosts, or the Graph server's own origin. */
+export function isMetaMediaUrl(url: string, graphBaseUrl: string | null): boolean {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return false;
+  }
+  if (graphBaseUrl && u.origin === new URL(graphBaseUrl).origin) return true;
+  return u.protocol === 'https:' && META_MEDIA_HOSTS.some((h) => u.hostname === h || u.hostname.endsWith(`.${h}`));
+}
+
 /** Whether `digest` (raw SHA-256) is what `expected` says, in base64 (webhooks) or hex (Media API). */
 export function sha256Matches(digest: Buffer, expected: string): boolean {
   const e = expected.trim();
@@ -177,6 +192,18 @@ export class RecordingFetcher {
     const file = found?.recording?.[part];
     if (!found?.recording || !file || file.state !== 'pending') return;
     if (this.expired(file)) return this.fail(itemId, found.recording, part, 'expired', tr('recording.expired'), false);
+    // The call's state as it is now, if its file is still this one: a webhook with another media id
+    // for the same call may have arrived while this one downloaded (then that one is queued, and
+    // nothing of this one is written).
+    const mine = (): StoredRecording | null => {
+      const now = this.current(itemId);
+      const f = now?.[part];
+      return now && f && f.mediaId === file.mediaId && f.state === 'pending' ? now : null;
+    };
+    const failWith = (code: string, message: string, retryable = true, transient = false): void => {
+      const now = mine();
+      if (now) this.fail(itemId, now, part, code, message, retryable, transient);
+    };
     let got: { bytes: Buffer; hashes: string[]; mimeType: string | null } | null = null;
     for (let attempt = 0; !got; attempt++) {
       try {
@@ -187,51 +214,38 @@ export class RecordingFetcher {
         if (p.transient && wait !== undefined && !this.closed) {
           this.o.log.info('recordings.retrying', { part, code: p.code, attempt: attempt + 1 });
           await new Promise((r) => setTimeout(r, wait));
+          this.alive();
           continue;
         }
         this.o.log.warn('recordings.fetch_failed', { part, code: p.code });
-        return this.fail(itemId, this.current(itemId) ?? found.recording, part, p.code, p.message, p.code !== 'expired');
+        return failWith(p.code, p.message, p.code !== 'expired', p.transient || p.code === 'not_connected');
       }
     }
     const digest = createHash('sha256').update(got.bytes).digest();
-    if (got.hashes.length > 0 && !got.hashes.some((h) => sha256Matches(digest, h))) {
+    if (got.hashes.length === 0) this.o.log.warn('recordings.unverified', { part, bytes: got.bytes.length });
+    else if (!got.hashes.some((h) => sha256Matches(digest, h))) {
       this.o.log.warn('recordings.hash_mismatch', { part, bytes: got.bytes.length });
-      return this.fail(itemId, this.current(itemId) ?? found.recording, part, 'hash_mismatch', tr('recording.hashMismatch'));
+      return failWith('hash_mismatch', tr('recording.hashMismatch'));
     }
-    let extra: Partial<StoredFile>;
+    if (!mine()) return;
+    let extra: Partial<StoredFile> = { durationMs: oggOpusDurationMs(got.bytes) };
+    let lines: ReturnType<typeof parseTranscript>['lines'] | null = null;
     if (part === 'transcript') {
       try {
-        const t = parseTranscript(got.bytes);
-        this.alive();
-        this.o.store.saveTranscript(itemId, t.lines);
-        extra = { lines: t.lines.length, durationMs: t.durationMs, language: t.language };
+        const parsed = parseTranscript(got.bytes);
+        extra = { lines: parsed.lines.length, durationMs: parsed.durationMs, language: parsed.language };
+        lines = parsed.lines;
       } catch (err) {
         if (!(err instanceof TranscriptUnreadable)) throw err;
         await this.keep(itemId, part, got.bytes); // kept for a person to look at
-        return this.fail(
-          itemId,
-          this.current(itemId) ?? found.recording,
-          part,
-          'unreadable',
-          tr('recording.unreadable', { reason: err.message }),
-          false,
-        );
+        return failWith('unreadable', tr('recording.unreadable', { reason: err.message }), false);
       }
-    } else {
-      extra = { durationMs: oggOpusDurationMs(got.bytes) };
     }
     await this.keep(itemId, part, got.bytes);
-    const now = this.current(itemId);
-    if (!now) return; // the conversation was deleted meanwhile
-    this.update(itemId, now, part, {
-      state: 'ready',
-      bytes: got.bytes.length,
-      mimeType: got.mimeType ?? file.mimeType,
-      error: null,
-      errorCode: null,
-      canRetry: false,
-      ...extra,
-    });
+    const now = mine();
+    if (!now) return;
+    if (lines) this.o.store.saveTranscript(itemId, lines);
+    this.update(itemId, now, part, { ...ready(got, file), ...extra });
     this.o.log.info('recordings.ready', { part, bytes: got.bytes.length });
   }
 
@@ -252,7 +266,9 @@ export class RecordingFetcher {
     if (!graph || !token) throw new FetchProblem('not_connected', tr('common.notConnected'), false);
     const hashes = file.sha256 ? [file.sha256] : [];
     const fresh = file.url && file.receivedAt && this.o.clock().getTime() - Date.parse(file.receivedAt) < WEBHOOK_URL_FRESH_MS;
-    if (fresh && file.url) {
+    // The token goes with the webhook's link only to Meta's media hosts (or the Graph server itself);
+    // anything else is fetched through the media id, as Meta's download flow says.
+    if (fresh && file.url && isMetaMediaUrl(file.url, this.o.account.account()?.graphBaseUrl ?? null)) {
       try {
         return { bytes: await this.get(file.url, token, part), hashes, mimeType: null };
       } catch (err) {
@@ -307,14 +323,41 @@ export class RecordingFetcher {
     await rename(temp, target);
   }
 
-  private fail(itemId: number, recording: StoredRecording, part: RecordingPart, code: string, message: string, retryable = true): void {
+  private fail(
+    itemId: number,
+    recording: StoredRecording,
+    part: RecordingPart,
+    code: string,
+    message: string,
+    retryable = true,
+    transient = false,
+  ): void {
     const file = recording[part];
     this.update(itemId, recording, part, {
       state: 'failed',
       error: message,
       errorCode: code,
       canRetry: retryable && !!file && !this.expired(file),
+      transient,
     });
+  }
+
+  /**
+   * Files that failed for want of a network or an answer (after their own tries) are fetched
+   * again now — the composition root calls this every few minutes — so a laptop that started
+   * offline still gets them within WhatsApp's 7 days, without the owner pressing Retry.
+   */
+  retryTransient(): number {
+    let n = 0;
+    for (const { itemId, part } of this.o.store.failedTransient()) {
+      const found = this.o.store.recordingOf(itemId);
+      const file = found?.recording?.[part];
+      if (!found?.recording || !file || this.expired(file)) continue;
+      this.update(itemId, found.recording, part, { state: 'pending', error: null, errorCode: null, canRetry: false, transient: false });
+      this.enqueue(itemId, part);
+      n++;
+    }
+    return n;
   }
 
   private update(itemId: number, recording: StoredRecording, part: RecordingPart, patch: Partial<StoredFile>): void {
@@ -323,6 +366,18 @@ export class RecordingFetcher {
     if (!file) return;
     this.o.threads.setRecording(itemId, { ...recording, [part]: { ...file, ...patch } } as RecordingState);
   }
+}
+
+/** A downloaded, checked file's state. */
+function ready(got: { bytes: Buffer; mimeType: string | null }, file: StoredFile): Partial<StoredFile> {
+  return {
+    state: 'ready',
+    bytes: got.bytes.length,
+    mimeType: got.mimeType ?? file.mimeType,
+    error: null,
+    errorCode: null,
+    canRetry: false,
+  };
 }
 
 /** The state as the window sees it: without the download URL and hash kept for the fetch. */

@@ -41,22 +41,25 @@ function purposeLocale(language: AnnouncementLanguage): Locale {
 
 export class RecordingSettingsService {
   private readonly config: ConfigStore;
+  /** Under "ask me per call": the owner's Record choice for this session (not stored: off at every start). */
+  private recordChoice = false;
 
   constructor(config: ConfigStore) {
     this.config = config;
   }
 
-  get(): { settings: RecordingSettings; defaultPurpose: string } {
+  get(): { settings: RecordingSettings; defaultPurpose: string; recordChoice: boolean } {
     const c = this.config.get().recording;
     const announcementLanguage = c.announcementLanguage ?? announcementLanguageFor(mainLocale());
     return {
       settings: { mode: c.mode, audio: c.audio, transcript: c.transcript, purpose: c.purpose, announcementLanguage },
       defaultPurpose: trIn(purposeLocale(announcementLanguage), 'recording.defaultPurpose'),
+      recordChoice: this.recordChoice,
     };
   }
 
   /** Changes some settings; refused with the field's problem (nothing stored) when the result would be invalid. */
-  set(patch: Partial<RecordingSettings>): { settings: RecordingSettings; defaultPurpose: string } {
+  set(patch: Partial<RecordingSettings>): ReturnType<RecordingSettingsService['get']> {
     const next = { ...this.get().settings, ...patch };
     if (patch.purpose !== undefined) next.purpose = patch.purpose.trim();
     const parsed = RecordingSettingsSchema.safeParse(next);
@@ -82,13 +85,20 @@ export class RecordingSettingsService {
     return this.get();
   }
 
+  /** The owner's Record choice for this session (under "ask me per call"). */
+  setRecordChoice(record: boolean): ReturnType<RecordingSettingsService['get']> {
+    this.recordChoice = record;
+    return this.get();
+  }
+
   /**
    * What to ask of WhatsApp for one call: nothing when recording is off; everything chosen when
-   * it is on for all calls; under "ask me per call", only when the owner said Record (`record`).
+   * it is on for all calls; under "ask me per call", when the owner said Record — for this call
+   * (`record`), else their choice for the session (a notification's Answer, a global shortcut).
    */
   planFor(record: boolean | undefined): RecordingPlan | null {
     const { settings, defaultPurpose } = this.get();
-    const wanted = settings.mode === 'all' || (settings.mode === 'ask' && record === true);
+    const wanted = settings.mode === 'all' || (settings.mode === 'ask' && (record ?? this.recordChoice));
     if (!wanted || (!settings.audio && !settings.transcript)) return null;
     const object: GraphCaptureObject = {
       status: 'ENABLED',

@@ -9,7 +9,12 @@ import { transaction, type Database } from '../storage/database.ts';
 import type { RecordingSource } from '../threads/thread-projection.ts';
 
 /** A file as stored in the call item: its public state and where it comes from. */
-export type StoredFile = NonNullable<RecordingState['audio']> & Partial<RecordingSource> & { language?: string | null };
+export type StoredFile = NonNullable<RecordingState['audio']> &
+  Partial<RecordingSource> & {
+    language?: string | null;
+    /** Failed for want of a network or an answer: fetched again by itself (RecordingFetcher.retryTransient). */
+    transient?: boolean;
+  };
 export type StoredRecording = Omit<RecordingState, 'audio' | 'transcript'> & { audio: StoredFile | null; transcript: StoredFile | null };
 
 export class RecordingStore {
@@ -42,6 +47,21 @@ export class RecordingStore {
     for (const r of rows) {
       if (r.audio === 'pending') out.push({ itemId: Number(r.id), part: 'audio' });
       if (r.transcript === 'pending') out.push({ itemId: Number(r.id), part: 'transcript' });
+    }
+    return out;
+  }
+
+  /** Files that failed for want of a network or an answer. */
+  failedTransient(): Array<{ itemId: number; part: 'audio' | 'transcript' }> {
+    const out: Array<{ itemId: number; part: 'audio' | 'transcript' }> = [];
+    for (const part of ['audio', 'transcript'] as const) {
+      const rows = this.db
+        .prepare(
+          `SELECT id FROM items WHERE kind = 'call' AND json_extract(data, '$.recording.${part}.state') = 'failed'
+             AND json_extract(data, '$.recording.${part}.transient') = 1`,
+        )
+        .all() as Array<{ id: number }>;
+      for (const r of rows) out.push({ itemId: Number(r.id), part });
     }
     return out;
   }

@@ -17,6 +17,7 @@ export function recordingHandlers(d: {
   return {
     getRecordingSettings: () => d.settings.get(),
     setRecordingSettings: (p) => d.settings.set(p),
+    setRecordChoice: (p) => d.settings.setRecordChoice(p.record),
     getCallRecording: async (p) => {
       const file = await d.fetcher.read(p.itemId, 'audio');
       if (!file) {

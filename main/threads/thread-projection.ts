@@ -245,8 +245,24 @@ export class ThreadProjection {
   }
 
   private ensureCall(callId: string, threadId: number, direction: 'in' | 'out', at: string): number {
-    return this.host.insertItem({ threadId, kind: 'call', metaId: callId, direction, at, type: 'call', body: null, status: null, data: {} })
-      .id;
+    const { id, created } = this.host.insertItem({
+      threadId,
+      kind: 'call',
+      metaId: callId,
+      direction,
+      at,
+      type: 'call',
+      body: null,
+      status: null,
+      data: {},
+    });
+    // A card a recording made before any other webhook of its call guessed the direction: the
+    // call's own webhooks know it.
+    if (!created && this.host.dataOf(id)['directionGuessed'] === true) {
+      this.db.prepare('UPDATE items SET direction = ? WHERE id = ?').run(direction, id);
+      this.host.patchData(id, { directionGuessed: false });
+    }
+    return id;
   }
 
   private onCall(
@@ -300,6 +316,10 @@ export class ThreadProjection {
       if (!e.user.waId && !e.user.userId) return;
       const threadId = this.host.threadIdOf(this.host.contactFor(e.user));
       id = { id: this.ensureCall(e.callId, threadId, 'in', at) };
+      // A recording exists only of a call that was answered and ended; its own webhooks, if they
+      // come, put the direction right (ensureCall).
+      this.host.advanceCall(Number(id.id), 'completed');
+      this.host.patchData(Number(id.id), { directionGuessed: true });
     }
     const itemId = Number(id.id);
     const data = this.host.dataOf(itemId);
@@ -308,13 +328,16 @@ export class ThreadProjection {
     // The same file again (a retried webhook with another timestamp): what we have stands.
     if (existing && existing.mediaId === e.media.id && existing.state !== 'waiting') return;
     const receivedAt = e.receivedAt ?? this.host.now();
+    // WhatsApp keeps the file 7 days from sending the webhook: a delivery that came late (retried
+    // while this computer was off) has less time left, so the earlier of the two counts.
+    const sentAt = e.occurredAt && e.occurredAt < receivedAt ? e.occurredAt : receivedAt;
     const file: RecordingFile & RecordingSource = {
       ...recordingFile({
         state: 'pending',
         mediaId: e.media.id,
         mimeType: e.media.mimeType,
         receivedAt,
-        expiresAt: new Date(Date.parse(receivedAt) + RECORDING_RETENTION_MS).toISOString(),
+        expiresAt: new Date(Date.parse(sentAt) + RECORDING_RETENTION_MS).toISOString(),
       }),
       sha256: e.media.sha256,
       url: e.media.url,

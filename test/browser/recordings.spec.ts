@@ -424,3 +424,35 @@ test('"ask me per call": the ringing card offers Record; without it no recording
   await p.getByTestId('call-hangup').click();
   await expect(p.getByTestId('call-panel')).toHaveCount(0);
 });
+
+test('WhatsApp refusing the recording objects does not lose the call: it is answered unrecorded, and nothing says it is recorded', async () => {
+  test.setTimeout(45_000);
+  const app = await startApp();
+  const p = app.page;
+  await chooseMode(p, 'all');
+  await p.getByTestId('nav-threads').click();
+  // The next accept is refused the way Meta refuses a bad recording object (error 100, naming the field).
+  await sim(app, 'PUT', '/graph-faults', {
+    rules: [
+      {
+        match: { method: 'POST', path: '/calls', action: 'accept' },
+        fault: { error: 100, details: 'recording.announcement_language: not a supported locale code' },
+        count: 1,
+      },
+    ],
+  });
+  const { callId } = await answeredCall(app);
+  await expect(p.getByTestId('call-state')).toHaveAttribute('data-state', 'active');
+  await expect(p.getByTestId('call-recording')).toHaveCount(0);
+  const call = (await sim(app, 'GET', `/calls/${callId}`)) as SimCall & { state: string };
+  expect(call.state).toBe('accepted');
+  expect(call.recording).toBeNull();
+  expect(call.transcription).toBeNull();
+  // Its card promises no recording.
+  await p.getByTestId('call-hangup').click();
+  await expect(p.getByTestId('call-panel')).toHaveCount(0);
+  await p.locator('[data-testid^="thread-row-"][data-thread-id]').first().click();
+  const card = p.getByTestId('timeline').locator('[data-kind="call"]').last();
+  await expect(card).toContainText('Incoming call');
+  await expect(p.getByTestId('timeline').getByTestId('call-recording-section')).toHaveCount(0);
+});

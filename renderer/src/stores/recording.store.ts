@@ -47,6 +47,7 @@ export const useRecordingStore = defineStore('recording', () => {
       const res = await useBridge().request('getRecordingSettings', {});
       settings.value = res.settings;
       defaultPurpose.value = res.defaultPurpose;
+      recordChoice.value = res.recordChoice;
       loadError.value = null;
     } catch (err) {
       loadError.value = errorText(err);
@@ -71,8 +72,14 @@ export const useRecordingStore = defineStore('recording', () => {
     }
   }
 
+  /** The Record toggle: main keeps it too, so Answer from a notification or a shortcut follows it. */
   function setRecordChoice(on: boolean): void {
     recordChoice.value = on;
+    useBridge()
+      .request('setRecordChoice', { record: on })
+      .catch(() => {
+        // Main unreachable: this window's calls still carry the choice (recordParam).
+      });
   }
 
   /** What answerCall / placeCall carry: `record` under "ask me per call" only (main ignores it otherwise). */

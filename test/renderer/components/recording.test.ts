@@ -72,7 +72,7 @@ describe('Settings → Calling → Recording and transcripts', () => {
   function settingsMain(initial: RecordingSettings = SETTINGS) {
     let stored = { ...initial };
     return {
-      getRecordingSettings: () => ({ settings: stored, defaultPurpose: DEFAULT_PURPOSE }),
+      getRecordingSettings: () => ({ settings: stored, defaultPurpose: DEFAULT_PURPOSE, recordChoice: false }),
       setRecordingSettings: (p: Partial<RecordingSettings>) => {
         const next = { ...stored, ...p };
         if (next.mode !== 'off' && !next.audio && !next.transcript)
@@ -84,7 +84,7 @@ describe('Settings → Calling → Recording and transcripts', () => {
             },
           };
         stored = next;
-        return { settings: stored, defaultPurpose: DEFAULT_PURPOSE };
+        return { settings: stored, defaultPurpose: DEFAULT_PURPOSE, recordChoice: false };
       },
     } satisfies FakeHandlers;
   }
@@ -211,7 +211,8 @@ describe('Record, per call', () => {
   async function ringing(mode: RecordingSettings['mode'], view: CallView = call()): Promise<void> {
     fakeEngine();
     setup({
-      getRecordingSettings: () => ({ settings: { ...SETTINGS, mode }, defaultPurpose: DEFAULT_PURPOSE }),
+      getRecordingSettings: () => ({ settings: { ...SETTINGS, mode }, defaultPurpose: DEFAULT_PURPOSE, recordChoice: false }),
+      setRecordChoice: (p) => ({ settings: { ...SETTINGS, mode }, defaultPurpose: DEFAULT_PURPOSE, recordChoice: p.record }),
       listCalls: () => ({ calls: [view] }),
       answerCall: (p) => call({ localId: p.localId, state: 'answering', recording: p.record ? { audio: true, transcript: true } : null }),
       mediaReport: () => ({ received: true }),
@@ -231,8 +232,9 @@ describe('Record, per call', () => {
     await byTestId('incoming-answer').trigger('click');
     await flushPromises();
     expect(requests('answerCall')).toEqual([{ localId: 'call-1', record: true }]);
-    // The choice stays for the session (not stored anywhere).
+    // The choice stays for the session (not stored anywhere); main holds it too, for a notification's or a shortcut's Answer.
     expect(useRecordingStore(pinia).recordChoice).toBe(true);
+    expect(requests('setRecordChoice')).toEqual([{ record: true }]);
     expect(requests('setRecordingSettings')).toEqual([]);
   });
 
@@ -281,7 +283,7 @@ describe('Record, per call', () => {
   it("the thread's Call button: Record beside it goes with placeCall", async () => {
     fakeEngine();
     setup({
-      getRecordingSettings: () => ({ settings: { ...SETTINGS, mode: 'ask' }, defaultPurpose: DEFAULT_PURPOSE }),
+      getRecordingSettings: () => ({ settings: { ...SETTINGS, mode: 'ask' }, defaultPurpose: DEFAULT_PURPOSE, recordChoice: false }),
       openThread: () => ({ opened: true as const }),
       listThreads: () => ({ threads: [thread(1)], next: null }),
       getTimeline: pageTimeline(() => [item(1)], { open: true, expiresAt: '2099-01-01T00:00:00.000Z' }),

@@ -163,6 +163,13 @@ describe('recording settings', () => {
       recording: { status: 'ENABLED', purpose: 'Registro do pedido', announcement_language: 'pt' },
       transcription: { status: 'ENABLED', purpose: 'Registro do pedido', announcement_language: 'pt' },
     });
+    // The session's Record choice (a notification's or a shortcut's Answer carries no choice of its own).
+    expect(s.setRecordChoice(true).recordChoice).toBe(true);
+    expect(s.planFor(undefined)!.request).toEqual({ audio: true, transcript: true });
+    expect(s.planFor(false)).toBeNull();
+    expect(new RecordingSettingsService(new ConfigStore(mkdtempSync(path.join(tmpdir(), 'sb-rec-')), confFactory)).get().recordChoice).toBe(
+      false,
+    );
     s.set({ purpose: '' });
     expect(s.get().defaultPurpose).toMatch(/qualidade/);
     // Until chosen, the announcement follows the owner's language.

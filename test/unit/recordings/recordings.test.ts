@@ -286,8 +286,54 @@ describe('call recordings and transcripts', () => {
       15_000,
     );
     expect(a.services.threads.callItem('wacid.broken')).toBeNull();
+    // A recording exists only of an answered call: the card says so, not "ringing"; the call's own
+    // terminate, arriving later, puts its guessed direction right.
+    expect(a.services.threads.callItem('wacid.unknown')).toMatchObject({ status: 'completed', direction: 'in' });
+    const business = { phoneNumberId: a.creds.phoneNumberId, displayPhoneNumber: a.creds.displayPhoneNumber };
+    const terminate = callEvent({
+      id: 'wacid.unknown',
+      event: 'terminate',
+      customer: { waId: seed.users[1]!.wa_id!, name: seed.users[1]!.name },
+      direction: 'outgoing',
+      business,
+      wabaId: a.creds.wabaId,
+      extra: { status: 'COMPLETED', duration: 42 },
+    });
+    expect((await postSigned(a.services.receiver.port, '/webhook', terminate, a.creds.appSecret)).status).toBe(200);
+    await until('direction corrected', () => a.services.threads.callItem('wacid.unknown')?.direction === 'out');
+    expect(a.services.threads.callItem('wacid.unknown')).toMatchObject({ status: 'completed', data: { durationSeconds: 42 } });
     const diag = a.services.db.prepare("SELECT payload FROM domain_events WHERE kind = 'unreadable'").all() as Array<{ payload: string }>;
     expect(diag.some((d) => d.payload.includes('call_recording.audio'))).toBe(true);
+  });
+  it('a newer file for the same call, arriving while the older downloads, is the one kept', async () => {
+    const a = await start();
+    const first = oggRecording();
+    const second = Buffer.concat([oggRecording(), oggRecording()]);
+    const business = { phoneNumberId: a.creds.phoneNumberId, displayPhoneNumber: a.creds.displayPhoneNumber };
+    const customer = { waId: ana.wa_id!, userId: ana.user_id! };
+    const old = a.sim.media.add(first, 'audio/ogg; codecs=opus', 'call_recording');
+    // The first webhook's link is not one of Meta's media hosts: it is fetched through GET /{media-id}, answered late.
+    a.sim.graphFaults.add({ rules: [{ match: { method: 'GET', path: `/${old.id}` }, fault: { delayMs: 1500 }, count: 1 }] });
+    const body = (id: string, sha256: string, url: string) =>
+      callRecordingAvailable({ callId: 'wacid.rec1', mediaId: id, sha256, url, customer, business, wabaId: a.creds.wabaId });
+    expect(
+      (await postSigned(a.services.receiver.port, '/webhook', body(old.id, old.sha256, 'https://example.invalid/x'), a.creds.appSecret))
+        .status,
+    ).toBe(200);
+    await until('downloading', () => recordingOf(a)?.audio?.state === 'pending');
+    const newer = a.sim.media.add(second, 'audio/ogg; codecs=opus', 'call_recording');
+    const url = a.sim.media.issueUrl(newer.id, a.creds.graphBaseUrl);
+    expect((await postSigned(a.services.receiver.port, '/webhook', body(newer.id, newer.sha256, url), a.creds.appSecret)).status).toBe(200);
+    await until(
+      'the newer file ready',
+      () => recordingOf(a)?.audio?.state === 'ready' && recordingOf(a)?.audio?.mediaId === newer.id,
+      15_000,
+    );
+    await new Promise((r) => setTimeout(r, 2000)); // the older download has come back by now
+    expect(recordingOf(a)!.audio).toMatchObject({ state: 'ready', mediaId: newer.id, bytes: second.length });
+    const itemId = a.services.threads.callItem('wacid.rec1')!.id;
+    const got = await a.services.dispatch('getCallRecording', { itemId });
+    expect(Buffer.from((got as { result: { base64: string } }).result.base64, 'base64').equals(second)).toBe(true);
   });
 });
 
