@@ -66,14 +66,24 @@ export class RecordingStore {
     return out;
   }
 
-  /** Replaces the call's transcript lines (search finds them at once). */
+  /**
+   * Replaces the call's transcript: its lines (one statement), and its one document in
+   * transcript_fts (migration 7), where search finds it at once.
+   */
   saveTranscript(itemId: number, lines: readonly TranscriptLine[]): void {
     transaction(this.db, () => {
       this.db.prepare('DELETE FROM transcript_lines WHERE item_id = ?').run(itemId);
-      const insert = this.db.prepare(
-        'INSERT INTO transcript_lines (item_id, idx, speaker, label, start_ms, end_ms, text) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      );
-      for (const l of lines) insert.run(itemId, l.index, l.speaker, l.speakerLabel, l.startMs, l.endMs, l.text);
+      this.db.prepare('DELETE FROM transcript_fts WHERE rowid = ?').run(itemId);
+      if (lines.length === 0) return;
+      this.db
+        .prepare(
+          `INSERT INTO transcript_lines (item_id, idx, speaker, label, start_ms, end_ms, text)
+           SELECT ?, j.value ->> '$.index', j.value ->> '$.speaker', j.value ->> '$.speakerLabel',
+                  j.value ->> '$.startMs', j.value ->> '$.endMs', j.value ->> '$.text'
+           FROM json_each(?) AS j`,
+        )
+        .run(itemId, JSON.stringify(lines));
+      this.db.prepare('INSERT INTO transcript_fts (rowid, text) VALUES (?, ?)').run(itemId, lines.map((l) => l.text).join(' '));
     });
   }
 

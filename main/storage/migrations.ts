@@ -218,4 +218,29 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 7,
+    name: 'call transcripts indexed one document per call (search stays fast at 100,000 transcripts)',
+    up: (db) => {
+      // Migration 6 indexed each transcript line with positions: a prefix query for a common word
+      // ("que"*) then merged millions of entries (p95 688 ms at 100,000 transcripts). One document
+      // per call, without positions (detail=none: no phrase queries, no snippet() — search builds
+      // its snippet from the call's lines), with prefix indexes for 2 and 3 letters, bounds every
+      // query by the number of calls. Contentless: the text stays in transcript_lines only.
+      db.exec(`
+        DROP TRIGGER transcript_fts_insert;
+        DROP TRIGGER transcript_fts_delete;
+        DROP TABLE transcript_fts;
+        CREATE VIRTUAL TABLE transcript_fts USING fts5(
+          text, content='', contentless_delete=1, detail='none', prefix='2 3', tokenize='unicode61 remove_diacritics 2'
+        );
+        INSERT INTO transcript_fts (rowid, text)
+          SELECT item_id, group_concat(text, ' ') FROM (SELECT item_id, text FROM transcript_lines ORDER BY item_id, idx) GROUP BY item_id;
+        -- A call item that goes takes its transcript's entry with it (its lines go by ON DELETE CASCADE).
+        CREATE TRIGGER transcript_fts_item_delete AFTER DELETE ON items WHEN old.kind = 'call' BEGIN
+          DELETE FROM transcript_fts WHERE rowid = old.id;
+        END;
+      `);
+    },
+  },
 ];

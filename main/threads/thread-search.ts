@@ -58,8 +58,9 @@ export function indexContact(db: Database, id: number): void {
  * Full-text search over message text and call transcripts (FTS5), newest first. The newest
  * matches are taken in rowid order straight from each FTS index (rowids grow with arrival), so a
  * common word does not mean sorting every match: the cost is the rows returned, not the thousands
- * that match. A transcript hit names its call item and the line (`line`); the two lists are merged
- * by time.
+ * that match. A transcript is one document per call (migration 7): the calls that match are found
+ * in the index, then the lines that say the words are found in those calls' lines (at most 3 a
+ * call), each hit naming its line (`line`). The two lists are merged by time.
  */
 export function searchItems(db: Database, query: string, limit = 50): SearchHit[] {
   const match = toFtsQuery(query);
@@ -74,17 +75,75 @@ export function searchItems(db: Database, query: string, limit = 50): SearchHit[
       )
       .all(match, n) as Array<{ id: number; thread_id: number; at: string; snip: string }>
   ).map((r) => ({ itemId: Number(r.id), threadId: Number(r.thread_id), at: r.at, snippet: r.snip, line: null }));
-  const spoken = (
-    db
-      .prepare(
-        `SELECT i.id, i.thread_id, i.at, l.idx, snippet(transcript_fts, 0, char(1), char(2), '…', 12) AS snip
-         FROM transcript_fts JOIN transcript_lines l ON l.id = transcript_fts.rowid JOIN items i ON i.id = l.item_id
-         WHERE transcript_fts MATCH ? ORDER BY transcript_fts.rowid DESC LIMIT ?`,
-      )
-      .all(match, n) as Array<{ id: number; thread_id: number; at: string; idx: number; snip: string }>
-  ).map((r) => ({ itemId: Number(r.id), threadId: Number(r.thread_id), at: r.at, snippet: r.snip, line: Number(r.idx) }));
+  const spoken = transcriptHits(db, match, queryWords(query), n);
   if (spoken.length === 0) return messages;
   return [...messages, ...spoken].sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : b.itemId - a.itemId)).slice(0, n);
+}
+
+/** Transcript lines of one call a search returns at most. */
+const LINES_PER_CALL = 3;
+/** Words either side of the first match in a transcript hit's snippet. */
+const SNIPPET_WORDS = 6;
+
+/** The calls whose transcript matches, newest first, and in each the lines that say the words. */
+function transcriptHits(db: Database, match: string, words: string[], n: number): SearchHit[] {
+  const calls = db
+    .prepare(
+      `SELECT i.id, i.thread_id, i.at FROM transcript_fts JOIN items i ON i.id = transcript_fts.rowid
+       WHERE transcript_fts MATCH ? ORDER BY transcript_fts.rowid DESC LIMIT ?`,
+    )
+    .all(match, n) as Array<{ id: number; thread_id: number; at: string }>;
+  const linesOf = db.prepare('SELECT idx, text FROM transcript_lines WHERE item_id = ? ORDER BY idx');
+  const hits: SearchHit[] = [];
+  for (const c of calls) {
+    const lines = linesOf.all(c.id) as Array<{ idx: number; text: string }>;
+    const found = lines
+      .map((l) => ({ line: Number(l.idx), ...lineMatch(l.text, words) }))
+      .filter((l) => l.said > 0)
+      // The lines that say most of the words, then in the order they were said.
+      .sort((a, b) => b.said - a.said || a.line - b.line)
+      .slice(0, LINES_PER_CALL)
+      .sort((a, b) => a.line - b.line);
+    // The words span lines (the document matched as a whole): the call's first line stands for it.
+    if (found.length === 0 && lines[0]) found.push({ line: Number(lines[0].idx), said: 0, snippet: lineMatch(lines[0].text, []).snippet });
+    for (const f of found) hits.push({ itemId: Number(c.id), threadId: Number(c.thread_id), at: c.at, snippet: f.snippet, line: f.line });
+  }
+  return hits;
+}
+
+/** What unicode61 with remove_diacritics makes of a word: lower case, without accents. */
+const fold = (s: string): string => s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+
+/** The words of a query as the index compares them (each a prefix). */
+function queryWords(query: string): string[] {
+  return query
+    .normalize('NFKC')
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 0)
+    .slice(0, 8)
+    .map(fold);
+}
+
+/**
+ * How many of the query's words a line says (each as a word's beginning), and its snippet: the
+ * words around the first match, each match wrapped in \u0001…\u0002 as snippet() does.
+ */
+function lineMatch(text: string, words: string[]): { said: number; snippet: string } {
+  const tokens = [...text.matchAll(/[\p{L}\p{N}]+/gu)].map((m) => ({ start: m.index, end: m.index + m[0].length, folded: fold(m[0]) }));
+  const hitsOf = tokens.map((t) => words.some((w) => t.folded.startsWith(w)));
+  const said = words.filter((w) => tokens.some((t) => t.folded.startsWith(w))).length;
+  const first = Math.max(0, hitsOf.indexOf(true));
+  const from = Math.max(0, first - SNIPPET_WORDS);
+  const to = Math.min(tokens.length, first + SNIPPET_WORDS + 1);
+  let out = '';
+  let at = from > 0 ? tokens[from]!.start : 0;
+  for (let i = from; i < to; i++) {
+    const t = tokens[i]!;
+    out += text.slice(at, t.start) + (hitsOf[i] ? `\u0001${text.slice(t.start, t.end)}\u0002` : text.slice(t.start, t.end));
+    at = t.end;
+  }
+  out += to >= tokens.length ? text.slice(at) : '';
+  return { said, snippet: `${from > 0 ? '…' : ''}${out.trim()}${to < tokens.length ? '…' : ''}` };
 }
 
 /** Contacts whose name, username or number matches. */

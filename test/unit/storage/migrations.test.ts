@@ -33,6 +33,27 @@ describe('schema migrations', () => {
     }
   });
 
+  it('moves transcripts indexed line by line (version 6) into one document per call, still found at their line', () => {
+    const file = tmpFile();
+    const db = new DatabaseSync(file);
+    migrate(
+      db,
+      MIGRATIONS.filter((m) => m.version <= 6),
+    );
+    db.exec(`
+      INSERT INTO contacts (id, wa_id, created_at, updated_at) VALUES (1, '5511987650001', 'x', 'x');
+      INSERT INTO threads (id, contact_id, created_at) VALUES (1, 1, 'x');
+      INSERT INTO items (id, thread_id, kind, meta_id, direction, at, type) VALUES (7, 1, 'call', 'wacid.M', 'in', '2026-03-01T10:00:00.000Z', 'call');
+      INSERT INTO transcript_lines (item_id, idx, text) VALUES (7, 0, 'Bom dia'), (7, 1, 'Tem pão de queijo?');
+    `);
+    db.close();
+    const reopened = openDatabase(file, { file: true });
+    const threads = new ThreadStore(reopened);
+    expect(threads.searchItems('queijo')).toMatchObject([{ itemId: 7, line: 1, snippet: 'Tem pão de \u0001queijo\u0002?' }]);
+    expect(reopened.prepare('PRAGMA integrity_check').get()).toEqual({ integrity_check: 'ok' });
+    reopened.close();
+  });
+
   it('refuses, with a plain message, a database written by a newer version', () => {
     const file = tmpFile();
     const db = new DatabaseSync(file);
