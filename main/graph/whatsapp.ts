@@ -200,32 +200,71 @@ export function whatsapp(graph: GraphRequester, phoneNumberId: string) {
 /** A media object by id (`GET /{media-id}` → a short-lived URL) and the download of that URL. */
 export function whatsappMedia(graph: GraphRequester) {
   return {
-    info: <T>(mediaId: string, schema: z.ZodType<T>) => graph.request({ method: 'GET', path: `/${mediaId}`, schema }),
+    info: (mediaId: string) => graph.request({ method: 'GET', path: `/${mediaId}`, schema: MediaInfo }),
+    /** The response behind `info`'s URL (see `download` below for where the token may go). */
+    download,
     /**
-     * The bytes behind `info`'s URL: it needs the access token too, and may redirect. The token
-     * goes only over https (or to this computer), and only to the origin Graph named: each
-     * redirect is checked before it is followed, and one to another origin goes without it.
+     * The bytes behind a media URL (see `download`), refused over `maxBytes` — by its Content-Length
+     * before reading, then as read. Throws MediaDownloadRefused, MediaHttpError, MediaTooLarge, or
+     * the network's own error (no answer).
      */
-    download: async (url: string, token: string): Promise<Response> => {
-      const signal = AbortSignal.timeout(60_000);
-      let target = new URL(url);
-      const origin = target.origin;
-      for (let hop = 0; ; hop++) {
-        const problem = secureUrlProblemText(target, 'media');
-        if (problem) throw new MediaDownloadRefused(problem);
-        const headers: Record<string, string> = target.origin === origin ? { authorization: `Bearer ${token}` } : {};
-        const res = await fetch(target.href, { headers, signal, redirect: 'manual' });
-        const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
-        if (!location) return res;
-        if (hop >= 5) throw new MediaDownloadRefused(tr('media.tooManyRedirects'));
-        target = new URL(location, target);
+    bytes: async (url: string, token: string, maxBytes: number): Promise<Buffer> => {
+      const res = await download(url, token);
+      const declared = Number(res.headers.get('content-length') ?? 0);
+      if (!res.ok || declared > maxBytes) {
+        await res.body?.cancel().catch(() => undefined);
+        throw res.ok ? new MediaTooLarge() : new MediaHttpError(res.status);
       }
+      const bytes = Buffer.from(await res.arrayBuffer());
+      if (bytes.length > maxBytes) throw new MediaTooLarge();
+      return bytes;
     },
   };
 }
 
+/**
+ * The response behind a media URL: it needs the access token too, and may redirect. The token goes
+ * only over https (or to this computer), and only to the origin Graph named: each redirect is
+ * checked before it is followed, and one to another origin goes without it.
+ */
+async function download(url: string, token: string): Promise<Response> {
+  const signal = AbortSignal.timeout(60_000);
+  let target = new URL(url);
+  const origin = target.origin;
+  for (let hop = 0; ; hop++) {
+    const problem = secureUrlProblemText(target, 'media');
+    if (problem) throw new MediaDownloadRefused(problem);
+    const headers: Record<string, string> = target.origin === origin ? { authorization: `Bearer ${token}` } : {};
+    const res = await fetch(target.href, { headers, signal, redirect: 'manual' });
+    const location = res.status >= 300 && res.status < 400 ? res.headers.get('location') : null;
+    if (!location) return res;
+    if (hop >= 5) throw new MediaDownloadRefused(tr('media.tooManyRedirects'));
+    target = new URL(location, target);
+  }
+}
+
 /** A media URL (or a redirect) that would carry the access token unencrypted, or a redirect loop. */
 export class MediaDownloadRefused extends Error {}
+/** The media URL answered with an HTTP error. */
+export class MediaHttpError extends Error {
+  readonly status: number;
+  constructor(status: number) {
+    super(`HTTP ${status}`);
+    this.status = status;
+  }
+}
+/** The file is larger than the caller keeps (by its Content-Length, or as read). */
+export class MediaTooLarge extends Error {}
+
+/** What `GET /{media-id}` answers: a short-lived URL (with the token), the type, the hash and size when given. */
+export const MediaInfo = z.looseObject({
+  url: z.string().url(),
+  mime_type: z.string(),
+  sha256: z.string().optional(),
+  file_size: z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]).optional(),
+  id: z.string().optional(),
+});
+export type MediaInfo = z.infer<typeof MediaInfo>;
 
 /** The WhatsApp Business Account: `/{waba-id}/subscribed_apps` and `/{waba-id}/message_templates`. */
 export function whatsappBusinessAccount(graph: GraphRequester, wabaId: string) {

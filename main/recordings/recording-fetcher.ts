@@ -15,14 +15,13 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
 import type { RecordingState } from '../../common/bridge/recordings.ts';
 import type { AccountService } from '../account/account-service.ts';
 import { DomainError } from '../core/domain-error.ts';
 import type { Logger } from '../core/log.ts';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../core/private-files.ts';
 import { asGraphError } from '../account/account-service.ts';
-import { MediaDownloadRefused, whatsappMedia } from '../graph/whatsapp.ts';
+import { MediaDownloadRefused, MediaHttpError, MediaTooLarge, whatsappMedia, type MediaInfo } from '../graph/whatsapp.ts';
 import { tr } from '../i18n/tr.ts';
 import type { ThreadStore } from '../threads/thread-store.ts';
 import type { DomainEvent } from '../webhooks/envelope.ts';
@@ -36,13 +35,6 @@ export type RecordingPart = 'audio' | 'transcript';
 export const MAX_RECORDING_BYTES: Record<RecordingPart, number> = { audio: 200 * 1024 * 1024, transcript: 20 * 1024 * 1024 };
 /** The webhook's URL is valid for 5 minutes (Meta); a little less, to be safe. */
 const WEBHOOK_URL_FRESH_MS = 4 * 60_000;
-
-const MediaInfo = z.looseObject({
-  url: z.string().url(),
-  mime_type: z.string().optional(),
-  sha256: z.string().optional(),
-  file_size: z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]).optional(),
-});
 
 /** The services closed (and the database with them) while a file was being fetched: never shown, the next start resumes it. */
 class FetcherClosed extends Error {}
@@ -277,9 +269,9 @@ export class RecordingFetcher {
       }
     }
     if (!file.mediaId) throw new FetchProblem('expired', tr('recording.expired'), false);
-    let info: z.infer<typeof MediaInfo>;
+    let info: MediaInfo;
     try {
-      info = await whatsappMedia(graph).info(file.mediaId, MediaInfo);
+      info = await whatsappMedia(graph).info(file.mediaId);
     } catch (err) {
       const e = asGraphError(err);
       if (e.code === 100 || e.httpStatus === 404) throw new FetchProblem('expired', tr('recording.expired'), false);
@@ -292,26 +284,16 @@ export class RecordingFetcher {
   }
 
   private async get(url: string, token: string, part: RecordingPart): Promise<Buffer> {
-    let res: Response;
     try {
-      res = await whatsappMedia(this.o.account.graph()!).download(url, token);
+      return await whatsappMedia(this.o.account.graph()!).bytes(url, token, MAX_RECORDING_BYTES[part]);
     } catch (err) {
       if (err instanceof MediaDownloadRefused)
         throw new FetchProblem('download_refused', tr('media.refused', { reason: err.message }), false);
+      if (err instanceof MediaTooLarge) throw new FetchProblem('too_large', tr('recording.tooLarge'), false);
+      if (err instanceof MediaHttpError)
+        throw new FetchProblem('download_failed', tr('media.http', { status: err.status }), err.status >= 500 || err.status === 429);
       throw new FetchProblem('download_failed', tr('media.noAnswer'), true);
     }
-    if (!res.ok) {
-      await res.body?.cancel().catch(() => undefined);
-      throw new FetchProblem('download_failed', tr('media.http', { status: res.status }), res.status >= 500 || res.status === 429);
-    }
-    const declared = Number(res.headers.get('content-length') ?? 0);
-    if (declared > MAX_RECORDING_BYTES[part]) {
-      await res.body?.cancel().catch(() => undefined);
-      throw new FetchProblem('too_large', tr('recording.tooLarge'), false);
-    }
-    const bytes = Buffer.from(await res.arrayBuffer());
-    if (bytes.length > MAX_RECORDING_BYTES[part]) throw new FetchProblem('too_large', tr('recording.tooLarge'), false);
-    return bytes;
   }
 
   /** Writes the file whole or not at all (a temporary name, then renamed), this user's alone. */

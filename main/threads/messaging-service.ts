@@ -18,7 +18,15 @@ import { tr } from '../i18n/tr.ts';
 import type { Logger } from '../core/log.ts';
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from '../core/private-files.ts';
 import type { Database } from '../storage/database.ts';
-import { MediaDownloadRefused, whatsapp, whatsappBusinessAccount, whatsappMedia } from '../graph/whatsapp.ts';
+import {
+  MediaDownloadRefused,
+  MediaHttpError,
+  MediaTooLarge,
+  whatsapp,
+  whatsappBusinessAccount,
+  whatsappMedia,
+  type MediaInfo,
+} from '../graph/whatsapp.ts';
 import type { ThreadStore, TimelineItem } from './thread-store.ts';
 import { ThreadStoreWrites } from './thread-store-writes.ts';
 import { csvRow } from './csv.ts';
@@ -46,13 +54,6 @@ const Templates = z.looseObject({
         .optional(),
     }),
   ),
-});
-const MediaInfo = z.looseObject({
-  url: z.string().url(),
-  mime_type: z.string(),
-  sha256: z.string().optional(),
-  file_size: z.union([z.number(), z.string().regex(/^\d+$/).transform(Number)]).optional(),
-  id: z.string(),
 });
 
 /** An approved template as the composer sees it (`body` with {{1}}… placeholders; `buttons` by type, e.g. ["VOICE_CALL"]). */
@@ -300,9 +301,9 @@ export class MessagingService {
     const graph = this.account.graph();
     const token = this.account.accessToken();
     if (!graph || !token) throw new DomainError('not_connected', tr('common.notConnected'));
-    let info: z.infer<typeof MediaInfo>;
+    let info: MediaInfo;
     try {
-      info = await whatsappMedia(graph).info(mediaId, MediaInfo);
+      info = await whatsappMedia(graph).info(mediaId);
     } catch (err) {
       const e = asGraphError(err);
       throw new DomainError(`graph_${e.code}`, e.code === 100 ? tr('media.expired') : e.userMessage);
@@ -312,16 +313,15 @@ export class MessagingService {
         'too_large',
         tr('media.tooLargeSize', { size: Math.round((info.file_size ?? 0) / 1048576), max: MAX_MEDIA_BYTES / 1048576 }),
       );
-    let res: Response;
+    let bytes: Buffer;
     try {
-      res = await whatsappMedia(graph).download(info.url, token);
+      bytes = await whatsappMedia(graph).bytes(info.url, token, MAX_MEDIA_BYTES);
     } catch (err) {
       if (err instanceof MediaDownloadRefused) throw new DomainError('download_refused', tr('media.refused', { reason: err.message }));
+      if (err instanceof MediaHttpError) throw new DomainError('download_failed', tr('media.http', { status: err.status }));
+      if (err instanceof MediaTooLarge) throw new DomainError('too_large', tr('media.tooLarge'));
       throw new DomainError('download_failed', tr('media.noAnswer'));
     }
-    if (!res.ok) throw new DomainError('download_failed', tr('media.http', { status: res.status }));
-    const bytes = Buffer.from(await res.arrayBuffer());
-    if (bytes.length > MAX_MEDIA_BYTES) throw new DomainError('too_large', tr('media.tooLarge'));
     // The customers' photos and voice notes: this user's alone, whatever the umask.
     await mkdir(cacheDir, { recursive: true, mode: PRIVATE_DIR_MODE });
     await writeFile(file, bytes, { mode: PRIVATE_FILE_MODE });
