@@ -7,10 +7,11 @@
  *
  * Two databases in one process: the baseline (the same customers and items, calls not recorded,
  * no transcript lines) and the one with transcripts (each call completed, its data.recording ready,
- * its lines in transcript_lines through the app's INSERT, so the FTS trigger of migration 6 indexes
- * them as in the app — one statement per batch, see seed()). Targets: search p95 < 50 ms for every kind of query; a thread's first
- * timeline page costs the same as in the baseline (ratio ≤ 1.5, the same noise allowance as
- * threads.bench.ts's long/short ratio).
+ * its transcript saved through RecordingStore.saveTranscript — lines in transcript_lines, one
+ * transcript_fts document per call, migration 7). Targets: search p95 < 50 ms for every kind of
+ * query; a thread's first timeline page costs the same as in the baseline (ratio ≤ 1.5, the same
+ * noise allowance as threads.bench.ts's long/short ratio); saving one more transcript of ~67 lines
+ * into the full database (saveTranscript, on a copy of it) p95 < 50 ms.
  *
  * Seeding at full scale takes minutes, so the seeded files are kept in the temp dir, keyed by the
  * seed version, the schema version and the scale; a second run reuses them (and says so).
@@ -29,14 +30,15 @@ import { DATABASE_FILE, openDatabase, schemaVersion, transaction, type Database 
 import { MIGRATIONS } from '../../main/storage/migrations.ts';
 import { ThreadStore } from '../../main/threads/thread-store.ts';
 import { RecordingStore } from '../../main/recordings/recording-store.ts';
+import type { TranscriptLine } from '../../common/bridge/recordings.ts';
 import { seedCustomers, seedItems } from '../support/bulk-seed.ts';
 
 /** Bump when the seeded data changes: a cached database of another version is not reused. */
-const SEED_VERSION = 2;
+const SEED_VERSION = 3;
 const WORDS_PER_TRANSCRIPT = 2000;
 const CALL_EVERY = 10;
 const CUSTOMERS = 2000;
-const TRANSCRIPTS_PER_TRANSACTION = 2000;
+const TRANSCRIPTS_PER_BATCH = 2000;
 
 const values = cliOptions('usage: BENCH_TRANSCRIPTS=100000 node test/bench/threads-transcripts.bench.ts [--runs 200] [--cache-dir DIR]', {
   runs: { type: 'string', default: '200' },
@@ -220,6 +222,37 @@ interface SeedInfo {
   counts: number[];
 }
 
+/** Transcript t's lines as the app hands them to RecordingStore.saveTranscript. */
+function toTranscript(ls: Line[]): TranscriptLine[] {
+  return ls.map((l, index) => ({ index, speaker: l.speaker, speakerLabel: l.label, startMs: l.startMs, endMs: l.endMs, text: l.text }));
+}
+
+/** The call item's data.recording as ThreadStore.setRecording leaves it once both files are ready. */
+function recordingOf(t: number, at: string, durationMs: number, lineCount: number): object {
+  const receivedAt = new Date(Date.parse(at) + 60_000).toISOString();
+  const expiresAt = new Date(Date.parse(receivedAt) + 7 * 86_400_000).toISOString();
+  const file = (mediaId: string, mimeType: string, bytes: number, lines: number | null) => ({
+    state: 'ready',
+    mediaId,
+    mimeType,
+    receivedAt,
+    expiresAt,
+    bytes,
+    durationMs,
+    lines,
+    error: null,
+    errorCode: null,
+    canRetry: false,
+    sha256: null,
+    url: null,
+  });
+  return {
+    requested: { audio: true, transcript: true },
+    audio: file(`rec-audio-${t}`, 'audio/ogg', Math.round(durationMs * 4), null),
+    transcript: { ...file(`rec-text-${t}`, 'application/json', 120 * lineCount, lineCount), language: 'pt' },
+  };
+}
+
 /** The bench's own databases only: no fsync while seeding (a crash just means seeding again). */
 function fastWrites(db: Database): void {
   db.exec('PRAGMA journal_mode = WAL');
@@ -255,70 +288,45 @@ function seed(): SeedInfo {
     db.prepare("SELECT id, at, data FROM items WHERE kind = 'call' ORDER BY id").all() as Array<{ id: number; at: string; data: string }>
   ).map((c) => ({ id: Number(c.id), at: c.at, data: c.data }));
   if (callIds.length !== N) throw new Error(`expected ${N} calls, seeded ${callIds.length}`);
-  // The app's INSERT (RecordingStore.saveTranscript's columns), and the call item's data.recording
-  // as ThreadStore.setRecording leaves it once ready. The lines of a batch are staged in a temp
-  // table and go into transcript_lines in one INSERT … SELECT: migration 6's trigger indexes each
-  // row as in the app, but FTS5 flushes its pending terms at every statement savepoint
-  // (fts5SavepointMethod → sqlite3Fts5StorageSync), so a statement per line — what saveTranscript
-  // does — writes a segment per line and merges: ~10 ms a line once 400,000 lines are indexed,
-  // days for 6.7 million. One statement per batch flushes once per MB of terms instead.
-  db.exec(
-    'CREATE TEMP TABLE staging (item_id INTEGER, idx INTEGER, speaker TEXT, label TEXT, start_ms INTEGER, end_ms INTEGER, text TEXT)',
-  );
-  const stage = db.prepare('INSERT INTO temp.staging VALUES (?, ?, ?, ?, ?, ?, ?)');
-  const insert = db.prepare(
-    'INSERT INTO transcript_lines (item_id, idx, speaker, label, start_ms, end_ms, text) SELECT item_id, idx, speaker, label, start_ms, end_ms, text FROM temp.staging ORDER BY rowid',
-  );
+  // Each transcript through the app's own write path, RecordingStore.saveTranscript: its lines in
+  // one INSERT … SELECT FROM json_each(?) and its one transcript_fts document (migration 7), in its
+  // own transaction as when a download finishes — so the seeding rate is the app's write rate (a
+  // commit per transcript; synchronous = OFF here). saveTranscript opens its own BEGIN IMMEDIATE,
+  // so it cannot sit inside a bigger transaction, and batching would not spare FTS5 any work: it
+  // flushes its pending terms at every statement. The call items' data.recording, as
+  // ThreadStore.setRecording leaves it once ready, is written in one transaction per batch.
+  const recordings = new RecordingStore(db);
   const ready = db.prepare(
     "UPDATE items SET status = 'completed', data = json_set(data, '$.durationSeconds', ?, '$.recording', json(?)) WHERE id = ?",
   );
   const counts = new Uint32Array(VOCAB.length + RARE.length);
   let lines = 0;
   let lastReport = performance.now();
-  for (let start = 0; start < N; start += TRANSCRIPTS_PER_TRANSACTION) {
+  let lastDone = 0;
+  let lastAt = t0;
+  for (let start = 0; start < N; start += TRANSCRIPTS_PER_BATCH) {
+    const batch: Array<{ t: number; lines: number; durationMs: number }> = [];
+    for (let t = start; t < Math.min(N, start + TRANSCRIPTS_PER_BATCH); t++) {
+      const ls = transcriptOf(t, counts);
+      recordings.saveTranscript(callIds[t]!.id, toTranscript(ls));
+      lines += ls.length;
+      batch.push({ t, lines: ls.length, durationMs: ls.at(-1)!.endMs + 1000 });
+    }
     transaction(db, () => {
-      for (let t = start; t < Math.min(N, start + TRANSCRIPTS_PER_TRANSACTION); t++) {
-        const call = callIds[t]!;
-        const ls = transcriptOf(t, counts);
-        for (let i = 0; i < ls.length; i++) {
-          const l = ls[i]!;
-          stage.run(call.id, i, l.speaker, l.label, l.startMs, l.endMs, l.text);
-        }
-        lines += ls.length;
-        const durationMs = ls.at(-1)!.endMs + 1000;
-        const receivedAt = new Date(Date.parse(call.at) + 60_000).toISOString();
-        const expiresAt = new Date(Date.parse(receivedAt) + 7 * 86_400_000).toISOString();
-        const file = (mediaId: string, mimeType: string, bytes: number, lineCount: number | null) => ({
-          state: 'ready',
-          mediaId,
-          mimeType,
-          receivedAt,
-          expiresAt,
-          bytes,
-          durationMs,
-          lines: lineCount,
-          error: null,
-          errorCode: null,
-          canRetry: false,
-          sha256: null,
-          url: null,
-        });
-        const recording = {
-          requested: { audio: true, transcript: true },
-          audio: file(`rec-audio-${t}`, 'audio/ogg', Math.round(durationMs * 4), null),
-          transcript: { ...file(`rec-text-${t}`, 'application/json', 120 * ls.length, ls.length), language: 'pt' },
-        };
-        ready.run(Math.round(durationMs / 1000), JSON.stringify(recording), call.id);
+      for (const b of batch) {
+        const call = callIds[b.t]!;
+        ready.run(Math.round(b.durationMs / 1000), JSON.stringify(recordingOf(b.t, call.at, b.durationMs, b.lines)), call.id);
       }
-      insert.run();
-      db.exec('DELETE FROM temp.staging');
     });
     const now = performance.now();
     if (now - lastReport > 15_000) {
-      lastReport = now;
-      const done = Math.min(N, start + TRANSCRIPTS_PER_TRANSACTION);
-      const rate = done / ((now - t0) / 1000);
-      console.log(`  … ${done.toLocaleString('en')} / ${N.toLocaleString('en')} transcripts (${rate.toFixed(0)}/s)`);
+      const done = Math.min(N, start + TRANSCRIPTS_PER_BATCH);
+      console.log(
+        `  … ${done.toLocaleString('en')} / ${N.toLocaleString('en')} transcripts (${(done / ((now - t0) / 1000)).toFixed(0)}/s overall, ` +
+          `${((done - lastDone) / ((now - lastAt) / 1000)).toFixed(0)}/s over the last ${((now - lastAt) / 1000).toFixed(0)} s)`,
+      );
+      lastReport = lastAt = now;
+      lastDone = done;
     }
   }
   db.exec('ANALYZE transcript_lines'); // as bulk-seed.ts does for items
@@ -431,6 +439,24 @@ const firstCall = probe.find((h) => h.line !== null)!;
 const said = new RecordingStore(spokenDb).transcriptOf(firstCall.itemId);
 const wordCount = said.reduce((n, l) => n + l.text.split(' ').length, 0);
 if (wordCount !== WORDS_PER_TRANSCRIPT) throw new Error(`transcript of item ${firstCall.itemId} has ${wordCount} words`);
+if (!said[firstCall.line!]?.text.split(/[ .?]/).includes(rareOf(0))) throw new Error(`line ${firstCall.line} does not say "${rareOf(0)}"`);
+if (!firstCall.snippet.includes(`\u0001${rareOf(0)}\u0002`))
+  throw new Error(`snippet ${JSON.stringify(firstCall.snippet)} does not mark "${rareOf(0)}"`);
+
+/** Every transcript hit's snippet marks (\u0001…\u0002) a word that begins with one of the query's words, as snippet() would. */
+function checkSnippets(query: string, hits: ReturnType<ThreadStore['searchItems']>): void {
+  const fold = (w: string): string => w.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+  const words = query.split(' ').map(fold);
+  for (const h of hits.filter((x) => x.line !== null)) {
+    const marked = h.snippet
+      .split('\u0001')
+      .slice(1)
+      .filter((part) => part.includes('\u0002'))
+      .map((part) => fold(part.slice(0, part.indexOf('\u0002'))));
+    if (!marked.some((m) => words.some((w) => m.startsWith(w))))
+      throw new Error(`"${query}": the snippet of item ${h.itemId} line ${h.line} marks no match: ${JSON.stringify(h.snippet)}`);
+  }
+}
 
 console.log('\nsearch (newest 50 hits), baseline = the same items without transcripts; target p95 < 50 ms:');
 const all: { base: number[]; spoken: number[] } = { base: [], spoken: [] };
@@ -438,6 +464,7 @@ for (const q of QUERIES) {
   const base = measure((i) => baseStore.searchItems(q.variants[i % q.variants.length]!, 50));
   const spoken = measure((i) => spokenStore.searchItems(q.variants[i % q.variants.length]!, 50));
   const hits = spokenStore.searchItems(q.variants[0]!, 50);
+  checkSnippets(q.variants[0]!, hits);
   console.log(
     `  ${q.kind} (“${q.variants.join('”, “')}”) — first variant: ${hits.filter((h) => h.line !== null).length} of ${hits.length} hits in transcripts`,
   );
@@ -476,6 +503,69 @@ for (const [label, t] of [
   console.log(`    p50 ratio ${ratio.toFixed(2)}× baseline (target ≤ 1.5) ${verdict(ratio <= 1.5)}`);
 }
 
-console.log(`\n${failed === 0 ? 'all targets PASS' : `${failed} target(s) FAIL`} at ${N.toLocaleString('en')} transcripts`);
 baseDb.close();
 spokenDb.close();
+
+// The write path: one more transcript of ~67 lines saved into the full database, as when a call's
+// transcript download finishes. On a copy (the cached file stays as seeded), opened as the app
+// opens it (synchronous = NORMAL); new call items, so each save is a new document as in the app,
+// then the same saves again over those calls (a transcript replaced: its lines and document deleted first).
+console.log(`\nwrite path: RecordingStore.saveTranscript of one ~67-line transcript into the full database (a copy); target p95 < 50 ms:`);
+const copyDir = `${cacheDir}.write-copy`;
+rmSync(copyDir, { recursive: true, force: true });
+mkdirSync(copyDir, { recursive: true });
+try {
+  const t0 = performance.now();
+  copyFileSync(path.join(spokenDir, DATABASE_FILE), path.join(copyDir, DATABASE_FILE));
+  const copySeconds = (performance.now() - t0) / 1000;
+  const db = openDatabase(copyDir);
+  const store = new RecordingStore(db);
+  const SAVES = 50;
+  const newest = db.prepare("SELECT id FROM items WHERE kind = 'call' ORDER BY id DESC LIMIT 1").get() as { id: number };
+  const last = db.prepare('SELECT MAX(at) AS at FROM items').get() as { at: string };
+  const addCall = db.prepare(
+    `INSERT INTO items (thread_id, kind, meta_id, direction, at, type, body, status, status_rank, data)
+     SELECT thread_id, kind, ?, direction, ?, type, body, 'completed', status_rank, data FROM items WHERE id = ?`,
+  );
+  const fresh: number[] = [];
+  transaction(db, () => {
+    for (let k = 0; k <= SAVES; k++)
+      fresh.push(
+        Number(addCall.run(`bench-write-${k}`, new Date(Date.parse(last.at) + (k + 1) * 60_000).toISOString(), newest.id).lastInsertRowid),
+      );
+  });
+  const scratch = new Uint32Array(VOCAB.length + RARE.length);
+  const texts = fresh.map((_, k) => toTranscript(transcriptOf(N + k, scratch)));
+  const lineCounts = texts.map((x) => x.length).sort((a, b) => a - b);
+  const newDoc = timeSaves(fresh, texts, store);
+  const replaced = timeSaves(fresh, texts, store);
+  const found = new ThreadStore(db).searchItems(RARE[((N + 1) * 7919) % RARE.length]!, 50);
+  if (!found.some((h) => h.itemId === fresh[1] && h.line !== null)) throw new Error('a transcript saved just now is not found by search');
+  db.close();
+  console.log(
+    `  (copy of the database ${copySeconds.toFixed(1)} s; ${SAVES} saves each of transcripts of ${lineCounts[0]}–${lineCounts.at(-1)} lines, ` +
+      `${WORDS_PER_TRANSCRIPT.toLocaleString('en')} words, one warm-up first)`,
+  );
+  console.log(`    ${row('new transcript (a call without one)', newDoc)}`);
+  console.log(`    ${row('replaced transcript (delete + insert)', replaced)}`);
+  console.log(
+    `    p95 ${newDoc.p95.toFixed(2)} ms new, ${replaced.p95.toFixed(2)} ms replaced (target < 50 ms) ${verdict(Math.max(newDoc.p95, replaced.p95) < 50)}`,
+  );
+} finally {
+  rmSync(copyDir, { recursive: true, force: true });
+}
+
+/** Saves texts[k] for item ids[k] (k = 0 is the warm-up); percentiles in ms. */
+function timeSaves(ids: number[], texts: TranscriptLine[][], store: RecordingStore): Stats {
+  const t: number[] = [];
+  for (let k = 0; k < ids.length; k++) {
+    const s = performance.now();
+    store.saveTranscript(ids[k]!, texts[k]!);
+    if (k > 0) t.push(performance.now() - s);
+  }
+  t.sort((a, b) => a - b);
+  const at = (q: number): number => t[Math.min(t.length - 1, Math.ceil(t.length * q) - 1)]!;
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), runs: t.length };
+}
+
+console.log(`\n${failed === 0 ? 'all targets PASS' : `${failed} target(s) FAIL`} at ${N.toLocaleString('en')} transcripts`);
