@@ -94,25 +94,63 @@ function transcriptHits(db: Database, match: string, words: string[], n: number)
     )
     .all(match, n) as Array<{ id: number; thread_id: number; at: string }>;
   const linesOf = db.prepare('SELECT idx, text FROM transcript_lines WHERE item_id = ? ORDER BY idx');
+  // Each word as the beginning of a word, accents and case aside, tested on the lines as they are
+  // (50 calls' lines are ~100,000 words: folding them first cost more than the search itself).
+  const tests = words.map(wordStart);
   const hits: SearchHit[] = [];
   for (const c of calls) {
-    const lines = linesOf.all(c.id) as Array<{ idx: number; text: string }>;
-    const found = lines
-      .map((l) => ({ line: Number(l.idx), ...lineMatch(l.text, words) }))
-      .filter((l) => l.said > 0)
+    // Read line by line: a common word is said in the first lines, and the rest are never read.
+    type Line = { idx: number; text: string };
+    let firstLine: Line | null = null;
+    const saying: Array<{ l: Line; said: number }> = [];
+    let sayAll = 0;
+    for (const l of linesOf.iterate(c.id) as Iterable<Line>) {
+      firstLine ??= l;
+      const said = tests.reduce((n, t) => n + (t.test(l.text) ? 1 : 0), 0);
+      if (said > 0) saying.push({ l, said });
+      if (said === tests.length) sayAll++;
+      // Enough lines that say every word: the rest cannot do better.
+      if (sayAll >= LINES_PER_CALL) break;
+    }
+    const chosen = saying
       // The lines that say most of the words, then in the order they were said.
-      .sort((a, b) => b.said - a.said || a.line - b.line)
+      .sort((a, b) => b.said - a.said || a.l.idx - b.l.idx)
       .slice(0, LINES_PER_CALL)
-      .sort((a, b) => a.line - b.line);
+      .sort((a, b) => a.l.idx - b.l.idx)
+      .map((x) => x.l);
     // The words span lines (the document matched as a whole): the call's first line stands for it.
-    if (found.length === 0 && lines[0]) found.push({ line: Number(lines[0].idx), said: 0, snippet: lineMatch(lines[0].text, []).snippet });
-    for (const f of found) hits.push({ itemId: Number(c.id), threadId: Number(c.thread_id), at: c.at, snippet: f.snippet, line: f.line });
+    if (chosen.length === 0 && firstLine) chosen.push(firstLine);
+    for (const l of chosen)
+      hits.push({ itemId: Number(c.id), threadId: Number(c.thread_id), at: c.at, snippet: snippetOf(l.text, words), line: Number(l.idx) });
   }
   return hits;
 }
 
 /** What unicode61 with remove_diacritics makes of a word: lower case, without accents. */
 const fold = (s: string): string => s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+
+/** Every Latin letter with a mark, by the letter it folds to ("a" → "áàâãäåā…"), for wordStart. */
+const ACCENTED = (() => {
+  const by = new Map<string, string>();
+  for (let code = 0xc0; code <= 0x24f; code++) {
+    const ch = String.fromCharCode(code);
+    const base = fold(ch);
+    if (base.length === 1 && base !== ch.toLowerCase()) by.set(base, (by.get(base) ?? '') + ch);
+  }
+  return by;
+})();
+
+/**
+ * A folded query word as a regular expression that finds it at the beginning of a word in text
+ * as written: each letter also as its accented forms, or followed by combining marks, any case.
+ */
+function wordStart(word: string): RegExp {
+  const letters = [...word].map((c) => {
+    const escaped = c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+    return `[${escaped}${ACCENTED.get(c) ?? ''}]\\p{M}*`;
+  });
+  return new RegExp(`(?<![\\p{L}\\p{N}])${letters.join('')}`, 'iu');
+}
 
 /** The words of a query as the index compares them (each a prefix). */
 function queryWords(query: string): string[] {
@@ -124,14 +162,13 @@ function queryWords(query: string): string[] {
     .map(fold);
 }
 
-/**
- * How many of the query's words a line says (each as a word's beginning), and its snippet: the
- * words around the first match, each match wrapped in \u0001…\u0002 as snippet() does.
- */
-function lineMatch(text: string, words: string[]): { said: number; snippet: string } {
-  const tokens = [...text.matchAll(/[\p{L}\p{N}]+/gu)].map((m) => ({ start: m.index, end: m.index + m[0].length, folded: fold(m[0]) }));
-  const hitsOf = tokens.map((t) => words.some((w) => t.folded.startsWith(w)));
-  const said = words.filter((w) => tokens.some((t) => t.folded.startsWith(w))).length;
+/** A line's snippet: the words around its first match, each match wrapped in \u0001…\u0002 as snippet() does. */
+function snippetOf(text: string, words: string[]): string {
+  const tokens = [...text.matchAll(/[\p{L}\p{N}]+/gu)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
+  const hitsOf = tokens.map((t) => {
+    const folded = fold(text.slice(t.start, t.end));
+    return words.some((w) => folded.startsWith(w));
+  });
   const first = Math.max(0, hitsOf.indexOf(true));
   const from = Math.max(0, first - SNIPPET_WORDS);
   const to = Math.min(tokens.length, first + SNIPPET_WORDS + 1);
@@ -143,7 +180,7 @@ function lineMatch(text: string, words: string[]): { said: number; snippet: stri
     at = t.end;
   }
   out += to >= tokens.length ? text.slice(at) : '';
-  return { said, snippet: `${from > 0 ? '…' : ''}${out.trim()}${to < tokens.length ? '…' : ''}` };
+  return `${from > 0 ? '…' : ''}${out.trim()}${to < tokens.length ? '…' : ''}`;
 }
 
 /** Contacts whose name, username or number matches. */
