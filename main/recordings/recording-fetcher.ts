@@ -31,6 +31,11 @@ import { parseTranscript, TranscriptUnreadable } from './transcript.ts';
 
 export type RecordingPart = 'audio' | 'transcript';
 
+/** A call's kept file, in the data folder's recordings/ (exports name it too). */
+export function recordingFileName(itemId: number, part: RecordingPart): string {
+  return `call-${itemId}-${part === 'audio' ? 'recording.ogg' : 'transcript.json'}`;
+}
+
 /** Largest file kept: an hour of Opus is ~15 MB; a transcript of an hour well under 5 MB. */
 export const MAX_RECORDING_BYTES: Record<RecordingPart, number> = { audio: 200 * 1024 * 1024, transcript: 20 * 1024 * 1024 };
 /** The webhook's URL is valid for 5 minutes (Meta); a little less, to be safe. */
@@ -150,7 +155,7 @@ export class RecordingFetcher {
   }
 
   pathOf(itemId: number, part: RecordingPart): string {
-    return path.join(this.o.dir, `call-${itemId}-${part === 'audio' ? 'recording.ogg' : 'transcript.json'}`);
+    return path.join(this.o.dir, recordingFileName(itemId, part));
   }
 
   private enqueue(itemId: number, part: RecordingPart): void {
@@ -220,7 +225,7 @@ export class RecordingFetcher {
       return failWith('hash_mismatch', tr('recording.hashMismatch'));
     }
     if (!mine()) return;
-    let extra: Partial<StoredFile> = { durationMs: oggOpusDurationMs(got.bytes) };
+    let extra: Partial<StoredFile> = part === 'audio' ? { durationMs: oggOpusDurationMs(got.bytes) } : {};
     let lines: ReturnType<typeof parseTranscript>['lines'] | null = null;
     if (part === 'transcript') {
       try {

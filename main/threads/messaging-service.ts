@@ -7,6 +7,7 @@
  *    can be retried (a retry is a new send, never a repeat of a request that may have succeeded);
  *  - opening a thread marks it read on WhatsApp (`status: read` with the newest inbound wamid).
  */
+import { recordingFileName } from '../recordings/recording-fetcher.ts';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -67,7 +68,7 @@ export const MAX_TEXT_LENGTH = 4096;
 /** The file name of a call's kept recording (in the data folder's recordings/), or ''. */
 function recordingFileOf(i: TimelineItem): string {
   const audio = (i.data['recording'] as { audio?: { state?: string } | null } | undefined)?.audio;
-  return i.kind === 'call' && audio?.state === 'ready' ? `call-${i.id}-recording.ogg` : '';
+  return i.kind === 'call' && audio?.state === 'ready' ? recordingFileName(i.id, 'audio') : '';
 }
 
 export class MessagingService {

@@ -154,12 +154,16 @@ function wordStart(word: string): RegExp {
 
 /** The words of a query as the index compares them (each a prefix). */
 function queryWords(query: string): string[] {
-  return query
+  return searchWords(query).map(fold);
+}
+
+/** What a person typed, as the words a search looks for (at most 8; punctuation and operators are not words). */
+function searchWords(input: string): string[] {
+  return input
     .normalize('NFKC')
     .split(/[^\p{L}\p{N}]+/u)
     .filter((w) => w.length > 0)
-    .slice(0, 8)
-    .map(fold);
+    .slice(0, 8);
 }
 
 /** A line's snippet: the words around its first match, each match wrapped in \u0001…\u0002 as snippet() does. */
@@ -197,11 +201,7 @@ export function searchContacts(db: Database, query: string, limit = 20): number[
  * punctuation and FTS operators in the input can never form a syntax error or an injection.
  */
 export function toFtsQuery(input: string): string | null {
-  const words = input
-    .normalize('NFKC')
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter((w) => w.length > 0)
-    .slice(0, 8);
+  const words = searchWords(input);
   if (words.length === 0) return null;
   return words.map((w) => `"${w.replaceAll('"', '')}"*`).join(' ');
 }

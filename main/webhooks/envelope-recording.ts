@@ -33,8 +33,9 @@ function recordingMediaOf(rawCall: Record<string, unknown>, part: 'audio' | 'tra
     const holder = rawCall['call_recording'] as Record<string, unknown> | undefined;
     return { media: holder?.['audio'], path: 'call_recording.audio' };
   }
-  const holder = (rawCall['call_transcript'] ?? rawCall['call_transcription']) as Record<string, unknown> | undefined;
-  return { media: holder?.['document'], path: 'call_transcript.document' };
+  const key =
+    rawCall['call_transcript'] === undefined && rawCall['call_transcription'] !== undefined ? 'call_transcription' : 'call_transcript';
+  return { media: (rawCall[key] as Record<string, unknown> | undefined)?.['document'], path: `${key}.document` };
 }
 
 /** The domain event of a recording event (its base fields come from the envelope parser). */
