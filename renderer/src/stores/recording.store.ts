@@ -16,6 +16,14 @@ import { errorText } from '../format/error-text.ts';
 
 export type RecordingChanges = Partial<RecordingSettings>;
 
+/** The words for what WhatsApp keeps of a recorded call: "audio and transcript", "audio", "transcript". */
+export function keptTextKey(r: {
+  audio: boolean;
+  transcript: boolean;
+}): 'recording.live.both' | 'recording.live.audio' | 'recording.live.transcript' {
+  return r.audio && r.transcript ? 'recording.live.both' : r.audio ? 'recording.live.audio' : 'recording.live.transcript';
+}
+
 export const useRecordingStore = defineStore('recording', () => {
   const settings = shallowRef<RecordingSettings | null>(null);
   /** Switchboard's purpose when the owner writes none, in the owner's language (the placeholder). */
