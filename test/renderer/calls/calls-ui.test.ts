@@ -15,25 +15,11 @@ import {
 import type { CallMediaState, MediaEngineState, MediaReportParams } from '../../../renderer/src/media/media-engine.ts';
 import type { CallView, MediaCommand, ThreadSummary } from '../../../common/bridge-contract.ts';
 import { createFakeTransport, type FakeHandlers, type FakeTransport } from '../support/fake-bridge.ts';
+import { ringingCall } from '../support/call-fixtures.ts';
 
 const T0 = Date.parse('2026-11-25T10:00:00.000Z');
 
-function call(overrides: Partial<CallView> = {}): CallView {
-  return {
-    localId: 'call-1',
-    callId: 'wacid.1',
-    direction: 'incoming',
-    state: 'ringing',
-    outcome: null,
-    reason: null,
-    threadId: 7,
-    startedAt: new Date(T0).toISOString(),
-    answerDeadline: new Date(T0 + 30_000).toISOString(),
-    origin: null,
-    recording: null,
-    ...overrides,
-  };
-}
+const call = (overrides: Partial<CallView> = {}): CallView => ringingCall({ startedAt: T0, answerDeadline: T0 + 30_000 }, overrides);
 
 const thread = (id: number, name: string, waId: string, country: string): ThreadSummary => ({
   id,

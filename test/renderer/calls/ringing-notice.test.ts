@@ -24,6 +24,7 @@ import { handleShortcut } from '../../../renderer/src/composables/useShortcuts.t
 import { useUiStore } from '../../../renderer/src/stores/ui.store.ts';
 import { RINGTONES, ringGain } from '../../../common/rules/ringtone.ts';
 import type { CallPreferences, CallView, ThreadSummary } from '../../../common/bridge-contract.ts';
+import { idleEngineState } from '../support/call-fixtures.ts';
 import { createFakeTransport, sampleInfo, type FakeHandlers, type FakeTransport } from '../support/fake-bridge.ts';
 
 const T0 = Date.parse('2026-11-25T10:00:00.000Z');
@@ -63,17 +64,7 @@ const PREFS: CallPreferences = {
 /** A media engine double whose ringing state the test sets (main's `ring` command). */
 function fakeEngine() {
   const listeners = new Set<(s: MediaEngineState) => void>();
-  let state: MediaEngineState = {
-    calls: {},
-    ringing: false,
-    ringingIds: [],
-    silencedIds: [],
-    inputs: [],
-    outputs: [],
-    inputDeviceId: '',
-    outputDeviceId: '',
-    ringDeviceId: '',
-  };
+  let state: MediaEngineState = idleEngineState();
   const set = (patch: Partial<MediaEngineState>) => {
     state = { ...state, ...patch };
     for (const l of listeners) l(state);

@@ -27,6 +27,7 @@ import { useRecordingStore } from '../../../renderer/src/stores/recording.store.
 import { useThreadsStore } from '../../../renderer/src/stores/threads.store.ts';
 import type { MediaEngineState } from '../../../renderer/src/media/media-engine.ts';
 import { createFakeTransport, type FakeHandlers, type FakeTransport } from '../support/fake-bridge.ts';
+import { idleEngineState, ringingCall } from '../support/call-fixtures.ts';
 import { item, pageTimeline, thread } from '../support/thread-fixtures.ts';
 
 let wrapper: VueWrapper | null = null;
@@ -164,35 +165,11 @@ describe('Settings → Calling → Recording and transcripts', () => {
 // ---- the Record choice ----------------------------------------------------------------------
 
 const T0 = Date.parse('2026-11-25T10:00:00.000Z');
-function call(overrides: Partial<CallView> = {}): CallView {
-  return {
-    localId: 'call-1',
-    callId: 'wacid.1',
-    direction: 'incoming',
-    state: 'ringing',
-    outcome: null,
-    reason: null,
-    threadId: 7,
-    startedAt: new Date(T0).toISOString(),
-    answerDeadline: new Date(Date.now() + 30_000).toISOString(),
-    origin: null,
-    recording: null,
-    ...overrides,
-  };
-}
+const call = (overrides: Partial<CallView> = {}): CallView =>
+  ringingCall({ startedAt: T0, answerDeadline: Date.now() + 30_000 }, overrides);
 
 function fakeEngine(): void {
-  const state: MediaEngineState = {
-    calls: {},
-    ringing: false,
-    ringingIds: [],
-    silencedIds: [],
-    inputs: [],
-    outputs: [],
-    inputDeviceId: '',
-    outputDeviceId: '',
-    ringDeviceId: '',
-  };
+  const state: MediaEngineState = idleEngineState();
   const engine = {
     handle: vi.fn(async () => undefined),
     state: () => state,
